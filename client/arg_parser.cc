@@ -1,0 +1,116 @@
+#include "client/arg_parser.h"
+
+#include <algorithm>
+#include "absl/strings/string_view.h"
+
+#include "absl/flags/commandlineflag.h"
+#include "absl/flags/reflection.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace attnsched::cli {
+namespace {
+
+constexpr absl::string_view kUsage =
+    "attnsched: schedules of self-attention on a one-way ring of PEs\n"
+    "\n"
+    "usage:\n"
+    "  attnsched generate (--model NAME | --scheme S --n N --d D) --pes M [--seed S]\n"
+    "                     [--json] [--out FILE]\n"
+    "      generate, validate and simulate a schedule; print its summary\n"
+    "  attnsched verify FILE [--json]\n"
+    "      check a schedule file; exit 0 valid, 1 invalid, 2 bad file or arguments\n"
+    "  attnsched models\n"
+    "      list the model presets and their sources\n"
+    "\n"
+    "flags:\n";
+
+// Flags are spelled with dashes on the command line (--max-events).
+std::string Dashed(absl::string_view name) {
+  std::string out(name);
+  std::replace(out.begin(), out.end(), '_', '-');
+  return out;
+}
+
+bool IsOurs(const absl::CommandLineFlag& flag) {
+  return absl::StrContains(flag.Filename(), "client/flags.cc");
+}
+
+absl::Status SetFlag(absl::string_view name, absl::string_view value) {
+  absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+  if (flag == nullptr || !IsOurs(*flag)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown flag --", Dashed(name), "; attnsched --help lists the flags"));
+  }
+  std::string error;
+  if (!flag->ParseFrom(value, &error)) {
+    return absl::InvalidArgumentError(absl::StrCat("--", Dashed(name), "=", value, ": ", error));
+  }
+  return absl::OkStatus();
+}
+
+bool IsBool(absl::string_view name) {
+  absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+  return flag != nullptr && flag->IsOfType<bool>();
+}
+
+}  // namespace
+
+absl::StatusOr<ParsedArgs> ParseArgs(int argc, char** argv) {
+  ParsedArgs out;
+  bool flags_done = false;
+  for (int k = 1; k < argc; ++k) {
+    absl::string_view arg = argv[k];
+    if (flags_done || !absl::StartsWith(arg, "-") || arg == "-") {
+      out.positional.emplace_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      flags_done = true;
+      continue;
+    }
+    arg.remove_prefix(absl::StartsWith(arg, "--") ? 2 : 1);
+    if (arg == "help" || arg == "h") {
+      out.help = true;
+      continue;
+    }
+    const size_t eq = arg.find('=');
+    std::string name_storage(arg.substr(0, eq));
+    std::replace(name_storage.begin(), name_storage.end(), '-', '_');  // --max-events
+    absl::string_view name = name_storage;
+    std::string value;
+    if (eq != absl::string_view::npos) {
+      value = std::string(arg.substr(eq + 1));
+    } else if (IsBool(name)) {
+      value = "true";
+    } else if (absl::StartsWith(name, "no") && IsBool(name.substr(2))) {
+      name.remove_prefix(2);
+      value = "false";
+    } else if (k + 1 < argc) {
+      value = argv[++k];
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat("--", Dashed(name), " needs a value"));
+    }
+    if (absl::Status s = SetFlag(name, value); !s.ok()) return s;
+  }
+  return out;
+}
+
+std::string HelpText() {
+  std::vector<const absl::CommandLineFlag*> flags;
+  for (const auto& [name, flag] : absl::GetAllFlags()) {
+    if (IsOurs(*flag)) flags.push_back(flag);
+  }
+  std::sort(flags.begin(), flags.end(),
+            [](const auto* a, const auto* b) { return a->Name() < b->Name(); });
+  std::string text(kUsage);
+  for (const absl::CommandLineFlag* f : flags) {
+    absl::StrAppend(&text, absl::StrFormat("  --%s (default: %s)\n      %s\n", Dashed(f->Name()),
+                                           f->DefaultValue().empty() ? "\"\"" : f->DefaultValue(),
+                                           f->Help()));
+  }
+  return text;
+}
+
+}  // namespace attnsched::cli

@@ -1,0 +1,25 @@
+// Flags of the attnsched command (defined in flags.cc; `attnsched --help` lists them).
+#ifndef ATTNSCHED_CLIENT_FLAGS_H_
+#define ATTNSCHED_CLIENT_FLAGS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/flags/declare.h"
+
+ABSL_DECLARE_FLAG(std::string, model);
+ABSL_DECLARE_FLAG(std::string, scheme);
+ABSL_DECLARE_FLAG(int64_t, n);
+ABSL_DECLARE_FLAG(int64_t, d);
+ABSL_DECLARE_FLAG(int64_t, pes);
+ABSL_DECLARE_FLAG(int64_t, link_words_per_cycle);
+ABSL_DECLARE_FLAG(int64_t, c_dot);
+ABSL_DECLARE_FLAG(int64_t, c_softmax);
+ABSL_DECLARE_FLAG(int64_t, c_axpy);
+ABSL_DECLARE_FLAG(uint64_t, seed);
+ABSL_DECLARE_FLAG(bool, json);
+ABSL_DECLARE_FLAG(bool, simulate);
+ABSL_DECLARE_FLAG(std::string, out);
+ABSL_DECLARE_FLAG(int64_t, max_events);
+
+#endif  // ATTNSCHED_CLIENT_FLAGS_H_

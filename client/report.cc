@@ -1,0 +1,46 @@
+#include "client/report.h"
+
+#include <iostream>
+#include <optional>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_format.h"
+#include "client/commands.h"
+#include "client/flags.h"
+#include "lib/export/summary.h"
+#include "lib/schedule/simulator.h"
+#include "lib/schedule/validator.h"
+
+namespace attnsched::cli {
+
+int CheckAndReport(const Schedule& schedule, const ReportLabels& labels) {
+  absl::StatusOr<ValidationReport> report =
+      Validate(schedule, ValidationOptions{absl::GetFlag(FLAGS_max_events)});
+  if (!report.ok()) return ReportError(labels.command, report.status());
+  std::optional<SimulationReport> simulation;
+  if (report->valid() && absl::GetFlag(FLAGS_simulate)) {
+    absl::StatusOr<SimulationReport> sim = Simulate(schedule, absl::GetFlag(FLAGS_seed));
+    if (!sim.ok()) return ReportError(labels.command, sim.status());
+    simulation = *sim;
+  }
+  Summary summary = Summarize(schedule, *report, simulation);
+  summary.generator = labels.generator;
+  summary.model = labels.model;
+  summary.heads = labels.heads;
+  summary.wall_seconds = absl::ToDoubleSeconds(absl::Now() - labels.started);
+  const bool numerically_ok = !simulation || simulation->max_rel_error <= kMaxRelError;
+  if (absl::GetFlag(FLAGS_json)) {
+    std::cout << SummaryToJson(summary).dump(2) << "\n";
+  } else {
+    std::cout << FormatSummaryTable(summary);
+  }
+  if (!numerically_ok) {
+    std::cerr << absl::StrFormat(
+        "attnsched %s: the simulated outputs differ from direct attention by %.3g "
+        "(relative), above %.0e\n",
+        labels.command, simulation->max_rel_error, kMaxRelError);
+  }
+  return summary.valid && numerically_ok ? kExitOk : kExitInvalid;
+}
+
+}  // namespace attnsched::cli

@@ -1,0 +1,27 @@
+// Checks a schedule (validator, then simulator when valid and --simulate) and
+// prints its summary as a table or JSON: the shared tail of generate and verify.
+#ifndef ATTNSCHED_CLIENT_REPORT_H_
+#define ATTNSCHED_CLIENT_REPORT_H_
+
+#include <string>
+
+#include "absl/time/time.h"
+#include "lib/schedule/schedule.h"
+
+namespace attnsched::cli {
+
+struct ReportLabels {
+  std::string command;    // "generate" or "verify", for error messages
+  std::string generator;  // technique, or "file"
+  std::string model;      // preset name or empty
+  int64_t heads = 1;
+  absl::Time started;     // for the wall time
+};
+
+// Returns kExitOk when valid (and numerically correct), kExitInvalid otherwise,
+// kExitUsage when the schedule exceeds limits.
+int CheckAndReport(const Schedule& schedule, const ReportLabels& labels);
+
+}  // namespace attnsched::cli
+
+#endif  // ATTNSCHED_CLIENT_REPORT_H_

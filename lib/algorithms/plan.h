@@ -1,0 +1,52 @@
+// A plan is a schedule without times: per-PE operation orders, a placement and a
+// routing rule. CompilePlan turns it into a schedule by list scheduling:
+//   - each compute unit runs its program in order, each operation as soon as the
+//     unit is free and every operand is resident (ASAP);
+//   - each link sends, whenever it is free, the queued item with the lowest
+//     priority value among those already resident on the sender (ties: the earliest
+//     ready, then first queued).
+// This is a discrete-event simulation in cycle order for the links; the units need
+// no ordering since their programs are fixed. Generators describe the ring
+// technique (which PE computes what, in which order, and how far each item
+// travels); the compiler derives the cycle of every event, so a generator is valid
+// for any costs and link speed by construction, and only its makespan depends on
+// how well the orders fit the costs.
+#ifndef ATTNSCHED_LIB_ALGORITHMS_PLAN_H_
+#define ATTNSCHED_LIB_ALGORITHMS_PLAN_H_
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "lib/model/placement.h"
+#include "lib/model/problem.h"
+#include "lib/model/task_graph.h"
+#include "lib/schedule/schedule.h"
+
+namespace attnsched {
+
+// How far an item travels forward from a PE, one link at a time.
+struct Forward {
+  int32_t hops = 0;      // links to cross: 0 keeps it where it is; at most m - 1
+  int32_t priority = 0;  // lower goes first on a link
+};
+
+struct Plan {
+  Placement placement;
+  // programs[p]: the operations PE p runs, in order. Every operation of the task
+  // graph must appear exactly once over all programs.
+  std::vector<std::vector<Operation>> programs;
+  // Called for every input vector at its home (at cycle 0) and every dot result on
+  // the PE that computed it; the item then travels `hops` links forward.
+  std::function<Forward(const Item& item, int32_t pe)> route;
+};
+
+// Compiles `plan` for `problem`. Returns InternalError naming the PE and the item
+// it waits for when the plan deadlocks (an operand that never reaches its PE): a
+// generator bug, never a user error.
+absl::StatusOr<Schedule> CompilePlan(const Problem& problem, Plan plan);
+
+}  // namespace attnsched
+
+#endif  // ATTNSCHED_LIB_ALGORITHMS_PLAN_H_

@@ -1,0 +1,198 @@
+#include <algorithm>
+#include <queue>
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+#include "lib/algorithms/plan.h"
+#include "lib/schedule/residency.h"
+
+namespace attnsched {
+namespace {
+
+constexpr uint64_t kNotWaiting = ~uint64_t{0};
+
+struct Queued {
+  int64_t ready = 0;  // cycle from which the item is resident on the sender
+  int32_t priority = 0;
+  int64_t seq = 0;
+  Item item;
+  int32_t hops = 0;  // links still to cross, this one included
+};
+
+struct ByReady {
+  bool operator()(const Queued& a, const Queued& b) const {
+    return std::tie(a.ready, a.seq) > std::tie(b.ready, b.seq);
+  }
+};
+struct ByPriority {
+  bool operator()(const Queued& a, const Queued& b) const {
+    return std::tie(a.priority, a.ready, a.seq) > std::tie(b.priority, b.ready, b.seq);
+  }
+};
+
+struct Unit {
+  size_t next = 0;      // index of the next operation in the program
+  int64_t cursor = 0;   // operands of it known to be resident so far
+  int64_t ready = 0;    // latest arrival among those operands
+  int64_t free = 0;     // cycle the unit finishes its last operation
+  uint64_t waiting = kNotWaiting;  // residency key it waits for
+};
+
+struct Link {
+  int64_t free = 0;
+  std::priority_queue<Queued, std::vector<Queued>, ByReady> pending;
+  std::priority_queue<Queued, std::vector<Queued>, ByPriority> available;
+};
+
+struct Wake {
+  int64_t time;
+  int32_t link;
+  bool operator>(const Wake& o) const { return std::tie(time, link) > std::tie(o.time, o.link); }
+};
+
+class Compiler {
+ public:
+  Compiler(const Problem& problem, Plan plan)
+      : problem_(problem),
+        inst_(problem.instance),
+        m_(static_cast<int32_t>(problem.pes())),
+        plan_(std::move(plan)),
+        residency_(problem_, plan_.placement),
+        units_(m_),
+        links_(m_) {}
+
+  absl::StatusOr<Schedule> Run() {
+    size_t operations = 0;
+    for (const auto& program : plan_.programs) operations += program.size();
+    events_.reserve(operations + operations / 4);
+    residency_.Reserve(operations);
+    QueueInputs();
+    for (int32_t pe = 0; pe < m_; ++pe) ResumeUnit(pe);
+    while (!wakes_.empty()) {
+      const Wake w = wakes_.top();
+      wakes_.pop();
+      ServeLink(w.link, w.time);
+    }
+    if (absl::Status s = CheckFinished(); !s.ok()) return s;
+    SortEvents(events_);
+    return Schedule{problem_, std::move(plan_.placement), std::move(events_)};
+  }
+
+ private:
+  void QueueInputs() {
+    for (int32_t i = 0; i < inst_.n; ++i) {
+      for (ItemKind kind : {ItemKind::kQ, ItemKind::kK, ItemKind::kV, ItemKind::kX}) {
+        if (IsInputOf(inst_, kind)) Route(Item{kind, i, 0}, plan_.placement[i], 0);
+      }
+    }
+  }
+
+  // `item` became resident on `pe` at `ready` as an input or a result: ask the plan.
+  void Route(const Item& item, int32_t pe, int64_t ready) {
+    const Forward f = plan_.route(item, pe);
+    if (f.hops > 0) Enqueue(pe, Queued{ready, f.priority, 0, item, f.hops});
+  }
+
+  void Enqueue(int32_t link, Queued q) {
+    q.seq = seq_++;
+    links_[link].pending.push(q);
+    wakes_.push(Wake{q.ready, link});
+  }
+
+  // Link `p` at cycle `now` (all items resident on p by `now` are known).
+  void ServeLink(int32_t p, int64_t now) {
+    Link& link = links_[p];
+    if (link.free > now) return;
+    while (!link.pending.empty() && link.pending.top().ready <= now) {
+      link.available.push(link.pending.top());
+      link.pending.pop();
+    }
+    if (link.available.empty()) return;  // a wake is queued for every pending item
+    const Queued q = link.available.top();
+    link.available.pop();
+    const int64_t arrival = now + TransferDuration(problem_, q.item.kind);
+    events_.push_back(Event::Xfer(now, p, q.item));
+    link.free = arrival;
+    wakes_.push(Wake{arrival, p});
+    Arrive(q, (p + 1) % m_, arrival);
+  }
+
+  void Arrive(Queued q, int32_t pe, int64_t arrival) {
+    residency_.Record(q.item, pe, arrival);
+    if (--q.hops > 0) {
+      q.ready = arrival;
+      Enqueue(pe, q);
+    }
+    if (units_[pe].waiting == ResidencyKey(q.item, pe)) ResumeUnit(pe);
+  }
+
+  // Runs PE `pe`'s program as far as known operands allow.
+  void ResumeUnit(int32_t pe) {
+    Unit& u = units_[pe];
+    const std::vector<Operation>& program = plan_.programs[pe];
+    u.waiting = kNotWaiting;
+    for (; u.next < program.size(); ++u.next) {
+      const Operation& op = program[u.next];
+      const int64_t operands = OperandCount(inst_, op);
+      for (; u.cursor < operands; ++u.cursor) {
+        const Item item = Operand(inst_, op, u.cursor);
+        const int64_t arrival = residency_.ArrivalAt(item, pe);
+        if (arrival == Residency::kNever) {
+          u.waiting = ResidencyKey(item, pe);
+          return;
+        }
+        u.ready = std::max(u.ready, arrival);
+      }
+      Commit(pe, u, op);
+    }
+  }
+
+  void Commit(int32_t pe, Unit& u, const Operation& op) {
+    const int64_t start = std::max(u.free, u.ready);
+    const int64_t end = start + Duration(problem_, op);
+    events_.push_back(Event::Op(start, pe, op));
+    u.free = end;
+    u.cursor = 0;
+    u.ready = 0;
+    if (op.kind == OpKind::kDot) {
+      const Item score = ScoreItem(inst_, op.i, op.j);
+      residency_.Record(score, pe, end);
+      Route(score, pe, end);
+    } else if (op.kind == OpKind::kSoftmax) {
+      residency_.RecordSoftmax(op.i, end);
+    }
+  }
+
+  absl::Status CheckFinished() const {
+    for (int32_t pe = 0; pe < m_; ++pe) {
+      const Unit& u = units_[pe];
+      const std::vector<Operation>& program = plan_.programs[pe];
+      if (u.next == program.size()) continue;
+      const Operation& op = program[u.next];
+      return absl::InternalError(absl::StrCat(
+          "generator plan deadlocks: PE ", pe, " waits for ",
+          ItemName(Operand(inst_, op, u.cursor)), " before ", OperationName(op),
+          ", and it never arrives (a generator bug; please report it with the command line)"));
+    }
+    return absl::OkStatus();
+  }
+
+  const Problem& problem_;
+  const Instance& inst_;
+  const int32_t m_;
+  Plan plan_;
+  Residency residency_;
+  std::vector<Unit> units_;
+  std::vector<Link> links_;
+  std::priority_queue<Wake, std::vector<Wake>, std::greater<Wake>> wakes_;
+  std::vector<Event> events_;
+  int64_t seq_ = 0;
+};
+
+}  // namespace
+
+absl::StatusOr<Schedule> CompilePlan(const Problem& problem, Plan plan) {
+  return Compiler(problem, std::move(plan)).Run();
+}
+
+}  // namespace attnsched

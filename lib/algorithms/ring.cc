@@ -1,0 +1,26 @@
+#include "lib/algorithms/ring.h"
+
+namespace attnsched {
+
+std::vector<std::vector<int32_t>> TokensByPe(const Placement& placement, int64_t pes) {
+  std::vector<std::vector<int32_t>> tokens(pes);
+  for (size_t i = 0; i < placement.size(); ++i) {
+    tokens[placement[i]].push_back(static_cast<int32_t>(i));
+  }
+  return tokens;
+}
+
+void AppendRingRounds(OpKind kind, int32_t p, const std::vector<int32_t>& rows,
+                      const std::vector<std::vector<int32_t>>& tokens_by_pe, bool causal,
+                      std::vector<Operation>& program) {
+  const int64_t m = static_cast<int64_t>(tokens_by_pe.size());
+  for (int64_t r = 0; r < m; ++r) {
+    for (int32_t j : tokens_by_pe[Behind(p, r, m)]) {
+      for (int32_t i : rows) {
+        if (!causal || j <= i) program.push_back(Operation{kind, i, j});
+      }
+    }
+  }
+}
+
+}  // namespace attnsched

@@ -1,0 +1,34 @@
+// Helpers shared by the ring generators: distances on the one-way ring and the
+// round-by-round operation orders of ring rotation.
+#ifndef ATTNSCHED_LIB_ALGORITHMS_RING_H_
+#define ATTNSCHED_LIB_ALGORITHMS_RING_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "lib/model/placement.h"
+#include "lib/model/task_graph.h"
+
+namespace attnsched {
+
+// Links from PE `from` forward to PE `to` on a ring of m PEs, in [0, m).
+inline int32_t Ahead(int64_t from, int64_t to, int64_t m) {
+  return static_cast<int32_t>(((to - from) % m + m) % m);
+}
+
+// The PE r links behind p: the home of the block p receives in round r.
+inline int32_t Behind(int64_t p, int64_t r, int64_t m) { return Ahead(r, p, m); }
+
+// rows[p]: the tokens homed on PE p, ascending.
+std::vector<std::vector<int32_t>> TokensByPe(const Placement& placement, int64_t pes);
+
+// Appends op(i, j) for rounds r = 0..m-1: j over the tokens of PE p - r (the block
+// that reaches p in round r of a ring rotation), i over `rows`; pairs with j > max_j(i)
+// are skipped (max_j(i) = n-1 for full rows, i for causal rows).
+void AppendRingRounds(OpKind kind, int32_t p, const std::vector<int32_t>& rows,
+                      const std::vector<std::vector<int32_t>>& tokens_by_pe, bool causal,
+                      std::vector<Operation>& program);
+
+}  // namespace attnsched
+
+#endif  // ATTNSCHED_LIB_ALGORITHMS_RING_H_

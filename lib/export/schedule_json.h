@@ -1,0 +1,44 @@
+// The schedule file format, JSON (docs/schedule-format.md):
+//   {"format": "attnsched.schedule.v1",
+//    "instance": {"n": 8, "d": 2, "scheme": "causal"},
+//    "machine": {"pes": 2, "link_words_per_cycle": 1},
+//    "costs": {"c_dot": 2, "c_softmax": 1, "c_axpy": 2},      (optional: defaults)
+//    "placement": [0, 1, ...],                                   (h(i), n entries)
+//    "events": [{"start": 0, "pe": 0, "op": "dot(0,0)"},
+//               {"start": 0, "from_pe": 0, "item": "k(0)"}, ...]}
+// Events use the canonical names of SPEC section 4. Reading streams the events
+// array (the JSON document is never held whole), so files with tens of millions
+// of events read in bounded extra memory.
+#ifndef ATTNSCHED_LIB_EXPORT_SCHEDULE_JSON_H_
+#define ATTNSCHED_LIB_EXPORT_SCHEDULE_JSON_H_
+
+#include <cstdint>
+#include <istream>
+#include <ostream>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "lib/schedule/schedule.h"
+
+namespace attnsched {
+
+inline constexpr absl::string_view kScheduleFormat = "attnsched.schedule.v1";
+
+// Writes `schedule` as JSON (one event per line). Returns DataLossError if the
+// stream fails.
+absl::Status WriteScheduleJson(const Schedule& schedule, std::ostream& out);
+
+// Reads a schedule. Errors are InvalidArgumentError naming the JSON path and the
+// rule ("events[12].op: \"dit(1,2)\" is not an operation ...", "malformed JSON at
+// byte 5000 (truncated file?)"), or ResourceExhaustedError when the file has more
+// than `max_events` events. The problem and placement are checked too; event
+// indices are left to the validator (they are rule violations, not format errors).
+absl::StatusOr<Schedule> ReadScheduleJson(std::istream& in, int64_t max_events);
+
+// Same, from a file path (NotFoundError if it cannot be opened).
+absl::StatusOr<Schedule> ReadScheduleFile(absl::string_view path, int64_t max_events);
+
+}  // namespace attnsched
+
+#endif  // ATTNSCHED_LIB_EXPORT_SCHEDULE_JSON_H_

@@ -1,0 +1,149 @@
+#include "lib/export/summary.h"
+
+#include <algorithm>
+#include <numeric>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "lib/model/task_graph.h"
+
+namespace attnsched {
+namespace {
+
+Spread SpreadOf(const std::vector<int64_t>& values, double scale) {
+  if (values.empty() || scale <= 0) return {};
+  const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+  const double sum = static_cast<double>(std::accumulate(values.begin(), values.end(), int64_t{0}));
+  return Spread{static_cast<double>(*lo) / scale, sum / static_cast<double>(values.size()) / scale,
+                static_cast<double>(*hi) / scale};
+}
+
+nlohmann::json SpreadJson(const Spread& s) {
+  return {{"min", s.min}, {"mean", s.mean}, {"max", s.max}};
+}
+
+std::string Percent(const Spread& s) {
+  return absl::StrFormat("%.1f%% / %.1f%% / %.1f%%", 100 * s.min, 100 * s.mean, 100 * s.max);
+}
+
+}  // namespace
+
+Summary Summarize(const Schedule& schedule, const ValidationReport& report,
+                  const std::optional<SimulationReport>& simulation) {
+  const Problem& p = schedule.problem;
+  const ScheduleStats& st = report.stats;
+  Summary s;
+  s.problem = p;
+  s.events = static_cast<int64_t>(schedule.events.size());
+  s.operations = st.operations;
+  s.transfers = st.transfers;
+  s.redundant_transfers = st.redundant_transfers;
+  s.makespan = st.makespan;
+  s.work = TotalWork(p);
+  s.bounds = ComputeLowerBounds(p, schedule.placement);
+  s.valid = report.valid();
+  s.violation = report.violation;
+  if (s.valid && s.makespan > 0) {
+    const double t = static_cast<double>(s.makespan);
+    Problem general = p;
+    general.instance.scheme = Scheme::kGeneral;
+    s.makespan_over_lb_work = t / static_cast<double>(s.bounds.work);
+    s.speedup_vs_one_pe = static_cast<double>(s.work) / t;
+    s.reduction_vs_general =
+        1.0 - t / static_cast<double>(ComputeLowerBounds(general, schedule.placement).work);
+    s.compute_utilisation = SpreadOf(st.busy_cycles, t);
+    s.link_utilisation = SpreadOf(st.link_busy_cycles, t);
+    s.peak_words = SpreadOf(st.peak_words, 1.0);
+  }
+  if (simulation) s.max_rel_error = simulation->max_rel_error;
+  return s;
+}
+
+std::string FormatSummaryTable(const Summary& s) {
+  const Problem& p = s.problem;
+  std::string out;
+  auto row = [&out](absl::string_view field, const std::string& value) {
+    absl::StrAppend(&out, absl::StrFormat("  %-26s %s\n", field, value));
+  };
+  if (!s.model.empty()) row("model", absl::StrFormat("%s (%d heads)", s.model, s.heads));
+  row("scheme", std::string(SchemeName(p.scheme())));
+  row("n, d, m", absl::StrFormat("%d tokens, %d words, %d PEs", p.n(), p.d(), p.pes()));
+  row("costs", absl::StrFormat("c_dot %d, c_softmax %d, c_axpy %d, link %d words/cycle",
+                               p.costs.c_dot, p.costs.c_softmax, p.costs.c_axpy,
+                               p.machine.link_words_per_cycle));
+  row("generator", s.generator);
+  row("events", absl::StrFormat("%d (%d operations, %d transfers)", s.events, s.operations,
+                                s.transfers));
+  row("valid", s.valid ? "yes" : absl::StrCat("NO: ", s.violation->message));
+  if (s.max_rel_error) row("max relative error", absl::StrFormat("%.3g", *s.max_rel_error));
+  row("makespan", absl::StrFormat("%d cycles", s.makespan));
+  row("LB_work / LB_home / LB_path",
+      absl::StrFormat("%d / %d / %d cycles", s.bounds.work, s.bounds.home, s.bounds.path));
+  row("makespan / LB_work", absl::StrFormat("%.4f", s.makespan_over_lb_work));
+  row("work W", absl::StrFormat("%d cycles", s.work));
+  row("speed-up vs 1 PE", absl::StrFormat("%.2fx (on %d PEs)", s.speedup_vs_one_pe, p.pes()));
+  row("reduction vs general", absl::StrFormat("%.1f%%", 100 * s.reduction_vs_general));
+  row("compute util min/mean/max", Percent(s.compute_utilisation));
+  row("link util min/mean/max", p.pes() > 1 ? Percent(s.link_utilisation) : "no links (m = 1)");
+  row("peak words/PE min/mean/max",
+      absl::StrFormat("%.0f / %.0f / %.0f", s.peak_words.min, s.peak_words.mean, s.peak_words.max));
+  if (s.redundant_transfers > 0) {
+    row("warning", absl::StrFormat("%d redundant transfers", s.redundant_transfers));
+  }
+  if (s.heads > 1) {
+    row("all heads, one after another",
+        absl::StrFormat("%d cycles makespan, %d cycles work", s.makespan * s.heads,
+                        s.work * s.heads));
+  }
+  row("wall time", absl::StrFormat("%.2f s", s.wall_seconds));
+  return out;
+}
+
+nlohmann::json SummaryToJson(const Summary& s) {
+  const Problem& p = s.problem;
+  nlohmann::json j = {
+      {"scheme", SchemeName(p.scheme())},
+      {"n", p.n()},
+      {"d", p.d()},
+      {"pes", p.pes()},
+      {"link_words_per_cycle", p.machine.link_words_per_cycle},
+      {"c_dot", p.costs.c_dot},
+      {"c_softmax", p.costs.c_softmax},
+      {"c_axpy", p.costs.c_axpy},
+      {"generator", s.generator},
+      {"events", s.events},
+      {"operations", s.operations},
+      {"transfers", s.transfers},
+      {"redundant_transfers", s.redundant_transfers},
+      {"makespan_cycles", s.makespan},
+      {"lb_work_cycles", s.bounds.work},
+      {"lb_home_cycles", s.bounds.home},
+      {"lb_path_cycles", s.bounds.path},
+      {"work_cycles", s.work},
+      {"makespan_over_lb_work", s.makespan_over_lb_work},
+      {"speedup_vs_one_pe", s.speedup_vs_one_pe},
+      {"reduction_vs_general", s.reduction_vs_general},
+      {"compute_utilisation", SpreadJson(s.compute_utilisation)},
+      {"link_utilisation", SpreadJson(s.link_utilisation)},
+      {"peak_words_per_pe", SpreadJson(s.peak_words)},
+      {"valid", s.valid},
+      {"max_rel_error", s.max_rel_error ? nlohmann::json(*s.max_rel_error) : nlohmann::json()},
+      {"heads", s.heads},
+      {"makespan_all_heads_cycles", s.makespan * s.heads},
+      {"work_all_heads_cycles", s.work * s.heads},
+      {"wall_seconds", s.wall_seconds},
+  };
+  if (!s.model.empty()) j["model"] = s.model;
+  if (s.violation) {
+    const Violation& v = *s.violation;
+    j["violation"] = {{"rule", RuleName(v.rule)},
+                      {"cycle", v.cycle},
+                      {"pe", v.pe},
+                      {"event_index", v.event_index},
+                      {"message", v.message}};
+  }
+  return j;
+}
+
+}  // namespace attnsched

@@ -1,0 +1,59 @@
+// The summary of a generated or verified schedule: sizes, makespan against the
+// lower bounds, speed-up, utilisation, storage, validity and numeric error; as a
+// readable table or a JSON object with snake_case keys (docs/cli.md lists them).
+#ifndef ATTNSCHED_LIB_EXPORT_SUMMARY_H_
+#define ATTNSCHED_LIB_EXPORT_SUMMARY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "lib/model/bounds.h"
+#include "lib/schedule/simulator.h"
+#include "lib/schedule/validator.h"
+#include "nlohmann/json.hpp"
+
+namespace attnsched {
+
+// min / mean / max of a per-PE or per-link figure.
+struct Spread {
+  double min = 0, mean = 0, max = 0;
+};
+
+struct Summary {
+  Problem problem;
+  std::string model;      // preset name, or empty
+  int64_t heads = 1;      // heads of the model; figures are per head unless "all heads"
+  std::string generator;  // technique name, or "file" for a verified schedule
+  int64_t events = 0, operations = 0, transfers = 0, redundant_transfers = 0;
+  int64_t makespan = 0;   // cycles
+  int64_t work = 0;       // cycles, W
+  LowerBounds bounds;
+  double makespan_over_lb_work = 0;
+  // W / T: the makespan on one PE (W: one unit, no transfers) over this makespan.
+  double speedup_vs_one_pe = 0;
+  // 1 - T / LB_work(general): how much shorter than the best any general-scheme
+  // schedule of the same sizes can be (the general generator attains that bound).
+  double reduction_vs_general = 0;
+  Spread compute_utilisation, link_utilisation;  // busy cycles / makespan
+  Spread peak_words;                              // words per PE
+  bool valid = false;
+  std::optional<Violation> violation;  // the first violation, if invalid
+  std::optional<double> max_rel_error;  // set when simulated
+  double wall_seconds = 0;
+};
+
+// Fills a summary from a validation report (and a simulation, if run).
+Summary Summarize(const Schedule& schedule, const ValidationReport& report,
+                  const std::optional<SimulationReport>& simulation);
+
+// A two-column table, one figure per line.
+std::string FormatSummaryTable(const Summary& summary);
+
+// One JSON object; keys include scheme, n, d, pes, events, makespan_cycles,
+// lb_work_cycles, lb_home_cycles, lb_path_cycles, work_cycles, valid, max_rel_error.
+nlohmann::json SummaryToJson(const Summary& summary);
+
+}  // namespace attnsched
+
+#endif  // ATTNSCHED_LIB_EXPORT_SUMMARY_H_

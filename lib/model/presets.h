@@ -1,0 +1,34 @@
+// Attention shapes of well-known models (SPEC section 7, "Real inputs"), each with
+// the published configuration it comes from. One head is scheduled; a model's heads
+// multiply the totals, which the CLI reports as such.
+#ifndef ATTNSCHED_LIB_MODEL_PRESETS_H_
+#define ATTNSCHED_LIB_MODEL_PRESETS_H_
+
+#include <cstdint>
+#include <span>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+#include "lib/model/problem.h"
+
+namespace attnsched {
+
+struct ModelPreset {
+  absl::string_view name;     // CLI name, e.g. "llama-2-7b"
+  absl::string_view title;    // e.g. "Llama 2 7B"
+  int64_t n = 0;             // context length in tokens
+  int64_t d = 0;             // head dimension in words
+  int64_t heads = 0;         // attention heads per layer
+  Scheme scheme = Scheme::kGeneral;
+  absl::string_view source;   // the published configuration
+};
+
+// All presets, in a fixed order.
+std::span<const ModelPreset> ModelPresets();
+
+// The preset called `name`; NotFoundError listing the known names otherwise.
+absl::StatusOr<ModelPreset> FindPreset(absl::string_view name);
+
+}  // namespace attnsched
+
+#endif  // ATTNSCHED_LIB_MODEL_PRESETS_H_

@@ -1,0 +1,92 @@
+// The scheduling problem: one attention head (instance), a one-way ring of PEs
+// (machine) and operation costs. Definitions follow SPEC sections 1-3, which follow
+// Yu & Fujita, "Parallel Scheduling Self-attention Mechanism" (arXiv 2012.01114).
+//
+// All sizes are counts (tokens, words, PEs); all durations are whole cycles.
+// These are plain values: cheap to copy, thread-compatible.
+#ifndef ATTNSCHED_LIB_MODEL_PROBLEM_H_
+#define ATTNSCHED_LIB_MODEL_PROBLEM_H_
+
+#include <cstdint>
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace attnsched {
+
+// Which attention variant is scheduled (SPEC section 1).
+//   kGeneral: q(i), k(i), v(i) distinct; row i attends to every j in [0, n).
+//   kShared:  x(i) = q(i) = k(i) = v(i); the score matrix is symmetric, so one
+//             dot(i,j) with i <= j serves rows i and j.
+//   kCausal:  q, k, v distinct; row i attends to j <= i.
+enum class Scheme { kGeneral, kShared, kCausal };
+
+// "general", "shared" or "causal".
+absl::string_view SchemeName(Scheme scheme);
+
+// Parses a scheme name (as printed by SchemeName). Returns InvalidArgumentError
+// naming the accepted values for anything else.
+absl::StatusOr<Scheme> ParseScheme(absl::string_view name);
+
+// Representation limits of v1 (not tunable: indices are packed into 64-bit keys).
+inline constexpr int64_t kMaxTokens = int64_t{1} << 20;
+inline constexpr int64_t kMaxHeadDim = int64_t{1} << 20;
+inline constexpr int64_t kMaxPes = int64_t{1} << 16;
+inline constexpr int64_t kMaxCost = int64_t{1} << 20;
+
+// One attention head: n tokens (>= 1) with head dimension d (>= 1 words).
+struct Instance {
+  int64_t n = 0;
+  int64_t d = 0;
+  Scheme scheme = Scheme::kGeneral;
+};
+
+// m PEs (>= 1) in a one-way ring p -> (p+1) mod m. A transfer of w words takes
+// ceil(w / link_words_per_cycle) cycles. m = 1 has no link.
+struct Machine {
+  int64_t pes = 0;
+  int64_t link_words_per_cycle = 1;
+};
+
+// Operation durations in cycles (SPEC section 3). Defaults: c_dot = d,
+// c_softmax = 1 (per score of the row), c_axpy = d.
+struct Costs {
+  int64_t c_dot = 0;
+  int64_t c_softmax = 0;
+  int64_t c_axpy = 0;
+
+  static Costs Default(int64_t d) { return Costs{d, 1, d}; }
+};
+
+// Instance + machine + costs: everything a generator, the validator or the SAT
+// encoder needs besides a placement.
+struct Problem {
+  Instance instance;
+  Machine machine;
+  Costs costs;
+
+  int64_t n() const { return instance.n; }
+  int64_t d() const { return instance.d; }
+  int64_t pes() const { return machine.pes; }
+  Scheme scheme() const { return instance.scheme; }
+
+  // Cycles to move a vector (d words) or a scalar (1 word) over one link.
+  int64_t VectorTransferCycles() const;
+  int64_t ScalarTransferCycles() const;
+};
+
+// Builds a problem with default costs.
+Problem MakeProblem(Scheme scheme, int64_t n, int64_t d, int64_t pes);
+
+// OK, or InvalidArgumentError naming the first bad field, its value and the rule
+// ("pes = 0: must be >= 1"). Checks every size, cost and the limits above.
+absl::Status ValidateProblem(const Problem& problem);
+
+// One-line description: "causal n=4096 d=128 on 64 PEs".
+std::string Describe(const Problem& problem);
+
+}  // namespace attnsched
+
+#endif  // ATTNSCHED_LIB_MODEL_PROBLEM_H_

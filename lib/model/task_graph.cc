@@ -1,0 +1,202 @@
+#include "lib/model/task_graph.h"
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace attnsched {
+namespace {
+
+constexpr absl::string_view kOpNames[] = {"dot", "softmax", "axpy"};
+constexpr absl::string_view kItemNames[] = {"q", "k", "v", "x", "s", "p"};
+
+bool TakesTwoIndices(OpKind kind) { return kind != OpKind::kSoftmax; }
+bool TakesTwoIndices(ItemKind kind) { return !IsVector(kind); }
+
+// Parses "name(a)" or "name(a,b)" into name and indices.
+struct ParsedName {
+  absl::string_view name;
+  int32_t index[2] = {0, 0};
+  int count = 0;
+};
+
+absl::StatusOr<ParsedName> ParseCall(absl::string_view text) {
+  ParsedName out;
+  const size_t open = text.find('(');
+  if (open == absl::string_view::npos || text.empty() || text.back() != ')') {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", text, "\" is not a canonical name like dot(3,5) or k(5)"));
+  }
+  out.name = text.substr(0, open);
+  absl::string_view args = text.substr(open + 1, text.size() - open - 2);
+  while (out.count < 2) {
+    const size_t comma = args.find(',');
+    absl::string_view arg = args.substr(0, comma);
+    int64_t value = -1;
+    auto [ptr, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), value);
+    if (ec != std::errc() || ptr != arg.data() + arg.size() || value < 0 ||
+        value > std::numeric_limits<int32_t>::max()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "\"", text, "\": index \"", arg, "\" is not a non-negative 32-bit integer"));
+    }
+    out.index[out.count++] = static_cast<int32_t>(value);
+    if (comma == absl::string_view::npos) return out;
+    args = args.substr(comma + 1);
+  }
+  return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" has more than two indices"));
+}
+
+template <typename Kind, size_t N>
+absl::StatusOr<Kind> LookUpKind(absl::string_view name, const absl::string_view (&names)[N],
+                                absl::string_view text, absl::string_view what) {
+  for (size_t k = 0; k < N; ++k) {
+    if (names[k] == name) return static_cast<Kind>(k);
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("\"", text, "\" is not ", what));
+}
+
+template <typename Kind>
+absl::Status CheckArity(Kind kind, const ParsedName& p, absl::string_view text) {
+  const int want = TakesTwoIndices(kind) ? 2 : 1;
+  if (p.count == want) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrFormat("\"%s\" takes %d index%s", text, want, want == 2 ? "es" : ""));
+}
+
+std::string RangeError(absl::string_view name, int64_t value, int64_t n) {
+  return absl::StrFormat("index %s = %d is out of range [0, %d)", name, value, n);
+}
+
+}  // namespace
+
+std::string OperationName(const Operation& op) {
+  if (!TakesTwoIndices(op.kind)) {
+    return absl::StrCat(kOpNames[static_cast<int>(op.kind)], "(", op.i, ")");
+  }
+  return absl::StrCat(kOpNames[static_cast<int>(op.kind)], "(", op.i, ",", op.j, ")");
+}
+
+std::string ItemName(const Item& item) {
+  if (!TakesTwoIndices(item.kind)) {
+    return absl::StrCat(kItemNames[static_cast<int>(item.kind)], "(", item.i, ")");
+  }
+  return absl::StrCat(kItemNames[static_cast<int>(item.kind)], "(", item.i, ",", item.j, ")");
+}
+
+absl::StatusOr<Operation> ParseOperation(absl::string_view text) {
+  absl::StatusOr<ParsedName> p = ParseCall(text);
+  if (!p.ok()) return p.status();
+  absl::StatusOr<OpKind> kind = LookUpKind<OpKind>(
+      p->name, kOpNames, text, "an operation (dot(i,j), softmax(i) or axpy(i,j))");
+  if (!kind.ok()) return kind.status();
+  if (absl::Status s = CheckArity(*kind, *p, text); !s.ok()) return s;
+  return Operation{*kind, p->index[0], p->index[1]};
+}
+
+absl::StatusOr<Item> ParseItem(absl::string_view text) {
+  absl::StatusOr<ParsedName> p = ParseCall(text);
+  if (!p.ok()) return p.status();
+  absl::StatusOr<ItemKind> kind = LookUpKind<ItemKind>(
+      p->name, kItemNames, text,
+      "a transferable item (q(i), k(i), v(i), x(i), s(i,j) or p(i,j); o(i) never moves)");
+  if (!kind.ok()) return kind.status();
+  if (absl::Status s = CheckArity(*kind, *p, text); !s.ok()) return s;
+  return Item{*kind, p->index[0], p->index[1]};
+}
+
+int64_t Duration(const Problem& problem, const Operation& op) {
+  switch (op.kind) {
+    case OpKind::kDot: return problem.costs.c_dot;
+    case OpKind::kSoftmax: return problem.costs.c_softmax * RowLength(problem.instance, op.i);
+    case OpKind::kAxpy: return problem.costs.c_axpy;
+  }
+  return 0;
+}
+
+int64_t TransferDuration(const Problem& problem, ItemKind kind) {
+  return IsVector(kind) ? problem.VectorTransferCycles() : problem.ScalarTransferCycles();
+}
+
+int64_t Words(const Instance& inst, ItemKind kind) { return IsVector(kind) ? inst.d : 1; }
+
+std::string CheckOperation(const Instance& inst, const Operation& op) {
+  if (op.i >= inst.n) return RangeError("i", op.i, inst.n);
+  if (TakesTwoIndices(op.kind) && op.j >= inst.n) return RangeError("j", op.j, inst.n);
+  if (op.kind == OpKind::kSoftmax) return {};
+  if (inst.scheme == Scheme::kCausal && op.j > op.i) {
+    return absl::StrCat(OperationName(op),
+                        " is not an operation of the causal scheme (row i attends to j <= i)");
+  }
+  if (inst.scheme == Scheme::kShared && op.kind == OpKind::kDot && op.i > op.j) {
+    return absl::StrCat(OperationName(op),
+                        " is not an operation of the shared scheme (one dot(i,j) with i <= j "
+                        "serves both rows; write dot(",
+                        op.j, ",", op.i, ")");
+  }
+  return {};
+}
+
+std::string CheckItem(const Instance& inst, const Item& item) {
+  if (item.i >= inst.n) return RangeError("i", item.i, inst.n);
+  if (TakesTwoIndices(item.kind) && item.j >= inst.n) return RangeError("j", item.j, inst.n);
+  const bool shared = inst.scheme == Scheme::kShared;
+  if (IsVector(item.kind) && !IsInputOf(inst, item.kind)) {
+    return absl::StrCat(ItemName(item), " does not exist in the ", SchemeName(inst.scheme),
+                        " scheme (its input vectors are ", shared ? "x" : "q, k and v", ")");
+  }
+  if (item.kind == ItemKind::kS || item.kind == ItemKind::kP) {
+    if (inst.scheme == Scheme::kCausal && item.j > item.i) {
+      return absl::StrCat(ItemName(item), " does not exist in the causal scheme (j <= i)");
+    }
+    if (shared && item.kind == ItemKind::kS && item.i > item.j) {
+      return absl::StrCat(ItemName(item), " does not exist in the shared scheme (scores are "
+                                          "named s(min,max); write s(",
+                          item.j, ",", item.i, "))");
+    }
+  }
+  return {};
+}
+
+Item ScoreItem(const Instance& inst, int64_t i, int64_t j) {
+  if (inst.scheme == Scheme::kShared && i > j) std::swap(i, j);
+  return Item{ItemKind::kS, static_cast<int32_t>(i), static_cast<int32_t>(j)};
+}
+
+int64_t OperandCount(const Instance& inst, const Operation& op) {
+  return op.kind == OpKind::kSoftmax ? RowLength(inst, op.i) : 2;
+}
+
+Item Operand(const Instance& inst, const Operation& op, int64_t k) {
+  const bool shared = inst.scheme == Scheme::kShared;
+  switch (op.kind) {
+    case OpKind::kDot:
+      if (shared) return Item{ItemKind::kX, k == 0 ? op.i : op.j, 0};
+      return k == 0 ? Item{ItemKind::kQ, op.i, 0} : Item{ItemKind::kK, op.j, 0};
+    case OpKind::kSoftmax:
+      return ScoreItem(inst, op.i, k);
+    case OpKind::kAxpy:
+      if (k == 0) return Item{ItemKind::kP, op.i, op.j};
+      return Item{shared ? ItemKind::kX : ItemKind::kV, op.j, 0};
+  }
+  return {};
+}
+
+OperationCounts CountOperations(const Instance& inst) {
+  const int64_t n = inst.n;
+  const int64_t scores = inst.scheme == Scheme::kCausal ? n * (n + 1) / 2 : n * n;
+  const int64_t dots = inst.scheme == Scheme::kGeneral ? n * n : n * (n + 1) / 2;
+  return OperationCounts{dots, n, scores};
+}
+
+int64_t TotalWork(const Problem& problem) {
+  const OperationCounts c = CountOperations(problem.instance);
+  // Softmax work is c_softmax per score of each row; the row lengths sum to axpys.
+  return c.dots * problem.costs.c_dot + c.axpys * problem.costs.c_softmax +
+         c.axpys * problem.costs.c_axpy;
+}
+
+}  // namespace attnsched

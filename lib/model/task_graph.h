@@ -1,0 +1,112 @@
+// The task graph of SPEC section 3: operations, the items they read and write, and
+// their durations. Canonical names (`dot(3,5)`, `k(5)`) are used in all text, JSON
+// and error messages.
+//
+//   operation    exists for                      operands               where
+//   dot(i,j)     general/causal: j in M(i)       q(i), k(j)             any PE
+//                shared: each pair i <= j        x(i), x(j)
+//   softmax(i)   each row i                      s(i,j) for j in M(i)   h(i)
+//                                                (shared: s(min,max))
+//   axpy(i,j)    each j in M(i)                  p(i,j), v(j) (shared: x(j))  h(i)
+//
+// M(i) = [0, n) for general and shared, [0, i] for causal.
+#ifndef ATTNSCHED_LIB_MODEL_TASK_GRAPH_H_
+#define ATTNSCHED_LIB_MODEL_TASK_GRAPH_H_
+
+#include <cstdint>
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+#include "lib/model/problem.h"
+
+namespace attnsched {
+
+enum class OpKind : uint8_t { kDot, kSoftmax, kAxpy };
+
+// An operation; j is unused (0) for softmax.
+struct Operation {
+  OpKind kind = OpKind::kDot;
+  int32_t i = 0;
+  int32_t j = 0;
+  friend bool operator==(const Operation&, const Operation&) = default;
+};
+
+// Transferable items: vectors q, k, v, x (d words) and scalars s, p (1 word).
+// o(i) and partial accumulators are not items and never move.
+enum class ItemKind : uint8_t { kQ, kK, kV, kX, kS, kP };
+
+// An item; j is unused (0) for vectors.
+struct Item {
+  ItemKind kind = ItemKind::kQ;
+  int32_t i = 0;
+  int32_t j = 0;
+  friend bool operator==(const Item&, const Item&) = default;
+};
+
+inline bool IsVector(ItemKind kind) { return kind <= ItemKind::kX; }
+
+// Canonical names, e.g. "dot(3,5)", "softmax(3)", "k(5)", "s(3,5)".
+std::string OperationName(const Operation& op);
+std::string ItemName(const Item& item);
+
+// Parses canonical names. Errors (InvalidArgumentError) say what was expected; the
+// indices are only checked to be non-negative 32-bit integers, not against n.
+absl::StatusOr<Operation> ParseOperation(absl::string_view text);
+absl::StatusOr<Item> ParseItem(absl::string_view text);
+
+// Row mask M(i) = [RowBegin, RowEnd) (always begins at 0). |M(i)| = RowLength.
+inline int64_t RowLength(const Instance& inst, int64_t i) {
+  return inst.scheme == Scheme::kCausal ? i + 1 : inst.n;
+}
+
+// Duration of `op` in cycles (SPEC section 3); softmax(i) takes c_softmax * |M(i)|.
+int64_t Duration(const Problem& problem, const Operation& op);
+
+// Cycles to move an item over one link: ceil(words / link_words_per_cycle).
+int64_t TransferDuration(const Problem& problem, ItemKind kind);
+
+// Words of an item: d for vectors, 1 for scalars.
+int64_t Words(const Instance& inst, ItemKind kind);
+
+// Empty string when `op` is an operation of the task graph of `inst`; otherwise the
+// rule it breaks, e.g. "dot(5,3) is not an operation of the causal scheme (needs
+// j <= i)" or "index i = 9 is out of range [0, 8)".
+std::string CheckOperation(const Instance& inst, const Operation& op);
+
+// Same for an item that is to be transferred.
+std::string CheckItem(const Instance& inst, const Item& item);
+
+// Operands of `op`, in a fixed order: OperandCount(op) items, Operand(op, k) for k in
+// [0, OperandCount). Requires CheckOperation(inst, op) to be empty.
+int64_t OperandCount(const Instance& inst, const Operation& op);
+Item Operand(const Instance& inst, const Operation& op, int64_t k);
+
+// The score item s(i,j) as named in `inst` (shared: s(min,max)).
+Item ScoreItem(const Instance& inst, int64_t i, int64_t j);
+
+// Input vector kinds resident at a token's home at cycle 0.
+// general/causal: q, k, v; shared: x.
+inline bool IsInputOf(const Instance& inst, ItemKind kind) {
+  return inst.scheme == Scheme::kShared ? kind == ItemKind::kX
+                                        : (kind == ItemKind::kQ || kind == ItemKind::kK ||
+                                           kind == ItemKind::kV);
+}
+
+// Operation counts of the task graph.
+struct OperationCounts {
+  int64_t dots = 0;
+  int64_t softmaxes = 0;
+  int64_t axpys = 0;
+  int64_t total() const { return dots + softmaxes + axpys; }
+};
+OperationCounts CountOperations(const Instance& inst);
+
+// Total work W in cycles: the sum of all operation durations. With default costs
+// (SPEC section 3): general n^2(2d+1); shared d n(n+1)/2 + n^2 + d n^2;
+// causal (2d+1) n(n+1)/2.
+int64_t TotalWork(const Problem& problem);
+
+}  // namespace attnsched
+
+#endif  // ATTNSCHED_LIB_MODEL_TASK_GRAPH_H_

@@ -1,0 +1,35 @@
+#include "lib/schedule/schedule.h"
+
+#include <algorithm>
+#include <numeric>
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+
+namespace attnsched {
+
+std::string DescribeEvent(const Event& event, int64_t pes) {
+  if (event.is_op()) return absl::StrCat(OperationName(event.op()), " on PE ", event.pe);
+  const int64_t to = pes > 0 ? (event.pe + 1) % pes : 0;
+  return absl::StrCat("transfer of ", ItemName(event.item()), " on link ", event.pe, "->", to);
+}
+
+std::vector<uint32_t> StartOrder(const std::vector<Event>& events) {
+  const bool sorted = std::is_sorted(events.begin(), events.end(),
+                                     [](const Event& a, const Event& b) { return a.start < b.start; });
+  if (sorted) return {};
+  std::vector<uint32_t> order(events.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return events[a].start < events[b].start; });
+  return order;
+}
+
+void SortEvents(std::vector<Event>& events) {
+  std::sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
+    return std::tie(a.start, a.pe, a.type, a.kind, a.i, a.j) <
+           std::tie(b.start, b.pe, b.type, b.kind, b.i, b.j);
+  });
+}
+
+}  // namespace attnsched

@@ -1,0 +1,76 @@
+// A schedule (SPEC section 4): problem, placement and a list of events
+//   OP(start, pe, operation)     the PE's compute unit runs `operation` from `start`
+//   XFER(start, from_pe, item)   the link from_pe -> (from_pe+1) mod m carries `item`
+// Times are cycles from 0. Durations are not stored: they follow from the problem.
+#ifndef ATTNSCHED_LIB_SCHEDULE_SCHEDULE_H_
+#define ATTNSCHED_LIB_SCHEDULE_SCHEDULE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lib/model/placement.h"
+#include "lib/model/problem.h"
+#include "lib/model/task_graph.h"
+
+namespace attnsched {
+
+enum class EventType : uint8_t { kOp, kXfer };
+
+// One event, 24 bytes. For kOp, `kind` is an OpKind and (i, j) index the operation;
+// for kXfer, `kind` is an ItemKind, (i, j) index the item and `pe` is the sender.
+struct Event {
+  int64_t start = 0;
+  int32_t pe = 0;
+  int32_t i = 0;
+  int32_t j = 0;
+  EventType type = EventType::kOp;
+  uint8_t kind = 0;
+
+  static Event Op(int64_t start, int32_t pe, const Operation& op) {
+    return Event{start, pe, op.i, op.j, EventType::kOp, static_cast<uint8_t>(op.kind)};
+  }
+  static Event Xfer(int64_t start, int32_t from_pe, const Item& item) {
+    return Event{start, from_pe, item.i, item.j, EventType::kXfer,
+                 static_cast<uint8_t>(item.kind)};
+  }
+  bool is_op() const { return type == EventType::kOp; }
+  Operation op() const { return Operation{static_cast<OpKind>(kind), i, j}; }
+  Item item() const { return Item{static_cast<ItemKind>(kind), i, j}; }
+  friend bool operator==(const Event&, const Event&) = default;
+};
+
+// "dot(3,5) on PE 2" or "transfer of k(5) on link 1->2".
+std::string DescribeEvent(const Event& event, int64_t pes);
+
+struct Schedule {
+  Problem problem;
+  Placement placement;
+  std::vector<Event> events;
+};
+
+// Calls fn(index, event) for every event in order of start cycle, ties in list
+// order (a stable sort of indices, skipped when the list is already sorted). Stops
+// early when fn returns false.
+template <typename Fn>
+void ForEachInStartOrder(const std::vector<Event>& events, Fn&& fn);
+
+// Indices of `events` stably sorted by start; empty when already sorted.
+std::vector<uint32_t> StartOrder(const std::vector<Event>& events);
+
+template <typename Fn>
+void ForEachInStartOrder(const std::vector<Event>& events, Fn&& fn) {
+  const std::vector<uint32_t> order = StartOrder(events);
+  for (size_t k = 0; k < events.size(); ++k) {
+    const size_t index = order.empty() ? k : order[k];
+    if (!fn(static_cast<int64_t>(index), events[index])) return;
+  }
+}
+
+// Sorts events by start cycle, then PE, operations before transfers (a canonical
+// order; the validator and simulator accept any order).
+void SortEvents(std::vector<Event>& events);
+
+}  // namespace attnsched
+
+#endif  // ATTNSCHED_LIB_SCHEDULE_SCHEDULE_H_

@@ -1,0 +1,290 @@
+#include "lib/schedule/validator.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "lib/schedule/residency.h"
+
+namespace attnsched {
+namespace {
+
+constexpr int64_t kMaxIndexableEvents = int64_t{1} << 32;
+
+std::string At(int64_t cycle, int32_t pe) { return absl::StrFormat("cycle %d, PE %d: ", cycle, pe); }
+
+std::string ReachesText(int64_t arrival, int32_t pe) {
+  if (arrival == Residency::kNever) return absl::StrCat("which never reaches PE ", pe);
+  return absl::StrCat("which reaches PE ", pe, " only at cycle ", arrival);
+}
+
+// One bit per operation of the task graph: dot and axpy by i * n + j, softmax by i.
+class OperationSet {
+ public:
+  explicit OperationSet(int64_t n)
+      : n_(n), dots_(n * n, false), softmaxes_(n, false), axpys_(n * n, false) {}
+
+  // Marks `op` as run; returns false if it had run already.
+  bool Insert(const Operation& op) {
+    std::vector<bool>& bits = Bits(op.kind);
+    const int64_t index = Index(op);
+    if (bits[index]) return false;
+    bits[index] = true;
+    return true;
+  }
+  bool Contains(const Operation& op) const { return Bits(op.kind)[Index(op)]; }
+
+ private:
+  std::vector<bool>& Bits(OpKind kind) {
+    return kind == OpKind::kDot ? dots_ : kind == OpKind::kSoftmax ? softmaxes_ : axpys_;
+  }
+  const std::vector<bool>& Bits(OpKind kind) const {
+    return kind == OpKind::kDot ? dots_ : kind == OpKind::kSoftmax ? softmaxes_ : axpys_;
+  }
+  int64_t Index(const Operation& op) const {
+    return op.kind == OpKind::kSoftmax ? op.i : int64_t{op.i} * n_ + op.j;
+  }
+  int64_t n_;
+  std::vector<bool> dots_, softmaxes_, axpys_;
+};
+
+class ValidatorRun {
+ public:
+  explicit ValidatorRun(const Schedule& s)
+      : s_(s),
+        problem_(s.problem),
+        inst_(s.problem.instance),
+        m_(s.problem.pes()),
+        residency_(s.problem, s.placement),
+        done_(s.problem.n()),
+        unit_free_(m_, 0),
+        unit_last_(m_, -1),
+        link_free_(m_ > 1 ? m_ : 0, 0),
+        link_last_(m_ > 1 ? m_ : 0, -1) {
+    residency_.Reserve(s.events.size());
+    stats_.busy_cycles.assign(m_, 0);
+    stats_.link_busy_cycles.assign(link_free_.size(), 0);
+    stats_.peak_words.assign(m_, 0);
+    const int64_t input_words = inst_.scheme == Scheme::kShared ? inst_.d : 3 * inst_.d;
+    for (int32_t home : s.placement) stats_.peak_words[home] += input_words + inst_.d;
+  }
+
+  ValidationReport Run() {
+    ForEachInStartOrder(s_.events, [&](int64_t index, const Event& e) {
+      violation_ = e.is_op() ? CheckOp(index, e) : CheckXfer(index, e);
+      return !violation_.has_value();
+    });
+    if (!violation_) violation_ = FindMissing();
+    return ValidationReport{std::move(violation_), std::move(stats_)};
+  }
+
+ private:
+  std::optional<Violation> Fail(Rule rule, const Event& e, int64_t index, std::string text) {
+    return Violation{rule, e.start, e.pe, index, At(e.start, e.pe) + text};
+  }
+
+  std::optional<Violation> CheckCommon(int64_t index, const Event& e) {
+    if (e.start < 0) {
+      return Violation{Rule::kStartRange, e.start, e.pe, index,
+                       absl::StrCat(DescribeEvent(e, m_), " starts at cycle ", e.start,
+                                    "; time is counted in whole cycles from 0")};
+    }
+    if (e.pe < 0 || e.pe >= m_) {
+      return Fail(Rule::kPeRange, e, index,
+                  absl::StrFormat("%s: PE %d is out of range [0, %d)", DescribeEvent(e, m_),
+                                  e.pe, m_));
+    }
+    return std::nullopt;
+  }
+
+  std::optional<Violation> CheckOp(int64_t index, const Event& e) {
+    if (auto v = CheckCommon(index, e)) return v;
+    const Operation op = e.op();
+    if (std::string why = CheckOperation(inst_, op); !why.empty()) {
+      return Fail(Rule::kNotInTaskGraph, e, index, why);
+    }
+    const std::string name = OperationName(op);
+    if (!done_.Insert(op)) {
+      return Fail(Rule::kDuplicateOperation, e, index,
+                  absl::StrCat(name, " runs a second time (first ", FirstRunOf(op),
+                               "); every operation runs exactly once"));
+    }
+    const int32_t home = s_.placement[op.i];
+    if (op.kind != OpKind::kDot && e.pe != home) {
+      return Fail(Rule::kNotAtHome, e, index,
+                  absl::StrFormat("%s must run on the home of token %d, PE %d", name, op.i,
+                                  home));
+    }
+    if (unit_free_[e.pe] > e.start) {
+      return Fail(Rule::kUnitBusy, e, index,
+                  absl::StrFormat("%s starts while the compute unit runs %s until cycle %d "
+                                  "(one operation at a time, no preemption)",
+                                  name, OperationName(s_.events[unit_last_[e.pe]].op()),
+                                  unit_free_[e.pe]));
+    }
+    const int64_t operands = OperandCount(inst_, op);
+    for (int64_t k = 0; k < operands; ++k) {
+      const Item item = Operand(inst_, op, k);
+      const int64_t arrival = residency_.ArrivalAt(item, e.pe);
+      if (arrival > e.start) {
+        return Fail(Rule::kOperandNotResident, e, index,
+                    absl::StrCat(name, " needs ", ItemName(item), ", ", ReachesText(arrival, e.pe)));
+      }
+    }
+    const int64_t duration = Duration(problem_, op);
+    const int64_t end = e.start + duration;
+    unit_free_[e.pe] = end;
+    unit_last_[e.pe] = index;
+    stats_.busy_cycles[e.pe] += duration;
+    stats_.work += duration;
+    stats_.makespan = std::max(stats_.makespan, end);
+    ++stats_.operations;
+    if (op.kind == OpKind::kDot) {
+      if (residency_.Record(ScoreItem(inst_, op.i, op.j), e.pe, end) == Residency::kNever) {
+        stats_.peak_words[e.pe] += 1;
+      }
+    } else if (op.kind == OpKind::kSoftmax) {
+      residency_.RecordSoftmax(op.i, end);
+      stats_.peak_words[e.pe] += RowLength(inst_, op.i);
+    }
+    return std::nullopt;
+  }
+
+  std::optional<Violation> CheckXfer(int64_t index, const Event& e) {
+    if (auto v = CheckCommon(index, e)) return v;
+    const Item item = e.item();
+    const std::string name = ItemName(item);
+    if (m_ == 1) {
+      return Fail(Rule::kNoLink, e, index,
+                  absl::StrCat("transfer of ", name, ": a machine with 1 PE has no link"));
+    }
+    if (std::string why = CheckItem(inst_, item); !why.empty()) {
+      return Fail(Rule::kNotInTaskGraph, e, index, absl::StrCat("transfer of ", why));
+    }
+    const int32_t to = static_cast<int32_t>((e.pe + 1) % m_);
+    if (link_free_[e.pe] > e.start) {
+      return Fail(Rule::kLinkBusy, e, index,
+                  absl::StrFormat("transfer of %s starts while link %d->%d carries %s until "
+                                  "cycle %d (one transfer at a time)",
+                                  name, e.pe, to, ItemName(s_.events[link_last_[e.pe]].item()),
+                                  link_free_[e.pe]));
+    }
+    const int64_t at_sender = residency_.ArrivalAt(item, e.pe);
+    if (at_sender > e.start) {
+      return Fail(Rule::kItemNotResident, e, index,
+                  absl::StrCat("transfer of ", name, " to PE ", to, " needs ", name,
+                               " on the sender, ", ReachesText(at_sender, e.pe)));
+    }
+    const int64_t duration = TransferDuration(problem_, item.kind);
+    const int64_t arrival = e.start + duration;
+    link_free_[e.pe] = arrival;
+    link_last_[e.pe] = index;
+    stats_.link_busy_cycles[e.pe] += duration;
+    ++stats_.transfers;
+    const int64_t before = residency_.Record(item, to, arrival);
+    if (before == Residency::kNever) {
+      stats_.peak_words[to] += Words(inst_, item.kind);
+    } else if (before <= arrival && stats_.redundant_transfers++ == 0) {
+      stats_.first_redundant = absl::StrCat(At(e.start, e.pe), "transfer of ", name,
+                                            " to PE ", to, ", which already holds it from cycle ",
+                                            before);
+    }
+    return std::nullopt;
+  }
+
+  // "at cycle 12 on PE 0": where `op` first ran (a linear scan; error path only).
+  std::string FirstRunOf(const Operation& op) const {
+    for (const Event& e : s_.events) {
+      if (e.is_op() && e.op() == op) return absl::StrFormat("at cycle %d on PE %d", e.start, e.pe);
+    }
+    return "earlier";
+  }
+
+  std::optional<Violation> FindMissing() const {
+    const int64_t n = inst_.n;
+    for (int32_t i = 0; i < n; ++i) {
+      for (int32_t j = 0; j < RowLength(inst_, i); ++j) {
+        const Operation dot = inst_.scheme == Scheme::kShared && j < i
+                                  ? Operation{OpKind::kDot, j, i}
+                                  : Operation{OpKind::kDot, i, j};
+        for (const Operation& op : {dot, Operation{OpKind::kAxpy, i, j}}) {
+          if (!done_.Contains(op)) return Missing(op);
+        }
+      }
+      if (const Operation sm{OpKind::kSoftmax, i, 0}; !done_.Contains(sm)) return Missing(sm);
+    }
+    return std::nullopt;
+  }
+
+  static Violation Missing(const Operation& op) {
+    return Violation{Rule::kMissingOperation, -1, -1, -1,
+                     absl::StrCat(OperationName(op),
+                                  " never runs: every operation of the task graph must appear "
+                                  "exactly once")};
+  }
+
+  const Schedule& s_;
+  const Problem& problem_;
+  const Instance& inst_;
+  const int64_t m_;
+  Residency residency_;
+  OperationSet done_;
+  std::vector<int64_t> unit_free_, unit_last_, link_free_, link_last_;
+  ScheduleStats stats_;
+  std::optional<Violation> violation_;
+};
+
+}  // namespace
+
+absl::string_view RuleName(Rule rule) {
+  switch (rule) {
+    case Rule::kStartRange: return "start_range";
+    case Rule::kPeRange: return "pe_range";
+    case Rule::kNotInTaskGraph: return "not_in_task_graph";
+    case Rule::kDuplicateOperation: return "duplicate_operation";
+    case Rule::kMissingOperation: return "missing_operation";
+    case Rule::kNotAtHome: return "not_at_home";
+    case Rule::kUnitBusy: return "unit_busy";
+    case Rule::kOperandNotResident: return "operand_not_resident";
+    case Rule::kNoLink: return "no_link";
+    case Rule::kLinkBusy: return "link_busy";
+    case Rule::kItemNotResident: return "item_not_resident";
+  }
+  return "unknown";
+}
+
+absl::Status CheckScheduleHeader(const Problem& problem, const Placement& placement,
+                                 int64_t event_count, int64_t max_events) {
+  if (absl::Status s = ValidateProblem(problem); !s.ok()) return s;
+  if (absl::Status s = ValidatePlacement(placement, problem.n(), problem.pes()); !s.ok()) {
+    return s;
+  }
+  const int64_t limit = std::min(max_events, kMaxIndexableEvents - 1);
+  const int64_t operations = CountOperations(problem.instance).total();
+  if (operations > limit) {
+    return absl::ResourceExhaustedError(absl::StrFormat(
+        "%s has %d operations, above the event limit %d; raise --max-events if the "
+        "machine has the memory (about 40 bytes per event)",
+        Describe(problem), operations, limit));
+  }
+  if (event_count > limit) {
+    return absl::ResourceExhaustedError(absl::StrFormat(
+        "the schedule has %d events, above the event limit %d; raise --max-events if the "
+        "machine has the memory (about 40 bytes per event)",
+        event_count, limit));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ValidationReport> Validate(const Schedule& schedule,
+                                          const ValidationOptions& options) {
+  if (absl::Status s = CheckScheduleHeader(schedule.problem, schedule.placement,
+                                           static_cast<int64_t>(schedule.events.size()),
+                                           options.max_events);
+      !s.ok()) {
+    return s;
+  }
+  return ValidatorRun(schedule).Run();
+}
+
+}  // namespace attnsched

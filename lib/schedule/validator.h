@@ -1,0 +1,96 @@
+// The validator: checks a schedule against every rule of SPEC sections 2-4 and
+// reports the first violation in words a user can act on, e.g.
+//   "cycle 17, PE 2: dot(3,5) needs k(5), which reaches PE 2 only at cycle 19".
+//
+// The first violation is the one with the earliest cycle (ties: event order); a
+// missing operation has no cycle and comes last. Events are streamed in start order
+// (a stable index sort if the list is not sorted already), so the check is
+// O(E log E) time for E events and O(E + n^2 / 8) memory: one bit per operation of
+// the task graph and one hash entry per residency that occurs. Not thread-safe per
+// call; distinct calls are independent.
+#ifndef ATTNSCHED_LIB_SCHEDULE_VALIDATOR_H_
+#define ATTNSCHED_LIB_SCHEDULE_VALIDATOR_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "lib/schedule/schedule.h"
+
+namespace attnsched {
+
+// Default for ValidationOptions::max_events and the CLI's --max-events.
+inline constexpr int64_t kDefaultMaxEvents = 100'000'000;
+
+struct ValidationOptions {
+  // Refuse schedules (and instances whose task graph has more operations) above this
+  // many events, before allocating anything of that size.
+  int64_t max_events = kDefaultMaxEvents;
+};
+
+// The rules of SPEC section 4, one per way to break them.
+enum class Rule {
+  kStartRange,          // start < 0
+  kPeRange,             // PE not in [0, m)
+  kNotInTaskGraph,      // operation or item that the scheme does not have
+  kDuplicateOperation,  // an operation runs twice
+  kMissingOperation,    // an operation never runs
+  kNotAtHome,           // softmax(i) or axpy(i,j) not on h(i)
+  kUnitBusy,            // a compute unit does two things in one cycle
+  kOperandNotResident,  // an operand is not on the PE when the operation starts
+  kNoLink,              // a transfer on a machine with m = 1
+  kLinkBusy,            // a link does two things in one cycle
+  kItemNotResident,     // a transfer's item is not on the sender at its start
+};
+
+// snake_case name of a rule, e.g. "operand_not_resident" (used in JSON).
+absl::string_view RuleName(Rule rule);
+
+struct Violation {
+  Rule rule = Rule::kStartRange;
+  int64_t cycle = -1;        // -1 for a missing operation
+  int32_t pe = -1;           // the PE or sending PE; -1 for a missing operation
+  int64_t event_index = -1;  // index into Schedule::events; -1 when missing
+  std::string message;       // full sentence, starts with "cycle C, PE P:" when located
+};
+
+// Figures of a schedule, filled for valid schedules.
+struct ScheduleStats {
+  int64_t makespan = 0;        // cycles: max over operations of start + duration
+  int64_t work = 0;            // cycles: sum of operation durations
+  int64_t operations = 0;
+  int64_t transfers = 0;
+  int64_t redundant_transfers = 0;  // the receiver already held the item (a warning)
+  std::string first_redundant;      // message for the first of them, if any
+  std::vector<int64_t> busy_cycles;       // per PE: compute cycles
+  std::vector<int64_t> link_busy_cycles;  // per link p -> p+1 (empty for m = 1)
+  // Per PE: words resident at the end (nothing is freed in v1, so this is the
+  // peak): inputs homed there, items received or produced there, and d words for
+  // each output accumulator o(i) homed there.
+  std::vector<int64_t> peak_words;
+};
+
+struct ValidationReport {
+  std::optional<Violation> violation;  // empty when valid
+  ScheduleStats stats;
+  bool valid() const { return !violation.has_value(); }
+};
+
+// Validates `schedule`. Returns InvalidArgumentError for a bad header (problem,
+// placement; the message names the field), ResourceExhaustedError when the schedule
+// or its task graph exceeds options.max_events. Rule violations are not errors: they
+// come back in the report.
+absl::StatusOr<ValidationReport> Validate(const Schedule& schedule,
+                                          const ValidationOptions& options = {});
+
+// OK when `problem` and `placement` are valid and the task graph and `event_count`
+// are within `max_events`; the errors Validate returns otherwise.
+absl::Status CheckScheduleHeader(const Problem& problem, const Placement& placement,
+                                 int64_t event_count, int64_t max_events);
+
+}  // namespace attnsched
+
+#endif  // ATTNSCHED_LIB_SCHEDULE_VALIDATOR_H_
