@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <limits>
 #include <queue>
 #include <tuple>
 
@@ -40,6 +41,7 @@ struct Unit {
 
 struct Link {
   int64_t free = 0;
+  int64_t wake = std::numeric_limits<int64_t>::max();  // earliest wake queued for it
   std::priority_queue<Queued, std::vector<Queued>, ByReady> pending;
   std::priority_queue<Queued, std::vector<Queued>, ByPriority> available;
 };
@@ -59,13 +61,12 @@ class Compiler {
         plan_(std::move(plan)),
         residency_(problem_, plan_.placement),
         units_(m_),
-        links_(m_) {}
+        links_(m_),
+        ops_(m_),
+        xfers_(m_) {}
 
   absl::StatusOr<Schedule> Run() {
-    size_t operations = 0;
-    for (const auto& program : plan_.programs) operations += program.size();
-    events_.reserve(operations + operations / 4);
-    residency_.Reserve(operations);
+    for (int32_t pe = 0; pe < m_; ++pe) ops_[pe].reserve(plan_.programs[pe].size());
     QueueInputs();
     for (int32_t pe = 0; pe < m_; ++pe) ResumeUnit(pe);
     while (!wakes_.empty()) {
@@ -74,8 +75,10 @@ class Compiler {
       ServeLink(w.link, w.time);
     }
     if (absl::Status s = CheckFinished(); !s.ok()) return s;
-    SortEvents(events_);
-    return Schedule{problem_, std::move(plan_.placement), std::move(events_)};
+    // Each unit's and each link's events are already in start order.
+    std::vector<std::vector<Event>> streams = std::move(ops_);
+    for (auto& x : xfers_) streams.push_back(std::move(x));
+    return Schedule{problem_, std::move(plan_.placement), MergeSortedStreams(std::move(streams))};
   }
 
  private:
@@ -96,29 +99,40 @@ class Compiler {
   void Enqueue(int32_t link, Queued q) {
     q.seq = seq_++;
     links_[link].pending.push(q);
-    wakes_.push(Wake{q.ready, link});
+    WakeAt(link, std::max(q.ready, links_[link].free));
+  }
+
+  // Queues a wake of `link` at cycle `t` unless an earlier one is queued already.
+  void WakeAt(int32_t link, int64_t t) {
+    if (t >= links_[link].wake) return;
+    links_[link].wake = t;
+    wakes_.push(Wake{t, link});
   }
 
   // Link `p` at cycle `now` (all items resident on p by `now` are known).
   void ServeLink(int32_t p, int64_t now) {
     Link& link = links_[p];
-    if (link.free > now) return;
+    if (now != link.wake) return;  // superseded by an earlier wake
+    link.wake = std::numeric_limits<int64_t>::max();
     while (!link.pending.empty() && link.pending.top().ready <= now) {
       link.available.push(link.pending.top());
       link.pending.pop();
     }
-    if (link.available.empty()) return;  // a wake is queued for every pending item
+    if (link.available.empty()) {
+      if (!link.pending.empty()) WakeAt(p, link.pending.top().ready);
+      return;
+    }
     const Queued q = link.available.top();
     link.available.pop();
     const int64_t arrival = now + TransferDuration(problem_, q.item.kind);
-    events_.push_back(Event::Xfer(now, p, q.item));
+    xfers_[p].push_back(Event::Xfer(now, p, q.item));
     link.free = arrival;
-    wakes_.push(Wake{arrival, p});
+    if (!link.available.empty() || !link.pending.empty()) WakeAt(p, arrival);
     Arrive(q, (p + 1) % m_, arrival);
   }
 
   void Arrive(Queued q, int32_t pe, int64_t arrival) {
-    residency_.Record(q.item, pe, arrival);
+    residency_.RecordArrival(q.item, pe, arrival);
     if (--q.hops > 0) {
       q.ready = arrival;
       Enqueue(pe, q);
@@ -150,17 +164,12 @@ class Compiler {
   void Commit(int32_t pe, Unit& u, const Operation& op) {
     const int64_t start = std::max(u.free, u.ready);
     const int64_t end = start + Duration(problem_, op);
-    events_.push_back(Event::Op(start, pe, op));
+    ops_[pe].push_back(Event::Op(start, pe, op));
     u.free = end;
     u.cursor = 0;
     u.ready = 0;
-    if (op.kind == OpKind::kDot) {
-      const Item score = ScoreItem(inst_, op.i, op.j);
-      residency_.Record(score, pe, end);
-      Route(score, pe, end);
-    } else if (op.kind == OpKind::kSoftmax) {
-      residency_.RecordSoftmax(op.i, end);
-    }
+    residency_.RecordResult(op, pe, end);
+    if (op.kind == OpKind::kDot) Route(ScoreItem(inst_, op.i, op.j), pe, end);
   }
 
   absl::Status CheckFinished() const {
@@ -185,7 +194,8 @@ class Compiler {
   std::vector<Unit> units_;
   std::vector<Link> links_;
   std::priority_queue<Wake, std::vector<Wake>, std::greater<Wake>> wakes_;
-  std::vector<Event> events_;
+  std::vector<std::vector<Event>> ops_;    // per compute unit, in start order
+  std::vector<std::vector<Event>> xfers_;  // per link, in start order
   int64_t seq_ = 0;
 };
 

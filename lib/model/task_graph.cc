@@ -161,30 +161,6 @@ std::string CheckItem(const Instance& inst, const Item& item) {
   return {};
 }
 
-Item ScoreItem(const Instance& inst, int64_t i, int64_t j) {
-  if (inst.scheme == Scheme::kShared && i > j) std::swap(i, j);
-  return Item{ItemKind::kS, static_cast<int32_t>(i), static_cast<int32_t>(j)};
-}
-
-int64_t OperandCount(const Instance& inst, const Operation& op) {
-  return op.kind == OpKind::kSoftmax ? RowLength(inst, op.i) : 2;
-}
-
-Item Operand(const Instance& inst, const Operation& op, int64_t k) {
-  const bool shared = inst.scheme == Scheme::kShared;
-  switch (op.kind) {
-    case OpKind::kDot:
-      if (shared) return Item{ItemKind::kX, k == 0 ? op.i : op.j, 0};
-      return k == 0 ? Item{ItemKind::kQ, op.i, 0} : Item{ItemKind::kK, op.j, 0};
-    case OpKind::kSoftmax:
-      return ScoreItem(inst, op.i, k);
-    case OpKind::kAxpy:
-      if (k == 0) return Item{ItemKind::kP, op.i, op.j};
-      return Item{shared ? ItemKind::kX : ItemKind::kV, op.j, 0};
-  }
-  return {};
-}
-
 OperationCounts CountOperations(const Instance& inst) {
   const int64_t n = inst.n;
   const int64_t scores = inst.scheme == Scheme::kCausal ? n * (n + 1) / 2 : n * n;

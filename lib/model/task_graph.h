@@ -79,11 +79,15 @@ std::string CheckItem(const Instance& inst, const Item& item);
 
 // Operands of `op`, in a fixed order: OperandCount(op) items, Operand(op, k) for k in
 // [0, OperandCount). Requires CheckOperation(inst, op) to be empty.
-int64_t OperandCount(const Instance& inst, const Operation& op);
-Item Operand(const Instance& inst, const Operation& op, int64_t k);
+// (Inline: these sit on the hot paths of the compiler, validator and simulator.)
+inline int64_t OperandCount(const Instance& inst, const Operation& op);
+inline Item Operand(const Instance& inst, const Operation& op, int64_t k);
 
 // The score item s(i,j) as named in `inst` (shared: s(min,max)).
-Item ScoreItem(const Instance& inst, int64_t i, int64_t j);
+inline Item ScoreItem(const Instance& inst, int64_t i, int64_t j) {
+  if (inst.scheme == Scheme::kShared && i > j) return Item{ItemKind::kS, int32_t(j), int32_t(i)};
+  return Item{ItemKind::kS, static_cast<int32_t>(i), static_cast<int32_t>(j)};
+}
 
 // Input vector kinds resident at a token's home at cycle 0.
 // general/causal: q, k, v; shared: x.
@@ -106,6 +110,25 @@ OperationCounts CountOperations(const Instance& inst);
 // (SPEC section 3): general n^2(2d+1); shared d n(n+1)/2 + n^2 + d n^2;
 // causal (2d+1) n(n+1)/2.
 int64_t TotalWork(const Problem& problem);
+
+inline int64_t OperandCount(const Instance& inst, const Operation& op) {
+  return op.kind == OpKind::kSoftmax ? RowLength(inst, op.i) : 2;
+}
+
+inline Item Operand(const Instance& inst, const Operation& op, int64_t k) {
+  const bool shared = inst.scheme == Scheme::kShared;
+  switch (op.kind) {
+    case OpKind::kDot:
+      if (shared) return Item{ItemKind::kX, k == 0 ? op.i : op.j, 0};
+      return k == 0 ? Item{ItemKind::kQ, op.i, 0} : Item{ItemKind::kK, op.j, 0};
+    case OpKind::kSoftmax:
+      return ScoreItem(inst, op.i, k);
+    case OpKind::kAxpy:
+      if (k == 0) return Item{ItemKind::kP, op.i, op.j};
+      return Item{shared ? ItemKind::kX : ItemKind::kV, op.j, 0};
+  }
+  return {};
+}
 
 }  // namespace attnsched
 

@@ -1,27 +1,77 @@
 #include "lib/schedule/residency.h"
 
+#include <algorithm>
+
 namespace attnsched {
+namespace {
+
+// Slot of an input vector kind in the dense table: q, k, v -> 0, 1, 2; x -> 0.
+int64_t VectorSlot(ItemKind kind) {
+  return kind == ItemKind::kX ? 0 : static_cast<int64_t>(kind);
+}
+
+int64_t InputKinds(const Instance& inst) { return inst.scheme == Scheme::kShared ? 1 : 3; }
+
+}  // namespace
 
 Residency::Residency(const Problem& problem, const Placement& placement)
     : instance_(problem.instance),
       placement_(placement),
-      softmax_end_(problem.n(), kNever) {}
-
-int64_t Residency::ArrivalAt(const Item& item, int32_t pe) const {
-  if (IsVector(item.kind) && IsInputOf(instance_, item.kind) && placement_[item.i] == pe) {
-    return 0;
-  }
-  if (item.kind == ItemKind::kP && placement_[item.i] == pe &&
-      softmax_end_[item.i] != kNever) {
-    return softmax_end_[item.i];
-  }
-  auto it = arrival_.find(ResidencyKey(item, pe));
-  return it == arrival_.end() ? kNever : it->second;
+      pes_(problem.pes()),
+      score_pe_(CountOperations(problem.instance).dots, -1),
+      score_end_(score_pe_.size(), kNever),
+      softmax_end_(problem.n(), kNever) {
+  const int64_t entries = InputKinds(instance_) * instance_.n * pes_;
+  if (entries <= kDenseVectorLimit) vectors_.assign(entries, kNever);
 }
 
-int64_t Residency::Record(const Item& item, int32_t pe, int64_t t) {
+int64_t* Residency::DenseVectorSlot(const Item& item, int32_t pe) {
+  if (vectors_.empty()) return nullptr;
+  return &vectors_[(VectorSlot(item.kind) * instance_.n + item.i) * pes_ + pe];
+}
+
+int64_t Residency::CopyAt(const Item& item, int32_t pe) const {
+  auto it = copies_.find(ResidencyKey(item, pe));
+  return it == copies_.end() ? kNever : it->second;
+}
+
+int64_t Residency::ArrivalAt(const Item& item, int32_t pe) const {
+  switch (item.kind) {
+    case ItemKind::kS: {
+      const int64_t index = ScoreIndex(instance_, item);
+      if (score_pe_[index] == pe) return score_end_[index];
+      return score_pe_[index] < 0 ? kNever : CopyAt(item, pe);
+    }
+    case ItemKind::kP:
+      if (placement_[item.i] == pe && softmax_end_[item.i] != kNever) {
+        return softmax_end_[item.i];
+      }
+      return CopyAt(item, pe);
+    default:
+      if (placement_[item.i] == pe) return 0;
+      if (vectors_.empty()) return CopyAt(item, pe);
+      return vectors_[(VectorSlot(item.kind) * instance_.n + item.i) * pes_ + pe];
+  }
+}
+
+void Residency::RecordResult(const Operation& op, int32_t pe, int64_t end) {
+  if (op.kind == OpKind::kDot) {
+    const int64_t index = ScoreIndex(instance_, ScoreItem(instance_, op.i, op.j));
+    score_pe_[index] = pe;
+    score_end_[index] = end;
+  } else if (op.kind == OpKind::kSoftmax) {
+    softmax_end_[op.i] = end;
+  }
+}
+
+int64_t Residency::RecordArrival(const Item& item, int32_t pe, int64_t t) {
   const int64_t before = ArrivalAt(item, pe);
-  if (t < before) arrival_[ResidencyKey(item, pe)] = t;
+  if (t >= before) return before;
+  if (int64_t* slot = IsVector(item.kind) ? DenseVectorSlot(item, pe) : nullptr) {
+    *slot = t;
+  } else {
+    copies_[ResidencyKey(item, pe)] = t;
+  }
   return before;
 }
 

@@ -1,9 +1,16 @@
 // Where items are resident, and from which cycle: the state shared by the
-// validator, the simulator's bookkeeping and the plan compiler.
+// validator, the simulator and the plan compiler.
 //
-// Memory is proportional to the residencies that actually occur (one entry per
-// produced scalar and per transfer), never a dense (item, PE) table: inputs at their
-// home and p(i,*) at h(i) after softmax(i) are derived, not stored.
+// Storage follows the structure of the task graph instead of one big (item, PE)
+// table:
+//   - input vectors: a dense (kind, token, PE) table of cycles when it has at most
+//     kDenseVectorLimit entries, else a hash map (inputs at home are resident at 0);
+//   - scores s(i,j): each is produced once, so its producer PE and cycle sit in a
+//     dense array indexed by the dot (one entry per dot of the task graph); copies
+//     made by transfers go to a hash map;
+//   - p(i,*) at h(i): one cycle per row (the end of softmax(i)); copies elsewhere go
+//     to the hash map.
+// Memory is O(n m + dots + transfers); lookups on the hot paths touch arrays only.
 // Not thread-safe.
 #ifndef ATTNSCHED_LIB_SCHEDULE_RESIDENCY_H_
 #define ATTNSCHED_LIB_SCHEDULE_RESIDENCY_H_
@@ -27,31 +34,53 @@ inline uint64_t ResidencyKey(const Item& item, int32_t pe) {
          (uint64_t(static_cast<uint32_t>(item.j)) << 16) | uint64_t(static_cast<uint32_t>(pe));
 }
 
+// Index of score s(i,j) (canonical, as ScoreItem names it) in [0, dots):
+// general i n + j; causal (j <= i) i(i+1)/2 + j; shared (i <= j) j(j+1)/2 + i.
+inline int64_t ScoreIndex(const Instance& inst, const Item& s) {
+  switch (inst.scheme) {
+    case Scheme::kGeneral: return int64_t{s.i} * inst.n + s.j;
+    case Scheme::kCausal: return int64_t{s.i} * (s.i + 1) / 2 + s.j;
+    case Scheme::kShared: return int64_t{s.j} * (s.j + 1) / 2 + s.i;
+  }
+  return 0;
+}
+
 class Residency {
  public:
   static constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+  // Largest dense vector table, in entries (8 bytes each).
+  static constexpr int64_t kDenseVectorLimit = int64_t{1} << 25;
 
   // `problem` and `placement` must outlive this object and be valid.
   Residency(const Problem& problem, const Placement& placement);
 
-  // The first cycle at which `item` is resident on `pe`, or kNever.
+  // The first cycle at which `item` is resident on `pe`, or kNever. `item` must pass
+  // CheckItem for the instance.
   int64_t ArrivalAt(const Item& item, int32_t pe) const;
 
-  // Records that `item` is resident on `pe` from cycle `t`, keeping the earliest
-  // cycle. Returns the arrival known before the call (kNever if none).
-  int64_t Record(const Item& item, int32_t pe, int64_t t);
+  // Records the result of `op` on `pe`, resident from cycle `end`: s(i,j) for a dot,
+  // p(i, j) for all j in M(i) for a softmax, nothing for an axpy. Each operation
+  // must be recorded at most once.
+  void RecordResult(const Operation& op, int32_t pe, int64_t end);
 
-  // Records that softmax(row) ends at cycle t: p(row, j) for every j in M(row) is
-  // resident on h(row) from t.
-  void RecordSoftmax(int32_t row, int64_t t) { softmax_end_[row] = t; }
+  // Records that `item` reaches `pe` at cycle `t` (a transfer), keeping the
+  // earliest cycle. Returns the arrival known before the call (kNever if none).
+  int64_t RecordArrival(const Item& item, int32_t pe, int64_t t);
 
-  void Reserve(size_t entries) { arrival_.reserve(entries); }
+  void ReserveCopies(size_t entries) { copies_.reserve(entries); }
 
  private:
+  int64_t* DenseVectorSlot(const Item& item, int32_t pe);
+  int64_t CopyAt(const Item& item, int32_t pe) const;
+
   const Instance& instance_;
   const Placement& placement_;
-  std::vector<int64_t> softmax_end_;
-  absl::flat_hash_map<uint64_t, int64_t> arrival_;
+  const int64_t pes_;
+  std::vector<int64_t> vectors_;       // dense (kind, token, PE) table, or empty
+  std::vector<int32_t> score_pe_;      // producer of each score, -1 before
+  std::vector<int64_t> score_end_;     // cycle it is resident there from
+  std::vector<int64_t> softmax_end_;   // p(i, *) resident on h(i) from
+  absl::flat_hash_map<uint64_t, int64_t> copies_;  // everything else
 };
 
 }  // namespace attnsched

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <numeric>
+#include <queue>
+#include <utility>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
@@ -25,11 +27,33 @@ std::vector<uint32_t> StartOrder(const std::vector<Event>& events) {
   return order;
 }
 
+bool CanonicalLess(const Event& a, const Event& b) {
+  return std::tie(a.start, a.pe, a.type, a.kind, a.i, a.j) <
+         std::tie(b.start, b.pe, b.type, b.kind, b.i, b.j);
+}
+
 void SortEvents(std::vector<Event>& events) {
-  std::sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
-    return std::tie(a.start, a.pe, a.type, a.kind, a.i, a.j) <
-           std::tie(b.start, b.pe, b.type, b.kind, b.i, b.j);
-  });
+  std::sort(events.begin(), events.end(), CanonicalLess);
+}
+
+std::vector<Event> MergeSortedStreams(std::vector<std::vector<Event>> streams) {
+  size_t total = 0;
+  for (const auto& s : streams) total += s.size();
+  std::vector<Event> out;
+  out.reserve(total);
+  using Head = std::pair<const Event*, const Event*>;  // next, end
+  auto later = [](const Head& a, const Head& b) { return CanonicalLess(*b.first, *a.first); };
+  std::priority_queue<Head, std::vector<Head>, decltype(later)> heads(later);
+  for (const auto& s : streams) {
+    if (!s.empty()) heads.push({s.data(), s.data() + s.size()});
+  }
+  while (!heads.empty()) {
+    Head h = heads.top();
+    heads.pop();
+    out.push_back(*h.first);
+    if (++h.first != h.second) heads.push(h);
+  }
+  return out;
 }
 
 }  // namespace attnsched

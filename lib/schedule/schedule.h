@@ -67,9 +67,16 @@ void ForEachInStartOrder(const std::vector<Event>& events, Fn&& fn) {
   }
 }
 
-// Sorts events by start cycle, then PE, operations before transfers (a canonical
-// order; the validator and simulator accept any order).
+// The canonical order: start cycle, then PE, operations before transfers, then
+// the operation or item. The validator and simulator accept any order.
+bool CanonicalLess(const Event& a, const Event& b);
+
+// Sorts events into the canonical order.
 void SortEvents(std::vector<Event>& events);
+
+// Merges streams that are each in canonical order (e.g. one per compute unit and
+// one per link) into one list in canonical order: O(E log S) for S streams.
+std::vector<Event> MergeSortedStreams(std::vector<std::vector<Event>> streams);
 
 }  // namespace attnsched
 

@@ -5,7 +5,6 @@
 #include <random>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "lib/schedule/residency.h"
@@ -35,10 +34,15 @@ const std::vector<double>& Matrix(const Inputs& in, ItemKind kind) {
   return kind == ItemKind::kK ? in.k : kind == ItemKind::kV ? in.v : in.q;
 }
 
+// Four partial sums: independent chains the compiler can vectorise.
 double Dot(const double* a, const double* b, int64_t d) {
-  double sum = 0;
-  for (int64_t c = 0; c < d; ++c) sum += a[c] * b[c];
-  return sum;
+  double sum[4] = {0, 0, 0, 0};
+  int64_t c = 0;
+  for (; c + 4 <= d; c += 4) {
+    for (int k = 0; k < 4; ++k) sum[k] += a[c + k] * b[c + k];
+  }
+  for (; c < d; ++c) sum[0] += a[c] * b[c];
+  return (sum[0] + sum[1]) + (sum[2] + sum[3]);
 }
 
 // p(i, .) = softmax(s(i, .) / sqrt(d)) over the row mask.
@@ -73,50 +77,21 @@ std::vector<double> Reference(const Instance& inst, const Inputs& in) {
   return out;
 }
 
-// What each PE holds: vectors as pointers to the (immutable) input rows, scalars as
-// values, and p(i, .) at h(i) as the row softmax(i) produced.
-class Holdings {
- public:
-  Holdings(const Schedule& s, const Inputs& in)
-      : inst_(s.problem.instance), placement_(s.placement), in_(in), p_rows_(inst_.n) {}
-
-  const double* Vector(const Item& item, int32_t pe) const {
-    if (IsInputOf(inst_, item.kind) && placement_[item.i] == pe) {
-      return &Matrix(in_, item.kind)[static_cast<size_t>(item.i * inst_.d)];
-    }
-    auto it = vectors_.find(ResidencyKey(item, pe));
-    return it == vectors_.end() ? nullptr : it->second;
-  }
-  const double* Scalar(const Item& item, int32_t pe) const {
-    if (item.kind == ItemKind::kP && placement_[item.i] == pe && !p_rows_[item.i].empty()) {
-      return &p_rows_[item.i][item.j];
-    }
-    auto it = scalars_.find(ResidencyKey(item, pe));
-    return it == scalars_.end() ? nullptr : &it->second;
-  }
-  const double* Get(const Item& item, int32_t pe) const {
-    return IsVector(item.kind) ? Vector(item, pe) : Scalar(item, pe);
-  }
-  void PutVector(const Item& item, int32_t pe, const double* v) {
-    vectors_[ResidencyKey(item, pe)] = v;
-  }
-  void PutScalar(const Item& item, int32_t pe, double v) { scalars_[ResidencyKey(item, pe)] = v; }
-  void PutRow(int32_t i, std::vector<double> p) { p_rows_[i] = std::move(p); }
-
- private:
-  const Instance& inst_;
-  const Placement& placement_;
-  const Inputs& in_;
-  std::vector<std::vector<double>> p_rows_;
-  absl::flat_hash_map<uint64_t, const double*> vectors_;
-  absl::flat_hash_map<uint64_t, double> scalars_;
-};
-
+// Values are immutable once produced and a transfer copies them, so a copy is
+// represented by a residency record on its PE plus the producer's value: scores in
+// a dense array by ScoreIndex, p(i, .) as the row softmax(i) produced, vectors as
+// the input rows. Every read checks that the reading PE holds the item by then.
 class SimulatorRun {
  public:
   SimulatorRun(const Schedule& s, const Inputs& in)
-      : s_(s), inst_(s.problem.instance), holdings_(s, in),
-        out_(static_cast<size_t>(inst_.n * inst_.d), 0.0), axpys_(inst_.n, 0) {}
+      : s_(s),
+        inst_(s.problem.instance),
+        in_(in),
+        residency_(s.problem, s.placement),
+        scores_(CountOperations(inst_).dots, 0.0),
+        p_rows_(inst_.n),
+        out_(static_cast<size_t>(inst_.n * inst_.d), 0.0),
+        axpys_(inst_.n, 0) {}
 
   absl::StatusOr<std::vector<double>> Run() {
     absl::Status status;
@@ -136,65 +111,74 @@ class SimulatorRun {
   }
 
  private:
+  const double* Value(const Item& item) const {
+    switch (item.kind) {
+      case ItemKind::kS: return &scores_[ScoreIndex(inst_, item)];
+      case ItemKind::kP: return &p_rows_[item.i][item.j];
+      default: return &Matrix(in_, item.kind)[static_cast<size_t>(item.i * inst_.d)];
+    }
+  }
+
+  // The value of `item` as held by the PE of `e` at its start.
   absl::StatusOr<const double*> Read(const Event& e, const Item& item) const {
-    if (const double* v = holdings_.Get(item, e.pe)) return v;
+    const int64_t arrival = residency_.ArrivalAt(item, e.pe);
+    if (arrival <= e.start) return Value(item);
     return absl::FailedPreconditionError(absl::StrFormat(
-        "simulator: cycle %d: %s reads %s, which PE %d does not hold; validate the schedule "
-        "first",
+        "simulator: cycle %d: %s reads %s, which PE %d does not hold then; validate the "
+        "schedule first",
         e.start, DescribeEvent(e, s_.problem.pes()), ItemName(item), e.pe));
   }
 
   absl::Status RunOp(const Event& e) {
     const Operation op = e.op();
     const int64_t d = inst_.d;
-    std::vector<const double*>& operand = operand_;  // reused: no allocation per event
-    operand.resize(OperandCount(inst_, op));
-    for (size_t k = 0; k < operand.size(); ++k) {
+    operand_.resize(OperandCount(inst_, op));
+    for (size_t k = 0; k < operand_.size(); ++k) {
       absl::StatusOr<const double*> v = Read(e, Operand(inst_, op, k));
       if (!v.ok()) return v.status();
-      operand[k] = *v;
+      operand_[k] = *v;
     }
     switch (op.kind) {
       case OpKind::kDot:
-        holdings_.PutScalar(ScoreItem(inst_, op.i, op.j), e.pe, Dot(operand[0], operand[1], d));
+        scores_[ScoreIndex(inst_, ScoreItem(inst_, op.i, op.j))] =
+            Dot(operand_[0], operand_[1], d);
         break;
       case OpKind::kSoftmax: {
-        std::vector<double> row(operand.size());
-        for (size_t j = 0; j < row.size(); ++j) row[j] = *operand[j];
+        std::vector<double>& row = p_rows_[op.i];
+        row.resize(operand_.size());
+        for (size_t j = 0; j < row.size(); ++j) row[j] = *operand_[j];
         SoftmaxInPlace(row, d);
-        holdings_.PutRow(op.i, std::move(row));
         break;
       }
       case OpKind::kAxpy: {
-        const double p = *operand[0];
+        const double p = *operand_[0];
         double* o = &out_[static_cast<size_t>(op.i * d)];
-        for (int64_t c = 0; c < d; ++c) o[c] += p * operand[1][c];
+        for (int64_t c = 0; c < d; ++c) o[c] += p * operand_[1][c];
         ++axpys_[op.i];
         break;
       }
     }
+    residency_.RecordResult(op, e.pe, e.start + Duration(s_.problem, op));
     return absl::OkStatus();
   }
 
   absl::Status RunXfer(const Event& e) {
     const Item item = e.item();
-    absl::StatusOr<const double*> v = Read(e, item);
-    if (!v.ok()) return v.status();
+    if (absl::StatusOr<const double*> v = Read(e, item); !v.ok()) return v.status();
     const int32_t to = static_cast<int32_t>((e.pe + 1) % s_.problem.pes());
-    if (IsVector(item.kind)) {
-      holdings_.PutVector(item, to, *v);
-    } else {
-      holdings_.PutScalar(item, to, **v);
-    }
+    residency_.RecordArrival(item, to, e.start + TransferDuration(s_.problem, item.kind));
     return absl::OkStatus();
   }
 
   const Schedule& s_;
   const Instance& inst_;
-  Holdings holdings_;
+  const Inputs& in_;
+  Residency residency_;
+  std::vector<double> scores_;
+  std::vector<std::vector<double>> p_rows_;
   std::vector<double> out_;
   std::vector<int64_t> axpys_;
-  std::vector<const double*> operand_;
+  std::vector<const double*> operand_;  // reused: no allocation per event
 };
 
 }  // namespace

@@ -2,11 +2,11 @@
 // its outputs with attention computed directly.
 //
 // Inputs are uniform in [-1, 1) from a seeded std::mt19937_64, in double precision.
-// Each PE computes only from the values it holds (inputs at home, results it
-// produced, items it received); transfers copy values. So a schedule that reads a
-// wrong operand or reduces wrongly gives a wrong o(i), which rule checking alone
-// cannot see. Run it on schedules the validator accepted: the simulator follows
-// start order but does not re-check timing.
+// Each PE computes only from the values it holds at the start of each operation
+// (inputs at home, results it produced, items it received); transfers copy values.
+// So a schedule that reads a wrong operand or reduces wrongly gives a wrong o(i),
+// which rule checking alone cannot see. Run it on schedules the validator accepted:
+// it reports, but does not explain, rule violations it meets.
 //
 // Cost: O(n^2 d) arithmetic for the schedule and the same again for the reference;
 // memory O(E) for E events plus O(n d) for inputs and outputs.

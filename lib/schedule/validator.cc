@@ -61,7 +61,7 @@ class ValidatorRun {
         unit_last_(m_, -1),
         link_free_(m_ > 1 ? m_ : 0, 0),
         link_last_(m_ > 1 ? m_ : 0, -1) {
-    residency_.Reserve(s.events.size());
+    
     stats_.busy_cycles.assign(m_, 0);
     stats_.link_busy_cycles.assign(link_free_.size(), 0);
     stats_.peak_words.assign(m_, 0);
@@ -103,23 +103,22 @@ class ValidatorRun {
     if (std::string why = CheckOperation(inst_, op); !why.empty()) {
       return Fail(Rule::kNotInTaskGraph, e, index, why);
     }
-    const std::string name = OperationName(op);
     if (!done_.Insert(op)) {
       return Fail(Rule::kDuplicateOperation, e, index,
-                  absl::StrCat(name, " runs a second time (first ", FirstRunOf(op),
+                  absl::StrCat(OperationName(op), " runs a second time (first ", FirstRunOf(op),
                                "); every operation runs exactly once"));
     }
     const int32_t home = s_.placement[op.i];
     if (op.kind != OpKind::kDot && e.pe != home) {
       return Fail(Rule::kNotAtHome, e, index,
-                  absl::StrFormat("%s must run on the home of token %d, PE %d", name, op.i,
+                  absl::StrFormat("%s must run on the home of token %d, PE %d", OperationName(op), op.i,
                                   home));
     }
     if (unit_free_[e.pe] > e.start) {
       return Fail(Rule::kUnitBusy, e, index,
                   absl::StrFormat("%s starts while the compute unit runs %s until cycle %d "
                                   "(one operation at a time, no preemption)",
-                                  name, OperationName(s_.events[unit_last_[e.pe]].op()),
+                                  OperationName(op), OperationName(s_.events[unit_last_[e.pe]].op()),
                                   unit_free_[e.pe]));
     }
     const int64_t operands = OperandCount(inst_, op);
@@ -128,7 +127,8 @@ class ValidatorRun {
       const int64_t arrival = residency_.ArrivalAt(item, e.pe);
       if (arrival > e.start) {
         return Fail(Rule::kOperandNotResident, e, index,
-                    absl::StrCat(name, " needs ", ItemName(item), ", ", ReachesText(arrival, e.pe)));
+                    absl::StrCat(OperationName(op), " needs ", ItemName(item), ", ",
+                                 ReachesText(arrival, e.pe)));
       }
     }
     const int64_t duration = Duration(problem_, op);
@@ -139,24 +139,18 @@ class ValidatorRun {
     stats_.work += duration;
     stats_.makespan = std::max(stats_.makespan, end);
     ++stats_.operations;
-    if (op.kind == OpKind::kDot) {
-      if (residency_.Record(ScoreItem(inst_, op.i, op.j), e.pe, end) == Residency::kNever) {
-        stats_.peak_words[e.pe] += 1;
-      }
-    } else if (op.kind == OpKind::kSoftmax) {
-      residency_.RecordSoftmax(op.i, end);
-      stats_.peak_words[e.pe] += RowLength(inst_, op.i);
-    }
+    residency_.RecordResult(op, e.pe, end);
+    if (op.kind == OpKind::kDot) stats_.peak_words[e.pe] += 1;
+    if (op.kind == OpKind::kSoftmax) stats_.peak_words[e.pe] += RowLength(inst_, op.i);
     return std::nullopt;
   }
 
   std::optional<Violation> CheckXfer(int64_t index, const Event& e) {
     if (auto v = CheckCommon(index, e)) return v;
     const Item item = e.item();
-    const std::string name = ItemName(item);
     if (m_ == 1) {
       return Fail(Rule::kNoLink, e, index,
-                  absl::StrCat("transfer of ", name, ": a machine with 1 PE has no link"));
+                  absl::StrCat("transfer of ", ItemName(item), ": a machine with 1 PE has no link"));
     }
     if (std::string why = CheckItem(inst_, item); !why.empty()) {
       return Fail(Rule::kNotInTaskGraph, e, index, absl::StrCat("transfer of ", why));
@@ -166,13 +160,14 @@ class ValidatorRun {
       return Fail(Rule::kLinkBusy, e, index,
                   absl::StrFormat("transfer of %s starts while link %d->%d carries %s until "
                                   "cycle %d (one transfer at a time)",
-                                  name, e.pe, to, ItemName(s_.events[link_last_[e.pe]].item()),
+                                  ItemName(item), e.pe, to,
+                                  ItemName(s_.events[link_last_[e.pe]].item()),
                                   link_free_[e.pe]));
     }
     const int64_t at_sender = residency_.ArrivalAt(item, e.pe);
     if (at_sender > e.start) {
       return Fail(Rule::kItemNotResident, e, index,
-                  absl::StrCat("transfer of ", name, " to PE ", to, " needs ", name,
+                  absl::StrCat("transfer of ", ItemName(item), " to PE ", to, " needs ", ItemName(item),
                                " on the sender, ", ReachesText(at_sender, e.pe)));
     }
     const int64_t duration = TransferDuration(problem_, item.kind);
@@ -181,11 +176,11 @@ class ValidatorRun {
     link_last_[e.pe] = index;
     stats_.link_busy_cycles[e.pe] += duration;
     ++stats_.transfers;
-    const int64_t before = residency_.Record(item, to, arrival);
+    const int64_t before = residency_.RecordArrival(item, to, arrival);
     if (before == Residency::kNever) {
       stats_.peak_words[to] += Words(inst_, item.kind);
     } else if (before <= arrival && stats_.redundant_transfers++ == 0) {
-      stats_.first_redundant = absl::StrCat(At(e.start, e.pe), "transfer of ", name,
+      stats_.first_redundant = absl::StrCat(At(e.start, e.pe), "transfer of ", ItemName(item),
                                             " to PE ", to, ", which already holds it from cycle ",
                                             before);
     }
