@@ -37,12 +37,18 @@ bool IsOurs(const absl::CommandLineFlag& flag) {
   return absl::StrContains(flag.Filename(), "client/flags.cc");
 }
 
+// OK when --name (or --noname for a boolean) is an attnsched flag.
+absl::Status CheckKnown(absl::string_view name) {
+  for (absl::string_view candidate : {name, absl::StartsWith(name, "no") ? name.substr(2) : name}) {
+    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(candidate);
+    if (flag != nullptr && IsOurs(*flag)) return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown flag --", Dashed(name), "; attnsched --help lists the flags"));
+}
+
 absl::Status SetFlag(absl::string_view name, absl::string_view value) {
   absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
-  if (flag == nullptr || !IsOurs(*flag)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown flag --", Dashed(name), "; attnsched --help lists the flags"));
-  }
   std::string error;
   if (!flag->ParseFrom(value, &error)) {
     return absl::InvalidArgumentError(absl::StrCat("--", Dashed(name), "=", value, ": ", error));
@@ -79,6 +85,7 @@ absl::StatusOr<ParsedArgs> ParseArgs(int argc, char** argv) {
     std::string name_storage(arg.substr(0, eq));
     std::replace(name_storage.begin(), name_storage.end(), '-', '_');  // --max-events
     absl::string_view name = name_storage;
+    if (absl::Status known = CheckKnown(name); !known.ok()) return known;
     std::string value;
     if (eq != absl::string_view::npos) {
       value = std::string(arg.substr(eq + 1));

@@ -29,9 +29,8 @@ absl::StatusOr<int64_t> GetInt(const json& object, absl::string_view path, const
     return absl::InvalidArgumentError(
         absl::StrCat(where, " = ", it->dump(), ": must be an integer"));
   }
-  const bool in_range = it->is_number_unsigned()
-                            ? it->get<uint64_t>() <= static_cast<uint64_t>(hi)
-                            : it->get<int64_t>() >= lo && it->get<int64_t>() <= hi;
+  const bool fits = !it->is_number_unsigned() || it->get<uint64_t>() <= static_cast<uint64_t>(hi);
+  const bool in_range = fits && it->get<int64_t>() >= lo && it->get<int64_t>() <= hi;
   if (!in_range) {
     return absl::InvalidArgumentError(
         absl::StrCat(where, " = ", it->dump(), ": must be in [", lo, ", ", hi, "]"));

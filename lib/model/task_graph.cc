@@ -123,9 +123,21 @@ int64_t TransferDuration(const Problem& problem, ItemKind kind) {
 
 int64_t Words(const Instance& inst, ItemKind kind) { return IsVector(kind) ? inst.d : 1; }
 
+std::string CheckIndices(const Instance& inst, const Operation& op) {
+  if (op.i < 0 || op.i >= inst.n) return RangeError("i", op.i, inst.n);
+  if (TakesTwoIndices(op.kind) && (op.j < 0 || op.j >= inst.n)) return RangeError("j", op.j, inst.n);
+  return {};
+}
+
+std::string CheckIndices(const Instance& inst, const Item& item) {
+  if (item.i < 0 || item.i >= inst.n) return RangeError("i", item.i, inst.n);
+  if (TakesTwoIndices(item.kind) && (item.j < 0 || item.j >= inst.n)) {
+    return RangeError("j", item.j, inst.n);
+  }
+  return {};
+}
+
 std::string CheckOperation(const Instance& inst, const Operation& op) {
-  if (op.i >= inst.n) return RangeError("i", op.i, inst.n);
-  if (TakesTwoIndices(op.kind) && op.j >= inst.n) return RangeError("j", op.j, inst.n);
   if (op.kind == OpKind::kSoftmax) return {};
   if (inst.scheme == Scheme::kCausal && op.j > op.i) {
     return absl::StrCat(OperationName(op),
@@ -141,8 +153,6 @@ std::string CheckOperation(const Instance& inst, const Operation& op) {
 }
 
 std::string CheckItem(const Instance& inst, const Item& item) {
-  if (item.i >= inst.n) return RangeError("i", item.i, inst.n);
-  if (TakesTwoIndices(item.kind) && item.j >= inst.n) return RangeError("j", item.j, inst.n);
   const bool shared = inst.scheme == Scheme::kShared;
   if (IsVector(item.kind) && !IsInputOf(inst, item.kind)) {
     return absl::StrCat(ItemName(item), " does not exist in the ", SchemeName(inst.scheme),

@@ -69,12 +69,17 @@ int64_t TransferDuration(const Problem& problem, ItemKind kind);
 // Words of an item: d for vectors, 1 for scalars.
 int64_t Words(const Instance& inst, ItemKind kind);
 
-// Empty string when `op` is an operation of the task graph of `inst`; otherwise the
-// rule it breaks, e.g. "dot(5,3) is not an operation of the causal scheme (needs
-// j <= i)" or "index i = 9 is out of range [0, 8)".
+// Empty string when the token indices of `op` (or `item`) are in [0, n); otherwise
+// the rule broken, e.g. "index i = 9 is out of range [0, 8)".
+std::string CheckIndices(const Instance& inst, const Operation& op);
+std::string CheckIndices(const Instance& inst, const Item& item);
+
+// Empty string when `op`, whose indices are in range, is an operation of the task
+// graph of `inst`; otherwise the rule it breaks, e.g. "dot(5,3) is not an operation
+// of the causal scheme (row i attends to j <= i)".
 std::string CheckOperation(const Instance& inst, const Operation& op);
 
-// Same for an item that is to be transferred.
+// Same for an item that is to be transferred: it must exist in the scheme.
 std::string CheckItem(const Instance& inst, const Item& item);
 
 // Operands of `op`, in a fixed order: OperandCount(op) items, Operand(op, k) for k in

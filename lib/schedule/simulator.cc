@@ -96,7 +96,8 @@ class SimulatorRun {
   absl::StatusOr<std::vector<double>> Run() {
     absl::Status status;
     ForEachInStartOrder(s_.events, [&](int64_t, const Event& e) {
-      status = e.is_op() ? RunOp(e) : RunXfer(e);
+      status = CheckRanges(e);
+      if (status.ok()) status = e.is_op() ? RunOp(e) : RunXfer(e);
       return status.ok();
     });
     if (!status.ok()) return status;
@@ -111,6 +112,19 @@ class SimulatorRun {
   }
 
  private:
+  // Indices and PEs must be in range before anything is read (a defence for
+  // callers that skipped the validator).
+  absl::Status CheckRanges(const Event& e) const {
+    std::string why = e.is_op() ? CheckIndices(inst_, e.op()) : CheckIndices(inst_, e.item());
+    if (why.empty()) why = e.is_op() ? CheckOperation(inst_, e.op()) : CheckItem(inst_, e.item());
+    if (why.empty() && (e.pe < 0 || e.pe >= s_.problem.pes())) why = "PE out of range";
+    if (why.empty() && !e.is_op() && s_.problem.pes() == 1) why = "no link on 1 PE";
+    if (why.empty()) return absl::OkStatus();
+    return absl::FailedPreconditionError(absl::StrCat(
+        "simulator: ", DescribeEvent(e, s_.problem.pes()), ": ", why,
+        "; validate the schedule first"));
+  }
+
   const double* Value(const Item& item) const {
     switch (item.kind) {
       case ItemKind::kS: return &scores_[ScoreIndex(inst_, item)];

@@ -100,6 +100,9 @@ class ValidatorRun {
   std::optional<Violation> CheckOp(int64_t index, const Event& e) {
     if (auto v = CheckCommon(index, e)) return v;
     const Operation op = e.op();
+    if (std::string why = CheckIndices(inst_, op); !why.empty()) {
+      return Fail(Rule::kIndexRange, e, index, absl::StrCat(OperationName(op), ": ", why));
+    }
     if (std::string why = CheckOperation(inst_, op); !why.empty()) {
       return Fail(Rule::kNotInTaskGraph, e, index, why);
     }
@@ -151,6 +154,10 @@ class ValidatorRun {
     if (m_ == 1) {
       return Fail(Rule::kNoLink, e, index,
                   absl::StrCat("transfer of ", ItemName(item), ": a machine with 1 PE has no link"));
+    }
+    if (std::string why = CheckIndices(inst_, item); !why.empty()) {
+      return Fail(Rule::kIndexRange, e, index,
+                  absl::StrCat("transfer of ", ItemName(item), ": ", why));
     }
     if (std::string why = CheckItem(inst_, item); !why.empty()) {
       return Fail(Rule::kNotInTaskGraph, e, index, absl::StrCat("transfer of ", why));
@@ -235,6 +242,7 @@ absl::string_view RuleName(Rule rule) {
   switch (rule) {
     case Rule::kStartRange: return "start_range";
     case Rule::kPeRange: return "pe_range";
+    case Rule::kIndexRange: return "index_range";
     case Rule::kNotInTaskGraph: return "not_in_task_graph";
     case Rule::kDuplicateOperation: return "duplicate_operation";
     case Rule::kMissingOperation: return "missing_operation";

@@ -35,6 +35,7 @@ struct ValidationOptions {
 enum class Rule {
   kStartRange,          // start < 0
   kPeRange,             // PE not in [0, m)
+  kIndexRange,          // token index not in [0, n)
   kNotInTaskGraph,      // operation or item that the scheme does not have
   kDuplicateOperation,  // an operation runs twice
   kMissingOperation,    // an operation never runs

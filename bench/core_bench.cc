@@ -1,0 +1,80 @@
+// Speed of the core: generators (plan + compile), validator, simulator and the
+// schedule file, per event. Run: build/bench/core_bench [--benchmark_filter=...].
+// Figures are recorded in docs/performance.md.
+#include <sstream>
+
+#include "benchmark/benchmark.h"
+#include "lib/algorithms/generator.h"
+#include "lib/export/schedule_json.h"
+#include "lib/schedule/simulator.h"
+#include "lib/schedule/validator.h"
+
+namespace attnsched {
+namespace {
+
+// Args: scheme, n, d, m.
+Problem ProblemOf(const benchmark::State& state) {
+  return MakeProblem(static_cast<Scheme>(state.range(0)), state.range(1), state.range(2),
+                     state.range(3));
+}
+
+void SetEventCounters(benchmark::State& state, int64_t events) {
+  state.counters["events"] = static_cast<double>(events);
+  state.counters["events/s"] = benchmark::Counter(
+      static_cast<double>(events) * static_cast<double>(state.iterations()),
+      benchmark::Counter::kIsRate);
+}
+
+void BM_Generate(benchmark::State& state) {
+  const Problem p = ProblemOf(state);
+  int64_t events = 0;
+  for (auto _ : state) {
+    absl::StatusOr<Schedule> s = Generate(p);
+    events = static_cast<int64_t>(s->events.size());
+    benchmark::DoNotOptimize(s);
+  }
+  SetEventCounters(state, events);
+}
+
+void BM_Validate(benchmark::State& state) {
+  const Schedule s = *Generate(ProblemOf(state));
+  for (auto _ : state) benchmark::DoNotOptimize(Validate(s));
+  SetEventCounters(state, static_cast<int64_t>(s.events.size()));
+}
+
+void BM_Simulate(benchmark::State& state) {
+  const Schedule s = *Generate(ProblemOf(state));
+  for (auto _ : state) benchmark::DoNotOptimize(Simulate(s, 1));
+  SetEventCounters(state, static_cast<int64_t>(s.events.size()));
+}
+
+void BM_WriteReadJson(benchmark::State& state) {
+  const Schedule s = *Generate(ProblemOf(state));
+  for (auto _ : state) {
+    std::stringstream buffer;
+    (void)WriteScheduleJson(s, buffer);
+    benchmark::DoNotOptimize(ReadScheduleJson(buffer, kDefaultMaxEvents));
+  }
+  SetEventCounters(state, static_cast<int64_t>(s.events.size()));
+}
+
+// general / causal at the GPT-2 and BERT shapes, shared at the BERT shape.
+void Sizes(benchmark::internal::Benchmark* b) {
+  b->Args({static_cast<int>(Scheme::kGeneral), 512, 64, 16});
+  b->Args({static_cast<int>(Scheme::kShared), 512, 64, 16});
+  b->Args({static_cast<int>(Scheme::kCausal), 1024, 64, 16});
+  b->Args({static_cast<int>(Scheme::kCausal), 4096, 128, 64});
+  b->ArgNames({"scheme", "n", "d", "m"})->Unit(benchmark::kMillisecond)->Iterations(1);
+}
+
+BENCHMARK(BM_Generate)->Apply(Sizes);
+BENCHMARK(BM_Validate)->Apply(Sizes);
+BENCHMARK(BM_Simulate)->Apply(Sizes);
+BENCHMARK(BM_WriteReadJson)
+    ->Args({static_cast<int>(Scheme::kCausal), 1024, 64, 16})
+    ->ArgNames({"scheme", "n", "d", "m"})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+
+}  // namespace
+}  // namespace attnsched

@@ -1,0 +1,145 @@
+// The attnsched command as users run it: exit statuses, messages, JSON keys.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+
+namespace {
+
+using ::testing::HasSubstr;
+
+struct CliRun {
+  int exit = -1;
+  std::string out, err;
+};
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Runs `attnsched ARGS` through the shell; stdout and stderr are captured apart.
+CliRun Cli(const std::string& args) {
+  const std::string dir = ::testing::TempDir();
+  const std::string out = dir + "/cli.out", err = dir + "/cli.err";
+  const std::string cmd =
+      absl::StrCat(ATTNSCHED_CLI, " ", args, " >", out, " 2>", err, " </dev/null");
+  const int status = std::system(cmd.c_str());
+  return CliRun{WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(out), Slurp(err)};
+}
+
+std::string TempFile(const std::string& name, const std::string& text) {
+  const std::string path = ::testing::TempDir() + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(CliTest, GenerateJsonHasTheDocumentedKeys) {
+  CliRun r = Cli("generate --scheme causal --n 32 --d 4 --pes 4 --json");
+  ASSERT_EQ(r.exit, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  for (const char* key : {"scheme", "n", "d", "pes", "events", "makespan_cycles",
+                          "lb_work_cycles", "lb_home_cycles", "lb_path_cycles", "work_cycles",
+                          "valid", "max_rel_error"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  EXPECT_EQ(j["scheme"], "causal");
+  EXPECT_EQ(j["valid"], true);
+  EXPECT_LE(j["max_rel_error"].get<double>(), 1e-9);
+  EXPECT_EQ(j["makespan_cycles"], j["lb_work_cycles"]);
+}
+
+TEST(CliTest, GenerateTableForAModel) {
+  CliRun r = Cli("generate --model gpt2 --pes 16");
+  ASSERT_EQ(r.exit, 0) << r.err;
+  for (const char* field : {"makespan", "LB_work / LB_home / LB_path", "speed-up vs 1 PE",
+                            "reduction vs general", "compute util", "link util",
+                            "peak words/PE", "max relative error", "wall time", "12 heads"}) {
+    EXPECT_THAT(r.out, HasSubstr(field));
+  }
+}
+
+TEST(CliTest, BadRequestsExitTwoWithTheRule) {
+  const struct {
+    const char* args;
+    const char* message;
+  } cases[] = {
+      {"generate --model gpt5 --pes 4", "model = \"gpt5\" is not a preset"},
+      {"generate --scheme causal --n 1000 --d 64 --pes 64", "nearest valid n: 960 or 1024"},
+      {"generate --scheme causal --n 0 --d 64 --pes 4", "n = 0"},
+      {"generate --scheme causal --n -8 --d 64 --pes 4", "n = -8"},
+      {"generate --scheme causal --n 8 --d 64", "--pes: required"},
+      {"generate --scheme sparse --n 8 --d 4 --pes 2", "scheme = \"sparse\""},
+      {"generate --model gpt2 --n 8 --pes 2", "either --model or --scheme"},
+      {"generate --model llama-2-7b --pes 64 --max-events 1000", "event limit 1000"},
+      {"generate --scheme general --n abc --d 4 --pes 2", "--n=abc"},
+      {"generate --frobnicate", "unknown flag --frobnicate"},
+      {"frobnicate", "unknown subcommand"},
+      {"", "give a subcommand"},
+      {"verify", "exactly one schedule FILE"},
+      {"verify /nonexistent.json", "cannot open"},
+  };
+  for (const auto& c : cases) {
+    CliRun r = Cli(c.args);
+    EXPECT_EQ(r.exit, 2) << c.args;
+    EXPECT_THAT(r.err, HasSubstr(c.message)) << c.args;
+  }
+}
+
+TEST(CliTest, VerifyRoundTripAndBrokenFiles) {
+  const std::string path = ::testing::TempDir() + "/s.json";
+  ASSERT_EQ(Cli("generate --scheme shared --n 12 --d 3 --pes 3 --out " + path).exit, 0);
+  CliRun ok = Cli("verify " + path + " --json");
+  ASSERT_EQ(ok.exit, 0) << ok.err;
+  EXPECT_EQ(nlohmann::json::parse(ok.out)["valid"], true);
+
+  const std::string text = Slurp(path);
+  CliRun truncated = Cli("verify " + TempFile("cut.json", text.substr(0, text.size() - 40)));
+  EXPECT_EQ(truncated.exit, 2);
+  EXPECT_THAT(truncated.err, HasSubstr("malformed JSON at byte"));
+
+  // Drop the last event: a missing operation makes the schedule invalid (exit 1).
+  const size_t last = text.rfind(",\n{");
+  CliRun invalid = Cli("verify --json " +
+                    TempFile("missing.json", text.substr(0, last) + "\n]}\n"));
+  EXPECT_EQ(invalid.exit, 1) << invalid.err;
+  const nlohmann::json j = nlohmann::json::parse(invalid.out);
+  EXPECT_EQ(j["valid"], false);
+  EXPECT_EQ(j["violation"]["rule"], "missing_operation");
+
+  // A PE out of range is a rule violation with its location.
+  std::string bad_pe = text;
+  bad_pe.replace(bad_pe.find("\"pe\":0"), 6, "\"pe\":7");
+  CliRun pe = Cli("verify " + TempFile("pe.json", bad_pe));
+  EXPECT_EQ(pe.exit, 1);
+  EXPECT_THAT(pe.out, HasSubstr("PE 7 is out of range [0, 3)"));
+}
+
+TEST(CliTest, ModelsListsPresetsWithSources) {
+  CliRun r = Cli("models");
+  ASSERT_EQ(r.exit, 0);
+  for (const char* name : {"bert-base", "gpt2", "llama-2-7b", "bert-base-shared", "source:"}) {
+    EXPECT_THAT(r.out, HasSubstr(name));
+  }
+}
+
+TEST(CliTest, HelpExplainsEveryFlag) {
+  CliRun r = Cli("--help");
+  ASSERT_EQ(r.exit, 0);
+  for (const char* flag : {"--model", "--scheme", "--n ", "--d ", "--pes", "--seed", "--json",
+                           "--out", "--max-events", "--simulate", "--c-dot",
+                           "--link-words-per-cycle"}) {
+    EXPECT_THAT(r.out, HasSubstr(flag));
+  }
+}
+
+}  // namespace

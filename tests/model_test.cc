@@ -1,0 +1,169 @@
+// The model layer: parameters, names, work and lower bounds (SPEC sections 1-3).
+#include <numeric>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "lib/model/bounds.h"
+#include "lib/model/placement.h"
+#include "lib/model/task_graph.h"
+
+namespace attnsched {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(ProblemTest, RejectsEachBadFieldByName) {
+  const struct {
+    Problem p;
+    const char* field;
+  } cases[] = {
+      {MakeProblem(Scheme::kGeneral, 0, 4, 2), "n = 0"},
+      {MakeProblem(Scheme::kGeneral, 4, -1, 2), "d = -1"},
+      {MakeProblem(Scheme::kGeneral, 4, 4, 0), "pes = 0"},
+      {Problem{{4, 4, Scheme::kCausal}, {2, 0}, Costs::Default(4)}, "link_words_per_cycle = 0"},
+      {Problem{{4, 4, Scheme::kCausal}, {2, 1}, {0, 1, 4}}, "c_dot = 0"},
+      {Problem{{4, 4, Scheme::kCausal}, {2, 1}, {4, 0, 4}}, "c_softmax = 0"},
+      {Problem{{4, 4, Scheme::kCausal}, {2, 1}, {4, 1, -3}}, "c_axpy = -3"},
+      {MakeProblem(Scheme::kGeneral, kMaxTokens + 1, 4, 2), "must be in [1, 1048576]"},
+  };
+  for (const auto& c : cases) {
+    absl::Status s = ValidateProblem(c.p);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << c.field;
+    EXPECT_THAT(std::string(s.message()), HasSubstr(c.field));
+  }
+  EXPECT_TRUE(ValidateProblem(MakeProblem(Scheme::kShared, 1, 1, 1)).ok());
+}
+
+TEST(ProblemTest, SchemeNamesRoundTrip) {
+  for (Scheme s : {Scheme::kGeneral, Scheme::kShared, Scheme::kCausal}) {
+    EXPECT_EQ(*ParseScheme(SchemeName(s)), s);
+  }
+  absl::StatusOr<Scheme> bad = ParseScheme("sparse");
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("general, shared, causal"));
+}
+
+TEST(ProblemTest, TransferCyclesRoundUp) {
+  Problem p = MakeProblem(Scheme::kGeneral, 4, 10, 2);
+  p.machine.link_words_per_cycle = 4;
+  EXPECT_EQ(p.VectorTransferCycles(), 3);  // ceil(10 / 4)
+  EXPECT_EQ(p.ScalarTransferCycles(), 1);
+}
+
+TEST(TaskGraphTest, NamesRoundTrip) {
+  for (Operation op : {Operation{OpKind::kDot, 3, 5}, Operation{OpKind::kSoftmax, 7, 0},
+                       Operation{OpKind::kAxpy, 0, 12}}) {
+    EXPECT_EQ(*ParseOperation(OperationName(op)), op) << OperationName(op);
+  }
+  for (Item item : {Item{ItemKind::kQ, 1, 0}, Item{ItemKind::kX, 9, 0}, Item{ItemKind::kS, 2, 3},
+                    Item{ItemKind::kP, 4, 4}}) {
+    EXPECT_EQ(*ParseItem(ItemName(item)), item) << ItemName(item);
+  }
+  EXPECT_EQ(OperationName({OpKind::kDot, 3, 5}), "dot(3,5)");
+  EXPECT_EQ(ItemName({ItemKind::kK, 5, 0}), "k(5)");
+}
+
+TEST(TaskGraphTest, ParseRejectsMalformedNames) {
+  for (const char* bad : {"dot(3)", "softmax(1,2)", "dot(1,2,3)", "dit(1,2)", "dot(a,1)",
+                          "dot(-1,2)", "dot(1,2", "o(3)", "k(99999999999)", ""}) {
+    EXPECT_FALSE(ParseOperation(bad).ok() && ParseItem(bad).ok()) << bad;
+  }
+  EXPECT_THAT(std::string(ParseItem("o(3)").status().message()), HasSubstr("o(i) never moves"));
+  EXPECT_THAT(std::string(ParseOperation("dot(1,2,3)").status().message()), HasSubstr("more than two"));
+}
+
+TEST(TaskGraphTest, MembershipFollowsTheScheme) {
+  const Instance causal{4, 2, Scheme::kCausal}, shared{4, 2, Scheme::kShared};
+  EXPECT_EQ(CheckOperation(causal, {OpKind::kDot, 2, 1}), "");
+  EXPECT_THAT(CheckOperation(causal, {OpKind::kDot, 1, 2}), HasSubstr("j <= i"));
+  EXPECT_THAT(CheckOperation(causal, {OpKind::kAxpy, 0, 3}), HasSubstr("j <= i"));
+  EXPECT_EQ(CheckOperation(shared, {OpKind::kDot, 1, 2}), "");
+  EXPECT_THAT(CheckOperation(shared, {OpKind::kDot, 2, 1}), HasSubstr("dot(1,2)"));
+  EXPECT_EQ(CheckOperation(shared, {OpKind::kAxpy, 3, 1}), "");  // axpys are per row
+  EXPECT_THAT(CheckItem(shared, {ItemKind::kQ, 0, 0}), HasSubstr("x"));
+  EXPECT_THAT(CheckItem(causal, {ItemKind::kX, 0, 0}), HasSubstr("q, k and v"));
+  EXPECT_THAT(CheckIndices(causal, Operation{OpKind::kSoftmax, 4, 0}),
+              HasSubstr("i = 4 is out of range [0, 4)"));
+  EXPECT_THAT(CheckIndices(causal, Item{ItemKind::kS, 0, 9}), HasSubstr("j = 9"));
+}
+
+// W by summing every operation's duration, independently of TotalWork's formula.
+int64_t SumOfDurations(const Problem& p) {
+  int64_t w = 0;
+  const Instance& inst = p.instance;
+  for (int32_t i = 0; i < inst.n; ++i) {
+    w += Duration(p, {OpKind::kSoftmax, i, 0});
+    for (int32_t j = 0; j < RowLength(inst, i); ++j) {
+      w += Duration(p, {OpKind::kAxpy, i, j});
+      // shared: one dot per pair i <= j.
+      if (inst.scheme != Scheme::kShared || i <= j) w += Duration(p, {OpKind::kDot, i, j});
+    }
+  }
+  return w;
+}
+
+TEST(TaskGraphTest, TotalWorkMatchesSpecFormulas) {
+  for (int64_t n : {1, 2, 7, 64}) {
+    for (int64_t d : {1, 3, 64}) {
+      const Problem g = MakeProblem(Scheme::kGeneral, n, d, 1);
+      const Problem s = MakeProblem(Scheme::kShared, n, d, 1);
+      const Problem c = MakeProblem(Scheme::kCausal, n, d, 1);
+      EXPECT_EQ(TotalWork(g), n * n * (2 * d + 1));
+      EXPECT_EQ(TotalWork(s), d * n * (n + 1) / 2 + n * n + d * n * n);
+      EXPECT_EQ(TotalWork(c), (2 * d + 1) * n * (n + 1) / 2);
+      for (const Problem* p : {&g, &s, &c}) EXPECT_EQ(TotalWork(*p), SumOfDurations(*p));
+    }
+  }
+}
+
+TEST(TaskGraphTest, SpecReductionsAtD64) {
+  // SPEC section 3: at d = 64 and large n, shared saves 24.8% and causal 50%.
+  const int64_t n = 1 << 14;
+  const double g = static_cast<double>(TotalWork(MakeProblem(Scheme::kGeneral, n, 64, 1)));
+  const auto work = [](Scheme s) { return static_cast<double>(TotalWork(MakeProblem(s, n, 64, 1))); };
+  EXPECT_NEAR(1 - work(Scheme::kShared) / g, 0.248, 0.001);
+  EXPECT_NEAR(1 - work(Scheme::kCausal) / g, 0.50, 0.001);
+}
+
+TEST(BoundsTest, HandComputedBounds) {
+  // general n = 4, d = 2, m = 2, block placement: W = 16 * 5 = 80, g = gcd(2, 2, 4) = 2,
+  // LB_work = 2 * ceil(80 / 4) = 40; each PE homes 2 rows of 4 scores:
+  // LB_home = 2 + 2 * 4 * (1 + 2) = 26; LB_path = 2 + 4 * 3 = 14.
+  const Problem p = MakeProblem(Scheme::kGeneral, 4, 2, 2);
+  const LowerBounds lb = ComputeLowerBounds(p, BlockPlacement(4, 2));
+  EXPECT_EQ(lb.work, 40);
+  EXPECT_EQ(lb.home, 26);
+  EXPECT_EQ(lb.path, 14);
+  EXPECT_EQ(lb.Max(), 40);
+}
+
+TEST(BoundsTest, WorkBoundUsesTheDurationGcd) {
+  // general n = 1, d = 2, m = 2, costs (2, 2, 2): durations 2, 2, 2 so g = 2 and
+  // W = 6: LB_work = 2 * ceil(6 / 4) = 4, not ceil(6 / 2) = 3.
+  Problem p{{1, 2, Scheme::kGeneral}, {2, 1}, {2, 2, 2}};
+  EXPECT_EQ(DurationGcd(p), 2);
+  EXPECT_EQ(ComputeLowerBounds(p, {0}).work, 4);
+  // Causal softmax durations take every multiple of c_softmax, so g divides it.
+  Problem c{{3, 2, Scheme::kCausal}, {1, 1}, {4, 2, 4}};
+  EXPECT_EQ(DurationGcd(c), 2);
+}
+
+TEST(BoundsTest, HomeBoundFollowsThePlacement) {
+  // causal n = 4, d = 1, m = 2: all rows on PE 0 carry 1+2+3+4 = 10 scores, each
+  // softmax 1 + axpy 1: LB_home = 1 + 20; the longest row gives LB_path = 1 + 4 * 2.
+  const Problem p = MakeProblem(Scheme::kCausal, 4, 1, 2);
+  EXPECT_EQ(ComputeLowerBounds(p, {0, 0, 0, 0}).home, 21);
+  EXPECT_EQ(ComputeLowerBounds(p, {0, 1, 1, 0}).home, 1 + 2 * (1 + 4));
+  EXPECT_EQ(ComputeLowerBounds(p, {0, 1, 1, 0}).path, 9);
+}
+
+TEST(PlacementTest, RejectsWrongLengthAndRange) {
+  EXPECT_THAT(std::string(ValidatePlacement({0, 1}, 3, 2).message()), HasSubstr("2 entries"));
+  EXPECT_THAT(std::string(ValidatePlacement({0, 2, 1}, 3, 2).message()), HasSubstr("placement[1] = 2"));
+  EXPECT_THAT(std::string(ValidatePlacement({0, -1, 1}, 3, 2).message()), HasSubstr("placement[1] = -1"));
+  EXPECT_TRUE(ValidatePlacement({0, 1, 1}, 3, 2).ok());
+  EXPECT_EQ(BlockPlacement(6, 3), (Placement{0, 0, 1, 1, 2, 2}));
+  EXPECT_EQ(CyclicPlacement(5, 2), (Placement{0, 1, 0, 1, 0}));
+}
+
+}  // namespace
+}  // namespace attnsched

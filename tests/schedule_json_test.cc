@@ -1,0 +1,136 @@
+// The schedule file format: round trips and every kind of bad file.
+#include <sstream>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "lib/export/schedule_json.h"
+#include "tests/test_util.h"
+
+namespace attnsched {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string ToJson(const Schedule& s) {
+  std::ostringstream out;
+  EXPECT_TRUE(WriteScheduleJson(s, out).ok());
+  return out.str();
+}
+
+absl::StatusOr<Schedule> FromJson(const std::string& text, int64_t max_events = 1000000) {
+  std::istringstream in(text);
+  return ReadScheduleJson(in, max_events);
+}
+
+std::string ErrorOf(const std::string& text) {
+  absl::StatusOr<Schedule> s = FromJson(text);
+  EXPECT_FALSE(s.ok()) << text;
+  return std::string(s.status().message());
+}
+
+constexpr char kHeader[] =
+    R"({"format":"attnsched.schedule.v1","instance":{"n":2,"d":1,"scheme":"general"},)"
+    R"("machine":{"pes":1},"placement":[0,0],)";
+
+TEST(ScheduleJsonTest, RoundTripKeepsEverything) {
+  for (Scheme scheme : {Scheme::kGeneral, Scheme::kShared, Scheme::kCausal}) {
+    Schedule s = testing::MustGenerate(scheme, 6, 3, 3);
+    s.problem.costs = Costs{4, 2, 5};  // non-default costs survive too
+    absl::StatusOr<Schedule> back = FromJson(ToJson(s));
+    ASSERT_TRUE(back.ok()) << back.status();
+    EXPECT_EQ(back->events, s.events);
+    EXPECT_EQ(back->placement, s.placement);
+    EXPECT_EQ(back->problem.costs.c_softmax, 2);
+    EXPECT_EQ(back->problem.instance.scheme, scheme);
+  }
+}
+
+TEST(ScheduleJsonTest, MinimalFileWithDefaults) {
+  absl::StatusOr<Schedule> s =
+      FromJson(std::string(kHeader) + R"js("events":[{"start":0,"pe":0,"op":"dot(0,1)"}]})js");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->problem.costs.c_dot, 1);  // default d
+  EXPECT_EQ(s->problem.machine.link_words_per_cycle, 1);
+  ASSERT_EQ(s->events.size(), 1u);
+  EXPECT_EQ(s->events[0].op(), (Operation{OpKind::kDot, 0, 1}));
+}
+
+TEST(ScheduleJsonTest, TruncatedFileSaysWhere) {
+  const std::string full = ToJson(testing::MustGenerate(Scheme::kCausal, 4, 2, 2));
+  const std::string cut = full.substr(0, full.size() / 2);
+  const std::string error = ErrorOf(cut);
+  EXPECT_THAT(error, HasSubstr("malformed JSON at byte"));
+  EXPECT_THAT(error, HasSubstr("truncated"));
+}
+
+TEST(ScheduleJsonTest, BadFieldsAreNamed) {
+  const std::string ev = R"("events":[]})";
+  EXPECT_THAT(ErrorOf("[1,2]"), HasSubstr("not a JSON object"));
+  EXPECT_THAT(ErrorOf(R"({"format":"other","events":[]})"), HasSubstr("format = \"other\""));
+  EXPECT_THAT(ErrorOf(R"({"format":"attnsched.schedule.v1","machine":{"pes":1},)" + ev),
+              HasSubstr("instance: missing"));
+  EXPECT_THAT(
+      ErrorOf(R"({"format":"attnsched.schedule.v1","instance":{"n":0,"d":1,"scheme":"general"},)"
+              R"("machine":{"pes":1},"placement":[],)" + ev),
+      HasSubstr("instance.n = 0: must be in [1, 1048576]"));
+  EXPECT_THAT(
+      ErrorOf(R"({"format":"attnsched.schedule.v1","instance":{"n":2,"d":"4","scheme":"general"},)"
+              R"("machine":{"pes":1},"placement":[0,0],)" + ev),
+      HasSubstr("instance.d = \"4\": must be an integer"));
+  EXPECT_THAT(
+      ErrorOf(R"({"format":"attnsched.schedule.v1","instance":{"n":2,"d":1,"scheme":"dense"},)"
+              R"("machine":{"pes":1},"placement":[0,0],)" + ev),
+      HasSubstr("scheme = \"dense\""));
+  EXPECT_THAT(
+      ErrorOf(R"({"format":"attnsched.schedule.v1","instance":{"n":2,"d":1,"scheme":"general"},)"
+              R"("machine":{"pes":1},"placement":[0],)" + ev),
+      HasSubstr("placement has 1 entries"));
+  EXPECT_THAT(
+      ErrorOf(R"({"format":"attnsched.schedule.v1","instance":{"n":2,"d":1,"scheme":"general"},)"
+              R"("machine":{"pes":1},"placement":[0,3],)" + ev),
+      HasSubstr("placement[1] = 3: must be a PE in [0, 1)"));
+  EXPECT_THAT(ErrorOf(std::string(kHeader) + R"("events":{}})"), HasSubstr("events: missing"));
+}
+
+TEST(ScheduleJsonTest, BadEventsAreNamedByIndex) {
+  auto with_events = [](const std::string& events) {
+    return std::string(kHeader) + R"js("events":[{"start":0,"pe":0,"op":"dot(0,0)"},)js" + events +
+           "]}";
+  };
+  EXPECT_THAT(ErrorOf(with_events(R"js({"start":1,"pe":0,"op":"dit(0,1)"})js")),
+              HasSubstr("events[1].op: \"dit(0,1)\" is not an operation"));
+  EXPECT_THAT(ErrorOf(with_events(R"js({"start":1.5,"pe":0,"op":"dot(0,1)"})js")),
+              HasSubstr("events[1].start = 1.5: must be an integer"));
+  EXPECT_THAT(ErrorOf(with_events(R"js({"pe":0,"op":"dot(0,1)"})js")),
+              HasSubstr("events[1].start: missing"));
+  EXPECT_THAT(ErrorOf(with_events(R"js({"start":1,"pe":0,"op":"dot(0,1)","item":"k(0)"})js")),
+              HasSubstr("events[1]: needs exactly one of"));
+  EXPECT_THAT(ErrorOf(with_events(R"js({"start":1,"from_pe":0,"item":"o(1)"})js")),
+              HasSubstr("o(i) never moves"));
+  EXPECT_THAT(ErrorOf(with_events(R"js({"start":1,"pe":99999999999,"op":"dot(0,1)"})js")),
+              HasSubstr("events[1].pe = 99999999999"));
+  EXPECT_THAT(ErrorOf(with_events("7")), HasSubstr("must be an object"));
+}
+
+TEST(ScheduleJsonTest, OutOfRangeTokensAreLeftToTheValidator) {
+  // Token 5 of n = 2 parses: it is a rule violation (index_range), not a format error.
+  absl::StatusOr<Schedule> s =
+      FromJson(std::string(kHeader) + R"js("events":[{"start":0,"pe":0,"op":"dot(5,0)"}]})js");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->events[0].i, 5);
+}
+
+TEST(ScheduleJsonTest, EventLimitStopsReading) {
+  const std::string text = ToJson(testing::MustGenerate(Scheme::kGeneral, 4, 2, 2));
+  absl::StatusOr<Schedule> s = FromJson(text, 10);
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(std::string(s.status().message()), HasSubstr("more than 10 events"));
+}
+
+TEST(ScheduleJsonTest, MissingFileIsNotFound) {
+  absl::StatusOr<Schedule> s = ReadScheduleFile("/nonexistent/schedule.json", 100);
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace attnsched

@@ -1,0 +1,24 @@
+// Helpers shared by the tests.
+#ifndef ATTNSCHED_TESTS_TEST_UTIL_H_
+#define ATTNSCHED_TESTS_TEST_UTIL_H_
+
+#include "lib/algorithms/generator.h"
+#include "lib/schedule/schedule.h"
+
+namespace attnsched::testing {
+
+// Generates a schedule with default costs; fails the test on error.
+Schedule MustGenerate(Scheme scheme, int64_t n, int64_t d, int64_t pes);
+
+// Index of the first event matching `pred`, or -1.
+template <typename Pred>
+int64_t FindEvent(const Schedule& s, Pred pred) {
+  for (size_t k = 0; k < s.events.size(); ++k) {
+    if (pred(s.events[k])) return static_cast<int64_t>(k);
+  }
+  return -1;
+}
+
+}  // namespace attnsched::testing
+
+#endif  // ATTNSCHED_TESTS_TEST_UTIL_H_
