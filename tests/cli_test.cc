@@ -29,8 +29,12 @@ std::string Slurp(const std::string& path) {
 
 // Runs `attnsched ARGS` through the shell; stdout and stderr are captured apart.
 CliRun Cli(const std::string& args) {
-  const std::string dir = ::testing::TempDir();
-  const std::string out = dir + "/cli.out", err = dir + "/cli.err";
+  // Unique per test and call: CTest runs tests in parallel processes.
+  static int calls = 0;
+  const std::string base = absl::StrCat(
+      ::testing::TempDir(), "/", ::testing::UnitTest::GetInstance()->current_test_info()->name(),
+      "_", ++calls);
+  const std::string out = base + ".out", err = base + ".err";
   const std::string cmd =
       absl::StrCat(ATTNSCHED_CLI, " ", args, " >", out, " 2>", err, " </dev/null");
   const int status = std::system(cmd.c_str());
@@ -38,7 +42,7 @@ CliRun Cli(const std::string& args) {
 }
 
 std::string TempFile(const std::string& name, const std::string& text) {
-  const std::string path = ::testing::TempDir() + "/" + name;
+  const std::string path = ::testing::TempDir() + "/cli_test_" + name;
   std::ofstream(path) << text;
   return path;
 }
@@ -96,7 +100,7 @@ TEST(CliTest, BadRequestsExitTwoWithTheRule) {
 }
 
 TEST(CliTest, VerifyRoundTripAndBrokenFiles) {
-  const std::string path = ::testing::TempDir() + "/s.json";
+  const std::string path = ::testing::TempDir() + "/cli_test_verify.json";
   ASSERT_EQ(Cli("generate --scheme shared --n 12 --d 3 --pes 3 --out " + path).exit, 0);
   CliRun ok = Cli("verify " + path + " --json");
   ASSERT_EQ(ok.exit, 0) << ok.err;

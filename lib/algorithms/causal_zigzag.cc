@@ -26,15 +26,41 @@ std::vector<int32_t> KeyHops(const Placement& placement, int64_t pes) {
 }  // namespace
 
 Placement ZigzagPlacement(int64_t n, int64_t pes) {
-  const int64_t b = n / pes;
-  // With b odd the middle m rows go one per PE; the rest pairs k with n-1-k.
-  const int64_t unpaired = b % 2 == 1 ? pes : 0;
-  const int64_t pairs = (n - unpaired) / 2;
+  const int64_t m = pes, b = n / m;
+  // Tokens form a grid of b rows of m; grid row g holds tokens [g m, (g+1) m).
   Placement h(n);
-  for (int64_t k = 0; k < pairs; ++k) {
-    h[k] = h[n - 1 - k] = static_cast<int32_t>(k % pes);
+  auto assign = [&h, m](int64_t g, int64_t column, int64_t pe) {
+    h[g * m + column] = static_cast<int32_t>(pe);
+  };
+  int64_t g = 0;
+  if (b % 2 == 1) {
+    // One grid row (b = 1) cannot be balanced; three can, to within one score:
+    // PE p takes columns p, sigma(p) = p + (m-1)/2 mod m, and tau(p) = the rank of
+    // p + sigma(p) in descending order, so p + sigma(p) + tau(p) varies by <= 1.
+    for (int64_t p = 0; p < m; ++p) assign(0, p, p);
+    g = 1;
+    if (b >= 3) {
+      std::vector<int64_t> by_sum(m);
+      for (int64_t p = 0; p < m; ++p) by_sum[p] = p;
+      auto sigma = [m](int64_t p) { return (p + (m - 1) / 2) % m; };
+      std::stable_sort(by_sum.begin(), by_sum.end(),
+                       [&](int64_t a, int64_t c) { return a + sigma(a) > c + sigma(c); });
+      for (int64_t rank = 0; rank < m; ++rank) {
+        const int64_t p = by_sum[rank];
+        assign(1, sigma(p), p);
+        assign(2, rank, p);
+      }
+      g = 3;
+    }
   }
-  for (int64_t t = 0; t < unpaired; ++t) h[pairs + t] = static_cast<int32_t>(t);
+  // The remaining grid rows pair up in snake order: columns p and m-1-p, whose
+  // token indices (and so causal row lengths) add up to the same total on every PE.
+  for (; g + 1 < b; g += 2) {
+    for (int64_t p = 0; p < m; ++p) {
+      assign(g, p, p);
+      assign(g + 1, m - 1 - p, p);
+    }
+  }
   return h;
 }
 

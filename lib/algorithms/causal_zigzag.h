@@ -1,13 +1,15 @@
 // The causal scheme by ring rotation over a zigzag placement (SPEC section 5;
 // zigzag pairing as in striped/zigzag ring attention for causal masks).
 //
-// Row i carries i+1 scores, so rows k and n-1-k together carry n+1. With b = n/m
-// even, PE p gets the pairs p, p+m, p+2m, ... and every PE has exactly W/m work;
-// with b odd, the middle m rows [(n-m)/2, (n+m)/2) go one per PE and the rest is
-// paired, so the imbalance is at most m - 1 rows' worth of (2d+1)-cycle items, a
-// lower-order term. Keys and values travel the ring (keys first) only as far as the
-// last PE that has a row needing them. Each PE then runs round r = 0..m-1 dots
-// (skipping j > i), its softmaxes, and its axpys in the same round order.
+// Row i carries i+1 scores. Tokens are laid out as a grid of b = n/m rows of m
+// columns and dealt to PEs so that every PE's rows carry the same number of scores:
+// consecutive grid rows pair up in snake order (columns p and m-1-p, like zigzag
+// pairs of rows k and n-1-k); with b odd, three grid rows go to PEs as "magic"
+// triples whose sums differ by at most one. So every PE has W/m work to within
+// 2d+1 cycles, except b = 1, where one row per PE cannot be balanced. Keys and
+// values travel the ring (keys first) only as far as the last PE that has a row
+// needing them. Each PE then runs round r = 0..m-1 dots (skipping j > i), its
+// softmaxes, and its axpys in the same round order.
 #ifndef ATTNSCHED_LIB_ALGORITHMS_CAUSAL_ZIGZAG_H_
 #define ATTNSCHED_LIB_ALGORITHMS_CAUSAL_ZIGZAG_H_
 
@@ -25,7 +27,7 @@ class CausalZigzagGenerator final : public Generator {
   Plan MakePlan(const Problem& problem) const override;
 };
 
-// The zigzag placement described above. Requires m | n.
+// The balanced placement described above. Requires m | n.
 Placement ZigzagPlacement(int64_t n, int64_t pes);
 
 }  // namespace attnsched
