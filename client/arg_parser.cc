@@ -17,9 +17,10 @@ constexpr absl::string_view kUsage =
     "\n"
     "usage:\n"
     "  attnsched generate (--model NAME | --scheme S --n N --d D) --pes M [--seed S]\n"
-    "                     [--json] [--out FILE]\n"
-    "      generate, validate and simulate a schedule; print its summary\n"
-    "  attnsched verify FILE [--json]\n"
+    "                     [--json] [--out FILE] [--nosimulate] [--max-events E]\n"
+    "      generate, validate and simulate a schedule; print its summary. The generators\n"
+    "      need n divisible by m; n, d <= 1048576, m <= 65536, costs <= 1048576.\n"
+    "  attnsched verify FILE [--json] [--seed S] [--nosimulate] [--max-events E]\n"
     "      check a schedule file; exit 0 valid, 1 invalid, 2 bad file or arguments\n"
     "  attnsched models\n"
     "      list the model presets and their sources\n"
@@ -100,7 +101,9 @@ absl::StatusOr<ParsedArgs> ParseArgs(int argc, char** argv) {
       return absl::InvalidArgumentError(absl::StrCat("--", Dashed(name), " needs a value"));
     }
     if (absl::Status s = SetFlag(name, value); !s.ok()) return s;
+    out.flags.emplace_back(name);
   }
+  if (!out.positional.empty() && out.positional.front() == "help") out.help = true;
   return out;
 }
 
@@ -113,8 +116,10 @@ std::string HelpText() {
             [](const auto* a, const auto* b) { return a->Name() < b->Name(); });
   std::string text(kUsage);
   for (const absl::CommandLineFlag* f : flags) {
-    absl::StrAppend(&text, absl::StrFormat("  --%s (default: %s)\n      %s\n", Dashed(f->Name()),
-                                           f->DefaultValue().empty() ? "\"\"" : f->DefaultValue(),
+    const std::string def = f->DefaultValue();
+    const bool meaningful = !def.empty() && def != "0";
+    absl::StrAppend(&text, absl::StrFormat("  --%s%s\n      %s\n", Dashed(f->Name()),
+                                           meaningful ? absl::StrCat(" (default: ", def, ")") : "",
                                            f->Help()));
   }
   return text;

@@ -13,6 +13,7 @@ namespace attnsched::cli {
 
 struct ParsedArgs {
   std::vector<std::string> positional;  // subcommand first, then its operands
+  std::vector<std::string> flags;       // names of the flags given (underscored)
   bool help = false;
 };
 

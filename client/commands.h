@@ -4,10 +4,12 @@
 #ifndef ATTNSCHED_CLIENT_COMMANDS_H_
 #define ATTNSCHED_CLIENT_COMMANDS_H_
 
+#include <initializer_list>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace attnsched::cli {
@@ -16,10 +18,23 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitInvalid = 1;
 inline constexpr int kExitUsage = 2;
 
-// `operands` are the positional arguments after the subcommand.
-int RunGenerate(const std::vector<std::string>& operands);
-int RunVerify(const std::vector<std::string>& operands);
-int RunModels(const std::vector<std::string>& operands);
+// A subcommand's arguments: the operands after it and the flags given.
+struct Invocation {
+  std::vector<std::string> operands;
+  std::vector<std::string> flags;  // underscored names, e.g. "max_events"
+};
+
+int RunGenerate(const Invocation& call);
+int RunVerify(const Invocation& call);
+int RunModels(const Invocation& call);
+
+// OK when every flag given applies to `command` (one of `allowed`); otherwise an
+// InvalidArgumentError naming the flag and the subcommands it belongs to.
+absl::Status CheckFlagsApply(absl::string_view command, const std::vector<std::string>& given,
+                             std::initializer_list<absl::string_view> allowed);
+
+// --max-events, checked to be >= 1.
+absl::StatusOr<int64_t> MaxEventsFlag();
 
 // Prints "attnsched COMMAND: message" to stderr and returns the exit status for
 // `status`: kExitInvalid for internal errors (a bug), kExitUsage otherwise.

@@ -6,9 +6,9 @@
 ABSL_FLAG(std::string, model, "",
           "generate: a model preset (attnsched models lists them); sets scheme, n and d");
 ABSL_FLAG(std::string, scheme, "", "generate: general, shared or causal (with --n and --d)");
-ABSL_FLAG(int64_t, n, 0, "generate: tokens (sequence length), >= 1");
-ABSL_FLAG(int64_t, d, 0, "generate: head dimension in words, >= 1");
-ABSL_FLAG(int64_t, pes, 0, "generate: processing elements in the ring, >= 1 (required)");
+ABSL_FLAG(int64_t, n, 0, "generate: tokens (sequence length), >= 1; required with --scheme");
+ABSL_FLAG(int64_t, d, 0, "generate: head dimension in words, >= 1; required with --scheme");
+ABSL_FLAG(int64_t, pes, 0, "generate: processing elements in the ring, >= 1; required");
 ABSL_FLAG(int64_t, link_words_per_cycle, 1,
           "generate: words a link moves per cycle; a transfer takes ceil(words/this) cycles");
 ABSL_FLAG(int64_t, c_dot, 0, "generate: cycles of dot(i,j); 0 means the default d");
@@ -22,4 +22,5 @@ ABSL_FLAG(bool, simulate, true,
           "attention computed directly (--nosimulate skips it)");
 ABSL_FLAG(std::string, out, "", "generate: also write the schedule to this JSON file");
 ABSL_FLAG(int64_t, max_events, attnsched::kDefaultMaxEvents,
-          "refuse schedules with more events than this (memory: about 40 bytes per event)");
+          "generate, verify: refuse schedules with more events (or task graphs with more "
+          "operations) than this, before allocating them; about 80 bytes of memory per event");

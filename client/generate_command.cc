@@ -1,8 +1,12 @@
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "client/commands.h"
 #include "client/flags.h"
 #include "client/report.h"
@@ -22,7 +26,24 @@ struct Request {
 
 int64_t CostOr(int64_t flag, int64_t fallback) { return flag == 0 ? fallback : flag; }
 
-absl::StatusOr<Request> RequestFromFlags() {
+bool Given(const std::vector<std::string>& flags, absl::string_view name) {
+  return std::find(flags.begin(), flags.end(), name) != flags.end();
+}
+
+// A preset fixes n: say which PE counts divide it, not which n would do.
+absl::Status CheckModelFits(const Request& r) {
+  const int64_t n = r.problem.n(), m = r.problem.pes();
+  if (n % m == 0) return absl::OkStatus();
+  int64_t below = m, above = m;
+  while (below > 1 && n % below != 0) --below;
+  while (above < n && n % above != 0) ++above;
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "%s has n = %d tokens, which pes = %d does not divide; the generators need n "
+      "divisible by m (nearest PE counts: %d or %d)",
+      r.model, n, m, below, above));
+}
+
+absl::StatusOr<Request> RequestFromFlags(const std::vector<std::string>& given) {
   Request r;
   const std::string model = absl::GetFlag(FLAGS_model);
   const bool explicit_shape = !absl::GetFlag(FLAGS_scheme).empty() ||
@@ -45,8 +66,11 @@ absl::StatusOr<Request> RequestFromFlags() {
     r.problem.instance.n = absl::GetFlag(FLAGS_n);
     r.problem.instance.d = absl::GetFlag(FLAGS_d);
   }
-  if (absl::GetFlag(FLAGS_pes) == 0) {
+  if (!Given(given, "pes")) {
     return absl::InvalidArgumentError("--pes: required (processing elements in the ring, >= 1)");
+  }
+  if (model.empty() && (!Given(given, "n") || !Given(given, "d"))) {
+    return absl::InvalidArgumentError("--n and --d: required with --scheme (tokens, head size)");
   }
   const int64_t d = r.problem.instance.d;
   r.problem.machine = Machine{absl::GetFlag(FLAGS_pes), absl::GetFlag(FLAGS_link_words_per_cycle)};
@@ -59,29 +83,36 @@ absl::StatusOr<Request> RequestFromFlags() {
 
 absl::Status WriteOut(const Schedule& schedule, const std::string& path) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return absl::InvalidArgumentError(absl::StrCat("--out = ", path, ": cannot create"));
+  if (!out) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--out = ", path, ": cannot create (", std::strerror(errno), ")"));
+  }
   return WriteScheduleJson(schedule, out);
 }
 
 }  // namespace
 
-int RunGenerate(const std::vector<std::string>& operands) {
+int RunGenerate(const Invocation& call) {
   const absl::Time started = absl::Now();
-  if (!operands.empty()) {
+  if (!call.operands.empty()) {
     return ReportError("generate", absl::InvalidArgumentError(absl::StrCat(
-                                       "unexpected operand \"", operands[0], "\"; use flags")));
+                                       "unexpected operand \"", call.operands[0], "\"; use flags")));
   }
-  absl::StatusOr<Request> request = RequestFromFlags();
+  absl::StatusOr<Request> request = RequestFromFlags(call.flags);
   if (!request.ok()) return ReportError("generate", request.status());
-  absl::StatusOr<Schedule> schedule =
-      Generate(request->problem, GenerateOptions{absl::GetFlag(FLAGS_max_events)});
+  absl::StatusOr<int64_t> max_events = MaxEventsFlag();
+  if (!max_events.ok()) return ReportError("generate", max_events.status());
+  if (!request->model.empty()) {
+    if (absl::Status s = CheckModelFits(*request); !s.ok()) return ReportError("generate", s);
+  }
+  absl::StatusOr<Schedule> schedule = Generate(request->problem, GenerateOptions{*max_events});
   if (!schedule.ok()) return ReportError("generate", schedule.status());
   if (const std::string path = absl::GetFlag(FLAGS_out); !path.empty()) {
     if (absl::Status s = WriteOut(*schedule, path); !s.ok()) return ReportError("generate", s);
   }
   const Generator& generator = GeneratorFor(request->problem.scheme());
   return CheckAndReport(*schedule, ReportLabels{"generate", std::string(generator.name()),
-                                                request->model, request->heads, started});
+                                                request->model, request->heads, started, ""});
 }
 
 }  // namespace attnsched::cli

@@ -1,11 +1,34 @@
 // attnsched: the command-line client (local mode: the library runs in-process).
+#include <algorithm>
 #include <iostream>
+#include <new>
 
 #include "absl/strings/str_cat.h"
 #include "client/arg_parser.h"
+#include "absl/flags/flag.h"
 #include "client/commands.h"
+#include "client/flags.h"
 
 namespace attnsched::cli {
+
+absl::Status CheckFlagsApply(absl::string_view command, const std::vector<std::string>& given,
+                             std::initializer_list<absl::string_view> allowed) {
+  for (const std::string& flag : given) {
+    if (std::find(allowed.begin(), allowed.end(), flag) != allowed.end()) continue;
+    std::string name = flag;
+    std::replace(name.begin(), name.end(), '_', '-');
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", name, " does not apply to ", command, " (attnsched --help says which flags do)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> MaxEventsFlag() {
+  const int64_t limit = absl::GetFlag(FLAGS_max_events);
+  if (limit >= 1) return limit;
+  return absl::InvalidArgumentError(
+      absl::StrCat("max_events = ", limit, ": must be >= 1 (events a schedule may have)"));
+}
 
 int ReportError(absl::string_view command, const absl::Status& status) {
   std::cerr << "attnsched " << command << ": " << status.message() << "\n";
@@ -29,10 +52,10 @@ int Dispatch(int argc, char** argv) {
     return kExitUsage;
   }
   const std::string command = args->positional.front();
-  const std::vector<std::string> operands(args->positional.begin() + 1, args->positional.end());
-  if (command == "generate") return RunGenerate(operands);
-  if (command == "verify") return RunVerify(operands);
-  if (command == "models") return RunModels(operands);
+  const Invocation call{{args->positional.begin() + 1, args->positional.end()}, args->flags};
+  if (command == "generate") return RunGenerate(call);
+  if (command == "verify") return RunVerify(call);
+  if (command == "models") return RunModels(call);
   std::cerr << "attnsched: unknown subcommand \"" << command
             << "\"; the subcommands are generate, verify, models (attnsched --help)\n";
   return kExitUsage;
@@ -41,4 +64,20 @@ int Dispatch(int argc, char** argv) {
 }  // namespace
 }  // namespace attnsched::cli
 
-int main(int argc, char** argv) { return attnsched::cli::Dispatch(argc, argv); }
+// Out of memory and write failures end with a message and exit status 2, never an
+// abort: stdout is checked after the command (a full disk or a closed pipe).
+int main(int argc, char** argv) {
+  int status = 0;
+  try {
+    status = attnsched::cli::Dispatch(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::cerr << "attnsched: out of memory; lower --max-events or the sizes\n";
+    return attnsched::cli::kExitUsage;
+  }
+  std::cout.flush();
+  if (!std::cout) {
+    std::cerr << "attnsched: writing the output failed (disk full or closed pipe?)\n";
+    return attnsched::cli::kExitUsage;
+  }
+  return status;
+}

@@ -9,9 +9,12 @@
 
 namespace attnsched::cli {
 
-int RunModels(const std::vector<std::string>& operands) {
-  if (!operands.empty()) {
+int RunModels(const Invocation& call) {
+  if (!call.operands.empty()) {
     return ReportError("models", absl::InvalidArgumentError("takes no operands"));
+  }
+  if (absl::Status s = CheckFlagsApply("models", call.flags, {"json"}); !s.ok()) {
+    return ReportError("models", s);
   }
   nlohmann::json list = nlohmann::json::array();
   for (const ModelPreset& p : ModelPresets()) {

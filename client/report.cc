@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "client/commands.h"
 #include "client/flags.h"
@@ -16,7 +17,11 @@ namespace attnsched::cli {
 int CheckAndReport(const Schedule& schedule, const ReportLabels& labels) {
   absl::StatusOr<ValidationReport> report =
       Validate(schedule, ValidationOptions{absl::GetFlag(FLAGS_max_events)});
-  if (!report.ok()) return ReportError(labels.command, report.status());
+  if (!report.ok()) {
+    return ReportError(labels.command,
+                       absl::Status(report.status().code(),
+                                    absl::StrCat(labels.source, report.status().message())));
+  }
   std::optional<SimulationReport> simulation;
   if (report->valid() && absl::GetFlag(FLAGS_simulate)) {
     absl::StatusOr<SimulationReport> sim = Simulate(schedule, absl::GetFlag(FLAGS_seed));

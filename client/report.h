@@ -16,6 +16,7 @@ struct ReportLabels {
   std::string model;      // preset name or empty
   int64_t heads = 1;
   absl::Time started;     // for the wall time
+  std::string source;     // prefix of error messages, e.g. "FILE: "
 };
 
 // Returns kExitOk when valid (and numerically correct), kExitInvalid otherwise,

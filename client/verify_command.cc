@@ -7,16 +7,23 @@
 
 namespace attnsched::cli {
 
-int RunVerify(const std::vector<std::string>& operands) {
+int RunVerify(const Invocation& call) {
   const absl::Time started = absl::Now();
-  if (operands.size() != 1) {
-    return ReportError("verify", absl::InvalidArgumentError(absl::StrCat(
-                                     "needs exactly one schedule FILE, got ", operands.size())));
+  if (absl::Status s =
+          CheckFlagsApply("verify", call.flags, {"json", "seed", "simulate", "max_events"});
+      !s.ok()) {
+    return ReportError("verify", s);
   }
-  absl::StatusOr<Schedule> schedule =
-      ReadScheduleFile(operands[0], absl::GetFlag(FLAGS_max_events));
+  if (call.operands.size() != 1) {
+    return ReportError("verify", absl::InvalidArgumentError(absl::StrCat(
+                                     "needs exactly one schedule FILE, got ", call.operands.size())));
+  }
+  absl::StatusOr<int64_t> max_events = MaxEventsFlag();
+  if (!max_events.ok()) return ReportError("verify", max_events.status());
+  const std::string& path = call.operands[0];
+  absl::StatusOr<Schedule> schedule = ReadScheduleFile(path, *max_events);
   if (!schedule.ok()) return ReportError("verify", schedule.status());
-  return CheckAndReport(*schedule, ReportLabels{"verify", "file", "", 1, started});
+  return CheckAndReport(*schedule, ReportLabels{"verify", "file", "", 1, started, path + ": "});
 }
 
 }  // namespace attnsched::cli

@@ -90,7 +90,16 @@ TEST(CliTest, BadRequestsExitTwoWithTheRule) {
       {"frobnicate", "unknown subcommand"},
       {"", "give a subcommand"},
       {"verify", "exactly one schedule FILE"},
-      {"verify /nonexistent.json", "cannot open"},
+      {"verify /nonexistent.json", "cannot open schedule file /nonexistent.json (No such file"},
+      {"verify /tmp", "it is a directory"},
+      {"verify /tmp/x.json --pes 3", "--pes does not apply to verify"},
+      {"models --n 3", "--n does not apply to models"},
+      {"generate --model gpt2 --pes 3", "nearest PE counts: 2 or 4"},
+      {"generate --scheme causal --n 8 --d 2 --pes 0", "pes = 0: must be in [1, 65536]"},
+      {"generate --scheme causal --n 8 --pes 2", "--n and --d: required"},
+      {"generate --scheme causal --n 8 --d 2 --pes 2 --max-events -1", "max_events = -1"},
+      {"generate --scheme causal --n 8 --d 2 --pes 2 --out /nonexistent/x.json",
+       "cannot create (No such file or directory)"},
   };
   for (const auto& c : cases) {
     CliRun r = Cli(c.args);
@@ -126,6 +135,14 @@ TEST(CliTest, VerifyRoundTripAndBrokenFiles) {
   CliRun pe = Cli("verify " + TempFile("pe.json", bad_pe));
   EXPECT_EQ(pe.exit, 1);
   EXPECT_THAT(pe.out, HasSubstr("PE 7 is out of range [0, 3)"));
+}
+
+TEST(CliTest, AFailedWriteIsAnErrorNotSuccess) {
+  const std::string err = ::testing::TempDir() + "/cli_test_full.err";
+  const std::string cmd = absl::StrCat(ATTNSCHED_CLI, " models >/dev/full 2>", err);
+  const int status = std::system(cmd.c_str());
+  EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 2);
+  EXPECT_THAT(Slurp(err), HasSubstr("writing the output failed"));
 }
 
 TEST(CliTest, ModelsListsPresetsWithSources) {

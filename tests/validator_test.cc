@@ -2,6 +2,7 @@
 // schedule is mutated to break exactly that rule, and the report must name the
 // rule, the cycle, the PE and the event.
 #include <algorithm>
+#include <limits>
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -67,6 +68,14 @@ TEST(ValidatorTest, StartRange) {
   EXPECT_EQ(v.cycle, -5);
   EXPECT_EQ(v.event_index, 5);
   EXPECT_THAT(v.message, HasSubstr("from 0"));
+}
+
+TEST(ValidatorTest, StartBeyondTheCycleRangeIsAViolationNotAnOverflow) {
+  Schedule s = Base();
+  s.events.back().start = std::numeric_limits<int64_t>::max();
+  const Violation v = MustViolate(s);
+  EXPECT_EQ(v.rule, Rule::kStartRange);
+  EXPECT_THAT(v.message, HasSubstr("to 2^62"));
 }
 
 TEST(ValidatorTest, PeRange) {

@@ -38,7 +38,7 @@ absl::StatusOr<Schedule> Generate(const Problem& problem, const GenerateOptions&
   if (events > options.max_events) {
     return absl::ResourceExhaustedError(absl::StrFormat(
         "the %s schedule for %s has %d events, above the event limit %d; raise "
-        "--max-events if the machine has the memory (about 40 bytes per event)",
+        "--max-events if the machine has the memory (about 80 bytes per event)",
         generator.name(), Describe(problem), events, options.max_events));
   }
   return CompilePlan(problem, generator.MakePlan(problem));

@@ -1,5 +1,8 @@
 #include "lib/export/schedule_json.h"
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <string>
@@ -57,14 +60,13 @@ absl::StatusOr<const json*> GetObject(const json& root, const char* field) {
 }
 
 constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
-constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 
 absl::StatusOr<Event> ParseEvent(const json& e, int64_t index) {
   const std::string path = absl::StrCat("events[", index, "]");
   if (!e.is_object()) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": must be an object"));
   }
-  ASSIGN_OR_RETURN(const int64_t start, GetInt(e, path, "start", -kInt64Max, kInt64Max));
+  ASSIGN_OR_RETURN(const int64_t start, GetInt(e, path, "start", -kMaxStart, kMaxStart));
   const bool is_op = e.contains("op");
   if (is_op == e.contains("item")) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -192,6 +194,8 @@ absl::StatusOr<Schedule> ReadScheduleJson(std::istream& in, int64_t max_events) 
   } catch (const json::parse_error& e) {
     return absl::InvalidArgumentError(absl::StrCat(
         "malformed JSON at byte ", e.byte, " (a truncated or corrupted file?): ", e.what()));
+  } catch (const std::exception& e) {  // e.g. a read error of the stream
+    return absl::InvalidArgumentError(absl::StrCat("cannot read the schedule: ", e.what()));
   }
   if (!root.is_object()) return absl::InvalidArgumentError("the file is not a JSON object");
   auto list = root.find("events");
@@ -208,8 +212,16 @@ absl::StatusOr<Schedule> ReadScheduleJson(std::istream& in, int64_t max_events) 
 }
 
 absl::StatusOr<Schedule> ReadScheduleFile(absl::string_view path, int64_t max_events) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(std::string(path), ec)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot read schedule file ", path, ": it is a directory"));
+  }
   std::ifstream in{std::string(path), std::ios::binary};
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot open schedule file ", path));
+  if (!in) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot open schedule file ", path, " (", std::strerror(errno), ")"));
+  }
   absl::StatusOr<Schedule> s = ReadScheduleJson(in, max_events);
   if (!s.ok()) {
     return absl::Status(s.status().code(), absl::StrCat(path, ": ", s.status().message()));

@@ -36,8 +36,9 @@ Summary Summarize(const Schedule& schedule, const ValidationReport& report,
   Summary s;
   s.problem = p;
   s.events = static_cast<int64_t>(schedule.events.size());
-  s.operations = st.operations;
-  s.transfers = st.transfers;
+  s.operations = std::count_if(schedule.events.begin(), schedule.events.end(),
+                               [](const Event& e) { return e.is_op(); });
+  s.transfers = s.events - s.operations;
   s.redundant_transfers = st.redundant_transfers;
   s.makespan = st.makespan;
   s.work = TotalWork(p);

@@ -16,6 +16,14 @@ std::string DescribeEvent(const Event& event, int64_t pes) {
   return absl::StrCat("transfer of ", ItemName(event.item()), " on link ", event.pe, "->", to);
 }
 
+int64_t Makespan(const Schedule& schedule) {
+  int64_t t = 0;
+  for (const Event& e : schedule.events) {
+    if (e.is_op()) t = std::max(t, e.start + Duration(schedule.problem, e.op()));
+  }
+  return t;
+}
+
 std::vector<uint32_t> StartOrder(const std::vector<Event>& events) {
   const bool sorted = std::is_sorted(events.begin(), events.end(),
                                      [](const Event& a, const Event& b) { return a.start < b.start; });

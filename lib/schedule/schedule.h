@@ -17,6 +17,10 @@ namespace attnsched {
 
 enum class EventType : uint8_t { kOp, kXfer };
 
+// Largest |start| of an event, in cycles: start + any duration (< 2^41) never
+// overflows.
+inline constexpr int64_t kMaxStart = int64_t{1} << 62;
+
 // One event, 24 bytes. For kOp, `kind` is an OpKind and (i, j) index the operation;
 // for kXfer, `kind` is an ItemKind, (i, j) index the item and `pe` is the sender.
 struct Event {
@@ -48,6 +52,10 @@ struct Schedule {
   Placement placement;
   std::vector<Event> events;
 };
+
+// The makespan in cycles: the largest start + duration over operation events (0
+// when there are none). Events must have valid operations.
+int64_t Makespan(const Schedule& schedule);
 
 // Calls fn(index, event) for every event in order of start cycle, ties in list
 // order (a stable sort of indices, skipped when the list is already sorted). Stops

@@ -84,10 +84,10 @@ class ValidatorRun {
   }
 
   std::optional<Violation> CheckCommon(int64_t index, const Event& e) {
-    if (e.start < 0) {
+    if (e.start < 0 || e.start > kMaxStart) {
       return Violation{Rule::kStartRange, e.start, e.pe, index,
                        absl::StrCat(DescribeEvent(e, m_), " starts at cycle ", e.start,
-                                    "; time is counted in whole cycles from 0")};
+                                    "; time is counted in whole cycles from 0 to 2^62")};
     }
     if (e.pe < 0 || e.pe >= m_) {
       return Fail(Rule::kPeRange, e, index,
@@ -267,13 +267,13 @@ absl::Status CheckScheduleHeader(const Problem& problem, const Placement& placem
   if (operations > limit) {
     return absl::ResourceExhaustedError(absl::StrFormat(
         "%s has %d operations, above the event limit %d; raise --max-events if the "
-        "machine has the memory (about 40 bytes per event)",
+        "machine has the memory (about 80 bytes per event)",
         Describe(problem), operations, limit));
   }
   if (event_count > limit) {
     return absl::ResourceExhaustedError(absl::StrFormat(
         "the schedule has %d events, above the event limit %d; raise --max-events if the "
-        "machine has the memory (about 40 bytes per event)",
+        "machine has the memory (about 80 bytes per event)",
         event_count, limit));
   }
   return absl::OkStatus();

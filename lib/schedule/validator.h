@@ -23,7 +23,7 @@
 namespace attnsched {
 
 // Default for ValidationOptions::max_events and the CLI's --max-events.
-inline constexpr int64_t kDefaultMaxEvents = 100'000'000;
+inline constexpr int64_t kDefaultMaxEvents = 40'000'000;
 
 struct ValidationOptions {
   // Refuse schedules (and instances whose task graph has more operations) above this

@@ -1,0 +1,442 @@
+#include "lib/sat/encoder.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_format.h"
+#include "lib/model/task_graph.h"
+#include "lib/sat/cardinality.h"
+#include "lib/status_macros.h"
+
+namespace attnsched::sat {
+namespace {
+
+bool IsHomeOp(OpKind kind) { return kind != OpKind::kDot; }
+
+// All operations of the task graph, dots first, then softmaxes, then axpys.
+std::vector<Operation> AllOperations(const Instance& inst) {
+  std::vector<Operation> ops;
+  for (int32_t i = 0; i < inst.n; ++i) {
+    for (int32_t j = 0; j < RowLength(inst, i); ++j) {
+      if (inst.scheme != Scheme::kShared || i <= j) ops.push_back({OpKind::kDot, i, j});
+    }
+  }
+  for (int32_t i = 0; i < inst.n; ++i) ops.push_back({OpKind::kSoftmax, i, 0});
+  for (int32_t i = 0; i < inst.n; ++i) {
+    for (int32_t j = 0; j < RowLength(inst, i); ++j) ops.push_back({OpKind::kAxpy, i, j});
+  }
+  return ops;
+}
+
+// All items that may be resident somewhere: input vectors, scores, probabilities.
+std::vector<Item> AllItems(const Instance& inst) {
+  std::vector<Item> items;
+  for (ItemKind kind : {ItemKind::kQ, ItemKind::kK, ItemKind::kV, ItemKind::kX}) {
+    if (!IsInputOf(inst, kind)) continue;
+    for (int32_t i = 0; i < inst.n; ++i) items.push_back({kind, i, 0});
+  }
+  for (int32_t i = 0; i < inst.n; ++i) {
+    for (int32_t j = 0; j < RowLength(inst, i); ++j) {
+      if (inst.scheme != Scheme::kShared || i <= j) items.push_back({ItemKind::kS, i, j});
+    }
+  }
+  for (int32_t i = 0; i < inst.n; ++i) {
+    for (int32_t j = 0; j < RowLength(inst, i); ++j) items.push_back({ItemKind::kP, i, j});
+  }
+  return items;
+}
+
+// Earliest and latest start of `op` that any schedule ending by `horizon` can use.
+std::pair<int64_t, int64_t> Window(const Problem& p, const Operation& op, int64_t horizon,
+                                   bool narrow) {
+  const int64_t dur = Duration(p, op);
+  if (!narrow) return {0, horizon - dur};
+  const Costs& c = p.costs;
+  auto softmax_lst = [&](int64_t row) {
+    return horizon - Duration(p, {OpKind::kSoftmax, static_cast<int32_t>(row), 0}) -
+           RowLength(p.instance, row) * c.c_axpy;
+  };
+  switch (op.kind) {
+    case OpKind::kDot: {
+      int64_t lst = softmax_lst(op.i) - c.c_dot;
+      if (p.scheme() == Scheme::kShared) lst = std::min(lst, softmax_lst(op.j) - c.c_dot);
+      return {0, lst};
+    }
+    case OpKind::kSoftmax: return {c.c_dot, softmax_lst(op.i)};
+    case OpKind::kAxpy:
+      return {c.c_dot + Duration(p, {OpKind::kSoftmax, op.i, 0}), horizon - c.c_axpy};
+  }
+  return {0, -1};
+}
+
+}  // namespace
+
+SizeEstimate EstimateSize(const Problem& p, const EncodeOptions& options) {
+  const int64_t m = p.pes(), h = options.horizon, n = p.n();
+  const OperationCounts ops = CountOperations(p.instance);
+  const int64_t items = n * (p.scheme() == Scheme::kShared ? 1 : 3) + ops.dots + ops.axpys;
+  const int64_t x = ops.total() * m * h;
+  const int64_t ry = items * m * h * 2;
+  SizeEstimate e;
+  e.variables = x + ry + h + 2 * (m * h);  // + at-most-one auxiliaries per (PE, cycle)
+  // Per x: exactly-one, operands (softmax: |M(i)|), result, makespan; per r/y: ~3;
+  // capacities: ~3 per literal in a cycle's at-most-one (duration literals per x).
+  const int64_t operand_clauses = (ops.dots + ops.axpys) * 2 * m * h + ops.axpys * m * h;
+  e.clauses = 4 * x + operand_clauses + 3 * ry + 3 * (x + ry) * std::max<int64_t>(p.d(), 1);
+  return e;
+}
+
+class EncoderRun {
+ public:
+  EncoderRun(const Problem& problem, const EncodeOptions& options, Encoding& e)
+      : p_(problem), inst_(problem.instance), o_(options), e_(e), m_(problem.pes()),
+        h_(options.horizon) {}
+
+  void Run() {
+    e_.problem_ = p_;
+    e_.horizon_ = h_;
+    e_.placement_ = o_.placement;
+    MakeHomeVars();
+    MakeOpVars();
+    MakeItemVars();
+    AddOperationClauses();
+    AddCapacityClauses();
+    AddResidencyClauses();
+    AddMakespanLadder();
+    if (o_.symmetry_breaking) AddSymmetryBreaking();
+  }
+
+ private:
+  Cnf& cnf() { return e_.cnf_; }
+  bool Free() const { return !o_.placement.has_value(); }
+
+  int X(const Encoding::OpVars& v, int64_t pe, int64_t t) const {
+    if (pe < v.first_pe || pe >= v.first_pe + v.pe_count || t < v.est || t > v.lst) return 0;
+    return v.base + static_cast<int>((pe - v.first_pe) * (v.lst - v.est + 1) + (t - v.est));
+  }
+  int R(const Encoding::ItemVars& v, int64_t pe, int64_t t) const {
+    return v.r_base + static_cast<int>(pe * h_ + t);
+  }
+  int Y(const Encoding::ItemVars& v, int64_t link, int64_t t) const {
+    if (v.y_base == 0 || t < 0 || t >= v.y_window) return 0;
+    return v.y_base + static_cast<int>(link * v.y_window + t);
+  }
+  const Encoding::OpVars& OpOf(const Operation& op) const {
+    return e_.ops_[e_.op_index_[e_.OpKey(op)]];
+  }
+  const Encoding::ItemVars& ItemOf(const Item& item) const {
+    return e_.items_[e_.item_index_[e_.ItemKey(item)]];
+  }
+
+  void MakeHomeVars() {
+    if (!Free()) return;
+    e_.home_.resize(inst_.n * m_);
+    for (int& v : e_.home_) v = cnf().NewVar();
+    for (int64_t i = 0; i < inst_.n; ++i) {
+      ExactlyOne(cnf(), std::span<const int>(&e_.home_[i * m_], m_));
+    }
+    // Rotating a free placement around the ring maps schedules onto schedules.
+    if (o_.symmetry_breaking) cnf().AddClause({e_.home_[0]});
+  }
+
+  void MakeOpVars() {
+    const std::vector<Operation> ops = AllOperations(inst_);
+    e_.op_index_.assign(3 * inst_.n * inst_.n, -1);
+    for (const Operation& op : ops) {
+      Encoding::OpVars v;
+      v.op = op;
+      v.duration = Duration(p_, op);
+      std::tie(v.est, v.lst) = Window(p_, op, h_, o_.time_windows);
+      v.est = std::max<int64_t>(v.est, 0);
+      const bool pinned_home = IsHomeOp(op.kind) && !Free();
+      v.first_pe = pinned_home ? (*o_.placement)[op.i] : 0;
+      v.pe_count = pinned_home ? 1 : static_cast<int32_t>(m_);
+      v.base = cnf().num_vars() + 1;
+      if (v.lst >= v.est) {
+        for (int64_t k = 0; k < v.pe_count * (v.lst - v.est + 1); ++k) cnf().NewVar();
+      }
+      e_.op_index_[e_.OpKey(op)] = static_cast<int32_t>(e_.ops_.size());
+      e_.ops_.push_back(v);
+    }
+  }
+
+  void MakeItemVars() {
+    e_.item_index_.assign(6 * inst_.n * inst_.n, -1);
+    for (const Item& item : AllItems(inst_)) {
+      Encoding::ItemVars v;
+      v.item = item;
+      v.duration = TransferDuration(p_, item.kind);
+      v.r_base = cnf().num_vars() + 1;
+      for (int64_t k = 0; k < m_ * h_; ++k) cnf().NewVar();
+      const bool moves = m_ > 1 && (item.kind != ItemKind::kP || o_.transfer_p);
+      v.y_window = moves ? std::max<int64_t>(h_ - v.duration + 1, 0) : 0;
+      if (v.y_window > 0) {
+        v.y_base = cnf().num_vars() + 1;
+        for (int64_t k = 0; k < m_ * v.y_window; ++k) cnf().NewVar();
+      }
+      e_.item_index_[e_.ItemKey(item)] = static_cast<int32_t>(e_.items_.size());
+      e_.items_.push_back(v);
+    }
+  }
+
+  // Exactly one start; operands resident; results resident after; home.
+  void AddOperationClauses() {
+    std::vector<int> starts;
+    for (const Encoding::OpVars& v : e_.ops_) {
+      starts.clear();
+      const int64_t operands = OperandCount(inst_, v.op);
+      for (int64_t pe = v.first_pe; pe < v.first_pe + v.pe_count; ++pe) {
+        for (int64_t t = v.est; t <= v.lst; ++t) {
+          const int x = X(v, pe, t);
+          starts.push_back(x);
+          for (int64_t k = 0; k < operands; ++k) {
+            cnf().AddClause({-x, R(ItemOf(Operand(inst_, v.op, k)), pe, t)});
+          }
+          AddResultClauses(v, x, pe, t + v.duration);
+          if (IsHomeOp(v.op.kind) && Free()) cnf().AddClause({-x, e_.home_[v.op.i * m_ + pe]});
+        }
+      }
+      ExactlyOne(cnf(), starts);  // an empty window gives the empty clause
+    }
+  }
+
+  void AddResultClauses(const Encoding::OpVars& v, int x, int64_t pe, int64_t end) {
+    if (end >= h_) return;
+    if (v.op.kind == OpKind::kDot) {
+      cnf().AddClause({-x, R(ItemOf(ScoreItem(inst_, v.op.i, v.op.j)), pe, end)});
+    } else if (v.op.kind == OpKind::kSoftmax) {
+      for (int32_t j = 0; j < RowLength(inst_, v.op.i); ++j) {
+        cnf().AddClause({-x, R(ItemOf({ItemKind::kP, v.op.i, j}), pe, end)});
+      }
+    }
+  }
+
+  // At most one operation per (PE, cycle) and one transfer per (link, cycle).
+  void AddCapacityClauses() {
+    std::vector<std::vector<int>> busy(m_ * h_);
+    for (const Encoding::OpVars& v : e_.ops_) {
+      for (int64_t pe = v.first_pe; pe < v.first_pe + v.pe_count; ++pe) {
+        for (int64_t t = v.est; t <= v.lst; ++t) {
+          for (int64_t c = t; c < t + v.duration; ++c) busy[pe * h_ + c].push_back(X(v, pe, t));
+        }
+      }
+    }
+    for (const auto& lits : busy) AtMostOne(cnf(), lits);
+    if (m_ < 2) return;
+    for (auto& lits : busy) lits.clear();
+    for (const Encoding::ItemVars& v : e_.items_) {
+      for (int64_t link = 0; link < m_; ++link) {
+        for (int64_t t = 0; t < v.y_window; ++t) {
+          for (int64_t c = t; c < t + v.duration; ++c) busy[link * h_ + c].push_back(Y(v, link, t));
+        }
+      }
+    }
+    for (const auto& lits : busy) AtMostOne(cnf(), lits);
+  }
+
+  // The variable whose truth makes `item` appear on `pe` at cycle t (result of the
+  // operation that produces it, ending at t), or 0.
+  int ProducedAt(const Item& item, int64_t pe, int64_t t) const {
+    if (item.kind == ItemKind::kS) {
+      const Operation dot{OpKind::kDot, item.i, item.j};
+      return X(OpOf(dot), pe, t - p_.costs.c_dot);
+    }
+    if (item.kind == ItemKind::kP) {
+      const Encoding::OpVars& sm = OpOf({OpKind::kSoftmax, item.i, 0});
+      return X(sm, pe, t - sm.duration);
+    }
+    return 0;
+  }
+
+  void AddResidencyClauses() {
+    std::vector<int> why;
+    for (const Encoding::ItemVars& v : e_.items_) {
+      const bool input = IsVector(v.item.kind);
+      for (int64_t pe = 0; pe < m_; ++pe) {
+        const int r0 = R(v, pe, 0);
+        if (input && Free()) {
+          cnf().AddClause({-r0, e_.home_[v.item.i * m_ + pe]});
+          cnf().AddClause({r0, -e_.home_[v.item.i * m_ + pe]});
+        } else {
+          const bool home = input && (*o_.placement)[v.item.i] == pe;
+          cnf().AddClause({home ? r0 : -r0});
+        }
+        const int64_t from = (pe + m_ - 1) % m_;
+        for (int64_t t = 1; t < h_; ++t) {
+          const int r = R(v, pe, t), before = R(v, pe, t - 1);
+          cnf().AddClause({-before, r});  // an item stays resident
+          why.assign({-r, before});
+          if (int arrived = Y(v, from, t - v.duration)) why.push_back(arrived);
+          if (int produced = ProducedAt(v.item, pe, t)) why.push_back(produced);
+          cnf().AddClause(why);
+        }
+        for (int64_t t = 0; t < v.y_window; ++t) {
+          const int y = Y(v, pe, t);
+          cnf().AddClause({-y, R(v, pe, t)});  // the sender holds it
+          if (t + v.duration < h_) cnf().AddClause({-y, R(v, (pe + 1) % m_, t + v.duration)});
+        }
+      }
+    }
+  }
+
+  // E[t]: some operation occupies cycle t or later.
+  void AddMakespanLadder() {
+    e_.makespan_above_.resize(h_);
+    for (int& v : e_.makespan_above_) v = cnf().NewVar();
+    for (int64_t t = 1; t < h_; ++t) {
+      cnf().AddClause({-e_.makespan_above_[t], e_.makespan_above_[t - 1]});
+    }
+    for (const Encoding::OpVars& v : e_.ops_) {
+      for (int64_t pe = v.first_pe; pe < v.first_pe + v.pe_count; ++pe) {
+        for (int64_t t = v.est; t <= v.lst; ++t) {
+          cnf().AddClause({-X(v, pe, t), e_.makespan_above_[t + v.duration - 1]});
+        }
+      }
+    }
+  }
+
+  // Tokens of one (pinned) home are interchangeable in the general and shared
+  // schemes: swapping two of them maps the task graph and the homes onto themselves.
+  // Order them by softmax start. Unsound for causal (the mask tells tokens apart).
+  void AddSymmetryBreaking() {
+    if (Free() || inst_.scheme == Scheme::kCausal) return;
+    std::vector<int32_t> last_of_home(m_, -1);
+    for (int32_t i = 0; i < inst_.n; ++i) {
+      const int32_t home = (*o_.placement)[i];
+      if (last_of_home[home] >= 0) SoftmaxBefore(last_of_home[home], i, home);
+      last_of_home[home] = i;
+    }
+  }
+
+  // softmax(a) starts before softmax(b), both on PE `home`.
+  void SoftmaxBefore(int32_t a, int32_t b, int64_t home) {
+    const Encoding::OpVars& va = OpOf({OpKind::kSoftmax, a, 0});
+    const Encoding::OpVars& vb = OpOf({OpKind::kSoftmax, b, 0});
+    // started[t]: softmax(a) started at or before t.
+    std::vector<int> started(h_);
+    for (int64_t t = 0; t < h_; ++t) {
+      started[t] = cnf().NewVar();
+      const int x = X(va, home, t);
+      if (t > 0) cnf().AddClause({-started[t - 1], started[t]});
+      if (x != 0) cnf().AddClause({-x, started[t]});
+      std::vector<int> why{-started[t]};
+      if (t > 0) why.push_back(started[t - 1]);
+      if (x != 0) why.push_back(x);
+      cnf().AddClause(why);
+    }
+    for (int64_t t = vb.est; t <= vb.lst; ++t) {
+      const int x = X(vb, home, t);
+      if (t == 0) {
+        cnf().AddClause({-x});
+      } else {
+        cnf().AddClause({-x, started[t - 1]});
+      }
+    }
+  }
+
+  const Problem& p_;
+  const Instance& inst_;
+  const EncodeOptions& o_;
+  Encoding& e_;
+  const int64_t m_, h_;
+};
+
+int64_t Encoding::OpKey(const Operation& op) const {
+  const int64_t n = problem_.n();
+  return (static_cast<int64_t>(op.kind) * n + op.i) * n + op.j;
+}
+
+int64_t Encoding::ItemKey(const Item& item) const {
+  const int64_t n = problem_.n();
+  return (static_cast<int64_t>(item.kind) * n + item.i) * n + item.j;
+}
+
+int Encoding::OpVar(const Operation& op, int64_t pe, int64_t t) const {
+  if (!CheckIndices(problem_.instance, op).empty() || !CheckOperation(problem_.instance, op).empty()) {
+    return 0;
+  }
+  const int32_t index = op_index_[OpKey(op)];
+  if (index < 0) return 0;
+  const OpVars& v = ops_[index];
+  if (pe < v.first_pe || pe >= v.first_pe + v.pe_count || t < v.est || t > v.lst) return 0;
+  return v.base + static_cast<int>((pe - v.first_pe) * (v.lst - v.est + 1) + (t - v.est));
+}
+
+int Encoding::XferVar(const Item& item, int64_t pe, int64_t t) const {
+  if (!CheckIndices(problem_.instance, item).empty() ||
+      !CheckItem(problem_.instance, item).empty() || pe < 0 || pe >= problem_.pes()) {
+    return 0;
+  }
+  const int32_t index = item_index_[ItemKey(item)];
+  if (index < 0) return 0;
+  const ItemVars& v = items_[index];
+  if (v.y_base == 0 || t < 0 || t >= v.y_window) return 0;
+  return v.y_base + static_cast<int>(pe * v.y_window + t);
+}
+
+void Encoding::ForEachEventVar(const std::function<void(int)>& fn) const {
+  for (const OpVars& v : ops_) {
+    if (v.lst < v.est) continue;
+    for (int64_t k = 0; k < v.pe_count * (v.lst - v.est + 1); ++k) fn(v.base + static_cast<int>(k));
+  }
+  for (const ItemVars& v : items_) {
+    if (v.y_base == 0) continue;
+    for (int64_t k = 0; k < problem_.pes() * v.y_window; ++k) fn(v.y_base + static_cast<int>(k));
+  }
+}
+
+Schedule Encoding::Decode(const std::function<bool(int)>& value) const {
+  const int64_t m = problem_.pes();
+  Schedule s{problem_, {}, {}};
+  if (placement_) {
+    s.placement = *placement_;
+  } else {
+    s.placement.resize(problem_.n());
+    for (int64_t i = 0; i < problem_.n(); ++i) {
+      for (int64_t p = 0; p < m; ++p) {
+        if (value(home_[i * m + p])) s.placement[i] = static_cast<int32_t>(p);
+      }
+    }
+  }
+  for (const OpVars& v : ops_) {
+    for (int32_t pe = v.first_pe; pe < v.first_pe + v.pe_count; ++pe) {
+      for (int64_t t = v.est; t <= v.lst; ++t) {
+        if (value(OpVar(v.op, pe, t))) s.events.push_back(Event::Op(t, pe, v.op));
+      }
+    }
+  }
+  for (const ItemVars& v : items_) {
+    for (int32_t link = 0; v.y_base != 0 && link < m; ++link) {
+      for (int64_t t = 0; t < v.y_window; ++t) {
+        if (value(XferVar(v.item, link, t))) s.events.push_back(Event::Xfer(t, link, v.item));
+      }
+    }
+  }
+  SortEvents(s.events);
+  return s;
+}
+
+absl::StatusOr<Encoding> Encode(const Problem& problem, const EncodeOptions& options,
+                                const EncodeLimits& limits) {
+  RETURN_IF_ERROR(ValidateProblem(problem));
+  if (options.placement) {
+    RETURN_IF_ERROR(ValidatePlacement(*options.placement, problem.n(), problem.pes()));
+  }
+  if (options.horizon < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("horizon = %d cycles: must be >= 1", options.horizon));
+  }
+  const SizeEstimate size = EstimateSize(problem, options);
+  if (size.variables > limits.max_variables || size.clauses > limits.max_clauses) {
+    return absl::ResourceExhaustedError(absl::StrFormat(
+        "the SAT formula for %s with a horizon of %d cycles would have about %d variables "
+        "and %d clauses, above the limits of %d variables and %d clauses; try a smaller "
+        "instance (the SAT engine is for small n and m) or raise the limits",
+        Describe(problem), options.horizon, size.variables, size.clauses, limits.max_variables,
+        limits.max_clauses));
+  }
+  Encoding e;
+  EncoderRun(problem, options, e).Run();
+  return e;
+}
+
+}  // namespace attnsched::sat

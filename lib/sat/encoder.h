@@ -1,0 +1,129 @@
+// The SAT encoding of "a valid schedule that ends by cycle H exists" (SPEC section
+// 6), time-indexed over cycles 0..H-1. docs/sat-encoding.md derives each clause
+// family and the size of the formula.
+//
+// Variables
+//   x[o][p][t]   operation o starts on PE p at cycle t, t in its time window
+//                [est(o), lst(o)] (earliest start from the first score a row can
+//                have; latest start from the work that must follow it at home)
+//   y[a][p][t]   item a starts crossing link p -> p+1 at cycle t (m >= 2)
+//   r[a][p][t]   item a is resident on PE p at cycle t
+//   h[i][p]      token i is homed on PE p (free placement only)
+//   E[t]         some operation occupies cycle t or later (the makespan is > t)
+//   plus auxiliary variables of the at-most-one encodings and ladders.
+// Clause families (SPEC sections 2-4)
+//   exactly one start per operation; at most one operation per (PE, cycle) and one
+//   transfer per (link, cycle); operands resident at the start; a transfer's item
+//   resident on the sender at its start; residency only from an input at home, a
+//   result produced there, or an arrival over the incoming link; residency is
+//   monotone; softmax and axpy at home; E ladder for the makespan.
+// Tractability (each optional, measured in docs/sat-encoding.md): time windows,
+// symmetry breaking (a free placement is rotated so token 0 is on PE 0; in the
+// general and shared schemes the tokens of one home are ordered by their softmax
+// start, never in the causal scheme), and a sequential-counter at-most-one.
+//
+// Worked example:
+//   Encoding e = *Encode(problem, {.horizon = 40, .placement = BlockPlacement(4, 2)});
+//   SatSolver s(e.cnf());                 // lib/sat/solver.h
+//   s.Solve({-e.MakespanAbove(35)});      // makespan <= 35?
+//   Schedule w = e.Decode([&](int v) { return s.Value(v); });
+// Not thread-safe; an Encoding is immutable after Encode.
+#ifndef ATTNSCHED_LIB_SAT_ENCODER_H_
+#define ATTNSCHED_LIB_SAT_ENCODER_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "lib/sat/cnf.h"
+#include "lib/schedule/schedule.h"
+
+namespace attnsched::sat {
+
+struct EncodeOptions {
+  // H: every event ends by this cycle (>= 1).
+  int64_t horizon = 0;
+  // Pinned homes; empty means the placement is free (h variables).
+  std::optional<Placement> placement;
+  bool time_windows = true;
+  bool symmetry_breaking = true;
+  // Let p(i,j) cross links (useless for optimality, since p is produced and used at
+  // h(i); needed to verify schedules that do it).
+  bool transfer_p = false;
+};
+
+struct EncodeLimits {
+  int64_t max_variables = 20'000'000;
+  int64_t max_clauses = 100'000'000;
+};
+
+// Upper estimates of the formula's size, computed in O(n^2) without building it.
+struct SizeEstimate {
+  int64_t variables = 0;
+  int64_t clauses = 0;
+};
+SizeEstimate EstimateSize(const Problem& problem, const EncodeOptions& options);
+
+class Encoding {
+ public:
+  const Cnf& cnf() const { return cnf_; }
+  Cnf& mutable_cnf() { return cnf_; }
+  int64_t horizon() const { return horizon_; }
+
+  // Literal "some operation occupies cycle t or later"; assume its negation for a
+  // makespan <= t. t in [0, horizon).
+  int MakespanAbove(int64_t t) const { return makespan_above_[t]; }
+
+  // Variable of OP(t, pe, op) or XFER(t, pe, item); 0 when the encoding has none
+  // (out of window, out of range, not in the task graph).
+  int OpVar(const Operation& op, int64_t pe, int64_t t) const;
+  int XferVar(const Item& item, int64_t pe, int64_t t) const;
+  // Calls fn(var) for every operation and transfer variable.
+  void ForEachEventVar(const std::function<void(int)>& fn) const;
+
+  // The schedule of a model (value(var) = truth of var): events of the true
+  // operation and transfer variables, placement pinned or decoded.
+  Schedule Decode(const std::function<bool(int)>& value) const;
+
+ private:
+  friend class EncoderRun;
+  struct OpVars {
+    Operation op;
+    int64_t est = 0, lst = -1;  // window; empty when lst < est
+    int64_t duration = 0;
+    int32_t first_pe = 0, pe_count = 0;  // PEs [first_pe, first_pe + pe_count)
+    int base = 0;                         // x var of (first_pe, est)
+  };
+  struct ItemVars {
+    Item item;
+    int64_t duration = 0;  // transfer cycles
+    int r_base = 0;        // r var of (pe 0, t 0); index pe * H + t
+    int y_base = 0;        // y var of (link 0, t 0); 0 when it cannot move
+    int64_t y_window = 0;  // transfer start cycles per link: 0..y_window-1
+  };
+
+  Problem problem_;
+  int64_t horizon_ = 0;
+  std::optional<Placement> placement_;
+  Cnf cnf_;
+  std::vector<OpVars> ops_;
+  std::vector<ItemVars> items_;
+  std::vector<int> makespan_above_;
+  std::vector<int> home_;  // h[i][p] = home_[i * m + p] (free placement)
+  // Index of an operation / item in ops_ / items_ (dense maps).
+  std::vector<int32_t> op_index_, item_index_;
+  int64_t OpKey(const Operation& op) const;
+  int64_t ItemKey(const Item& item) const;
+};
+
+// Builds the formula. InvalidArgumentError for a bad problem, placement or
+// horizon; ResourceExhaustedError, before building, when EstimateSize exceeds the
+// limits (the message gives the estimate and the limit).
+absl::StatusOr<Encoding> Encode(const Problem& problem, const EncodeOptions& options,
+                                const EncodeLimits& limits = {});
+
+}  // namespace attnsched::sat
+
+#endif  // ATTNSCHED_LIB_SAT_ENCODER_H_

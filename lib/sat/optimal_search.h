@@ -1,0 +1,71 @@
+// Optimal schedules by SAT (SPEC section 6): the lower bound is max(LB_work,
+// LB_path, and LB_home when the placement is pinned); the upper bound is the makespan
+// of a generated schedule (the scheme's generator, or ring rotation over the pinned
+// placement). The gap is closed from above by incremental solving under the
+// assumption "makespan <= T" (learned clauses are kept between bounds): each SAT
+// answer gives a witness whose makespan becomes the next bound, an UNSAT answer
+// proves the last witness optimal. Every witness is checked by the validator and
+// the simulator; a rejected witness is an InternalError (an encoder bug), never
+// hidden.
+#ifndef ATTNSCHED_LIB_SAT_OPTIMAL_SEARCH_H_
+#define ATTNSCHED_LIB_SAT_OPTIMAL_SEARCH_H_
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "lib/sat/encoder.h"
+#include "lib/sat/solver.h"
+
+namespace attnsched::sat {
+
+// One bound tried: "is there a schedule with makespan <= bound?".
+struct BoundAttempt {
+  int64_t bound = 0;
+  SatResult result = SatResult::kUnknown;
+  double seconds = 0;
+};
+
+struct SearchOptions {
+  // Pinned homes; empty for a free placement.
+  std::optional<Placement> placement;
+  bool time_windows = true;
+  bool symmetry_breaking = true;
+  EncodeLimits limits;
+  absl::Duration time_limit = absl::InfiniteDuration();
+  const CancelToken* cancel = nullptr;
+  // Called after every bound tried (progress display, streaming).
+  std::function<void(const BoundAttempt&)> on_progress;
+};
+
+struct OptimalResult {
+  int64_t lower_bound = 0;   // cycles
+  int64_t upper_bound = 0;   // cycles: the generated schedule's makespan
+  int64_t makespan = 0;      // cycles: the best witness
+  bool optimal = false;
+  // "lower_bound" (makespan equals it), "unsat" (makespan - 1 is UNSAT) or "none".
+  std::string proof = "none";
+  std::string unknown_reason;  // when not optimal: which limit stopped the search
+  Schedule witness;
+  std::vector<BoundAttempt> attempts;
+  SolverStats stats;
+};
+
+// Errors: InvalidArgumentError (bad problem or placement), ResourceExhaustedError
+// (formula over the limits, before solving), InternalError (a witness rejected by
+// the validator or simulator).
+absl::StatusOr<OptimalResult> SolveOptimal(const Problem& problem, const SearchOptions& options);
+
+// The best schedule without SAT for the placement (nullopt: free) and its bound.
+absl::StatusOr<Schedule> UpperBoundSchedule(const Problem& problem,
+                                            const std::optional<Placement>& placement);
+int64_t SearchLowerBound(const Problem& problem, const std::optional<Placement>& placement);
+
+// Checks a decoded witness with the validator and the simulator.
+absl::Status CheckWitness(const Schedule& witness);
+
+}  // namespace attnsched::sat
+
+#endif  // ATTNSCHED_LIB_SAT_OPTIMAL_SEARCH_H_

@@ -1,0 +1,87 @@
+#include "lib/sat/prove.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "lib/model/bounds.h"
+#include "lib/schedule/validator.h"
+#include "lib/status_macros.h"
+
+namespace attnsched::sat {
+namespace {
+
+std::string BoundName(const LowerBounds& lb, int64_t t) {
+  if (t == lb.work) return "LB_work";
+  if (t == lb.home) return "LB_home";
+  return "LB_path";
+}
+
+// Is makespan <= bound possible with `placement`? Fills `result` unless an error.
+absl::Status SolveBelow(const Problem& problem, const Placement& placement, int64_t bound,
+                        const ProveOptions& o, ProofResult& result) {
+  const SolveLimits limits{absl::Now() + o.time_limit, -1, o.cancel};
+  const bool drat = !o.drat_path.empty();
+  // With a proof the formula itself has horizon T - 1 (no assumption, no state).
+  EncodeOptions encode{drat ? bound : bound + 1, placement, o.time_windows,
+                       o.symmetry_breaking, false};
+  ASSIGN_OR_RETURN(const Encoding encoding, Encode(problem, encode, o.limits));
+  SatSolver solver(encoding.cnf(), o.drat_path);
+  RETURN_IF_ERROR(solver.status());
+  std::vector<int> assumptions;
+  if (!drat) assumptions.push_back(-encoding.MakespanAbove(bound));
+  const SatResult answer = solver.Solve(assumptions, limits);
+  result.stats = solver.stats();
+  if (answer == SatResult::kUnknown) {
+    result.status = ProofStatus::kUnknown;
+    result.detail = absl::StrCat("stopped by the ", solver.unknown_reason());
+  } else if (answer == SatResult::kUnsat) {
+    if (drat) solver.CloseProof();
+    result.status = ProofStatus::kOptimal;
+    result.proof = drat ? "drat_checked" : "unsat";
+    result.detail = absl::StrFormat("makespan <= %d is UNSAT%s", bound,
+                                    drat ? absl::StrCat(" (DRAT proof in ", o.drat_path,
+                                                        ", checked by CaDiCaL)")
+                                         : "");
+  } else {
+    Schedule better = encoding.Decode([&solver](int v) { return solver.Value(v); });
+    RETURN_IF_ERROR(CheckWitness(better));
+    result.status = ProofStatus::kImprovable;
+    result.detail = absl::StrFormat("a schedule with makespan %d exists (this one: %d)",
+                                    Makespan(better), bound + 1);
+    result.better = std::move(better);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::string_view ProofStatusName(ProofStatus s) {
+  switch (s) {
+    case ProofStatus::kOptimal: return "OPTIMAL";
+    case ProofStatus::kImprovable: return "IMPROVABLE";
+    case ProofStatus::kUnknown: return "UNKNOWN";
+  }
+  return "UNKNOWN";
+}
+
+absl::StatusOr<ProofResult> Prove(const Schedule& schedule, const ProveOptions& options) {
+  ASSIGN_OR_RETURN(const ValidationReport report, Validate(schedule));
+  if (!report.valid()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the schedule is invalid, so there is nothing to prove: ", report.violation->message));
+  }
+  ProofResult result;
+  result.makespan = report.stats.makespan;
+  const LowerBounds lb = ComputeLowerBounds(schedule.problem, schedule.placement);
+  result.lower_bound = lb.Max();
+  if (result.makespan == result.lower_bound) {
+    result.status = ProofStatus::kOptimal;
+    result.proof = "lower_bound";
+    result.detail = absl::StrCat("makespan equals ", BoundName(lb, result.makespan));
+    return result;
+  }
+  RETURN_IF_ERROR(
+      SolveBelow(schedule.problem, schedule.placement, result.makespan - 1, options, result));
+  return result;
+}
+
+}  // namespace attnsched::sat

@@ -1,0 +1,49 @@
+// Proofs of optimality for a given schedule (SPEC section 6):
+//   OPTIMAL     its makespan T equals a lower bound (which one is named), or the
+//               formula for makespan <= T - 1 with its placement is UNSAT;
+//   IMPROVABLE  a schedule with makespan <= T - 1 exists (returned, validated);
+//   UNKNOWN     a limit stopped the solver (the reason is named).
+// With a proof path, the UNSAT answer comes from a fresh, non-incremental formula
+// with horizon T - 1, whose DRAT proof CaDiCaL writes and checks online
+// (checkproof): the answer's proof is then "drat_checked".
+#ifndef ATTNSCHED_LIB_SAT_PROVE_H_
+#define ATTNSCHED_LIB_SAT_PROVE_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "lib/sat/optimal_search.h"
+
+namespace attnsched::sat {
+
+enum class ProofStatus { kOptimal, kImprovable, kUnknown };
+absl::string_view ProofStatusName(ProofStatus s);  // "OPTIMAL", "IMPROVABLE", "UNKNOWN"
+
+struct ProveOptions {
+  std::string drat_path;  // empty: no DRAT proof
+  bool time_windows = true;
+  bool symmetry_breaking = true;
+  EncodeLimits limits;
+  absl::Duration time_limit = absl::InfiniteDuration();
+  const CancelToken* cancel = nullptr;
+};
+
+struct ProofResult {
+  ProofStatus status = ProofStatus::kUnknown;
+  int64_t makespan = 0;     // cycles, of the given schedule
+  int64_t lower_bound = 0;  // cycles, max of the three bounds for its placement
+  // "lower_bound", "unsat", "drat_checked" or "none".
+  std::string proof = "none";
+  std::string detail;  // which bound, the improvement, or the limit reached
+  std::optional<Schedule> better;
+  SolverStats stats;
+};
+
+// Errors: InvalidArgumentError when the schedule is invalid (the violation is named:
+// only valid schedules can be proven), ResourceExhaustedError for formulas over the
+// limits, InternalError for a witness the validator rejects.
+absl::StatusOr<ProofResult> Prove(const Schedule& schedule, const ProveOptions& options);
+
+}  // namespace attnsched::sat
+
+#endif  // ATTNSCHED_LIB_SAT_PROVE_H_

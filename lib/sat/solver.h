@@ -1,0 +1,93 @@
+// A thin wrapper over CaDiCaL's C++ API (Debian libcadical-dev 1.5.3) for
+// incremental solving under assumptions with deadlines and cancellation.
+//
+// States (as in cadical.hpp): after construction the formula is loaded; Solve()
+// may be called any number of times with different assumptions (learned clauses are
+// kept between calls); Value() is valid only after Solve() returned kSat, until the
+// next Solve().
+//
+//   SatSolver solver(cnf);
+//   if (solver.Solve({-makespan_above_35}, limits) == SatResult::kSat) solver.Value(v);
+//
+// A Solve() stops with kUnknown when the deadline passes, the CancelToken is
+// cancelled (checked by CaDiCaL's terminator, typically within milliseconds) or the
+// conflict limit is reached; unknown_reason() says which. Not thread-safe, except
+// CancelToken::Cancel(), which any thread may call.
+#ifndef ATTNSCHED_LIB_SAT_SOLVER_H_
+#define ATTNSCHED_LIB_SAT_SOLVER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "lib/sat/cnf.h"
+
+namespace CaDiCaL {
+class Solver;
+}
+
+namespace attnsched::sat {
+
+class CancelToken {
+ public:
+  void Cancel() { cancelled_.store(true, std::memory_order_relaxed); }
+  bool cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<bool> cancelled_{false};
+};
+
+struct SolveLimits {
+  absl::Time deadline = absl::InfiniteFuture();
+  int64_t max_conflicts = -1;           // per Solve(); -1 = none
+  const CancelToken* cancel = nullptr;  // may be null
+};
+
+enum class SatResult { kSat, kUnsat, kUnknown };
+absl::string_view SatResultName(SatResult r);  // "SAT", "UNSAT", "UNKNOWN"
+
+struct SolverStats {
+  int64_t variables = 0;
+  int64_t clauses = 0;
+  int64_t conflicts = 0;  // learned clauses over all Solve() calls (CaDiCaL 1.5.3
+                          // does not export its decision counter)
+  double seconds = 0;     // wall time inside Solve()
+};
+
+class SatSolver {
+ public:
+  // Loads `cnf`. If `drat_path` is not empty, CaDiCaL writes a text DRAT proof there
+  // and checks it online (option checkproof); use a fresh solver and one Solve().
+  explicit SatSolver(const Cnf& cnf, const std::string& drat_path = "");
+  ~SatSolver();
+  SatSolver(const SatSolver&) = delete;
+  SatSolver& operator=(const SatSolver&) = delete;
+
+  // OK unless the DRAT file could not be opened.
+  absl::Status status() const { return status_; }
+
+  SatResult Solve(std::span<const int> assumptions, const SolveLimits& limits = {});
+  bool Value(int var) const;
+  // "time limit", "cancelled", "conflict limit" after kUnknown.
+  const std::string& unknown_reason() const { return unknown_reason_; }
+  const SolverStats& stats() const { return stats_; }
+  // Closes the DRAT proof (after the UNSAT answer).
+  void CloseProof();
+
+ private:
+  class Limiter;
+  class Counter;
+  std::unique_ptr<CaDiCaL::Solver> solver_;
+  std::unique_ptr<Counter> counter_;
+  absl::Status status_;
+  SolverStats stats_;
+  std::string unknown_reason_;
+};
+
+}  // namespace attnsched::sat
+
+#endif  // ATTNSCHED_LIB_SAT_SOLVER_H_
