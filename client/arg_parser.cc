@@ -22,8 +22,15 @@ constexpr absl::string_view kUsage =
     "      need n divisible by m; n, d <= 1048576, m <= 65536, costs <= 1048576.\n"
     "  attnsched verify FILE [--json] [--seed S] [--nosimulate] [--max-events E]\n"
     "      check a schedule file; exit 0 valid, 1 invalid, 2 bad file or arguments\n"
-    "  attnsched models\n"
+    "  attnsched models [--json]\n"
     "      list the model presets and their sources\n"
+    "  attnsched solve (--scheme S --n N --d D | --model NAME) --pes M\n"
+    "                  [--placement block|cyclic|free|generator|h0,h1,...] [--time-limit S]\n"
+    "                  [--proof FILE] [--dimacs FILE] [--out FILE] [--json]\n"
+    "      the optimal makespan by SAT (CaDiCaL), a witness and an UNSAT proof for one\n"
+    "      cycle less; exit 0 optimal, 3 a limit was reached (for small n and m)\n"
+    "  attnsched prove FILE [--proof FILE] [--time-limit S] [--out FILE] [--json]\n"
+    "      OPTIMAL (exit 0), IMPROVABLE with a better schedule (exit 1) or UNKNOWN (3)\n"
     "\n"
     "flags:\n";
 

@@ -1,6 +1,7 @@
 // The subcommands of the attnsched command. Each returns the process exit status:
-// 0 success, 1 an invalid schedule (or a failed numeric check), 2 bad arguments or
-// a bad file. Output goes to stdout, errors to stderr.
+// 0 success, 1 an invalid schedule, a failed numeric check, or (prove) an improvable
+// one, 2 bad arguments or a bad file, 3 (solve, prove) a limit reached. Output goes
+// to stdout, errors to stderr.
 #ifndef ATTNSCHED_CLIENT_COMMANDS_H_
 #define ATTNSCHED_CLIENT_COMMANDS_H_
 
@@ -17,6 +18,7 @@ namespace attnsched::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitInvalid = 1;
 inline constexpr int kExitUsage = 2;
+inline constexpr int kExitUnknown = 3;  // solve, prove: a limit stopped the solver
 
 // A subcommand's arguments: the operands after it and the flags given.
 struct Invocation {
@@ -27,6 +29,8 @@ struct Invocation {
 int RunGenerate(const Invocation& call);
 int RunVerify(const Invocation& call);
 int RunModels(const Invocation& call);
+int RunSolve(const Invocation& call);
+int RunProve(const Invocation& call);
 
 // OK when every flag given applies to `command` (one of `allowed`); otherwise an
 // InvalidArgumentError naming the flag and the subcommands it belongs to.

@@ -24,3 +24,12 @@ ABSL_FLAG(std::string, out, "", "generate: also write the schedule to this JSON 
 ABSL_FLAG(int64_t, max_events, attnsched::kDefaultMaxEvents,
           "generate, verify: refuse schedules with more events (or task graphs with more "
           "operations) than this, before allocating them; about 80 bytes of memory per event");
+ABSL_FLAG(std::string, placement, "free",
+          "solve: block, cyclic, free (SAT chooses the homes), generator (the scheme's "
+          "generator's homes) or an explicit list h(0),h(1),...");
+ABSL_FLAG(double, time_limit, 60, "solve, prove: seconds of SAT solving before UNKNOWN");
+ABSL_FLAG(std::string, proof, "",
+          "solve, prove: write a DRAT proof that one cycle less is impossible to this file "
+          "(checked by CaDiCaL)");
+ABSL_FLAG(std::string, dimacs, "",
+          "solve: write the CNF for makespan <= optimum - 1 to this file (DIMACS)");

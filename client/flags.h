@@ -21,5 +21,9 @@ ABSL_DECLARE_FLAG(bool, json);
 ABSL_DECLARE_FLAG(bool, simulate);
 ABSL_DECLARE_FLAG(std::string, out);
 ABSL_DECLARE_FLAG(int64_t, max_events);
+ABSL_DECLARE_FLAG(std::string, placement);
+ABSL_DECLARE_FLAG(double, time_limit);
+ABSL_DECLARE_FLAG(std::string, proof);
+ABSL_DECLARE_FLAG(std::string, dimacs);
 
 #endif  // ATTNSCHED_CLIENT_FLAGS_H_

@@ -48,7 +48,7 @@ int Dispatch(int argc, char** argv) {
     return kExitOk;
   }
   if (args->positional.empty()) {
-    std::cerr << "attnsched: give a subcommand (generate, verify, models); attnsched --help\n";
+    std::cerr << "attnsched: give a subcommand (generate, verify, models, solve, prove); attnsched --help\n";
     return kExitUsage;
   }
   const std::string command = args->positional.front();
@@ -56,8 +56,10 @@ int Dispatch(int argc, char** argv) {
   if (command == "generate") return RunGenerate(call);
   if (command == "verify") return RunVerify(call);
   if (command == "models") return RunModels(call);
+  if (command == "solve") return RunSolve(call);
+  if (command == "prove") return RunProve(call);
   std::cerr << "attnsched: unknown subcommand \"" << command
-            << "\"; the subcommands are generate, verify, models (attnsched --help)\n";
+            << "\"; the subcommands are generate, verify, models, solve, prove (attnsched --help)\n";
   return kExitUsage;
 }
 

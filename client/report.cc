@@ -1,5 +1,8 @@
 #include "client/report.h"
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 #include <optional>
 
@@ -8,11 +11,22 @@
 #include "absl/strings/str_format.h"
 #include "client/commands.h"
 #include "client/flags.h"
+#include "lib/export/schedule_json.h"
 #include "lib/export/summary.h"
 #include "lib/schedule/simulator.h"
 #include "lib/schedule/validator.h"
 
 namespace attnsched::cli {
+
+absl::Status WriteScheduleTo(const Schedule& schedule, absl::string_view flag,
+                             const std::string& path) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, " = ", path, ": cannot create (", std::strerror(errno), ")"));
+  }
+  return WriteScheduleJson(schedule, out);
+}
 
 int CheckAndReport(const Schedule& schedule, const ReportLabels& labels) {
   absl::StatusOr<ValidationReport> report =

@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "lib/schedule/schedule.h"
 
@@ -18,6 +20,10 @@ struct ReportLabels {
   absl::Time started;     // for the wall time
   std::string source;     // prefix of error messages, e.g. "FILE: "
 };
+
+// Writes `schedule` as JSON to `path`; errors name `flag`, the path and the cause.
+absl::Status WriteScheduleTo(const Schedule& schedule, absl::string_view flag,
+                             const std::string& path);
 
 // Returns kExitOk when valid (and numerically correct), kExitInvalid otherwise,
 // kExitUsage when the schedule exceeds limits.

@@ -145,6 +145,40 @@ TEST(CliTest, AFailedWriteIsAnErrorNotSuccess) {
   EXPECT_THAT(Slurp(err), HasSubstr("writing the output failed"));
 }
 
+TEST(CliTest, SolveAndProveWithProofAndDimacs) {
+  const std::string dir = ::testing::TempDir();
+  CliRun solve = Cli("solve --scheme causal --n 2 --d 1 --pes 2 --json --proof " + dir +
+                     "/cli_test.drat --dimacs " + dir + "/cli_test.cnf --out " + dir +
+                     "/cli_test_opt.json");
+  ASSERT_EQ(solve.exit, 0) << solve.err;
+  const nlohmann::json j = nlohmann::json::parse(solve.out);
+  EXPECT_EQ(j["status"], "OPTIMAL");
+  EXPECT_EQ(j["optimal"], true);
+  EXPECT_EQ(j["makespan_cycles"], 6);
+  EXPECT_EQ(j["lower_bound_cycles"], 5);
+  EXPECT_EQ(j["proof"], "drat_checked");
+  for (const char* key : {"solve_seconds", "variables", "clauses"}) EXPECT_TRUE(j.contains(key));
+  EXPECT_THAT(Slurp(dir + "/cli_test.cnf"), HasSubstr("p cnf "));
+  EXPECT_THAT(Slurp(dir + "/cli_test.cnf"), HasSubstr("makespan <= 5 cycles"));
+
+  CliRun prove = Cli("prove --json " + dir + "/cli_test_opt.json");
+  ASSERT_EQ(prove.exit, 0) << prove.err;
+  EXPECT_EQ(nlohmann::json::parse(prove.out)["status"], "OPTIMAL");
+
+  ASSERT_EQ(Cli("generate --scheme causal --n 4 --d 2 --pes 4 --out " + dir + "/cli_test_g.json").exit, 0);
+  CliRun better = Cli("prove " + dir + "/cli_test_g.json");
+  EXPECT_EQ(better.exit, 1);
+  EXPECT_THAT(better.out, HasSubstr("IMPROVABLE"));
+
+  CliRun limited = Cli("solve --scheme causal --n 8 --d 2 --pes 4 --placement block --time-limit 0.3");
+  EXPECT_EQ(limited.exit, 3);
+  EXPECT_THAT(limited.out, HasSubstr("stopped by the time limit"));
+
+  CliRun bad = Cli("solve --scheme causal --n 4 --d 2 --pes 2 --placement 0,0,7");
+  EXPECT_EQ(bad.exit, 2);
+  EXPECT_THAT(bad.err, HasSubstr("placement has 3 entries"));
+}
+
 TEST(CliTest, ModelsListsPresetsWithSources) {
   CliRun r = Cli("models");
   ASSERT_EQ(r.exit, 0);

@@ -49,6 +49,8 @@ absl::string_view SatResultName(SatResult r) {
 
 SatSolver::SatSolver(const Cnf& cnf, const std::string& drat_path)
     : solver_(std::make_unique<CaDiCaL::Solver>()), counter_(std::make_unique<Counter>()) {
+  solver_->set("quiet", 1);          // CaDiCaL reports on stdout otherwise
+  solver_->set("terminateint", 1);   // poll the terminator at every chance (see solver.h)
   if (!drat_path.empty()) {
     solver_->set("binary", 0);
     solver_->set("checkproof", 1);

@@ -10,8 +10,12 @@
 //   if (solver.Solve({-makespan_above_35}, limits) == SatResult::kSat) solver.Value(v);
 //
 // A Solve() stops with kUnknown when the deadline passes, the CancelToken is
-// cancelled (checked by CaDiCaL's terminator, typically within milliseconds) or the
-// conflict limit is reached; unknown_reason() says which. Not thread-safe, except
+// cancelled or the conflict limit is reached; unknown_reason() says which. Deadline
+// and cancellation are polled by CaDiCaL's terminator: measured latency is a few
+// milliseconds in search, but CaDiCaL 1.5.3 does not poll during some inprocessing
+// rounds, which stretches it to about 250 ms at worst on 10^5-variable formulas
+// (docs/sat-encoding.md; turning inprocessing off removes the gaps but slows
+// typical solves down, so it stays on). Not thread-safe, except
 // CancelToken::Cancel(), which any thread may call.
 #ifndef ATTNSCHED_LIB_SAT_SOLVER_H_
 #define ATTNSCHED_LIB_SAT_SOLVER_H_

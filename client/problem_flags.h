@@ -1,0 +1,29 @@
+// The problem a command asks for, from --model or --scheme/--n/--d, --pes and the
+// cost flags; shared by generate and solve.
+#ifndef ATTNSCHED_CLIENT_PROBLEM_FLAGS_H_
+#define ATTNSCHED_CLIENT_PROBLEM_FLAGS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "lib/model/problem.h"
+
+namespace attnsched::cli {
+
+struct Request {
+  Problem problem;
+  std::string model;  // preset name, or empty
+  int64_t heads = 1;
+};
+
+// `given`: the flags on the command line. InvalidArgumentError naming the flag or
+// field for missing or bad values.
+absl::StatusOr<Request> RequestFromFlags(const std::vector<std::string>& given);
+
+// With a preset n is fixed: OK when --pes divides it, else the nearest PE counts.
+absl::Status CheckModelFits(const Request& request);
+
+}  // namespace attnsched::cli
+
+#endif  // ATTNSCHED_CLIENT_PROBLEM_FLAGS_H_

@@ -1,0 +1,66 @@
+#include <iostream>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "client/commands.h"
+#include "client/flags.h"
+#include "client/report.h"
+#include "lib/export/schedule_json.h"
+#include "lib/sat/prove.h"
+#include "nlohmann/json.hpp"
+
+namespace attnsched::cli {
+
+int RunProve(const Invocation& call) {
+  if (absl::Status s = CheckFlagsApply("prove", call.flags,
+                                       {"proof", "time_limit", "json", "out", "max_events"});
+      !s.ok()) {
+    return ReportError("prove", s);
+  }
+  if (call.operands.size() != 1) {
+    return ReportError("prove", absl::InvalidArgumentError(absl::StrCat(
+                                    "needs exactly one schedule FILE, got ", call.operands.size())));
+  }
+  absl::StatusOr<int64_t> max_events = MaxEventsFlag();
+  if (!max_events.ok()) return ReportError("prove", max_events.status());
+  absl::StatusOr<Schedule> schedule = ReadScheduleFile(call.operands[0], *max_events);
+  if (!schedule.ok()) return ReportError("prove", schedule.status());
+  sat::ProveOptions options;
+  options.drat_path = absl::GetFlag(FLAGS_proof);
+  options.time_limit = absl::Seconds(absl::GetFlag(FLAGS_time_limit));
+  absl::StatusOr<sat::ProofResult> r = sat::Prove(*schedule, options);
+  if (!r.ok()) return ReportError("prove", r.status());
+  if (const std::string path = absl::GetFlag(FLAGS_out); !path.empty() && r->better) {
+    if (absl::Status s = WriteScheduleTo(*r->better, "--out", path); !s.ok()) {
+      return ReportError("prove", s);
+    }
+  }
+  const std::string status(sat::ProofStatusName(r->status));
+  if (absl::GetFlag(FLAGS_json)) {
+    std::cout << nlohmann::json{{"status", status},
+                                {"optimal", r->status == sat::ProofStatus::kOptimal},
+                                {"makespan_cycles", r->makespan},
+                                {"lower_bound_cycles", r->lower_bound},
+                                {"proof", r->proof},
+                                {"detail", r->detail},
+                                {"solve_seconds", r->stats.seconds},
+                                {"variables", r->stats.variables},
+                                {"clauses", r->stats.clauses},
+                                {"conflicts", r->stats.conflicts}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << absl::StrFormat("  status      %s\n  makespan    %d cycles (lower bound %d)\n"
+                                 "  proof       %s: %s\n",
+                                 status, r->makespan, r->lower_bound, r->proof, r->detail);
+  }
+  switch (r->status) {
+    case sat::ProofStatus::kOptimal: return kExitOk;
+    case sat::ProofStatus::kImprovable: return kExitInvalid;
+    case sat::ProofStatus::kUnknown: return kExitUnknown;
+  }
+  return kExitUnknown;
+}
+
+}  // namespace attnsched::cli

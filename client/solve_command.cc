@@ -1,0 +1,151 @@
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "client/commands.h"
+#include "client/flags.h"
+#include "client/problem_flags.h"
+#include "client/report.h"
+#include "lib/algorithms/generator.h"
+#include "lib/sat/optimal_search.h"
+#include "lib/sat/prove.h"
+#include "lib/status_macros.h"
+#include "nlohmann/json.hpp"
+
+namespace attnsched::cli {
+namespace {
+
+// --placement: nullopt for "free".
+absl::StatusOr<std::optional<Placement>> PlacementFromFlag(const Problem& p) {
+  const std::string spec = absl::GetFlag(FLAGS_placement);
+  if (spec == "free") return std::nullopt;
+  if (spec == "block") {
+    if (p.n() % p.pes() != 0) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "--placement=block needs n divisible by pes (n = %d, pes = %d); use cyclic or a list",
+          p.n(), p.pes()));
+    }
+    return BlockPlacement(p.n(), p.pes());
+  }
+  if (spec == "cyclic") return CyclicPlacement(p.n(), p.pes());
+  if (spec == "generator") {
+    ASSIGN_OR_RETURN(const Schedule s, Generate(p));
+    return s.placement;
+  }
+  Placement homes;
+  for (absl::string_view part : absl::StrSplit(spec, ',')) {
+    int32_t pe = 0;
+    if (!absl::SimpleAtoi(part, &pe)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--placement = \"", spec, "\": expected block, cyclic, free, generator or a list of "
+          "PEs like 0,0,1,1 (\"", part, "\" is not an integer)"));
+    }
+    homes.push_back(pe);
+  }
+  RETURN_IF_ERROR(ValidatePlacement(homes, p.n(), p.pes()));
+  return homes;
+}
+
+std::string PlacementName(const std::optional<Placement>& placement) {
+  return placement ? absl::GetFlag(FLAGS_placement) : "free";
+}
+
+void PrintProgress(const sat::BoundAttempt& a) {
+  std::cerr << absl::StrFormat("  makespan <= %d: %s (%.2f s)\n", a.bound,
+                               sat::SatResultName(a.result), a.seconds);
+}
+
+absl::Status WriteDimacs(const Problem& p, const std::optional<Placement>& placement,
+                         int64_t makespan, const std::string& path) {
+  const int64_t bound = std::max<int64_t>(makespan - 1, 1);
+  ASSIGN_OR_RETURN(const sat::Encoding e,
+                   sat::Encode(p, sat::EncodeOptions{bound, placement, true, true, false}));
+  std::ofstream out(path);
+  if (!out) return absl::InvalidArgumentError(absl::StrCat("--dimacs = ", path, ": cannot create"));
+  return e.cnf().WriteDimacs(
+      out, absl::StrFormat("attnsched: %s, placement %s\nsatisfiable iff a schedule with "
+                           "makespan <= %d cycles exists (SPEC section 6 encoding)",
+                           Describe(p), PlacementName(placement), bound));
+}
+
+nlohmann::json ResultJson(const Problem& p, const std::optional<Placement>& placement,
+                          const sat::OptimalResult& r) {
+  nlohmann::json attempts = nlohmann::json::array();
+  for (const sat::BoundAttempt& a : r.attempts) {
+    attempts.push_back(
+        {{"bound_cycles", a.bound}, {"answer", sat::SatResultName(a.result)}, {"seconds", a.seconds}});
+  }
+  return {{"scheme", SchemeName(p.scheme())}, {"n", p.n()}, {"d", p.d()}, {"pes", p.pes()},
+          {"placement", PlacementName(placement)}, {"homes", r.witness.placement},
+          {"status", r.optimal ? "OPTIMAL" : "UNKNOWN"}, {"optimal", r.optimal},
+          {"makespan_cycles", r.makespan}, {"lower_bound_cycles", r.lower_bound},
+          {"upper_bound_cycles", r.upper_bound}, {"proof", r.proof},
+          {"unknown_reason", r.unknown_reason}, {"solve_seconds", r.stats.seconds},
+          {"variables", r.stats.variables}, {"clauses", r.stats.clauses},
+          {"conflicts", r.stats.conflicts}, {"attempts", attempts}};
+}
+
+}  // namespace
+
+int RunSolve(const Invocation& call) {
+  if (!call.operands.empty()) {
+    return ReportError("solve", absl::InvalidArgumentError("takes flags only, no operands"));
+  }
+  if (absl::Status s = CheckFlagsApply(
+          "solve", call.flags,
+          {"model", "scheme", "n", "d", "pes", "link_words_per_cycle", "c_dot", "c_softmax",
+           "c_axpy", "placement", "time_limit", "proof", "dimacs", "json", "out"});
+      !s.ok()) {
+    return ReportError("solve", s);
+  }
+  absl::StatusOr<Request> request = RequestFromFlags(call.flags);
+  if (!request.ok()) return ReportError("solve", request.status());
+  const Problem& p = request->problem;
+  absl::StatusOr<std::optional<Placement>> placement = PlacementFromFlag(p);
+  if (!placement.ok()) return ReportError("solve", placement.status());
+  sat::SearchOptions options;
+  options.placement = *placement;
+  options.time_limit = absl::Seconds(absl::GetFlag(FLAGS_time_limit));
+  if (isatty(STDERR_FILENO)) options.on_progress = PrintProgress;
+  absl::StatusOr<sat::OptimalResult> r = sat::SolveOptimal(p, options);
+  if (!r.ok()) return ReportError("solve", r.status());
+  if (const std::string path = absl::GetFlag(FLAGS_proof); !path.empty() && r->proof == "unsat") {
+    sat::ProveOptions prove;
+    prove.drat_path = path;
+    prove.time_limit = options.time_limit;
+    absl::StatusOr<sat::ProofResult> proof = sat::Prove(r->witness, prove);
+    if (!proof.ok()) return ReportError("solve", proof.status());
+    if (proof->proof == "drat_checked") r->proof = proof->proof;
+  }
+  if (const std::string path = absl::GetFlag(FLAGS_dimacs); !path.empty()) {
+    if (absl::Status s = WriteDimacs(p, *placement, r->makespan, path); !s.ok()) {
+      return ReportError("solve", s);
+    }
+  }
+  if (const std::string path = absl::GetFlag(FLAGS_out); !path.empty()) {
+    if (absl::Status s = WriteScheduleTo(r->witness, "--out", path); !s.ok()) {
+      return ReportError("solve", s);
+    }
+  }
+  const nlohmann::json j = ResultJson(p, *placement, *r);
+  if (absl::GetFlag(FLAGS_json)) {
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << absl::StrFormat(
+        "  %s, placement %s\n  status      %s\n  makespan    %d cycles (generated %d, lower bound "
+        "%d)\n  proof       %s%s\n  formula     %d variables, %d clauses, %d conflicts, %.2f s\n",
+        Describe(p), PlacementName(*placement), j["status"].get<std::string>(), r->makespan,
+        r->upper_bound, r->lower_bound, r->proof,
+        r->unknown_reason.empty() ? "" : absl::StrCat(" (stopped by the ", r->unknown_reason, ")"),
+        r->stats.variables, r->stats.clauses, r->stats.conflicts, r->stats.seconds);
+  }
+  return r->optimal ? kExitOk : kExitUnknown;
+}
+
+}  // namespace attnsched::cli
