@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "lib/schedule/schedule.h"
 #include "absl/strings/string_view.h"
 
 namespace attnsched::cli {
@@ -39,6 +40,11 @@ absl::Status CheckFlagsApply(absl::string_view command, const std::vector<std::s
 
 // --max-events, checked to be >= 1.
 absl::StatusOr<int64_t> MaxEventsFlag();
+
+// For subcommands that read one schedule FILE: checks the flags against `allowed`
+// and the operands, and reads the file.
+absl::StatusOr<Schedule> ReadScheduleOperand(absl::string_view command, const Invocation& call,
+                                             std::initializer_list<absl::string_view> allowed);
 
 // Prints "attnsched COMMAND: message" to stderr and returns the exit status for
 // `status`: kExitInvalid for internal errors (a bug), kExitUsage otherwise.

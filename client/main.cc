@@ -8,6 +8,8 @@
 #include "absl/flags/flag.h"
 #include "client/commands.h"
 #include "client/flags.h"
+#include "lib/export/schedule_json.h"
+#include "lib/status_macros.h"
 
 namespace attnsched::cli {
 
@@ -28,6 +30,17 @@ absl::StatusOr<int64_t> MaxEventsFlag() {
   if (limit >= 1) return limit;
   return absl::InvalidArgumentError(
       absl::StrCat("max_events = ", limit, ": must be >= 1 (events a schedule may have)"));
+}
+
+absl::StatusOr<Schedule> ReadScheduleOperand(absl::string_view command, const Invocation& call,
+                                             std::initializer_list<absl::string_view> allowed) {
+  RETURN_IF_ERROR(CheckFlagsApply(command, call.flags, allowed));
+  if (call.operands.size() != 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("needs exactly one schedule FILE, got ", call.operands.size()));
+  }
+  ASSIGN_OR_RETURN(const int64_t max_events, MaxEventsFlag());
+  return ReadScheduleFile(call.operands[0], max_events);
 }
 
 int ReportError(absl::string_view command, const absl::Status& status) {

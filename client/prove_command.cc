@@ -13,18 +13,8 @@
 namespace attnsched::cli {
 
 int RunProve(const Invocation& call) {
-  if (absl::Status s = CheckFlagsApply("prove", call.flags,
-                                       {"proof", "time_limit", "json", "out", "max_events"});
-      !s.ok()) {
-    return ReportError("prove", s);
-  }
-  if (call.operands.size() != 1) {
-    return ReportError("prove", absl::InvalidArgumentError(absl::StrCat(
-                                    "needs exactly one schedule FILE, got ", call.operands.size())));
-  }
-  absl::StatusOr<int64_t> max_events = MaxEventsFlag();
-  if (!max_events.ok()) return ReportError("prove", max_events.status());
-  absl::StatusOr<Schedule> schedule = ReadScheduleFile(call.operands[0], *max_events);
+  absl::StatusOr<Schedule> schedule = ReadScheduleOperand(
+      "prove", call, {"proof", "time_limit", "json", "out", "max_events"});
   if (!schedule.ok()) return ReportError("prove", schedule.status());
   sat::ProveOptions options;
   options.drat_path = absl::GetFlag(FLAGS_proof);

@@ -11,10 +11,13 @@ Plan RingPlanForPlacement(const Problem& problem, const Placement& placement) {
   Plan plan;
   plan.placement = placement;
   const auto tokens = TokensByPe(placement, m);
-  plan.programs.resize(m);
-  for (int32_t p = 0; p < m; ++p) {
-    std::vector<Operation>& program = plan.programs[p];
-    if (shared) {
+  if (!shared) {
+    plan.programs = RingPrograms(tokens, causal);
+  } else {
+    // Each pair i <= j once, on h(i), in ring order of j's home.
+    plan.programs.resize(m);
+    for (int32_t p = 0; p < m; ++p) {
+      std::vector<Operation>& program = plan.programs[p];
       for (int64_t r = 0; r < m; ++r) {
         for (int32_t j : tokens[Behind(p, r, m)]) {
           for (int32_t i : tokens[p]) {
@@ -22,11 +25,9 @@ Plan RingPlanForPlacement(const Problem& problem, const Placement& placement) {
           }
         }
       }
-    } else {
-      AppendRingRounds(OpKind::kDot, p, tokens[p], tokens, causal, program);
+      for (int32_t i : tokens[p]) program.push_back({OpKind::kSoftmax, i, 0});
+      AppendRingRounds(OpKind::kAxpy, p, tokens[p], tokens, false, program);
     }
-    for (int32_t i : tokens[p]) program.push_back({OpKind::kSoftmax, i, 0});
-    AppendRingRounds(OpKind::kAxpy, p, tokens[p], tokens, causal, program);
   }
   plan.route = [m, shared, placement](const Item& item, int32_t pe) {
     const int32_t all = static_cast<int32_t>(m - 1);

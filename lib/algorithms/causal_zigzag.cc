@@ -76,14 +76,7 @@ Plan CausalZigzagGenerator::MakePlan(const Problem& problem) const {
   const int64_t m = problem.pes();
   Plan plan;
   plan.placement = ZigzagPlacement(problem.n(), m);
-  const auto tokens = TokensByPe(plan.placement, m);
-  plan.programs.resize(m);
-  for (int32_t p = 0; p < m; ++p) {
-    std::vector<Operation>& program = plan.programs[p];
-    AppendRingRounds(OpKind::kDot, p, tokens[p], tokens, true, program);
-    for (int32_t i : tokens[p]) program.push_back(Operation{OpKind::kSoftmax, i, 0});
-    AppendRingRounds(OpKind::kAxpy, p, tokens[p], tokens, true, program);
-  }
+  plan.programs = RingPrograms(TokensByPe(plan.placement, m), /*causal=*/true);
   plan.route = [hops = KeyHops(plan.placement, m)](const Item& item, int32_t) {
     if (item.kind == ItemKind::kK) return Forward{hops[item.i], 0};
     if (item.kind == ItemKind::kV) return Forward{hops[item.i], 1};

@@ -13,14 +13,7 @@ Plan GeneralRingGenerator::MakePlan(const Problem& problem) const {
   const int64_t m = problem.pes();
   Plan plan;
   plan.placement = BlockPlacement(problem.n(), m);
-  const auto tokens = TokensByPe(plan.placement, m);
-  plan.programs.resize(m);
-  for (int32_t p = 0; p < m; ++p) {
-    std::vector<Operation>& program = plan.programs[p];
-    AppendRingRounds(OpKind::kDot, p, tokens[p], tokens, false, program);
-    for (int32_t i : tokens[p]) program.push_back(Operation{OpKind::kSoftmax, i, 0});
-    AppendRingRounds(OpKind::kAxpy, p, tokens[p], tokens, false, program);
-  }
+  plan.programs = RingPrograms(TokensByPe(plan.placement, m), /*causal=*/false);
   const int32_t all = static_cast<int32_t>(m - 1);
   plan.route = [all](const Item& item, int32_t) {
     if (item.kind == ItemKind::kK) return Forward{all, 0};

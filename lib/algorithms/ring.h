@@ -29,6 +29,11 @@ void AppendRingRounds(OpKind kind, int32_t p, const std::vector<int32_t>& rows,
                       const std::vector<std::vector<int32_t>>& tokens_by_pe, bool causal,
                       std::vector<Operation>& program);
 
+// Ring-rotation programs: PE p runs its dots round by round, then its softmaxes,
+// then its axpys in the same round order (skipping j > i when `causal`).
+std::vector<std::vector<Operation>> RingPrograms(
+    const std::vector<std::vector<int32_t>>& tokens_by_pe, bool causal);
+
 }  // namespace attnsched
 
 #endif  // ATTNSCHED_LIB_ALGORITHMS_RING_H_
