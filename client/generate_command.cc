@@ -14,6 +14,13 @@ int RunGenerate(const Invocation& call) {
     return ReportError("generate", absl::InvalidArgumentError(absl::StrCat(
                                        "unexpected operand \"", call.operands[0], "\"; use flags")));
   }
+  if (absl::Status s = CheckFlagsApply(
+          "generate", call.flags,
+          {"model", "scheme", "n", "d", "pes", "link_words_per_cycle", "c_dot", "c_softmax",
+           "c_axpy", "seed", "json", "simulate", "out", "max_events"});
+      !s.ok()) {
+    return ReportError("generate", s);
+  }
   absl::StatusOr<Request> request = RequestFromFlags(call.flags);
   if (!request.ok()) return ReportError("generate", request.status());
   absl::StatusOr<int64_t> max_events = MaxEventsFlag();

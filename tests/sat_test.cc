@@ -221,6 +221,20 @@ TEST(LimitsTest, OversizeFormulasAreRefusedUpFront) {
   EXPECT_THAT(std::string(e.status().message()), HasSubstr("limits of 1000000 variables"));
 }
 
+TEST(LimitsTest, LargeSearchesAreRefusedBeforeAnyWork) {
+  // Llama-2-7B on 64 PEs: refused from the estimate at the lower bound, in
+  // milliseconds, without generating its 17 million events first.
+  const absl::Time start = absl::Now();
+  absl::StatusOr<OptimalResult> r =
+      SolveOptimal(MakeProblem(Scheme::kCausal, 4096, 128, 64), SearchOptions{});
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(1));
+  // Sizes whose products overflow 64 bits are refused too, not wrapped around.
+  absl::StatusOr<Encoding> e =
+      Encode(MakeProblem(Scheme::kGeneral, 1 << 20, 1 << 20, 1 << 16), {int64_t{1} << 45});
+  EXPECT_EQ(e.status().code(), absl::StatusCode::kResourceExhausted);
+}
+
 // causal n = 8, d = 2 on 4 PEs with block homes: no proof within seconds.
 Problem HardProblem() { return MakeProblem(Scheme::kCausal, 8, 2, 4); }
 

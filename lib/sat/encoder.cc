@@ -1,6 +1,7 @@
 #include "lib/sat/encoder.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "absl/strings/str_format.h"
 #include "lib/model/task_graph.h"
@@ -71,18 +72,25 @@ std::pair<int64_t, int64_t> Window(const Problem& p, const Operation& op, int64_
 }  // namespace
 
 SizeEstimate EstimateSize(const Problem& p, const EncodeOptions& options) {
-  const int64_t m = p.pes(), h = options.horizon, n = p.n();
+  // In double: the products overflow 64 bits for large instances, which are exactly
+  // the ones this estimate must refuse.
+  const double m = static_cast<double>(p.pes()), h = static_cast<double>(options.horizon);
   const OperationCounts ops = CountOperations(p.instance);
-  const int64_t items = n * (p.scheme() == Scheme::kShared ? 1 : 3) + ops.dots + ops.axpys;
-  const int64_t x = ops.total() * m * h;
-  const int64_t ry = items * m * h * 2;
-  SizeEstimate e;
-  e.variables = x + ry + h + 2 * (m * h);  // + at-most-one auxiliaries per (PE, cycle)
+  const double total = static_cast<double>(ops.total());
+  const double items = static_cast<double>(p.n() * (p.scheme() == Scheme::kShared ? 1 : 3) +
+                                           ops.dots + ops.axpys);
+  const double x = total * m * h;
+  const double ry = items * m * h * 2;
   // Per x: exactly-one, operands (softmax: |M(i)|), result, makespan; per r/y: ~3;
   // capacities: ~3 per literal in a cycle's at-most-one (duration literals per x).
-  const int64_t operand_clauses = (ops.dots + ops.axpys) * 2 * m * h + ops.axpys * m * h;
-  e.clauses = 4 * x + operand_clauses + 3 * ry + 3 * (x + ry) * std::max<int64_t>(p.d(), 1);
-  return e;
+  const double operand_clauses = static_cast<double>(ops.dots + ops.axpys) * 3 * m * h;
+  const double variables = x + ry + h + 2 * m * h;
+  const double clauses =
+      4 * x + operand_clauses + 3 * ry + 3 * (x + ry) * static_cast<double>(std::max<int64_t>(p.d(), 1));
+  auto clamp = [](double v) {
+    return v >= 9e18 ? std::numeric_limits<int64_t>::max() : static_cast<int64_t>(v);
+  };
+  return SizeEstimate{clamp(variables), clamp(clauses)};
 }
 
 class EncoderRun {
@@ -428,10 +436,11 @@ absl::StatusOr<Encoding> Encode(const Problem& problem, const EncodeOptions& opt
   const SizeEstimate size = EstimateSize(problem, options);
   if (size.variables > limits.max_variables || size.clauses > limits.max_clauses) {
     return absl::ResourceExhaustedError(absl::StrFormat(
-        "the SAT formula for %s with a horizon of %d cycles would have about %d variables "
-        "and %d clauses, above the limits of %d variables and %d clauses; try a smaller "
+        "the SAT formula for %s with a horizon of %d cycles would have about %.3g variables "
+        "and %.3g clauses, above the limits of %d variables and %d clauses; try a smaller "
         "instance (the SAT engine is for small n and m) or raise the limits",
-        Describe(problem), options.horizon, size.variables, size.clauses, limits.max_variables,
+        Describe(problem), options.horizon, static_cast<double>(size.variables),
+        static_cast<double>(size.clauses), limits.max_variables,
         limits.max_clauses));
   }
   Encoding e;

@@ -52,6 +52,14 @@ int64_t SearchLowerBound(const Problem& problem, const std::optional<Placement>&
 
 absl::StatusOr<OptimalResult> SolveOptimal(const Problem& problem, const SearchOptions& options) {
   const absl::Time deadline = absl::Now() + options.time_limit;
+  RETURN_IF_ERROR(ValidateProblem(problem));
+  // Refuse at once what would be too large even with the horizon at the lower bound,
+  // before generating the upper-bound schedule.
+  const EncodeOptions smallest{SearchLowerBound(problem, options.placement), options.placement};
+  const SizeEstimate size = EstimateSize(problem, smallest);
+  if (size.variables > options.limits.max_variables || size.clauses > options.limits.max_clauses) {
+    return Encode(problem, smallest, options.limits).status();
+  }
   ASSIGN_OR_RETURN(Schedule best, UpperBoundSchedule(problem, options.placement));
   RETURN_IF_ERROR(CheckWitness(best));
   OptimalResult out;
