@@ -231,7 +231,7 @@ TEST(LimitsTest, LargeSearchesAreRefusedBeforeAnyWork) {
   EXPECT_LT(absl::Now() - start, absl::Seconds(1));
   // Sizes whose products overflow 64 bits are refused too, not wrapped around.
   absl::StatusOr<Encoding> e =
-      Encode(MakeProblem(Scheme::kGeneral, 1 << 20, 1 << 20, 1 << 16), {int64_t{1} << 45});
+      Encode(MakeProblem(Scheme::kGeneral, 1 << 20, 1 << 20, 1 << 16), {int64_t{1} << 45, std::nullopt});
   EXPECT_EQ(e.status().code(), absl::StatusCode::kResourceExhausted);
 }
 
