@@ -118,15 +118,13 @@ class EncoderRun {
   bool Free() const { return !o_.placement.has_value(); }
 
   int X(const Encoding::OpVars& v, int64_t pe, int64_t t) const {
-    if (pe < v.first_pe || pe >= v.first_pe + v.pe_count || t < v.est || t > v.lst) return 0;
-    return v.base + static_cast<int>((pe - v.first_pe) * (v.lst - v.est + 1) + (t - v.est));
+    return Encoding::StartVar(v, pe, t);
   }
   int R(const Encoding::ItemVars& v, int64_t pe, int64_t t) const {
     return v.r_base + static_cast<int>(pe * h_ + t);
   }
   int Y(const Encoding::ItemVars& v, int64_t link, int64_t t) const {
-    if (v.y_base == 0 || t < 0 || t >= v.y_window) return 0;
-    return v.y_base + static_cast<int>(link * v.y_window + t);
+    return Encoding::SendVar(v, link, t);
   }
   const Encoding::OpVars& OpOf(const Operation& op) const {
     return e_.ops_[e_.op_index_[e_.OpKey(op)]];
@@ -358,15 +356,22 @@ int64_t Encoding::ItemKey(const Item& item) const {
   return (static_cast<int64_t>(item.kind) * n + item.i) * n + item.j;
 }
 
+int Encoding::StartVar(const OpVars& v, int64_t pe, int64_t t) {
+  if (pe < v.first_pe || pe >= v.first_pe + v.pe_count || t < v.est || t > v.lst) return 0;
+  return v.base + static_cast<int>((pe - v.first_pe) * (v.lst - v.est + 1) + (t - v.est));
+}
+
+int Encoding::SendVar(const ItemVars& v, int64_t link, int64_t t) {
+  if (v.y_base == 0 || t < 0 || t >= v.y_window) return 0;
+  return v.y_base + static_cast<int>(link * v.y_window + t);
+}
+
 int Encoding::OpVar(const Operation& op, int64_t pe, int64_t t) const {
   if (!CheckIndices(problem_.instance, op).empty() || !CheckOperation(problem_.instance, op).empty()) {
     return 0;
   }
   const int32_t index = op_index_[OpKey(op)];
-  if (index < 0) return 0;
-  const OpVars& v = ops_[index];
-  if (pe < v.first_pe || pe >= v.first_pe + v.pe_count || t < v.est || t > v.lst) return 0;
-  return v.base + static_cast<int>((pe - v.first_pe) * (v.lst - v.est + 1) + (t - v.est));
+  return index < 0 ? 0 : StartVar(ops_[index], pe, t);
 }
 
 int Encoding::XferVar(const Item& item, int64_t pe, int64_t t) const {
@@ -375,10 +380,7 @@ int Encoding::XferVar(const Item& item, int64_t pe, int64_t t) const {
     return 0;
   }
   const int32_t index = item_index_[ItemKey(item)];
-  if (index < 0) return 0;
-  const ItemVars& v = items_[index];
-  if (v.y_base == 0 || t < 0 || t >= v.y_window) return 0;
-  return v.y_base + static_cast<int>(pe * v.y_window + t);
+  return index < 0 ? 0 : SendVar(items_[index], pe, t);
 }
 
 void Encoding::ForEachEventVar(const std::function<void(int)>& fn) const {
@@ -408,14 +410,14 @@ Schedule Encoding::Decode(const std::function<bool(int)>& value) const {
   for (const OpVars& v : ops_) {
     for (int32_t pe = v.first_pe; pe < v.first_pe + v.pe_count; ++pe) {
       for (int64_t t = v.est; t <= v.lst; ++t) {
-        if (value(OpVar(v.op, pe, t))) s.events.push_back(Event::Op(t, pe, v.op));
+        if (value(StartVar(v, pe, t))) s.events.push_back(Event::Op(t, pe, v.op));
       }
     }
   }
   for (const ItemVars& v : items_) {
     for (int32_t link = 0; v.y_base != 0 && link < m; ++link) {
       for (int64_t t = 0; t < v.y_window; ++t) {
-        if (value(XferVar(v.item, link, t))) s.events.push_back(Event::Xfer(t, link, v.item));
+        if (value(SendVar(v, link, t))) s.events.push_back(Event::Xfer(t, link, v.item));
       }
     }
   }

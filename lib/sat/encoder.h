@@ -116,6 +116,9 @@ class Encoding {
   std::vector<int32_t> op_index_, item_index_;
   int64_t OpKey(const Operation& op) const;
   int64_t ItemKey(const Item& item) const;
+  // x / y variable of a start in the window, or 0 outside it.
+  static int StartVar(const OpVars& v, int64_t pe, int64_t t);
+  static int SendVar(const ItemVars& v, int64_t link, int64_t t);
 };
 
 // Builds the formula. InvalidArgumentError for a bad problem, placement or
