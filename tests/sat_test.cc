@@ -120,6 +120,18 @@ TEST(OptimalTest, SymmetryBreakingKeepsTheOptimum) {
   }
 }
 
+TEST(OptimalTest, CountingConstraintsKeepTheOptimum) {
+  for (Scheme scheme : {Scheme::kGeneral, Scheme::kShared, Scheme::kCausal}) {
+    const Problem p = MakeProblem(scheme, 4, 2, 2);
+    SearchOptions with, without;
+    with.placement = without.placement = BlockPlacement(4, 2);
+    without.counting_stride = 0;
+    const OptimalResult a = MustSolve(p, with), b = MustSolve(p, without);
+    EXPECT_TRUE(a.optimal && b.optimal);
+    EXPECT_EQ(a.makespan, b.makespan) << SchemeName(scheme);
+  }
+}
+
 TEST(OptimalTest, TimeWindowsKeepTheOptimum) {
   const Problem p = MakeProblem(Scheme::kShared, 4, 1, 2);
   SearchOptions loose;

@@ -111,6 +111,7 @@ class EncoderRun {
     AddResidencyClauses();
     AddMakespanLadder();
     if (o_.symmetry_breaking) AddSymmetryBreaking();
+    if (o_.counting_stride > 0) AddCountingConstraints();
   }
 
  private:
@@ -295,6 +296,67 @@ class EncoderRun {
       for (int64_t pe = v.first_pe; pe < v.first_pe + v.pe_count; ++pe) {
         for (int64_t t = v.est; t <= v.lst; ++t) {
           cnf().AddClause({-X(v, pe, t), e_.makespan_above_[t + v.duration - 1]});
+        }
+      }
+    }
+  }
+
+  // late[t] of an operation pinned to `pe`: it starts at cycle t or later (implied by
+  // its start variables; false is always allowed when it starts earlier).
+  std::vector<int> LateLadder(const Encoding::OpVars& v, int64_t pe) {
+    std::vector<int> late(h_ + 1, 0);
+    late[h_] = cnf().NewVar();
+    cnf().AddClause({-late[h_]});
+    for (int64_t t = h_ - 1; t >= 0; --t) {
+      late[t] = cnf().NewVar();
+      cnf().AddClause({-late[t + 1], late[t]});
+      if (const int x = X(v, pe, t)) cnf().AddClause({-x, late[t]});
+    }
+    return late;
+  }
+
+  // For each PE with home operations (pinned placement): a weighted sequential
+  // counter over the late literals at cycle t; "at least k cycles of home work start
+  // at or after t" implies E[t + k - 1]. Sound: one unit runs them one at a time.
+  void AddCountingConstraints() {
+    if (Free()) return;
+    std::vector<std::vector<const Encoding::OpVars*>> home_ops(m_);
+    for (const Encoding::OpVars& v : e_.ops_) {
+      if (IsHomeOp(v.op.kind) && v.lst >= v.est) home_ops[v.first_pe].push_back(&v);
+    }
+    for (int64_t pe = 0; pe < m_; ++pe) {
+      std::vector<std::vector<int>> late;
+      for (const Encoding::OpVars* v : home_ops[pe]) late.push_back(LateLadder(*v, pe));
+      for (int64_t t = 0; t < h_; t += o_.counting_stride) {
+        const int64_t cap = h_ - t;  // at most this many cycles fit
+        std::vector<int> prev(cap + 2, 0), cur(cap + 2, 0);  // prev[k]: >= k so far
+        for (size_t i = 0; i < late.size(); ++i) {
+          const int64_t w = home_ops[pe][i]->duration;
+          const int lit = late[i][t];
+          for (int64_t k = 1; k <= cap + 1; ++k) {
+            const int keep = prev[k];
+            const int add = k - w <= 0 ? -1 : prev[k - w];  // -1: trivially true
+            if (keep == 0 && add == 0) {
+              cur[k] = 0;
+              continue;
+            }
+            cur[k] = cnf().NewVar();
+            if (keep != 0) cnf().AddClause({-keep, cur[k]});
+            if (add == -1) {
+              cnf().AddClause({-lit, cur[k]});
+            } else if (add != 0) {
+              cnf().AddClause({-lit, -add, cur[k]});
+            }
+          }
+          prev.swap(cur);
+        }
+        for (int64_t k = 1; k <= cap + 1; ++k) {
+          if (prev[k] == 0) continue;
+          if (t + k - 1 < h_) {
+            cnf().AddClause({-prev[k], e_.makespan_above_[t + k - 1]});
+          } else {
+            cnf().AddClause({-prev[k]});
+          }
         }
       }
     }

@@ -52,6 +52,10 @@ struct EncodeOptions {
   // Let p(i,j) cross links (useless for optimality, since p is produced and used at
   // h(i); needed to verify schedules that do it).
   bool transfer_p = false;
+  // Redundant counting constraints: for each home PE and every `counting_stride`-th
+  // cycle t, if home operations of at least k cycles start at or after t, the
+  // makespan exceeds t + k - 1 (remaining work <= remaining capacity). 0 disables.
+  int64_t counting_stride = 0;
 };
 
 struct EncodeLimits {

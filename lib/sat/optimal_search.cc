@@ -72,7 +72,7 @@ absl::StatusOr<OptimalResult> SolveOptimal(const Problem& problem, const SearchO
     return out;
   }
   EncodeOptions encode{out.upper_bound, options.placement, options.time_windows,
-                       options.symmetry_breaking, false};
+                       options.symmetry_breaking, false, options.counting_stride};
   ASSIGN_OR_RETURN(const Encoding encoding, Encode(problem, encode, options.limits));
   SatSolver solver(encoding.cnf());
   const SolveLimits limits{deadline, -1, options.cancel};
