@@ -84,9 +84,16 @@ SizeEstimate EstimateSize(const Problem& p, const EncodeOptions& options) {
   // Per x: exactly-one, operands (softmax: |M(i)|), result, makespan; per r/y: ~3;
   // capacities: ~3 per literal in a cycle's at-most-one (duration literals per x).
   const double operand_clauses = static_cast<double>(ops.dots + ops.axpys) * 3 * m * h;
-  const double variables = x + ry + h + 2 * m * h;
-  const double clauses =
-      4 * x + operand_clauses + 3 * ry + 3 * (x + ry) * static_cast<double>(std::max<int64_t>(p.d(), 1));
+  // Counting constraints: a counter of (home operations) x (cycles left) per
+  // counted cycle, spread over the PEs.
+  const double counted = options.counting_stride > 0 && options.placement
+                             ? static_cast<double>(p.n() + ops.axpys) * h * h /
+                                   static_cast<double>(options.counting_stride)
+                             : 0;
+  const double variables = x + ry + h + 2 * m * h + counted;
+  const double clauses = 4 * x + operand_clauses + 3 * ry +
+                        3 * (x + ry) * static_cast<double>(std::max<int64_t>(p.d(), 1)) +
+                        3 * counted;
   auto clamp = [](double v) {
     return v >= 9e18 ? std::numeric_limits<int64_t>::max() : static_cast<int64_t>(v);
   };
