@@ -1,0 +1,149 @@
+#include "attnsched/v1/convert.h"
+
+#include "absl/strings/str_cat.h"
+#include "lib/status_macros.h"
+
+namespace attnsched::rpc {
+namespace {
+
+absl::Status Unspecified(absl::string_view path) {
+  return absl::InvalidArgumentError(absl::StrCat(path, ": unspecified (set one of the values)"));
+}
+
+void SpreadToProto(const Spread& s, v1::Spread* proto) {
+  proto->set_min(s.min);
+  proto->set_mean(s.mean);
+  proto->set_max(s.max);
+}
+
+}  // namespace
+
+absl::StatusOr<Problem> ProblemFromProto(const v1::Problem& proto) {
+  const v1::Instance& inst = proto.instance();
+  Problem p;
+  switch (inst.scheme()) {
+    case v1::SCHEME_GENERAL: p.instance.scheme = Scheme::kGeneral; break;
+    case v1::SCHEME_SHARED: p.instance.scheme = Scheme::kShared; break;
+    case v1::SCHEME_CAUSAL: p.instance.scheme = Scheme::kCausal; break;
+    default: return Unspecified("problem.instance.scheme");
+  }
+  p.instance.n = inst.n();
+  p.instance.d = inst.d();
+  p.machine.pes = proto.machine().pes();
+  const int64_t words = proto.machine().link_words_per_cycle();
+  p.machine.link_words_per_cycle = words == 0 ? 1 : words;
+  const Costs defaults = Costs::Default(p.instance.d);
+  const v1::Costs& c = proto.costs();
+  p.costs = Costs{c.c_dot() == 0 ? defaults.c_dot : c.c_dot(),
+                  c.c_softmax() == 0 ? defaults.c_softmax : c.c_softmax(),
+                  c.c_axpy() == 0 ? defaults.c_axpy : c.c_axpy()};
+  if (absl::Status s = ValidateProblem(p); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("problem: ", s.message()));
+  }
+  return p;
+}
+
+void ProblemToProto(const Problem& p, v1::Problem* proto) {
+  v1::Instance* inst = proto->mutable_instance();
+  inst->set_n(p.n());
+  inst->set_d(p.d());
+  inst->set_scheme(p.scheme() == Scheme::kGeneral  ? v1::SCHEME_GENERAL
+                   : p.scheme() == Scheme::kShared ? v1::SCHEME_SHARED
+                                                   : v1::SCHEME_CAUSAL);
+  proto->mutable_machine()->set_pes(p.pes());
+  proto->mutable_machine()->set_link_words_per_cycle(p.machine.link_words_per_cycle);
+  proto->mutable_costs()->set_c_dot(p.costs.c_dot);
+  proto->mutable_costs()->set_c_softmax(p.costs.c_softmax);
+  proto->mutable_costs()->set_c_axpy(p.costs.c_axpy);
+}
+
+absl::StatusOr<Event> EventFromProto(const v1::Event& proto, int64_t index) {
+  const std::string path = absl::StrCat("events[", index, "]");
+  if (proto.start() < -kMaxStart || proto.start() > kMaxStart) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ".start = ", proto.start(), ": must be in [-2^62, 2^62]"));
+  }
+  if (proto.has_op()) {
+    const v1::Operation& op = proto.op();
+    if (op.kind() < v1::OP_KIND_DOT || op.kind() > v1::OP_KIND_AXPY) {
+      return Unspecified(path + ".op.kind");
+    }
+    const auto kind = static_cast<OpKind>(op.kind() - v1::OP_KIND_DOT);
+    return Event::Op(proto.start(), proto.pe(), Operation{kind, op.i(), op.j()});
+  }
+  if (proto.has_item()) {
+    const v1::Item& item = proto.item();
+    if (item.kind() < v1::ITEM_KIND_Q || item.kind() > v1::ITEM_KIND_P) {
+      return Unspecified(path + ".item.kind");
+    }
+    const auto kind = static_cast<ItemKind>(item.kind() - v1::ITEM_KIND_Q);
+    return Event::Xfer(proto.start(), proto.pe(), Item{kind, item.i(), item.j()});
+  }
+  return absl::InvalidArgumentError(absl::StrCat(path, ": needs an op or an item"));
+}
+
+void EventToProto(const Event& e, v1::Event* proto) {
+  proto->set_start(e.start);
+  proto->set_pe(e.pe);
+  if (e.is_op()) {
+    v1::Operation* op = proto->mutable_op();
+    op->set_kind(static_cast<v1::OpKind>(v1::OP_KIND_DOT + e.kind));
+    op->set_i(e.i);
+    op->set_j(e.j);
+  } else {
+    v1::Item* item = proto->mutable_item();
+    item->set_kind(static_cast<v1::ItemKind>(v1::ITEM_KIND_Q + e.kind));
+    item->set_i(e.i);
+    item->set_j(e.j);
+  }
+}
+
+absl::StatusOr<Schedule> ScheduleFromProto(const v1::Schedule& proto) {
+  Schedule s;
+  ASSIGN_OR_RETURN(s.problem, ProblemFromProto(proto.problem()));
+  s.placement.assign(proto.placement().begin(), proto.placement().end());
+  RETURN_IF_ERROR(ValidatePlacement(s.placement, s.problem.n(), s.problem.pes()));
+  s.events.reserve(proto.events_size());
+  for (int k = 0; k < proto.events_size(); ++k) {
+    ASSIGN_OR_RETURN(const Event e, EventFromProto(proto.events(k), k));
+    s.events.push_back(e);
+  }
+  return s;
+}
+
+void ScheduleToProto(const Schedule& s, v1::Schedule* proto) {
+  ProblemToProto(s.problem, proto->mutable_problem());
+  proto->mutable_placement()->Assign(s.placement.begin(), s.placement.end());
+  proto->mutable_events()->Reserve(static_cast<int>(s.events.size()));
+  for (const Event& e : s.events) EventToProto(e, proto->add_events());
+}
+
+void SummaryToProto(const Summary& s, v1::ScheduleSummary* proto) {
+  ProblemToProto(s.problem, proto->mutable_problem());
+  proto->set_generator(s.generator);
+  proto->set_events(s.events);
+  proto->set_operations(s.operations);
+  proto->set_transfers(s.transfers);
+  proto->set_makespan_cycles(s.makespan);
+  proto->set_work_cycles(s.work);
+  proto->mutable_bounds()->set_work_cycles(s.bounds.work);
+  proto->mutable_bounds()->set_home_cycles(s.bounds.home);
+  proto->mutable_bounds()->set_path_cycles(s.bounds.path);
+  proto->set_speedup_vs_one_pe(s.speedup_vs_one_pe);
+  proto->set_reduction_vs_general(s.reduction_vs_general);
+  SpreadToProto(s.compute_utilisation, proto->mutable_compute_utilisation());
+  SpreadToProto(s.link_utilisation, proto->mutable_link_utilisation());
+  SpreadToProto(s.peak_words, proto->mutable_peak_words_per_pe());
+  proto->set_valid(s.valid);
+  if (s.violation) {
+    v1::Violation* v = proto->mutable_violation();
+    v->set_rule(std::string(RuleName(s.violation->rule)));
+    v->set_cycle(s.violation->cycle);
+    v->set_pe(s.violation->pe);
+    v->set_event_index(s.violation->event_index);
+    v->set_message(s.violation->message);
+  }
+  if (s.max_rel_error) proto->set_max_rel_error(*s.max_rel_error);
+}
+
+}  // namespace attnsched::rpc

@@ -1,0 +1,32 @@
+// Conversions between the service's messages (scheduler.proto) and the library's
+// types: the one place where both meet, so lib/ never sees Protobuf and the server
+// and the CLI's remote mode share one mapping. Every FromProto validates and returns
+// InvalidArgumentError naming the field path ("problem.instance.scheme: unspecified",
+// "events[3].op.kind: unspecified") and the rule.
+#ifndef ATTNSCHED_PROTO_ATTNSCHED_V1_CONVERT_H_
+#define ATTNSCHED_PROTO_ATTNSCHED_V1_CONVERT_H_
+
+#include "absl/status/statusor.h"
+#include "attnsched/v1/scheduler.pb.h"
+#include "lib/export/summary.h"
+#include "lib/schedule/schedule.h"
+
+namespace attnsched::rpc {
+
+// Zero costs and link speed mean the SPEC defaults; the result is validated.
+absl::StatusOr<Problem> ProblemFromProto(const v1::Problem& proto);
+void ProblemToProto(const Problem& problem, v1::Problem* proto);
+
+// The problem and placement are validated; event indices are left to the validator
+// (rule violations, not malformed requests).
+absl::StatusOr<Schedule> ScheduleFromProto(const v1::Schedule& proto);
+void ScheduleToProto(const Schedule& schedule, v1::Schedule* proto);
+
+absl::StatusOr<Event> EventFromProto(const v1::Event& proto, int64_t index);
+void EventToProto(const Event& event, v1::Event* proto);
+
+void SummaryToProto(const Summary& summary, v1::ScheduleSummary* proto);
+
+}  // namespace attnsched::rpc
+
+#endif  // ATTNSCHED_PROTO_ATTNSCHED_V1_CONVERT_H_

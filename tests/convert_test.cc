@@ -1,0 +1,95 @@
+// The service contract's mapping to library types: round trips, defaults, and bad
+// requests named by field.
+#include "attnsched/v1/convert.h"
+
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "lib/schedule/validator.h"
+#include "tests/test_util.h"
+
+namespace attnsched::rpc {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(ConvertTest, ScheduleRoundTripForEveryScheme) {
+  for (Scheme scheme : {Scheme::kGeneral, Scheme::kShared, Scheme::kCausal}) {
+    Schedule s = testing::MustGenerate(scheme, 6, 3, 3);
+    s.problem.costs = Costs{4, 2, 5};
+    s.events.push_back(Event::Xfer(1000, 1, Item{ItemKind::kP, 2, 1}));  // any item kind
+    v1::Schedule proto;
+    ScheduleToProto(s, &proto);
+    absl::StatusOr<Schedule> back = ScheduleFromProto(proto);
+    ASSERT_TRUE(back.ok()) << back.status();
+    EXPECT_EQ(back->events, s.events);
+    EXPECT_EQ(back->placement, s.placement);
+    EXPECT_EQ(back->problem.costs.c_softmax, 2);
+    EXPECT_EQ(back->problem.scheme(), scheme);
+  }
+}
+
+TEST(ConvertTest, ZeroCostsMeanTheDefaults) {
+  v1::Problem proto;
+  proto.mutable_instance()->set_n(8);
+  proto.mutable_instance()->set_d(64);
+  proto.mutable_instance()->set_scheme(v1::SCHEME_CAUSAL);
+  proto.mutable_machine()->set_pes(4);
+  absl::StatusOr<Problem> p = ProblemFromProto(proto);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->costs.c_dot, 64);
+  EXPECT_EQ(p->costs.c_softmax, 1);
+  EXPECT_EQ(p->costs.c_axpy, 64);
+  EXPECT_EQ(p->machine.link_words_per_cycle, 1);
+}
+
+TEST(ConvertTest, BadRequestsNameTheField) {
+  v1::Problem problem;
+  problem.mutable_instance()->set_n(8);
+  problem.mutable_instance()->set_d(2);
+  problem.mutable_machine()->set_pes(2);
+  EXPECT_THAT(std::string(ProblemFromProto(problem).status().message()),
+              HasSubstr("problem.instance.scheme: unspecified"));
+  problem.mutable_instance()->set_scheme(v1::SCHEME_GENERAL);
+  problem.mutable_machine()->set_pes(0);
+  EXPECT_THAT(std::string(ProblemFromProto(problem).status().message()),
+              HasSubstr("pes = 0: must be in [1, 65536]"));
+
+  v1::Schedule s;
+  ScheduleToProto(testing::MustGenerate(Scheme::kGeneral, 2, 1, 2), &s);
+  ASSERT_TRUE(s.events(3).has_op() || s.events(3).has_item());
+  if (s.events(3).has_op()) {
+    s.mutable_events(3)->mutable_op()->set_kind(v1::OP_KIND_UNSPECIFIED);
+  } else {
+    s.mutable_events(3)->mutable_item()->set_kind(v1::ITEM_KIND_UNSPECIFIED);
+  }
+  EXPECT_THAT(std::string(ScheduleFromProto(s).status().message()),
+              HasSubstr(s.events(3).has_op() ? "events[3].op.kind: unspecified"
+                                             : "events[3].item.kind: unspecified"));
+  s.mutable_events(2)->clear_what();
+  EXPECT_THAT(std::string(ScheduleFromProto(s).status().message()),
+              HasSubstr("events[2]: needs an op or an item"));
+  s.mutable_placement()->RemoveLast();
+  EXPECT_THAT(std::string(ScheduleFromProto(s).status().message()), HasSubstr("placement has 1 entries"));
+}
+
+TEST(ConvertTest, SummaryJsonKeepsSnakeCaseNames) {
+  const Schedule s = testing::MustGenerate(Scheme::kCausal, 8, 2, 2);
+  const Summary summary = Summarize(s, *Validate(s), std::nullopt);
+  v1::ScheduleSummary proto;
+  SummaryToProto(summary, &proto);
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(proto, &json, options).ok());
+  for (const char* key : {"\"makespan_cycles\"", "\"work_cycles\"", "\"reduction_vs_general\"",
+                          "\"link_words_per_cycle\"", "\"peak_words_per_pe\""}) {
+    EXPECT_THAT(json, HasSubstr(key));
+  }
+  EXPECT_EQ(proto.makespan_cycles(), summary.makespan);
+  EXPECT_TRUE(proto.valid());
+  EXPECT_FALSE(proto.has_max_rel_error());
+}
+
+}  // namespace
+}  // namespace attnsched::rpc
