@@ -1,0 +1,129 @@
+// attnsched-server: the Scheduler gRPC service with a pool of SAT workers, standard
+// health checking (NOT_SERVING while draining) and server reflection. SIGTERM or
+// SIGINT: stop accepting, report NOT_SERVING, let running jobs finish for --grace
+// seconds, cancel the rest, exit 0.
+#include <signal.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "server/scheduler_service.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "address to listen on (host:port; port 0 picks a free one; 0.0.0.0:PORT for all "
+          "interfaces, e.g. in a container)");
+ABSL_FLAG(int, workers, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())),
+          "SAT worker threads");
+ABSL_FLAG(int, queue, 16, "SAT jobs that may wait for a worker; more are refused at once");
+ABSL_FLAG(double, max_deadline, 600, "seconds: the longest a SAT job may run");
+ABSL_FLAG(double, grace, 10, "seconds running jobs may finish after SIGTERM");
+ABSL_FLAG(int64_t, max_unary_events, 2'000'000,
+          "GenerateSchedule refuses larger schedules (use StreamSchedule)");
+ABSL_FLAG(int64_t, max_events, attnsched::kDefaultMaxEvents, "largest schedule, in events");
+ABSL_FLAG(int64_t, max_sat_variables, 20'000'000, "largest SAT formula, in variables");
+ABSL_FLAG(int64_t, max_sat_clauses, 100'000'000, "largest SAT formula, in clauses");
+ABSL_FLAG(int, max_message_bytes, 256 << 20, "largest gRPC message received or sent");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain (with --tls-key: serve TLS)");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key");
+
+namespace attnsched::server {
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read ", path));
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials() {
+  const std::string cert = absl::GetFlag(FLAGS_tls_cert), key = absl::GetFlag(FLAGS_tls_key);
+  if (cert.empty() != key.empty()) {
+    return absl::InvalidArgumentError("--tls_cert and --tls_key go together");
+  }
+  if (cert.empty()) return grpc::InsecureServerCredentials();
+  absl::StatusOr<std::string> chain = ReadFile(cert), private_key = ReadFile(key);
+  if (!chain.ok()) return chain.status();
+  if (!private_key.ok()) return private_key.status();
+  grpc::SslServerCredentialsOptions options;
+  options.pem_key_cert_pairs.push_back({*private_key, *chain});
+  return grpc::SslServerCredentials(options);
+}
+
+int Run() {
+  absl::StatusOr<std::unique_ptr<WorkerPool>> pool = WorkerPool::Create(
+      PoolOptions{absl::GetFlag(FLAGS_workers), absl::GetFlag(FLAGS_queue),
+                  absl::Seconds(absl::GetFlag(FLAGS_max_deadline))});
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = Credentials();
+  for (const absl::Status& s : {pool.status(), credentials.status()}) {
+    if (!s.ok()) {
+      std::cerr << "attnsched-server: " << s.message() << "\n";
+      return 2;
+    }
+  }
+  ServiceOptions options;
+  options.max_unary_events = absl::GetFlag(FLAGS_max_unary_events);
+  options.max_events = absl::GetFlag(FLAGS_max_events);
+  options.sat_limits = {absl::GetFlag(FLAGS_max_sat_variables), absl::GetFlag(FLAGS_max_sat_clauses)};
+  SchedulerService service(**pool, options);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(absl::GetFlag(FLAGS_listen), *credentials, &port);
+  builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
+  builder.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || port == 0) {
+    std::cerr << "attnsched-server: cannot listen on " << absl::GetFlag(FLAGS_listen) << "\n";
+    return 2;
+  }
+  const std::string host = absl::GetFlag(FLAGS_listen).substr(0, absl::GetFlag(FLAGS_listen).rfind(':'));
+  std::cerr << "attnsched-server listening on " << host << ":" << port << std::endl;
+
+  // Signals are taken by one thread with sigwait (blocked everywhere else).
+  std::thread stopper([&] {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    int sig = 0;
+    sigwait(&set, &sig);
+    std::cerr << "attnsched-server: signal " << sig << ", draining\n";
+    server->GetHealthCheckService()->SetServingStatus(false);
+    const absl::Duration grace = absl::Seconds(absl::GetFlag(FLAGS_grace));
+    std::thread drain_pool([&] { (*pool)->Shutdown(grace); });
+    server->Shutdown(absl::ToChronoTime(absl::Now() + grace + absl::Seconds(1)));
+    drain_pool.join();
+  });
+  server->Wait();
+  stopper.join();
+  std::cerr << "attnsched-server: stopped\n";
+  return 0;
+}
+
+}  // namespace
+}  // namespace attnsched::server
+
+int main(int argc, char** argv) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);  // before any thread starts
+  absl::SetProgramUsageMessage("attnsched-server [--listen HOST:PORT] [--workers N] ...");
+  absl::ParseCommandLine(argc, argv);
+  return attnsched::server::Run();
+}

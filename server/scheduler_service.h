@@ -1,0 +1,50 @@
+// The attnsched.v1.Scheduler service (SPEC section 7). Thin: it converts messages
+// (proto/attnsched/v1/convert.h) and calls the library; SAT work runs on the worker
+// pool, with the client's deadline capped by the pool's maximum and cancellation
+// reaching the solver. Errors are mapped in one place (status_map.h). Thread-safe.
+#ifndef ATTNSCHED_SERVER_SCHEDULER_SERVICE_H_
+#define ATTNSCHED_SERVER_SCHEDULER_SERVICE_H_
+
+#include <cstdint>
+
+#include "attnsched/v1/scheduler.grpc.pb.h"
+#include "lib/sat/encoder.h"
+#include "lib/schedule/validator.h"
+#include "server/worker_pool.h"
+
+namespace attnsched::server {
+
+struct ServiceOptions {
+  // GenerateSchedule answers RESOURCE_EXHAUSTED above this many events (one message);
+  // StreamSchedule has no such limit below max_events.
+  int64_t max_unary_events = 2'000'000;
+  int64_t max_events = kDefaultMaxEvents;  // any schedule, generated or received
+  int chunk_events = 50'000;               // events per streamed chunk (< 2 MB)
+  sat::EncodeLimits sat_limits;
+};
+
+class SchedulerService final : public v1::Scheduler::Service {
+ public:
+  SchedulerService(WorkerPool& pool, const ServiceOptions& options)
+      : pool_(pool), options_(options) {}
+
+  grpc::Status GenerateSchedule(grpc::ServerContext* context, const v1::GenerateRequest* request,
+                                v1::GenerateResponse* response) override;
+  grpc::Status StreamSchedule(grpc::ServerContext* context, const v1::GenerateRequest* request,
+                              grpc::ServerWriter<v1::ScheduleChunk>* writer) override;
+  grpc::Status VerifySchedule(grpc::ServerContext* context,
+                              grpc::ServerReader<v1::ScheduleChunk>* reader,
+                              v1::VerifyResponse* response) override;
+  grpc::Status SolveOptimal(grpc::ServerContext* context, const v1::SolveRequest* request,
+                            grpc::ServerWriter<v1::SolveProgress>* writer) override;
+  grpc::Status ProveOptimality(grpc::ServerContext* context, const v1::ProveRequest* request,
+                               v1::ProveResponse* response) override;
+
+ private:
+  WorkerPool& pool_;
+  const ServiceOptions options_;
+};
+
+}  // namespace attnsched::server
+
+#endif  // ATTNSCHED_SERVER_SCHEDULER_SERVICE_H_

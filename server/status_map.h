@@ -1,0 +1,17 @@
+// The one place where the library's absl::Status codes become gRPC status codes
+// (SPEC section 7): InvalidArgument, NotFound and FailedPrecondition of a request are
+// INVALID_ARGUMENT; ResourceExhausted, DeadlineExceeded, Cancelled, Unavailable keep
+// their codes; everything else is INTERNAL. Messages pass through unchanged.
+#ifndef ATTNSCHED_SERVER_STATUS_MAP_H_
+#define ATTNSCHED_SERVER_STATUS_MAP_H_
+
+#include "absl/status/status.h"
+#include "grpcpp/support/status.h"
+
+namespace attnsched::server {
+
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+}  // namespace attnsched::server
+
+#endif  // ATTNSCHED_SERVER_STATUS_MAP_H_

@@ -1,0 +1,341 @@
+// The real attnsched-server on loopback, started and stopped by the tests: every
+// RPC against local mode, bad requests, health, a full queue, cancellation, and
+// SIGTERM under load.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "attnsched/v1/convert.h"
+#include "attnsched/v1/scheduler.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "lib/schedule/validator.h"
+#include "tests/test_util.h"
+
+namespace attnsched {
+namespace {
+
+using ::testing::HasSubstr;
+
+// attnsched-server in a child process; SIGTERM and reaped on destruction.
+class ServerProcess {
+ public:
+  explicit ServerProcess(std::vector<std::string> args) {
+    log_ = absl::StrCat(::testing::TempDir(), "/server_test_", getpid(), "_", ++count_, ".log");
+    args.insert(args.begin(), {ATTNSCHED_SERVER, "--listen", "127.0.0.1:0"});
+    pid_ = fork();
+    if (pid_ == 0) {
+      std::freopen(log_.c_str(), "w", stderr);
+      std::vector<char*> argv;
+      for (std::string& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    for (int k = 0; k < 500 && address_.empty(); ++k) {  // up to 5 s
+      absl::SleepFor(absl::Milliseconds(10));
+      const std::string text = Log();
+      const size_t at = text.find("listening on ");
+      const size_t end = text.find('\n', at);
+      if (at != std::string::npos && end != std::string::npos) {
+        address_ = text.substr(at + 13, end - at - 13);
+      }
+    }
+  }
+  ~ServerProcess() {
+    if (pid_ > 0) Terminate(absl::Seconds(30));
+  }
+
+  const std::string& address() const { return address_; }
+  std::string Log() const {
+    std::ifstream in(log_);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+  void Signal(int sig) const { kill(pid_, sig); }
+  // Sends SIGTERM and waits up to `limit`; returns the exit status (-1: still running,
+  // then killed).
+  int Terminate(absl::Duration limit) {
+    Signal(SIGTERM);
+    return Reap(limit);
+  }
+  int Reap(absl::Duration limit) {
+    const absl::Time end = absl::Now() + limit;
+    int status = 0;
+    while (absl::Now() < end) {
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    kill(pid_, SIGKILL);
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return -1;
+  }
+
+ private:
+  static inline int count_ = 0;
+  pid_t pid_ = -1;
+  std::string log_;
+  std::string address_;
+};
+
+v1::Problem ProblemProto(Scheme scheme, int64_t n, int64_t d, int64_t m) {
+  v1::Problem p;
+  rpc::ProblemToProto(MakeProblem(scheme, n, d, m), &p);
+  return p;
+}
+
+std::unique_ptr<v1::Scheduler::Stub> Connect(const ServerProcess& server) {
+  return v1::Scheduler::NewStub(
+      grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()));
+}
+
+void SetDeadline(grpc::ClientContext& context, absl::Duration d) {
+  context.set_deadline(absl::ToChronoTime(absl::Now() + d));
+}
+
+// A SAT search that takes far longer than any test (shared n=8, d=2, m=4, block).
+v1::SolveRequest HardSolve() {
+  v1::SolveRequest r;
+  *r.mutable_problem() = ProblemProto(Scheme::kShared, 8, 2, 4);
+  for (int32_t h : BlockPlacement(8, 4)) r.add_placement(h);
+  return r;
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  ServerProcess server_{{"--workers", "2", "--queue", "4"}};
+};
+
+TEST_F(ServerTest, EveryRpcMatchesLocalMode) {
+  ASSERT_FALSE(server_.address().empty()) << server_.Log();
+  auto stub = Connect(server_);
+  const Schedule local = testing::MustGenerate(Scheme::kCausal, 64, 8, 4);
+  const int64_t local_makespan = Validate(local)->stats.makespan;
+
+  v1::GenerateRequest generate;
+  *generate.mutable_problem() = ProblemProto(Scheme::kCausal, 64, 8, 4);
+  generate.set_simulate(true);
+  {
+    grpc::ClientContext context;
+    SetDeadline(context, absl::Seconds(30));
+    v1::GenerateResponse response;
+    grpc::Status s = stub->GenerateSchedule(&context, generate, &response);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(response.summary().makespan_cycles(), local_makespan);
+    EXPECT_TRUE(response.summary().valid());
+    EXPECT_LE(response.summary().max_rel_error(), 1e-9);
+    EXPECT_EQ(rpc::ScheduleFromProto(response.schedule())->events, local.events);
+  }
+  std::vector<Event> streamed;
+  {
+    grpc::ClientContext context;
+    SetDeadline(context, absl::Seconds(30));
+    auto reader = stub->StreamSchedule(&context, generate);
+    v1::ScheduleChunk chunk;
+    int chunks = 0;
+    while (reader->Read(&chunk)) {
+      if (chunks++ == 0) {
+        EXPECT_EQ(chunk.summary().makespan_cycles(), local_makespan);
+      }
+      for (int k = 0; k < chunk.events_size(); ++k) {
+        streamed.push_back(*rpc::EventFromProto(chunk.events(k), k));
+      }
+    }
+    ASSERT_TRUE(reader->Finish().ok());
+    EXPECT_EQ(streamed, local.events);
+  }
+  {
+    grpc::ClientContext context;
+    SetDeadline(context, absl::Seconds(30));
+    v1::VerifyResponse response;
+    auto writer = stub->VerifySchedule(&context, &response);
+    v1::Schedule whole;
+    rpc::ScheduleToProto(local, &whole);
+    v1::ScheduleChunk first;
+    *first.mutable_problem() = whole.problem();
+    *first.mutable_placement() = whole.placement();
+    ASSERT_TRUE(writer->Write(first));
+    for (int from = 0; from < whole.events_size(); from += 1000) {
+      v1::ScheduleChunk chunk;
+      for (int k = from; k < std::min(from + 1000, whole.events_size()); ++k) {
+        *chunk.add_events() = whole.events(k);
+      }
+      ASSERT_TRUE(writer->Write(chunk));
+    }
+    writer->WritesDone();
+    ASSERT_TRUE(writer->Finish().ok());
+    EXPECT_TRUE(response.summary().valid());
+    EXPECT_EQ(response.summary().makespan_cycles(), local_makespan);
+  }
+  {
+    grpc::ClientContext context;
+    SetDeadline(context, absl::Seconds(30));
+    v1::SolveRequest request;
+    *request.mutable_problem() = ProblemProto(Scheme::kCausal, 2, 1, 2);
+    auto reader = stub->SolveOptimal(&context, request);
+    v1::SolveProgress progress;
+    int attempts = 0;
+    v1::SolveResult result;
+    while (reader->Read(&progress)) {
+      if (progress.has_attempt()) ++attempts;
+      if (progress.has_result()) result = progress.result();
+    }
+    ASSERT_TRUE(reader->Finish().ok());
+    EXPECT_GE(attempts, 1);
+    EXPECT_EQ(result.status(), "OPTIMAL");
+    EXPECT_EQ(result.makespan_cycles(), 6);  // as in tests/sat_test.cc, derived by hand
+    EXPECT_TRUE(Validate(*rpc::ScheduleFromProto(result.witness()))->valid());
+  }
+  {
+    grpc::ClientContext context;
+    SetDeadline(context, absl::Seconds(30));
+    v1::ProveRequest request;
+    rpc::ScheduleToProto(testing::MustGenerate(Scheme::kCausal, 4, 2, 4), request.mutable_schedule());
+    v1::ProveResponse response;
+    ASSERT_TRUE(stub->ProveOptimality(&context, request, &response).ok());
+    EXPECT_EQ(response.status(), "IMPROVABLE");
+    EXPECT_LT(Validate(*rpc::ScheduleFromProto(response.better()))->stats.makespan, 20);
+  }
+}
+
+TEST_F(ServerTest, BadRequestsNameTheFieldAndTheRule) {
+  auto stub = Connect(server_);
+  const struct {
+    v1::Problem problem;
+    grpc::StatusCode code;
+    const char* message;
+  } cases[] = {
+      {ProblemProto(Scheme::kCausal, 0, 8, 4), grpc::StatusCode::INVALID_ARGUMENT, "n = 0"},
+      {ProblemProto(Scheme::kCausal, 1000, 64, 64), grpc::StatusCode::INVALID_ARGUMENT,
+       "nearest valid n: 960 or 1024"},
+      {v1::Problem(), grpc::StatusCode::INVALID_ARGUMENT, "problem.instance.scheme"},
+      {ProblemProto(Scheme::kCausal, 4096, 128, 64), grpc::StatusCode::RESOURCE_EXHAUSTED,
+       "use StreamSchedule"},
+  };
+  for (const auto& c : cases) {
+    grpc::ClientContext context;
+    SetDeadline(context, absl::Seconds(10));
+    v1::GenerateRequest request;
+    *request.mutable_problem() = c.problem;
+    v1::GenerateResponse response;
+    grpc::Status s = stub->GenerateSchedule(&context, request, &response);
+    EXPECT_EQ(s.error_code(), c.code) << c.message;
+    EXPECT_THAT(s.error_message(), HasSubstr(c.message));
+  }
+  grpc::ClientContext context;
+  v1::VerifyResponse response;
+  auto writer = stub->VerifySchedule(&context, &response);
+  writer->WritesDone();
+  grpc::Status s = writer->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("problem: missing"));
+}
+
+TEST_F(ServerTest, HealthIsServing) {
+  auto health = grpc::health::v1::Health::NewStub(
+      grpc::CreateChannel(server_.address(), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  SetDeadline(context, absl::Seconds(5));
+  grpc::health::v1::HealthCheckResponse response;
+  ASSERT_TRUE(health->Check(&context, {}, &response).ok());
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+TEST(ServerPoolTest, FullQueueAndCancellationFreeTheWorker) {
+  ServerProcess server({"--workers", "1", "--queue", "0"});
+  ASSERT_FALSE(server.address().empty()) << server.Log();
+  auto stub = Connect(server);
+  grpc::ClientContext hard_context;
+  SetDeadline(hard_context, absl::Seconds(60));
+  auto hard = stub->SolveOptimal(&hard_context, HardSolve());
+  absl::SleepFor(absl::Milliseconds(500));  // the only worker is now busy
+  {
+    grpc::ClientContext context;
+    SetDeadline(context, absl::Seconds(10));
+    v1::SolveRequest small;
+    *small.mutable_problem() = ProblemProto(Scheme::kCausal, 2, 1, 2);
+    auto refused = stub->SolveOptimal(&context, small);
+    v1::SolveProgress progress;
+    while (refused->Read(&progress)) {
+    }
+    EXPECT_EQ(refused->Finish().error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  }
+  hard_context.TryCancel();
+  v1::SolveProgress progress;
+  while (hard->Read(&progress)) {
+  }
+  EXPECT_EQ(hard->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  // The worker is free again: a small search is accepted and answered promptly.
+  const absl::Time start = absl::Now();
+  grpc::Status after = grpc::Status::CANCELLED;
+  while (absl::Now() - start < absl::Seconds(5)) {
+    grpc::ClientContext context;
+    SetDeadline(context, absl::Seconds(10));
+    v1::SolveRequest small;
+    *small.mutable_problem() = ProblemProto(Scheme::kCausal, 2, 1, 2);
+    auto reader = stub->SolveOptimal(&context, small);
+    while (reader->Read(&progress)) {
+    }
+    after = reader->Finish();
+    if (after.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) break;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_TRUE(after.ok()) << after.error_message();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+}
+
+TEST(ServerPoolTest, SigtermUnderLoadDrainsAndExitsZero) {
+  ServerProcess server({"--workers", "2", "--queue", "4", "--grace", "1"});
+  ASSERT_FALSE(server.address().empty()) << server.Log();
+  auto stub = Connect(server);
+  std::vector<std::thread> clients;
+  std::vector<grpc::StatusCode> codes(4, grpc::StatusCode::UNKNOWN);
+  for (int c = 0; c < 4; ++c) {
+    clients.emplace_back([&, c] {
+      grpc::ClientContext context;
+      SetDeadline(context, absl::Seconds(30));
+      auto reader = stub->SolveOptimal(&context, HardSolve());
+      v1::SolveProgress progress;
+      while (reader->Read(&progress)) {
+      }
+      codes[c] = reader->Finish().error_code();
+    });
+  }
+  absl::SleepFor(absl::Milliseconds(500));
+  const absl::Time signalled = absl::Now();
+  server.Signal(SIGTERM);
+  absl::SleepFor(absl::Milliseconds(100));
+  {
+    auto health = grpc::health::v1::Health::NewStub(
+        grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()));
+    grpc::ClientContext context;
+    SetDeadline(context, absl::Seconds(2));
+    grpc::health::v1::HealthCheckResponse response;
+    grpc::Status s = health->Check(&context, {}, &response);
+    // Draining: NOT_SERVING, or the listener is already closed.
+    EXPECT_TRUE(!s.ok() || response.status() == grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+  }
+  for (std::thread& t : clients) t.join();
+  for (grpc::StatusCode code : codes) {
+    EXPECT_TRUE(code == grpc::StatusCode::OK || code == grpc::StatusCode::CANCELLED ||
+                code == grpc::StatusCode::UNAVAILABLE)
+        << code;
+  }
+  EXPECT_EQ(server.Reap(absl::Seconds(10)), 0) << server.Log();
+  EXPECT_LT(absl::Now() - signalled, absl::Seconds(5));
+}
+
+}  // namespace
+}  // namespace attnsched
