@@ -33,3 +33,9 @@ ABSL_FLAG(std::string, proof, "",
           "(checked by CaDiCaL)");
 ABSL_FLAG(std::string, dimacs, "",
           "solve: write the CNF for makespan <= optimum - 1 to this file (DIMACS)");
+ABSL_FLAG(std::string, server, "",
+          "generate, verify, solve, prove: call attnsched-server at HOST:PORT instead of "
+          "running the library in-process (same output)");
+ABSL_FLAG(std::string, tls_ca, "",
+          "with --server: PEM root certificates to verify the server (TLS); empty: plaintext");
+ABSL_FLAG(double, deadline, 600, "with --server: the RPC deadline in seconds");

@@ -25,5 +25,8 @@ ABSL_DECLARE_FLAG(std::string, placement);
 ABSL_DECLARE_FLAG(double, time_limit);
 ABSL_DECLARE_FLAG(std::string, proof);
 ABSL_DECLARE_FLAG(std::string, dimacs);
+ABSL_DECLARE_FLAG(std::string, server);
+ABSL_DECLARE_FLAG(std::string, tls_ca);
+ABSL_DECLARE_FLAG(double, deadline);
 
 #endif  // ATTNSCHED_CLIENT_FLAGS_H_

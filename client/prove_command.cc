@@ -5,6 +5,7 @@
 #include "absl/strings/str_format.h"
 #include "client/commands.h"
 #include "client/flags.h"
+#include "client/remote.h"
 #include "client/report.h"
 #include "lib/export/schedule_json.h"
 #include "lib/sat/prove.h"
@@ -14,12 +15,20 @@ namespace attnsched::cli {
 
 int RunProve(const Invocation& call) {
   absl::StatusOr<Schedule> schedule = ReadScheduleOperand(
-      "prove", call, {"proof", "time_limit", "json", "out", "max_events"});
+      "prove", call,
+      {"proof", "time_limit", "json", "out", "max_events", "server", "tls_ca", "deadline"});
   if (!schedule.ok()) return ReportError("prove", schedule.status());
   sat::ProveOptions options;
   options.drat_path = absl::GetFlag(FLAGS_proof);
   options.time_limit = absl::Seconds(absl::GetFlag(FLAGS_time_limit));
-  absl::StatusOr<sat::ProofResult> r = sat::Prove(*schedule, options);
+  if (Remote() && !options.drat_path.empty()) {
+    return ReportError("prove", absl::InvalidArgumentError(
+                                    "--proof writes a local file; run prove without --server for "
+                                    "a DRAT proof"));
+  }
+  absl::StatusOr<sat::ProofResult> r =
+      Remote() ? RemoteProve(*schedule, absl::GetFlag(FLAGS_time_limit))
+               : sat::Prove(*schedule, options);
   if (!r.ok()) return ReportError("prove", r.status());
   if (const std::string path = absl::GetFlag(FLAGS_out); !path.empty() && r->better) {
     if (absl::Status s = WriteScheduleTo(*r->better, "--out", path); !s.ok()) {

@@ -42,12 +42,15 @@ int CheckAndReport(const Schedule& schedule, const ReportLabels& labels) {
     if (!sim.ok()) return ReportError(labels.command, sim.status());
     simulation = *sim;
   }
-  Summary summary = Summarize(schedule, *report, simulation);
+  return PrintSummary(Summarize(schedule, *report, simulation), labels);
+}
+
+int PrintSummary(Summary summary, const ReportLabels& labels) {
   summary.generator = labels.generator;
   summary.model = labels.model;
   summary.heads = labels.heads;
   summary.wall_seconds = absl::ToDoubleSeconds(absl::Now() - labels.started);
-  const bool numerically_ok = !simulation || simulation->max_rel_error <= kMaxRelError;
+  const bool numerically_ok = !summary.max_rel_error || *summary.max_rel_error <= kMaxRelError;
   if (absl::GetFlag(FLAGS_json)) {
     std::cout << SummaryToJson(summary).dump(2) << "\n";
   } else {
@@ -57,7 +60,7 @@ int CheckAndReport(const Schedule& schedule, const ReportLabels& labels) {
     std::cerr << absl::StrFormat(
         "attnsched %s: the simulated outputs differ from direct attention by %.3g "
         "(relative), above %.0e\n",
-        labels.command, simulation->max_rel_error, kMaxRelError);
+        labels.command, *summary.max_rel_error, kMaxRelError);
   }
   return summary.valid && numerically_ok ? kExitOk : kExitInvalid;
 }

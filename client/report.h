@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "lib/export/summary.h"
 #include "lib/schedule/schedule.h"
 
 namespace attnsched::cli {
@@ -28,6 +29,10 @@ absl::Status WriteScheduleTo(const Schedule& schedule, absl::string_view flag,
 // Returns kExitOk when valid (and numerically correct), kExitInvalid otherwise,
 // kExitUsage when the schedule exceeds limits.
 int CheckAndReport(const Schedule& schedule, const ReportLabels& labels);
+
+// Prints a summary (computed here or by a server) with the labels; returns the exit
+// status as CheckAndReport does.
+int PrintSummary(Summary summary, const ReportLabels& labels);
 
 }  // namespace attnsched::cli
 

@@ -11,6 +11,7 @@
 #include "client/commands.h"
 #include "client/flags.h"
 #include "client/problem_flags.h"
+#include "client/remote.h"
 #include "client/report.h"
 #include "lib/algorithms/generator.h"
 #include "lib/sat/optimal_search.h"
@@ -100,7 +101,8 @@ int RunSolve(const Invocation& call) {
   if (absl::Status s = CheckFlagsApply(
           "solve", call.flags,
           {"model", "scheme", "n", "d", "pes", "link_words_per_cycle", "c_dot", "c_softmax",
-           "c_axpy", "placement", "time_limit", "proof", "dimacs", "json", "out"});
+           "c_axpy", "placement", "time_limit", "proof", "dimacs", "json", "out", "server",
+           "tls_ca", "deadline"});
       !s.ok()) {
     return ReportError("solve", s);
   }
@@ -113,7 +115,14 @@ int RunSolve(const Invocation& call) {
   options.placement = *placement;
   options.time_limit = absl::Seconds(absl::GetFlag(FLAGS_time_limit));
   if (isatty(STDERR_FILENO)) options.on_progress = PrintProgress;
-  absl::StatusOr<sat::OptimalResult> r = sat::SolveOptimal(p, options);
+  if (Remote() && !absl::GetFlag(FLAGS_proof).empty()) {
+    return ReportError("solve", absl::InvalidArgumentError(
+                                    "--proof writes a local file; run solve without --server for "
+                                    "a DRAT proof"));
+  }
+  absl::StatusOr<sat::OptimalResult> r =
+      Remote() ? RemoteSolve(p, *placement, absl::GetFlag(FLAGS_time_limit), options.on_progress)
+               : sat::SolveOptimal(p, options);
   if (!r.ok()) return ReportError("solve", r.status());
   if (const std::string path = absl::GetFlag(FLAGS_proof); !path.empty() && r->proof == "unsat") {
     sat::ProveOptions prove;

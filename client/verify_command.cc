@@ -2,6 +2,7 @@
 #include "absl/strings/str_cat.h"
 #include "client/commands.h"
 #include "client/flags.h"
+#include "client/remote.h"
 #include "client/report.h"
 #include "lib/export/schedule_json.h"
 
@@ -10,10 +11,17 @@ namespace attnsched::cli {
 int RunVerify(const Invocation& call) {
   const absl::Time started = absl::Now();
   absl::StatusOr<Schedule> schedule =
-      ReadScheduleOperand("verify", call, {"json", "seed", "simulate", "max_events"});
+      ReadScheduleOperand("verify", call, {"json", "seed", "simulate", "max_events", "server",
+                                           "tls_ca", "deadline"});
   if (!schedule.ok()) return ReportError("verify", schedule.status());
   const std::string& path = call.operands[0];
-  return CheckAndReport(*schedule, ReportLabels{"verify", "file", "", 1, started, path + ": "});
+  const ReportLabels labels{"verify", "file", "", 1, started, path + ": "};
+  if (Remote()) {
+    absl::StatusOr<Summary> summary = RemoteVerify(*schedule);
+    if (!summary.ok()) return ReportError("verify", summary.status());
+    return PrintSummary(*std::move(summary), labels);
+  }
+  return CheckAndReport(*schedule, labels);
 }
 
 }  // namespace attnsched::cli

@@ -10,15 +10,14 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/test_util.h"
 
+namespace attnsched {
 namespace {
 
 using ::testing::HasSubstr;
 
-struct CliRun {
-  int exit = -1;
-  std::string out, err;
-};
+using CliRun = testing::CommandResult;
 
 std::string Slurp(const std::string& path) {
   std::ifstream in(path);
@@ -27,19 +26,7 @@ std::string Slurp(const std::string& path) {
   return s.str();
 }
 
-// Runs `attnsched ARGS` through the shell; stdout and stderr are captured apart.
-CliRun Cli(const std::string& args) {
-  // Unique per test and call: CTest runs tests in parallel processes.
-  static int calls = 0;
-  const std::string base = absl::StrCat(
-      ::testing::TempDir(), "/", ::testing::UnitTest::GetInstance()->current_test_info()->name(),
-      "_", ++calls);
-  const std::string out = base + ".out", err = base + ".err";
-  const std::string cmd =
-      absl::StrCat(ATTNSCHED_CLI, " ", args, " >", out, " 2>", err, " </dev/null");
-  const int status = std::system(cmd.c_str());
-  return CliRun{WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(out), Slurp(err)};
-}
+CliRun Cli(const std::string& args) { return testing::RunCommand(absl::StrCat(ATTNSCHED_CLI, " ", args)); }
 
 std::string TempFile(const std::string& name, const std::string& text) {
   const std::string path = ::testing::TempDir() + "/cli_test_" + name;
@@ -198,3 +185,4 @@ TEST(CliTest, HelpExplainsEveryFlag) {
 }
 
 }  // namespace
+}  // namespace attnsched

@@ -17,6 +17,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "lib/schedule/validator.h"
+#include "nlohmann/json.hpp"
 #include "tests/test_util.h"
 
 namespace attnsched {
@@ -251,6 +252,42 @@ TEST_F(ServerTest, HealthIsServing) {
   grpc::health::v1::HealthCheckResponse response;
   ASSERT_TRUE(health->Check(&context, {}, &response).ok());
   EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+// Removes what differs between runs (timings) from a JSON output.
+nlohmann::json WithoutTimes(nlohmann::json j) {
+  for (const char* key : {"wall_seconds", "solve_seconds"}) j.erase(key);
+  if (j.contains("attempts")) {
+    for (auto& a : j["attempts"]) a.erase("seconds");
+  }
+  return j;
+}
+
+TEST_F(ServerTest, CliRemoteModePrintsWhatLocalModePrints) {
+  const std::string file = ::testing::TempDir() + "/server_test_remote.json";
+  const std::string remote = " --server " + server_.address();
+  for (const std::string& args :
+       {std::string("generate --model gpt2 --pes 16"),
+        "generate --scheme shared --n 48 --d 4 --pes 4 --out " + file, "verify " + file,
+        std::string("solve --scheme causal --n 4 --d 2 --pes 4"), "prove " + file}) {
+    const testing::CommandResult here =
+        testing::RunCommand(absl::StrCat(ATTNSCHED_CLI, " ", args, " --json"));
+    const testing::CommandResult there =
+        testing::RunCommand(absl::StrCat(ATTNSCHED_CLI, " ", args, " --json", remote));
+    ASSERT_EQ(here.exit, there.exit) << args << ": " << there.err;
+    EXPECT_EQ(WithoutTimes(nlohmann::json::parse(here.out)),
+              WithoutTimes(nlohmann::json::parse(there.out)))
+        << args;
+  }
+  const testing::CommandResult bad = testing::RunCommand(
+      absl::StrCat(ATTNSCHED_CLI, " generate --scheme causal --n 0 --d 2 --pes 2", remote));
+  EXPECT_EQ(bad.exit, 2);
+  EXPECT_THAT(bad.err, HasSubstr("n = 0"));
+  const testing::CommandResult down = testing::RunCommand(absl::StrCat(
+      ATTNSCHED_CLI, " generate --scheme causal --n 8 --d 2 --pes 2 --deadline 2 --server "
+                     "127.0.0.1:1"));
+  EXPECT_EQ(down.exit, 2);
+  EXPECT_THAT(down.err, HasSubstr("127.0.0.1:1"));
 }
 
 TEST(ServerPoolTest, FullQueueAndCancellationFreeTheWorker) {

@@ -2,6 +2,8 @@
 #ifndef ATTNSCHED_TESTS_TEST_UTIL_H_
 #define ATTNSCHED_TESTS_TEST_UTIL_H_
 
+#include <string>
+
 #include "lib/algorithms/generator.h"
 #include "lib/schedule/schedule.h"
 
@@ -9,6 +11,15 @@ namespace attnsched::testing {
 
 // Generates a schedule with default costs; fails the test on error.
 Schedule MustGenerate(Scheme scheme, int64_t n, int64_t d, int64_t pes);
+
+// Result of a shell command: exit status (-1 if it did not exit), stdout, stderr.
+struct CommandResult {
+  int exit = -1;
+  std::string out, err;
+};
+// Runs `command` through /bin/sh with stdin from /dev/null, capturing both streams
+// into files unique to the calling test.
+CommandResult RunCommand(const std::string& command);
 
 // Index of the first event matching `pred`, or -1.
 template <typename Pred>

@@ -256,6 +256,13 @@ absl::string_view RuleName(Rule rule) {
   return "unknown";
 }
 
+absl::StatusOr<Rule> ParseRuleName(absl::string_view name) {
+  for (int r = 0; r <= static_cast<int>(Rule::kItemNotResident); ++r) {
+    if (RuleName(static_cast<Rule>(r)) == name) return static_cast<Rule>(r);
+  }
+  return absl::InvalidArgumentError(absl::StrCat("rule = \"", name, "\" is not a rule name"));
+}
+
 absl::Status CheckScheduleHeader(const Problem& problem, const Placement& placement,
                                  int64_t event_count, int64_t max_events) {
   if (absl::Status s = ValidateProblem(problem); !s.ok()) return s;

@@ -49,6 +49,8 @@ enum class Rule {
 
 // snake_case name of a rule, e.g. "operand_not_resident" (used in JSON).
 absl::string_view RuleName(Rule rule);
+// The rule named `name`; InvalidArgumentError for an unknown name.
+absl::StatusOr<Rule> ParseRuleName(absl::string_view name);
 
 struct Violation {
   Rule rule = Rule::kStartRange;

@@ -1,6 +1,7 @@
 #include "attnsched/v1/convert.h"
 
 #include "absl/strings/str_cat.h"
+#include "lib/schedule/validator.h"
 #include "lib/status_macros.h"
 
 namespace attnsched::rpc {
@@ -14,6 +15,10 @@ void SpreadToProto(const Spread& s, v1::Spread* proto) {
   proto->set_min(s.min);
   proto->set_mean(s.mean);
   proto->set_max(s.max);
+}
+
+Spread SpreadFromProto(const v1::Spread& proto) {
+  return Spread{proto.min(), proto.mean(), proto.max()};
 }
 
 }  // namespace
@@ -144,6 +149,35 @@ void SummaryToProto(const Summary& s, v1::ScheduleSummary* proto) {
     v->set_message(s.violation->message);
   }
   if (s.max_rel_error) proto->set_max_rel_error(*s.max_rel_error);
+}
+
+absl::StatusOr<Summary> SummaryFromProto(const v1::ScheduleSummary& proto) {
+  Summary s;
+  ASSIGN_OR_RETURN(s.problem, ProblemFromProto(proto.problem()));
+  s.generator = proto.generator();
+  s.events = proto.events();
+  s.operations = proto.operations();
+  s.transfers = proto.transfers();
+  s.makespan = proto.makespan_cycles();
+  s.work = proto.work_cycles();
+  s.bounds = LowerBounds{proto.bounds().work_cycles(), proto.bounds().home_cycles(),
+                         proto.bounds().path_cycles()};
+  s.valid = proto.valid();
+  if (s.valid && s.bounds.work > 0) {  // as Summarize: only for valid schedules
+    s.makespan_over_lb_work = static_cast<double>(s.makespan) / static_cast<double>(s.bounds.work);
+  }
+  s.speedup_vs_one_pe = proto.speedup_vs_one_pe();
+  s.reduction_vs_general = proto.reduction_vs_general();
+  s.compute_utilisation = SpreadFromProto(proto.compute_utilisation());
+  s.link_utilisation = SpreadFromProto(proto.link_utilisation());
+  s.peak_words = SpreadFromProto(proto.peak_words_per_pe());
+  if (proto.has_violation()) {
+    const v1::Violation& v = proto.violation();
+    ASSIGN_OR_RETURN(const Rule rule, ParseRuleName(v.rule()));
+    s.violation = Violation{rule, v.cycle(), v.pe(), v.event_index(), v.message()};
+  }
+  if (proto.has_max_rel_error()) s.max_rel_error = proto.max_rel_error();
+  return s;
 }
 
 }  // namespace attnsched::rpc

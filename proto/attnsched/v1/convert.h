@@ -26,6 +26,8 @@ absl::StatusOr<Event> EventFromProto(const v1::Event& proto, int64_t index);
 void EventToProto(const Event& event, v1::Event* proto);
 
 void SummaryToProto(const Summary& summary, v1::ScheduleSummary* proto);
+// InvalidArgumentError for a bad problem or an unknown rule name.
+absl::StatusOr<Summary> SummaryFromProto(const v1::ScheduleSummary& proto);
 
 }  // namespace attnsched::rpc
 

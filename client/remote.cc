@@ -1,0 +1,179 @@
+#include "client/remote.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "attnsched/v1/convert.h"
+#include "attnsched/v1/scheduler.grpc.pb.h"
+#include "client/flags.h"
+#include "grpcpp/grpcpp.h"
+#include "lib/status_macros.h"
+
+namespace attnsched::cli {
+namespace {
+
+constexpr int kChunkEvents = 50'000;
+
+// gRPC status -> absl::Status (the exit statuses follow the codes), with the server
+// address in the message.
+absl::Status FromGrpc(const grpc::Status& s) {
+  if (s.ok()) return absl::OkStatus();
+  const std::string message =
+      absl::StrCat(absl::GetFlag(FLAGS_server), ": ", s.error_message());
+  switch (s.error_code()) {
+    case grpc::StatusCode::INVALID_ARGUMENT: return absl::InvalidArgumentError(message);
+    case grpc::StatusCode::RESOURCE_EXHAUSTED: return absl::ResourceExhaustedError(message);
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return absl::DeadlineExceededError(absl::StrCat(message, " (raise --deadline)"));
+    case grpc::StatusCode::CANCELLED: return absl::CancelledError(message);
+    case grpc::StatusCode::UNAVAILABLE: return absl::UnavailableError(message);
+    default: return absl::InternalError(message);
+  }
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> Credentials() {
+  const std::string ca = absl::GetFlag(FLAGS_tls_ca);
+  if (ca.empty()) return grpc::InsecureChannelCredentials();
+  std::ifstream in(ca);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat("--tls-ca = ", ca, ": cannot read"));
+  std::stringstream pem;
+  pem << in.rdbuf();
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = pem.str();
+  return grpc::SslCredentials(options);
+}
+
+absl::StatusOr<std::unique_ptr<v1::Scheduler::Stub>> Connect() {
+  ASSIGN_OR_RETURN(auto credentials, Credentials());
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(256 << 20);
+  args.SetMaxSendMessageSize(256 << 20);
+  return v1::Scheduler::NewStub(
+      grpc::CreateCustomChannel(absl::GetFlag(FLAGS_server), credentials, args));
+}
+
+void SetDeadline(grpc::ClientContext& context) {
+  context.set_deadline(
+      absl::ToChronoTime(absl::Now() + absl::Seconds(absl::GetFlag(FLAGS_deadline))));
+}
+
+}  // namespace
+
+bool Remote() { return !absl::GetFlag(FLAGS_server).empty(); }
+
+absl::StatusOr<std::pair<Schedule, Summary>> RemoteGenerate(const Problem& problem, bool simulate,
+                                                            uint64_t seed) {
+  ASSIGN_OR_RETURN(auto stub, Connect());
+  v1::GenerateRequest request;
+  rpc::ProblemToProto(problem, request.mutable_problem());
+  request.set_simulate(simulate);
+  request.set_seed(seed);
+  grpc::ClientContext context;
+  SetDeadline(context);
+  auto reader = stub->StreamSchedule(&context, request);
+  v1::ScheduleChunk chunk;
+  std::optional<Summary> summary;
+  Schedule schedule{problem, {}, {}};
+  while (reader->Read(&chunk)) {
+    if (!summary) {
+      ASSIGN_OR_RETURN(summary, rpc::SummaryFromProto(chunk.summary()));
+      schedule.placement.assign(chunk.placement().begin(), chunk.placement().end());
+    }
+    for (const v1::Event& e : chunk.events()) {
+      ASSIGN_OR_RETURN(const Event event,
+                       rpc::EventFromProto(e, static_cast<int64_t>(schedule.events.size())));
+      schedule.events.push_back(event);
+    }
+  }
+  RETURN_IF_ERROR(FromGrpc(reader->Finish()));
+  if (!summary) return absl::InternalError("the server sent no summary");
+  return std::make_pair(std::move(schedule), *std::move(summary));
+}
+
+absl::StatusOr<Summary> RemoteVerify(const Schedule& schedule) {
+  ASSIGN_OR_RETURN(auto stub, Connect());
+  grpc::ClientContext context;
+  SetDeadline(context);
+  v1::VerifyResponse response;
+  auto writer = stub->VerifySchedule(&context, &response);
+  v1::ScheduleChunk chunk;
+  rpc::ProblemToProto(schedule.problem, chunk.mutable_problem());
+  chunk.mutable_placement()->Assign(schedule.placement.begin(), schedule.placement.end());
+  for (size_t k = 0; k <= schedule.events.size(); ++k) {
+    if (k < schedule.events.size()) rpc::EventToProto(schedule.events[k], chunk.add_events());
+    if (chunk.events_size() < kChunkEvents && k < schedule.events.size()) continue;
+    if (!writer->Write(chunk)) break;  // the server ended the call: Finish says why
+    chunk.Clear();
+  }
+  writer->WritesDone();
+  RETURN_IF_ERROR(FromGrpc(writer->Finish()));
+  return rpc::SummaryFromProto(response.summary());
+}
+
+absl::StatusOr<sat::OptimalResult> RemoteSolve(
+    const Problem& problem, const std::optional<Placement>& placement, double time_limit_seconds,
+    const std::function<void(const sat::BoundAttempt&)>& on_progress) {
+  ASSIGN_OR_RETURN(auto stub, Connect());
+  v1::SolveRequest request;
+  rpc::ProblemToProto(problem, request.mutable_problem());
+  if (placement) request.mutable_placement()->Assign(placement->begin(), placement->end());
+  request.set_time_limit_seconds(time_limit_seconds);
+  grpc::ClientContext context;
+  SetDeadline(context);
+  auto reader = stub->SolveOptimal(&context, request);
+  v1::SolveProgress progress;
+  sat::OptimalResult out;
+  std::optional<v1::SolveResult> result;
+  while (reader->Read(&progress)) {
+    if (progress.has_attempt()) {
+      const v1::SolveProgress::Attempt& a = progress.attempt();
+      const sat::SatResult answer = a.answer() == "SAT"     ? sat::SatResult::kSat
+                                    : a.answer() == "UNSAT" ? sat::SatResult::kUnsat
+                                                            : sat::SatResult::kUnknown;
+      out.attempts.push_back({a.bound_cycles(), answer, a.seconds()});
+      if (on_progress) on_progress(out.attempts.back());
+    }
+    if (progress.has_result()) result = progress.result();
+  }
+  RETURN_IF_ERROR(FromGrpc(reader->Finish()));
+  if (!result) return absl::InternalError("the server sent no result");
+  out.optimal = result->optimal();
+  out.makespan = result->makespan_cycles();
+  out.lower_bound = result->lower_bound_cycles();
+  out.upper_bound = result->upper_bound_cycles();
+  out.proof = result->proof();
+  out.unknown_reason = result->unknown_reason();
+  out.stats = sat::SolverStats{result->variables(), result->clauses(), result->conflicts(),
+                               result->solve_seconds()};
+  ASSIGN_OR_RETURN(out.witness, rpc::ScheduleFromProto(result->witness()));
+  return out;
+}
+
+absl::StatusOr<sat::ProofResult> RemoteProve(const Schedule& schedule, double time_limit_seconds) {
+  ASSIGN_OR_RETURN(auto stub, Connect());
+  v1::ProveRequest request;
+  rpc::ScheduleToProto(schedule, request.mutable_schedule());
+  request.set_time_limit_seconds(time_limit_seconds);
+  grpc::ClientContext context;
+  SetDeadline(context);
+  v1::ProveResponse response;
+  RETURN_IF_ERROR(FromGrpc(stub->ProveOptimality(&context, request, &response)));
+  sat::ProofResult out;
+  out.status = response.status() == "OPTIMAL"      ? sat::ProofStatus::kOptimal
+               : response.status() == "IMPROVABLE" ? sat::ProofStatus::kImprovable
+                                                   : sat::ProofStatus::kUnknown;
+  out.makespan = response.makespan_cycles();
+  out.lower_bound = response.lower_bound_cycles();
+  out.proof = response.proof();
+  out.detail = response.detail();
+  out.stats = sat::SolverStats{response.variables(), response.clauses(), response.conflicts(),
+                               response.solve_seconds()};
+  if (response.has_better()) {
+    ASSIGN_OR_RETURN(out.better, rpc::ScheduleFromProto(response.better()));
+  }
+  return out;
+}
+
+}  // namespace attnsched::cli

@@ -1,0 +1,36 @@
+// The CLI's remote mode: the same requests as local mode, sent to attnsched-server
+// (--server HOST:PORT, --tls-ca, --deadline), with answers converted back to the
+// library's types so that every subcommand prints exactly what local mode prints.
+#ifndef ATTNSCHED_CLIENT_REMOTE_H_
+#define ATTNSCHED_CLIENT_REMOTE_H_
+
+#include <functional>
+#include <optional>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "lib/export/summary.h"
+#include "lib/sat/optimal_search.h"
+#include "lib/sat/prove.h"
+#include "lib/schedule/schedule.h"
+
+namespace attnsched::cli {
+
+// True when --server was given.
+bool Remote();
+
+// StreamSchedule: the schedule and the server's summary of it.
+absl::StatusOr<std::pair<Schedule, Summary>> RemoteGenerate(const Problem& problem, bool simulate,
+                                                            uint64_t seed);
+// VerifySchedule, streaming the events in chunks.
+absl::StatusOr<Summary> RemoteVerify(const Schedule& schedule);
+// SolveOptimal; `on_progress` is called for each bound as it streams in.
+absl::StatusOr<sat::OptimalResult> RemoteSolve(
+    const Problem& problem, const std::optional<Placement>& placement, double time_limit_seconds,
+    const std::function<void(const sat::BoundAttempt&)>& on_progress);
+// ProveOptimality.
+absl::StatusOr<sat::ProofResult> RemoteProve(const Schedule& schedule, double time_limit_seconds);
+
+}  // namespace attnsched::cli
+
+#endif  // ATTNSCHED_CLIENT_REMOTE_H_
