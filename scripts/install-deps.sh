@@ -11,7 +11,7 @@ packages=(
   libcadical-dev
   libgtest-dev libgmock-dev googletest
   libbenchmark-dev
-  nlohmann-json3-dev
+  nlohmann-json3-dev libcpp-httplib-dev
   python3 python3-grpcio python3-protobuf
 )
 

@@ -14,6 +14,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "httplib.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "server/scheduler_service.h"
@@ -32,6 +33,9 @@ ABSL_FLAG(int64_t, max_events, attnsched::kDefaultMaxEvents, "largest schedule, 
 ABSL_FLAG(int64_t, max_sat_variables, 20'000'000, "largest SAT formula, in variables");
 ABSL_FLAG(int64_t, max_sat_clauses, 100'000'000, "largest SAT formula, in clauses");
 ABSL_FLAG(int, max_message_bytes, 256 << 20, "largest gRPC message received or sent");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "serve Prometheus text metrics at http://HOST:PORT/metrics (port 0 picks one); "
+          "empty: off");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain (with --tls-key: serve TLS)");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key");
 
@@ -75,7 +79,8 @@ int Run() {
   options.max_unary_events = absl::GetFlag(FLAGS_max_unary_events);
   options.max_events = absl::GetFlag(FLAGS_max_events);
   options.sat_limits = {absl::GetFlag(FLAGS_max_sat_variables), absl::GetFlag(FLAGS_max_sat_clauses)};
-  SchedulerService service(**pool, options);
+  Metrics metrics;
+  SchedulerService service(**pool, metrics, options);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -92,6 +97,29 @@ int Run() {
   }
   const std::string host = absl::GetFlag(FLAGS_listen).substr(0, absl::GetFlag(FLAGS_listen).rfind(':'));
   std::cerr << "attnsched-server listening on " << host << ":" << port << std::endl;
+
+  httplib::Server http;
+  std::thread http_thread;
+  if (const std::string listen = absl::GetFlag(FLAGS_metrics_listen); !listen.empty()) {
+    const size_t colon = listen.rfind(':');
+    const std::string metrics_host = listen.substr(0, colon);
+    int metrics_port = colon == std::string::npos ? 0 : std::atoi(listen.c_str() + colon + 1);
+    http.Get("/metrics", [&](const httplib::Request&, httplib::Response& response) {
+      response.set_content(metrics.Render((*pool)->stats(), absl::GetFlag(FLAGS_workers)),
+                           "text/plain; version=0.0.4");
+    });
+    const bool bound = metrics_port == 0
+                           ? (metrics_port = http.bind_to_any_port(metrics_host)) > 0
+                           : http.bind_to_port(metrics_host, metrics_port);
+    if (!bound) {
+      std::cerr << "attnsched-server: cannot serve metrics on " << listen << "\n";
+      server->Shutdown();
+      return 2;
+    }
+    std::cerr << "attnsched-server metrics on " << metrics_host << ":" << metrics_port
+              << std::endl;
+    http_thread = std::thread([&http] { http.listen_after_bind(); });
+  }
 
   // Signals are taken by one thread with sigwait (blocked everywhere else).
   std::thread stopper([&] {
@@ -110,6 +138,8 @@ int Run() {
   });
   server->Wait();
   stopper.join();
+  http.stop();
+  if (http_thread.joinable()) http_thread.join();
   std::cerr << "attnsched-server: stopped\n";
   return 0;
 }

@@ -26,22 +26,26 @@ absl::Time DeadlineOf(const grpc::ServerContext& context) {
   return absl::FromChrono(deadline);
 }
 
-// One structured log line per RPC (stderr): method, peer, code, duration, queue wait.
+// One structured log line per RPC (stderr) and its metrics: method, peer, code,
+// duration, queue wait.
 class RpcLog {
  public:
-  RpcLog(absl::string_view method, const grpc::ServerContext& context)
-      : method_(method), peer_(context.peer()) {}
+  RpcLog(absl::string_view method, const grpc::ServerContext& context, Metrics& metrics)
+      : method_(method), peer_(context.peer()), metrics_(metrics) {}
   grpc::Status Done(const grpc::Status& status) {
+    const absl::string_view code = GrpcCodeName(static_cast<int>(status.error_code()));
+    const absl::Duration took = absl::Now() - start_;
     std::cerr << absl::StrFormat(
-        "rpc method=%s peer=%s code=%d duration_ms=%.1f queue_wait_ms=%.1f\n", method_, peer_,
-        static_cast<int>(status.error_code()), absl::ToDoubleMilliseconds(absl::Now() - start_),
-        absl::ToDoubleMilliseconds(queue_wait_));
+        "rpc method=%s peer=%s code=%s duration_ms=%.1f queue_wait_ms=%.1f\n", method_, peer_,
+        code, absl::ToDoubleMilliseconds(took), absl::ToDoubleMilliseconds(queue_wait_));
+    metrics_.CountRequest(method_, code, absl::ToDoubleSeconds(took));
     return status;
   }
   void set_queue_wait(absl::Duration d) { queue_wait_ = d; }
 
  private:
   const std::string method_, peer_;
+  Metrics& metrics_;
   const absl::Time start_ = absl::Now();
   absl::Duration queue_wait_;
 };
@@ -116,7 +120,7 @@ absl::Duration TimeLimit(double seconds, absl::Time deadline) {
 grpc::Status SchedulerService::GenerateSchedule(grpc::ServerContext* context,
                                                 const v1::GenerateRequest* request,
                                                 v1::GenerateResponse* response) {
-  RpcLog log("GenerateSchedule", *context);
+  RpcLog log("GenerateSchedule", *context, metrics_);
   absl::StatusOr<Generated> g =
       GenerateChecked(*request, std::min(options_.max_unary_events, options_.max_events),
                       " for one message; use StreamSchedule");
@@ -129,7 +133,7 @@ grpc::Status SchedulerService::GenerateSchedule(grpc::ServerContext* context,
 grpc::Status SchedulerService::StreamSchedule(grpc::ServerContext* context,
                                               const v1::GenerateRequest* request,
                                               grpc::ServerWriter<v1::ScheduleChunk>* writer) {
-  RpcLog log("StreamSchedule", *context);
+  RpcLog log("StreamSchedule", *context, metrics_);
   absl::StatusOr<Generated> g = GenerateChecked(*request, options_.max_events, "");
   if (!g.ok()) return log.Done(ToGrpcStatus(g.status()));
   v1::ScheduleChunk chunk;
@@ -151,7 +155,7 @@ grpc::Status SchedulerService::StreamSchedule(grpc::ServerContext* context,
 grpc::Status SchedulerService::VerifySchedule(grpc::ServerContext* context,
                                               grpc::ServerReader<v1::ScheduleChunk>* reader,
                                               v1::VerifyResponse* response) {
-  RpcLog log("VerifySchedule", *context);
+  RpcLog log("VerifySchedule", *context, metrics_);
   v1::ScheduleChunk chunk;
   std::optional<Schedule> s;
   while (reader->Read(&chunk)) {
@@ -193,7 +197,7 @@ grpc::Status SchedulerService::VerifySchedule(grpc::ServerContext* context,
 grpc::Status SchedulerService::SolveOptimal(grpc::ServerContext* context,
                                             const v1::SolveRequest* request,
                                             grpc::ServerWriter<v1::SolveProgress>* writer) {
-  RpcLog log("SolveOptimal", *context);
+  RpcLog log("SolveOptimal", *context, metrics_);
   absl::StatusOr<Problem> problem = rpc::ProblemFromProto(request->problem());
   if (!problem.ok()) return log.Done(ToGrpcStatus(problem.status()));
   struct Shared {
@@ -239,6 +243,7 @@ grpc::Status SchedulerService::SolveOptimal(grpc::ServerContext* context,
   absl::MutexLock lock(&shared->mu);
   if (!shared->result->ok()) return log.Done(ToGrpcStatus(shared->result->status()));
   const sat::OptimalResult& r = **shared->result;
+  metrics_.AddSolveSeconds(r.stats.seconds);
   v1::SolveProgress progress;
   v1::SolveResult* out = progress.mutable_result();
   out->set_status(r.optimal ? "OPTIMAL" : "UNKNOWN");
@@ -260,7 +265,7 @@ grpc::Status SchedulerService::SolveOptimal(grpc::ServerContext* context,
 grpc::Status SchedulerService::ProveOptimality(grpc::ServerContext* context,
                                                const v1::ProveRequest* request,
                                                v1::ProveResponse* response) {
-  RpcLog log("ProveOptimality", *context);
+  RpcLog log("ProveOptimality", *context, metrics_);
   absl::StatusOr<Schedule> schedule = rpc::ScheduleFromProto(request->schedule());
   if (!schedule.ok()) return log.Done(ToGrpcStatus(schedule.status()));
   auto result = std::make_shared<std::optional<absl::StatusOr<sat::ProofResult>>>();
@@ -286,6 +291,7 @@ grpc::Status SchedulerService::ProveOptimality(grpc::ServerContext* context,
   if (!status.ok()) return log.Done(status);
   if (!(*result)->ok()) return log.Done(ToGrpcStatus((*result)->status()));
   const sat::ProofResult& r = ***result;
+  metrics_.AddSolveSeconds(r.stats.seconds);
   response->set_status(std::string(sat::ProofStatusName(r.status)));
   response->set_optimal(r.status == sat::ProofStatus::kOptimal);
   response->set_makespan_cycles(r.makespan);

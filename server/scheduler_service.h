@@ -10,6 +10,7 @@
 #include "attnsched/v1/scheduler.grpc.pb.h"
 #include "lib/sat/encoder.h"
 #include "lib/schedule/validator.h"
+#include "server/metrics.h"
 #include "server/worker_pool.h"
 
 namespace attnsched::server {
@@ -25,8 +26,9 @@ struct ServiceOptions {
 
 class SchedulerService final : public v1::Scheduler::Service {
  public:
-  SchedulerService(WorkerPool& pool, const ServiceOptions& options)
-      : pool_(pool), options_(options) {}
+  // `pool` and `metrics` must outlive the service.
+  SchedulerService(WorkerPool& pool, Metrics& metrics, const ServiceOptions& options)
+      : pool_(pool), metrics_(metrics), options_(options) {}
 
   grpc::Status GenerateSchedule(grpc::ServerContext* context, const v1::GenerateRequest* request,
                                 v1::GenerateResponse* response) override;
@@ -42,6 +44,7 @@ class SchedulerService final : public v1::Scheduler::Service {
 
  private:
   WorkerPool& pool_;
+  Metrics& metrics_;
   const ServiceOptions options_;
 };
 

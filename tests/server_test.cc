@@ -1,7 +1,10 @@
 // The real attnsched-server on loopback, started and stopped by the tests: every
 // RPC against local mode, bad requests, health, a full queue, cancellation, and
 // SIGTERM under load.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -290,6 +293,53 @@ TEST_F(ServerTest, CliRemoteModePrintsWhatLocalModePrints) {
   EXPECT_THAT(down.err, HasSubstr("127.0.0.1:1"));
 }
 
+// GET http://address/path over a plain socket (the test needs no HTTP library).
+std::string HttpGet(const std::string& address, const std::string& path) {
+  const size_t colon = address.rfind(':');
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(std::stoi(address.substr(colon + 1))));
+  inet_pton(AF_INET, address.substr(0, colon).c_str(), &addr.sin_addr);
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    close(fd);
+    return "";
+  }
+  const std::string request = "GET " + path + " HTTP/1.0\r\nHost: x\r\n\r\n";
+  (void)!write(fd, request.data(), request.size());
+  std::string response;
+  char buffer[4096];
+  for (ssize_t got; (got = read(fd, buffer, sizeof(buffer))) > 0;) response.append(buffer, got);
+  close(fd);
+  return response;
+}
+
+TEST(ServerMetricsTest, PrometheusTextCountsRequestsByMethodAndCode) {
+  ServerProcess server({"--workers", "2", "--metrics_listen", "127.0.0.1:0"});
+  ASSERT_FALSE(server.address().empty()) << server.Log();
+  const std::string log = server.Log();
+  const size_t at = log.find("metrics on ");
+  ASSERT_NE(at, std::string::npos) << log;
+  const std::string metrics_address = log.substr(at + 11, log.find('\n', at) - at - 11);
+  auto stub = Connect(server);
+  for (int64_t n : {8, 0}) {  // one OK, one INVALID_ARGUMENT
+    grpc::ClientContext context;
+    SetDeadline(context, absl::Seconds(10));
+    v1::GenerateRequest request;
+    *request.mutable_problem() = ProblemProto(Scheme::kGeneral, n, 2, 2);
+    v1::GenerateResponse response;
+    (void)stub->GenerateSchedule(&context, request, &response);
+  }
+  const std::string text = HttpGet(metrics_address, "/metrics");
+  EXPECT_THAT(text, HasSubstr("200 OK"));
+  EXPECT_THAT(text,
+              HasSubstr("attnsched_requests_total{method=\"GenerateSchedule\",code=\"OK\"} 1"));
+  EXPECT_THAT(text, HasSubstr("attnsched_requests_total{method=\"GenerateSchedule\",code="
+                              "\"INVALID_ARGUMENT\"} 1"));
+  EXPECT_THAT(text, HasSubstr("attnsched_queue_depth 0"));
+  EXPECT_THAT(text, HasSubstr("attnsched_workers 2"));
+}
+
 TEST(ServerPoolTest, FullQueueAndCancellationFreeTheWorker) {
   ServerProcess server({"--workers", "1", "--queue", "0"});
   ASSERT_FALSE(server.address().empty()) << server.Log();
@@ -331,6 +381,40 @@ TEST(ServerPoolTest, FullQueueAndCancellationFreeTheWorker) {
   }
   EXPECT_TRUE(after.ok()) << after.error_message();
   EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+}
+
+TEST(ServerPoolTest, AnExpiredDeadlineStopsTheSolverAndFreesTheWorker) {
+  ServerProcess server({"--workers", "1", "--queue", "0"});
+  ASSERT_FALSE(server.address().empty()) << server.Log();
+  auto stub = Connect(server);
+  {
+    grpc::ClientContext context;
+    SetDeadline(context, absl::Seconds(1));
+    auto reader = stub->SolveOptimal(&context, HardSolve());
+    v1::SolveProgress progress;
+    while (reader->Read(&progress)) {
+    }
+    EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  }
+  // The job's deadline was the client's: the solver stopped with it, so the only
+  // worker takes the next job (retrying briefly while the last cycles wind down).
+  const absl::Time start = absl::Now();
+  grpc::Status next = grpc::Status::CANCELLED;
+  while (absl::Now() - start < absl::Seconds(3)) {
+    grpc::ClientContext context;
+    SetDeadline(context, absl::Seconds(10));
+    v1::SolveRequest small;
+    *small.mutable_problem() = ProblemProto(Scheme::kCausal, 2, 1, 2);
+    auto reader = stub->SolveOptimal(&context, small);
+    v1::SolveProgress progress;
+    while (reader->Read(&progress)) {
+    }
+    next = reader->Finish();
+    if (next.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) break;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_TRUE(next.ok()) << next.error_message();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(1));
 }
 
 TEST(ServerPoolTest, SigtermUnderLoadDrainsAndExitsZero) {

@@ -1,0 +1,39 @@
+// Service metrics in the Prometheus text exposition format (version 0.0.4), served by
+// attnsched-server on --metrics_listen (cpp-httplib): requests by method and gRPC
+// code, request seconds, SAT solve seconds, and the worker pool's queue depth, busy
+// workers and refusals. Thread-safe.
+#ifndef ATTNSCHED_SERVER_METRICS_H_
+#define ATTNSCHED_SERVER_METRICS_H_
+
+#include <map>
+#include <string>
+#include <utility>
+
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "server/worker_pool.h"
+
+namespace attnsched::server {
+
+class Metrics {
+ public:
+  // One finished RPC: method name, gRPC status code (as a name, e.g. "OK"), seconds.
+  void CountRequest(absl::string_view method, absl::string_view code, double seconds);
+  // Seconds the SAT solver ran for one request.
+  void AddSolveSeconds(double seconds);
+  // The exposition text, with the pool's gauges as of now.
+  std::string Render(const PoolStats& pool, int workers) const;
+
+ private:
+  mutable absl::Mutex mu_;
+  std::map<std::pair<std::string, std::string>, int64_t> requests_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, double> request_seconds_ ABSL_GUARDED_BY(mu_);
+  double solve_seconds_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+// "OK", "INVALID_ARGUMENT", ... for a gRPC status code number.
+absl::string_view GrpcCodeName(int code);
+
+}  // namespace attnsched::server
+
+#endif  // ATTNSCHED_SERVER_METRICS_H_
