@@ -340,6 +340,29 @@ TEST(ServerMetricsTest, PrometheusTextCountsRequestsByMethodAndCode) {
   EXPECT_THAT(text, HasSubstr("attnsched_workers 2"));
 }
 
+TEST(ServerTlsTest, CliTalksTlsWithTheServersCertificate) {
+  // A self-signed certificate for 127.0.0.1 made with Debian's openssl.
+  const std::string dir = ::testing::TempDir();
+  const std::string cert = dir + "/server_test_cert.pem", key = dir + "/server_test_key.pem";
+  ASSERT_EQ(testing::RunCommand(absl::StrCat(
+                "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+                "-addext subjectAltName=IP:127.0.0.1 -keyout ",
+                key, " -out ", cert))
+                .exit,
+            0);
+  ServerProcess server({"--tls_cert", cert, "--tls_key", key});
+  ASSERT_FALSE(server.address().empty()) << server.Log();
+  const testing::CommandResult tls = testing::RunCommand(
+      absl::StrCat(ATTNSCHED_CLI, " generate --scheme causal --n 8 --d 2 --pes 2 --json --server ",
+                   server.address(), " --tls-ca ", cert, " --deadline 10"));
+  ASSERT_EQ(tls.exit, 0) << tls.err;
+  EXPECT_EQ(nlohmann::json::parse(tls.out)["valid"], true);
+  const testing::CommandResult plain = testing::RunCommand(
+      absl::StrCat(ATTNSCHED_CLI, " generate --scheme causal --n 8 --d 2 --pes 2 --server ",
+                   server.address(), " --deadline 3"));
+  EXPECT_NE(plain.exit, 0);  // a plaintext client cannot talk to a TLS server
+}
+
 TEST(ServerPoolTest, FullQueueAndCancellationFreeTheWorker) {
   ServerProcess server({"--workers", "1", "--queue", "0"});
   ASSERT_FALSE(server.address().empty()) << server.Log();
