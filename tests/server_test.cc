@@ -117,6 +117,31 @@ v1::SolveRequest HardSolve() {
   return r;
 }
 
+// Reads a SolveOptimal stream to its end; returns the final status.
+grpc::Status Drain(grpc::ClientReader<v1::SolveProgress>& reader) {
+  v1::SolveProgress progress;
+  while (reader.Read(&progress)) {
+  }
+  return reader.Finish();
+}
+
+// A small SolveOptimal, retried while the only worker is still winding down (up to
+// `within`); returns the last status.
+grpc::Status SolveSmallOnceFree(v1::Scheduler::Stub& stub, absl::Duration within) {
+  const absl::Time start = absl::Now();
+  grpc::Status status = grpc::Status::CANCELLED;
+  while (absl::Now() - start < within) {
+    grpc::ClientContext context;
+    SetDeadline(context, absl::Seconds(10));
+    v1::SolveRequest small;
+    *small.mutable_problem() = ProblemProto(Scheme::kCausal, 2, 1, 2);
+    status = Drain(*stub.SolveOptimal(&context, small));
+    if (status.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) break;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return status;
+}
+
 class ServerTest : public ::testing::Test {
  protected:
   ServerProcess server_{{"--workers", "2", "--queue", "4"}};
@@ -376,32 +401,14 @@ TEST(ServerPoolTest, FullQueueAndCancellationFreeTheWorker) {
     SetDeadline(context, absl::Seconds(10));
     v1::SolveRequest small;
     *small.mutable_problem() = ProblemProto(Scheme::kCausal, 2, 1, 2);
-    auto refused = stub->SolveOptimal(&context, small);
-    v1::SolveProgress progress;
-    while (refused->Read(&progress)) {
-    }
-    EXPECT_EQ(refused->Finish().error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+    EXPECT_EQ(Drain(*stub->SolveOptimal(&context, small)).error_code(),
+              grpc::StatusCode::RESOURCE_EXHAUSTED);
   }
   hard_context.TryCancel();
-  v1::SolveProgress progress;
-  while (hard->Read(&progress)) {
-  }
-  EXPECT_EQ(hard->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_EQ(Drain(*hard).error_code(), grpc::StatusCode::CANCELLED);
   // The worker is free again: a small search is accepted and answered promptly.
   const absl::Time start = absl::Now();
-  grpc::Status after = grpc::Status::CANCELLED;
-  while (absl::Now() - start < absl::Seconds(5)) {
-    grpc::ClientContext context;
-    SetDeadline(context, absl::Seconds(10));
-    v1::SolveRequest small;
-    *small.mutable_problem() = ProblemProto(Scheme::kCausal, 2, 1, 2);
-    auto reader = stub->SolveOptimal(&context, small);
-    while (reader->Read(&progress)) {
-    }
-    after = reader->Finish();
-    if (after.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) break;
-    absl::SleepFor(absl::Milliseconds(20));
-  }
+  const grpc::Status after = SolveSmallOnceFree(*stub, absl::Seconds(5));
   EXPECT_TRUE(after.ok()) << after.error_message();
   EXPECT_LT(absl::Now() - start, absl::Seconds(2));
 }
@@ -413,29 +420,13 @@ TEST(ServerPoolTest, AnExpiredDeadlineStopsTheSolverAndFreesTheWorker) {
   {
     grpc::ClientContext context;
     SetDeadline(context, absl::Seconds(1));
-    auto reader = stub->SolveOptimal(&context, HardSolve());
-    v1::SolveProgress progress;
-    while (reader->Read(&progress)) {
-    }
-    EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+    EXPECT_EQ(Drain(*stub->SolveOptimal(&context, HardSolve())).error_code(),
+              grpc::StatusCode::DEADLINE_EXCEEDED);
   }
   // The job's deadline was the client's: the solver stopped with it, so the only
   // worker takes the next job (retrying briefly while the last cycles wind down).
   const absl::Time start = absl::Now();
-  grpc::Status next = grpc::Status::CANCELLED;
-  while (absl::Now() - start < absl::Seconds(3)) {
-    grpc::ClientContext context;
-    SetDeadline(context, absl::Seconds(10));
-    v1::SolveRequest small;
-    *small.mutable_problem() = ProblemProto(Scheme::kCausal, 2, 1, 2);
-    auto reader = stub->SolveOptimal(&context, small);
-    v1::SolveProgress progress;
-    while (reader->Read(&progress)) {
-    }
-    next = reader->Finish();
-    if (next.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) break;
-    absl::SleepFor(absl::Milliseconds(20));
-  }
+  const grpc::Status next = SolveSmallOnceFree(*stub, absl::Seconds(3));
   EXPECT_TRUE(next.ok()) << next.error_message();
   EXPECT_LT(absl::Now() - start, absl::Seconds(1));
 }
@@ -450,11 +441,7 @@ TEST(ServerPoolTest, SigtermUnderLoadDrainsAndExitsZero) {
     clients.emplace_back([&, c] {
       grpc::ClientContext context;
       SetDeadline(context, absl::Seconds(30));
-      auto reader = stub->SolveOptimal(&context, HardSolve());
-      v1::SolveProgress progress;
-      while (reader->Read(&progress)) {
-      }
-      codes[c] = reader->Finish().error_code();
+      codes[c] = Drain(*stub->SolveOptimal(&context, HardSolve())).error_code();
     });
   }
   absl::SleepFor(absl::Milliseconds(500));
