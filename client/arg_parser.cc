@@ -31,6 +31,11 @@ constexpr absl::string_view kUsage =
     "      cycle less; exit 0 optimal, 3 a limit was reached (for small n and m)\n"
     "  attnsched prove FILE [--proof FILE] [--time-limit S] [--out FILE] [--json]\n"
     "      OPTIMAL (exit 0), IMPROVABLE with a better schedule (exit 1) or UNKNOWN (3)\n"
+    "  attnsched health --server HOST:PORT\n"
+    "      the server's gRPC health: SERVING (exit 0), NOT_SERVING (1), unreachable (2)\n"
+    "\n"
+    "generate, verify, solve and prove run in-process, or on attnsched-server with\n"
+    "--server HOST:PORT (--tls-ca FILE, --deadline SECONDS); the output is the same.\n"
     "\n"
     "flags:\n";
 

@@ -32,6 +32,9 @@ int RunVerify(const Invocation& call);
 int RunModels(const Invocation& call);
 int RunSolve(const Invocation& call);
 int RunProve(const Invocation& call);
+// attnsched health --server HOST:PORT: SERVING (exit 0), NOT_SERVING (exit 1), or
+// unreachable (exit 2). For container health checks and probes.
+int RunHealth(const Invocation& call);
 
 // OK when every flag given applies to `command` (one of `allowed`); otherwise an
 // InvalidArgumentError naming the flag and the subcommands it belongs to.

@@ -61,7 +61,7 @@ int Dispatch(int argc, char** argv) {
     return kExitOk;
   }
   if (args->positional.empty()) {
-    std::cerr << "attnsched: give a subcommand (generate, verify, models, solve, prove); attnsched --help\n";
+    std::cerr << "attnsched: give a subcommand (generate, verify, models, solve, prove, health); attnsched --help\n";
     return kExitUsage;
   }
   const std::string command = args->positional.front();
@@ -71,8 +71,9 @@ int Dispatch(int argc, char** argv) {
   if (command == "models") return RunModels(call);
   if (command == "solve") return RunSolve(call);
   if (command == "prove") return RunProve(call);
+  if (command == "health") return RunHealth(call);
   std::cerr << "attnsched: unknown subcommand \"" << command
-            << "\"; the subcommands are generate, verify, models, solve, prove (attnsched --help)\n";
+            << "\"; the subcommands are generate, verify, models, solve, prove, health (attnsched --help)\n";
   return kExitUsage;
 }
 

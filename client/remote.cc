@@ -8,6 +8,7 @@
 #include "attnsched/v1/convert.h"
 #include "attnsched/v1/scheduler.grpc.pb.h"
 #include "client/flags.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "lib/status_macros.h"
 
@@ -45,13 +46,17 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> Credentials() {
   return grpc::SslCredentials(options);
 }
 
-absl::StatusOr<std::unique_ptr<v1::Scheduler::Stub>> Connect() {
+absl::StatusOr<std::shared_ptr<grpc::Channel>> Channel() {
   ASSIGN_OR_RETURN(auto credentials, Credentials());
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(256 << 20);
   args.SetMaxSendMessageSize(256 << 20);
-  return v1::Scheduler::NewStub(
-      grpc::CreateCustomChannel(absl::GetFlag(FLAGS_server), credentials, args));
+  return grpc::CreateCustomChannel(absl::GetFlag(FLAGS_server), credentials, args);
+}
+
+absl::StatusOr<std::unique_ptr<v1::Scheduler::Stub>> Connect() {
+  ASSIGN_OR_RETURN(auto channel, Channel());
+  return v1::Scheduler::NewStub(channel);
 }
 
 void SetDeadline(grpc::ClientContext& context) {
@@ -149,6 +154,16 @@ absl::StatusOr<sat::OptimalResult> RemoteSolve(
                                result->solve_seconds()};
   ASSIGN_OR_RETURN(out.witness, rpc::ScheduleFromProto(result->witness()));
   return out;
+}
+
+absl::StatusOr<bool> RemoteHealth() {
+  ASSIGN_OR_RETURN(auto channel, Channel());
+  auto stub = grpc::health::v1::Health::NewStub(channel);
+  grpc::ClientContext context;
+  SetDeadline(context);
+  grpc::health::v1::HealthCheckResponse response;
+  RETURN_IF_ERROR(FromGrpc(stub->Check(&context, {}, &response)));
+  return response.status() == grpc::health::v1::HealthCheckResponse::SERVING;
 }
 
 absl::StatusOr<sat::ProofResult> RemoteProve(const Schedule& schedule, double time_limit_seconds) {

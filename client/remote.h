@@ -28,6 +28,9 @@ absl::StatusOr<Summary> RemoteVerify(const Schedule& schedule);
 absl::StatusOr<sat::OptimalResult> RemoteSolve(
     const Problem& problem, const std::optional<Placement>& placement, double time_limit_seconds,
     const std::function<void(const sat::BoundAttempt&)>& on_progress);
+// grpc.health.v1.Health/Check for the whole server: true when SERVING.
+absl::StatusOr<bool> RemoteHealth();
+
 // ProveOptimality.
 absl::StatusOr<sat::ProofResult> RemoteProve(const Schedule& schedule, double time_limit_seconds);
 

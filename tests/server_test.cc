@@ -272,6 +272,16 @@ TEST_F(ServerTest, BadRequestsNameTheFieldAndTheRule) {
   EXPECT_THAT(s.error_message(), HasSubstr("problem: missing"));
 }
 
+TEST_F(ServerTest, CliHealthSaysServing) {
+  const testing::CommandResult up = testing::RunCommand(
+      absl::StrCat(ATTNSCHED_CLI, " health --server ", server_.address(), " --deadline 5"));
+  EXPECT_EQ(up.exit, 0) << up.err;
+  EXPECT_EQ(up.out, "SERVING\n");
+  const testing::CommandResult down = testing::RunCommand(
+      absl::StrCat(ATTNSCHED_CLI, " health --server 127.0.0.1:1 --deadline 2"));
+  EXPECT_EQ(down.exit, 2);
+}
+
 TEST_F(ServerTest, HealthIsServing) {
   auto health = grpc::health::v1::Health::NewStub(
       grpc::CreateChannel(server_.address(), grpc::InsecureChannelCredentials()));
