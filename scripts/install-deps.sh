@@ -12,7 +12,7 @@ packages=(
   libgtest-dev libgmock-dev googletest
   libbenchmark-dev
   nlohmann-json3-dev libcpp-httplib-dev
-  python3 python3-grpcio python3-protobuf openssl
+  python3 python3-grpcio python3-protobuf python3-yaml openssl
 )
 
 missing=()
