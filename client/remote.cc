@@ -49,6 +49,7 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> Credentials() {
 absl::StatusOr<std::shared_ptr<grpc::Channel>> Channel() {
   ASSIGN_OR_RETURN(auto credentials, Credentials());
   grpc::ChannelArguments args;
+  args.SetServiceConfigJSON(ClientServiceConfig());
   args.SetMaxReceiveMessageSize(256 << 20);
   args.SetMaxSendMessageSize(256 << 20);
   return grpc::CreateCustomChannel(absl::GetFlag(FLAGS_server), credentials, args);
@@ -67,6 +68,22 @@ void SetDeadline(grpc::ClientContext& context) {
 }  // namespace
 
 bool Remote() { return !absl::GetFlag(FLAGS_server).empty(); }
+
+const char* ClientServiceConfig() {
+  return R"json({
+  "loadBalancingConfig": [{"round_robin": {}}],
+  "methodConfig": [{
+    "name": [{"service": "attnsched.v1.Scheduler"}],
+    "retryPolicy": {
+      "maxAttempts": 5,
+      "initialBackoff": "0.1s",
+      "maxBackoff": "1s",
+      "backoffMultiplier": 2,
+      "retryableStatusCodes": ["UNAVAILABLE"]
+    }
+  }]
+})json";
+}
 
 absl::StatusOr<std::pair<Schedule, Summary>> RemoteGenerate(const Problem& problem, bool simulate,
                                                             uint64_t seed) {

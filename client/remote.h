@@ -19,6 +19,14 @@ namespace attnsched::cli {
 // True when --server was given.
 bool Remote();
 
+// The gRPC service config of the CLI's channels: round_robin over every address the
+// target resolves to (dns:///NAME:PORT for a headless Service, or
+// ipv4:HOST:PORT,HOST:PORT,...), and retries on UNAVAILABLE (up to 5 attempts,
+// exponential backoff from 0.1 s) for the idempotent RPCs: GenerateSchedule,
+// StreamSchedule, VerifySchedule, ProveOptimality, and SolveOptimal (gRPC retries a
+// streaming call only before it has received anything).
+const char* ClientServiceConfig();
+
 // StreamSchedule: the schedule and the server's summary of it.
 absl::StatusOr<std::pair<Schedule, Summary>> RemoteGenerate(const Problem& problem, bool simulate,
                                                             uint64_t seed);

@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "attnsched/v1/convert.h"
+#include "client/remote.h"
 #include "attnsched/v1/scheduler.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -396,6 +397,60 @@ TEST(ServerTlsTest, CliTalksTlsWithTheServersCertificate) {
       absl::StrCat(ATTNSCHED_CLI, " generate --scheme causal --n 8 --d 2 --pes 2 --server ",
                    server.address(), " --deadline 3"));
   EXPECT_NE(plain.exit, 0);  // a plaintext client cannot talk to a TLS server
+}
+
+// GenerateSchedule answers with code OK counted by a replica's metrics.
+int64_t ServedOk(const std::string& metrics_address) {
+  const std::string text = HttpGet(metrics_address, "/metrics");
+  const std::string key = "attnsched_requests_total{method=\"GenerateSchedule\",code=\"OK\"} ";
+  const size_t at = text.find(key);
+  return at == std::string::npos ? 0 : std::stoll(text.substr(at + key.size()));
+}
+
+std::string MetricsAddress(const ServerProcess& server) {
+  const std::string log = server.Log();
+  const size_t at = log.find("metrics on ");
+  return at == std::string::npos ? "" : log.substr(at + 11, log.find('\n', at) - at - 11);
+}
+
+TEST(ScaleOutTest, RoundRobinOverThreeReplicasSurvivesAKilledOne) {
+  std::vector<std::unique_ptr<ServerProcess>> replicas;
+  std::string target = "ipv4:";
+  for (int r = 0; r < 3; ++r) {
+    replicas.push_back(std::make_unique<ServerProcess>(
+        std::vector<std::string>{"--workers", "1", "--metrics_listen", "127.0.0.1:0"}));
+    ASSERT_FALSE(replicas.back()->address().empty()) << replicas.back()->Log();
+    absl::StrAppend(&target, r == 0 ? "" : ",", replicas.back()->address());
+  }
+  grpc::ChannelArguments args;
+  args.SetServiceConfigJSON(cli::ClientServiceConfig());  // the CLI's: round_robin + retries
+  auto stub = v1::Scheduler::NewStub(
+      grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
+  v1::GenerateRequest request;
+  *request.mutable_problem() = ProblemProto(Scheme::kCausal, 16, 2, 4);
+  int ok = 0;
+  int64_t served_by_killed = 0;
+  for (int k = 0; k < 300; ++k) {
+    if (k == 150) {
+      served_by_killed = ServedOk(MetricsAddress(*replicas[1]));
+      replicas[1]->Signal(SIGKILL);
+      replicas[1]->Reap(absl::Seconds(5));
+    }
+    grpc::ClientContext context;
+    SetDeadline(context, absl::Seconds(10));
+    v1::GenerateResponse response;
+    grpc::Status s = stub->GenerateSchedule(&context, request, &response);
+    ok += s.ok() ? 1 : 0;
+    EXPECT_TRUE(s.ok()) << k << ": " << s.error_message();
+  }
+  EXPECT_EQ(ok, 300);
+  const int64_t first = ServedOk(MetricsAddress(*replicas[0]));
+  const int64_t third = ServedOk(MetricsAddress(*replicas[2]));
+  // round_robin spreads the load over every live replica.
+  EXPECT_GE(served_by_killed, 30);
+  EXPECT_GE(first, 100);
+  EXPECT_GE(third, 100);
+  EXPECT_GE(first + third + served_by_killed, 300);
 }
 
 TEST(ServerPoolTest, FullQueueAndCancellationFreeTheWorker) {
