@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_format.h"
 #include "lib/model/task_graph.h"
+#include "lib/schedule/relabel.h"
 #include "lib/sat/cardinality.h"
 #include "lib/status_macros.h"
 
@@ -148,8 +149,20 @@ class EncoderRun {
     for (int64_t i = 0; i < inst_.n; ++i) {
       ExactlyOne(cnf(), std::span<const int>(&e_.home_[i * m_], m_));
     }
+    if (!o_.symmetry_breaking) return;
     // Rotating a free placement around the ring maps schedules onto schedules.
-    if (o_.symmetry_breaking) cnf().AddClause({e_.home_[0]});
+    cnf().AddClause({e_.home_[0]});
+    // General and shared: relabeling the tokens does too (lib/schedule/relabel.h),
+    // so the homes can be taken non-decreasing: h(i) = q > p forbids h(i+1) = p.
+    // Together with the rotation: rotate first, then sort (token 0 stays on PE 0).
+    if (!TokensInterchangeable(inst_.scheme)) return;
+    for (int64_t i = 0; i + 1 < inst_.n; ++i) {
+      for (int64_t q = 1; q < m_; ++q) {
+        for (int64_t p = 0; p < q; ++p) {
+          cnf().AddClause({-e_.home_[i * m_ + q], -e_.home_[(i + 1) * m_ + p]});
+        }
+      }
+    }
   }
 
   void MakeOpVars() {
@@ -369,41 +382,54 @@ class EncoderRun {
     }
   }
 
-  // Tokens of one (pinned) home are interchangeable in the general and shared
-  // schemes: swapping two of them maps the task graph and the homes onto themselves.
-  // Order them by softmax start. Unsound for causal (the mask tells tokens apart).
+  // Tokens of one home are interchangeable in the general and shared schemes:
+  // swapping two of them maps the task graph and the homes onto themselves. Order
+  // them by softmax start. Unsound for causal (the mask tells tokens apart). A free
+  // placement has its homes sorted (MakeHomeVars), so the tokens of a home are
+  // consecutive there.
   void AddSymmetryBreaking() {
-    if (Free() || inst_.scheme == Scheme::kCausal) return;
+    if (!TokensInterchangeable(inst_.scheme)) return;
+    if (Free()) {
+      for (int32_t i = 0; i + 1 < inst_.n; ++i) SoftmaxBefore(i, i + 1);
+      return;
+    }
     std::vector<int32_t> last_of_home(m_, -1);
     for (int32_t i = 0; i < inst_.n; ++i) {
       const int32_t home = (*o_.placement)[i];
-      if (last_of_home[home] >= 0) SoftmaxBefore(last_of_home[home], i, home);
+      if (last_of_home[home] >= 0) SoftmaxBefore(last_of_home[home], i);
       last_of_home[home] = i;
     }
   }
 
-  // softmax(a) starts before softmax(b), both on PE `home`.
-  void SoftmaxBefore(int32_t a, int32_t b, int64_t home) {
+  // If tokens a and b share a home, softmax(a) starts before softmax(b) (both run
+  // there).
+  void SoftmaxBefore(int32_t a, int32_t b) {
     const Encoding::OpVars& va = OpOf({OpKind::kSoftmax, a, 0});
     const Encoding::OpVars& vb = OpOf({OpKind::kSoftmax, b, 0});
     // started[t]: softmax(a) started at or before t.
     std::vector<int> started(h_);
+    std::vector<int> why;
     for (int64_t t = 0; t < h_; ++t) {
       started[t] = cnf().NewVar();
-      const int x = X(va, home, t);
-      if (t > 0) cnf().AddClause({-started[t - 1], started[t]});
-      if (x != 0) cnf().AddClause({-x, started[t]});
-      std::vector<int> why{-started[t]};
-      if (t > 0) why.push_back(started[t - 1]);
-      if (x != 0) why.push_back(x);
+      why.assign({-started[t]});
+      if (t > 0) {
+        cnf().AddClause({-started[t - 1], started[t]});
+        why.push_back(started[t - 1]);
+      }
+      for (int64_t pe = va.first_pe; pe < va.first_pe + va.pe_count; ++pe) {
+        const int x = X(va, pe, t);
+        if (x == 0) continue;
+        cnf().AddClause({-x, started[t]});
+        why.push_back(x);
+      }
       cnf().AddClause(why);
     }
-    for (int64_t t = vb.est; t <= vb.lst; ++t) {
-      const int x = X(vb, home, t);
-      if (t == 0) {
-        cnf().AddClause({-x});
-      } else {
-        cnf().AddClause({-x, started[t - 1]});
+    for (int64_t pe = vb.first_pe; pe < vb.first_pe + vb.pe_count; ++pe) {
+      for (int64_t t = vb.est; t <= vb.lst; ++t) {
+        std::vector<int> clause{-X(vb, pe, t)};
+        if (Free()) clause.push_back(-e_.home_[a * m_ + pe]);
+        if (t > 0) clause.push_back(started[t - 1]);
+        cnf().AddClause(clause);
       }
     }
   }

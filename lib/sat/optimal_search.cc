@@ -6,6 +6,7 @@
 #include "lib/algorithms/any_placement.h"
 #include "lib/algorithms/generator.h"
 #include "lib/model/bounds.h"
+#include "lib/schedule/relabel.h"
 #include "lib/schedule/simulator.h"
 #include "lib/schedule/validator.h"
 #include "lib/status_macros.h"
@@ -50,7 +51,10 @@ int64_t SearchLowerBound(const Problem& problem, const std::optional<Placement>&
   return placement ? lb.Max() : std::max(lb.work, lb.path);  // LB_home needs the homes
 }
 
-absl::StatusOr<OptimalResult> SolveOptimal(const Problem& problem, const SearchOptions& options) {
+namespace {
+
+absl::StatusOr<OptimalResult> SolveOptimalAsGiven(const Problem& problem,
+                                                  const SearchOptions& options) {
   const absl::Time deadline = absl::Now() + options.time_limit;
   RETURN_IF_ERROR(ValidateProblem(problem));
   // Refuse at once what would be too large even with the horizon at the lower bound,
@@ -102,6 +106,24 @@ absl::StatusOr<OptimalResult> SolveOptimal(const Problem& problem, const SearchO
   }
   out.witness = std::move(best);
   out.stats = solver.stats();
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<OptimalResult> SolveOptimal(const Problem& problem, const SearchOptions& options) {
+  if (!options.placement || !options.symmetry_breaking ||
+      !TokensInterchangeable(problem.scheme())) {
+    return SolveOptimalAsGiven(problem, options);
+  }
+  RETURN_IF_ERROR(ValidatePlacement(*options.placement, problem.n(), problem.pes()));
+  const TokenRelabeling relabel(*options.placement);
+  if (relabel.identity()) return SolveOptimalAsGiven(problem, options);
+  SearchOptions canonical = options;
+  canonical.placement = relabel.canonical_placement();
+  ASSIGN_OR_RETURN(OptimalResult out, SolveOptimalAsGiven(problem, canonical));
+  out.witness = relabel.FromCanonical(out.witness);
+  RETURN_IF_ERROR(CheckWitness(out.witness));
   return out;
 }
 

@@ -5,9 +5,11 @@
 // assumption "makespan <= T" (learned clauses are kept between bounds): each SAT
 // answer gives a witness whose makespan becomes the next bound, an UNSAT answer
 // proves the last witness optimal. (Bisection was measured and is slower: the UNSAT
-// answers near the optimum are cheap only after the descent's learned clauses.) Every witness is checked by the validator and
-// the simulator; a rejected witness is an InternalError (an encoder bug), never
-// hidden.
+// answers near the optimum are cheap only after the descent's learned clauses.)
+// Every witness is checked by the validator and the simulator; a rejected witness is
+// an InternalError (an encoder bug), never hidden. In the general and shared schemes a pinned placement is solved with its
+// tokens sorted by home (an exact symmetry, lib/schedule/relabel.h) and the witness
+// is relabeled back, so e.g. a cyclic placement is as easy as a block one.
 #ifndef ATTNSCHED_LIB_SAT_OPTIMAL_SEARCH_H_
 #define ATTNSCHED_LIB_SAT_OPTIMAL_SEARCH_H_
 
@@ -33,6 +35,8 @@ struct SearchOptions {
   // Pinned homes; empty for a free placement.
   std::optional<Placement> placement;
   bool time_windows = true;
+  // In the encoding (EncodeOptions) and, for general and shared, the relabeling of
+  // a pinned placement to tokens sorted by home.
   bool symmetry_breaking = true;
   int64_t counting_stride = 1;  // EncodeOptions::counting_stride
   EncodeLimits limits;

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "lib/model/bounds.h"
+#include "lib/schedule/relabel.h"
 #include "lib/schedule/validator.h"
 #include "lib/status_macros.h"
 
@@ -22,7 +23,7 @@ absl::Status SolveBelow(const Problem& problem, const Placement& placement, int6
   const bool drat = !o.drat_path.empty();
   // With a proof the formula itself has horizon T - 1 (no assumption, no state).
   EncodeOptions encode{drat ? bound : bound + 1, placement, o.time_windows,
-                       o.symmetry_breaking, false};
+                       o.symmetry_breaking, false, o.counting_stride};
   ASSIGN_OR_RETURN(const Encoding encoding, Encode(problem, encode, o.limits));
   SatSolver solver(encoding.cnf(), o.drat_path);
   RETURN_IF_ERROR(solver.status());
@@ -79,8 +80,21 @@ absl::StatusOr<ProofResult> Prove(const Schedule& schedule, const ProveOptions& 
     result.detail = absl::StrCat("makespan equals ", BoundName(lb, result.makespan));
     return result;
   }
-  RETURN_IF_ERROR(
-      SolveBelow(schedule.problem, schedule.placement, result.makespan - 1, options, result));
+  // General and shared: solved with the tokens sorted by home, an exact symmetry
+  // (lib/schedule/relabel.h).
+  const bool relabeled =
+      options.symmetry_breaking && TokensInterchangeable(schedule.problem.scheme());
+  const TokenRelabeling relabel(schedule.placement);
+  RETURN_IF_ERROR(SolveBelow(schedule.problem,
+                             relabeled ? relabel.canonical_placement() : schedule.placement,
+                             result.makespan - 1, options, result));
+  if (!relabeled || relabel.identity()) return result;
+  if (result.better) result.better = relabel.FromCanonical(*result.better);
+  if (result.status != ProofStatus::kUnknown) {
+    absl::StrAppend(&result.detail, "; solved with the tokens sorted by home, an exact "
+                                    "symmetry of the ", SchemeName(schedule.problem.scheme()),
+                    " scheme");
+  }
   return result;
 }
 

@@ -23,6 +23,7 @@ struct ProveOptions {
   std::string drat_path;  // empty: no DRAT proof
   bool time_windows = true;
   bool symmetry_breaking = true;
+  int64_t counting_stride = 1;  // EncodeOptions::counting_stride
   EncodeLimits limits;
   absl::Duration time_limit = absl::InfiniteDuration();
   const CancelToken* cancel = nullptr;
