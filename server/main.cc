@@ -1,9 +1,12 @@
 // attnsched-server: the Scheduler gRPC service with a pool of SAT workers, standard
 // health checking (NOT_SERVING while draining) and server reflection. SIGTERM or
 // SIGINT: stop accepting, report NOT_SERVING, let running jobs finish for --grace
-// seconds, cancel the rest, exit 0.
+// seconds, cancel the rest, exit 0. SAT jobs run in attnsched-sat-worker processes
+// (--sat_worker), killed on cancellation.
 #include <signal.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -38,6 +41,9 @@ ABSL_FLAG(std::string, metrics_listen, "",
           "empty: off");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain (with --tls-key: serve TLS)");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key");
+ABSL_FLAG(std::string, sat_worker, "",
+          "the attnsched-sat-worker program that runs each SAT job in a process of its own; "
+          "empty: the one beside this server's executable");
 
 namespace attnsched::server {
 namespace {
@@ -64,12 +70,30 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials() {
   return grpc::SslServerCredentials(options);
 }
 
+// --sat_worker, or attnsched-sat-worker in the directory of this executable.
+absl::StatusOr<std::string> SatWorkerPath() {
+  std::string path = absl::GetFlag(FLAGS_sat_worker);
+  if (path.empty()) {
+    std::error_code error;
+    const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
+    if (error) return absl::InternalError("cannot find this executable (/proc/self/exe)");
+    path = (self.parent_path() / "attnsched-sat-worker").string();
+  }
+  if (access(path.c_str(), X_OK) != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--sat_worker: ", path, " is not an executable program; install attnsched-sat-worker "
+        "beside attnsched-server or name it with --sat_worker"));
+  }
+  return path;
+}
+
 int Run() {
   absl::StatusOr<std::unique_ptr<WorkerPool>> pool = WorkerPool::Create(
       PoolOptions{absl::GetFlag(FLAGS_workers), absl::GetFlag(FLAGS_queue),
                   absl::Seconds(absl::GetFlag(FLAGS_max_deadline))});
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = Credentials();
-  for (const absl::Status& s : {pool.status(), credentials.status()}) {
+  absl::StatusOr<std::string> sat_worker = SatWorkerPath();
+  for (const absl::Status& s : {pool.status(), credentials.status(), sat_worker.status()}) {
     if (!s.ok()) {
       std::cerr << "attnsched-server: " << s.message() << "\n";
       return 2;
@@ -79,6 +103,7 @@ int Run() {
   options.max_unary_events = absl::GetFlag(FLAGS_max_unary_events);
   options.max_events = absl::GetFlag(FLAGS_max_events);
   options.sat_limits = {absl::GetFlag(FLAGS_max_sat_variables), absl::GetFlag(FLAGS_max_sat_clauses)};
+  options.sat_worker = *sat_worker;
   Metrics metrics;
   SchedulerService service(**pool, metrics, options);
 
@@ -153,6 +178,7 @@ int main(int argc, char** argv) {
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);  // before any thread starts
+  signal(SIGPIPE, SIG_IGN);  // a SAT worker that dies early is an error, not a signal
   absl::SetProgramUsageMessage("attnsched-server [--listen HOST:PORT] [--workers N] ...");
   absl::ParseCommandLine(argc, argv);
   return attnsched::server::Run();

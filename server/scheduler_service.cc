@@ -1,6 +1,9 @@
 #include "server/scheduler_service.h"
 
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdio>
 #include <deque>
 #include <iostream>
 #include <memory>
@@ -11,10 +14,9 @@
 #include "attnsched/v1/convert.h"
 #include "lib/algorithms/generator.h"
 #include "lib/export/summary.h"
-#include "lib/sat/optimal_search.h"
-#include "lib/sat/prove.h"
 #include "lib/schedule/simulator.h"
 #include "lib/status_macros.h"
+#include "server/sat_process.h"
 #include "server/status_map.h"
 
 namespace attnsched::server {
@@ -105,14 +107,58 @@ grpc::Status RunOnPool(WorkerPool& pool, grpc::ServerContext& context, RpcLog& l
   }
 }
 
-std::optional<Placement> PlacementOf(const v1::SolveRequest& request) {
-  if (request.placement().empty()) return std::nullopt;
-  return Placement(request.placement().begin(), request.placement().end());
-}
-
+// The worker's own time limit: the request's, but ending before the deadline by a
+// quarter of the time left, at most 250 ms (CaDiCaL's longest measured stretch
+// between terminator polls), so that its best witness arrives before the kill.
 absl::Duration TimeLimit(double seconds, absl::Time deadline) {
   const absl::Duration left = deadline - absl::Now();
-  return seconds > 0 ? std::min(absl::Seconds(seconds), left) : left;
+  const absl::Duration graceful = left - std::min(left / 4, absl::Milliseconds(250));
+  return seconds > 0 ? std::min(absl::Seconds(seconds), graceful) : graceful;
+}
+
+// What a SAT worker process reported, shared between the pool's thread and the RPC.
+struct SatJobState {
+  absl::Mutex mu;
+  std::deque<v1::SolveProgress::Attempt> attempts ABSL_GUARDED_BY(mu);  // not yet sent
+  std::optional<internal::SatJobOutput> last ABSL_GUARDED_BY(mu);     // result or error
+  absl::Status process ABSL_GUARDED_BY(mu);
+};
+
+// Runs `job` in a SAT worker process (sat_process.h) on the pool and waits; OK when
+// the worker delivered a result (state.last), else the status to answer with.
+grpc::Status RunSatJob(WorkerPool& pool, const std::string& worker, grpc::ServerContext& context,
+                       RpcLog& log, internal::SatJob job, double seconds,
+                       const std::shared_ptr<SatJobState>& state,
+                       const std::function<void()>& drain) {
+  grpc::Status status = RunOnPool(
+      pool, context, log,
+      [state, job = std::move(job), worker, seconds](const sat::CancelToken& cancel,
+                                                     absl::Time deadline) mutable {
+        job.set_time_limit_seconds(absl::ToDoubleSeconds(TimeLimit(seconds, deadline)));
+        absl::Status process = RunInWorkerProcess(
+            worker, job, cancel, deadline, [&state](const internal::SatJobOutput& out) {
+              absl::MutexLock lock(&state->mu);
+              if (out.has_attempt()) {
+                state->attempts.push_back(out.attempt());
+              } else {
+                state->last = out;
+              }
+            });
+        absl::MutexLock lock(&state->mu);
+        state->process = std::move(process);
+      },
+      drain);
+  if (!status.ok()) return status;
+  absl::MutexLock lock(&state->mu);
+  if (!state->process.ok()) return ToGrpcStatus(state->process);
+  if (!state->last) {
+    return grpc::Status(grpc::StatusCode::INTERNAL, "the SAT worker ended without a result");
+  }
+  if (state->last->has_error()) {
+    const internal::SatJobOutput::Error& e = state->last->error();
+    return ToGrpcStatus(absl::Status(static_cast<absl::StatusCode>(e.code()), e.message()));
+  }
+  return grpc::Status::OK;
 }
 
 }  // namespace
@@ -198,66 +244,31 @@ grpc::Status SchedulerService::SolveOptimal(grpc::ServerContext* context,
                                             const v1::SolveRequest* request,
                                             grpc::ServerWriter<v1::SolveProgress>* writer) {
   RpcLog log("SolveOptimal", *context, metrics_);
+  // Bad problems are refused here, without starting a worker process.
   absl::StatusOr<Problem> problem = rpc::ProblemFromProto(request->problem());
   if (!problem.ok()) return log.Done(ToGrpcStatus(problem.status()));
-  struct Shared {
-    absl::Mutex mu;
-    std::deque<sat::BoundAttempt> attempts ABSL_GUARDED_BY(mu);
-    std::optional<absl::StatusOr<sat::OptimalResult>> result ABSL_GUARDED_BY(mu);
-  };
-  auto shared = std::make_shared<Shared>();
-  sat::SearchOptions options;
-  options.placement = PlacementOf(*request);
-  options.limits = options_.sat_limits;
-  options.on_progress = [shared](const sat::BoundAttempt& a) {
-    absl::MutexLock lock(&shared->mu);
-    shared->attempts.push_back(a);
-  };
-  const Problem p = *problem;
-  const double seconds = request->time_limit_seconds();
+  auto state = std::make_shared<SatJobState>();
   auto drain = [&] {
-    std::deque<sat::BoundAttempt> attempts;
+    std::deque<v1::SolveProgress::Attempt> attempts;
     {
-      absl::MutexLock lock(&shared->mu);
-      attempts.swap(shared->attempts);
+      absl::MutexLock lock(&state->mu);
+      attempts.swap(state->attempts);
     }
-    for (const sat::BoundAttempt& a : attempts) {
+    for (v1::SolveProgress::Attempt& a : attempts) {
       v1::SolveProgress progress;
-      progress.mutable_attempt()->set_bound_cycles(a.bound);
-      progress.mutable_attempt()->set_answer(std::string(sat::SatResultName(a.result)));
-      progress.mutable_attempt()->set_seconds(a.seconds);
+      *progress.mutable_attempt() = std::move(a);
       writer->Write(progress);
     }
   };
-  grpc::Status status = RunOnPool(
-      pool_, *context, log,
-      [shared, options, p, seconds](const sat::CancelToken& cancel, absl::Time deadline) mutable {
-        options.cancel = &cancel;
-        options.time_limit = TimeLimit(seconds, deadline);
-        absl::StatusOr<sat::OptimalResult> r = sat::SolveOptimal(p, options);
-        absl::MutexLock lock(&shared->mu);
-        shared->result = std::move(r);
-      },
-      drain);
+  internal::SatJob job = JobWithLimits();
+  *job.mutable_solve() = *request;
+  grpc::Status status = RunSatJob(pool_, options_.sat_worker, *context, log, std::move(job),
+                                  request->time_limit_seconds(), state, drain);
   if (!status.ok()) return log.Done(status);
-  absl::MutexLock lock(&shared->mu);
-  if (!shared->result->ok()) return log.Done(ToGrpcStatus(shared->result->status()));
-  const sat::OptimalResult& r = **shared->result;
-  metrics_.AddSolveSeconds(r.stats.seconds);
+  absl::MutexLock lock(&state->mu);
+  metrics_.AddSolveSeconds(state->last->solve_result().solve_seconds());
   v1::SolveProgress progress;
-  v1::SolveResult* out = progress.mutable_result();
-  out->set_status(r.optimal ? "OPTIMAL" : "UNKNOWN");
-  out->set_optimal(r.optimal);
-  out->set_makespan_cycles(r.makespan);
-  out->set_lower_bound_cycles(r.lower_bound);
-  out->set_upper_bound_cycles(r.upper_bound);
-  out->set_proof(r.proof);
-  out->set_unknown_reason(r.unknown_reason);
-  out->set_solve_seconds(r.stats.seconds);
-  out->set_variables(r.stats.variables);
-  out->set_clauses(r.stats.clauses);
-  out->set_conflicts(r.stats.conflicts);
-  rpc::ScheduleToProto(r.witness, out->mutable_witness());
+  *progress.mutable_result() = state->last->solve_result();
   writer->Write(progress);
   return log.Done(grpc::Status::OK);
 }
@@ -268,42 +279,29 @@ grpc::Status SchedulerService::ProveOptimality(grpc::ServerContext* context,
   RpcLog log("ProveOptimality", *context, metrics_);
   absl::StatusOr<Schedule> schedule = rpc::ScheduleFromProto(request->schedule());
   if (!schedule.ok()) return log.Done(ToGrpcStatus(schedule.status()));
-  auto result = std::make_shared<std::optional<absl::StatusOr<sat::ProofResult>>>();
-  const double seconds = request->time_limit_seconds();
-  const sat::EncodeLimits limits = options_.sat_limits;
-  const bool drat = request->drat_proof();
-  grpc::Status status = RunOnPool(
-      pool_, *context, log,
-      [result, s = *std::move(schedule), seconds, limits, drat](const sat::CancelToken& cancel,
-                                                                 absl::Time deadline) {
-        sat::ProveOptions options;
-        options.cancel = &cancel;
-        options.limits = limits;
-        options.time_limit = TimeLimit(seconds, deadline);
-        if (drat) {
-          options.drat_path = absl::StrCat("/tmp/attnsched-proof-", absl::ToUnixNanos(absl::Now()),
-                                           ".drat");
-        }
-        *result = sat::Prove(s, options);
-        if (drat) std::remove(options.drat_path.c_str());
-      },
-      [] {});
+  internal::SatJob job = JobWithLimits();
+  *job.mutable_prove() = *request;
+  if (request->drat_proof()) {
+    job.set_drat_path(absl::StrCat("/tmp/attnsched-proof-", getpid(), "-",
+                                   absl::ToUnixNanos(absl::Now()), ".drat"));
+  }
+  auto state = std::make_shared<SatJobState>();
+  grpc::Status status = RunSatJob(pool_, options_.sat_worker, *context, log, job,
+                                  request->time_limit_seconds(), state, [] {});
+  // The proof was checked by CaDiCaL in the worker; the file stays on no disk.
+  if (!job.drat_path().empty()) std::remove(job.drat_path().c_str());
   if (!status.ok()) return log.Done(status);
-  if (!(*result)->ok()) return log.Done(ToGrpcStatus((*result)->status()));
-  const sat::ProofResult& r = ***result;
-  metrics_.AddSolveSeconds(r.stats.seconds);
-  response->set_status(std::string(sat::ProofStatusName(r.status)));
-  response->set_optimal(r.status == sat::ProofStatus::kOptimal);
-  response->set_makespan_cycles(r.makespan);
-  response->set_lower_bound_cycles(r.lower_bound);
-  response->set_proof(r.proof);
-  response->set_detail(r.detail);
-  if (r.better) rpc::ScheduleToProto(*r.better, response->mutable_better());
-  response->set_solve_seconds(r.stats.seconds);
-  response->set_variables(r.stats.variables);
-  response->set_clauses(r.stats.clauses);
-  response->set_conflicts(r.stats.conflicts);
+  absl::MutexLock lock(&state->mu);
+  *response = state->last->prove_result();
+  metrics_.AddSolveSeconds(response->solve_seconds());
   return log.Done(grpc::Status::OK);
+}
+
+internal::SatJob SchedulerService::JobWithLimits() const {
+  internal::SatJob job;
+  job.set_max_variables(options_.sat_limits.max_variables);
+  job.set_max_clauses(options_.sat_limits.max_clauses);
+  return job;
 }
 
 }  // namespace attnsched::server

@@ -1,12 +1,14 @@
 // The attnsched.v1.Scheduler service (SPEC section 7). Thin: it converts messages
 // (proto/attnsched/v1/convert.h) and calls the library; SAT work runs on the worker
-// pool, with the client's deadline capped by the pool's maximum and cancellation
-// reaching the solver. Errors are mapped in one place (status_map.h). Thread-safe.
+// pool, each job in a worker process of its own (sat_process.h), with the client's
+// deadline capped by the pool's maximum and cancellation killing the process. Errors are mapped in one place (status_map.h). Thread-safe.
 #ifndef ATTNSCHED_SERVER_SCHEDULER_SERVICE_H_
 #define ATTNSCHED_SERVER_SCHEDULER_SERVICE_H_
 
 #include <cstdint>
+#include <string>
 
+#include "attnsched/internal/sat_job.pb.h"
 #include "attnsched/v1/scheduler.grpc.pb.h"
 #include "lib/sat/encoder.h"
 #include "lib/schedule/validator.h"
@@ -22,6 +24,8 @@ struct ServiceOptions {
   int64_t max_events = kDefaultMaxEvents;  // any schedule, generated or received
   int chunk_events = 50'000;               // events per streamed chunk (< 2 MB)
   sat::EncodeLimits sat_limits;
+  // attnsched-sat-worker, which runs each SAT job in a process of its own.
+  std::string sat_worker;
 };
 
 class SchedulerService final : public v1::Scheduler::Service {
@@ -43,6 +47,9 @@ class SchedulerService final : public v1::Scheduler::Service {
                                v1::ProveResponse* response) override;
 
  private:
+  // A SAT job carrying this server's formula limits.
+  internal::SatJob JobWithLimits() const;
+
   WorkerPool& pool_;
   Metrics& metrics_;
   const ServiceOptions options_;

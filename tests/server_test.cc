@@ -126,21 +126,26 @@ grpc::Status Drain(grpc::ClientReader<v1::SolveProgress>& reader) {
   return reader.Finish();
 }
 
-// A small SolveOptimal, retried while the only worker is still winding down (up to
-// `within`); returns the last status.
-grpc::Status SolveSmallOnceFree(v1::Scheduler::Stub& stub, absl::Duration within) {
-  const absl::Time start = absl::Now();
+// A small SolveOptimal, retried every 5 ms while the only worker is still busy (up to
+// `within`): the last status, and when the accepted attempt was sent.
+struct SmallSolve {
   grpc::Status status = grpc::Status::CANCELLED;
+  absl::Time sent;
+};
+SmallSolve SolveSmallOnceFree(v1::Scheduler::Stub& stub, absl::Duration within) {
+  const absl::Time start = absl::Now();
+  SmallSolve out;
   while (absl::Now() - start < within) {
     grpc::ClientContext context;
     SetDeadline(context, absl::Seconds(10));
     v1::SolveRequest small;
     *small.mutable_problem() = ProblemProto(Scheme::kCausal, 2, 1, 2);
-    status = Drain(*stub.SolveOptimal(&context, small));
-    if (status.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) break;
-    absl::SleepFor(absl::Milliseconds(20));
+    out.sent = absl::Now();
+    out.status = Drain(*stub.SolveOptimal(&context, small));
+    if (out.status.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) break;
+    absl::SleepFor(absl::Milliseconds(5));
   }
-  return status;
+  return out;
 }
 
 class ServerTest : public ::testing::Test {
@@ -469,31 +474,41 @@ TEST(ServerPoolTest, FullQueueAndCancellationFreeTheWorker) {
     EXPECT_EQ(Drain(*stub->SolveOptimal(&context, small)).error_code(),
               grpc::StatusCode::RESOURCE_EXHAUSTED);
   }
+  const absl::Time cancelled_at = absl::Now();
   hard_context.TryCancel();
   EXPECT_EQ(Drain(*hard).error_code(), grpc::StatusCode::CANCELLED);
-  // The worker is free again: a small search is accepted and answered promptly.
-  const absl::Time start = absl::Now();
-  const grpc::Status after = SolveSmallOnceFree(*stub, absl::Seconds(5));
-  EXPECT_TRUE(after.ok()) << after.error_message();
-  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+  // The worker process was killed: the only worker accepts the next job within
+  // 100 ms of the cancellation (issue 4), and answers it.
+  const SmallSolve after = SolveSmallOnceFree(*stub, absl::Seconds(5));
+  EXPECT_TRUE(after.status.ok()) << after.status.error_message();
+  EXPECT_LT(after.sent - cancelled_at, absl::Milliseconds(100));
 }
 
-TEST(ServerPoolTest, AnExpiredDeadlineStopsTheSolverAndFreesTheWorker) {
+TEST(ServerPoolTest, TheDeadlineBoundsTheSearchAndFreesTheWorker) {
   ServerProcess server({"--workers", "1", "--queue", "0"});
   ASSERT_FALSE(server.address().empty()) << server.Log();
   auto stub = Connect(server);
-  {
-    grpc::ClientContext context;
-    SetDeadline(context, absl::Seconds(1));
-    EXPECT_EQ(Drain(*stub->SolveOptimal(&context, HardSolve())).error_code(),
-              grpc::StatusCode::DEADLINE_EXCEEDED);
-  }
-  // The job's deadline was the client's: the solver stopped with it, so the only
-  // worker takes the next job (retrying briefly while the last cycles wind down).
-  const absl::Time start = absl::Now();
-  const grpc::Status next = SolveSmallOnceFree(*stub, absl::Seconds(3));
-  EXPECT_TRUE(next.ok()) << next.error_message();
-  EXPECT_LT(absl::Now() - start, absl::Seconds(1));
+  const absl::Time deadline = absl::Now() + absl::Seconds(1);
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(deadline));
+  auto reader = stub->SolveOptimal(&context, HardSolve());
+  v1::SolveProgress progress, last;
+  while (reader->Read(&progress)) last = progress;
+  const grpc::Status status = reader->Finish();
+  const absl::Time answered = absl::Now();
+  // The worker's own time limit ends before the deadline, so the best witness so far
+  // arrives in time (docs/service.md); had it overrun, the kill at the deadline would
+  // give DEADLINE_EXCEEDED (tests/sat_process_test.cc).
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_TRUE(last.has_result());
+  EXPECT_EQ(last.result().status(), "UNKNOWN");
+  EXPECT_EQ(last.result().unknown_reason(), "time limit");
+  EXPECT_LE(last.result().makespan_cycles(), last.result().upper_bound_cycles());
+  EXPECT_GT(last.result().witness().events_size(), 0);
+  EXPECT_LT(answered, deadline);
+  const SmallSolve next = SolveSmallOnceFree(*stub, absl::Seconds(3));
+  EXPECT_TRUE(next.status.ok()) << next.status.error_message();
+  EXPECT_LT(next.sent - answered, absl::Milliseconds(100));
 }
 
 TEST(ServerPoolTest, SigtermUnderLoadDrainsAndExitsZero) {

@@ -1,0 +1,93 @@
+#include "server/sat_job.h"
+
+#include "attnsched/v1/convert.h"
+#include "lib/sat/prove.h"
+#include "lib/status_macros.h"
+
+namespace attnsched::server {
+namespace {
+
+using internal::SatJob;
+using internal::SatJobOutput;
+using Emit = std::function<void(const SatJobOutput&)>;
+
+sat::EncodeLimits LimitsOf(const SatJob& job) {
+  return sat::EncodeLimits{job.max_variables(), job.max_clauses()};
+}
+
+absl::Status Solve(const SatJob& job, const Emit& emit) {
+  const v1::SolveRequest& request = job.solve();
+  ASSIGN_OR_RETURN(const Problem problem, rpc::ProblemFromProto(request.problem()));
+  sat::SearchOptions options;
+  if (!request.placement().empty()) {
+    options.placement = Placement(request.placement().begin(), request.placement().end());
+  }
+  options.limits = LimitsOf(job);
+  options.time_limit = absl::Seconds(job.time_limit_seconds());
+  options.on_progress = [&emit](const sat::BoundAttempt& a) {
+    SatJobOutput out;
+    out.mutable_attempt()->set_bound_cycles(a.bound);
+    out.mutable_attempt()->set_answer(std::string(sat::SatResultName(a.result)));
+    out.mutable_attempt()->set_seconds(a.seconds);
+    emit(out);
+  };
+  ASSIGN_OR_RETURN(const sat::OptimalResult r, sat::SolveOptimal(problem, options));
+  SatJobOutput output;
+  v1::SolveResult* out = output.mutable_solve_result();
+  out->set_status(r.optimal ? "OPTIMAL" : "UNKNOWN");
+  out->set_optimal(r.optimal);
+  out->set_makespan_cycles(r.makespan);
+  out->set_lower_bound_cycles(r.lower_bound);
+  out->set_upper_bound_cycles(r.upper_bound);
+  out->set_proof(r.proof);
+  out->set_unknown_reason(r.unknown_reason);
+  out->set_solve_seconds(r.stats.seconds);
+  out->set_variables(r.stats.variables);
+  out->set_clauses(r.stats.clauses);
+  out->set_conflicts(r.stats.conflicts);
+  rpc::ScheduleToProto(r.witness, out->mutable_witness());
+  emit(output);
+  return absl::OkStatus();
+}
+
+absl::Status Prove(const SatJob& job, const Emit& emit) {
+  ASSIGN_OR_RETURN(const Schedule schedule, rpc::ScheduleFromProto(job.prove().schedule()));
+  sat::ProveOptions options;
+  options.limits = LimitsOf(job);
+  options.time_limit = absl::Seconds(job.time_limit_seconds());
+  if (job.prove().drat_proof()) options.drat_path = job.drat_path();
+  ASSIGN_OR_RETURN(const sat::ProofResult r, sat::Prove(schedule, options));
+  SatJobOutput output;
+  v1::ProveResponse* out = output.mutable_prove_result();
+  out->set_status(std::string(sat::ProofStatusName(r.status)));
+  out->set_optimal(r.status == sat::ProofStatus::kOptimal);
+  out->set_makespan_cycles(r.makespan);
+  out->set_lower_bound_cycles(r.lower_bound);
+  out->set_proof(r.proof);
+  out->set_detail(r.detail);
+  if (r.better) rpc::ScheduleToProto(*r.better, out->mutable_better());
+  out->set_solve_seconds(r.stats.seconds);
+  out->set_variables(r.stats.variables);
+  out->set_clauses(r.stats.clauses);
+  out->set_conflicts(r.stats.conflicts);
+  emit(output);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void RunSatJob(const SatJob& job, const Emit& emit) {
+  absl::Status status;
+  switch (job.job_case()) {
+    case SatJob::kSolve: status = Solve(job, emit); break;
+    case SatJob::kProve: status = Prove(job, emit); break;
+    default: status = absl::InvalidArgumentError("the SAT job names neither solve nor prove");
+  }
+  if (status.ok()) return;
+  SatJobOutput out;
+  out.mutable_error()->set_code(static_cast<int>(status.code()));
+  out.mutable_error()->set_message(std::string(status.message()));
+  emit(out);
+}
+
+}  // namespace attnsched::server

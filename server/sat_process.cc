@@ -1,0 +1,191 @@
+#include "server/sat_process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+
+extern char** environ;
+
+namespace attnsched::server {
+namespace {
+
+using internal::SatJobOutput;
+
+constexpr absl::Duration kPollInterval = absl::Milliseconds(5);
+constexpr uint32_t kMaxOutputBytes = 1u << 30;  // far above any witness the limits allow
+
+// A started worker: its pid and the ends of its stdin and stdout pipes we keep.
+// The destructor kills and reaps a child still running (no zombies, no strays).
+class Child {
+ public:
+  ~Child() {
+    Close(to_child_);
+    Close(from_child_);
+    if (pid_ > 0) Kill();
+  }
+
+  absl::Status Spawn(const std::string& path) {
+    int in[2], out[2];
+    if (pipe2(in, O_CLOEXEC) != 0) return Errno("pipe");
+    if (pipe2(out, O_CLOEXEC) != 0) {
+      Close(in[0]);
+      Close(in[1]);
+      return Errno("pipe");
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+    // The child starts with no signal blocked and SIGPIPE at its default, whatever
+    // the server's threads do.
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t none, pipe;
+    sigemptyset(&none);
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    posix_spawnattr_setsigdefault(&attributes, &pipe);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    char* argv[] = {const_cast<char*>(path.c_str()), nullptr};
+    const int rc = posix_spawn(&pid_, path.c_str(), &actions, &attributes, argv, environ);
+    posix_spawnattr_destroy(&attributes);
+    posix_spawn_file_actions_destroy(&actions);
+    Close(in[0]);
+    Close(out[1]);
+    to_child_ = in[1];
+    from_child_ = out[0];
+    if (rc != 0) {
+      pid_ = -1;
+      return absl::UnavailableError(absl::StrCat("cannot start the SAT worker ", path, ": ",
+                                                 std::strerror(rc),
+                                                 " (see attnsched-server --sat_worker)"));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status WriteAndClose(const std::string& bytes) {
+    for (size_t done = 0; done < bytes.size();) {
+      const ssize_t n = write(to_child_, bytes.data() + done, bytes.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return Errno("writing the job to the SAT worker");
+      done += static_cast<size_t>(n);
+    }
+    Close(to_child_);
+    return absl::OkStatus();
+  }
+
+  // Waits up to `timeout` for output; appends what arrived. False at end of file.
+  absl::StatusOr<bool> Read(absl::Duration timeout, std::string& buffer) {
+    pollfd fd{from_child_, POLLIN, 0};
+    const int ms = static_cast<int>(std::clamp<int64_t>(absl::ToInt64Milliseconds(timeout), 0, 1000));
+    const int ready = poll(&fd, 1, ms);
+    if (ready < 0 && errno != EINTR) return Errno("poll");
+    if (ready <= 0) return true;
+    char chunk[1 << 16];
+    const ssize_t n = read(from_child_, chunk, sizeof chunk);
+    if (n < 0) return errno == EINTR ? absl::StatusOr<bool>(true) : Errno("read");
+    buffer.append(chunk, static_cast<size_t>(n));
+    return n > 0;
+  }
+
+  // After end of file: reaps the exited child; OK for exit status 0.
+  absl::Status Reap() {
+    int status = 0;
+    while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return absl::OkStatus();
+    return absl::InternalError(
+        WIFSIGNALED(status)
+            ? absl::StrCat("the SAT worker died of signal ", WTERMSIG(status), " (",
+                           strsignal(WTERMSIG(status)), ")")
+            : absl::StrCat("the SAT worker exited with status ", WEXITSTATUS(status)));
+  }
+
+  void Kill() {
+    kill(pid_, SIGKILL);
+    while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+  }
+
+ private:
+  static void Close(int& fd) {
+    if (fd >= 0) close(fd);
+    fd = -1;
+  }
+  static absl::Status Errno(absl::string_view what) {
+    return absl::InternalError(absl::StrCat(what, ": ", std::strerror(errno)));
+  }
+
+  pid_t pid_ = -1;
+  int to_child_ = -1, from_child_ = -1;
+};
+
+// Calls on_output for every complete delimited message at the front of `buffer` and
+// removes them.
+absl::Status ParseOutputs(std::string& buffer,
+                          const std::function<void(const SatJobOutput&)>& on_output) {
+  size_t pos = 0;
+  while (pos < buffer.size()) {
+    google::protobuf::io::CodedInputStream in(
+        reinterpret_cast<const uint8_t*>(buffer.data() + pos), static_cast<int>(buffer.size() - pos));
+    uint32_t length = 0;
+    if (!in.ReadVarint32(&length)) break;  // the length itself is not complete yet
+    if (length > kMaxOutputBytes) {
+      return absl::InternalError(absl::StrCat("the SAT worker announced a message of ", length,
+                                              " bytes (not a SatJobOutput stream)"));
+    }
+    const size_t header = static_cast<size_t>(in.CurrentPosition());
+    if (buffer.size() - pos - header < length) break;
+    SatJobOutput out;
+    if (!out.ParseFromArray(buffer.data() + pos + header, static_cast<int>(length))) {
+      return absl::InternalError("the SAT worker wrote a message that is not a SatJobOutput");
+    }
+    on_output(out);
+    pos += header + length;
+  }
+  buffer.erase(0, pos);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status RunInWorkerProcess(const std::string& worker_path, const internal::SatJob& job,
+                                const sat::CancelToken& cancel, absl::Time deadline,
+                                const std::function<void(const SatJobOutput&)>& on_output) {
+  Child child;
+  if (absl::Status s = child.Spawn(worker_path); !s.ok()) return s;
+  if (absl::Status s = child.WriteAndClose(job.SerializeAsString()); !s.ok()) return s;
+  std::string buffer;
+  for (bool open = true; open;) {
+    // The destructor kills the child on every early return.
+    if (cancel.cancelled()) return absl::CancelledError("the SAT job was cancelled");
+    const absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration()) {
+      return absl::DeadlineExceededError("the SAT job ran past its deadline");
+    }
+    absl::StatusOr<bool> more = child.Read(std::min(left, kPollInterval), buffer);
+    if (!more.ok()) return more.status();
+    open = *more;
+    if (absl::Status s = ParseOutputs(buffer, on_output); !s.ok()) return s;
+  }
+  if (!buffer.empty()) {
+    return absl::InternalError("the SAT worker's output ends in the middle of a message");
+  }
+  return child.Reap();
+}
+
+}  // namespace attnsched::server
