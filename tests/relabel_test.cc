@@ -52,7 +52,9 @@ TEST(RelabelTest, SharedPairsKeepTheirMinMaxNames) {
   for (const Event& e : renamed.events) {
     const bool dot = e.is_op() && e.op().kind == OpKind::kDot;
     const bool score = !e.is_op() && e.item().kind == ItemKind::kS;
-    if (dot || score) EXPECT_LE(e.i, e.j) << DescribeEvent(e, 2);
+    if (dot || score) {
+      EXPECT_LE(e.i, e.j) << DescribeEvent(e, 2);
+    }
   }
 }
 

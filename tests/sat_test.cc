@@ -142,7 +142,9 @@ TEST(OptimalTest, SymmetryBreakingKeepsTheOptimumWhereSatSearches) {
     EXPECT_TRUE(a.optimal && b.optimal);
     EXPECT_EQ(a.makespan, b.makespan) << SchemeName(c.scheme) << " n=" << c.n;
     EXPECT_FALSE(a.attempts.empty() || b.attempts.empty()) << "the case must exercise SAT";
-    if (c.placement) EXPECT_EQ(a.witness.placement, *c.placement);
+    if (c.placement) {
+      EXPECT_EQ(a.witness.placement, *c.placement);
+    }
   }
 }
 
@@ -158,6 +160,27 @@ TEST(OptimalTest, SharedCyclicPlacementIsSolvedAsBlock) {
   EXPECT_EQ(r.makespan, ComputeLowerBounds(p, *options.placement).work);
   EXPECT_EQ(r.witness.placement, *options.placement);
   EXPECT_TRUE(CheckWitness(r.witness).ok());
+}
+
+TEST(OptimalTest, FreeSearchReportsOnlyAnswersAboutTheFreePlacement) {
+  // Shared n=4, d=2 on 4 PEs: the generator gives 23, the optimum is 21. The first,
+  // pinned phase finds 21 and proves 20 UNSAT for its homes only: that answer must not
+  // be reported; the free search then proves 20 UNSAT for every placement.
+  std::vector<BoundAttempt> reported;
+  SearchOptions options;
+  options.on_progress = [&reported](const BoundAttempt& a) { reported.push_back(a); };
+  const OptimalResult r = MustSolve(MakeProblem(Scheme::kShared, 4, 2, 4), options);
+  EXPECT_TRUE(r.optimal);
+  EXPECT_EQ(r.makespan, 21);
+  EXPECT_EQ(r.upper_bound, 23);
+  EXPECT_EQ(r.proof, "unsat");
+  ASSERT_FALSE(reported.empty());
+  for (size_t k = 0; k + 1 < reported.size(); ++k) {
+    EXPECT_EQ(reported[k].result, SatResult::kSat) << "bound " << reported[k].bound;
+  }
+  EXPECT_EQ(reported.back().result, SatResult::kUnsat);
+  EXPECT_EQ(reported.back().bound, 20);
+  EXPECT_EQ(r.attempts.size(), reported.size());
 }
 
 TEST(OptimalTest, CountingConstraintsKeepTheOptimum) {

@@ -53,19 +53,22 @@ int64_t SearchLowerBound(const Problem& problem, const std::optional<Placement>&
 
 namespace {
 
-absl::StatusOr<OptimalResult> SolveOptimalAsGiven(const Problem& problem,
-                                                  const SearchOptions& options) {
-  const absl::Time deadline = absl::Now() + options.time_limit;
+// Refuses at once what would be too large even with the horizon at the lower bound,
+// before any schedule is generated.
+absl::Status CheckSize(const Problem& problem, const SearchOptions& options) {
   RETURN_IF_ERROR(ValidateProblem(problem));
-  // Refuse at once what would be too large even with the horizon at the lower bound,
-  // before generating the upper-bound schedule.
   const EncodeOptions smallest{SearchLowerBound(problem, options.placement), options.placement};
   const SizeEstimate size = EstimateSize(problem, smallest);
   if (size.variables > options.limits.max_variables || size.clauses > options.limits.max_clauses) {
     return Encode(problem, smallest, options.limits).status();
   }
-  ASSIGN_OR_RETURN(Schedule best, UpperBoundSchedule(problem, options.placement));
-  RETURN_IF_ERROR(CheckWitness(best));
+  return absl::OkStatus();
+}
+
+// The descent from the (checked) witness `best` down to the lower bound.
+absl::StatusOr<OptimalResult> Descend(const Problem& problem, const SearchOptions& options,
+                                      Schedule best) {
+  const absl::Time deadline = absl::Now() + options.time_limit;
   OptimalResult out;
   out.lower_bound = SearchLowerBound(problem, options.placement);
   out.upper_bound = out.makespan = Makespan(best);
@@ -109,22 +112,66 @@ absl::StatusOr<OptimalResult> SolveOptimalAsGiven(const Problem& problem,
   return out;
 }
 
-}  // namespace
-
-absl::StatusOr<OptimalResult> SolveOptimal(const Problem& problem, const SearchOptions& options) {
-  if (!options.placement || !options.symmetry_breaking ||
-      !TokensInterchangeable(problem.scheme())) {
-    return SolveOptimalAsGiven(problem, options);
+absl::StatusOr<OptimalResult> SolvePinned(const Problem& problem, const SearchOptions& options) {
+  RETURN_IF_ERROR(CheckSize(problem, options));
+  if (options.symmetry_breaking && TokensInterchangeable(problem.scheme())) {
+    const TokenRelabeling relabel(*options.placement);
+    if (!relabel.identity()) {
+      SearchOptions canonical = options;
+      canonical.placement = relabel.canonical_placement();
+      ASSIGN_OR_RETURN(OptimalResult out, SolvePinned(problem, canonical));
+      out.witness = relabel.FromCanonical(out.witness);
+      RETURN_IF_ERROR(CheckWitness(out.witness));
+      return out;
+    }
   }
-  RETURN_IF_ERROR(ValidatePlacement(*options.placement, problem.n(), problem.pes()));
-  const TokenRelabeling relabel(*options.placement);
-  if (relabel.identity()) return SolveOptimalAsGiven(problem, options);
-  SearchOptions canonical = options;
-  canonical.placement = relabel.canonical_placement();
-  ASSIGN_OR_RETURN(OptimalResult out, SolveOptimalAsGiven(problem, canonical));
-  out.witness = relabel.FromCanonical(out.witness);
-  RETURN_IF_ERROR(CheckWitness(out.witness));
+  ASSIGN_OR_RETURN(Schedule best, UpperBoundSchedule(problem, options.placement));
+  RETURN_IF_ERROR(CheckWitness(best));
+  return Descend(problem, options, std::move(best));
+}
+
+absl::StatusOr<OptimalResult> SolveFree(const Problem& problem, const SearchOptions& options) {
+  RETURN_IF_ERROR(CheckSize(problem, options));
+  const absl::Time start = absl::Now();
+  ASSIGN_OR_RETURN(Schedule generated, UpperBoundSchedule(problem, std::nullopt));
+  RETURN_IF_ERROR(CheckWitness(generated));
+  if (Makespan(generated) <= SearchLowerBound(problem, std::nullopt)) {
+    return Descend(problem, options, std::move(generated));
+  }
+  // First half: the generator's homes pinned. Its witnesses are free witnesses too
+  // (only they are reported); its UNSAT answers say nothing about other placements.
+  SearchOptions pinned = options;
+  pinned.placement = generated.placement;
+  pinned.time_limit = options.time_limit / 2;
+  pinned.on_progress = [&options](const BoundAttempt& a) {
+    if (a.result == SatResult::kSat && options.on_progress) options.on_progress(a);
+  };
+  ASSIGN_OR_RETURN(OptimalResult first, SolvePinned(problem, pinned));
+  SearchOptions rest = options;
+  rest.time_limit = options.time_limit - (absl::Now() - start);
+  ASSIGN_OR_RETURN(OptimalResult out, Descend(problem, rest, std::move(first.witness)));
+  out.upper_bound = Makespan(generated);
+  std::vector<BoundAttempt> attempts;
+  for (const BoundAttempt& a : first.attempts) {
+    if (a.result == SatResult::kSat) attempts.push_back(a);
+  }
+  attempts.insert(attempts.end(), out.attempts.begin(), out.attempts.end());
+  out.attempts = std::move(attempts);
+  // Formula size of the free search (when it ran), effort of both.
+  const SolverStats free_stats = out.stats;
+  out.stats = first.stats;
+  if (free_stats.variables > 0) {
+    out.stats.variables = free_stats.variables;
+    out.stats.clauses = free_stats.clauses;
+    out.stats.conflicts += free_stats.conflicts;
+    out.stats.seconds += free_stats.seconds;
+  }
   return out;
 }
 
+}  // namespace
+
+absl::StatusOr<OptimalResult> SolveOptimal(const Problem& problem, const SearchOptions& options) {
+  return options.placement ? SolvePinned(problem, options) : SolveFree(problem, options);
+}
 }  // namespace attnsched::sat

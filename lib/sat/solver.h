@@ -11,12 +11,12 @@
 //
 // A Solve() stops with kUnknown when the deadline passes, the CancelToken is
 // cancelled or the conflict limit is reached; unknown_reason() says which. Deadline
-// and cancellation are polled by CaDiCaL's terminator: measured latency is a few
-// milliseconds in search, but CaDiCaL 1.5.3 does not poll during some inprocessing
-// rounds, which stretches it to about 250 ms at worst on 10^5-variable formulas
-// (docs/sat-encoding.md; turning inprocessing off removes the gaps but slows
-// typical solves down, so it stays on). Not thread-safe, except
-// CancelToken::Cancel(), which any thread may call.
+// and cancellation are polled by CaDiCaL's terminator: a few milliseconds apart in
+// search, but CaDiCaL 1.5.3 does not poll inside an inprocessing round, which
+// stretches the latency to about 250 ms on 10^5-variable formulas
+// (docs/sat-encoding.md). Callers that need a hard bound run the solve in a process
+// of its own and kill it, as the service does (server/sat_process.h). Not
+// thread-safe, except CancelToken::Cancel(), which any thread may call.
 #ifndef ATTNSCHED_LIB_SAT_SOLVER_H_
 #define ATTNSCHED_LIB_SAT_SOLVER_H_
 
