@@ -3,7 +3,9 @@
 (block, cyclic, free), n in {2,3,4,6,8}, m in {1,2,3,4} with m | n, and d in {1,2},
 the generator's makespan, the SAT optimum, the lower bound, the proof and the time.
 
-Usage: scripts/optimality-table.py [--time-limit SECONDS] [--attnsched PATH] > rows.md
+Usage: scripts/optimality-table.py [--time-limit SECONDS] [--attnsched PATH]
+                                   [--schemes general,shared,causal]
+                                   [--placements block,cyclic,free] > rows.md
 """
 import argparse
 import json
@@ -21,12 +23,14 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--time-limit", default="60")
     parser.add_argument("--attnsched", default="build/client/attnsched")
+    parser.add_argument("--schemes", default="general,shared,causal")
+    parser.add_argument("--placements", default="block,cyclic,free")
     args = parser.parse_args()
     print("| scheme | placement | n | m | d | generator T | SAT optimum | lower bound | "
           "proof | seconds |")
     print("|---|---|---|---|---|---|---|---|---|---|")
-    for scheme in ("general", "shared", "causal"):
-        for placement in ("block", "cyclic", "free"):
+    for scheme in args.schemes.split(","):
+        for placement in args.placements.split(","):
             for n in (2, 3, 4, 6, 8):
                 for m in (1, 2, 3, 4):
                     if n % m:

@@ -9,10 +9,10 @@
 // Every witness is checked by the validator and the simulator; a rejected witness is
 // an InternalError (an encoder bug), never hidden. In the general and shared schemes a pinned placement is solved with its
 // tokens sorted by home (an exact symmetry, lib/schedule/relabel.h) and the witness
-// is relabeled back, so e.g. a cyclic placement is as easy as a block one. A free
-// placement is searched first with the generator's homes pinned, for half the time
-// limit (a smaller formula whose witnesses are free witnesses too; only its SAT
-// answers are reported as attempts), then freely from its best witness.
+// is relabeled back, so e.g. a cyclic placement is as easy as a block one. In those
+// schemes a free placement is searched first with the generator's homes pinned, for
+// half the time limit (a smaller formula whose witnesses are free witnesses too; only
+// its SAT answers are reported as attempts), then freely from its best witness.
 #ifndef ATTNSCHED_LIB_SAT_OPTIMAL_SEARCH_H_
 #define ATTNSCHED_LIB_SAT_OPTIMAL_SEARCH_H_
 
