@@ -180,4 +180,5 @@ absl::StatusOr<OptimalResult> SolveFree(const Problem& problem, const SearchOpti
 absl::StatusOr<OptimalResult> SolveOptimal(const Problem& problem, const SearchOptions& options) {
   return options.placement ? SolvePinned(problem, options) : SolveFree(problem, options);
 }
+
 }  // namespace attnsched::sat
