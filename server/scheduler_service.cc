@@ -108,11 +108,12 @@ grpc::Status RunOnPool(WorkerPool& pool, grpc::ServerContext& context, RpcLog& l
 }
 
 // The worker's own time limit: the request's, but ending before the deadline by a
-// quarter of the time left, at most 250 ms (CaDiCaL's longest measured stretch
-// between terminator polls), so that its best witness arrives before the kill.
+// quarter of the time left, at most 1 s (CaDiCaL's longest measured stretch between
+// terminator polls is 250-360 ms, longer on a loaded machine), so that its best
+// witness arrives before the kill.
 absl::Duration TimeLimit(double seconds, absl::Time deadline) {
   const absl::Duration left = deadline - absl::Now();
-  const absl::Duration graceful = left - std::min(left / 4, absl::Milliseconds(250));
+  const absl::Duration graceful = left - std::min(left / 4, absl::Seconds(1));
   return seconds > 0 ? std::min(absl::Seconds(seconds), graceful) : graceful;
 }
 

@@ -156,6 +156,24 @@ TEST(BoundsTest, HomeBoundFollowsThePlacement) {
   EXPECT_EQ(ComputeLowerBounds(p, {0, 1, 1, 0}).path, 9);
 }
 
+TEST(BoundsTest, LoadBoundFitsWholeDotsBesideTheHomeWork) {
+  // causal n = 8, d = 2, m = 4, cyclic homes {0,4} {1,5} {2,6} {3,7}: home work
+  // (softmax |M(i)| + axpy 2 |M(i)|) 18, 24, 30, 36; 36 dots of 2 cycles. At T = 45
+  // the PEs fit 13 + 10 + 7 + 4 = 34 dots, at T = 46 14 + 11 + 8 + 5 = 38: LB_load =
+  // 46, one above LB_work = 180 / 4 = 45 (PE 3's 36 home cycles plus dots are even).
+  const Problem p = MakeProblem(Scheme::kCausal, 8, 2, 4);
+  const LowerBounds lb = ComputeLowerBounds(p, CyclicPlacement(8, 4));
+  EXPECT_EQ(lb.work, 45);
+  EXPECT_EQ(lb.load, 46);
+  EXPECT_EQ(lb.Max(), 46);
+  // One PE: the load bound is the whole work W.
+  const Problem one = MakeProblem(Scheme::kShared, 5, 3, 1);
+  EXPECT_EQ(ComputeLowerBounds(one, BlockPlacement(5, 1)).load, TotalWork(one));
+  // All homes on PE 0 of 2: PE 1 takes dots only.
+  const Problem g = MakeProblem(Scheme::kGeneral, 2, 1, 2);  // 4 dots, home work 2 * 4
+  EXPECT_EQ(ComputeLowerBounds(g, {0, 0}).load, 8);  // T = 8: 0 + 8 dots fit
+}
+
 TEST(PlacementTest, RejectsWrongLengthAndRange) {
   EXPECT_THAT(std::string(ValidatePlacement({0, 1}, 3, 2).message()), HasSubstr("2 entries"));
   EXPECT_THAT(std::string(ValidatePlacement({0, 2, 1}, 3, 2).message()), HasSubstr("placement[1] = 2"));

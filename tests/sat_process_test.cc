@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
@@ -55,9 +56,10 @@ JobRun RunJob(const std::string& worker, const SatJob& job, const sat::CancelTok
   return run;
 }
 
-// An executable shell script in the test's temporary directory.
+// An executable shell script in the temporary directory, named per process (test
+// runs may share the directory).
 std::string Script(const std::string& name, const std::string& body) {
-  const std::string path = absl::StrCat(::testing::TempDir(), "/", name);
+  const std::string path = absl::StrCat(::testing::TempDir(), "/", getpid(), "-", name);
   std::ofstream(path) << "#!/bin/sh\n" << body << "\n";
   chmod(path.c_str(), 0755);
   return path;

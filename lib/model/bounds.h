@@ -1,6 +1,6 @@
-// Lower bounds on the makespan of any valid schedule (SPEC section 3). All three are
-// sound for the given placement; a schedule whose makespan equals Max() is optimal
-// without SAT. Transfers are not part of these bounds.
+// Lower bounds on the makespan of any valid schedule (SPEC section 3, and LB_load
+// beyond it). All are sound for the given placement; a schedule whose makespan equals
+// Max() is optimal without SAT. Transfers are not part of these bounds.
 #ifndef ATTNSCHED_LIB_MODEL_BOUNDS_H_
 #define ATTNSCHED_LIB_MODEL_BOUNDS_H_
 
@@ -21,6 +21,12 @@ struct LowerBounds {
   // max over rows i of c_dot + (c_softmax + c_axpy) |M(i)|: a score precedes the
   // row's softmax, and its axpys run one after another on h(i).
   int64_t path = 0;
+  // The least T with sum over PEs p of floor((T - home_p) / c_dot), counting only
+  // PEs with home_p <= T, at least the number of dots: a PE's busy time is its home
+  // work home_p (pinned) plus whole dots, and fits in T. Beyond SPEC; it can exceed
+  // LB_work when the home work is unbalanced or not a multiple of c_dot (causal n=8,
+  // d=2 on 4 PEs with cyclic homes: 46 against LB_work 45).
+  int64_t load = 0;
 
   int64_t Max() const;
 };
@@ -29,7 +35,7 @@ struct LowerBounds {
 int64_t DurationGcd(const Problem& problem);
 
 // Bounds for `problem` with homes `placement` (size n, entries in [0, m); the caller
-// validates). Cost O(n + m).
+// validates). Cost O(n + m log(n c_dot)).
 LowerBounds ComputeLowerBounds(const Problem& problem, const Placement& placement);
 
 }  // namespace attnsched

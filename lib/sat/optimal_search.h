@@ -1,5 +1,5 @@
 // Optimal schedules by SAT (SPEC section 6): the lower bound is max(LB_work,
-// LB_path, and LB_home when the placement is pinned); the upper bound is the makespan
+// LB_path, and LB_home and LB_load when the placement is pinned; lib/model/bounds.h); the upper bound is the makespan
 // of a generated schedule (the scheme's generator, or ring rotation over the pinned
 // placement). The gap is closed from above by incremental solving under the
 // assumption "makespan <= T" (learned clauses are kept between bounds): each SAT

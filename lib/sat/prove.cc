@@ -13,6 +13,7 @@ namespace {
 std::string BoundName(const LowerBounds& lb, int64_t t) {
   if (t == lb.work) return "LB_work";
   if (t == lb.home) return "LB_home";
+  if (t == lb.load) return "LB_load";
   return "LB_path";
 }
 

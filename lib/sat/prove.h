@@ -32,7 +32,7 @@ struct ProveOptions {
 struct ProofResult {
   ProofStatus status = ProofStatus::kUnknown;
   int64_t makespan = 0;     // cycles, of the given schedule
-  int64_t lower_bound = 0;  // cycles, max of the three bounds for its placement
+  int64_t lower_bound = 0;  // cycles, LowerBounds::Max() for its placement
   // "lower_bound", "unsat", "drat_checked" or "none".
   std::string proof = "none";
   std::string detail;  // which bound, the improvement, or the limit reached
