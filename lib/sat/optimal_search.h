@@ -1,7 +1,7 @@
 // Optimal schedules by SAT (SPEC section 6): the lower bound is max(LB_work,
-// LB_path, and LB_home and LB_load when the placement is pinned; lib/model/bounds.h); the upper bound is the makespan
-// of a generated schedule (the scheme's generator, or ring rotation over the pinned
-// placement). The gap is closed from above by incremental solving under the
+// LB_path, and LB_home and LB_load when the placement is pinned; lib/model/bounds.h);
+// the upper bound is the makespan of a generated schedule (the scheme's generator, or
+// ring rotation over the pinned placement). The gap is closed from above by incremental solving under the
 // assumption "makespan <= T" (learned clauses are kept between bounds): each SAT
 // answer gives a witness whose makespan becomes the next bound, an UNSAT answer
 // proves the last witness optimal. (Bisection was measured and is slower: the UNSAT
