@@ -19,7 +19,7 @@ namespace attnsched::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitInvalid = 1;
 inline constexpr int kExitUsage = 2;
-inline constexpr int kExitUnknown = 3;  // solve, prove: a limit stopped the solver
+inline constexpr int kExitUnknown = 3;  // solve, prove: a time limit or deadline struck
 
 // A subcommand's arguments: the operands after it and the flags given.
 struct Invocation {
@@ -50,7 +50,8 @@ absl::StatusOr<Schedule> ReadScheduleOperand(absl::string_view command, const In
                                              std::initializer_list<absl::string_view> allowed);
 
 // Prints "attnsched COMMAND: message" to stderr and returns the exit status for
-// `status`: kExitInvalid for internal errors (a bug), kExitUsage otherwise.
+// `status`: kExitInvalid for internal errors (a bug), kExitUnknown for an RPC whose
+// --deadline passed, kExitUsage otherwise.
 int ReportError(absl::string_view command, const absl::Status& status);
 
 }  // namespace attnsched::cli

@@ -1,7 +1,9 @@
 // attnsched: the command-line client (local mode: the library runs in-process).
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <new>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "client/arg_parser.h"
@@ -21,6 +23,14 @@ absl::Status CheckFlagsApply(absl::string_view command, const std::vector<std::s
     std::replace(name.begin(), name.end(), '_', '-');
     return absl::InvalidArgumentError(absl::StrCat(
         "--", name, " does not apply to ", command, " (attnsched --help says which flags do)"));
+  }
+  // Durations, whichever subcommand takes them: a positive, finite number of seconds.
+  for (const auto& [flag, value] : {std::pair{"--time-limit", absl::GetFlag(FLAGS_time_limit)},
+                                    std::pair{"--deadline", absl::GetFlag(FLAGS_deadline)}}) {
+    if (!std::isfinite(value) || value <= 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(flag, " = ", value, ": must be a positive, finite number of seconds"));
+    }
   }
   return absl::OkStatus();
 }
@@ -45,7 +55,10 @@ absl::StatusOr<Schedule> ReadScheduleOperand(absl::string_view command, const In
 
 int ReportError(absl::string_view command, const absl::Status& status) {
   std::cerr << "attnsched " << command << ": " << status.message() << "\n";
-  return status.code() == absl::StatusCode::kInternal ? kExitInvalid : kExitUsage;
+  if (status.code() == absl::StatusCode::kInternal) return kExitInvalid;
+  // --deadline passed (remote): a limit, like the time limit.
+  if (status.code() == absl::StatusCode::kDeadlineExceeded) return kExitUnknown;
+  return kExitUsage;
 }
 
 namespace {

@@ -21,6 +21,7 @@ int RunProve(const Invocation& call) {
   sat::ProveOptions options;
   options.drat_path = absl::GetFlag(FLAGS_proof);
   options.time_limit = absl::Seconds(absl::GetFlag(FLAGS_time_limit));
+  options.max_events = absl::GetFlag(FLAGS_max_events);
   if (Remote() && !options.drat_path.empty()) {
     return ReportError("prove", absl::InvalidArgumentError(
                                     "--proof writes a local file; run prove without --server for "

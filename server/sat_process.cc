@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
+#include "lib/status_macros.h"
 
 extern char** environ;
 
@@ -66,6 +67,7 @@ class Child {
     Close(out[1]);
     to_child_ = in[1];
     from_child_ = out[0];
+    fcntl(to_child_, F_SETFL, fcntl(to_child_, F_GETFL) | O_NONBLOCK);
     if (rc != 0) {
       pid_ = -1;
       return absl::UnavailableError(absl::StrCat("cannot start the SAT worker ", path, ": ",
@@ -75,35 +77,37 @@ class Child {
     return absl::OkStatus();
   }
 
-  absl::Status WriteAndClose(const std::string& bytes) {
-    for (size_t done = 0; done < bytes.size();) {
-      const ssize_t n = write(to_child_, bytes.data() + done, bytes.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return Errno("writing the job to the SAT worker");
-      done += static_cast<size_t>(n);
-    }
-    Close(to_child_);
-    return absl::OkStatus();
-  }
-
-  // Waits up to `timeout` for output; appends what arrived. False at end of file.
-  absl::StatusOr<bool> Read(absl::Duration timeout, std::string& buffer) {
-    pollfd fd{from_child_, POLLIN, 0};
+  // Waits up to `timeout` for the pipes, then writes what the child's stdin takes of
+  // `job` from `written` on (closing it when all is written) and appends what its
+  // stdout has to `buffer`. Never blocks beyond `timeout`, so a child that reads
+  // nothing cannot hold the caller. False once the child's stdout is at end of file.
+  absl::StatusOr<bool> Pump(absl::Duration timeout, const std::string& job, size_t& written,
+                            std::string& buffer) {
+    pollfd fds[2] = {{from_child_, POLLIN, 0}, {to_child_, POLLOUT, 0}};
+    const nfds_t count = to_child_ >= 0 ? 2 : 1;
     const int ms = static_cast<int>(std::clamp<int64_t>(absl::ToInt64Milliseconds(timeout), 0, 1000));
-    const int ready = poll(&fd, 1, ms);
-    if (ready < 0 && errno != EINTR) return Errno("poll");
-    if (ready <= 0) return true;
+    if (poll(fds, count, ms) < 0) {
+      return errno == EINTR ? absl::StatusOr<bool>(true) : Errno("poll");
+    }
+    if (count == 2 && fds[1].revents != 0) RETURN_IF_ERROR(Write(job, written));
+    if (fds[0].revents == 0) return true;
     char chunk[1 << 16];
     const ssize_t n = read(from_child_, chunk, sizeof chunk);
-    if (n < 0) return errno == EINTR ? absl::StatusOr<bool>(true) : Errno("read");
+    if (n < 0) return errno == EINTR || errno == EAGAIN ? absl::StatusOr<bool>(true) : Errno("read");
     buffer.append(chunk, static_cast<size_t>(n));
     return n > 0;
   }
 
-  // After end of file: reaps the exited child; OK for exit status 0.
-  absl::Status Reap() {
+  // After end of file: reaps the child, polling `stop` (a non-OK status ends the
+  // wait and the destructor kills the child); OK for exit status 0.
+  absl::Status Reap(const std::function<absl::Status()>& stop) {
     int status = 0;
-    while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    for (pid_t done = 0; done != pid_;) {
+      done = waitpid(pid_, &status, WNOHANG);
+      if (done < 0 && errno != EINTR) return Errno("waitpid");
+      if (done == pid_) break;
+      RETURN_IF_ERROR(stop());
+      absl::SleepFor(absl::Milliseconds(1));
     }
     pid_ = -1;
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return absl::OkStatus();
@@ -122,6 +126,17 @@ class Child {
   }
 
  private:
+  // Writes what the pipe takes without blocking. A child that exited without reading
+  // (EPIPE) is not an error here: its exit status says what happened.
+  absl::Status Write(const std::string& job, size_t& written) {
+    const ssize_t n = write(to_child_, job.data() + written, job.size() - written);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return absl::OkStatus();
+    if (n < 0 && errno != EPIPE) return Errno("writing the job to the SAT worker");
+    written = n < 0 ? job.size() : written + static_cast<size_t>(n);
+    if (written == job.size()) Close(to_child_);
+    return absl::OkStatus();
+  }
+
   static void Close(int& fd) {
     if (fd >= 0) close(fd);
     fd = -1;
@@ -168,24 +183,29 @@ absl::Status RunInWorkerProcess(const std::string& worker_path, const internal::
                                 const std::function<void(const SatJobOutput&)>& on_output) {
   Child child;
   if (absl::Status s = child.Spawn(worker_path); !s.ok()) return s;
-  if (absl::Status s = child.WriteAndClose(job.SerializeAsString()); !s.ok()) return s;
+  const std::string bytes = job.SerializeAsString();
+  size_t written = 0;
   std::string buffer;
-  for (bool open = true; open;) {
-    // The destructor kills the child on every early return.
+  // Polled between waits; the destructor kills the child on every early return.
+  auto stop = [&]() -> absl::Status {
     if (cancel.cancelled()) return absl::CancelledError("the SAT job was cancelled");
-    const absl::Duration left = deadline - absl::Now();
-    if (left <= absl::ZeroDuration()) {
+    if (absl::Now() >= deadline) {
       return absl::DeadlineExceededError("the SAT job ran past its deadline");
     }
-    absl::StatusOr<bool> more = child.Read(std::min(left, kPollInterval), buffer);
-    if (!more.ok()) return more.status();
-    open = *more;
-    if (absl::Status s = ParseOutputs(buffer, on_output); !s.ok()) return s;
+    return absl::OkStatus();
+  };
+  for (bool open = true; open;) {
+    RETURN_IF_ERROR(stop());
+    const absl::Duration left = std::min(deadline - absl::Now(), kPollInterval);
+    ASSIGN_OR_RETURN(open, child.Pump(left, bytes, written, buffer));
+    RETURN_IF_ERROR(ParseOutputs(buffer, on_output));
   }
   if (!buffer.empty()) {
     return absl::InternalError("the SAT worker's output ends in the middle of a message");
   }
-  return child.Reap();
+  absl::Status exit = child.Reap(stop);
+  if (!absl::IsInternal(exit)) return exit;
+  return absl::InternalError(absl::StrCat(exit.message(), " (", worker_path, ")"));
 }
 
 }  // namespace attnsched::server

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <deque>
 #include <iostream>
@@ -117,6 +118,13 @@ absl::Duration TimeLimit(double seconds, absl::Time deadline) {
   return seconds > 0 ? std::min(absl::Seconds(seconds), graceful) : graceful;
 }
 
+absl::Status CheckTimeLimit(double seconds) {
+  if (std::isfinite(seconds) && seconds >= 0) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("time_limit_seconds = ", seconds,
+                   ": must be a finite number of seconds >= 0 (0: the server's maximum)"));
+}
+
 // What a SAT worker process reported, shared between the pool's thread and the RPC.
 struct SatJobState {
   absl::Mutex mu;
@@ -153,7 +161,10 @@ grpc::Status RunSatJob(WorkerPool& pool, const std::string& worker, grpc::Server
   absl::MutexLock lock(&state->mu);
   if (!state->process.ok()) return ToGrpcStatus(state->process);
   if (!state->last) {
-    return grpc::Status(grpc::StatusCode::INTERNAL, "the SAT worker ended without a result");
+    return grpc::Status(grpc::StatusCode::INTERNAL,
+                        absl::StrCat("the SAT worker ", worker,
+                                     " ended without a result (is --sat_worker an "
+                                     "attnsched-sat-worker of this version?)"));
   }
   if (state->last->has_error()) {
     const internal::SatJobOutput::Error& e = state->last->error();
@@ -245,9 +256,18 @@ grpc::Status SchedulerService::SolveOptimal(grpc::ServerContext* context,
                                             const v1::SolveRequest* request,
                                             grpc::ServerWriter<v1::SolveProgress>* writer) {
   RpcLog log("SolveOptimal", *context, metrics_);
-  // Bad problems are refused here, without starting a worker process.
+  // Bad problems and placements are refused here, without starting a worker process.
   absl::StatusOr<Problem> problem = rpc::ProblemFromProto(request->problem());
   if (!problem.ok()) return log.Done(ToGrpcStatus(problem.status()));
+  if (!request->placement().empty()) {
+    const Placement homes(request->placement().begin(), request->placement().end());
+    if (absl::Status s = ValidatePlacement(homes, problem->n(), problem->pes()); !s.ok()) {
+      return log.Done(ToGrpcStatus(s));
+    }
+  }
+  if (absl::Status s = CheckTimeLimit(request->time_limit_seconds()); !s.ok()) {
+    return log.Done(ToGrpcStatus(s));
+  }
   auto state = std::make_shared<SatJobState>();
   auto drain = [&] {
     std::deque<v1::SolveProgress::Attempt> attempts;
@@ -280,6 +300,9 @@ grpc::Status SchedulerService::ProveOptimality(grpc::ServerContext* context,
   RpcLog log("ProveOptimality", *context, metrics_);
   absl::StatusOr<Schedule> schedule = rpc::ScheduleFromProto(request->schedule());
   if (!schedule.ok()) return log.Done(ToGrpcStatus(schedule.status()));
+  if (absl::Status s = CheckTimeLimit(request->time_limit_seconds()); !s.ok()) {
+    return log.Done(ToGrpcStatus(s));
+  }
   internal::SatJob job = JobWithLimits();
   *job.mutable_prove() = *request;
   if (request->drat_proof()) {

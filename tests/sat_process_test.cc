@@ -131,14 +131,42 @@ TEST(SatProcessTest, ADeadlineKillsAWorkerThatOverrunsIt) {
   EXPECT_LT(absl::Now() - deadline, absl::Milliseconds(100));
 }
 
+TEST(SatProcessTest, AWorkerThatReadsNothingCannotHoldTheCaller) {
+  // A job far larger than a pipe's buffer, to a worker that never reads: the write
+  // must not block past the deadline or a cancellation.
+  SatJob big = HardJob();
+  big.set_drat_path(std::string(4 << 20, 'x'));
+  const std::string deaf = Script("deaf.sh", "exec sleep 60");
+  const sat::CancelToken never;
+  const absl::Time deadline = absl::Now() + absl::Milliseconds(300);
+  JobRun run = RunJob(deaf, big, never, deadline);
+  EXPECT_TRUE(absl::IsDeadlineExceeded(run.status)) << run.status;
+  EXPECT_LT(absl::Now() - deadline, absl::Milliseconds(100));
+  sat::CancelToken cancel;
+  std::thread canceller([&cancel] {
+    absl::SleepFor(absl::Milliseconds(200));
+    cancel.Cancel();
+  });
+  const absl::Time start = absl::Now();
+  run = RunJob(deaf, big, cancel);
+  canceller.join();
+  EXPECT_TRUE(absl::IsCancelled(run.status)) << run.status;
+  EXPECT_LT(absl::Now() - start, absl::Milliseconds(300));
+  // A worker that exits without reading a large job: its exit status, not EPIPE.
+  run = RunJob(Script("exit4.sh", "exit 4"), big, never);
+  EXPECT_THAT(run.status.message(), HasSubstr("exited with status 4"));
+}
+
 TEST(SatProcessTest, BrokenWorkersAreClearErrors) {
   const sat::CancelToken cancel;
   const SatJob job = HardJob();
   JobRun run = RunJob("/nonexistent/attnsched-sat-worker", job, cancel);
   EXPECT_TRUE(absl::IsUnavailable(run.status)) << run.status;
   EXPECT_THAT(run.status.message(), HasSubstr("/nonexistent/attnsched-sat-worker"));
-  run = RunJob(Script("exit3.sh", "exit 3"), job, cancel);
+  const std::string exit3 = Script("exit3.sh", "exit 3");
+  run = RunJob(exit3, job, cancel);
   EXPECT_THAT(run.status.message(), HasSubstr("exited with status 3"));
+  EXPECT_THAT(run.status.message(), HasSubstr(exit3));
   run = RunJob(Script("crash.sh", "kill -SEGV $$"), job, cancel);
   EXPECT_THAT(run.status.message(), HasSubstr("signal 11"));
   run = RunJob(Script("garbage.sh", "cat >/dev/null; printf '\\377\\377\\377\\377\\017'"), job,

@@ -178,7 +178,11 @@ absl::StatusOr<OptimalResult> SolveFree(const Problem& problem, const SearchOpti
 }  // namespace
 
 absl::StatusOr<OptimalResult> SolveOptimal(const Problem& problem, const SearchOptions& options) {
-  return options.placement ? SolvePinned(problem, options) : SolveFree(problem, options);
+  // Before anything indexes by home PE (the bounds, the relabeling).
+  RETURN_IF_ERROR(ValidateProblem(problem));
+  if (!options.placement) return SolveFree(problem, options);
+  RETURN_IF_ERROR(ValidatePlacement(*options.placement, problem.n(), problem.pes()));
+  return SolvePinned(problem, options);
 }
 
 }  // namespace attnsched::sat

@@ -66,7 +66,8 @@ absl::string_view ProofStatusName(ProofStatus s) {
 }
 
 absl::StatusOr<ProofResult> Prove(const Schedule& schedule, const ProveOptions& options) {
-  ASSIGN_OR_RETURN(const ValidationReport report, Validate(schedule));
+  ASSIGN_OR_RETURN(const ValidationReport report,
+                   Validate(schedule, ValidationOptions{options.max_events}));
   if (!report.valid()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "the schedule is invalid, so there is nothing to prove: ", report.violation->message));

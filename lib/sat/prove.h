@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "lib/sat/optimal_search.h"
+#include "lib/schedule/validator.h"
 
 namespace attnsched::sat {
 
@@ -25,6 +26,7 @@ struct ProveOptions {
   bool symmetry_breaking = true;
   int64_t counting_stride = 1;  // EncodeOptions::counting_stride
   EncodeLimits limits;
+  int64_t max_events = kDefaultMaxEvents;  // the validator's limit on the schedule
   absl::Duration time_limit = absl::InfiniteDuration();
   const CancelToken* cancel = nullptr;
 };
