@@ -5,6 +5,7 @@
 #include <optional>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <sstream>
 #include <thread>
 
@@ -181,6 +182,21 @@ TEST(OptimalTest, FreeSearchReportsOnlyAnswersAboutTheFreePlacement) {
   EXPECT_EQ(reported.back().result, SatResult::kUnsat);
   EXPECT_EQ(reported.back().bound, 20);
   EXPECT_EQ(r.attempts.size(), reported.size());
+}
+
+TEST(OptimalTest, BadPlacementsAreRefusedNamingTheEntry) {
+  // Checked before any bound or relabeling indexes by home PE.
+  for (Scheme scheme : {Scheme::kGeneral, Scheme::kShared, Scheme::kCausal}) {
+    for (int32_t bad : {-1, 2, 65535, std::numeric_limits<int32_t>::max(),
+                        std::numeric_limits<int32_t>::min()}) {
+      SearchOptions options;
+      options.placement = Placement{1, bad, 0, 1};
+      const absl::StatusOr<OptimalResult> r =
+          SolveOptimal(MakeProblem(scheme, 4, 1, 2), options);
+      EXPECT_TRUE(absl::IsInvalidArgument(r.status())) << r.status();
+      EXPECT_THAT(std::string(r.status().message()), HasSubstr(absl::StrCat("placement[1] = ", bad)));
+    }
+  }
 }
 
 TEST(OptimalTest, CountingConstraintsKeepTheOptimum) {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <thread>
 
@@ -276,6 +277,37 @@ TEST_F(ServerTest, BadRequestsNameTheFieldAndTheRule) {
   grpc::Status s = writer->Finish();
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), HasSubstr("problem: missing"));
+}
+
+TEST_F(ServerTest, BadSolveRequestsAreRefusedBeforeAnyWorkerStarts) {
+  // Placements straight from a raw client (the CLI checks its own): every entry out
+  // of range is named, none reaches a worker (an index of -1 once crashed one).
+  auto stub = Connect(server_);
+  const struct {
+    std::vector<int32_t> placement;
+    double seconds;
+    const char* message;
+  } cases[] = {
+      {{0, -1, 1, 0}, 60, "placement[1] = -1"},
+      {{0, 1, 0, 2147483647}, 60, "placement[3] = 2147483647"},
+      {{0, 1, 0, -2147483647 - 1}, 60, "placement[3] = -2147483648"},
+      {{0, 1}, 60, "placement has 2 entries"},
+      {{}, -1, "time_limit_seconds = -1"},
+      {{}, std::numeric_limits<double>::quiet_NaN(), "time_limit_seconds = nan"},
+  };
+  for (Scheme scheme : {Scheme::kGeneral, Scheme::kShared, Scheme::kCausal}) {
+    for (const auto& c : cases) {
+      grpc::ClientContext context;
+      SetDeadline(context, absl::Seconds(10));
+      v1::SolveRequest request;
+      *request.mutable_problem() = ProblemProto(scheme, 4, 1, 2);
+      for (int32_t h : c.placement) request.add_placement(h);
+      request.set_time_limit_seconds(c.seconds);
+      const grpc::Status s = Drain(*stub->SolveOptimal(&context, request));
+      EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.message;
+      EXPECT_THAT(s.error_message(), HasSubstr(c.message));
+    }
+  }
 }
 
 TEST_F(ServerTest, CliHealthSaysServing) {
