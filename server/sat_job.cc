@@ -31,6 +31,23 @@ absl::Status Solve(const SatJob& job, const Emit& emit) {
     out.mutable_attempt()->set_seconds(a.seconds);
     emit(out);
   };
+  if (options.placement) {
+    RETURN_IF_ERROR(ValidatePlacement(*options.placement, problem.n(), problem.pes()));
+  }
+  const int64_t lower_bound = sat::SearchLowerBound(problem, options.placement);
+  int64_t upper_bound = -1;
+  options.on_witness = [&](const Schedule& best) {
+    if (upper_bound < 0) upper_bound = Makespan(best);
+    SatJobOutput out;
+    v1::SolveResult* p = out.mutable_provisional();
+    p->set_status("UNKNOWN");
+    p->set_makespan_cycles(Makespan(best));
+    p->set_lower_bound_cycles(lower_bound);
+    p->set_upper_bound_cycles(upper_bound);
+    p->set_proof("none");
+    rpc::ScheduleToProto(best, p->mutable_witness());
+    emit(out);
+  };
   ASSIGN_OR_RETURN(const sat::OptimalResult r, sat::SolveOptimal(problem, options));
   SatJobOutput output;
   v1::SolveResult* out = output.mutable_solve_result();

@@ -95,8 +95,12 @@ grpc::Status RunOnPool(WorkerPool& pool, grpc::ServerContext& context, RpcLog& l
   log.set_queue_wait((*job)->queue_wait());
   switch (outcome) {
     case JobOutcome::kCompleted:
-      return context.IsCancelled() ? grpc::Status(grpc::StatusCode::CANCELLED, "cancelled")
-                                   : grpc::Status::OK;
+      if (!context.IsCancelled()) return grpc::Status::OK;
+      if (absl::Now() >= DeadlineOf(context)) {
+        return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                            "the client's deadline passed before an answer");
+      }
+      return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
     case JobOutcome::kCancelled:
       return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the client");
     case JobOutcome::kDeadlineExceeded:
@@ -130,8 +134,14 @@ struct SatJobState {
   absl::Mutex mu;
   std::deque<v1::SolveProgress::Attempt> attempts ABSL_GUARDED_BY(mu);  // not yet sent
   std::optional<internal::SatJobOutput> last ABSL_GUARDED_BY(mu);     // result or error
+  std::optional<v1::SolveResult> provisional ABSL_GUARDED_BY(mu);     // best so far
+  double attempt_seconds ABSL_GUARDED_BY(mu) = 0;                      // their sum
   absl::Status process ABSL_GUARDED_BY(mu);
 };
+
+// The worker is stopped this long before the deadline when it has not stopped
+// itself, so that the best schedule so far still reaches the client in time.
+constexpr absl::Duration kAnswerMargin = absl::Milliseconds(100);
 
 // Runs `job` in a SAT worker process (sat_process.h) on the pool and waits; OK when
 // the worker delivered a result (state.last), else the status to answer with.
@@ -145,10 +155,14 @@ grpc::Status RunSatJob(WorkerPool& pool, const std::string& worker, grpc::Server
                                                      absl::Time deadline) mutable {
         job.set_time_limit_seconds(absl::ToDoubleSeconds(TimeLimit(seconds, deadline)));
         absl::Status process = RunInWorkerProcess(
-            worker, job, cancel, deadline, [&state](const internal::SatJobOutput& out) {
+            worker, job, cancel, deadline - kAnswerMargin,
+            [&state](const internal::SatJobOutput& out) {
               absl::MutexLock lock(&state->mu);
               if (out.has_attempt()) {
                 state->attempts.push_back(out.attempt());
+                state->attempt_seconds += out.attempt().seconds();
+              } else if (out.has_provisional()) {
+                state->provisional = out.provisional();
               } else {
                 state->last = out;
               }
@@ -159,6 +173,23 @@ grpc::Status RunSatJob(WorkerPool& pool, const std::string& worker, grpc::Server
       drain);
   if (!status.ok()) return status;
   absl::MutexLock lock(&state->mu);
+  // Stopped at the deadline, or cancelled by the pool at the end of a shutdown's grace
+  // period (the client did not cancel: RunOnPool answered OK): the best schedule so
+  // far is the answer.
+  const bool deadline = absl::IsDeadlineExceeded(state->process);
+  if ((deadline || absl::IsCancelled(state->process)) && state->provisional) {
+    state->last.emplace();
+    v1::SolveResult* result = state->last->mutable_solve_result();
+    *result = *std::move(state->provisional);
+    result->set_unknown_reason(deadline ? "deadline" : "server shutdown");
+    result->set_solve_seconds(state->attempt_seconds);
+    return grpc::Status::OK;
+  }
+  if (absl::IsCancelled(state->process)) {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                        "the server is shutting down and stopped this SAT job at the end of "
+                        "its grace period; retry elsewhere");
+  }
   if (!state->process.ok()) return ToGrpcStatus(state->process);
   if (!state->last) {
     return grpc::Status(grpc::StatusCode::INTERNAL,

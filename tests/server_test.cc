@@ -520,28 +520,30 @@ TEST(ServerPoolTest, TheDeadlineBoundsTheSearchAndFreesTheWorker) {
   ServerProcess server({"--workers", "1", "--queue", "0"});
   ASSERT_FALSE(server.address().empty()) << server.Log();
   auto stub = Connect(server);
-  // 4 s: the worker stops itself 1 s early, margin enough on a loaded CI machine.
-  const absl::Time deadline = absl::Now() + absl::Seconds(4);
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(deadline));
-  auto reader = stub->SolveOptimal(&context, HardSolve());
-  v1::SolveProgress progress, last;
-  while (reader->Read(&progress)) last = progress;
-  const grpc::Status status = reader->Finish();
-  const absl::Time answered = absl::Now();
-  // The worker's own time limit ends before the deadline, so the best witness so far
-  // arrives in time (docs/service.md); had it overrun, the kill at the deadline would
-  // give DEADLINE_EXCEEDED (tests/sat_process_test.cc).
-  ASSERT_TRUE(status.ok()) << status.error_message();
-  ASSERT_TRUE(last.has_result());
-  EXPECT_EQ(last.result().status(), "UNKNOWN");
-  EXPECT_EQ(last.result().unknown_reason(), "time limit");
-  EXPECT_LE(last.result().makespan_cycles(), last.result().upper_bound_cycles());
-  EXPECT_GT(last.result().witness().events_size(), 0);
-  EXPECT_LT(answered, deadline);
-  const SmallSolve next = SolveSmallOnceFree(*stub, absl::Seconds(3));
-  EXPECT_TRUE(next.status.ok()) << next.status.error_message();
-  EXPECT_LT(next.sent - answered, absl::Milliseconds(100));
+  // Whatever the deadline, the answer is the best schedule so far, before it: the
+  // worker stops itself a quarter of the time early ("time limit"), or the server
+  // stops it 100 ms before the deadline ("deadline") when it overruns that.
+  for (const absl::Duration d : {absl::Milliseconds(600), absl::Milliseconds(1500),
+                                 absl::Milliseconds(2500)}) {
+    const absl::Time deadline = absl::Now() + d;
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(deadline));
+    auto reader = stub->SolveOptimal(&context, HardSolve());
+    v1::SolveProgress progress, last;
+    while (reader->Read(&progress)) last = progress;
+    const grpc::Status status = reader->Finish();
+    const absl::Time answered = absl::Now();
+    ASSERT_TRUE(status.ok()) << absl::FormatDuration(d) << ": " << status.error_message();
+    ASSERT_TRUE(last.has_result());
+    EXPECT_EQ(last.result().status(), "UNKNOWN");
+    EXPECT_THAT(last.result().unknown_reason(), ::testing::AnyOf("time limit", "deadline"));
+    EXPECT_LE(last.result().makespan_cycles(), last.result().upper_bound_cycles());
+    EXPECT_GT(last.result().witness().events_size(), 0);
+    EXPECT_LT(answered, deadline);
+    const SmallSolve next = SolveSmallOnceFree(*stub, absl::Seconds(3));
+    EXPECT_TRUE(next.status.ok()) << next.status.error_message();
+    EXPECT_LT(next.sent - answered, absl::Milliseconds(100));
+  }
 }
 
 TEST(ServerPoolTest, SigtermUnderLoadDrainsAndExitsZero) {

@@ -69,6 +69,7 @@ absl::Status CheckSize(const Problem& problem, const SearchOptions& options) {
 absl::StatusOr<OptimalResult> Descend(const Problem& problem, const SearchOptions& options,
                                       Schedule best) {
   const absl::Time deadline = absl::Now() + options.time_limit;
+  if (options.on_witness) options.on_witness(best);
   OptimalResult out;
   out.lower_bound = SearchLowerBound(problem, options.placement);
   out.upper_bound = out.makespan = Makespan(best);
@@ -102,6 +103,7 @@ absl::StatusOr<OptimalResult> Descend(const Problem& problem, const SearchOption
     best = encoding.Decode([&solver](int v) { return solver.Value(v); });
     RETURN_IF_ERROR(CheckWitness(best));
     out.makespan = Makespan(best);
+    if (options.on_witness) options.on_witness(best);
   }
   if (!out.optimal && out.makespan <= out.lower_bound) {
     out.optimal = true;

@@ -47,6 +47,9 @@ struct SearchOptions {
   const CancelToken* cancel = nullptr;
   // Called after every bound tried (progress display, streaming).
   std::function<void(const BoundAttempt&)> on_progress;
+  // Called with the starting schedule and every better witness, each already checked
+  // (a caller that may be stopped at any moment keeps the last one).
+  std::function<void(const Schedule&)> on_witness;
 };
 
 struct OptimalResult {
