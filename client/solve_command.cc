@@ -124,14 +124,10 @@ int RunSolve(const Invocation& call) {
       Remote() ? RemoteSolve(p, *placement, absl::GetFlag(FLAGS_time_limit), options.on_progress)
                : sat::SolveOptimal(p, options);
   if (!r.ok()) return ReportError("solve", r.status());
-  if (const std::string path = absl::GetFlag(FLAGS_proof); !path.empty() && r->proof == "unsat") {
-    sat::ProveOptions prove;
-    prove.drat_path = path;
-    prove.time_limit = options.time_limit;
-    absl::StatusOr<sat::ProofResult> proof = sat::Prove(r->witness, prove);
-    if (!proof.ok()) return ReportError("solve", proof.status());
-    if (proof->proof == "drat_checked") r->proof = proof->proof;
-  }
+  sat::ProveOptions prove;
+  prove.drat_path = absl::GetFlag(FLAGS_proof);
+  prove.time_limit = options.time_limit;
+  if (absl::Status s = sat::BackWithDrat(*r, prove); !s.ok()) return ReportError("solve", s);
   if (const std::string path = absl::GetFlag(FLAGS_dimacs); !path.empty()) {
     if (absl::Status s = WriteDimacs(p, *placement, r->makespan, path); !s.ok()) {
       return ReportError("solve", s);

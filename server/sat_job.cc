@@ -1,5 +1,6 @@
 #include "server/sat_job.h"
 
+#include "absl/strings/str_cat.h"
 #include "attnsched/v1/convert.h"
 #include "lib/sat/prove.h"
 #include "lib/status_macros.h"
@@ -48,7 +49,14 @@ absl::Status Solve(const SatJob& job, const Emit& emit) {
     rpc::ScheduleToProto(best, p->mutable_witness());
     emit(out);
   };
-  ASSIGN_OR_RETURN(const sat::OptimalResult r, sat::SolveOptimal(problem, options));
+  ASSIGN_OR_RETURN(sat::OptimalResult r, sat::SolveOptimal(problem, options));
+  if (request.drat_proof()) {
+    sat::ProveOptions prove;
+    prove.drat_path = job.drat_path();
+    prove.limits = options.limits;
+    prove.time_limit = options.time_limit;
+    RETURN_IF_ERROR(sat::BackWithDrat(r, prove));
+  }
   SatJobOutput output;
   v1::SolveResult* out = output.mutable_solve_result();
   out->set_status(r.optimal ? "OPTIMAL" : "UNKNOWN");
@@ -73,7 +81,12 @@ absl::Status Prove(const SatJob& job, const Emit& emit) {
   options.limits = LimitsOf(job);
   options.time_limit = absl::Seconds(job.time_limit_seconds());
   if (job.prove().drat_proof()) options.drat_path = job.drat_path();
-  ASSIGN_OR_RETURN(const sat::ProofResult r, sat::Prove(schedule, options));
+  ASSIGN_OR_RETURN(sat::ProofResult r, sat::Prove(schedule, options));
+  if (r.proof == "drat_checked") {
+    r.detail = absl::StrCat("makespan <= ", r.makespan - 1,
+                            " is UNSAT (DRAT proof checked online by CaDiCaL in the server, "
+                            "which keeps no proof files)");
+  }
   SatJobOutput output;
   v1::ProveResponse* out = output.mutable_prove_result();
   out->set_status(std::string(sat::ProofStatusName(r.status)));

@@ -1,10 +1,7 @@
 #include "server/scheduler_service.h"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <deque>
 #include <iostream>
 #include <memory>
@@ -336,15 +333,9 @@ grpc::Status SchedulerService::ProveOptimality(grpc::ServerContext* context,
   }
   internal::SatJob job = JobWithLimits();
   *job.mutable_prove() = *request;
-  if (request->drat_proof()) {
-    job.set_drat_path(absl::StrCat("/tmp/attnsched-proof-", getpid(), "-",
-                                   absl::ToUnixNanos(absl::Now()), ".drat"));
-  }
   auto state = std::make_shared<SatJobState>();
-  grpc::Status status = RunSatJob(pool_, options_.sat_worker, *context, log, job,
+  grpc::Status status = RunSatJob(pool_, options_.sat_worker, *context, log, std::move(job),
                                   request->time_limit_seconds(), state, [] {});
-  // The proof was checked by CaDiCaL in the worker; the file stays on no disk.
-  if (!job.drat_path().empty()) std::remove(job.drat_path().c_str());
   if (!status.ok()) return log.Done(status);
   absl::MutexLock lock(&state->mu);
   *response = state->last->prove_result();
@@ -354,6 +345,9 @@ grpc::Status SchedulerService::ProveOptimality(grpc::ServerContext* context,
 
 internal::SatJob SchedulerService::JobWithLimits() const {
   internal::SatJob job;
+  // A requested DRAT proof is checked online by CaDiCaL (checkproof) as it is
+  // written; the server keeps no proof files, which could grow by gigabytes.
+  job.set_drat_path("/dev/null");
   job.set_max_variables(options_.sat_limits.max_variables);
   job.set_max_clauses(options_.sat_limits.max_clauses);
   return job;

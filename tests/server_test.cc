@@ -310,6 +310,33 @@ TEST_F(ServerTest, BadSolveRequestsAreRefusedBeforeAnyWorkerStarts) {
   }
 }
 
+TEST_F(ServerTest, DratProofsAreCheckedInTheServer) {
+  // causal n=4, d=1 on 2 PEs, block homes: optimum 17, "makespan <= 16" UNSAT.
+  auto stub = Connect(server_);
+  v1::SolveRequest solve;
+  *solve.mutable_problem() = ProblemProto(Scheme::kCausal, 4, 1, 2);
+  for (int32_t h : BlockPlacement(4, 2)) solve.add_placement(h);
+  solve.set_drat_proof(true);
+  grpc::ClientContext solve_context;
+  SetDeadline(solve_context, absl::Seconds(30));
+  auto reader = stub->SolveOptimal(&solve_context, solve);
+  v1::SolveProgress progress, last;
+  while (reader->Read(&progress)) last = progress;
+  ASSERT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(last.result().makespan_cycles(), 17);
+  EXPECT_EQ(last.result().proof(), "drat_checked");
+  v1::ProveRequest prove;
+  *prove.mutable_schedule() = last.result().witness();
+  prove.set_drat_proof(true);
+  grpc::ClientContext prove_context;
+  SetDeadline(prove_context, absl::Seconds(30));
+  v1::ProveResponse response;
+  ASSERT_TRUE(stub->ProveOptimality(&prove_context, prove, &response).ok());
+  EXPECT_EQ(response.status(), "OPTIMAL");
+  EXPECT_EQ(response.proof(), "drat_checked");
+  EXPECT_THAT(response.detail(), HasSubstr("checked online by CaDiCaL in the server"));
+}
+
 TEST_F(ServerTest, CliHealthSaysServing) {
   const testing::CommandResult up = testing::RunCommand(
       absl::StrCat(ATTNSCHED_CLI, " health --server ", server_.address(), " --deadline 5"));

@@ -100,4 +100,11 @@ absl::StatusOr<ProofResult> Prove(const Schedule& schedule, const ProveOptions& 
   return result;
 }
 
+absl::Status BackWithDrat(OptimalResult& result, const ProveOptions& options) {
+  if (result.proof != "unsat" || options.drat_path.empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(const ProofResult proof, Prove(result.witness, options));
+  if (proof.proof == "drat_checked") result.proof = proof.proof;
+  return absl::OkStatus();
+}
+
 }  // namespace attnsched::sat

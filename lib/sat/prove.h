@@ -47,6 +47,12 @@ struct ProofResult {
 // limits, InternalError for a witness the validator rejects.
 absl::StatusOr<ProofResult> Prove(const Schedule& schedule, const ProveOptions& options);
 
+// After SolveOptimal: when `result`'s proof is "unsat", proves its witness again with
+// `options` (options.drat_path set: a DRAT proof of a fresh formula at makespan - 1,
+// checked by CaDiCaL) and makes the proof "drat_checked" on success; any other result
+// is left as it is. Errors as Prove.
+absl::Status BackWithDrat(OptimalResult& result, const ProveOptions& options);
+
 }  // namespace attnsched::sat
 
 #endif  // ATTNSCHED_LIB_SAT_PROVE_H_
