@@ -4,7 +4,6 @@
 // seconds, cancel the rest, exit 0. SAT jobs run in attnsched-sat-worker processes
 // (--sat_worker), killed on cancellation.
 #include <signal.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -15,11 +14,15 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "httplib.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "lib/status_macros.h"
+#include "server/sat_process.h"
 #include "server/scheduler_service.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
@@ -79,11 +82,7 @@ absl::StatusOr<std::string> SatWorkerPath() {
     if (error) return absl::InternalError("cannot find this executable (/proc/self/exe)");
     path = (self.parent_path() / "attnsched-sat-worker").string();
   }
-  if (access(path.c_str(), X_OK) != 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--sat_worker: ", path, " is not an executable program; install attnsched-sat-worker "
-        "beside attnsched-server or name it with --sat_worker"));
-  }
+  RETURN_IF_ERROR(CheckWorker(path));
   return path;
 }
 
@@ -180,6 +179,13 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);  // before any thread starts
   signal(SIGPIPE, SIG_IGN);  // a SAT worker that dies early is an error, not a signal
   absl::SetProgramUsageMessage("attnsched-server [--listen HOST:PORT] [--workers N] ...");
+  // --help lists this file's flags (Abseil looks for a file named after the program).
+  absl::FlagsUsageConfig usage;
+  usage.contains_help_flags = [](absl::string_view file) {
+    return absl::EndsWith(file, "server/main.cc");
+  };
+  usage.contains_helpshort_flags = usage.contains_help_flags;
+  absl::SetFlagsUsageConfig(usage);
   absl::ParseCommandLine(argc, argv);
   return attnsched::server::Run();
 }

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "lib/status_macros.h"
@@ -206,6 +207,23 @@ absl::Status RunInWorkerProcess(const std::string& worker_path, const internal::
   absl::Status exit = child.Reap(stop);
   if (!absl::IsInternal(exit)) return exit;
   return absl::InternalError(absl::StrCat(exit.message(), " (", worker_path, ")"));
+}
+
+absl::Status CheckWorker(const std::string& worker_path) {
+  const sat::CancelToken never;
+  int outputs = 0;
+  bool answered = false;
+  const absl::Status run = RunInWorkerProcess(
+      worker_path, internal::SatJob{}, never, absl::Now() + absl::Seconds(5),
+      [&](const SatJobOutput& out) {
+        ++outputs;
+        answered = out.has_error() && absl::StrContains(out.error().message(), "neither");
+      });
+  if (run.ok() && outputs == 1 && answered) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--sat_worker: ", worker_path, " does not answer as attnsched-sat-worker does (",
+      run.ok() ? absl::StrCat(outputs, " outputs to an empty job") : std::string(run.message()),
+      "); install attnsched-sat-worker beside attnsched-server or name it with --sat_worker"));
 }
 
 }  // namespace attnsched::server

@@ -34,6 +34,12 @@ absl::Status RunInWorkerProcess(const std::string& worker_path, const internal::
                                 const sat::CancelToken& cancel, absl::Time deadline,
                                 const std::function<void(const internal::SatJobOutput&)>& on_output);
 
+// A start-up check of `worker_path`: it is run with an empty job, which an
+// attnsched-sat-worker answers with one error output; anything else (not a program,
+// another program, no answer within 5 s) is an InvalidArgumentError saying what
+// happened.
+absl::Status CheckWorker(const std::string& worker_path);
+
 }  // namespace attnsched::server
 
 #endif  // ATTNSCHED_SERVER_SAT_PROCESS_H_

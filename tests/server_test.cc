@@ -337,6 +337,19 @@ TEST_F(ServerTest, DratProofsAreCheckedInTheServer) {
   EXPECT_THAT(response.detail(), HasSubstr("checked online by CaDiCaL in the server"));
 }
 
+TEST(ServerStartTest, HelpListsTheFlagsAndABadSatWorkerIsRefused) {
+  const testing::CommandResult help =
+      testing::RunCommand(absl::StrCat(ATTNSCHED_SERVER, " --help"));
+  EXPECT_EQ(help.exit, 0) << help.err;
+  EXPECT_THAT(help.out + help.err, HasSubstr("--sat_worker"));
+  for (const char* worker : {"/bin/true", "/tmp", "/nonexistent/attnsched-sat-worker"}) {
+    const testing::CommandResult r = testing::RunCommand(absl::StrCat(
+        ATTNSCHED_SERVER, " --listen 127.0.0.1:0 --sat_worker ", worker));
+    EXPECT_EQ(r.exit, 2) << worker;
+    EXPECT_THAT(r.err, HasSubstr(absl::StrCat("--sat_worker: ", worker)));
+  }
+}
+
 TEST_F(ServerTest, CliHealthSaysServing) {
   const testing::CommandResult up = testing::RunCommand(
       absl::StrCat(ATTNSCHED_CLI, " health --server ", server_.address(), " --deadline 5"));
