@@ -11,8 +11,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "lib/schedule/schedule.h"
 #include "absl/strings/string_view.h"
+#include "lib/sat/encoder.h"
+#include "lib/schedule/schedule.h"
 
 namespace attnsched::cli {
 
@@ -48,6 +49,9 @@ absl::StatusOr<int64_t> MaxEventsFlag();
 // and the operands, and reads the file.
 absl::StatusOr<Schedule> ReadScheduleOperand(absl::string_view command, const Invocation& call,
                                              std::initializer_list<absl::string_view> allowed);
+
+// --max-sat-variables and --max-sat-clauses.
+sat::EncodeLimits SatLimitsFlags();
 
 // Prints "attnsched COMMAND: message" to stderr and returns the exit status for
 // `status`: kExitInvalid for internal errors (a bug), kExitUnknown for an RPC whose

@@ -1,6 +1,7 @@
 #include "client/flags.h"
 
 #include "absl/flags/flag.h"
+#include "lib/sat/encoder.h"
 #include "lib/schedule/validator.h"
 
 ABSL_FLAG(std::string, model, "",
@@ -28,6 +29,11 @@ ABSL_FLAG(std::string, placement, "free",
           "solve: block, cyclic, free (SAT chooses the homes), generator (the scheme's "
           "generator's homes) or an explicit list h(0),h(1),...");
 ABSL_FLAG(double, time_limit, 60, "solve, prove: seconds of SAT solving before UNKNOWN");
+ABSL_FLAG(int64_t, max_sat_variables, attnsched::sat::EncodeLimits{}.max_variables,
+          "solve, prove (local mode; a server has its own): largest SAT formula, in "
+          "variables");
+ABSL_FLAG(int64_t, max_sat_clauses, attnsched::sat::EncodeLimits{}.max_clauses,
+          "solve, prove (local mode; a server has its own): largest SAT formula, in clauses");
 ABSL_FLAG(std::string, proof, "",
           "solve, prove: write a DRAT proof that one cycle less is impossible to this file "
           "(checked by CaDiCaL)");

@@ -35,6 +35,11 @@ absl::Status CheckFlagsApply(absl::string_view command, const std::vector<std::s
   return absl::OkStatus();
 }
 
+sat::EncodeLimits SatLimitsFlags() {
+  return sat::EncodeLimits{absl::GetFlag(FLAGS_max_sat_variables),
+                           absl::GetFlag(FLAGS_max_sat_clauses)};
+}
+
 absl::StatusOr<int64_t> MaxEventsFlag() {
   const int64_t limit = absl::GetFlag(FLAGS_max_events);
   if (limit >= 1) return limit;

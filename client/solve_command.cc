@@ -102,7 +102,7 @@ int RunSolve(const Invocation& call) {
           "solve", call.flags,
           {"model", "scheme", "n", "d", "pes", "link_words_per_cycle", "c_dot", "c_softmax",
            "c_axpy", "placement", "time_limit", "proof", "dimacs", "json", "out", "server",
-           "tls_ca", "deadline"});
+           "tls_ca", "deadline", "max_sat_variables", "max_sat_clauses"});
       !s.ok()) {
     return ReportError("solve", s);
   }
@@ -114,6 +114,7 @@ int RunSolve(const Invocation& call) {
   sat::SearchOptions options;
   options.placement = *placement;
   options.time_limit = absl::Seconds(absl::GetFlag(FLAGS_time_limit));
+  options.limits = SatLimitsFlags();
   if (isatty(STDERR_FILENO)) options.on_progress = PrintProgress;
   if (Remote() && !absl::GetFlag(FLAGS_proof).empty()) {
     return ReportError("solve", absl::InvalidArgumentError(
@@ -127,6 +128,7 @@ int RunSolve(const Invocation& call) {
   sat::ProveOptions prove;
   prove.drat_path = absl::GetFlag(FLAGS_proof);
   prove.time_limit = options.time_limit;
+  prove.limits = options.limits;
   if (absl::Status s = sat::BackWithDrat(*r, prove); !s.ok()) return ReportError("solve", s);
   if (const std::string path = absl::GetFlag(FLAGS_dimacs); !path.empty()) {
     if (absl::Status s = WriteDimacs(p, *placement, r->makespan, path); !s.ok()) {

@@ -13,6 +13,7 @@
 #include "lib/algorithms/generator.h"
 #include "lib/export/summary.h"
 #include "lib/schedule/simulator.h"
+#include "lib/sat/prove.h"
 #include "lib/status_macros.h"
 #include "server/sat_process.h"
 #include "server/status_map.h"
@@ -328,8 +329,11 @@ grpc::Status SchedulerService::ProveOptimality(grpc::ServerContext* context,
   RpcLog log("ProveOptimality", *context, metrics_);
   absl::StatusOr<Schedule> schedule = rpc::ScheduleFromProto(request->schedule());
   if (!schedule.ok()) return log.Done(ToGrpcStatus(schedule.status()));
-  if (absl::Status s = CheckTimeLimit(request->time_limit_seconds()); !s.ok()) {
-    return log.Done(ToGrpcStatus(s));
+  // Repeated events and formulas over the limits are refused here, before the
+  // request is copied to a worker process.
+  for (const absl::Status& s : {CheckTimeLimit(request->time_limit_seconds()),
+                                sat::CheckProvable(*schedule, options_.sat_limits)}) {
+    if (!s.ok()) return log.Done(ToGrpcStatus(s));
   }
   internal::SatJob job = JobWithLimits();
   *job.mutable_prove() = *request;

@@ -392,6 +392,17 @@ TEST(ProofTest, ImprovableSchedulesGetABetterOne) {
   EXPECT_TRUE(CheckWitness(*r->better).ok());
 }
 
+TEST(ProofTest, RepeatedEventsAreRefusedBeforeValidation) {
+  // More events than the formula has operation and transfer variables: no valid
+  // schedule of this instance and makespan has that many, so Prove refuses at once.
+  Schedule s = MustGenerate(Scheme::kCausal, 4, 2, 4);
+  const std::vector<Event> once = s.events;
+  for (int k = 0; k < 2000; ++k) s.events.insert(s.events.end(), once.begin(), once.end());
+  const absl::StatusOr<ProofResult> r = Prove(s, ProveOptions{});
+  EXPECT_TRUE(absl::IsInvalidArgument(r.status())) << r.status();
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("events are repeated"));
+}
+
 TEST(ProofTest, InvalidSchedulesAreRefused) {
   Schedule s = MustGenerate(Scheme::kGeneral, 2, 1, 2);
   s.events.pop_back();

@@ -520,6 +520,22 @@ Schedule Encoding::Decode(const std::function<bool(int)>& value) const {
   return s;
 }
 
+absl::Status CheckEstimate(const Problem& problem, const EncodeOptions& options,
+                           const EncodeLimits& limits) {
+  const SizeEstimate size = EstimateSize(problem, options);
+  if (size.variables <= limits.max_variables && size.clauses <= limits.max_clauses) {
+    return absl::OkStatus();
+  }
+  return absl::ResourceExhaustedError(absl::StrFormat(
+      "the SAT formula for %s with a horizon of %d cycles would have about %.3g variables "
+      "and %.3g clauses, above the limits of %d variables and %d clauses; try a smaller "
+      "instance (the SAT engine is for small n and m) or raise the limits (attnsched "
+      "--max-sat-variables and --max-sat-clauses; attnsched-server --max_sat_variables "
+      "and --max_sat_clauses)",
+      Describe(problem), options.horizon, static_cast<double>(size.variables),
+      static_cast<double>(size.clauses), limits.max_variables, limits.max_clauses));
+}
+
 absl::StatusOr<Encoding> Encode(const Problem& problem, const EncodeOptions& options,
                                 const EncodeLimits& limits) {
   RETURN_IF_ERROR(ValidateProblem(problem));
@@ -530,16 +546,7 @@ absl::StatusOr<Encoding> Encode(const Problem& problem, const EncodeOptions& opt
     return absl::InvalidArgumentError(
         absl::StrFormat("horizon = %d cycles: must be >= 1", options.horizon));
   }
-  const SizeEstimate size = EstimateSize(problem, options);
-  if (size.variables > limits.max_variables || size.clauses > limits.max_clauses) {
-    return absl::ResourceExhaustedError(absl::StrFormat(
-        "the SAT formula for %s with a horizon of %d cycles would have about %.3g variables "
-        "and %.3g clauses, above the limits of %d variables and %d clauses; try a smaller "
-        "instance (the SAT engine is for small n and m) or raise the limits",
-        Describe(problem), options.horizon, static_cast<double>(size.variables),
-        static_cast<double>(size.clauses), limits.max_variables,
-        limits.max_clauses));
-  }
+  RETURN_IF_ERROR(CheckEstimate(problem, options, limits));
   Encoding e;
   EncoderRun(problem, options, e).Run();
   return e;

@@ -70,6 +70,11 @@ struct SizeEstimate {
 };
 SizeEstimate EstimateSize(const Problem& problem, const EncodeOptions& options);
 
+// ResourceExhaustedError when EstimateSize exceeds `limits` (the message gives the
+// estimate, the limits and the flags that raise them); OK otherwise.
+absl::Status CheckEstimate(const Problem& problem, const EncodeOptions& options,
+                           const EncodeLimits& limits);
+
 class Encoding {
  public:
   const Cnf& cnf() const { return cnf_; }

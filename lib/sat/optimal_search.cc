@@ -57,12 +57,8 @@ namespace {
 // before any schedule is generated.
 absl::Status CheckSize(const Problem& problem, const SearchOptions& options) {
   RETURN_IF_ERROR(ValidateProblem(problem));
-  const EncodeOptions smallest{SearchLowerBound(problem, options.placement), options.placement};
-  const SizeEstimate size = EstimateSize(problem, smallest);
-  if (size.variables > options.limits.max_variables || size.clauses > options.limits.max_clauses) {
-    return Encode(problem, smallest, options.limits).status();
-  }
-  return absl::OkStatus();
+  return CheckEstimate(problem, {SearchLowerBound(problem, options.placement), options.placement},
+                       options.limits);
 }
 
 // The descent from the (checked) witness `best` down to the lower bound.

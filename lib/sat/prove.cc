@@ -65,7 +65,29 @@ absl::string_view ProofStatusName(ProofStatus s) {
   return "UNKNOWN";
 }
 
+absl::Status CheckProvable(const Schedule& schedule, const EncodeLimits& limits) {
+  RETURN_IF_ERROR(ValidateProblem(schedule.problem));
+  RETURN_IF_ERROR(
+      ValidatePlacement(schedule.placement, schedule.problem.n(), schedule.problem.pes()));
+  const int64_t makespan = Makespan(schedule);
+  const SizeEstimate size = EstimateSize(schedule.problem, {makespan, schedule.placement});
+  const int64_t events = static_cast<int64_t>(schedule.events.size());
+  if (events > size.variables) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "events: %d, more than any valid schedule of %s with makespan %d cycles can have "
+        "(at most %d, one per operation, PE and start cycle or item, link and start cycle); "
+        "events are repeated",
+        events, Describe(schedule.problem), makespan, size.variables));
+  }
+  // A makespan at the lower bound needs no formula at all.
+  if (makespan <= ComputeLowerBounds(schedule.problem, schedule.placement).Max()) {
+    return absl::OkStatus();
+  }
+  return CheckEstimate(schedule.problem, {makespan - 1, schedule.placement}, limits);
+}
+
 absl::StatusOr<ProofResult> Prove(const Schedule& schedule, const ProveOptions& options) {
+  RETURN_IF_ERROR(CheckProvable(schedule, options.limits));
   ASSIGN_OR_RETURN(const ValidationReport report,
                    Validate(schedule, ValidationOptions{options.max_events}));
   if (!report.valid()) {

@@ -47,6 +47,13 @@ struct ProofResult {
 // limits, InternalError for a witness the validator rejects.
 absl::StatusOr<ProofResult> Prove(const Schedule& schedule, const ProveOptions& options);
 
+// The checks Prove makes before reading the events, in O(events) time and no memory:
+// InvalidArgumentError when the schedule has more events than any valid schedule of
+// its instance and makespan T can have (one per SAT variable of an operation start or
+// a transfer: V of EstimateSize at horizon T), ResourceExhaustedError when T is above
+// the lower bound and the formula for makespan T - 1 would exceed `limits`.
+absl::Status CheckProvable(const Schedule& schedule, const EncodeLimits& limits);
+
 // After SolveOptimal: when `result`'s proof is "unsat", proves its witness again with
 // `options` (options.drat_path set: a DRAT proof of a fresh formula at makespan - 1,
 // checked by CaDiCaL) and makes the proof "drat_checked" on success; any other result
