@@ -1,7 +1,10 @@
 // attnsched-sat-worker: runs one SAT job for attnsched-server in a process of its
 // own (server/sat_process.h). Reads a SatJob from stdin (to end of file), writes
 // delimited SatJobOutput messages to stdout as they come, exits 0; exit 2 when stdin
-// is not a SatJob. Not meant to be run by hand.
+// is not a SatJob. Dies with the thread that started it (PR_SET_PDEATHSIG). Not meant
+// to be run by hand.
+#include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <iostream>
@@ -12,6 +15,10 @@
 #include "server/sat_job.h"
 
 int main() {
+  // Die with the server: a killed or crashed server leaves no solver running.
+  const pid_t server = getppid();
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != server) return 1;  // it died before the line above
   std::string input((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
   attnsched::internal::SatJob job;
   if (!job.ParseFromString(input)) {

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -67,6 +68,7 @@ class ServerProcess {
     return s.str();
   }
   void Signal(int sig) const { kill(pid_, sig); }
+  pid_t pid() const { return pid_; }
   // Sends SIGTERM and waits up to `limit`; returns the exit status (-1: still running,
   // then killed).
   int Terminate(absl::Duration limit) {
@@ -585,6 +587,52 @@ TEST(ServerPoolTest, TheDeadlineBoundsTheSearchAndFreesTheWorker) {
     EXPECT_TRUE(next.status.ok()) << next.status.error_message();
     EXPECT_LT(next.sent - answered, absl::Milliseconds(100));
   }
+}
+
+// Processes whose parent is `parent` (from /proc/PID/stat).
+std::vector<pid_t> ChildrenOf(pid_t parent) {
+  std::vector<pid_t> children;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    std::getline(stat, line);
+    const size_t close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 2));
+    char state = 0;
+    pid_t ppid = 0;
+    rest >> state >> ppid;
+    if (ppid == parent) children.push_back(std::stoi(name));
+  }
+  return children;
+}
+
+// Running: neither gone nor a zombie.
+bool Running(pid_t pid) {
+  std::ifstream stat(absl::StrCat("/proc/", pid, "/stat"));
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  const size_t close = line.rfind(')');
+  return close != std::string::npos && close + 2 < line.size() && line[close + 2] != 'Z';
+}
+
+TEST(ServerPoolTest, AKilledServerLeavesNoSolverRunning) {
+  ServerProcess server({"--workers", "1", "--queue", "0"});
+  ASSERT_FALSE(server.address().empty()) << server.Log();
+  auto stub = Connect(server);
+  grpc::ClientContext context;
+  SetDeadline(context, absl::Seconds(30));
+  auto hard = stub->SolveOptimal(&context, HardSolve());
+  absl::SleepFor(absl::Milliseconds(500));
+  const std::vector<pid_t> workers = ChildrenOf(server.pid());
+  ASSERT_EQ(workers.size(), 1u) << "the hard solve runs in one worker process";
+  server.Signal(SIGKILL);
+  EXPECT_EQ(server.Reap(absl::Seconds(5)), 128 + SIGKILL);
+  absl::SleepFor(absl::Milliseconds(200));
+  EXPECT_FALSE(Running(workers[0])) << "the worker outlived the server";
+  context.TryCancel();
 }
 
 TEST(ServerPoolTest, SigtermUnderLoadDrainsAndExitsZero) {
