@@ -18,7 +18,9 @@ const Problem kHard = MakeProblem(Scheme::kShared, 8, 2, 4);       // open after
 internal::SatJob JobFor(const Problem& problem) {
   internal::SatJob job;
   rpc::ProblemToProto(problem, job.mutable_solve()->mutable_problem());
-  for (int32_t h : BlockPlacement(problem.n(), problem.pes())) job.mutable_solve()->add_placement(h);
+  for (int32_t h : BlockPlacement(problem.n(), problem.pes())) {
+    job.mutable_solve()->add_placement(h);
+  }
   job.set_time_limit_seconds(600);
   job.set_max_variables(20'000'000);
   job.set_max_clauses(100'000'000);

@@ -86,7 +86,8 @@ class Child {
                             std::string& buffer) {
     pollfd fds[2] = {{from_child_, POLLIN, 0}, {to_child_, POLLOUT, 0}};
     const nfds_t count = to_child_ >= 0 ? 2 : 1;
-    const int ms = static_cast<int>(std::clamp<int64_t>(absl::ToInt64Milliseconds(timeout), 0, 1000));
+    const int ms =
+        static_cast<int>(std::clamp<int64_t>(absl::ToInt64Milliseconds(timeout), 0, 1000));
     if (poll(fds, count, ms) < 0) {
       return errno == EINTR ? absl::StatusOr<bool>(true) : Errno("poll");
     }
@@ -94,7 +95,9 @@ class Child {
     if (fds[0].revents == 0) return true;
     char chunk[1 << 16];
     const ssize_t n = read(from_child_, chunk, sizeof chunk);
-    if (n < 0) return errno == EINTR || errno == EAGAIN ? absl::StatusOr<bool>(true) : Errno("read");
+    if (n < 0) {
+      return errno == EINTR || errno == EAGAIN ? absl::StatusOr<bool>(true) : Errno("read");
+    }
     buffer.append(chunk, static_cast<size_t>(n));
     return n > 0;
   }
@@ -156,8 +159,8 @@ absl::Status ParseOutputs(std::string& buffer,
                           const std::function<void(const SatJobOutput&)>& on_output) {
   size_t pos = 0;
   while (pos < buffer.size()) {
-    google::protobuf::io::CodedInputStream in(
-        reinterpret_cast<const uint8_t*>(buffer.data() + pos), static_cast<int>(buffer.size() - pos));
+    google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(buffer.data() + pos),
+                                              static_cast<int>(buffer.size() - pos));
     uint32_t length = 0;
     if (!in.ReadVarint32(&length)) break;  // the length itself is not complete yet
     if (length > kMaxOutputBytes) {

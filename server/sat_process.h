@@ -30,9 +30,9 @@ namespace attnsched::server {
 // when either fires. Returns OK after a normal exit; CancelledError or
 // DeadlineExceededError after a kill; UnavailableError when the worker cannot be
 // started; InternalError when it crashed or wrote garbage (the message says how).
-absl::Status RunInWorkerProcess(const std::string& worker_path, const internal::SatJob& job,
-                                const sat::CancelToken& cancel, absl::Time deadline,
-                                const std::function<void(const internal::SatJobOutput&)>& on_output);
+absl::Status RunInWorkerProcess(
+    const std::string& worker_path, const internal::SatJob& job, const sat::CancelToken& cancel,
+    absl::Time deadline, const std::function<void(const internal::SatJobOutput&)>& on_output);
 
 // A start-up check of `worker_path`: it is run with an empty job, which an
 // attnsched-sat-worker answers with one error output; anything else (not a program,

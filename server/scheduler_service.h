@@ -1,7 +1,8 @@
 // The attnsched.v1.Scheduler service (SPEC section 7). Thin: it converts messages
 // (proto/attnsched/v1/convert.h) and calls the library; SAT work runs on the worker
 // pool, each job in a worker process of its own (sat_process.h), with the client's
-// deadline capped by the pool's maximum and cancellation killing the process. Errors are mapped in one place (status_map.h). Thread-safe.
+// deadline capped by the pool's maximum and cancellation killing the process. Errors
+// are mapped in one place (status_map.h). Thread-safe.
 #ifndef ATTNSCHED_SERVER_SCHEDULER_SERVICE_H_
 #define ATTNSCHED_SERVER_SCHEDULER_SERVICE_H_
 

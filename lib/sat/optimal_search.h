@@ -1,18 +1,19 @@
-// Optimal schedules by SAT (SPEC section 6): the lower bound is max(LB_work,
-// LB_path, and LB_home and LB_load when the placement is pinned; lib/model/bounds.h);
-// the upper bound is the makespan of a generated schedule (the scheme's generator, or
-// ring rotation over the pinned placement). The gap is closed from above by incremental solving under the
-// assumption "makespan <= T" (learned clauses are kept between bounds): each SAT
-// answer gives a witness whose makespan becomes the next bound, an UNSAT answer
-// proves the last witness optimal. (Bisection was measured and is slower: the UNSAT
-// answers near the optimum are cheap only after the descent's learned clauses.)
-// Every witness is checked by the validator and the simulator; a rejected witness is
-// an InternalError (an encoder bug), never hidden. In the general and shared schemes a pinned placement is solved with its
-// tokens sorted by home (an exact symmetry, lib/schedule/relabel.h) and the witness
-// is relabeled back, so e.g. a cyclic placement is as easy as a block one. In those
-// schemes a free placement is searched first with the generator's homes pinned, for
-// half the time limit (a smaller formula whose witnesses are free witnesses too; only
-// its SAT answers are reported as attempts), then freely from its best witness.
+// Optimal schedules by SAT (SPEC section 6): the lower bound is max(LB_work, LB_path,
+// and LB_home and LB_load when the placement is pinned; lib/model/bounds.h); the upper
+// bound is the makespan of a generated schedule (the scheme's generator, or ring
+// rotation over the pinned placement). The gap is closed from above by incremental
+// solving under the assumption "makespan <= T" (learned clauses are kept between
+// bounds): each SAT answer gives a witness whose makespan becomes the next bound, an
+// UNSAT answer proves the last witness optimal. (Bisection was measured and is slower:
+// the UNSAT answers near the optimum are cheap only after the descent's learned
+// clauses.) Every witness is checked by the validator and the simulator; a rejected
+// witness is an InternalError (an encoder bug), never hidden. In the general and shared
+// schemes a pinned placement is solved with its tokens sorted by home (an exact
+// symmetry, lib/schedule/relabel.h) and the witness is relabeled back, so e.g. a cyclic
+// placement is as easy as a block one. In those schemes a free placement is searched
+// first with the generator's homes pinned, for half the time limit (a smaller formula
+// whose witnesses are free witnesses too; only its SAT answers are reported as
+// attempts), then freely from its best witness.
 #ifndef ATTNSCHED_LIB_SAT_OPTIMAL_SEARCH_H_
 #define ATTNSCHED_LIB_SAT_OPTIMAL_SEARCH_H_
 
