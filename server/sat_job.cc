@@ -16,49 +16,7 @@ sat::EncodeLimits LimitsOf(const SatJob& job) {
   return sat::EncodeLimits{job.max_variables(), job.max_clauses()};
 }
 
-absl::Status Solve(const SatJob& job, const Emit& emit) {
-  const v1::SolveRequest& request = job.solve();
-  ASSIGN_OR_RETURN(const Problem problem, rpc::ProblemFromProto(request.problem()));
-  sat::SearchOptions options;
-  if (!request.placement().empty()) {
-    options.placement = Placement(request.placement().begin(), request.placement().end());
-  }
-  options.limits = LimitsOf(job);
-  options.time_limit = absl::Seconds(job.time_limit_seconds());
-  options.on_progress = [&emit](const sat::BoundAttempt& a) {
-    SatJobOutput out;
-    out.mutable_attempt()->set_bound_cycles(a.bound);
-    out.mutable_attempt()->set_answer(std::string(sat::SatResultName(a.result)));
-    out.mutable_attempt()->set_seconds(a.seconds);
-    emit(out);
-  };
-  if (options.placement) {
-    RETURN_IF_ERROR(ValidatePlacement(*options.placement, problem.n(), problem.pes()));
-  }
-  const int64_t lower_bound = sat::SearchLowerBound(problem, options.placement);
-  int64_t upper_bound = -1;
-  options.on_witness = [&](const Schedule& best) {
-    if (upper_bound < 0) upper_bound = Makespan(best);
-    SatJobOutput out;
-    v1::SolveResult* p = out.mutable_provisional();
-    p->set_status("UNKNOWN");
-    p->set_makespan_cycles(Makespan(best));
-    p->set_lower_bound_cycles(lower_bound);
-    p->set_upper_bound_cycles(upper_bound);
-    p->set_proof("none");
-    rpc::ScheduleToProto(best, p->mutable_witness());
-    emit(out);
-  };
-  ASSIGN_OR_RETURN(sat::OptimalResult r, sat::SolveOptimal(problem, options));
-  if (request.drat_proof()) {
-    sat::ProveOptions prove;
-    prove.drat_path = job.drat_path();
-    prove.limits = options.limits;
-    prove.time_limit = options.time_limit;
-    RETURN_IF_ERROR(sat::BackWithDrat(r, prove));
-  }
-  SatJobOutput output;
-  v1::SolveResult* out = output.mutable_solve_result();
+void ResultToProto(const sat::OptimalResult& r, v1::SolveResult* out) {
   out->set_status(r.optimal ? "OPTIMAL" : "UNKNOWN");
   out->set_optimal(r.optimal);
   out->set_makespan_cycles(r.makespan);
@@ -71,6 +29,53 @@ absl::Status Solve(const SatJob& job, const Emit& emit) {
   out->set_clauses(r.stats.clauses);
   out->set_conflicts(r.stats.conflicts);
   rpc::ScheduleToProto(r.witness, out->mutable_witness());
+}
+
+// Emits each bound tried, and each best schedule so far as a provisional result
+// (UNKNOWN; the first one's makespan is the upper bound).
+void ReportProgress(int64_t lower_bound, const Emit& emit, sat::SearchOptions& options) {
+  options.on_progress = [&emit](const sat::BoundAttempt& a) {
+    SatJobOutput out;
+    out.mutable_attempt()->set_bound_cycles(a.bound);
+    out.mutable_attempt()->set_answer(std::string(sat::SatResultName(a.result)));
+    out.mutable_attempt()->set_seconds(a.seconds);
+    emit(out);
+  };
+  options.on_witness = [&emit, lower_bound, upper_bound = int64_t{-1}](
+                           const Schedule& best) mutable {
+    if (upper_bound < 0) upper_bound = Makespan(best);
+    sat::OptimalResult so_far;
+    so_far.lower_bound = lower_bound;
+    so_far.upper_bound = upper_bound;
+    so_far.makespan = Makespan(best);
+    so_far.witness = best;
+    SatJobOutput out;
+    ResultToProto(so_far, out.mutable_provisional());
+    emit(out);
+  };
+}
+
+absl::Status Solve(const SatJob& job, const Emit& emit) {
+  const v1::SolveRequest& request = job.solve();
+  ASSIGN_OR_RETURN(const Problem problem, rpc::ProblemFromProto(request.problem()));
+  sat::SearchOptions options;
+  if (!request.placement().empty()) {
+    options.placement = Placement(request.placement().begin(), request.placement().end());
+    RETURN_IF_ERROR(ValidatePlacement(*options.placement, problem.n(), problem.pes()));
+  }
+  options.limits = LimitsOf(job);
+  options.time_limit = absl::Seconds(job.time_limit_seconds());
+  ReportProgress(sat::SearchLowerBound(problem, options.placement), emit, options);
+  ASSIGN_OR_RETURN(sat::OptimalResult r, sat::SolveOptimal(problem, options));
+  if (request.drat_proof()) {
+    sat::ProveOptions prove;
+    prove.drat_path = job.drat_path();
+    prove.limits = options.limits;
+    prove.time_limit = options.time_limit;
+    RETURN_IF_ERROR(sat::BackWithDrat(r, prove));
+  }
+  SatJobOutput output;
+  ResultToProto(r, output.mutable_solve_result());
   emit(output);
   return absl::OkStatus();
 }
