@@ -329,10 +329,9 @@ grpc::Status SchedulerService::ProveOptimality(grpc::ServerContext* context,
   RpcLog log("ProveOptimality", *context, metrics_);
   absl::StatusOr<Schedule> schedule = rpc::ScheduleFromProto(request->schedule());
   if (!schedule.ok()) return log.Done(ToGrpcStatus(schedule.status()));
-  // Repeated events and formulas over the limits are refused here, before the
-  // request is copied to a worker process.
-  for (const absl::Status& s : {CheckTimeLimit(request->time_limit_seconds()),
-                                sat::CheckProvable(*schedule, options_.sat_limits)}) {
+  // Repeated events are refused here, before the request is copied to a worker.
+  for (const absl::Status& s :
+       {CheckTimeLimit(request->time_limit_seconds()), sat::CheckProvable(*schedule)}) {
     if (!s.ok()) return log.Done(ToGrpcStatus(s));
   }
   internal::SatJob job = JobWithLimits();

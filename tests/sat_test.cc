@@ -403,6 +403,23 @@ TEST(ProofTest, RepeatedEventsAreRefusedBeforeValidation) {
   EXPECT_THAT(std::string(r.status().message()), HasSubstr("events are repeated"));
 }
 
+TEST(ProofTest, ASlowScheduleIsImprovableWithoutSat) {
+  // Every event 100000 cycles late: still valid, far too long a horizon for a formula,
+  // and the generated schedule for the same homes is better.
+  Schedule s = MustGenerate(Scheme::kShared, 4, 2, 2);
+  const int64_t generated = Makespan(s);
+  for (Event& e : s.events) e.start += 100000;
+  const absl::StatusOr<ProofResult> r = Prove(s, ProveOptions{});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status, ProofStatus::kImprovable);
+  EXPECT_THAT(r->detail, HasSubstr("no SAT needed"));
+  ASSERT_TRUE(r->better.has_value());
+  EXPECT_EQ(Makespan(*r->better), generated);
+  EXPECT_EQ(r->better->placement, s.placement);
+  EXPECT_TRUE(CheckWitness(*r->better).ok());
+  EXPECT_EQ(r->stats.variables, 0);
+}
+
 TEST(ProofTest, InvalidSchedulesAreRefused) {
   Schedule s = MustGenerate(Scheme::kGeneral, 2, 1, 2);
   s.events.pop_back();

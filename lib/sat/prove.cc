@@ -65,29 +65,23 @@ absl::string_view ProofStatusName(ProofStatus s) {
   return "UNKNOWN";
 }
 
-absl::Status CheckProvable(const Schedule& schedule, const EncodeLimits& limits) {
+absl::Status CheckProvable(const Schedule& schedule) {
   RETURN_IF_ERROR(ValidateProblem(schedule.problem));
   RETURN_IF_ERROR(
       ValidatePlacement(schedule.placement, schedule.problem.n(), schedule.problem.pes()));
   const int64_t makespan = Makespan(schedule);
   const SizeEstimate size = EstimateSize(schedule.problem, {makespan, schedule.placement});
   const int64_t events = static_cast<int64_t>(schedule.events.size());
-  if (events > size.variables) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "events: %d, more than any valid schedule of %s with makespan %d cycles can have "
-        "(at most %d, one per operation, PE and start cycle or item, link and start cycle); "
-        "events are repeated",
-        events, Describe(schedule.problem), makespan, size.variables));
-  }
-  // A makespan at the lower bound needs no formula at all.
-  if (makespan <= ComputeLowerBounds(schedule.problem, schedule.placement).Max()) {
-    return absl::OkStatus();
-  }
-  return CheckEstimate(schedule.problem, {makespan - 1, schedule.placement}, limits);
+  if (events <= size.variables) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "events: %d, more than any valid schedule of %s with makespan %d cycles can have "
+      "(at most %d, one per operation, PE and start cycle or item, link and start cycle); "
+      "events are repeated",
+      events, Describe(schedule.problem), makespan, size.variables));
 }
 
 absl::StatusOr<ProofResult> Prove(const Schedule& schedule, const ProveOptions& options) {
-  RETURN_IF_ERROR(CheckProvable(schedule, options.limits));
+  RETURN_IF_ERROR(CheckProvable(schedule));
   ASSIGN_OR_RETURN(const ValidationReport report,
                    Validate(schedule, ValidationOptions{options.max_events}));
   if (!report.valid()) {
@@ -109,9 +103,20 @@ absl::StatusOr<ProofResult> Prove(const Schedule& schedule, const ProveOptions& 
   const bool relabeled =
       options.symmetry_breaking && TokensInterchangeable(schedule.problem.scheme());
   const TokenRelabeling relabel(schedule.placement);
-  RETURN_IF_ERROR(SolveBelow(schedule.problem,
-                             relabeled ? relabel.canonical_placement() : schedule.placement,
-                             result.makespan - 1, options, result));
+  const Placement& homes = relabeled ? relabel.canonical_placement() : schedule.placement;
+  // Without SAT first: the schedule the search would start from (the generator's, or
+  // ring rotation over these homes) may already be better.
+  if (absl::StatusOr<Schedule> known = UpperBoundSchedule(schedule.problem, homes);
+      known.ok() && Makespan(*known) < result.makespan) {
+    result.status = ProofStatus::kImprovable;
+    result.detail = absl::StrFormat(
+        "the generated schedule for these homes has makespan %d (this one: %d); no SAT "
+        "needed", Makespan(*known), result.makespan);
+    result.better = relabeled ? relabel.FromCanonical(*known) : *std::move(known);
+    return result;
+  }
+  RETURN_IF_ERROR(CheckEstimate(schedule.problem, {result.makespan - 1, homes}, options.limits));
+  RETURN_IF_ERROR(SolveBelow(schedule.problem, homes, result.makespan - 1, options, result));
   if (!relabeled || relabel.identity()) return result;
   if (result.better) result.better = relabel.FromCanonical(*result.better);
   if (result.status != ProofStatus::kUnknown) {

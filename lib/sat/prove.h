@@ -1,7 +1,9 @@
 // Proofs of optimality for a given schedule (SPEC section 6):
 //   OPTIMAL     its makespan T equals a lower bound (which one is named), or the
 //               formula for makespan <= T - 1 with its placement is UNSAT;
-//   IMPROVABLE  a schedule with makespan <= T - 1 exists (returned, validated);
+//   IMPROVABLE  a schedule with makespan <= T - 1 exists (returned, validated): the
+//               generated one for the same homes when it is better (no SAT), or a
+//               SAT witness;
 //   UNKNOWN     a limit stopped the solver (the reason is named).
 // With a proof path, the UNSAT answer comes from a fresh, non-incremental formula
 // with horizon T - 1, whose DRAT proof CaDiCaL writes and checks online
@@ -43,16 +45,16 @@ struct ProofResult {
 };
 
 // Errors: InvalidArgumentError when the schedule is invalid (the violation is named:
-// only valid schedules can be proven), ResourceExhaustedError for formulas over the
-// limits, InternalError for a witness the validator rejects.
+// only valid schedules can be proven) or repeats events (CheckProvable),
+// ResourceExhaustedError when SAT is needed and the formula is over the limits,
+// InternalError for a witness the validator rejects.
 absl::StatusOr<ProofResult> Prove(const Schedule& schedule, const ProveOptions& options);
 
-// The checks Prove makes before reading the events, in O(events) time and no memory:
-// InvalidArgumentError when the schedule has more events than any valid schedule of
-// its instance and makespan T can have (one per SAT variable of an operation start or
-// a transfer: V of EstimateSize at horizon T), ResourceExhaustedError when T is above
-// the lower bound and the formula for makespan T - 1 would exceed `limits`.
-absl::Status CheckProvable(const Schedule& schedule, const EncodeLimits& limits);
+// The check Prove makes before reading the events, in O(events) time and no memory:
+// InvalidArgumentError for a bad problem or placement, or when the schedule has more
+// events than any valid schedule of its instance and makespan T can have (one per SAT
+// variable of an operation start or a transfer: V of EstimateSize at horizon T).
+absl::Status CheckProvable(const Schedule& schedule);
 
 // After SolveOptimal: when `result`'s proof is "unsat", proves its witness again with
 // `options` (options.drat_path set: a DRAT proof of a fresh formula at makespan - 1,
