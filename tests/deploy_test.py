@@ -69,6 +69,12 @@ class DockerfileTest(unittest.TestCase):
         self.assertIn("50051", runtime["EXPOSE"].split())
         self.assertIn('"attnsched", "health"', runtime["HEALTHCHECK"])
         self.assertIn("--listen=0.0.0.0:50051", entrypoint())
+        # The server runs SAT jobs in attnsched-sat-worker, which it looks for beside
+        # itself: both must land in the same directory.
+        copied = runtime["COPY"].split()
+        self.assertIn("/src/build/server/attnsched-sat-worker", copied)
+        self.assertIn("/src/build/server/attnsched-server", copied)
+        self.assertEqual(copied[-1], "/usr/local/bin/")
 
 
 class ManifestTest(unittest.TestCase):
