@@ -32,8 +32,9 @@ void ResultToProto(const sat::OptimalResult& r, v1::SolveResult* out) {
 }
 
 // Emits each bound tried, and each best schedule so far as a provisional result
-// (UNKNOWN; the first one's makespan is the upper bound).
-void ReportProgress(int64_t lower_bound, const Emit& emit, sat::SearchOptions& options) {
+// (UNKNOWN; the first one's makespan is the upper bound). The callbacks run only
+// after SolveOptimal has validated the problem and placement.
+void ReportProgress(const Problem& problem, const Emit& emit, sat::SearchOptions& options) {
   options.on_progress = [&emit](const sat::BoundAttempt& a) {
     SatJobOutput out;
     out.mutable_attempt()->set_bound_cycles(a.bound);
@@ -41,11 +42,11 @@ void ReportProgress(int64_t lower_bound, const Emit& emit, sat::SearchOptions& o
     out.mutable_attempt()->set_seconds(a.seconds);
     emit(out);
   };
-  options.on_witness = [&emit, lower_bound, upper_bound = int64_t{-1}](
-                           const Schedule& best) mutable {
+  options.on_witness = [&emit, &problem, placement = options.placement,
+                        upper_bound = int64_t{-1}](const Schedule& best) mutable {
     if (upper_bound < 0) upper_bound = Makespan(best);
     sat::OptimalResult so_far;
-    so_far.lower_bound = lower_bound;
+    so_far.lower_bound = sat::SearchLowerBound(problem, placement);
     so_far.upper_bound = upper_bound;
     so_far.makespan = Makespan(best);
     so_far.witness = best;
@@ -61,11 +62,10 @@ absl::Status Solve(const SatJob& job, const Emit& emit) {
   sat::SearchOptions options;
   if (!request.placement().empty()) {
     options.placement = Placement(request.placement().begin(), request.placement().end());
-    RETURN_IF_ERROR(ValidatePlacement(*options.placement, problem.n(), problem.pes()));
   }
   options.limits = LimitsOf(job);
   options.time_limit = absl::Seconds(job.time_limit_seconds());
-  ReportProgress(sat::SearchLowerBound(problem, options.placement), emit, options);
+  ReportProgress(problem, emit, options);
   ASSIGN_OR_RETURN(sat::OptimalResult r, sat::SolveOptimal(problem, options));
   if (request.drat_proof()) {
     sat::ProveOptions prove;

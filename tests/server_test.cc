@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -589,33 +590,36 @@ TEST(ServerPoolTest, TheDeadlineBoundsTheSearchAndFreesTheWorker) {
   }
 }
 
-// Processes whose parent is `parent` (from /proc/PID/stat).
+// State letter and parent pid of a process (from /proc/PID/stat); nullopt when gone.
+std::optional<std::pair<char, pid_t>> StatOf(const std::filesystem::path& proc) {
+  std::ifstream stat(proc / "stat");
+  std::string line;
+  if (!std::getline(stat, line)) return std::nullopt;
+  const size_t close = line.rfind(')');
+  if (close == std::string::npos) return std::nullopt;
+  std::istringstream rest(line.substr(close + 2));
+  char state = 0;
+  pid_t ppid = 0;
+  if (!(rest >> state >> ppid)) return std::nullopt;
+  return std::pair{state, ppid};
+}
+
+// Processes whose parent is `parent`.
 std::vector<pid_t> ChildrenOf(pid_t parent) {
   std::vector<pid_t> children;
   for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
     const std::string name = entry.path().filename();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream stat(entry.path() / "stat");
-    std::string line;
-    std::getline(stat, line);
-    const size_t close = line.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream rest(line.substr(close + 2));
-    char state = 0;
-    pid_t ppid = 0;
-    rest >> state >> ppid;
-    if (ppid == parent) children.push_back(std::stoi(name));
+    const auto stat = StatOf(entry.path());
+    if (stat && stat->second == parent) children.push_back(std::stoi(name));
   }
   return children;
 }
 
 // Running: neither gone nor a zombie.
 bool Running(pid_t pid) {
-  std::ifstream stat(absl::StrCat("/proc/", pid, "/stat"));
-  std::string line;
-  if (!std::getline(stat, line)) return false;
-  const size_t close = line.rfind(')');
-  return close != std::string::npos && close + 2 < line.size() && line[close + 2] != 'Z';
+  const auto stat = StatOf(std::filesystem::path("/proc") / std::to_string(pid));
+  return stat && stat->first != 'Z';
 }
 
 TEST(ServerPoolTest, AKilledServerLeavesNoSolverRunning) {

@@ -56,7 +56,6 @@ namespace {
 // Refuses at once what would be too large even with the horizon at the lower bound,
 // before any schedule is generated.
 absl::Status CheckSize(const Problem& problem, const SearchOptions& options) {
-  RETURN_IF_ERROR(ValidateProblem(problem));
   return CheckEstimate(problem, {SearchLowerBound(problem, options.placement), options.placement},
                        options.limits);
 }
