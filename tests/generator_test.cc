@@ -2,6 +2,7 @@
 // bad requests, the event limit, and the plan compiler's deadlock report.
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "lib/algorithms/any_placement.h"
 #include "lib/algorithms/causal_zigzag.h"
 #include "lib/model/bounds.h"
 #include "lib/schedule/simulator.h"
@@ -107,10 +108,42 @@ TEST(PlanCompilerTest, DeadlockIsAnInternalErrorNamingTheItem) {
   const Problem p = MakeProblem(Scheme::kGeneral, 1, 1, 1);
   Plan plan{{0},
             {{{OpKind::kDot, 0, 0}, {OpKind::kAxpy, 0, 0}, {OpKind::kSoftmax, 0, 0}}},
-            [](const Item&, int32_t) { return Forward{}; }};
+            [](const Item&, int32_t) { return Forward{}; },
+            {}};
   absl::StatusOr<Schedule> s = CompilePlan(p, std::move(plan));
   EXPECT_EQ(s.status().code(), absl::StatusCode::kInternal);
   EXPECT_THAT(std::string(s.status().message()), HasSubstr("PE 0 waits for p(0,0)"));
+}
+
+// Start cycle of the transfer of `item` over `link`, or -1.
+int64_t SentAt(const Schedule& s, const Item& item, int32_t link) {
+  const int64_t k = testing::FindEvent(
+      s, [&](const Event& e) { return !e.is_op() && e.pe == link && e.item() == item; });
+  return k < 0 ? -1 : s.events[k].start;
+}
+
+TEST(PlanCompilerTest, RelayPriorityReordersARelayLink) {
+  // Ring rotation, general n=6, d=2 on 3 PEs (homes 0,0,1,1,2,2): on every link
+  // each k goes before each v, and of equal priorities the one ready first. On link
+  // 1, PE 1's own v(3) is ready at cycle 0 and v(0) arrives at cycle 10 (link 0 sends
+  // k(0), k(1), then relays k(4), k(5) first), so v(3) goes first at cycle 10, unless
+  // relayed v items get priority -1.
+  const Problem p = MakeProblem(Scheme::kGeneral, 6, 2, 3);
+  Plan plan = RingPlanForPlacement(p, BlockPlacement(6, 3));
+  absl::StatusOr<Schedule> before = CompilePlan(p, plan);
+  plan.relay_priority = [](const Item& item, int32_t) {
+    return item.kind == ItemKind::kV ? -1 : 0;
+  };
+  absl::StatusOr<Schedule> after = CompilePlan(p, plan);
+  ASSERT_TRUE(before.ok() && after.ok());
+  const Item v0{ItemKind::kV, 0, 0}, v3{ItemKind::kV, 3, 0};
+  EXPECT_EQ(SentAt(*before, v3, 1), 10);
+  EXPECT_EQ(SentAt(*before, v0, 1), 12);
+  EXPECT_EQ(SentAt(*after, v0, 1), 10);
+  EXPECT_EQ(SentAt(*after, v3, 1), 12);
+  const absl::StatusOr<ValidationReport> report = Validate(*after);
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->valid()) << report->violation->message;
 }
 
 TEST(PlanCompilerTest, ListSchedulingIsAsap) {
@@ -118,7 +151,8 @@ TEST(PlanCompilerTest, ListSchedulingIsAsap) {
   const Problem p = MakeProblem(Scheme::kGeneral, 1, 2, 1);
   Plan plan{{0},
             {{{OpKind::kDot, 0, 0}, {OpKind::kSoftmax, 0, 0}, {OpKind::kAxpy, 0, 0}}},
-            [](const Item&, int32_t) { return Forward{}; }};
+            [](const Item&, int32_t) { return Forward{}; },
+            {}};
   absl::StatusOr<Schedule> s = CompilePlan(p, std::move(plan));
   ASSERT_TRUE(s.ok());
   ASSERT_EQ(s->events.size(), 3u);

@@ -40,6 +40,9 @@ struct Plan {
   // Called for every input vector at its home (at cycle 0) and every dot result on
   // the PE that computed it; the item then travels `hops` links forward.
   std::function<Forward(const Item& item, int32_t pe)> route;
+  // Optional: the link priority of an item relayed onward from PE `pe` (unset: it
+  // keeps the priority route gave it).
+  std::function<int32_t(const Item& item, int32_t pe)> relay_priority;
 };
 
 // Compiles `plan` for `problem`. Returns InternalError naming the PE and the item

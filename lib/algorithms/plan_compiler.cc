@@ -135,6 +135,7 @@ class Compiler {
     residency_.RecordArrival(q.item, pe, arrival);
     if (--q.hops > 0) {
       q.ready = arrival;
+      if (plan_.relay_priority) q.priority = plan_.relay_priority(q.item, pe);
       Enqueue(pe, q);
     }
     if (units_[pe].waiting == ResidencyKey(q.item, pe)) ResumeUnit(pe);
