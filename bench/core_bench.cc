@@ -1,10 +1,12 @@
 // Speed of the core: generators (plan + compile), validator, simulator and the
-// schedule file, per event. Run: build/bench/core_bench [--benchmark_filter=...].
+// schedule file, per event; local search over plans, per plan compiled. Run: build/bench/core_bench [--benchmark_filter=...].
 // Figures are recorded in docs/performance.md.
 #include <sstream>
 
 #include "benchmark/benchmark.h"
+#include "lib/algorithms/any_placement.h"
 #include "lib/algorithms/generator.h"
+#include "lib/algorithms/plan_search.h"
 #include "lib/export/schedule_json.h"
 #include "lib/schedule/simulator.h"
 #include "lib/schedule/validator.h"
@@ -72,6 +74,30 @@ BENCHMARK(BM_Validate)->Apply(Sizes);
 BENCHMARK(BM_Simulate)->Apply(Sizes);
 BENCHMARK(BM_WriteReadJson)
     ->Args({static_cast<int>(Scheme::kCausal), 1024, 64, 16})
+    ->ArgNames({"scheme", "n", "d", "m"})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+
+// Args: scheme, n, d, m; block homes, ring rotation as the start, 20,000 plans and an
+// unreachable target, so every plan is compiled.
+void BM_PlanSearch(benchmark::State& state) {
+  const Problem p = ProblemOf(state);
+  const Schedule start = *CompilePlan(p, RingPlanForPlacement(p, BlockPlacement(p.n(), p.pes())));
+  PlanSearchOptions options;
+  options.max_evaluations = 20'000;
+  options.target = 1;
+  int64_t makespan = 0;
+  for (auto _ : state) makespan = Makespan(*ImproveByPlanSearch(start, options));
+  state.counters["plans/s"] = benchmark::Counter(
+      static_cast<double>(options.max_evaluations) * static_cast<double>(state.iterations()),
+      benchmark::Counter::kIsRate);
+  state.counters["start"] = static_cast<double>(Makespan(start));
+  state.counters["makespan"] = static_cast<double>(makespan);
+}
+BENCHMARK(BM_PlanSearch)
+    ->Args({static_cast<int>(Scheme::kShared), 8, 2, 4})
+    ->Args({static_cast<int>(Scheme::kCausal), 8, 2, 2})
+    ->Args({static_cast<int>(Scheme::kCausal), 16, 2, 4})
     ->ArgNames({"scheme", "n", "d", "m"})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
