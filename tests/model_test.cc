@@ -174,6 +174,35 @@ TEST(BoundsTest, LoadBoundFitsWholeDotsBesideTheHomeWork) {
   EXPECT_EQ(ComputeLowerBounds(g, {0, 0}).load, 8);  // T = 8: 0 + 8 dots fit
 }
 
+TEST(BoundsTest, ReleaseBoundWaitsForTheRowsScores) {
+  // causal n = 8, d = 2, m = 4, block homes {0,1} {2,3} {4,5} {6,7}: vectors cross a
+  // link in 2 cycles, scores in 1, a dot takes 2. Row 6 (on PE 3) needs s(6,0): on
+  // PE 0 after q(6) crosses 3 -> 0 (2 cycles), done at 4, then 0 -> 1 -> 2 -> 3 (3
+  // cycles): 7; on PE 3 k(0) needs 3 links (6 cycles): 8; on PE 1: q(6) at 4, the
+  // dot ends at 6, 2 links back: 8. So RowReady(6) = 7, as for row 7. Row 0 (on
+  // PE 0) has only s(0,0): 2. PE 3's home work is (1 + 2) (7 + 8) = 45 cycles, all
+  // after cycle 7: LB_release = 52, against LB_work 45 and LB_home 47 (the SAT
+  // optimum is 54).
+  const Problem p = MakeProblem(Scheme::kCausal, 8, 2, 4);
+  const std::vector<int64_t> ready = RowReady(p, BlockPlacement(8, 4));
+  EXPECT_EQ(ready[0], 2);
+  EXPECT_EQ(ready[6], 7);
+  EXPECT_EQ(ready[7], 7);
+  const LowerBounds lb = ComputeLowerBounds(p, BlockPlacement(8, 4));
+  EXPECT_EQ(lb.home, 47);
+  EXPECT_EQ(lb.release, 52);
+  EXPECT_EQ(lb.Max(), 52);
+  // Shared n = 2, d = 1, m = 2, block: s(0,1) on PE 0 once x(1) crossed (1 cycle),
+  // done at 2; home work per PE is softmax 2 + 2 axpys of 1: LB_release = 6.
+  const Problem s = MakeProblem(Scheme::kShared, 2, 1, 2);
+  EXPECT_EQ(RowReady(s, BlockPlacement(2, 2)), (std::vector<int64_t>{2, 2}));
+  EXPECT_EQ(ComputeLowerBounds(s, BlockPlacement(2, 2)).release, 6);
+  // One PE: no link, every row is ready after one dot: LB_release = LB_home.
+  const Problem one = MakeProblem(Scheme::kGeneral, 3, 2, 1);
+  const LowerBounds single = ComputeLowerBounds(one, BlockPlacement(3, 1));
+  EXPECT_EQ(single.release, single.home);
+}
+
 TEST(PlacementTest, RejectsWrongLengthAndRange) {
   EXPECT_THAT(std::string(ValidatePlacement({0, 1}, 3, 2).message()), HasSubstr("2 entries"));
   EXPECT_THAT(std::string(ValidatePlacement({0, 2, 1}, 3, 2).message()), HasSubstr("placement[1] = 2"));

@@ -1,14 +1,17 @@
 #include "lib/model/bounds.h"
 
 #include <algorithm>
+#include <functional>
+#include <limits>
 #include <numeric>
+#include <utility>
 #include <vector>
 
 #include "lib/model/task_graph.h"
 
 namespace attnsched {
 
-int64_t LowerBounds::Max() const { return std::max({work, home, path, load}); }
+int64_t LowerBounds::Max() const { return std::max({work, home, path, load, release}); }
 
 namespace {
 
@@ -36,7 +39,58 @@ int64_t LoadBound(const std::vector<int64_t>& home_work, int64_t dots, int64_t c
   return lo;
 }
 
+// LB_release (bounds.h) of one PE's rows, given as (ready cycle, home work).
+int64_t ReleaseBound(std::vector<std::pair<int64_t, int64_t>> rows) {
+  std::sort(rows.begin(), rows.end(), std::greater<>());
+  int64_t after = 0, bound = 0;
+  for (const auto& [ready, work] : rows) {
+    after += work;
+    bound = std::max(bound, ready + after);
+  }
+  return bound;
+}
+
+// latency[a * m + b]: the earliest cycle a score of a row homed on a, with its key
+// homed on b, can be resident on a (RowReady, for one score).
+std::vector<int64_t> ScoreLatency(const Problem& problem) {
+  const int64_t m = problem.pes();
+  const bool shared = problem.scheme() == Scheme::kShared;
+  const int64_t row_vector = TransferDuration(problem, shared ? ItemKind::kX : ItemKind::kQ);
+  const int64_t key_vector = TransferDuration(problem, shared ? ItemKind::kX : ItemKind::kK);
+  const int64_t scalar = TransferDuration(problem, ItemKind::kS);
+  auto hops = [m](int64_t from, int64_t to) { return ((to - from) % m + m) % m; };
+  std::vector<int64_t> latency(m * m, std::numeric_limits<int64_t>::max());
+  for (int64_t a = 0; a < m; ++a) {
+    for (int64_t b = 0; b < m; ++b) {
+      for (int64_t r = 0; r < m; ++r) {
+        const int64_t operands = std::max(hops(a, r) * row_vector, hops(b, r) * key_vector);
+        const int64_t at_home = operands + problem.costs.c_dot + hops(r, a) * scalar;
+        latency[a * m + b] = std::min(latency[a * m + b], at_home);
+      }
+    }
+  }
+  return latency;
+}
+
 }  // namespace
+
+std::vector<int64_t> RowReady(const Problem& problem, const Placement& placement) {
+  const int64_t m = problem.pes();
+  const std::vector<int64_t> latency = ScoreLatency(problem);
+  // Causal rows grow by one key each: keep the key homes seen so far.
+  std::vector<bool> key_home(m, false);
+  if (problem.scheme() != Scheme::kCausal) {
+    for (int32_t h : placement) key_home[h] = true;
+  }
+  std::vector<int64_t> ready(problem.n(), 0);
+  for (int64_t i = 0; i < problem.n(); ++i) {
+    if (problem.scheme() == Scheme::kCausal) key_home[placement[i]] = true;
+    for (int64_t b = 0; b < m; ++b) {
+      if (key_home[b]) ready[i] = std::max(ready[i], latency[placement[i] * m + b]);
+    }
+  }
+  return ready;
+}
 
 int64_t DurationGcd(const Problem& problem) {
   const Costs& c = problem.costs;
@@ -64,6 +118,13 @@ LowerBounds ComputeLowerBounds(const Problem& problem, const Placement& placemen
   lb.home = c.c_dot + *std::max_element(home_work.begin(), home_work.end());
   lb.path = c.c_dot + (c.c_softmax + c.c_axpy) * longest_row;
   lb.load = LoadBound(home_work, CountOperations(problem.instance).dots, c.c_dot);
+  const std::vector<int64_t> ready = RowReady(problem, placement);
+  std::vector<std::vector<std::pair<int64_t, int64_t>>> rows(problem.pes());
+  for (int64_t i = 0; i < problem.n(); ++i) {
+    const int64_t len = RowLength(problem.instance, i);
+    rows[placement[i]].push_back({ready[i], (c.c_softmax + c.c_axpy) * len});
+  }
+  for (auto& pe_rows : rows) lb.release = std::max(lb.release, ReleaseBound(std::move(pe_rows)));
   return lb;
 }
 

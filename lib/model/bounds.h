@@ -5,6 +5,7 @@
 #define ATTNSCHED_LIB_MODEL_BOUNDS_H_
 
 #include <cstdint>
+#include <vector>
 
 #include "lib/model/placement.h"
 #include "lib/model/problem.h"
@@ -27,9 +28,24 @@ struct LowerBounds {
   // LB_work when the home work is unbalanced or not a multiple of c_dot (causal n=8,
   // d=2 on 4 PEs with cyclic homes: 46 against LB_work 45).
   int64_t load = 0;
+  // Release dates of the home work (beyond SPEC): row i's softmax cannot start before
+  // RowReady(i), and its axpys follow it on h(i); on each PE, for every k the rows
+  // with the k latest ready cycles still need their home work after the k-th of them
+  // (the single-machine bound max_k r_k + sum_{r_j >= r_k} p_j with release dates,
+  // exact for the preemptive relaxation). At least LB_home.
+  int64_t release = 0;
 
   int64_t Max() const;
 };
+
+// Per row i, the earliest cycle at which all of row i's scores can be resident at
+// h(i) in any schedule, ignoring contention: each score s(i,j) is produced by a dot
+// on some PE r that starts only when both operand vectors have crossed the links
+// from their homes to r (ring distance x vector transfer cycles) and lasts c_dot, and
+// then crosses the links from r to h(i) (ring distance x scalar transfer cycles).
+// RowReady(i) is the maximum over j in M(i) of the minimum over r. Depends on j only
+// through h(j), so it costs O(m^3 + n m). Size n; cycles.
+std::vector<int64_t> RowReady(const Problem& problem, const Placement& placement);
 
 // The gcd g of all operation durations of the task graph, in cycles.
 int64_t DurationGcd(const Problem& problem);

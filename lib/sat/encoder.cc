@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "absl/strings/str_format.h"
+#include "lib/model/bounds.h"
 #include "lib/model/task_graph.h"
 #include "lib/schedule/relabel.h"
 #include "lib/sat/cardinality.h"
@@ -47,9 +48,10 @@ std::vector<Item> AllItems(const Instance& inst) {
   return items;
 }
 
-// Earliest and latest start of `op` that any schedule ending by `horizon` can use.
+// Earliest and latest start of `op` that any schedule ending by `horizon` can use;
+// `ready`: RowReady (lib/model/bounds.h) of the pinned homes, or empty (free).
 std::pair<int64_t, int64_t> Window(const Problem& p, const Operation& op, int64_t horizon,
-                                   bool narrow) {
+                                   bool narrow, const std::vector<int64_t>& ready) {
   const int64_t dur = Duration(p, op);
   if (!narrow) return {0, horizon - dur};
   const Costs& c = p.costs;
@@ -57,15 +59,17 @@ std::pair<int64_t, int64_t> Window(const Problem& p, const Operation& op, int64_
     return horizon - Duration(p, {OpKind::kSoftmax, static_cast<int32_t>(row), 0}) -
            RowLength(p.instance, row) * c.c_axpy;
   };
+  // A softmax waits for its row's scores: at least one dot, or RowReady with homes.
+  const int64_t row_ready = ready.empty() ? c.c_dot : ready[op.i];
   switch (op.kind) {
     case OpKind::kDot: {
       int64_t lst = softmax_lst(op.i) - c.c_dot;
       if (p.scheme() == Scheme::kShared) lst = std::min(lst, softmax_lst(op.j) - c.c_dot);
       return {0, lst};
     }
-    case OpKind::kSoftmax: return {c.c_dot, softmax_lst(op.i)};
+    case OpKind::kSoftmax: return {row_ready, softmax_lst(op.i)};
     case OpKind::kAxpy:
-      return {c.c_dot + Duration(p, {OpKind::kSoftmax, op.i, 0}), horizon - c.c_axpy};
+      return {row_ready + Duration(p, {OpKind::kSoftmax, op.i, 0}), horizon - c.c_axpy};
   }
   return {0, -1};
 }
@@ -168,11 +172,13 @@ class EncoderRun {
   void MakeOpVars() {
     const std::vector<Operation> ops = AllOperations(inst_);
     e_.op_index_.assign(3 * inst_.n * inst_.n, -1);
+    const std::vector<int64_t> ready =
+        Free() ? std::vector<int64_t>{} : RowReady(p_, *o_.placement);
     for (const Operation& op : ops) {
       Encoding::OpVars v;
       v.op = op;
       v.duration = Duration(p_, op);
-      std::tie(v.est, v.lst) = Window(p_, op, h_, o_.time_windows);
+      std::tie(v.est, v.lst) = Window(p_, op, h_, o_.time_windows, ready);
       v.est = std::max<int64_t>(v.est, 0);
       const bool pinned_home = IsHomeOp(op.kind) && !Free();
       v.first_pe = pinned_home ? (*o_.placement)[op.i] : 0;
