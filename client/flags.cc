@@ -2,6 +2,7 @@
 
 #include "absl/flags/flag.h"
 #include "lib/sat/encoder.h"
+#include "lib/sat/optimal_search.h"
 #include "lib/schedule/validator.h"
 
 ABSL_FLAG(std::string, model, "",
@@ -34,6 +35,9 @@ ABSL_FLAG(int64_t, max_sat_variables, attnsched::sat::EncodeLimits{}.max_variabl
           "variables");
 ABSL_FLAG(int64_t, max_sat_clauses, attnsched::sat::EncodeLimits{}.max_clauses,
           "solve, prove (local mode; a server has its own): largest SAT formula, in clauses");
+ABSL_FLAG(int64_t, plan_evaluations, attnsched::kDefaultPlanEvaluations,
+          "solve, prove (local mode; a server has its own): plans the local search for a "
+          "better schedule compiles at most before SAT (0: none)");
 ABSL_FLAG(std::string, proof, "",
           "solve, prove: write a DRAT proof that one cycle less is impossible to this file "
           "(checked by CaDiCaL)");

@@ -32,6 +32,10 @@ absl::Status CheckFlagsApply(absl::string_view command, const std::vector<std::s
           absl::StrCat(flag, " = ", value, ": must be a positive, finite number of seconds"));
     }
   }
+  if (const int64_t plans = absl::GetFlag(FLAGS_plan_evaluations); plans < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--plan-evaluations = ", plans, ": must be >= 0 (0 turns the local search off)"));
+  }
   return absl::OkStatus();
 }
 

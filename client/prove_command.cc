@@ -17,13 +17,14 @@ int RunProve(const Invocation& call) {
   absl::StatusOr<Schedule> schedule = ReadScheduleOperand(
       "prove", call,
       {"proof", "time_limit", "json", "out", "max_events", "server", "tls_ca", "deadline",
-       "max_sat_variables", "max_sat_clauses"});
+       "max_sat_variables", "max_sat_clauses", "plan_evaluations"});
   if (!schedule.ok()) return ReportError("prove", schedule.status());
   sat::ProveOptions options;
   options.drat_path = absl::GetFlag(FLAGS_proof);
   options.time_limit = absl::Seconds(absl::GetFlag(FLAGS_time_limit));
   options.max_events = absl::GetFlag(FLAGS_max_events);
   options.limits = SatLimitsFlags();
+  options.plan_evaluations = absl::GetFlag(FLAGS_plan_evaluations);
   if (Remote() && !options.drat_path.empty()) {
     return ReportError("prove", absl::InvalidArgumentError(
                                     "--proof writes a local file; run prove without --server for "

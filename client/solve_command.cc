@@ -102,7 +102,7 @@ int RunSolve(const Invocation& call) {
           "solve", call.flags,
           {"model", "scheme", "n", "d", "pes", "link_words_per_cycle", "c_dot", "c_softmax",
            "c_axpy", "placement", "time_limit", "proof", "dimacs", "json", "out", "server",
-           "tls_ca", "deadline", "max_sat_variables", "max_sat_clauses"});
+           "tls_ca", "deadline", "max_sat_variables", "max_sat_clauses", "plan_evaluations"});
       !s.ok()) {
     return ReportError("solve", s);
   }
@@ -115,6 +115,7 @@ int RunSolve(const Invocation& call) {
   options.placement = *placement;
   options.time_limit = absl::Seconds(absl::GetFlag(FLAGS_time_limit));
   options.limits = SatLimitsFlags();
+  options.plan_evaluations = absl::GetFlag(FLAGS_plan_evaluations);
   if (isatty(STDERR_FILENO)) options.on_progress = PrintProgress;
   if (Remote() && !absl::GetFlag(FLAGS_proof).empty()) {
     return ReportError("solve", absl::InvalidArgumentError(
@@ -129,7 +130,7 @@ int RunSolve(const Invocation& call) {
   prove.drat_path = absl::GetFlag(FLAGS_proof);
   prove.time_limit = options.time_limit;
   prove.limits = options.limits;
-  if (absl::Status s = sat::BackWithDrat(*r, prove); !s.ok()) return ReportError("solve", s);
+  if (absl::Status s = sat::BackWithDrat(*r, *placement, prove); !s.ok()) return ReportError("solve", s);
   if (const std::string path = absl::GetFlag(FLAGS_dimacs); !path.empty()) {
     if (absl::Status s = WriteDimacs(p, *placement, r->makespan, path); !s.ok()) {
       return ReportError("solve", s);
@@ -145,8 +146,8 @@ int RunSolve(const Invocation& call) {
     std::cout << j.dump(2) << "\n";
   } else {
     std::cout << absl::StrFormat(
-        "  %s, placement %s\n  status      %s\n  makespan    %d cycles (generated %d, lower bound "
-        "%d)\n  proof       %s%s\n  formula     %d variables, %d clauses, %d conflicts, %.2f s\n",
+        "  %s, placement %s\n  status      %s\n  makespan    %d cycles (upper bound %d, lower "
+        "bound %d)\n  proof       %s%s\n  formula     %d variables, %d clauses, %d conflicts, %.2f s\n",
         Describe(p), PlacementName(*placement), j["status"].get<std::string>(), r->makespan,
         r->upper_bound, r->lower_bound, r->proof,
         r->unknown_reason.empty() ? "" : absl::StrCat(" (stopped by the ", r->unknown_reason, ")"),

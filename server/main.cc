@@ -38,6 +38,9 @@ ABSL_FLAG(int64_t, max_unary_events, 2'000'000,
 ABSL_FLAG(int64_t, max_events, attnsched::kDefaultMaxEvents, "largest schedule, in events");
 ABSL_FLAG(int64_t, max_sat_variables, 20'000'000, "largest SAT formula, in variables");
 ABSL_FLAG(int64_t, max_sat_clauses, 100'000'000, "largest SAT formula, in clauses");
+ABSL_FLAG(int64_t, plan_evaluations, attnsched::kDefaultPlanEvaluations,
+          "plans the local search for a better first schedule compiles at most per SAT job "
+          "(0: none)");
 ABSL_FLAG(int, max_message_bytes, 256 << 20, "largest gRPC message received or sent");
 ABSL_FLAG(std::string, metrics_listen, "",
           "serve Prometheus text metrics at http://HOST:PORT/metrics (port 0 picks one); "
@@ -86,13 +89,22 @@ absl::StatusOr<std::string> SatWorkerPath() {
   return path;
 }
 
+absl::StatusOr<int64_t> PlanEvaluations() {
+  const int64_t plans = absl::GetFlag(FLAGS_plan_evaluations);
+  if (plans >= 0) return plans;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--plan_evaluations = ", plans, ": must be >= 0 (0 turns the local search off)"));
+}
+
 int Run() {
   absl::StatusOr<std::unique_ptr<WorkerPool>> pool = WorkerPool::Create(
       PoolOptions{absl::GetFlag(FLAGS_workers), absl::GetFlag(FLAGS_queue),
                   absl::Seconds(absl::GetFlag(FLAGS_max_deadline))});
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = Credentials();
   absl::StatusOr<std::string> sat_worker = SatWorkerPath();
-  for (const absl::Status& s : {pool.status(), credentials.status(), sat_worker.status()}) {
+  const absl::StatusOr<int64_t> plans = PlanEvaluations();
+  for (const absl::Status& s :
+       {pool.status(), credentials.status(), sat_worker.status(), plans.status()}) {
     if (!s.ok()) {
       std::cerr << "attnsched-server: " << s.message() << "\n";
       return 2;
@@ -103,6 +115,7 @@ int Run() {
   options.max_events = absl::GetFlag(FLAGS_max_events);
   options.sat_limits = {absl::GetFlag(FLAGS_max_sat_variables), absl::GetFlag(FLAGS_max_sat_clauses)};
   options.sat_worker = *sat_worker;
+  options.plan_evaluations = *plans;
   Metrics metrics;
   SchedulerService service(**pool, metrics, options);
 

@@ -64,6 +64,7 @@ absl::Status Solve(const SatJob& job, const Emit& emit) {
     options.placement = Placement(request.placement().begin(), request.placement().end());
   }
   options.limits = LimitsOf(job);
+  options.plan_evaluations = job.plan_evaluations();
   options.time_limit = absl::Seconds(job.time_limit_seconds());
   ReportProgress(problem, emit, options);
   ASSIGN_OR_RETURN(sat::OptimalResult r, sat::SolveOptimal(problem, options));
@@ -72,7 +73,7 @@ absl::Status Solve(const SatJob& job, const Emit& emit) {
     prove.drat_path = job.drat_path();
     prove.limits = options.limits;
     prove.time_limit = options.time_limit;
-    RETURN_IF_ERROR(sat::BackWithDrat(r, prove));
+    RETURN_IF_ERROR(sat::BackWithDrat(r, options.placement, prove));
   }
   SatJobOutput output;
   ResultToProto(r, output.mutable_solve_result());
@@ -84,6 +85,7 @@ absl::Status Prove(const SatJob& job, const Emit& emit) {
   ASSIGN_OR_RETURN(const Schedule schedule, rpc::ScheduleFromProto(job.prove().schedule()));
   sat::ProveOptions options;
   options.limits = LimitsOf(job);
+  options.plan_evaluations = job.plan_evaluations();
   options.time_limit = absl::Seconds(job.time_limit_seconds());
   if (job.prove().drat_proof()) options.drat_path = job.drat_path();
   ASSIGN_OR_RETURN(sat::ProofResult r, sat::Prove(schedule, options));

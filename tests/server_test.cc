@@ -114,10 +114,11 @@ void SetDeadline(grpc::ClientContext& context, absl::Duration d) {
   context.set_deadline(absl::ToChronoTime(absl::Now() + d));
 }
 
-// A SAT search that takes far longer than any test (shared n=8, d=2, m=4, block).
+// A search that takes far longer than any test (causal n=8, d=2, m=4, block: local
+// search stops at 59 cycles after about 2 s, the SAT optimum is 54).
 v1::SolveRequest HardSolve() {
   v1::SolveRequest r;
-  *r.mutable_problem() = ProblemProto(Scheme::kShared, 8, 2, 4);
+  *r.mutable_problem() = ProblemProto(Scheme::kCausal, 8, 2, 4);
   for (int32_t h : BlockPlacement(8, 4)) r.add_placement(h);
   return r;
 }
@@ -352,6 +353,13 @@ TEST(ServerStartTest, HelpListsTheFlagsAndABadSatWorkerIsRefused) {
     EXPECT_EQ(r.exit, 2) << worker;
     EXPECT_THAT(r.err, HasSubstr(absl::StrCat("--sat_worker: ", worker)));
   }
+}
+
+TEST(ServerStartTest, NegativePlanEvaluationsAreRefused) {
+  const testing::CommandResult r = testing::RunCommand(absl::StrCat(
+      ATTNSCHED_SERVER, " --listen 127.0.0.1:0 --plan_evaluations=-5"));
+  EXPECT_EQ(r.exit, 2);
+  EXPECT_THAT(r.err, HasSubstr("--plan_evaluations = -5: must be >= 0"));
 }
 
 TEST_F(ServerTest, CliHealthSaysServing) {

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "lib/algorithms/any_placement.h"
 #include "lib/algorithms/generator.h"
+#include "lib/algorithms/plan_search.h"
 #include "lib/model/bounds.h"
 #include "lib/schedule/relabel.h"
 #include "lib/schedule/simulator.h"
@@ -45,6 +46,26 @@ absl::StatusOr<Schedule> UpperBoundSchedule(const Problem& problem,
   return ring;
 }
 
+absl::StatusOr<Schedule> SearchUpperBound(const Problem& problem,
+                                          const std::optional<Placement>& placement,
+                                          const UpperBoundEffort& effort) {
+  ASSIGN_OR_RETURN(const Schedule known, UpperBoundSchedule(problem, placement));
+  return ImprovePlan(known, SearchLowerBound(problem, placement), effort);
+}
+
+absl::StatusOr<Schedule> ImprovePlan(const Schedule& start, int64_t target,
+                                     const UpperBoundEffort& effort) {
+  PlanSearchOptions options;
+  options.max_evaluations = effort.plan_evaluations;
+  options.target = target;
+  options.stop = [&effort] {
+    return absl::Now() >= effort.deadline || (effort.cancel && effort.cancel->cancelled());
+  };
+  ASSIGN_OR_RETURN(Schedule improved, ImproveByPlanSearch(start, options));
+  RETURN_IF_ERROR(CheckWitness(improved));
+  return improved;
+}
+
 int64_t SearchLowerBound(const Problem& problem, const std::optional<Placement>& placement) {
   const LowerBounds lb =
       ComputeLowerBounds(problem, placement ? *placement : CyclicPlacement(problem.n(), problem.pes()));
@@ -52,6 +73,10 @@ int64_t SearchLowerBound(const Problem& problem, const std::optional<Placement>&
 }
 
 namespace {
+
+UpperBoundEffort Effort(const SearchOptions& options) {
+  return {options.plan_evaluations, absl::Now() + options.time_limit, options.cancel};
+}
 
 // Refuses at once what would be too large even with the horizon at the lower bound,
 // before any schedule is generated.
@@ -109,29 +134,33 @@ absl::StatusOr<OptimalResult> Descend(const Problem& problem, const SearchOption
   return out;
 }
 
-absl::StatusOr<OptimalResult> SolvePinned(const Problem& problem, const SearchOptions& options) {
-  RETURN_IF_ERROR(CheckSize(problem, options));
+// `start`: a checked schedule with the pinned placement to descend from.
+absl::StatusOr<OptimalResult> SolvePinned(const Problem& problem, const SearchOptions& options,
+                                          Schedule start) {
   if (options.symmetry_breaking && TokensInterchangeable(problem.scheme())) {
     const TokenRelabeling relabel(*options.placement);
     if (!relabel.identity()) {
       SearchOptions canonical = options;
       canonical.placement = relabel.canonical_placement();
-      ASSIGN_OR_RETURN(OptimalResult out, SolvePinned(problem, canonical));
+      if (options.on_witness) {
+        canonical.on_witness = [&options, &relabel](const Schedule& w) {
+          options.on_witness(relabel.FromCanonical(w));
+        };
+      }
+      ASSIGN_OR_RETURN(OptimalResult out,
+                       SolvePinned(problem, canonical, relabel.ToCanonical(start)));
       out.witness = relabel.FromCanonical(out.witness);
       RETURN_IF_ERROR(CheckWitness(out.witness));
       return out;
     }
   }
-  ASSIGN_OR_RETURN(Schedule best, UpperBoundSchedule(problem, options.placement));
-  RETURN_IF_ERROR(CheckWitness(best));
-  return Descend(problem, options, std::move(best));
+  return Descend(problem, options, std::move(start));
 }
 
 absl::StatusOr<OptimalResult> SolveFree(const Problem& problem, const SearchOptions& options) {
   RETURN_IF_ERROR(CheckSize(problem, options));
   const absl::Time start = absl::Now();
-  ASSIGN_OR_RETURN(Schedule generated, UpperBoundSchedule(problem, std::nullopt));
-  RETURN_IF_ERROR(CheckWitness(generated));
+  ASSIGN_OR_RETURN(Schedule generated, SearchUpperBound(problem, std::nullopt, Effort(options)));
   // Causal: which rows share a PE matters, and pinning the generator's homes was
   // measured to cost more than it gains (causal n=6, d=2, m=2: decided in 22 s free,
   // open after 60 s pinned first).
@@ -149,7 +178,7 @@ absl::StatusOr<OptimalResult> SolveFree(const Problem& problem, const SearchOpti
   pinned.on_progress = [&options](const BoundAttempt& a) {
     if (a.result == SatResult::kSat && options.on_progress) options.on_progress(a);
   };
-  ASSIGN_OR_RETURN(OptimalResult first, SolvePinned(problem, pinned));
+  ASSIGN_OR_RETURN(OptimalResult first, SolvePinned(problem, pinned, generated));
   SearchOptions rest = options;
   rest.time_limit = options.time_limit - (absl::Now() - start);
   ASSIGN_OR_RETURN(OptimalResult out, Descend(problem, rest, std::move(first.witness)));
@@ -179,7 +208,13 @@ absl::StatusOr<OptimalResult> SolveOptimal(const Problem& problem, const SearchO
   RETURN_IF_ERROR(ValidateProblem(problem));
   if (!options.placement) return SolveFree(problem, options);
   RETURN_IF_ERROR(ValidatePlacement(*options.placement, problem.n(), problem.pes()));
-  return SolvePinned(problem, options);
+  RETURN_IF_ERROR(CheckSize(problem, options));
+  const absl::Time began = absl::Now();
+  ASSIGN_OR_RETURN(Schedule start,
+                   SearchUpperBound(problem, options.placement, Effort(options)));
+  SearchOptions rest = options;
+  rest.time_limit -= absl::Now() - began;
+  return SolvePinned(problem, rest, std::move(start));
 }
 
 }  // namespace attnsched::sat

@@ -1,7 +1,9 @@
 // Optimal schedules by SAT (SPEC section 6): the lower bound is max(LB_work, LB_path,
 // and LB_home and LB_load when the placement is pinned; lib/model/bounds.h); the upper
 // bound is the makespan of a generated schedule (the scheme's generator, or ring
-// rotation over the pinned placement). The gap is closed from above by incremental
+// rotation over the pinned placement) improved by local search over plans
+// (lib/algorithms/plan_search.h; when it reaches the lower bound no SAT is needed).
+// The gap is closed from above by incremental
 // solving under the assumption "makespan <= T" (learned clauses are kept between
 // bounds): each SAT answer gives a witness whose makespan becomes the next bound, an
 // UNSAT answer proves the last witness optimal. (Bisection was measured and is slower:
@@ -23,6 +25,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "lib/algorithms/plan_search.h"
 #include "lib/sat/encoder.h"
 #include "lib/sat/solver.h"
 
@@ -43,6 +46,8 @@ struct SearchOptions {
   // a pinned placement to tokens sorted by home.
   bool symmetry_breaking = true;
   int64_t counting_stride = 1;  // EncodeOptions::counting_stride
+  // Plans the local search of the upper bound compiles at most (0: none).
+  int64_t plan_evaluations = kDefaultPlanEvaluations;
   EncodeLimits limits;
   absl::Duration time_limit = absl::InfiniteDuration();
   const CancelToken* cancel = nullptr;
@@ -55,7 +60,7 @@ struct SearchOptions {
 
 struct OptimalResult {
   int64_t lower_bound = 0;   // cycles
-  int64_t upper_bound = 0;   // cycles: the generated schedule's makespan
+  int64_t upper_bound = 0;   // cycles: the first witness's (generated, improved by plan search)
   int64_t makespan = 0;      // cycles: the best witness
   bool optimal = false;
   // "lower_bound" (makespan equals it), "unsat" (makespan - 1 is UNSAT) or "none".
@@ -71,10 +76,29 @@ struct OptimalResult {
 // the validator or simulator).
 absl::StatusOr<OptimalResult> SolveOptimal(const Problem& problem, const SearchOptions& options);
 
-// The best schedule without SAT for the placement (nullopt: free) and its bound.
+// The schedule of the generator, or of ring rotation over the placement (nullopt:
+// free), whichever fits; and the search's lower bound for the placement.
 absl::StatusOr<Schedule> UpperBoundSchedule(const Problem& problem,
                                             const std::optional<Placement>& placement);
 int64_t SearchLowerBound(const Problem& problem, const std::optional<Placement>& placement);
+
+// How hard the upper bound is searched: plans compiled at most, and when to stop.
+struct UpperBoundEffort {
+  int64_t plan_evaluations = kDefaultPlanEvaluations;
+  absl::Time deadline = absl::InfiniteFuture();
+  const CancelToken* cancel = nullptr;
+};
+
+// `start` improved by local search over plans (lib/algorithms/plan_search.h) until
+// its makespan reaches `target` or the effort is spent; checked like a witness.
+absl::StatusOr<Schedule> ImprovePlan(const Schedule& start, int64_t target,
+                                     const UpperBoundEffort& effort);
+
+// UpperBoundSchedule improved by ImprovePlan toward SearchLowerBound: the search's
+// first witness.
+absl::StatusOr<Schedule> SearchUpperBound(const Problem& problem,
+                                          const std::optional<Placement>& placement,
+                                          const UpperBoundEffort& effort);
 
 // Checks a decoded witness with the validator and the simulator.
 absl::Status CheckWitness(const Schedule& witness);

@@ -14,12 +14,14 @@ std::string BoundName(const LowerBounds& lb, int64_t t) {
   if (t == lb.work) return "LB_work";
   if (t == lb.home) return "LB_home";
   if (t == lb.load) return "LB_load";
+  if (t == lb.release) return "LB_release";
   return "LB_path";
 }
 
-// Is makespan <= bound possible with `placement`? Fills `result` unless an error.
-absl::Status SolveBelow(const Problem& problem, const Placement& placement, int64_t bound,
-                        const ProveOptions& o, ProofResult& result) {
+// Is makespan <= bound possible with `placement` (nullopt: any)? Fills `result`
+// unless an error.
+absl::Status SolveBelow(const Problem& problem, const std::optional<Placement>& placement,
+                        int64_t bound, const ProveOptions& o, ProofResult& result) {
   const SolveLimits limits{absl::Now() + o.time_limit, -1, o.cancel};
   const bool drat = !o.drat_path.empty();
   // With a proof the formula itself has horizon T - 1 (no assumption, no state).
@@ -52,6 +54,22 @@ absl::Status SolveBelow(const Problem& problem, const Placement& placement, int6
     result.better = std::move(better);
   }
   return absl::OkStatus();
+}
+
+// A better schedule with the same homes, found without SAT: the one the search
+// would start from (the generator's, or ring rotation over these homes), or local
+// search over plans from the better of it and `schedule`. nullopt when none is.
+absl::StatusOr<std::optional<Schedule>> ImproveWithoutSat(const Schedule& schedule,
+                                                          int64_t lower_bound,
+                                                          const ProveOptions& o) {
+  const Schedule* start = &schedule;
+  const absl::StatusOr<Schedule> known = UpperBoundSchedule(schedule.problem, schedule.placement);
+  if (known.ok() && Makespan(*known) < Makespan(schedule)) start = &*known;
+  ASSIGN_OR_RETURN(Schedule improved,
+                   ImprovePlan(*start, lower_bound,
+                               {o.plan_evaluations, absl::Now() + o.time_limit, o.cancel}));
+  if (Makespan(improved) >= Makespan(schedule)) return std::nullopt;
+  return improved;
 }
 
 }  // namespace
@@ -98,25 +116,28 @@ absl::StatusOr<ProofResult> Prove(const Schedule& schedule, const ProveOptions& 
     result.detail = absl::StrCat("makespan equals ", BoundName(lb, result.makespan));
     return result;
   }
+  const absl::Time began = absl::Now();
+  ASSIGN_OR_RETURN(std::optional<Schedule> known,
+                   ImproveWithoutSat(schedule, result.lower_bound, options));
+  if (known) {
+    result.status = ProofStatus::kImprovable;
+    result.detail = absl::StrFormat(
+        "a schedule with makespan %d for these homes was found without SAT (generator or "
+        "ring rotation, then local search over plans; this one: %d); no SAT needed",
+        Makespan(*known), result.makespan);
+    result.better = *std::move(known);
+    return result;
+  }
+  ProveOptions rest = options;
+  rest.time_limit -= absl::Now() - began;
   // General and shared: solved with the tokens sorted by home, an exact symmetry
   // (lib/schedule/relabel.h).
   const bool relabeled =
       options.symmetry_breaking && TokensInterchangeable(schedule.problem.scheme());
   const TokenRelabeling relabel(schedule.placement);
   const Placement& homes = relabeled ? relabel.canonical_placement() : schedule.placement;
-  // Without SAT first: the schedule the search would start from (the generator's, or
-  // ring rotation over these homes) may already be better.
-  if (absl::StatusOr<Schedule> known = UpperBoundSchedule(schedule.problem, homes);
-      known.ok() && Makespan(*known) < result.makespan) {
-    result.status = ProofStatus::kImprovable;
-    result.detail = absl::StrFormat(
-        "the generated schedule for these homes has makespan %d (this one: %d); no SAT "
-        "needed", Makespan(*known), result.makespan);
-    result.better = relabeled ? relabel.FromCanonical(*known) : *std::move(known);
-    return result;
-  }
   RETURN_IF_ERROR(CheckEstimate(schedule.problem, {result.makespan - 1, homes}, options.limits));
-  RETURN_IF_ERROR(SolveBelow(schedule.problem, homes, result.makespan - 1, options, result));
+  RETURN_IF_ERROR(SolveBelow(schedule.problem, homes, result.makespan - 1, rest, result));
   if (!relabeled || relabel.identity()) return result;
   if (result.better) result.better = relabel.FromCanonical(*result.better);
   if (result.status != ProofStatus::kUnknown) {
@@ -127,9 +148,12 @@ absl::StatusOr<ProofResult> Prove(const Schedule& schedule, const ProveOptions& 
   return result;
 }
 
-absl::Status BackWithDrat(OptimalResult& result, const ProveOptions& options) {
+absl::Status BackWithDrat(OptimalResult& result, const std::optional<Placement>& placement,
+                          const ProveOptions& options) {
   if (result.proof != "unsat" || options.drat_path.empty()) return absl::OkStatus();
-  ASSIGN_OR_RETURN(const ProofResult proof, Prove(result.witness, options));
+  ProofResult proof;
+  RETURN_IF_ERROR(
+      SolveBelow(result.witness.problem, placement, result.makespan - 1, options, proof));
   if (proof.proof == "drat_checked") result.proof = proof.proof;
   return absl::OkStatus();
 }

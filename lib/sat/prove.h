@@ -1,9 +1,10 @@
 // Proofs of optimality for a given schedule (SPEC section 6):
 //   OPTIMAL     its makespan T equals a lower bound (which one is named), or the
 //               formula for makespan <= T - 1 with its placement is UNSAT;
-//   IMPROVABLE  a schedule with makespan <= T - 1 exists (returned, validated): the
-//               generated one for the same homes when it is better (no SAT), or a
-//               SAT witness;
+//   IMPROVABLE  a schedule with makespan <= T - 1 exists (returned, validated): one
+//               found without SAT for the same homes (the generated one, improved by
+//               local search over plans, lib/algorithms/plan_search.h), or a SAT
+//               witness;
 //   UNKNOWN     a limit stopped the solver (the reason is named).
 // With a proof path, the UNSAT answer comes from a fresh, non-incremental formula
 // with horizon T - 1, whose DRAT proof CaDiCaL writes and checks online
@@ -27,6 +28,8 @@ struct ProveOptions {
   bool time_windows = true;
   bool symmetry_breaking = true;
   int64_t counting_stride = 1;  // EncodeOptions::counting_stride
+  // Plans the local search for a better schedule compiles at most (0: none).
+  int64_t plan_evaluations = kDefaultPlanEvaluations;
   EncodeLimits limits;
   int64_t max_events = kDefaultMaxEvents;  // the validator's limit on the schedule
   absl::Duration time_limit = absl::InfiniteDuration();
@@ -56,11 +59,13 @@ absl::StatusOr<ProofResult> Prove(const Schedule& schedule, const ProveOptions& 
 // variable of an operation start or a transfer: V of EstimateSize at horizon T).
 absl::Status CheckProvable(const Schedule& schedule);
 
-// After SolveOptimal: when `result`'s proof is "unsat", proves its witness again with
-// `options` (options.drat_path set: a DRAT proof of a fresh formula at makespan - 1,
-// checked by CaDiCaL) and makes the proof "drat_checked" on success; any other result
-// is left as it is. Errors as Prove.
-absl::Status BackWithDrat(OptimalResult& result, const ProveOptions& options);
+// After SolveOptimal with `placement` (nullopt: free): when `result`'s proof is
+// "unsat", proves the same claim again, "no schedule with this placement (free: with
+// any placement) has makespan <= makespan - 1", from a fresh formula with a DRAT proof
+// (options.drat_path) checked by CaDiCaL, and makes the proof "drat_checked" on
+// success; any other result is left as it is. Errors as Prove.
+absl::Status BackWithDrat(OptimalResult& result, const std::optional<Placement>& placement,
+                          const ProveOptions& options);
 
 }  // namespace attnsched::sat
 
