@@ -28,9 +28,9 @@
 
 namespace attnsched {
 
-// At most about 5 s for n = 8, d = 2 on 4 PEs (docs/performance.md); it reached the
-// lower bound in 12 of 12 seeds on causal n = 8, d = 2, 2 PEs, block homes, where
-// 100,000 reached it in 9 of 10.
+// About 6 s for shared n = 8, d = 2 on 4 PEs (34,000 plans/s, core_bench); it reached
+// the lower bound in 12 of 12 seeds on causal n = 8, d = 2, 2 PEs, block homes, where
+// 100,000 reached it in 9 of 10 (docs/sat-encoding.md).
 inline constexpr int64_t kDefaultPlanEvaluations = 200'000;
 
 struct PlanSearchOptions {

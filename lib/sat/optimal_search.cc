@@ -74,8 +74,15 @@ int64_t SearchLowerBound(const Problem& problem, const std::optional<Placement>&
 
 namespace {
 
-UpperBoundEffort Effort(const SearchOptions& options) {
-  return {options.plan_evaluations, absl::Now() + options.time_limit, options.cancel};
+// The first part of the local search's budget (kQuickPlanEvaluations).
+UpperBoundEffort QuickEffort(const SearchOptions& options) {
+  return {std::min(options.plan_evaluations, kQuickPlanEvaluations),
+          absl::Now() + options.time_limit, options.cancel};
+}
+
+// The rest of it, for Descend.
+int64_t LaterPlans(const SearchOptions& options) {
+  return std::max<int64_t>(options.plan_evaluations - kQuickPlanEvaluations, 0);
 }
 
 // Refuses at once what would be too large even with the horizon at the lower bound,
@@ -85,9 +92,32 @@ absl::Status CheckSize(const Problem& problem, const SearchOptions& options) {
                        options.limits);
 }
 
-// The descent from the (checked) witness `best` down to the lower bound.
 absl::StatusOr<OptimalResult> Descend(const Problem& problem, const SearchOptions& options,
-                                      Schedule best) {
+                                      Schedule best, int64_t later_plans);
+
+// Descend again from `better` with a fresh formula whose horizon is its makespan,
+// keeping the upper bound, attempts and effort of the descent `so_far`.
+absl::StatusOr<OptimalResult> Resume(const Problem& problem, const SearchOptions& options,
+                                     absl::Time deadline, Schedule better,
+                                     OptimalResult so_far, const SolverStats& effort) {
+  SearchOptions rest = options;
+  rest.time_limit = deadline - absl::Now();
+  ASSIGN_OR_RETURN(OptimalResult out, Descend(problem, rest, std::move(better), 0));
+  out.upper_bound = so_far.upper_bound;
+  so_far.attempts.insert(so_far.attempts.end(), out.attempts.begin(), out.attempts.end());
+  out.attempts = std::move(so_far.attempts);
+  out.stats.conflicts += effort.conflicts;
+  out.stats.seconds += effort.seconds;
+  return out;
+}
+
+// The descent from the (checked) witness `best` down to the lower bound. With
+// `later_plans` > 0, SAT first runs for kSatSlice alone; if that does not finish, the
+// local search spends later_plans from the best witness, and SAT resumes from its
+// result, with a fresh formula of that horizon when it is better (attempts cut by the
+// slice are not reported).
+absl::StatusOr<OptimalResult> Descend(const Problem& problem, const SearchOptions& options,
+                                      Schedule best, int64_t later_plans) {
   const absl::Time deadline = absl::Now() + options.time_limit;
   if (options.on_witness) options.on_witness(best);
   OptimalResult out;
@@ -103,12 +133,24 @@ absl::StatusOr<OptimalResult> Descend(const Problem& problem, const SearchOption
                        options.symmetry_breaking, false, options.counting_stride};
   ASSIGN_OR_RETURN(const Encoding encoding, Encode(problem, encode, options.limits));
   SatSolver solver(encoding.cnf());
-  const SolveLimits limits{deadline, -1, options.cancel};
+  SolveLimits limits{deadline, -1, options.cancel};
+  if (later_plans > 0) limits.deadline = std::min(deadline, absl::Now() + kSatSlice);
   while (out.makespan > out.lower_bound) {
     const int64_t bound = out.makespan - 1;
     const int assumption[] = {-encoding.MakespanAbove(bound)};
     const double before = solver.stats().seconds;
     const SatResult result = solver.Solve(assumption, limits);
+    if (result == SatResult::kUnknown && limits.deadline < deadline &&
+        solver.unknown_reason() == "time limit") {
+      limits.deadline = deadline;
+      ASSIGN_OR_RETURN(Schedule better, ImprovePlan(best, out.lower_bound,
+                                                    {later_plans, deadline, options.cancel}));
+      if (Makespan(better) < out.makespan) {
+        return Resume(problem, options, deadline, std::move(better), std::move(out),
+                      solver.stats());
+      }
+      continue;
+    }
     out.attempts.push_back({bound, result, solver.stats().seconds - before});
     if (options.on_progress) options.on_progress(out.attempts.back());
     if (result == SatResult::kUnknown) {
@@ -136,7 +178,7 @@ absl::StatusOr<OptimalResult> Descend(const Problem& problem, const SearchOption
 
 // `start`: a checked schedule with the pinned placement to descend from.
 absl::StatusOr<OptimalResult> SolvePinned(const Problem& problem, const SearchOptions& options,
-                                          Schedule start) {
+                                          Schedule start, int64_t later_plans) {
   if (options.symmetry_breaking && TokensInterchangeable(problem.scheme())) {
     const TokenRelabeling relabel(*options.placement);
     if (!relabel.identity()) {
@@ -147,26 +189,27 @@ absl::StatusOr<OptimalResult> SolvePinned(const Problem& problem, const SearchOp
           options.on_witness(relabel.FromCanonical(w));
         };
       }
-      ASSIGN_OR_RETURN(OptimalResult out,
-                       SolvePinned(problem, canonical, relabel.ToCanonical(start)));
+      ASSIGN_OR_RETURN(OptimalResult out, SolvePinned(problem, canonical,
+                                                      relabel.ToCanonical(start), later_plans));
       out.witness = relabel.FromCanonical(out.witness);
       RETURN_IF_ERROR(CheckWitness(out.witness));
       return out;
     }
   }
-  return Descend(problem, options, std::move(start));
+  return Descend(problem, options, std::move(start), later_plans);
 }
 
 absl::StatusOr<OptimalResult> SolveFree(const Problem& problem, const SearchOptions& options) {
   RETURN_IF_ERROR(CheckSize(problem, options));
   const absl::Time start = absl::Now();
-  ASSIGN_OR_RETURN(Schedule generated, SearchUpperBound(problem, std::nullopt, Effort(options)));
+  ASSIGN_OR_RETURN(Schedule generated,
+                   SearchUpperBound(problem, std::nullopt, QuickEffort(options)));
   // Causal: which rows share a PE matters, and pinning the generator's homes was
   // measured to cost more than it gains (causal n=6, d=2, m=2: decided in 22 s free,
   // open after 60 s pinned first).
   if (Makespan(generated) <= SearchLowerBound(problem, std::nullopt) ||
       !TokensInterchangeable(problem.scheme())) {
-    return Descend(problem, options, std::move(generated));
+    return Descend(problem, options, std::move(generated), LaterPlans(options));
   }
   // General and shared: every placement with the generator's load per PE is the
   // generator's up to relabeling, so the first half pins its homes. Its witnesses are
@@ -178,10 +221,11 @@ absl::StatusOr<OptimalResult> SolveFree(const Problem& problem, const SearchOpti
   pinned.on_progress = [&options](const BoundAttempt& a) {
     if (a.result == SatResult::kSat && options.on_progress) options.on_progress(a);
   };
-  ASSIGN_OR_RETURN(OptimalResult first, SolvePinned(problem, pinned, generated));
+  ASSIGN_OR_RETURN(OptimalResult first,
+                   SolvePinned(problem, pinned, generated, LaterPlans(options)));
   SearchOptions rest = options;
   rest.time_limit = options.time_limit - (absl::Now() - start);
-  ASSIGN_OR_RETURN(OptimalResult out, Descend(problem, rest, std::move(first.witness)));
+  ASSIGN_OR_RETURN(OptimalResult out, Descend(problem, rest, std::move(first.witness), 0));
   out.upper_bound = Makespan(generated);
   std::vector<BoundAttempt> attempts;
   for (const BoundAttempt& a : first.attempts) {
@@ -211,10 +255,10 @@ absl::StatusOr<OptimalResult> SolveOptimal(const Problem& problem, const SearchO
   RETURN_IF_ERROR(CheckSize(problem, options));
   const absl::Time began = absl::Now();
   ASSIGN_OR_RETURN(Schedule start,
-                   SearchUpperBound(problem, options.placement, Effort(options)));
+                   SearchUpperBound(problem, options.placement, QuickEffort(options)));
   SearchOptions rest = options;
   rest.time_limit -= absl::Now() - began;
-  return SolvePinned(problem, rest, std::move(start));
+  return SolvePinned(problem, rest, std::move(start), LaterPlans(options));
 }
 
 }  // namespace attnsched::sat

@@ -82,6 +82,12 @@ absl::StatusOr<Schedule> UpperBoundSchedule(const Problem& problem,
                                             const std::optional<Placement>& placement);
 int64_t SearchLowerBound(const Problem& problem, const std::optional<Placement>& placement);
 
+// The local search's budget is spent in two parts: at most kQuickPlanEvaluations
+// before any formula, and the rest only when SAT has not finished within kSatSlice of
+// solving, so that instances SAT decides at once pay for neither (docs/sat-encoding.md).
+inline constexpr int64_t kQuickPlanEvaluations = 5'000;
+inline constexpr absl::Duration kSatSlice = absl::Seconds(1);
+
 // How hard the upper bound is searched: plans compiled at most, and when to stop.
 struct UpperBoundEffort {
   int64_t plan_evaluations = kDefaultPlanEvaluations;

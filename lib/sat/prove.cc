@@ -1,5 +1,8 @@
 #include "lib/sat/prove.h"
 
+#include <algorithm>
+#include <functional>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "lib/model/bounds.h"
@@ -19,11 +22,17 @@ std::string BoundName(const LowerBounds& lb, int64_t t) {
 }
 
 // Is makespan <= bound possible with `placement` (nullopt: any)? Fills `result`
-// unless an error.
+// unless an error. Without DRAT and with `pause`, SAT first runs for kSatSlice alone;
+// if that does not finish, pause() runs, and when it returns true (it found an answer
+// itself) SolveBelow returns at once without filling `result`.
 absl::Status SolveBelow(const Problem& problem, const std::optional<Placement>& placement,
-                        int64_t bound, const ProveOptions& o, ProofResult& result) {
-  const SolveLimits limits{absl::Now() + o.time_limit, -1, o.cancel};
+                        int64_t bound, const ProveOptions& o, ProofResult& result,
+                        const std::function<bool()>& pause = nullptr) {
+  const absl::Time deadline = absl::Now() + o.time_limit;
+  SolveLimits limits{deadline, -1, o.cancel};
   const bool drat = !o.drat_path.empty();
+  const bool sliced = pause && !drat;
+  if (sliced) limits.deadline = std::min(deadline, absl::Now() + kSatSlice);
   // With a proof the formula itself has horizon T - 1 (no assumption, no state).
   EncodeOptions encode{drat ? bound : bound + 1, placement, o.time_windows,
                        o.symmetry_breaking, false, o.counting_stride};
@@ -32,7 +41,13 @@ absl::Status SolveBelow(const Problem& problem, const std::optional<Placement>& 
   RETURN_IF_ERROR(solver.status());
   std::vector<int> assumptions;
   if (!drat) assumptions.push_back(-encoding.MakespanAbove(bound));
-  const SatResult answer = solver.Solve(assumptions, limits);
+  SatResult answer = solver.Solve(assumptions, limits);
+  if (sliced && answer == SatResult::kUnknown && limits.deadline < deadline &&
+      solver.unknown_reason() == "time limit") {
+    if (pause()) return absl::OkStatus();
+    limits.deadline = deadline;
+    answer = solver.Solve(assumptions, limits);
+  }
   result.stats = solver.stats();
   if (answer == SatResult::kUnknown) {
     result.status = ProofStatus::kUnknown;
@@ -58,18 +73,28 @@ absl::Status SolveBelow(const Problem& problem, const std::optional<Placement>& 
 
 // A better schedule with the same homes, found without SAT: the one the search
 // would start from (the generator's, or ring rotation over these homes), or local
-// search over plans from the better of it and `schedule`. nullopt when none is.
+// search over plans (at most `plans`) from the better of it and `schedule`. nullopt
+// when none is.
 absl::StatusOr<std::optional<Schedule>> ImproveWithoutSat(const Schedule& schedule,
-                                                          int64_t lower_bound,
+                                                          int64_t lower_bound, int64_t plans,
                                                           const ProveOptions& o) {
   const Schedule* start = &schedule;
   const absl::StatusOr<Schedule> known = UpperBoundSchedule(schedule.problem, schedule.placement);
   if (known.ok() && Makespan(*known) < Makespan(schedule)) start = &*known;
   ASSIGN_OR_RETURN(Schedule improved,
-                   ImprovePlan(*start, lower_bound,
-                               {o.plan_evaluations, absl::Now() + o.time_limit, o.cancel}));
+                   ImprovePlan(*start, lower_bound, {plans, absl::Now() + o.time_limit, o.cancel}));
   if (Makespan(improved) >= Makespan(schedule)) return std::nullopt;
   return improved;
+}
+
+ProofResult Improvable(ProofResult result, Schedule better) {
+  result.status = ProofStatus::kImprovable;
+  result.detail = absl::StrFormat(
+      "a schedule with makespan %d for these homes was found without SAT (generator or "
+      "ring rotation, then local search over plans; this one: %d)",
+      Makespan(better), result.makespan);
+  result.better = std::move(better);
+  return result;
 }
 
 }  // namespace
@@ -117,19 +142,23 @@ absl::StatusOr<ProofResult> Prove(const Schedule& schedule, const ProveOptions& 
     return result;
   }
   const absl::Time began = absl::Now();
+  const int64_t quick = std::min(options.plan_evaluations, kQuickPlanEvaluations);
   ASSIGN_OR_RETURN(std::optional<Schedule> known,
-                   ImproveWithoutSat(schedule, result.lower_bound, options));
-  if (known) {
-    result.status = ProofStatus::kImprovable;
-    result.detail = absl::StrFormat(
-        "a schedule with makespan %d for these homes was found without SAT (generator or "
-        "ring rotation, then local search over plans; this one: %d); no SAT needed",
-        Makespan(*known), result.makespan);
-    result.better = *std::move(known);
-    return result;
-  }
+                   ImproveWithoutSat(schedule, result.lower_bound, quick, options));
+  if (known) return Improvable(std::move(result), *std::move(known));
   ProveOptions rest = options;
   rest.time_limit -= absl::Now() - began;
+  // The rest of the local search's budget, if SAT does not finish within kSatSlice.
+  absl::Status pause_status;
+  std::function<bool()> pause = [&]() {
+    ProveOptions left = options;
+    left.time_limit = began + options.time_limit - absl::Now();
+    absl::StatusOr<std::optional<Schedule>> better = ImproveWithoutSat(
+        schedule, result.lower_bound, options.plan_evaluations - quick, left);
+    if (!better.ok()) pause_status = better.status();
+    if (better.ok() && *better) known = **std::move(better);
+    return !better.ok() || known.has_value();
+  };
   // General and shared: solved with the tokens sorted by home, an exact symmetry
   // (lib/schedule/relabel.h).
   const bool relabeled =
@@ -137,7 +166,10 @@ absl::StatusOr<ProofResult> Prove(const Schedule& schedule, const ProveOptions& 
   const TokenRelabeling relabel(schedule.placement);
   const Placement& homes = relabeled ? relabel.canonical_placement() : schedule.placement;
   RETURN_IF_ERROR(CheckEstimate(schedule.problem, {result.makespan - 1, homes}, options.limits));
-  RETURN_IF_ERROR(SolveBelow(schedule.problem, homes, result.makespan - 1, rest, result));
+  RETURN_IF_ERROR(SolveBelow(schedule.problem, homes, result.makespan - 1, rest, result,
+                             options.plan_evaluations > quick ? pause : nullptr));
+  RETURN_IF_ERROR(pause_status);
+  if (known) return Improvable(std::move(result), *std::move(known));
   if (!relabeled || relabel.identity()) return result;
   if (result.better) result.better = relabel.FromCanonical(*result.better);
   if (result.status != ProofStatus::kUnknown) {
