@@ -71,19 +71,14 @@ absl::Status SolveBelow(const Problem& problem, const std::optional<Placement>& 
   return absl::OkStatus();
 }
 
-// A better schedule with the same homes, found without SAT: the one the search
-// would start from (the generator's, or ring rotation over these homes), or local
-// search over plans (at most `plans`) from the better of it and `schedule`. nullopt
-// when none is.
-absl::StatusOr<std::optional<Schedule>> ImproveWithoutSat(const Schedule& schedule,
-                                                          int64_t lower_bound, int64_t plans,
-                                                          const ProveOptions& o) {
-  const Schedule* start = &schedule;
-  const absl::StatusOr<Schedule> known = UpperBoundSchedule(schedule.problem, schedule.placement);
-  if (known.ok() && Makespan(*known) < Makespan(schedule)) start = &*known;
+// `start` improved by local search over plans (at most `plans`), when that is better
+// than `makespan`; nullopt otherwise.
+absl::StatusOr<std::optional<Schedule>> ImproveWithoutSat(const Schedule& start,
+                                                          int64_t makespan, int64_t lower_bound,
+                                                          int64_t plans, const ProveOptions& o) {
   ASSIGN_OR_RETURN(Schedule improved,
-                   ImprovePlan(*start, lower_bound, {plans, absl::Now() + o.time_limit, o.cancel}));
-  if (Makespan(improved) >= Makespan(schedule)) return std::nullopt;
+                   ImprovePlan(start, lower_bound, {plans, absl::Now() + o.time_limit, o.cancel}));
+  if (Makespan(improved) >= makespan) return std::nullopt;
   return improved;
 }
 
@@ -142,9 +137,28 @@ absl::StatusOr<ProofResult> Prove(const Schedule& schedule, const ProveOptions& 
     return result;
   }
   const absl::Time began = absl::Now();
+  // General and shared: solved with the tokens sorted by home, an exact symmetry
+  // (lib/schedule/relabel.h).
+  const bool relabeled =
+      options.symmetry_breaking && TokensInterchangeable(schedule.problem.scheme());
+  const TokenRelabeling relabel(schedule.placement);
+  const Placement& homes = relabeled ? relabel.canonical_placement() : schedule.placement;
+  // Without SAT first: the schedule the search would start from (the generator's, or
+  // ring rotation over these homes) may be better. The local search and SAT run only
+  // on instances whose formula fits the limits.
+  const absl::StatusOr<Schedule> generated =
+      UpperBoundSchedule(schedule.problem, schedule.placement);
+  const bool generated_better = generated.ok() && Makespan(*generated) < result.makespan;
+  const Schedule& start = generated_better ? *generated : schedule;
+  if (absl::Status size =
+          CheckEstimate(schedule.problem, {Makespan(start) - 1, homes}, options.limits);
+      !size.ok()) {
+    if (generated_better) return Improvable(std::move(result), *generated);
+    return size;
+  }
   const int64_t quick = std::min(options.plan_evaluations, kQuickPlanEvaluations);
   ASSIGN_OR_RETURN(std::optional<Schedule> known,
-                   ImproveWithoutSat(schedule, result.lower_bound, quick, options));
+                   ImproveWithoutSat(start, result.makespan, result.lower_bound, quick, options));
   if (known) return Improvable(std::move(result), *std::move(known));
   ProveOptions rest = options;
   rest.time_limit -= absl::Now() - began;
@@ -153,19 +167,13 @@ absl::StatusOr<ProofResult> Prove(const Schedule& schedule, const ProveOptions& 
   std::function<bool()> pause = [&]() {
     ProveOptions left = options;
     left.time_limit = began + options.time_limit - absl::Now();
-    absl::StatusOr<std::optional<Schedule>> better = ImproveWithoutSat(
-        schedule, result.lower_bound, options.plan_evaluations - quick, left);
+    absl::StatusOr<std::optional<Schedule>> better =
+        ImproveWithoutSat(start, result.makespan, result.lower_bound,
+                          options.plan_evaluations - quick, left);
     if (!better.ok()) pause_status = better.status();
     if (better.ok() && *better) known = **std::move(better);
     return !better.ok() || known.has_value();
   };
-  // General and shared: solved with the tokens sorted by home, an exact symmetry
-  // (lib/schedule/relabel.h).
-  const bool relabeled =
-      options.symmetry_breaking && TokensInterchangeable(schedule.problem.scheme());
-  const TokenRelabeling relabel(schedule.placement);
-  const Placement& homes = relabeled ? relabel.canonical_placement() : schedule.placement;
-  RETURN_IF_ERROR(CheckEstimate(schedule.problem, {result.makespan - 1, homes}, options.limits));
   RETURN_IF_ERROR(SolveBelow(schedule.problem, homes, result.makespan - 1, rest, result,
                              options.plan_evaluations > quick ? pause : nullptr));
   RETURN_IF_ERROR(pause_status);
