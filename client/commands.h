@@ -53,6 +53,13 @@ absl::StatusOr<Schedule> ReadScheduleOperand(absl::string_view command, const In
 // --max-sat-variables and --max-sat-clauses.
 sat::EncodeLimits SatLimitsFlags();
 
+// solve and prove, before any work: in remote mode, refuses the flags only local mode
+// honours (--proof, --plan-evaluations, --max-sat-variables, --max-sat-clauses; the
+// server has its own); and refuses output files (`outputs`, e.g. {"out", "proof"})
+// that could not be written, so a long search's answer is not lost at the end.
+absl::Status CheckSatFlags(absl::string_view command, const Invocation& call,
+                           std::initializer_list<absl::string_view> outputs);
+
 // Prints "attnsched COMMAND: message" to stderr and returns the exit status for
 // `status`: kExitInvalid for internal errors (a bug), kExitUnknown for an RPC whose
 // --deadline passed, kExitUsage otherwise.

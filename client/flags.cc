@@ -37,7 +37,8 @@ ABSL_FLAG(int64_t, max_sat_clauses, attnsched::sat::EncodeLimits{}.max_clauses,
           "solve, prove (local mode; a server has its own): largest SAT formula, in clauses");
 ABSL_FLAG(int64_t, plan_evaluations, attnsched::kDefaultPlanEvaluations,
           "solve, prove (local mode; a server has its own): plans the local search for a "
-          "better schedule compiles at most before SAT (0: none)");
+          "better schedule compiles at most: 5,000 before SAT, the rest if SAT has not "
+          "finished within a second (0: none)");
 ABSL_FLAG(std::string, proof, "",
           "solve, prove: write a DRAT proof that one cycle less is impossible to this file "
           "(checked by CaDiCaL)");

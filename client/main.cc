@@ -1,6 +1,11 @@
 // attnsched: the command-line client (local mode: the library runs in-process).
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <new>
 #include <utility>
@@ -10,6 +15,7 @@
 #include "absl/flags/flag.h"
 #include "client/commands.h"
 #include "client/flags.h"
+#include "client/remote.h"
 #include "lib/export/schedule_json.h"
 #include "lib/status_macros.h"
 
@@ -35,6 +41,54 @@ absl::Status CheckFlagsApply(absl::string_view command, const std::vector<std::s
   if (const int64_t plans = absl::GetFlag(FLAGS_plan_evaluations); plans < 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--plan-evaluations = ", plans, ": must be >= 0 (0 turns the local search off)"));
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+// InvalidArgumentError naming `flag` when `path` cannot be created or overwritten.
+absl::Status CheckWritable(absl::string_view flag, const std::string& path) {
+  std::error_code error;
+  const std::filesystem::path file(path);
+  const std::filesystem::path dir = file.has_parent_path() ? file.parent_path() : ".";
+  std::string problem;
+  if (std::filesystem::is_directory(file, error)) {
+    problem = "is a directory";
+  } else if (!std::filesystem::is_directory(dir, error)) {
+    problem = absl::StrCat("directory ", dir.string(), " does not exist");
+  } else if (access(std::filesystem::exists(file, error) ? path.c_str() : dir.c_str(), W_OK) != 0) {
+    problem = std::strerror(errno);
+  }
+  if (problem.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("--", flag, " = ", path, ": cannot be written (",
+                                                 problem, "); give a writable path"));
+}
+
+}  // namespace
+
+absl::Status CheckSatFlags(absl::string_view command, const Invocation& call,
+                           std::initializer_list<absl::string_view> outputs) {
+  if (Remote()) {
+    for (const std::string& flag : call.flags) {
+      if (flag != "proof" && flag != "plan_evaluations" && flag != "max_sat_variables" &&
+          flag != "max_sat_clauses") {
+        continue;
+      }
+      std::string name = flag;
+      std::replace(name.begin(), name.end(), '_', '-');
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--", name, " applies to local mode only (attnsched-server has its own limits, and ",
+          "proof files are local); run ", command, " without --server to use it"));
+    }
+  }
+  for (absl::string_view flag : outputs) {
+    std::string path;
+    if (flag == "out") path = absl::GetFlag(FLAGS_out);
+    if (flag == "proof") path = absl::GetFlag(FLAGS_proof);
+    if (flag == "dimacs") path = absl::GetFlag(FLAGS_dimacs);
+    if (path.empty()) continue;
+    RETURN_IF_ERROR(CheckWritable(flag, path));
   }
   return absl::OkStatus();
 }

@@ -25,10 +25,8 @@ int RunProve(const Invocation& call) {
   options.max_events = absl::GetFlag(FLAGS_max_events);
   options.limits = SatLimitsFlags();
   options.plan_evaluations = absl::GetFlag(FLAGS_plan_evaluations);
-  if (Remote() && !options.drat_path.empty()) {
-    return ReportError("prove", absl::InvalidArgumentError(
-                                    "--proof writes a local file; run prove without --server for "
-                                    "a DRAT proof"));
+  if (absl::Status s = CheckSatFlags("prove", call, {"out", "proof"}); !s.ok()) {
+    return ReportError("prove", s);
   }
   absl::StatusOr<sat::ProofResult> r =
       Remote() ? RemoteProve(*schedule, absl::GetFlag(FLAGS_time_limit))

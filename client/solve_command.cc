@@ -117,10 +117,8 @@ int RunSolve(const Invocation& call) {
   options.limits = SatLimitsFlags();
   options.plan_evaluations = absl::GetFlag(FLAGS_plan_evaluations);
   if (isatty(STDERR_FILENO)) options.on_progress = PrintProgress;
-  if (Remote() && !absl::GetFlag(FLAGS_proof).empty()) {
-    return ReportError("solve", absl::InvalidArgumentError(
-                                    "--proof writes a local file; run solve without --server for "
-                                    "a DRAT proof"));
+  if (absl::Status s = CheckSatFlags("solve", call, {"out", "proof", "dimacs"}); !s.ok()) {
+    return ReportError("solve", s);
   }
   absl::StatusOr<sat::OptimalResult> r =
       Remote() ? RemoteSolve(p, *placement, absl::GetFlag(FLAGS_time_limit), options.on_progress)

@@ -165,6 +165,17 @@ TEST(CliTest, SolveAndProveWithProofAndDimacs) {
   EXPECT_EQ(bad.exit, 2);
   EXPECT_THAT(bad.err, HasSubstr("placement has 3 entries"));
 
+  // Output files that cannot be written are refused before the search, not after.
+  for (const char* flag : {"--proof /nonexistent/p.drat", "--out /nonexistent/w.json",
+                           "--dimacs /tmp"}) {
+    CliRun unwritable = Cli(absl::StrCat("solve --scheme causal --n 2 --d 1 --pes 2 ", flag));
+    EXPECT_EQ(unwritable.exit, 2) << flag;
+    EXPECT_THAT(unwritable.err, HasSubstr("cannot be written")) << flag;
+  }
+  CliRun unwritable_prove = Cli("prove " + dir + "/cli_test_g.json --proof /nonexistent/p.drat");
+  EXPECT_EQ(unwritable_prove.exit, 2);
+  EXPECT_THAT(unwritable_prove.err, HasSubstr("cannot be written"));
+
   CliRun negative = Cli("solve --scheme causal --n 4 --d 2 --pes 2 --plan-evaluations -1");
   EXPECT_EQ(negative.exit, 2);
   EXPECT_THAT(negative.err, HasSubstr("--plan-evaluations = -1: must be >= 0"));

@@ -417,6 +417,18 @@ TEST(ProofTest, DratProofIsWrittenAndChecked) {
   EXPECT_THAT(Slurp(path), HasSubstr("0\n"));
 }
 
+TEST(ProofTest, AnUnwritableProofFileIsAnErrorNotACrash) {
+  // CaDiCaL 1.5.3 crashed on the first clause after a failed trace_proof.
+  Cnf cnf;
+  const int v = cnf.NewVar();
+  cnf.AddClause({v});
+  for (const char* path : {"/nonexistent/dir/p.drat", "/tmp"}) {
+    SatSolver solver(cnf, path);
+    EXPECT_TRUE(absl::IsInvalidArgument(solver.status())) << path;
+    EXPECT_THAT(std::string(solver.status().message()), HasSubstr("cannot be opened"));
+  }
+}
+
 TEST(ProofTest, DratBacksTheFreeClaimNotThePinnedOne) {
   // Causal n=2, d=1 on 2 PEs, free: optimum 6, LB_work 5, so "no placement gives 5"
   // needs SAT. The witness's own homes have LB_release 6 (row 1 waits for q(1) or

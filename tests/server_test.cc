@@ -416,6 +416,13 @@ TEST_F(ServerTest, CliRemoteModePrintsWhatLocalModePrints) {
                      "127.0.0.1:1"));
   EXPECT_EQ(down.exit, 2);
   EXPECT_THAT(down.err, HasSubstr("127.0.0.1:1"));
+  // Local-only flags are refused, not ignored (the server has its own limits).
+  for (const char* flag : {"--plan-evaluations 0", "--max-sat-variables 10", "--proof p.drat"}) {
+    const testing::CommandResult local_only = testing::RunCommand(absl::StrCat(
+        ATTNSCHED_CLI, " solve --scheme causal --n 4 --d 2 --pes 4 ", flag, remote));
+    EXPECT_EQ(local_only.exit, 2) << flag;
+    EXPECT_THAT(local_only.err, HasSubstr("applies to local mode only")) << flag;
+  }
 }
 
 // GET http://address/path over a plain socket (the test needs no HTTP library).

@@ -1,5 +1,9 @@
 #include "lib/sat/solver.h"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
 #include "absl/strings/str_cat.h"
 #include "cadical.hpp"
 
@@ -52,11 +56,22 @@ SatSolver::SatSolver(const Cnf& cnf, const std::string& drat_path)
   solver_->set("quiet", 1);          // CaDiCaL reports on stdout otherwise
   solver_->set("terminateint", 1);   // poll the terminator at every chance (see solver.h)
   if (!drat_path.empty()) {
+    // CaDiCaL 1.5.3 keeps a tracer without a file when trace_proof fails and then
+    // crashes on the first clause, so the file is tried here first.
+    FILE* file = std::fopen(drat_path.c_str(), "w");
+    if (file == nullptr) {
+      status_ = absl::InvalidArgumentError(absl::StrCat(
+          "proof file ", drat_path, ": cannot be opened for writing (", std::strerror(errno),
+          "); give a writable path to --proof"));
+      return;
+    }
+    std::fclose(file);
     solver_->set("binary", 0);
     solver_->set("checkproof", 1);
     if (!solver_->trace_proof(drat_path.c_str())) {
       status_ = absl::InvalidArgumentError(
           absl::StrCat("proof file ", drat_path, ": cannot be opened for writing"));
+      return;
     }
   }
   solver_->reserve(cnf.num_vars());
