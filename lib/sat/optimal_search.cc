@@ -66,6 +66,11 @@ absl::StatusOr<Schedule> ImprovePlan(const Schedule& start, int64_t target,
   return improved;
 }
 
+absl::Time HalfTimeLeft(absl::Time deadline) {
+  const absl::Time now = absl::Now();
+  return deadline <= now ? deadline : now + (deadline - now) / 2;
+}
+
 int64_t SearchLowerBound(const Problem& problem, const std::optional<Placement>& placement) {
   const LowerBounds lb =
       ComputeLowerBounds(problem, placement ? *placement : CyclicPlacement(problem.n(), problem.pes()));
@@ -108,6 +113,10 @@ absl::StatusOr<OptimalResult> Resume(const Problem& problem, const SearchOptions
   out.attempts = std::move(so_far.attempts);
   out.stats.conflicts += effort.conflicts;
   out.stats.seconds += effort.seconds;
+  if (out.stats.variables == 0) {  // no second formula: report the first one's size
+    out.stats.variables = effort.variables;
+    out.stats.clauses = effort.clauses;
+  }
   return out;
 }
 
@@ -143,12 +152,17 @@ absl::StatusOr<OptimalResult> Descend(const Problem& problem, const SearchOption
     if (result == SatResult::kUnknown && limits.deadline < deadline &&
         solver.unknown_reason() == "time limit") {
       limits.deadline = deadline;
-      ASSIGN_OR_RETURN(Schedule better, ImprovePlan(best, out.lower_bound,
-                                                    {later_plans, deadline, options.cancel}));
-      if (Makespan(better) < out.makespan) {
+      ASSIGN_OR_RETURN(Schedule better,
+                       ImprovePlan(best, out.lower_bound,
+                                   {later_plans, HalfTimeLeft(deadline), options.cancel}));
+      if (Makespan(better) >= out.makespan) continue;
+      if (absl::Now() < deadline) {
         return Resume(problem, options, deadline, std::move(better), std::move(out),
                       solver.stats());
       }
+      best = std::move(better);  // no time for a new formula: the next Solve stops
+      out.makespan = Makespan(best);
+      if (options.on_witness) options.on_witness(best);
       continue;
     }
     out.attempts.push_back({bound, result, solver.stats().seconds - before});

@@ -85,8 +85,11 @@ int64_t SearchLowerBound(const Problem& problem, const std::optional<Placement>&
 // The local search's budget is spent in two parts: at most kQuickPlanEvaluations
 // before any formula, and the rest only when SAT has not finished within kSatSlice of
 // solving, so that instances SAT decides at once pay for neither (docs/sat-encoding.md).
+// The second part may use at most half of the time left (HalfTimeLeft), the rest is
+// SAT's.
 inline constexpr int64_t kQuickPlanEvaluations = 5'000;
 inline constexpr absl::Duration kSatSlice = absl::Seconds(1);
+absl::Time HalfTimeLeft(absl::Time deadline);
 
 // How hard the upper bound is searched: plans compiled at most, and when to stop.
 struct UpperBoundEffort {

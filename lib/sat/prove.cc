@@ -166,7 +166,7 @@ absl::StatusOr<ProofResult> Prove(const Schedule& schedule, const ProveOptions& 
   absl::Status pause_status;
   std::function<bool()> pause = [&]() {
     ProveOptions left = options;
-    left.time_limit = began + options.time_limit - absl::Now();
+    left.time_limit = HalfTimeLeft(began + options.time_limit) - absl::Now();
     absl::StatusOr<std::optional<Schedule>> better =
         ImproveWithoutSat(start, result.makespan, result.lower_bound,
                           options.plan_evaluations - quick, left);
