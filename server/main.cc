@@ -132,9 +132,6 @@ int Run() {
     std::cerr << "attnsched-server: cannot listen on " << absl::GetFlag(FLAGS_listen) << "\n";
     return 2;
   }
-  const std::string host = absl::GetFlag(FLAGS_listen).substr(0, absl::GetFlag(FLAGS_listen).rfind(':'));
-  std::cerr << "attnsched-server listening on " << host << ":" << port << std::endl;
-
   httplib::Server http;
   std::thread http_thread;
   if (const std::string listen = absl::GetFlag(FLAGS_metrics_listen); !listen.empty()) {
@@ -157,6 +154,9 @@ int Run() {
               << std::endl;
     http_thread = std::thread([&http] { http.listen_after_bind(); });
   }
+  // Printed last: the line that tells scripts and tests the server is ready.
+  const std::string host = absl::GetFlag(FLAGS_listen).substr(0, absl::GetFlag(FLAGS_listen).rfind(':'));
+  std::cerr << "attnsched-server listening on " << host << ":" << port << std::endl;
 
   // Signals are taken by one thread with sigwait (blocked everywhere else).
   std::thread stopper([&] {
