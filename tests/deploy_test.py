@@ -112,8 +112,14 @@ class EntrypointTest(unittest.TestCase):
         start = time.monotonic()
         server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
         try:
-            line = server.stderr.readline()
-            address = re.search(r"listening on (\S+)", line).group(1)
+            # "listening on" is the server's last start-up line (after "metrics on").
+            match = None
+            for _ in range(5):
+                match = re.search(r"listening on (\S+)", server.stderr.readline())
+                if match:
+                    break
+            self.assertIsNotNone(match, "no 'listening on' line")
+            address = match.group(1)
             healthy = False
             while time.monotonic() - start < 2 and not healthy:
                 healthy = subprocess.run(
