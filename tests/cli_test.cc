@@ -161,24 +161,21 @@ TEST(CliTest, SolveAndProveWithProofAndDimacs) {
   EXPECT_EQ(limited.exit, 3);
   EXPECT_THAT(limited.out, HasSubstr("stopped by the time limit"));
 
-  CliRun bad = Cli("solve --scheme causal --n 4 --d 2 --pes 2 --placement 0,0,7");
-  EXPECT_EQ(bad.exit, 2);
-  EXPECT_THAT(bad.err, HasSubstr("placement has 3 entries"));
-
-  // Output files that cannot be written are refused before the search, not after.
-  for (const char* flag : {"--proof /nonexistent/p.drat", "--out /nonexistent/w.json",
-                           "--dimacs /tmp"}) {
-    CliRun unwritable = Cli(absl::StrCat("solve --scheme causal --n 2 --d 1 --pes 2 ", flag));
-    EXPECT_EQ(unwritable.exit, 2) << flag;
-    EXPECT_THAT(unwritable.err, HasSubstr("cannot be written")) << flag;
+  // Bad input: exit 2 and a message naming the problem. Output files that cannot be
+  // written are refused before the search, not after it.
+  const std::pair<std::string, std::string> refused[] = {
+      {"solve --scheme causal --n 4 --d 2 --pes 2 --placement 0,0,7", "placement has 3 entries"},
+      {"solve --scheme causal --n 2 --d 1 --pes 2 --proof /nonexistent/p.drat", "cannot be written"},
+      {"solve --scheme causal --n 2 --d 1 --pes 2 --out /nonexistent/w.json", "cannot be written"},
+      {"solve --scheme causal --n 2 --d 1 --pes 2 --dimacs /tmp", "cannot be written"},
+      {"prove " + dir + "/cli_test_g.json --proof /nonexistent/p.drat", "cannot be written"},
+      {"solve --scheme causal --n 4 --d 2 --pes 2 --plan-evaluations -1",
+       "--plan-evaluations = -1: must be >= 0"}};
+  for (const auto& [args, message] : refused) {
+    CliRun r = Cli(args);
+    EXPECT_EQ(r.exit, 2) << args;
+    EXPECT_THAT(r.err, HasSubstr(message)) << args;
   }
-  CliRun unwritable_prove = Cli("prove " + dir + "/cli_test_g.json --proof /nonexistent/p.drat");
-  EXPECT_EQ(unwritable_prove.exit, 2);
-  EXPECT_THAT(unwritable_prove.err, HasSubstr("cannot be written"));
-
-  CliRun negative = Cli("solve --scheme causal --n 4 --d 2 --pes 2 --plan-evaluations -1");
-  EXPECT_EQ(negative.exit, 2);
-  EXPECT_THAT(negative.err, HasSubstr("--plan-evaluations = -1: must be >= 0"));
 }
 
 TEST(CliTest, LocalSearchClosesWhatSatLeftOpen) {
