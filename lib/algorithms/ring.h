@@ -11,11 +11,6 @@
 
 namespace attnsched {
 
-// Links from PE `from` forward to PE `to` on a ring of m PEs, in [0, m).
-inline int32_t Ahead(int64_t from, int64_t to, int64_t m) {
-  return static_cast<int32_t>(((to - from) % m + m) % m);
-}
-
 // The PE r links behind p: the home of the block p receives in round r.
 inline int32_t Behind(int64_t p, int64_t r, int64_t m) { return Ahead(r, p, m); }
 

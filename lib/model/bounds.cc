@@ -58,13 +58,13 @@ std::vector<int64_t> ScoreLatency(const Problem& problem) {
   const int64_t row_vector = TransferDuration(problem, shared ? ItemKind::kX : ItemKind::kQ);
   const int64_t key_vector = TransferDuration(problem, shared ? ItemKind::kX : ItemKind::kK);
   const int64_t scalar = TransferDuration(problem, ItemKind::kS);
-  auto hops = [m](int64_t from, int64_t to) { return ((to - from) % m + m) % m; };
   std::vector<int64_t> latency(m * m, std::numeric_limits<int64_t>::max());
   for (int64_t a = 0; a < m; ++a) {
     for (int64_t b = 0; b < m; ++b) {
       for (int64_t r = 0; r < m; ++r) {
-        const int64_t operands = std::max(hops(a, r) * row_vector, hops(b, r) * key_vector);
-        const int64_t at_home = operands + problem.costs.c_dot + hops(r, a) * scalar;
+        const int64_t operands =
+            std::max(Ahead(a, r, m) * row_vector, Ahead(b, r, m) * key_vector);
+        const int64_t at_home = operands + problem.costs.c_dot + Ahead(r, a, m) * scalar;
         latency[a * m + b] = std::min(latency[a * m + b], at_home);
       }
     }

@@ -24,6 +24,11 @@ Placement BlockPlacement(int64_t n, int64_t pes);
 // Cyclic placement: token i on PE i mod m.
 Placement CyclicPlacement(int64_t n, int64_t pes);
 
+// Links from PE `from` forward to PE `to` on the one-way ring of m PEs, in [0, m).
+inline int32_t Ahead(int64_t from, int64_t to, int64_t m) {
+  return static_cast<int32_t>(((to - from) % m + m) % m);
+}
+
 }  // namespace attnsched
 
 #endif  // ATTNSCHED_LIB_MODEL_PLACEMENT_H_
