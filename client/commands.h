@@ -7,6 +7,7 @@
 
 #include <initializer_list>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -57,8 +58,10 @@ sat::EncodeLimits SatLimitsFlags();
 // honours (--proof, --plan-evaluations, --max-sat-variables, --max-sat-clauses; the
 // server has its own); and refuses output files (`outputs`, e.g. {"out", "proof"})
 // that could not be written, so a long search's answer is not lost at the end.
-absl::Status CheckSatFlags(absl::string_view command, const Invocation& call,
-                           std::initializer_list<absl::string_view> outputs);
+// `outputs`: (flag, path) pairs; an empty path is not written and passes.
+absl::Status CheckSatFlags(
+    absl::string_view command, const Invocation& call,
+    std::initializer_list<std::pair<absl::string_view, std::string>> outputs);
 
 // Prints "attnsched COMMAND: message" to stderr and returns the exit status for
 // `status`: kExitInvalid for internal errors (a bug), kExitUnknown for an RPC whose

@@ -67,8 +67,9 @@ absl::Status CheckWritable(absl::string_view flag, const std::string& path) {
 
 }  // namespace
 
-absl::Status CheckSatFlags(absl::string_view command, const Invocation& call,
-                           std::initializer_list<absl::string_view> outputs) {
+absl::Status CheckSatFlags(
+    absl::string_view command, const Invocation& call,
+    std::initializer_list<std::pair<absl::string_view, std::string>> outputs) {
   if (Remote()) {
     for (const std::string& flag : call.flags) {
       if (flag != "proof" && flag != "plan_evaluations" && flag != "max_sat_variables" &&
@@ -82,13 +83,8 @@ absl::Status CheckSatFlags(absl::string_view command, const Invocation& call,
           "proof files are local); run ", command, " without --server to use it"));
     }
   }
-  for (absl::string_view flag : outputs) {
-    std::string path;
-    if (flag == "out") path = absl::GetFlag(FLAGS_out);
-    if (flag == "proof") path = absl::GetFlag(FLAGS_proof);
-    if (flag == "dimacs") path = absl::GetFlag(FLAGS_dimacs);
-    if (path.empty()) continue;
-    RETURN_IF_ERROR(CheckWritable(flag, path));
+  for (const auto& [flag, path] : outputs) {
+    if (!path.empty()) RETURN_IF_ERROR(CheckWritable(flag, path));
   }
   return absl::OkStatus();
 }

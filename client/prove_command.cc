@@ -25,8 +25,10 @@ int RunProve(const Invocation& call) {
   options.max_events = absl::GetFlag(FLAGS_max_events);
   options.limits = SatLimitsFlags();
   options.plan_evaluations = absl::GetFlag(FLAGS_plan_evaluations);
-  if (absl::Status s = CheckSatFlags("prove", call, {"out", "proof"}); !s.ok()) {
-    return ReportError("prove", s);
+  const absl::Status flags = CheckSatFlags(
+      "prove", call, {{"out", absl::GetFlag(FLAGS_out)}, {"proof", options.drat_path}});
+  if (!flags.ok()) {
+    return ReportError("prove", flags);
   }
   absl::StatusOr<sat::ProofResult> r =
       Remote() ? RemoteProve(*schedule, absl::GetFlag(FLAGS_time_limit))

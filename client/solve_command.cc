@@ -117,8 +117,12 @@ int RunSolve(const Invocation& call) {
   options.limits = SatLimitsFlags();
   options.plan_evaluations = absl::GetFlag(FLAGS_plan_evaluations);
   if (isatty(STDERR_FILENO)) options.on_progress = PrintProgress;
-  if (absl::Status s = CheckSatFlags("solve", call, {"out", "proof", "dimacs"}); !s.ok()) {
-    return ReportError("solve", s);
+  const absl::Status flags = CheckSatFlags("solve", call,
+                                           {{"out", absl::GetFlag(FLAGS_out)},
+                                            {"proof", absl::GetFlag(FLAGS_proof)},
+                                            {"dimacs", absl::GetFlag(FLAGS_dimacs)}});
+  if (!flags.ok()) {
+    return ReportError("solve", flags);
   }
   absl::StatusOr<sat::OptimalResult> r =
       Remote() ? RemoteSolve(p, *placement, absl::GetFlag(FLAGS_time_limit), options.on_progress)

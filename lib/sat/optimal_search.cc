@@ -46,13 +46,6 @@ absl::StatusOr<Schedule> UpperBoundSchedule(const Problem& problem,
   return ring;
 }
 
-absl::StatusOr<Schedule> SearchUpperBound(const Problem& problem,
-                                          const std::optional<Placement>& placement,
-                                          const UpperBoundEffort& effort) {
-  ASSIGN_OR_RETURN(const Schedule known, UpperBoundSchedule(problem, placement));
-  return ImprovePlan(known, SearchLowerBound(problem, placement), effort);
-}
-
 absl::StatusOr<Schedule> ImprovePlan(const Schedule& start, int64_t target,
                                      const UpperBoundEffort& effort) {
   PlanSearchOptions options;
@@ -78,6 +71,15 @@ int64_t SearchLowerBound(const Problem& problem, const std::optional<Placement>&
 }
 
 namespace {
+
+// UpperBoundSchedule improved by ImprovePlan toward SearchLowerBound: the search's
+// first witness.
+absl::StatusOr<Schedule> SearchUpperBound(const Problem& problem,
+                                          const std::optional<Placement>& placement,
+                                          const UpperBoundEffort& effort) {
+  ASSIGN_OR_RETURN(const Schedule known, UpperBoundSchedule(problem, placement));
+  return ImprovePlan(known, SearchLowerBound(problem, placement), effort);
+}
 
 // The first part of the local search's budget (kQuickPlanEvaluations).
 UpperBoundEffort QuickEffort(const SearchOptions& options) {

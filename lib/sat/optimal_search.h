@@ -103,12 +103,6 @@ struct UpperBoundEffort {
 absl::StatusOr<Schedule> ImprovePlan(const Schedule& start, int64_t target,
                                      const UpperBoundEffort& effort);
 
-// UpperBoundSchedule improved by ImprovePlan toward SearchLowerBound: the search's
-// first witness.
-absl::StatusOr<Schedule> SearchUpperBound(const Problem& problem,
-                                          const std::optional<Placement>& placement,
-                                          const UpperBoundEffort& effort);
-
 // Checks a decoded witness with the validator and the simulator.
 absl::Status CheckWitness(const Schedule& witness);
 
