@@ -11,8 +11,15 @@ ABSL_FLAG(std::string, scheme, "", "generate: general, shared or causal (with --
 ABSL_FLAG(int64_t, n, 0, "generate: tokens (sequence length), >= 1; required with --scheme");
 ABSL_FLAG(int64_t, d, 0, "generate: head dimension in words, >= 1; required with --scheme");
 ABSL_FLAG(int64_t, pes, 0, "generate: processing elements in the ring, >= 1; required");
+ABSL_FLAG(int64_t, link_words, 1,
+          "generate, solve: words a link moves every --link-cycles cycles (W_l >= 1); a "
+          "transfer of w words occupies the link ceil(w * C_l / W_l) cycles");
+ABSL_FLAG(int64_t, link_cycles, 1, "generate, solve: cycles per --link-words words (C_l >= 1)");
+ABSL_FLAG(int64_t, link_latency, 0,
+          "generate, solve: cycles from a transfer's end to the item being resident on the "
+          "receiver (alpha >= 0; the link is free again at the transfer's end)");
 ABSL_FLAG(int64_t, link_words_per_cycle, 1,
-          "generate: words a link moves per cycle; a transfer takes ceil(words/this) cycles");
+          "generate, solve: v1's name for --link-words with --link-cycles 1");
 ABSL_FLAG(int64_t, c_dot, 0, "generate: cycles of dot(i,j); 0 means the default d");
 ABSL_FLAG(int64_t, c_softmax, 0,
           "generate: cycles of softmax(i) per score of the row; 0 means the default 1");

@@ -17,7 +17,20 @@ bool Given(const std::vector<std::string>& flags, absl::string_view name) {
   return std::find(flags.begin(), flags.end(), name) != flags.end();
 }
 
-// A preset fixes n: say which PE counts divide it, not which n would do.
+// --pes and the link flags; --link-words-per-cycle W is --link-words W --link-cycles 1.
+absl::StatusOr<Machine> MachineFromFlags(const std::vector<std::string>& given) {
+  Machine machine{absl::GetFlag(FLAGS_pes), absl::GetFlag(FLAGS_link_words),
+                  absl::GetFlag(FLAGS_link_cycles), absl::GetFlag(FLAGS_link_latency)};
+  if (!Given(given, "link_words_per_cycle")) return machine;
+  if (Given(given, "link_words") || Given(given, "link_cycles")) {
+    return absl::InvalidArgumentError(
+        "--link-words-per-cycle is v1's --link-words with --link-cycles 1: give either it "
+        "or --link-words and --link-cycles");
+  }
+  machine.link_words = absl::GetFlag(FLAGS_link_words_per_cycle);
+  return machine;
+}
+
 }  // namespace
 
 absl::Status CheckModelFits(const Request& r) {
@@ -62,7 +75,7 @@ absl::StatusOr<Request> RequestFromFlags(const std::vector<std::string>& given) 
     return absl::InvalidArgumentError("--n and --d: required with --scheme (tokens, head size)");
   }
   const int64_t d = r.problem.instance.d;
-  r.problem.machine = Machine{absl::GetFlag(FLAGS_pes), absl::GetFlag(FLAGS_link_words_per_cycle)};
+  ASSIGN_OR_RETURN(r.problem.machine, MachineFromFlags(given));
   r.problem.costs = Costs{CostOr(absl::GetFlag(FLAGS_c_dot), d),
                           CostOr(absl::GetFlag(FLAGS_c_softmax), 1),
                           CostOr(absl::GetFlag(FLAGS_c_axpy), d)};

@@ -40,7 +40,9 @@ TEST(ConvertTest, ZeroCostsMeanTheDefaults) {
   EXPECT_EQ(p->costs.c_dot, 64);
   EXPECT_EQ(p->costs.c_softmax, 1);
   EXPECT_EQ(p->costs.c_axpy, 64);
-  EXPECT_EQ(p->machine.link_words_per_cycle, 1);
+  EXPECT_EQ(p->machine.link_words, 1);
+  EXPECT_EQ(p->machine.link_cycles, 1);
+  EXPECT_EQ(p->machine.link_latency, 0);
 }
 
 TEST(ConvertTest, BadRequestsNameTheField) {
@@ -83,7 +85,7 @@ TEST(ConvertTest, SummaryJsonKeepsSnakeCaseNames) {
   options.preserve_proto_field_names = true;
   ASSERT_TRUE(google::protobuf::util::MessageToJsonString(proto, &json, options).ok());
   for (const char* key : {"\"makespan_cycles\"", "\"work_cycles\"", "\"reduction_vs_general\"",
-                          "\"link_words_per_cycle\"", "\"peak_words_per_pe\""}) {
+                          "\"link_words\"", "\"peak_words_per_pe\"", "\"link_cycles\""}) {
     EXPECT_THAT(json, HasSubstr(key));
   }
   EXPECT_EQ(proto.makespan_cycles(), summary.makespan);

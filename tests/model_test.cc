@@ -20,10 +20,14 @@ TEST(ProblemTest, RejectsEachBadFieldByName) {
       {MakeProblem(Scheme::kGeneral, 0, 4, 2), "n = 0"},
       {MakeProblem(Scheme::kGeneral, 4, -1, 2), "d = -1"},
       {MakeProblem(Scheme::kGeneral, 4, 4, 0), "pes = 0"},
-      {Problem{{4, 4, Scheme::kCausal}, {2, 0}, Costs::Default(4)}, "link_words_per_cycle = 0"},
-      {Problem{{4, 4, Scheme::kCausal}, {2, 1}, {0, 1, 4}}, "c_dot = 0"},
-      {Problem{{4, 4, Scheme::kCausal}, {2, 1}, {4, 0, 4}}, "c_softmax = 0"},
-      {Problem{{4, 4, Scheme::kCausal}, {2, 1}, {4, 1, -3}}, "c_axpy = -3"},
+      {Problem{{4, 4, Scheme::kCausal}, {2, 0, 1, 0}, Costs::Default(4)}, "link_words = 0"},
+      {Problem{{4, 4, Scheme::kCausal}, {2, 1, -1, 0}, Costs::Default(4)}, "link_cycles = -1"},
+      {Problem{{4, 4, Scheme::kCausal}, {2, 1, 1, -1}, Costs::Default(4)}, "link_latency = -1"},
+      {Problem{{4, 4, Scheme::kCausal}, {2, 1, 1, kMaxLinkParameter + 1}, Costs::Default(4)},
+       "link_latency = 1048577: must be in [0, 1048576]"},
+      {Problem{{4, 4, Scheme::kCausal}, {2, 1, 1, 0}, {0, 1, 4}}, "c_dot = 0"},
+      {Problem{{4, 4, Scheme::kCausal}, {2, 1, 1, 0}, {4, 0, 4}}, "c_softmax = 0"},
+      {Problem{{4, 4, Scheme::kCausal}, {2, 1, 1, 0}, {4, 1, -3}}, "c_axpy = -3"},
       {MakeProblem(Scheme::kGeneral, kMaxTokens + 1, 4, 2), "must be in [1, 1048576]"},
   };
   for (const auto& c : cases) {
@@ -44,9 +48,15 @@ TEST(ProblemTest, SchemeNamesRoundTrip) {
 
 TEST(ProblemTest, TransferCyclesRoundUp) {
   Problem p = MakeProblem(Scheme::kGeneral, 4, 10, 2);
-  p.machine.link_words_per_cycle = 4;
-  EXPECT_EQ(p.VectorTransferCycles(), 3);  // ceil(10 / 4)
-  EXPECT_EQ(p.ScalarTransferCycles(), 1);
+  p.machine.link_words = 4;
+  EXPECT_EQ(TransferDuration(p, ItemKind::kK), 3);  // ceil(10 / 4)
+  EXPECT_EQ(TransferDuration(p, ItemKind::kS), 1);
+  // 3 words every 7 cycles: a vector of 10 words takes ceil(70 / 3) = 24 cycles, a
+  // scalar ceil(7 / 3) = 3; the latency delays the arrival, not the link.
+  p.machine = Machine{2, 3, 7, 5};
+  EXPECT_EQ(TransferDuration(p, ItemKind::kV), 24);
+  EXPECT_EQ(TransferDuration(p, ItemKind::kP), 3);
+  EXPECT_EQ(ArrivalCycle(p, ItemKind::kV, 100), 129);
 }
 
 TEST(TaskGraphTest, NamesRoundTrip) {

@@ -289,13 +289,24 @@ std::vector<Schedule> Mutants(const Schedule& valid) {
 }
 
 TEST(VerifyBySatTest, AgreesWithTheValidatorOnValidAndBrokenSchedules) {
+  // Default links, 2 words every 3 cycles with a latency of 2, and a latency of 3
+  // alone (SPEC section 10.5).
+  for (const Machine links : {Machine{0, 1, 1, 0}, Machine{0, 2, 3, 2}, Machine{0, 1, 1, 3}})
   for (Scheme scheme : {Scheme::kGeneral, Scheme::kShared, Scheme::kCausal}) {
     for (const auto& [n, m] : {std::pair{2, 2}, std::pair{4, 2}, std::pair{3, 3}}) {
-      const Schedule valid = MustGenerate(scheme, n, 2, m);
+      Problem problem = MakeProblem(scheme, n, 2, m);
+      problem.machine = Machine{m, links.link_words, links.link_cycles, links.link_latency};
+      absl::StatusOr<Schedule> generated = Generate(problem);
+      ASSERT_TRUE(generated.ok()) << generated.status();
+      const Schedule& valid = *generated;
       absl::StatusOr<bool> accepts = SatAccepts(valid);
       ASSERT_TRUE(accepts.ok()) << accepts.status();
       EXPECT_TRUE(*accepts) << SchemeName(scheme) << " n=" << n;
-      for (const Schedule& broken : Mutants(valid)) {
+      std::vector<Schedule> mutants = Mutants(valid);
+      Schedule timed_for_default_links = MustGenerate(scheme, n, 2, m);
+      timed_for_default_links.problem = problem;  // arrivals now come later
+      mutants.push_back(std::move(timed_for_default_links));
+      for (const Schedule& broken : mutants) {
         absl::StatusOr<ValidationReport> report = Validate(broken);
         ASSERT_TRUE(report.ok());
         absl::StatusOr<bool> sat = SatAccepts(broken);

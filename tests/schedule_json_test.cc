@@ -50,7 +50,9 @@ TEST(ScheduleJsonTest, MinimalFileWithDefaults) {
       FromJson(std::string(kHeader) + R"js("events":[{"start":0,"pe":0,"op":"dot(0,1)"}]})js");
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->problem.costs.c_dot, 1);  // default d
-  EXPECT_EQ(s->problem.machine.link_words_per_cycle, 1);
+  EXPECT_EQ(s->problem.machine.link_words, 1);
+  EXPECT_EQ(s->problem.machine.link_cycles, 1);
+  EXPECT_EQ(s->problem.machine.link_latency, 0);
   ASSERT_EQ(s->events.size(), 1u);
   EXPECT_EQ(s->events[0].op(), (Operation{OpKind::kDot, 0, 1}));
 }

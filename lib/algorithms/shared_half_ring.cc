@@ -46,7 +46,7 @@ HalfRing MakeHalfRing(const Problem& problem) {
   h.b = problem.n() / h.m;
   h.last = (h.m - 1) / 2;
   const int64_t c = problem.costs.c_dot, b = h.b;
-  const int64_t wait = problem.VectorTransferCycles() * b * (h.m - h.last);
+  const int64_t wait = ArrivalCycle(problem, ItemKind::kX, 0) * b * (h.m - h.last);
   const int64_t own = c * (b * (b + 1) / 2 + (h.has_middle() ? b * b / 2 : 0));
   while (h.early < h.last && own + c * h.early * b * b < wait) ++h.early;
   return h;

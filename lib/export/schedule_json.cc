@@ -41,6 +41,26 @@ absl::StatusOr<int64_t> GetInt(const json& object, absl::string_view path, const
   return it->get<int64_t>();
 }
 
+// GetInt, or `fallback` when the field is absent.
+absl::StatusOr<int64_t> GetOptionalInt(const json& object, absl::string_view path,
+                                       const char* field, int64_t fallback, int64_t lo,
+                                       int64_t hi) {
+  if (!object.contains(field)) return fallback;
+  return GetInt(object, path, field, lo, hi);
+}
+
+// machine.link_words, or v1's machine.link_words_per_cycle (the same W_l with
+// link_cycles = 1); default 1; not both.
+absl::StatusOr<int64_t> LinkWords(const json& machine) {
+  const bool v1 = machine.contains("link_words_per_cycle");
+  if (v1 && machine.contains("link_words")) {
+    return absl::InvalidArgumentError(
+        "machine: give link_words or its v1 name link_words_per_cycle, not both");
+  }
+  return GetOptionalInt(machine, "machine", v1 ? "link_words_per_cycle" : "link_words", 1, 1,
+                        kMaxLinkParameter);
+}
+
 absl::StatusOr<std::string> GetString(const json& object, absl::string_view path,
                                       const char* field) {
   auto it = object.find(field);
@@ -100,11 +120,11 @@ absl::StatusOr<Problem> ParseProblem(const json& root) {
   ASSIGN_OR_RETURN(const std::string scheme, GetString(*inst, "instance", "scheme"));
   ASSIGN_OR_RETURN(p.instance.scheme, ParseScheme(scheme));
   ASSIGN_OR_RETURN(p.machine.pes, GetInt(*machine, "machine", "pes", 1, kMaxPes));
-  p.machine.link_words_per_cycle = 1;
-  if (machine->contains("link_words_per_cycle")) {
-    ASSIGN_OR_RETURN(p.machine.link_words_per_cycle,
-                     GetInt(*machine, "machine", "link_words_per_cycle", 1, kMaxHeadDim));
-  }
+  ASSIGN_OR_RETURN(p.machine.link_words, LinkWords(*machine));
+  ASSIGN_OR_RETURN(p.machine.link_cycles,
+                   GetOptionalInt(*machine, "machine", "link_cycles", 1, 1, kMaxLinkParameter));
+  ASSIGN_OR_RETURN(p.machine.link_latency, GetOptionalInt(*machine, "machine", "link_latency",
+                                                          0, 0, kMaxLinkParameter));
   p.costs = Costs::Default(p.instance.d);
   if (root.contains("costs")) {
     ASSIGN_OR_RETURN(const json* costs, GetObject(root, "costs"));
@@ -141,7 +161,11 @@ absl::Status WriteScheduleJson(const Schedule& s, std::ostream& out) {
   json header = {
       {"format", kScheduleFormat},
       {"instance", {{"n", p.n()}, {"d", p.d()}, {"scheme", SchemeName(p.scheme())}}},
-      {"machine", {{"pes", p.pes()}, {"link_words_per_cycle", p.machine.link_words_per_cycle}}},
+      {"machine",
+       {{"pes", p.pes()},
+        {"link_words", p.machine.link_words},
+        {"link_cycles", p.machine.link_cycles},
+        {"link_latency", p.machine.link_latency}}},
       {"costs",
        {{"c_dot", p.costs.c_dot}, {"c_softmax", p.costs.c_softmax}, {"c_axpy", p.costs.c_axpy}}},
       {"placement", s.placement},

@@ -1,7 +1,9 @@
 // The schedule file format, JSON (docs/schedule-format.md):
 //   {"format": "attnsched.schedule.v1",
 //    "instance": {"n": 8, "d": 2, "scheme": "causal"},
-//    "machine": {"pes": 2, "link_words_per_cycle": 1},
+//    "machine": {"pes": 2, "link_words": 1, "link_cycles": 1, "link_latency": 0},
+//                (link fields optional, defaults 1, 1, 0; v1's link_words_per_cycle is
+//                read as link_words)
 //    "costs": {"c_dot": 2, "c_softmax": 1, "c_axpy": 2},      (optional: defaults)
 //    "placement": [0, 1, ...],                                   (h(i), n entries)
 //    "events": [{"start": 0, "pe": 0, "op": "dot(0,0)"},

@@ -27,6 +27,12 @@ std::string Percent(const Spread& s) {
   return absl::StrFormat("%.1f%% / %.1f%% / %.1f%%", 100 * s.min, 100 * s.mean, 100 * s.max);
 }
 
+// " (links bind)" when a link bound is the largest bound and above LB_work.
+std::string LinkBoundNote(const Summary& s) {
+  const int64_t links = std::max(s.bounds.link, s.bounds.traffic);
+  return links > s.bounds.work && links == s.bounds.Max() ? " (the links bind)" : "";
+}
+
 }  // namespace
 
 Summary Summarize(const Schedule& schedule, const ValidationReport& report,
@@ -70,9 +76,10 @@ std::string FormatSummaryTable(const Summary& s) {
   if (!s.model.empty()) row("model", absl::StrFormat("%s (%d heads)", s.model, s.heads));
   row("scheme", std::string(SchemeName(p.scheme())));
   row("n, d, m", absl::StrFormat("%d tokens, %d words, %d PEs", p.n(), p.d(), p.pes()));
-  row("costs", absl::StrFormat("c_dot %d, c_softmax %d, c_axpy %d, link %d words/cycle",
-                               p.costs.c_dot, p.costs.c_softmax, p.costs.c_axpy,
-                               p.machine.link_words_per_cycle));
+  row("costs", absl::StrFormat("c_dot %d, c_softmax %d, c_axpy %d", p.costs.c_dot,
+                               p.costs.c_softmax, p.costs.c_axpy));
+  row("links", absl::StrFormat("%d words per %d cycles, latency %d cycles", p.machine.link_words,
+                               p.machine.link_cycles, p.machine.link_latency));
   row("generator", s.generator);
   row("events", absl::StrFormat("%d (%d operations, %d transfers)", s.events, s.operations,
                                 s.transfers));
@@ -81,6 +88,8 @@ std::string FormatSummaryTable(const Summary& s) {
   row("makespan", absl::StrFormat("%d cycles", s.makespan));
   row("LB_work / LB_home / LB_path",
       absl::StrFormat("%d / %d / %d cycles", s.bounds.work, s.bounds.home, s.bounds.path));
+  row("LB_link / LB_traffic", absl::StrFormat("%d / %d cycles%s", s.bounds.link,
+                                              s.bounds.traffic, LinkBoundNote(s)));
   row("makespan / LB_work", absl::StrFormat("%.4f", s.makespan_over_lb_work));
   row("work W", absl::StrFormat("%d cycles", s.work));
   row("speed-up vs 1 PE", absl::StrFormat("%.2fx (on %d PEs)", s.speedup_vs_one_pe, p.pes()));
@@ -108,7 +117,9 @@ nlohmann::json SummaryToJson(const Summary& s) {
       {"n", p.n()},
       {"d", p.d()},
       {"pes", p.pes()},
-      {"link_words_per_cycle", p.machine.link_words_per_cycle},
+      {"link_words", p.machine.link_words},
+      {"link_cycles", p.machine.link_cycles},
+      {"link_latency_cycles", p.machine.link_latency},
       {"c_dot", p.costs.c_dot},
       {"c_softmax", p.costs.c_softmax},
       {"c_axpy", p.costs.c_axpy},
@@ -121,6 +132,10 @@ nlohmann::json SummaryToJson(const Summary& s) {
       {"lb_work_cycles", s.bounds.work},
       {"lb_home_cycles", s.bounds.home},
       {"lb_path_cycles", s.bounds.path},
+      {"lb_load_cycles", s.bounds.load},
+      {"lb_release_cycles", s.bounds.release},
+      {"lb_link_cycles", s.bounds.link},
+      {"lb_traffic_cycles", s.bounds.traffic},
       {"work_cycles", s.work},
       {"makespan_over_lb_work", s.makespan_over_lb_work},
       {"speedup_vs_one_pe", s.speedup_vs_one_pe},

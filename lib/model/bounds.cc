@@ -4,14 +4,18 @@
 #include <functional>
 #include <limits>
 #include <numeric>
+#include <set>
 #include <utility>
 #include <vector>
 
+#include "lib/model/link_bounds.h"
 #include "lib/model/task_graph.h"
 
 namespace attnsched {
 
-int64_t LowerBounds::Max() const { return std::max({work, home, path, load, release}); }
+int64_t LowerBounds::Max() const {
+  return std::max({work, home, path, load, release, link, traffic});
+}
 
 namespace {
 
@@ -50,44 +54,66 @@ int64_t ReleaseBound(std::vector<std::pair<int64_t, int64_t>> rows) {
   return bound;
 }
 
-// latency[a * m + b]: the earliest cycle a score of a row homed on a, with its key
-// homed on b, can be resident on a (RowReady, for one score).
-std::vector<int64_t> ScoreLatency(const Problem& problem) {
-  const int64_t m = problem.pes();
-  const bool shared = problem.scheme() == Scheme::kShared;
-  const int64_t row_vector = TransferDuration(problem, shared ? ItemKind::kX : ItemKind::kQ);
-  const int64_t key_vector = TransferDuration(problem, shared ? ItemKind::kX : ItemKind::kK);
-  const int64_t scalar = TransferDuration(problem, ItemKind::kS);
-  std::vector<int64_t> latency(m * m, std::numeric_limits<int64_t>::max());
-  for (int64_t a = 0; a < m; ++a) {
-    for (int64_t b = 0; b < m; ++b) {
-      for (int64_t r = 0; r < m; ++r) {
-        const int64_t operands =
-            std::max(Ahead(a, r, m) * row_vector, Ahead(b, r, m) * key_vector);
-        const int64_t at_home = operands + problem.costs.c_dot + Ahead(r, a, m) * scalar;
-        latency[a * m + b] = std::min(latency[a * m + b], at_home);
-      }
-    }
+// The earliest cycle, without contention, at which a score of a row homed on PE a
+// with its key homed D links behind a (D = Ahead(h(j), a)) is resident on a. A
+// vector hop costs `vector` cycles, a scalar hop `scalar` <= vector. The dot runs on
+// some PE r; on the arc from h(j) to a (y links past h(j)) the cost is (m - D + y)
+// vector + (D - y) scalar, on the other arc (z links past a) (D + z) vector + (m - z)
+// scalar: both grow with y and z, so r = h(j) (y = 0) or r = a (the key travels D
+// links) is best.
+class ScoreLatency {
+ public:
+  explicit ScoreLatency(const Problem& problem)
+      : m_(problem.pes()),
+        c_dot_(problem.costs.c_dot),
+        vector_(ArrivalCycle(problem, VectorKind(problem), 0)),
+        scalar_(ArrivalCycle(problem, ItemKind::kS, 0)) {}
+
+  int64_t operator()(int64_t distance) const {
+    if (distance == 0) return c_dot_;
+    return c_dot_ + std::min(distance * vector_, (m_ - distance) * vector_ + distance * scalar_);
   }
-  return latency;
+
+  // The distance at or below which operator() grows with the distance and above
+  // which it shrinks: the largest D with D vector <= (m - D) vector + D scalar.
+  int64_t Peak() const { return std::min(m_ - 1, m_ * vector_ / (2 * vector_ - scalar_)); }
+
+ private:
+  static ItemKind VectorKind(const Problem& problem) {
+    return problem.scheme() == Scheme::kShared ? ItemKind::kX : ItemKind::kK;
+  }
+  const int64_t m_, c_dot_, vector_, scalar_;
+};
+
+// The largest latency over the key homes `keys` (an ordered set that holds `a`) for a
+// row homed on `a`: the latency rises to Peak() and falls after it, so the worst key
+// home is the nearest one on either side of the PE Peak() links behind a.
+int64_t WorstScoreLatency(const ScoreLatency& latency, const std::set<int64_t>& keys,
+                          int64_t a, int64_t m) {
+  const int64_t peak = latency.Peak();
+  const int64_t target = Ahead(peak, a, m);  // the PE `peak` links behind a
+  // At or after target going forward to a: distances <= peak.
+  auto up = keys.lower_bound(target);
+  const int64_t near = up == keys.end() ? *keys.begin() : *up;
+  // Before target: distances > peak (or a itself when none).
+  auto down = keys.lower_bound(target);
+  const int64_t far = down == keys.begin() ? *keys.rbegin() : *std::prev(down);
+  return std::max(latency(Ahead(near, a, m)), latency(Ahead(far, a, m)));
 }
 
 }  // namespace
 
 std::vector<int64_t> RowReady(const Problem& problem, const Placement& placement) {
   const int64_t m = problem.pes();
-  const std::vector<int64_t> latency = ScoreLatency(problem);
+  const ScoreLatency latency(problem);
+  const bool causal = problem.scheme() == Scheme::kCausal;
   // Causal rows grow by one key each: keep the key homes seen so far.
-  std::vector<bool> key_home(m, false);
-  if (problem.scheme() != Scheme::kCausal) {
-    for (int32_t h : placement) key_home[h] = true;
-  }
+  std::set<int64_t> keys;
+  if (!causal) keys.insert(placement.begin(), placement.end());
   std::vector<int64_t> ready(problem.n(), 0);
   for (int64_t i = 0; i < problem.n(); ++i) {
-    if (problem.scheme() == Scheme::kCausal) key_home[placement[i]] = true;
-    for (int64_t b = 0; b < m; ++b) {
-      if (key_home[b]) ready[i] = std::max(ready[i], latency[placement[i] * m + b]);
-    }
+    if (causal) keys.insert(placement[i]);
+    ready[i] = WorstScoreLatency(latency, keys, placement[i], m);
   }
   return ready;
 }
@@ -125,6 +151,8 @@ LowerBounds ComputeLowerBounds(const Problem& problem, const Placement& placemen
     rows[placement[i]].push_back({ready[i], (c.c_softmax + c.c_axpy) * len});
   }
   for (auto& pe_rows : rows) lb.release = std::max(lb.release, ReleaseBound(std::move(pe_rows)));
+  lb.link = LinkBound(problem, placement);
+  lb.traffic = TrafficBound(problem, placement);
   return lb;
 }
 

@@ -34,6 +34,24 @@ struct LowerBounds {
   // (the single-machine bound max_k r_k + sum_{r_j >= r_k} p_j with release dates,
   // exact for the preemptive relaxation). At least LB_home.
   int64_t release = 0;
+  // LB_link (SPEC section 10.7; m >= 2, else 0): every item a PE p needs and does
+  // not hold from cycle 0 crosses p's one incoming link. For each key token j homed
+  // elsewhere that a row of p attends: v(j) (shared: x(j)) arrives, and without
+  // shared inputs k(j) arrives or a score per such row does (at least
+  // min(dur(k), r dur(s)) link cycles for r rows). The last arrival is at >= the sum
+  // of those link cycles + link_latency, and an axpy of p follows it: LB_link = max
+  // over p of that sum + link_latency + c_axpy.
+  int64_t link = 0;
+  // LB_traffic (beyond SPEC; m >= 2, else 0): the link cycles that must cross some
+  // link, spread over the m links. v(j) (x(j)) crosses every link from h(j) to the
+  // farthest PE with a row attending j; with shared inputs, a score s(i,j) of tokens
+  // homed on different PEs crosses at least min(ring distance from h(i) to h(j),
+  // from h(j) to h(i)) links (it is made on one PE and needed on both homes). Every
+  // such first crossing ends by T - link_latency - c_min (c_min: the smallest
+  // duration of the operation that reads it), so T >= ceil(total / m) +
+  // link_latency + c_min. It exceeds LB_work where the scores of the shared scheme
+  // load the links (small d on many PEs); docs/model.md has the proof.
+  int64_t traffic = 0;
 
   int64_t Max() const;
 };
@@ -43,15 +61,17 @@ struct LowerBounds {
 // on some PE r that starts only when both operand vectors have crossed the links
 // from their homes to r (ring distance x vector transfer cycles) and lasts c_dot, and
 // then crosses the links from r to h(i) (ring distance x scalar transfer cycles).
-// RowReady(i) is the maximum over j in M(i) of the minimum over r. Depends on j only
-// through h(j), so it costs O(m^3 + n m). Size n; cycles.
+// RowReady(i) is the maximum over j in M(i) of the minimum over r. A link hop costs
+// the transfer's duration plus the link latency. Vectors have equal hop costs and a
+// scalar's is no larger, so the best r is h(i) or h(j) (docs/model.md), and the worst
+// j is found with an ordered set of key homes: O(n log m). Size n; cycles.
 std::vector<int64_t> RowReady(const Problem& problem, const Placement& placement);
 
 // The gcd g of all operation durations of the task graph, in cycles.
 int64_t DurationGcd(const Problem& problem);
 
 // Bounds for `problem` with homes `placement` (size n, entries in [0, m); the caller
-// validates). Cost O(n + m log(n c_dot)).
+// validates). Cost O(n log m + m log(n c_dot)).
 LowerBounds ComputeLowerBounds(const Problem& problem, const Placement& placement);
 
 }  // namespace attnsched

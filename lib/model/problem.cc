@@ -33,34 +33,32 @@ absl::StatusOr<Scheme> ParseScheme(absl::string_view name) {
       "scheme = \"", name, "\": must be one of general, shared, causal"));
 }
 
-int64_t Problem::VectorTransferCycles() const {
-  return CeilDiv(instance.d, machine.link_words_per_cycle);
-}
-
-int64_t Problem::ScalarTransferCycles() const {
-  return CeilDiv(1, machine.link_words_per_cycle);
+int64_t Problem::LinkCycles(int64_t words) const {
+  return CeilDiv(words * machine.link_cycles, machine.link_words);
 }
 
 Problem MakeProblem(Scheme scheme, int64_t n, int64_t d, int64_t pes) {
-  return Problem{Instance{n, d, scheme}, Machine{pes, 1}, Costs::Default(d)};
+  return Problem{Instance{n, d, scheme}, Machine{pes, 1, 1, 0}, Costs::Default(d)};
 }
 
 absl::Status ValidateProblem(const Problem& p) {
   const struct {
     absl::string_view field;
     int64_t value;
-    int64_t hi;
+    int64_t lo, hi;
   } checks[] = {
-      {"n", p.instance.n, kMaxTokens},
-      {"d", p.instance.d, kMaxHeadDim},
-      {"pes", p.machine.pes, kMaxPes},
-      {"link_words_per_cycle", p.machine.link_words_per_cycle, kMaxHeadDim},
-      {"c_dot", p.costs.c_dot, kMaxCost},
-      {"c_softmax", p.costs.c_softmax, kMaxCost},
-      {"c_axpy", p.costs.c_axpy, kMaxCost},
+      {"n", p.instance.n, 1, kMaxTokens},
+      {"d", p.instance.d, 1, kMaxHeadDim},
+      {"pes", p.machine.pes, 1, kMaxPes},
+      {"link_words", p.machine.link_words, 1, kMaxLinkParameter},
+      {"link_cycles", p.machine.link_cycles, 1, kMaxLinkParameter},
+      {"link_latency", p.machine.link_latency, 0, kMaxLinkParameter},
+      {"c_dot", p.costs.c_dot, 1, kMaxCost},
+      {"c_softmax", p.costs.c_softmax, 1, kMaxCost},
+      {"c_axpy", p.costs.c_axpy, 1, kMaxCost},
   };
   for (const auto& c : checks) {
-    if (absl::Status s = CheckRange(c.field, c.value, 1, c.hi); !s.ok()) return s;
+    if (absl::Status s = CheckRange(c.field, c.value, c.lo, c.hi); !s.ok()) return s;
   }
   return absl::OkStatus();
 }

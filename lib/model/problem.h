@@ -35,6 +35,8 @@ inline constexpr int64_t kMaxTokens = int64_t{1} << 20;
 inline constexpr int64_t kMaxHeadDim = int64_t{1} << 20;
 inline constexpr int64_t kMaxPes = int64_t{1} << 16;
 inline constexpr int64_t kMaxCost = int64_t{1} << 20;
+// Largest link_words, link_cycles and link_latency.
+inline constexpr int64_t kMaxLinkParameter = int64_t{1} << 20;
 
 // One attention head: n tokens (>= 1) with head dimension d (>= 1 words).
 struct Instance {
@@ -43,11 +45,17 @@ struct Instance {
   Scheme scheme = Scheme::kGeneral;
 };
 
-// m PEs (>= 1) in a one-way ring p -> (p+1) mod m. A transfer of w words takes
-// ceil(w / link_words_per_cycle) cycles. m = 1 has no link.
+// m PEs (>= 1) in a one-way ring p -> (p+1) mod m; m = 1 has no link (SPEC sections
+// 2 and 10.5). A link moves link_words words every link_cycles cycles: a transfer of
+// w words started at cycle t occupies the link in cycles t..t+dur-1, dur =
+// ceil(w * link_cycles / link_words), and the item is resident on the receiver from
+// t + dur + link_latency (the link may start its next transfer at t + dur: latency is
+// pipelined). v1's link_words_per_cycle is link_words with link_cycles = 1.
 struct Machine {
   int64_t pes = 0;
-  int64_t link_words_per_cycle = 1;
+  int64_t link_words = 1;    // W_l >= 1
+  int64_t link_cycles = 1;   // C_l >= 1
+  int64_t link_latency = 0;  // alpha >= 0, cycles
 };
 
 // Operation durations in cycles (SPEC section 3). Defaults: c_dot = d,
@@ -72,9 +80,9 @@ struct Problem {
   int64_t pes() const { return machine.pes; }
   Scheme scheme() const { return instance.scheme; }
 
-  // Cycles to move a vector (d words) or a scalar (1 word) over one link.
-  int64_t VectorTransferCycles() const;
-  int64_t ScalarTransferCycles() const;
+  // Cycles a link is busy moving `words` words: ceil(words * link_cycles /
+  // link_words) (>= 1 for words >= 1).
+  int64_t LinkCycles(int64_t words) const;
 };
 
 // Builds a problem with default costs.

@@ -118,7 +118,7 @@ int64_t Duration(const Problem& problem, const Operation& op) {
 }
 
 int64_t TransferDuration(const Problem& problem, ItemKind kind) {
-  return IsVector(kind) ? problem.VectorTransferCycles() : problem.ScalarTransferCycles();
+  return problem.LinkCycles(Words(problem.instance, kind));
 }
 
 int64_t Words(const Instance& inst, ItemKind kind) { return IsVector(kind) ? inst.d : 1; }

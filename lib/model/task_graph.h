@@ -63,8 +63,15 @@ inline int64_t RowLength(const Instance& inst, int64_t i) {
 // Duration of `op` in cycles (SPEC section 3); softmax(i) takes c_softmax * |M(i)|.
 int64_t Duration(const Problem& problem, const Operation& op);
 
-// Cycles to move an item over one link: ceil(words / link_words_per_cycle).
+// Cycles an item occupies one link: ceil(words * link_cycles / link_words) (SPEC
+// section 10.5).
 int64_t TransferDuration(const Problem& problem, ItemKind kind);
+
+// The cycle from which an item sent at `start` over one link is resident on the
+// receiver: start + TransferDuration + link_latency.
+inline int64_t ArrivalCycle(const Problem& problem, ItemKind kind, int64_t start) {
+  return start + TransferDuration(problem, kind) + problem.machine.link_latency;
+}
 
 // Words of an item: d for vectors, 1 for scalars.
 int64_t Words(const Instance& inst, ItemKind kind);

@@ -198,6 +198,7 @@ class EncoderRun {
       Encoding::ItemVars v;
       v.item = item;
       v.duration = TransferDuration(p_, item.kind);
+      v.delay = ArrivalCycle(p_, item.kind, 0);
       v.r_base = cnf().num_vars() + 1;
       for (int64_t k = 0; k < m_ * h_; ++k) cnf().NewVar();
       const bool moves = m_ > 1 && (item.kind != ItemKind::kP || o_.transfer_p);
@@ -298,14 +299,14 @@ class EncoderRun {
           const int r = R(v, pe, t), before = R(v, pe, t - 1);
           cnf().AddClause({-before, r});  // an item stays resident
           why.assign({-r, before});
-          if (int arrived = Y(v, from, t - v.duration)) why.push_back(arrived);
+          if (int arrived = Y(v, from, t - v.delay)) why.push_back(arrived);
           if (int produced = ProducedAt(v.item, pe, t)) why.push_back(produced);
           cnf().AddClause(why);
         }
         for (int64_t t = 0; t < v.y_window; ++t) {
           const int y = Y(v, pe, t);
           cnf().AddClause({-y, R(v, pe, t)});  // the sender holds it
-          if (t + v.duration < h_) cnf().AddClause({-y, R(v, (pe + 1) % m_, t + v.duration)});
+          if (t + v.delay < h_) cnf().AddClause({-y, R(v, (pe + 1) % m_, t + v.delay)});
         }
       }
     }

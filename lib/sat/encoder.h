@@ -6,7 +6,9 @@
 //   x[o][p][t]   operation o starts on PE p at cycle t, t in its time window
 //                [est(o), lst(o)] (earliest start from the first score a row can
 //                have; latest start from the work that must follow it at home)
-//   y[a][p][t]   item a starts crossing link p -> p+1 at cycle t (m >= 2)
+//   y[a][p][t]   item a starts crossing link p -> p+1 at cycle t (m >= 2); the link
+//                is busy for its duration, the item resident on p+1 after the
+//                duration plus the link latency
 //   r[a][p][t]   item a is resident on PE p at cycle t
 //   h[i][p]      token i is homed on PE p (free placement only)
 //   E[t]         some operation occupies cycle t or later (the makespan is > t)
@@ -107,7 +109,8 @@ class Encoding {
   };
   struct ItemVars {
     Item item;
-    int64_t duration = 0;  // transfer cycles
+    int64_t duration = 0;  // cycles the transfer occupies the link
+    int64_t delay = 0;     // cycles from its start to its arrival (duration + latency)
     int r_base = 0;        // r var of (pe 0, t 0); index pe * H + t
     int y_base = 0;        // y var of (link 0, t 0); 0 when it cannot move
     int64_t y_window = 0;  // transfer start cycles per link: 0..y_window-1

@@ -180,7 +180,7 @@ class SimulatorRun {
     const Item item = e.item();
     if (absl::StatusOr<const double*> v = Read(e, item); !v.ok()) return v.status();
     const int32_t to = static_cast<int32_t>((e.pe + 1) % s_.problem.pes());
-    residency_.RecordArrival(item, to, e.start + TransferDuration(s_.problem, item.kind));
+    residency_.RecordArrival(item, to, ArrivalCycle(s_.problem, item.kind, e.start));
     return absl::OkStatus();
   }
 

@@ -178,8 +178,8 @@ class ValidatorRun {
                                " on the sender, ", ReachesText(at_sender, e.pe)));
     }
     const int64_t duration = TransferDuration(problem_, item.kind);
-    const int64_t arrival = e.start + duration;
-    link_free_[e.pe] = arrival;
+    const int64_t arrival = ArrivalCycle(problem_, item.kind, e.start);
+    link_free_[e.pe] = e.start + duration;
     link_last_[e.pe] = index;
     stats_.link_busy_cycles[e.pe] += duration;
     ++stats_.transfers;

@@ -21,6 +21,22 @@ Spread SpreadFromProto(const v1::Spread& proto) {
   return Spread{proto.min(), proto.mean(), proto.max()};
 }
 
+void BoundsToProto(const LowerBounds& lb, v1::LowerBounds* proto) {
+  proto->set_work_cycles(lb.work);
+  proto->set_home_cycles(lb.home);
+  proto->set_path_cycles(lb.path);
+  proto->set_load_cycles(lb.load);
+  proto->set_release_cycles(lb.release);
+  proto->set_link_cycles(lb.link);
+  proto->set_traffic_cycles(lb.traffic);
+}
+
+LowerBounds BoundsFromProto(const v1::LowerBounds& proto) {
+  return LowerBounds{proto.work_cycles(),    proto.home_cycles(),    proto.path_cycles(),
+                     proto.load_cycles(),    proto.release_cycles(), proto.link_cycles(),
+                     proto.traffic_cycles()};
+}
+
 }  // namespace
 
 absl::StatusOr<Problem> ProblemFromProto(const v1::Problem& proto) {
@@ -34,9 +50,10 @@ absl::StatusOr<Problem> ProblemFromProto(const v1::Problem& proto) {
   }
   p.instance.n = inst.n();
   p.instance.d = inst.d();
-  p.machine.pes = proto.machine().pes();
-  const int64_t words = proto.machine().link_words_per_cycle();
-  p.machine.link_words_per_cycle = words == 0 ? 1 : words;
+  const v1::Machine& machine = proto.machine();
+  p.machine = Machine{machine.pes(), machine.link_words() == 0 ? 1 : machine.link_words(),
+                      machine.link_cycles() == 0 ? 1 : machine.link_cycles(),
+                      machine.link_latency()};
   const Costs defaults = Costs::Default(p.instance.d);
   const v1::Costs& c = proto.costs();
   p.costs = Costs{c.c_dot() == 0 ? defaults.c_dot : c.c_dot(),
@@ -55,8 +72,11 @@ void ProblemToProto(const Problem& p, v1::Problem* proto) {
   inst->set_scheme(p.scheme() == Scheme::kGeneral  ? v1::SCHEME_GENERAL
                    : p.scheme() == Scheme::kShared ? v1::SCHEME_SHARED
                                                    : v1::SCHEME_CAUSAL);
-  proto->mutable_machine()->set_pes(p.pes());
-  proto->mutable_machine()->set_link_words_per_cycle(p.machine.link_words_per_cycle);
+  v1::Machine* machine = proto->mutable_machine();
+  machine->set_pes(p.pes());
+  machine->set_link_words(p.machine.link_words);
+  machine->set_link_cycles(p.machine.link_cycles);
+  machine->set_link_latency(p.machine.link_latency);
   proto->mutable_costs()->set_c_dot(p.costs.c_dot);
   proto->mutable_costs()->set_c_softmax(p.costs.c_softmax);
   proto->mutable_costs()->set_c_axpy(p.costs.c_axpy);
@@ -131,9 +151,7 @@ void SummaryToProto(const Summary& s, v1::ScheduleSummary* proto) {
   proto->set_transfers(s.transfers);
   proto->set_makespan_cycles(s.makespan);
   proto->set_work_cycles(s.work);
-  proto->mutable_bounds()->set_work_cycles(s.bounds.work);
-  proto->mutable_bounds()->set_home_cycles(s.bounds.home);
-  proto->mutable_bounds()->set_path_cycles(s.bounds.path);
+  BoundsToProto(s.bounds, proto->mutable_bounds());
   proto->set_speedup_vs_one_pe(s.speedup_vs_one_pe);
   proto->set_reduction_vs_general(s.reduction_vs_general);
   SpreadToProto(s.compute_utilisation, proto->mutable_compute_utilisation());
@@ -160,8 +178,7 @@ absl::StatusOr<Summary> SummaryFromProto(const v1::ScheduleSummary& proto) {
   s.transfers = proto.transfers();
   s.makespan = proto.makespan_cycles();
   s.work = proto.work_cycles();
-  s.bounds = LowerBounds{proto.bounds().work_cycles(), proto.bounds().home_cycles(),
-                         proto.bounds().path_cycles()};
+  s.bounds = BoundsFromProto(proto.bounds());
   s.valid = proto.valid();
   if (s.valid && s.bounds.work > 0) {  // as Summarize: only for valid schedules
     s.makespan_over_lb_work = static_cast<double>(s.makespan) / static_cast<double>(s.bounds.work);
