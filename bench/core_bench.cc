@@ -4,7 +4,6 @@
 #include <sstream>
 
 #include "benchmark/benchmark.h"
-#include "lib/algorithms/any_placement.h"
 #include "lib/algorithms/generator.h"
 #include "lib/algorithms/plan_search.h"
 #include "lib/export/schedule_json.h"
@@ -31,27 +30,27 @@ void BM_Generate(benchmark::State& state) {
   const Problem p = ProblemOf(state);
   int64_t events = 0;
   for (auto _ : state) {
-    absl::StatusOr<Schedule> s = Generate(p);
-    events = static_cast<int64_t>(s->events.size());
-    benchmark::DoNotOptimize(s);
+    absl::StatusOr<Generated> g = Generate(p);
+    events = static_cast<int64_t>(g->schedule.events.size());
+    benchmark::DoNotOptimize(g);
   }
   SetEventCounters(state, events);
 }
 
 void BM_Validate(benchmark::State& state) {
-  const Schedule s = *Generate(ProblemOf(state));
+  const Schedule s = Generate(ProblemOf(state))->schedule;
   for (auto _ : state) benchmark::DoNotOptimize(Validate(s));
   SetEventCounters(state, static_cast<int64_t>(s.events.size()));
 }
 
 void BM_Simulate(benchmark::State& state) {
-  const Schedule s = *Generate(ProblemOf(state));
+  const Schedule s = Generate(ProblemOf(state))->schedule;
   for (auto _ : state) benchmark::DoNotOptimize(Simulate(s, 1));
   SetEventCounters(state, static_cast<int64_t>(s.events.size()));
 }
 
 void BM_WriteReadJson(benchmark::State& state) {
-  const Schedule s = *Generate(ProblemOf(state));
+  const Schedule s = Generate(ProblemOf(state))->schedule;
   for (auto _ : state) {
     std::stringstream buffer;
     (void)WriteScheduleJson(s, buffer);
@@ -78,11 +77,12 @@ BENCHMARK(BM_WriteReadJson)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
 
-// Args: scheme, n, d, m; block homes, ring rotation as the start, 20,000 plans and an
-// unreachable target, so every plan is compiled.
+// Args: scheme, n, d, m; block homes, the generator's schedule as the start, 20,000
+// plans and an unreachable target, so every plan is compiled.
 void BM_PlanSearch(benchmark::State& state) {
   const Problem p = ProblemOf(state);
-  const Schedule start = *CompilePlan(p, RingPlanForPlacement(p, BlockPlacement(p.n(), p.pes())));
+  const Schedule start =
+      Generate(p, {kDefaultMaxEvents, PlacementSpec{PlacementKind::kBlock, {}}, 0})->schedule;
   PlanSearchOptions options;
   options.max_evaluations = 20'000;
   options.target = 1;

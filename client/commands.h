@@ -43,6 +43,11 @@ int RunHealth(const Invocation& call);
 absl::Status CheckFlagsApply(absl::string_view command, const std::vector<std::string>& given,
                              std::initializer_list<absl::string_view> allowed);
 
+// In remote mode, InvalidArgumentError naming the first flag given of `local_only`
+// (flags only local mode honours; the server has its own); OK otherwise.
+absl::Status RefuseLocalOnlyFlags(absl::string_view command, const Invocation& call,
+                                  std::initializer_list<absl::string_view> local_only);
+
 // --max-events, checked to be >= 1.
 absl::StatusOr<int64_t> MaxEventsFlag();
 

@@ -1,6 +1,7 @@
 #include "client/flags.h"
 
 #include "absl/flags/flag.h"
+#include "lib/algorithms/generator.h"
 #include "lib/sat/encoder.h"
 #include "lib/sat/optimal_search.h"
 #include "lib/schedule/validator.h"
@@ -34,8 +35,13 @@ ABSL_FLAG(int64_t, max_events, attnsched::kDefaultMaxEvents,
           "generate, verify: refuse schedules with more events (or task graphs with more "
           "operations) than this, before allocating them; about 80 bytes of memory per event");
 ABSL_FLAG(std::string, placement, "free",
-          "solve: block, cyclic, free (SAT chooses the homes), generator (the scheme's "
-          "generator's homes) or an explicit list h(0),h(1),...");
+          "generate: block, cyclic, zigzag or a list of homes h(0),h(1),... (free, the "
+          "default: the generator chooses); solve: the same, or free (the default: SAT "
+          "chooses the homes) or generator (the generator's homes)");
+ABSL_FLAG(int64_t, search_events, attnsched::kDefaultSearchEvents,
+          "generate (local mode; a server has its own): events the local search over plans "
+          "compiles at most to improve a schedule above its lower bound (0: none); only "
+          "small instances fit");
 ABSL_FLAG(double, time_limit, 60, "solve, prove: seconds of SAT solving before UNKNOWN");
 ABSL_FLAG(int64_t, max_sat_variables, attnsched::sat::EncodeLimits{}.max_variables,
           "solve, prove (local mode; a server has its own): largest SAT formula, in "

@@ -6,6 +6,7 @@
 #include "client/remote.h"
 #include "client/report.h"
 #include "lib/algorithms/generator.h"
+#include "lib/model/placement.h"
 
 namespace attnsched::cli {
 namespace {
@@ -25,33 +26,42 @@ int RunGenerate(const Invocation& call) {
   }
   if (absl::Status s = CheckFlagsApply(
           "generate", call.flags,
-          {"model", "scheme", "n", "d", "pes", "link_words", "link_cycles", "link_latency", "link_words_per_cycle", "c_dot", "c_softmax",
-           "c_axpy", "seed", "json", "simulate", "out", "max_events", "server", "tls_ca",
-           "deadline"});
+          {"model", "scheme", "n", "d", "pes", "link_words", "link_cycles", "link_latency",
+           "link_words_per_cycle", "c_dot", "c_softmax", "c_axpy", "placement", "search_events",
+           "seed", "json", "simulate", "out", "max_events", "server", "tls_ca", "deadline"});
       !s.ok()) {
+    return ReportError("generate", s);
+  }
+  if (absl::Status s = RefuseLocalOnlyFlags("generate", call, {"search_events"}); !s.ok()) {
     return ReportError("generate", s);
   }
   absl::StatusOr<Request> request = RequestFromFlags(call.flags);
   if (!request.ok()) return ReportError("generate", request.status());
   absl::StatusOr<int64_t> max_events = MaxEventsFlag();
   if (!max_events.ok()) return ReportError("generate", max_events.status());
-  if (!request->model.empty()) {
-    if (absl::Status s = CheckModelFits(*request); !s.ok()) return ReportError("generate", s);
-  }
-  const Generator& generator = GeneratorFor(request->problem.scheme());
-  const ReportLabels labels{"generate", std::string(generator.name()), request->model,
-                            request->heads, started, ""};
+  absl::StatusOr<std::optional<PlacementSpec>> placement = PlacementSpecFromFlag();
+  if (!placement.ok()) return ReportError("generate", placement.status());
+  ReportLabels labels{"generate", std::nullopt, request->model, request->heads, started, ""};
   if (Remote()) {
-    auto remote = RemoteGenerate(request->problem, absl::GetFlag(FLAGS_simulate),
+    auto remote = RemoteGenerate(request->problem, *placement, absl::GetFlag(FLAGS_simulate),
                                  absl::GetFlag(FLAGS_seed));
     if (!remote.ok()) return ReportError("generate", remote.status());
     if (absl::Status s = WriteOutFlag(remote->first); !s.ok()) return ReportError("generate", s);
     return PrintSummary(std::move(remote->second), labels);
   }
-  absl::StatusOr<Schedule> schedule = Generate(request->problem, GenerateOptions{*max_events});
-  if (!schedule.ok()) return ReportError("generate", schedule.status());
-  if (absl::Status s = WriteOutFlag(*schedule); !s.ok()) return ReportError("generate", s);
-  return CheckAndReport(*schedule, labels);
+  const int64_t search = absl::GetFlag(FLAGS_search_events);
+  if (search < 0) {
+    return ReportError("generate", absl::InvalidArgumentError(absl::StrCat(
+                                       "--search-events = ", search,
+                                       ": must be >= 0 (0 turns the local search off)")));
+  }
+  absl::StatusOr<Generated> generated =
+      Generate(request->problem, GenerateOptions{*max_events, *placement, search});
+  if (!generated.ok()) return ReportError("generate", generated.status());
+  if (absl::Status s = WriteOutFlag(generated->schedule); !s.ok()) return ReportError("generate", s);
+  labels.origin = Origin{generated->generator, generated->placement, generated->pinned,
+                         generated->note};
+  return CheckAndReport(generated->schedule, labels);
 }
 
 }  // namespace attnsched::cli

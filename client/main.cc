@@ -67,22 +67,25 @@ absl::Status CheckWritable(absl::string_view flag, const std::string& path) {
 
 }  // namespace
 
+absl::Status RefuseLocalOnlyFlags(absl::string_view command, const Invocation& call,
+                                  std::initializer_list<absl::string_view> local_only) {
+  if (!Remote()) return absl::OkStatus();
+  for (const std::string& flag : call.flags) {
+    if (std::find(local_only.begin(), local_only.end(), flag) == local_only.end()) continue;
+    std::string name = flag;
+    std::replace(name.begin(), name.end(), '_', '-');
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", name, " applies to local mode only (attnsched-server has its own limits, and ",
+        "proof files are local); run ", command, " without --server to use it"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckSatFlags(
     absl::string_view command, const Invocation& call,
     std::initializer_list<std::pair<absl::string_view, std::string>> outputs) {
-  if (Remote()) {
-    for (const std::string& flag : call.flags) {
-      if (flag != "proof" && flag != "plan_evaluations" && flag != "max_sat_variables" &&
-          flag != "max_sat_clauses") {
-        continue;
-      }
-      std::string name = flag;
-      std::replace(name.begin(), name.end(), '_', '-');
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--", name, " applies to local mode only (attnsched-server has its own limits, and ",
-          "proof files are local); run ", command, " without --server to use it"));
-    }
-  }
+  RETURN_IF_ERROR(RefuseLocalOnlyFlags(
+      command, call, {"proof", "plan_evaluations", "max_sat_variables", "max_sat_clauses"}));
   for (const auto& [flag, path] : outputs) {
     if (!path.empty()) RETURN_IF_ERROR(CheckWritable(flag, path));
   }

@@ -33,16 +33,10 @@ absl::StatusOr<Machine> MachineFromFlags(const std::vector<std::string>& given) 
 
 }  // namespace
 
-absl::Status CheckModelFits(const Request& r) {
-  const int64_t n = r.problem.n(), m = r.problem.pes();
-  if (n % m == 0) return absl::OkStatus();
-  int64_t below = m, above = m;
-  while (below > 1 && n % below != 0) --below;
-  while (above < n && n % above != 0) ++above;
-  return absl::InvalidArgumentError(absl::StrFormat(
-      "%s has n = %d tokens, which pes = %d does not divide; the generators need n "
-      "divisible by m (nearest PE counts: %d or %d)",
-      r.model, n, m, below, above));
+absl::StatusOr<std::optional<PlacementSpec>> PlacementSpecFromFlag() {
+  const std::string text = absl::GetFlag(FLAGS_placement);
+  if (text == "free") return std::nullopt;
+  return ParsePlacementSpec(text, "--placement");
 }
 
 absl::StatusOr<Request> RequestFromFlags(const std::vector<std::string>& given) {

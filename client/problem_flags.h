@@ -3,10 +3,12 @@
 #ifndef ATTNSCHED_CLIENT_PROBLEM_FLAGS_H_
 #define ATTNSCHED_CLIENT_PROBLEM_FLAGS_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "lib/model/placement.h"
 #include "lib/model/problem.h"
 
 namespace attnsched::cli {
@@ -21,8 +23,9 @@ struct Request {
 // field for missing or bad values.
 absl::StatusOr<Request> RequestFromFlags(const std::vector<std::string>& given);
 
-// With a preset n is fixed: OK when --pes divides it, else the nearest PE counts.
-absl::Status CheckModelFits(const Request& request);
+// --placement as block, cyclic, zigzag or a list; nullopt for "free" (the default).
+// The list is checked against n and m when the placement is made.
+absl::StatusOr<std::optional<PlacementSpec>> PlacementSpecFromFlag();
 
 }  // namespace attnsched::cli
 

@@ -85,11 +85,13 @@ const char* ClientServiceConfig() {
 })json";
 }
 
-absl::StatusOr<std::pair<Schedule, Summary>> RemoteGenerate(const Problem& problem, bool simulate,
-                                                            uint64_t seed) {
+absl::StatusOr<std::pair<Schedule, Summary>> RemoteGenerate(
+    const Problem& problem, const std::optional<PlacementSpec>& placement, bool simulate,
+    uint64_t seed) {
   ASSIGN_OR_RETURN(auto stub, Connect());
   v1::GenerateRequest request;
   rpc::ProblemToProto(problem, request.mutable_problem());
+  rpc::PlacementToProto(placement, request.mutable_placement());
   request.set_simulate(simulate);
   request.set_seed(seed);
   grpc::ClientContext context;

@@ -28,8 +28,9 @@ bool Remote();
 const char* ClientServiceConfig();
 
 // StreamSchedule: the schedule and the server's summary of it.
-absl::StatusOr<std::pair<Schedule, Summary>> RemoteGenerate(const Problem& problem, bool simulate,
-                                                            uint64_t seed);
+absl::StatusOr<std::pair<Schedule, Summary>> RemoteGenerate(
+    const Problem& problem, const std::optional<PlacementSpec>& placement, bool simulate,
+    uint64_t seed);
 // VerifySchedule, streaming the events in chunks.
 absl::StatusOr<Summary> RemoteVerify(const Schedule& schedule);
 // SolveOptimal; `on_progress` is called for each bound as it streams in.

@@ -46,7 +46,12 @@ int CheckAndReport(const Schedule& schedule, const ReportLabels& labels) {
 }
 
 int PrintSummary(Summary summary, const ReportLabels& labels) {
-  summary.generator = labels.generator;
+  if (labels.origin) {
+    summary.generator = labels.origin->generator;
+    summary.placement = labels.origin->placement;
+    summary.placement_pinned = labels.origin->placement_pinned;
+    summary.note = labels.origin->note;
+  }
   summary.model = labels.model;
   summary.heads = labels.heads;
   summary.wall_seconds = absl::ToDoubleSeconds(absl::Now() - labels.started);

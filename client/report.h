@@ -3,6 +3,7 @@
 #ifndef ATTNSCHED_CLIENT_REPORT_H_
 #define ATTNSCHED_CLIENT_REPORT_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -13,10 +14,18 @@
 
 namespace attnsched::cli {
 
-struct ReportLabels {
-  std::string command;    // "generate" or "verify", for error messages
+// Where a schedule came from, as its summary reports it.
+struct Origin {
   std::string generator;  // technique, or "file"
-  std::string model;      // preset name or empty
+  std::string placement;  // as Summary::placement; empty for a file
+  bool placement_pinned = false;
+  std::string note;
+};
+
+struct ReportLabels {
+  std::string command;           // "generate" or "verify", for error messages
+  std::optional<Origin> origin;  // nullopt: the summary's own (a server filled it in)
+  std::string model;             // preset name or empty
   int64_t heads = 1;
   absl::Time started;     // for the wall time
   std::string source;     // prefix of error messages, e.g. "FILE: "

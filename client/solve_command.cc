@@ -4,10 +4,8 @@
 #include <iostream>
 
 #include "absl/flags/flag.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_split.h"
 #include "client/commands.h"
 #include "client/flags.h"
 #include "client/problem_flags.h"
@@ -22,35 +20,17 @@
 namespace attnsched::cli {
 namespace {
 
-// --placement: nullopt for "free".
+// --placement: nullopt for "free"; "generator" for the generator's own homes.
 absl::StatusOr<std::optional<Placement>> PlacementFromFlag(const Problem& p) {
-  const std::string spec = absl::GetFlag(FLAGS_placement);
-  if (spec == "free") return std::nullopt;
-  if (spec == "block") {
-    if (p.n() % p.pes() != 0) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "--placement=block needs n divisible by pes (n = %d, pes = %d); use cyclic or a list",
-          p.n(), p.pes()));
-    }
-    return BlockPlacement(p.n(), p.pes());
+  if (absl::GetFlag(FLAGS_placement) == "generator") {
+    GenerateOptions options;
+    options.search_events = 0;
+    ASSIGN_OR_RETURN(const Generated g, Generate(p, options));
+    return g.schedule.placement;
   }
-  if (spec == "cyclic") return CyclicPlacement(p.n(), p.pes());
-  if (spec == "generator") {
-    ASSIGN_OR_RETURN(const Schedule s, Generate(p));
-    return s.placement;
-  }
-  Placement homes;
-  for (absl::string_view part : absl::StrSplit(spec, ',')) {
-    int32_t pe = 0;
-    if (!absl::SimpleAtoi(part, &pe)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--placement = \"", spec, "\": expected block, cyclic, free, generator or a list of "
-          "PEs like 0,0,1,1 (\"", part, "\" is not an integer)"));
-    }
-    homes.push_back(pe);
-  }
-  RETURN_IF_ERROR(ValidatePlacement(homes, p.n(), p.pes()));
-  return homes;
+  ASSIGN_OR_RETURN(const std::optional<PlacementSpec> spec, PlacementSpecFromFlag());
+  if (!spec) return std::nullopt;
+  return MakePlacement(*spec, p.n(), p.pes());
 }
 
 std::string PlacementName(const std::optional<Placement>& placement) {
@@ -100,9 +80,10 @@ int RunSolve(const Invocation& call) {
   }
   if (absl::Status s = CheckFlagsApply(
           "solve", call.flags,
-          {"model", "scheme", "n", "d", "pes", "link_words", "link_cycles", "link_latency", "link_words_per_cycle", "c_dot", "c_softmax",
-           "c_axpy", "placement", "time_limit", "proof", "dimacs", "json", "out", "server",
-           "tls_ca", "deadline", "max_sat_variables", "max_sat_clauses", "plan_evaluations"});
+          {"model", "scheme", "n", "d", "pes", "link_words", "link_cycles", "link_latency",
+           "link_words_per_cycle", "c_dot", "c_softmax", "c_axpy", "placement", "time_limit",
+           "proof", "dimacs", "json", "out", "server", "tls_ca", "deadline", "max_sat_variables",
+           "max_sat_clauses", "plan_evaluations"});
       !s.ok()) {
     return ReportError("solve", s);
   }

@@ -15,7 +15,7 @@ int RunVerify(const Invocation& call) {
                                            "tls_ca", "deadline"});
   if (!schedule.ok()) return ReportError("verify", schedule.status());
   const std::string& path = call.operands[0];
-  const ReportLabels labels{"verify", "file", "", 1, started, path + ": "};
+  const ReportLabels labels{"verify", Origin{"file", "", false, ""}, "", 1, started, path + ": "};
   if (Remote()) {
     absl::StatusOr<Summary> summary = RemoteVerify(*schedule);
     if (!summary.ok()) return ReportError("verify", summary.status());

@@ -41,6 +41,9 @@ ABSL_FLAG(int64_t, max_sat_clauses, 100'000'000, "largest SAT formula, in clause
 ABSL_FLAG(int64_t, plan_evaluations, attnsched::kDefaultPlanEvaluations,
           "plans the local search for a better first schedule compiles at most per SAT job "
           "(0: none)");
+ABSL_FLAG(int64_t, search_events, attnsched::kDefaultSearchEvents,
+          "GenerateSchedule, StreamSchedule: events the local search over plans compiles at "
+          "most per schedule (small instances only; 0: none)");
 ABSL_FLAG(int, max_message_bytes, 256 << 20, "largest gRPC message received or sent");
 ABSL_FLAG(std::string, metrics_listen, "",
           "serve Prometheus text metrics at http://HOST:PORT/metrics (port 0 picks one); "
@@ -89,11 +92,11 @@ absl::StatusOr<std::string> SatWorkerPath() {
   return path;
 }
 
-absl::StatusOr<int64_t> PlanEvaluations() {
-  const int64_t plans = absl::GetFlag(FLAGS_plan_evaluations);
-  if (plans >= 0) return plans;
+// A budget flag's value, refused when negative.
+absl::StatusOr<int64_t> Budget(absl::string_view flag, int64_t value) {
+  if (value >= 0) return value;
   return absl::InvalidArgumentError(absl::StrCat(
-      "--plan_evaluations = ", plans, ": must be >= 0 (0 turns the local search off)"));
+      "--", flag, " = ", value, ": must be >= 0 (0 turns the local search off)"));
 }
 
 int Run() {
@@ -102,9 +105,12 @@ int Run() {
                   absl::Seconds(absl::GetFlag(FLAGS_max_deadline))});
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = Credentials();
   absl::StatusOr<std::string> sat_worker = SatWorkerPath();
-  const absl::StatusOr<int64_t> plans = PlanEvaluations();
-  for (const absl::Status& s :
-       {pool.status(), credentials.status(), sat_worker.status(), plans.status()}) {
+  const absl::StatusOr<int64_t> plans =
+      Budget("plan_evaluations", absl::GetFlag(FLAGS_plan_evaluations));
+  const absl::StatusOr<int64_t> search =
+      Budget("search_events", absl::GetFlag(FLAGS_search_events));
+  for (const absl::Status& s : {pool.status(), credentials.status(), sat_worker.status(),
+                                plans.status(), search.status()}) {
     if (!s.ok()) {
       std::cerr << "attnsched-server: " << s.message() << "\n";
       return 2;
@@ -116,6 +122,7 @@ int Run() {
   options.sat_limits = {absl::GetFlag(FLAGS_max_sat_variables), absl::GetFlag(FLAGS_max_sat_clauses)};
   options.sat_worker = *sat_worker;
   options.plan_evaluations = *plans;
+  options.search_events = *search;
   Metrics metrics;
   SchedulerService service(**pool, metrics, options);
 

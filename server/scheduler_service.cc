@@ -51,31 +51,33 @@ class RpcLog {
   absl::Duration queue_wait_;
 };
 
-struct Generated {
+struct Checked {
   Schedule schedule;
   Summary summary;
 };
 
-absl::StatusOr<Generated> GenerateChecked(const v1::GenerateRequest& request, int64_t limit,
+absl::StatusOr<Checked> GenerateChecked(const v1::GenerateRequest& request,
+                                          const ServiceOptions& options, int64_t limit,
                                           absl::string_view over_limit_hint) {
   ASSIGN_OR_RETURN(const Problem problem, rpc::ProblemFromProto(request.problem()));
-  const Generator& generator = GeneratorFor(problem.scheme());
-  RETURN_IF_ERROR(generator.Supports(problem));
-  const int64_t events = generator.CountEvents(problem);
-  if (events > limit) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        Describe(problem), ": the schedule has ", events, " events, above this server's limit of ",
-        limit, over_limit_hint));
+  GenerateOptions generate{limit, std::nullopt, options.search_events};
+  ASSIGN_OR_RETURN(generate.placement, rpc::PlacementFromProto(request.placement()));
+  absl::StatusOr<Generated> g = Generate(problem, generate);
+  if (g.status().code() == absl::StatusCode::kResourceExhausted) {
+    return absl::ResourceExhaustedError(absl::StrCat(g.status().message(), over_limit_hint));
   }
-  ASSIGN_OR_RETURN(Schedule schedule, Generate(problem, GenerateOptions{limit}));
-  ASSIGN_OR_RETURN(const ValidationReport report, Validate(schedule, ValidationOptions{limit}));
+  if (!g.ok()) return g.status();
+  ASSIGN_OR_RETURN(const ValidationReport report, Validate(g->schedule, ValidationOptions{limit}));
   std::optional<SimulationReport> simulation;
   if (request.simulate()) {
-    ASSIGN_OR_RETURN(simulation, Simulate(schedule, request.seed()));
+    ASSIGN_OR_RETURN(simulation, Simulate(g->schedule, request.seed()));
   }
-  Summary summary = Summarize(schedule, report, simulation);
-  summary.generator = std::string(generator.name());
-  return Generated{std::move(schedule), std::move(summary)};
+  Summary summary = Summarize(g->schedule, report, simulation);
+  summary.generator = g->generator;
+  summary.placement = g->placement;
+  summary.placement_pinned = g->pinned;
+  summary.note = g->note;
+  return Checked{std::move(g->schedule), std::move(summary)};
 }
 
 // Runs `fn` on the worker pool and waits, cancelling the job if the client goes away.
@@ -208,9 +210,9 @@ grpc::Status SchedulerService::GenerateSchedule(grpc::ServerContext* context,
                                                 const v1::GenerateRequest* request,
                                                 v1::GenerateResponse* response) {
   RpcLog log("GenerateSchedule", *context, metrics_);
-  absl::StatusOr<Generated> g =
-      GenerateChecked(*request, std::min(options_.max_unary_events, options_.max_events),
-                      " for one message; use StreamSchedule");
+  absl::StatusOr<Checked> g =
+      GenerateChecked(*request, options_, std::min(options_.max_unary_events, options_.max_events),
+                      " (this server's limit for one message; use StreamSchedule)");
   if (!g.ok()) return log.Done(ToGrpcStatus(g.status()));
   rpc::SummaryToProto(g->summary, response->mutable_summary());
   rpc::ScheduleToProto(g->schedule, response->mutable_schedule());
@@ -221,7 +223,7 @@ grpc::Status SchedulerService::StreamSchedule(grpc::ServerContext* context,
                                               const v1::GenerateRequest* request,
                                               grpc::ServerWriter<v1::ScheduleChunk>* writer) {
   RpcLog log("StreamSchedule", *context, metrics_);
-  absl::StatusOr<Generated> g = GenerateChecked(*request, options_.max_events, "");
+  absl::StatusOr<Checked> g = GenerateChecked(*request, options_, options_.max_events, "");
   if (!g.ok()) return log.Done(ToGrpcStatus(g.status()));
   v1::ScheduleChunk chunk;
   rpc::SummaryToProto(g->summary, chunk.mutable_summary());

@@ -12,6 +12,7 @@
 #include "attnsched/internal/sat_job.pb.h"
 #include "attnsched/v1/scheduler.grpc.pb.h"
 #include "lib/sat/encoder.h"
+#include "lib/algorithms/generator.h"
 #include "lib/sat/optimal_search.h"
 #include "lib/schedule/validator.h"
 #include "server/metrics.h"
@@ -27,6 +28,7 @@ struct ServiceOptions {
   int chunk_events = 50'000;               // events per streamed chunk (< 2 MB)
   sat::EncodeLimits sat_limits;
   int64_t plan_evaluations = kDefaultPlanEvaluations;  // SearchOptions::plan_evaluations
+  int64_t search_events = kDefaultSearchEvents;        // GenerateOptions::search_events
   // attnsched-sat-worker, which runs each SAT job in a process of its own.
   std::string sat_worker;
 };

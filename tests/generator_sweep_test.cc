@@ -1,7 +1,13 @@
-// The property sweep of issue 2: every scheme x n in {m, 2m, 3m, 8m, 16m} x
-// m in {1, 2, 3, 4, 5, 8} x d in {1, 2, 64}. Each schedule must be valid, simulate
-// to within 1e-9 of direct attention, respect the lower bounds (which are sound),
-// and meet the makespan targets of SPEC section 5 where they apply.
+// The property sweep of issue 10 (SPEC section 10.8): every scheme, m in {2, 3, 5,
+// 7, 8, 12, 64}, n = 16 m + r for r in {1, m/2, m-1} and a prime n > 17 m, d in {1, 2,
+// 64, 128}, the generator's own placement. Each schedule must be valid, simulate to
+// within 1e-9 of direct attention, respect every lower bound (they are sound), never
+// be slower than one PE, and meet T <= 1.01 max(LB_work, LB_link). The exception is
+// the shared scheme with m > 4 d: its scores' link traffic (about n^2/8 cycles per
+// link) outgrows the dot phase and the links bind (LB_traffic, docs/generators.md);
+// there the sweep checks the rest. m = 64 runs the shared scheme on r = 1 and the
+// prime only (each of those schedules has about 12 million events). The full table,
+// every r, is in docs/generators.md (scripts/generator-table.py).
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
@@ -14,17 +20,15 @@
 namespace attnsched {
 namespace {
 
-using SweepCase = std::tuple<Scheme, int64_t /*m*/, int64_t /*n/m*/, int64_t /*d*/>;
+using SweepCase = std::tuple<Scheme, int64_t /*m*/, int64_t /*n*/, int64_t /*d*/>;
 
 class GeneratorSweepTest : public ::testing::TestWithParam<SweepCase> {};
 
 TEST_P(GeneratorSweepTest, ValidCorrectAndWithinTargets) {
-  const auto [scheme, m, blocks, d] = GetParam();
-  const int64_t n = m * blocks;
+  const auto [scheme, m, n, d] = GetParam();
   const Problem problem = MakeProblem(scheme, n, d, m);
-  const Schedule s = testing::MustGenerate(scheme, n, d, m);
+  const Schedule s = testing::MustGenerate(problem);
   ASSERT_FALSE(s.events.empty());
-  EXPECT_EQ(GeneratorFor(scheme).CountEvents(problem), static_cast<int64_t>(s.events.size()));
 
   absl::StatusOr<ValidationReport> report = Validate(s);
   ASSERT_TRUE(report.ok()) << report.status();
@@ -34,36 +38,49 @@ TEST_P(GeneratorSweepTest, ValidCorrectAndWithinTargets) {
   EXPECT_LE(sim->max_rel_error, kMaxRelError);
 
   const int64_t t = report->stats.makespan;
-  const int64_t w = TotalWork(problem);
   const LowerBounds lb = ComputeLowerBounds(problem, s.placement);
   EXPECT_GE(t, lb.Max()) << "a lower bound is unsound";
-  EXPECT_LE(t, w) << "slower than one PE";
-  if (m == 1) {
-    EXPECT_EQ(t, w);
-  }
-  if (scheme == Scheme::kGeneral) {
-    EXPECT_EQ(t, lb.work);
-  }
-  // SPEC section 5: T <= 1.01 LB_work once n/m >= 16. For shared this needs the
-  // scores' link traffic (n^2/8 cycles per link) to fit in the dot phase
-  // (n(n+1)/(2m) c_dot cycles), i.e. m <= 4 d (docs/generators.md).
-  const bool target_applies = blocks >= 16 && (scheme != Scheme::kShared || m <= 4 * d);
-  if (target_applies) {
-    EXPECT_LE(static_cast<double>(t), 1.01 * static_cast<double>(lb.work));
+  EXPECT_LE(t, TotalWork(problem)) << "slower than one PE";
+  const bool links_bind = scheme == Scheme::kShared && m > 4 * d;
+  if (!links_bind) {
+    EXPECT_LE(static_cast<double>(t), 1.01 * static_cast<double>(std::max(lb.work, lb.link)));
   }
 }
 
 std::string CaseName(const ::testing::TestParamInfo<SweepCase>& info) {
-  const auto [scheme, m, blocks, d] = info.param;
-  return absl::StrCat(SchemeName(scheme), "_m", m, "_n", m * blocks, "_d", d);
+  const auto [scheme, m, n, d] = info.param;
+  return absl::StrCat(SchemeName(scheme), "_m", m, "_n", n, "_d", d);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    AllSchemes, GeneratorSweepTest,
-    ::testing::Combine(::testing::Values(Scheme::kGeneral, Scheme::kShared, Scheme::kCausal),
-                       ::testing::Values(1, 2, 3, 4, 5, 8), ::testing::Values(1, 2, 3, 8, 16),
-                       ::testing::Values(1, 2, 64)),
-    CaseName);
+// The smallest prime above `n`.
+int64_t PrimeAbove(int64_t n) {
+  for (int64_t p = n + 1;; ++p) {
+    bool prime = true;
+    for (int64_t f = 2; f * f <= p && prime; ++f) prime = p % f != 0;
+    if (prime) return p;
+  }
+}
+
+std::vector<SweepCase> Cases() {
+  std::vector<SweepCase> cases;
+  for (Scheme scheme : {Scheme::kGeneral, Scheme::kShared, Scheme::kCausal}) {
+    for (int64_t m : {2, 3, 5, 7, 8, 12, 64}) {
+      std::vector<int64_t> ns = {16 * m + 1, PrimeAbove(17 * m)};
+      if (m < 64 || scheme != Scheme::kShared) {
+        ns.push_back(16 * m + m / 2);
+        ns.push_back(16 * m + m - 1);
+      }
+      std::sort(ns.begin(), ns.end());
+      ns.erase(std::unique(ns.begin(), ns.end()), ns.end());
+      for (int64_t n : ns) {
+        for (int64_t d : {1, 2, 64, 128}) cases.emplace_back(scheme, m, n, d);
+      }
+    }
+  }
+  return cases;
+}
+
+INSTANTIATE_TEST_SUITE_P(AnyN, GeneratorSweepTest, ::testing::ValuesIn(Cases()), CaseName);
 
 }  // namespace
 }  // namespace attnsched

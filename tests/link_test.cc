@@ -29,17 +29,11 @@ Problem WithLinks(Problem p, int64_t words, int64_t cycles, int64_t latency) {
   return p;
 }
 
-Schedule MustGenerateProblem(const Problem& p) {
-  absl::StatusOr<Schedule> s = Generate(p);
-  EXPECT_TRUE(s.ok()) << s.status();
-  return s.ok() ? *std::move(s) : Schedule{};
-}
-
 TEST(LinkTest, LatencyDelaysTheArrivalNotTheLink) {
   // general n = 4, d = 2 on 2 PEs, latency 3: a vector occupies a link 2 cycles and
   // is resident on the receiver 5 cycles after its start.
   const Problem p = WithLinks(MakeProblem(Scheme::kGeneral, 4, 2, 2), 1, 1, 3);
-  Schedule s = MustGenerateProblem(p);
+  Schedule s = testing::MustGenerate(p, {kDefaultMaxEvents, std::nullopt, 0});
   absl::StatusOr<ValidationReport> r = Validate(s);
   ASSERT_TRUE(r.ok() && r->valid()) << (r.ok() ? r->violation->message : "");
   // The compiler pipelines: link 0 starts its second transfer 2 cycles after the first.
@@ -93,7 +87,7 @@ TEST(LinkTest, EverySchemeStaysValidAndExactOnSlowLinks) {
     for (const auto& [words, cycles, latency] :
          {std::tuple{3, 7, 5}, std::tuple{1, 1, 40}, std::tuple{64, 1, 0}}) {
       const Problem p = WithLinks(MakeProblem(scheme, 12, 8, 4), words, cycles, latency);
-      const Schedule s = MustGenerateProblem(p);
+      const Schedule s = testing::MustGenerate(p, {kDefaultMaxEvents, std::nullopt, 0});
       absl::StatusOr<ValidationReport> r = Validate(s);
       ASSERT_TRUE(r.ok());
       EXPECT_TRUE(r->valid()) << SchemeName(scheme) << " " << r->violation->message;

@@ -218,8 +218,39 @@ TEST(PlacementTest, RejectsWrongLengthAndRange) {
   EXPECT_THAT(std::string(ValidatePlacement({0, 2, 1}, 3, 2).message()), HasSubstr("placement[1] = 2"));
   EXPECT_THAT(std::string(ValidatePlacement({0, -1, 1}, 3, 2).message()), HasSubstr("placement[1] = -1"));
   EXPECT_TRUE(ValidatePlacement({0, 1, 1}, 3, 2).ok());
+}
+
+TEST(PlacementTest, NamedPlacementsForAnyN) {
   EXPECT_EQ(BlockPlacement(6, 3), (Placement{0, 0, 1, 1, 2, 2}));
+  EXPECT_EQ(BlockPlacement(7, 3), (Placement{0, 0, 0, 1, 1, 2, 2}));  // first n mod m: one more
+  EXPECT_EQ(BlockPlacement(2, 4), (Placement{0, 1}));                 // PEs 2, 3 hold none
   EXPECT_EQ(CyclicPlacement(5, 2), (Placement{0, 1, 0, 1, 0}));
+  // 2m chunks, PE c holds chunks c and 2m-1-c.
+  EXPECT_EQ(ZigzagPlacement(8, 2), (Placement{0, 0, 1, 1, 1, 1, 0, 0}));
+  EXPECT_EQ(ZigzagPlacement(9, 2), (Placement{0, 0, 0, 1, 1, 1, 1, 0, 0}));
+  EXPECT_EQ(ZigzagPlacement(3, 2), (Placement{0, 1, 1}));  // the fourth chunk is empty
+  // With 2m | n every PE carries the same number of causal scores.
+  const Placement h = ZigzagPlacement(64, 4);
+  std::vector<int64_t> scores(4, 0);
+  for (int64_t i = 0; i < 64; ++i) scores[h[i]] += i + 1;
+  EXPECT_EQ(scores, (std::vector<int64_t>(4, 64 * 65 / 2 / 4)));
+}
+
+TEST(PlacementTest, SpecsParseAndNameTheirErrors) {
+  EXPECT_EQ(ParsePlacementSpec("zigzag", "--placement")->kind, PlacementKind::kZigzag);
+  absl::StatusOr<PlacementSpec> list = ParsePlacementSpec("0,2,1", "--placement");
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(list->homes, (Placement{0, 2, 1}));
+  absl::StatusOr<PlacementSpec> bad = ParsePlacementSpec("0,x", "--placement");
+  EXPECT_THAT(std::string(bad.status().message()),
+              HasSubstr("--placement = \"0,x\": expected block, cyclic, zigzag or a list"));
+  EXPECT_THAT(std::string(MakePlacement(*list, 3, 2).status().message()),
+              HasSubstr("placement[1] = 2: must be a PE in [0, 2)"));
+  // Echoed text is escaped and cut.
+  const std::string noise(500, '\x01');
+  const std::string message(ParsePlacementSpec(noise, "--placement").status().message());
+  EXPECT_LT(message.size(), 1200u);
+  EXPECT_EQ(message.find('\x01'), std::string::npos);
 }
 
 }  // namespace

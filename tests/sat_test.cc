@@ -296,9 +296,7 @@ TEST(VerifyBySatTest, AgreesWithTheValidatorOnValidAndBrokenSchedules) {
     for (const auto& [n, m] : {std::pair{2, 2}, std::pair{4, 2}, std::pair{3, 3}}) {
       Problem problem = MakeProblem(scheme, n, 2, m);
       problem.machine = Machine{m, links.link_words, links.link_cycles, links.link_latency};
-      absl::StatusOr<Schedule> generated = Generate(problem);
-      ASSERT_TRUE(generated.ok()) << generated.status();
-      const Schedule& valid = *generated;
+      const Schedule valid = testing::MustGenerate(problem, {kDefaultMaxEvents, std::nullopt, 0});
       absl::StatusOr<bool> accepts = SatAccepts(valid);
       ASSERT_TRUE(accepts.ok()) << accepts.status();
       EXPECT_TRUE(*accepts) << SchemeName(scheme) << " n=" << n;
@@ -496,6 +494,37 @@ TEST(ProofTest, ASlowScheduleIsImprovableWithoutSat) {
   EXPECT_EQ(r->better->placement, s.placement);
   EXPECT_TRUE(CheckWitness(*r->better).ok());
   EXPECT_EQ(r->stats.variables, 0);
+}
+
+TEST(ProofTest, LinkBoundProvesASlowLinkScheduleOptimal) {
+  // causal n = 4, d = 8 on 2 PEs, c_dot = c_axpy = 1, latency 2, homes 0,0,0,1: PE 1's
+  // row 3 attends keys 0, 1, 2 homed on PE 0; each needs v (8 cycles) and k or one
+  // score (min(8, 1) = 1): 27 link cycles, + 2 latency + 1 axpy = LB_link = 30, which
+  // the generator with its local search meets; every other bound is below 20.
+  Problem p = MakeProblem(Scheme::kCausal, 4, 8, 2);
+  p.costs.c_dot = p.costs.c_axpy = 1;
+  p.machine.link_latency = 2;
+  const Placement homes{0, 0, 0, 1};
+  GenerateOptions options;
+  options.placement = PlacementSpec{PlacementKind::kExplicit, homes};
+  const Schedule s = testing::MustGenerate(p, options);
+  const LowerBounds lb = ComputeLowerBounds(p, homes);
+  ASSERT_EQ(lb.link, 30);
+  EXPECT_LT(std::max({lb.work, lb.home, lb.path, lb.load, lb.release, lb.traffic}), 20);
+  ASSERT_EQ(Makespan(s), 30);
+  absl::StatusOr<ProofResult> r = Prove(s, ProveOptions{});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status, ProofStatus::kOptimal);
+  EXPECT_EQ(r->proof, "lower_bound");
+  EXPECT_EQ(r->detail, "makespan equals LB_link");
+  // The search with these homes pinned stops at the bound without a formula.
+  SearchOptions pinned;
+  pinned.placement = homes;
+  const OptimalResult solved = MustSolve(p, pinned);
+  EXPECT_TRUE(solved.optimal);
+  EXPECT_EQ(solved.makespan, 30);
+  EXPECT_EQ(solved.proof, "lower_bound");
+  EXPECT_TRUE(solved.attempts.empty());
 }
 
 TEST(ProofTest, InvalidSchedulesAreRefused) {

@@ -252,16 +252,26 @@ TEST_F(ServerTest, EveryRpcMatchesLocalMode) {
 
 TEST_F(ServerTest, BadRequestsNameTheFieldAndTheRule) {
   auto stub = Connect(server_);
+  v1::Placement out_of_range, homes_without_kind, unknown_kind;
+  out_of_range.set_kind(v1::Placement::KIND_EXPLICIT);
+  for (int32_t h : {0, 1, 7, 0, 1}) out_of_range.add_homes(h);
+  homes_without_kind.add_homes(0);
+  unknown_kind.set_kind(static_cast<v1::Placement::Kind>(9));
   const struct {
     v1::Problem problem;
+    v1::Placement placement;
     grpc::StatusCode code;
     const char* message;
   } cases[] = {
-      {ProblemProto(Scheme::kCausal, 0, 8, 4), grpc::StatusCode::INVALID_ARGUMENT, "n = 0"},
-      {ProblemProto(Scheme::kCausal, 1000, 64, 64), grpc::StatusCode::INVALID_ARGUMENT,
-       "nearest valid n: 960 or 1024"},
-      {v1::Problem(), grpc::StatusCode::INVALID_ARGUMENT, "problem.instance.scheme"},
-      {ProblemProto(Scheme::kCausal, 4096, 128, 64), grpc::StatusCode::RESOURCE_EXHAUSTED,
+      {ProblemProto(Scheme::kCausal, 0, 8, 4), {}, grpc::StatusCode::INVALID_ARGUMENT, "n = 0"},
+      {ProblemProto(Scheme::kCausal, 5, 8, 2), out_of_range, grpc::StatusCode::INVALID_ARGUMENT,
+       "placement[2] = 7: must be a PE in [0, 2)"},
+      {ProblemProto(Scheme::kCausal, 5, 8, 2), homes_without_kind,
+       grpc::StatusCode::INVALID_ARGUMENT, "placement.homes: given without"},
+      {ProblemProto(Scheme::kCausal, 5, 8, 2), unknown_kind, grpc::StatusCode::INVALID_ARGUMENT,
+       "placement.kind = 9"},
+      {v1::Problem(), {}, grpc::StatusCode::INVALID_ARGUMENT, "problem.instance.scheme"},
+      {ProblemProto(Scheme::kCausal, 4096, 128, 64), {}, grpc::StatusCode::RESOURCE_EXHAUSTED,
        "use StreamSchedule"},
   };
   for (const auto& c : cases) {
@@ -269,6 +279,7 @@ TEST_F(ServerTest, BadRequestsNameTheFieldAndTheRule) {
     SetDeadline(context, absl::Seconds(10));
     v1::GenerateRequest request;
     *request.mutable_problem() = c.problem;
+    *request.mutable_placement() = c.placement;
     v1::GenerateResponse response;
     grpc::Status s = stub->GenerateSchedule(&context, request, &response);
     EXPECT_EQ(s.error_code(), c.code) << c.message;

@@ -34,10 +34,20 @@ CommandResult RunCommand(const std::string& command) {
   return CommandResult{WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(out), Slurp(err)};
 }
 
+Schedule MustGenerate(const Problem& problem, const GenerateOptions& options) {
+  absl::StatusOr<Generated> g = Generate(problem, options);
+  EXPECT_TRUE(g.ok()) << g.status();
+  return g.ok() ? std::move(g->schedule) : Schedule{};
+}
+
+Schedule MustGenerateOn(const Problem& problem, const Placement& homes) {
+  return MustGenerate(problem, {kDefaultMaxEvents, PlacementSpec{PlacementKind::kExplicit, homes}, 0});
+}
+
 Schedule MustGenerate(Scheme scheme, int64_t n, int64_t d, int64_t pes) {
-  absl::StatusOr<Schedule> s = Generate(MakeProblem(scheme, n, d, pes));
-  EXPECT_TRUE(s.ok()) << s.status();
-  return s.ok() ? *std::move(s) : Schedule{};
+  GenerateOptions options;
+  options.search_events = 0;
+  return MustGenerate(MakeProblem(scheme, n, d, pes), options);
 }
 
 }  // namespace attnsched::testing

@@ -9,8 +9,15 @@
 
 namespace attnsched::testing {
 
-// Generates a schedule with default costs; fails the test on error.
+// The generator's schedule with default costs, without the local search; fails the
+// test on error.
 Schedule MustGenerate(Scheme scheme, int64_t n, int64_t d, int64_t pes);
+
+// Generate(problem, options).schedule; fails the test on error.
+Schedule MustGenerate(const Problem& problem, const GenerateOptions& options = {});
+
+// The generator's schedule over pinned `homes`, without the local search.
+Schedule MustGenerateOn(const Problem& problem, const Placement& homes);
 
 // Result of a shell command: exit status (-1 if it did not exit), stdout, stderr.
 struct CommandResult {

@@ -1,54 +1,86 @@
-// Schedule generators (SPEC section 5): one per scheme, each a ring technique that
-// returns a valid schedule for any n divisible by m, any d and any costs, and a
-// registry that picks the generator for a scheme.
+// Schedule generators (SPEC sections 5 and 10): one per scheme, for any n >= 1 and
+// m >= 1, over the placement the generator chooses or one the request pins.
+//
+// A generator is a dot assignment over a placement (which PE runs which dot, in which
+// order): ring rotation for general and causal (lib/algorithms/ring_plan.h), the half
+// ring for shared inputs (shared_half_ring.h). Generate then balances the dots
+// between neighbours (balance.h), completes the plan (FinishRingPlan) and compiles it
+// (plan.h), so every schedule is valid for any costs and links by construction. With
+// a free placement it never returns a schedule slower than one PE: when the ring's
+// makespan exceeds the total work W (links too slow for the compute), all work runs
+// on PE 0 (T = W). Finally a local search over plans (plan_search.h) improves a
+// schedule that is above its placement's lower bound, within a budget of compiled
+// events, so only small instances pay for it.
 //
 // Example:
-//   Problem p = MakeProblem(Scheme::kCausal, 4096, 128, 64);
-//   absl::StatusOr<Schedule> s = Generate(p);   // validated by the caller
+//   Problem p = MakeProblem(Scheme::kCausal, 4099, 128, 64);
+//   absl::StatusOr<Generated> g = Generate(p);   // zigzag placement, validated by the caller
 #ifndef ATTNSCHED_LIB_ALGORITHMS_GENERATOR_H_
 #define ATTNSCHED_LIB_ALGORITHMS_GENERATOR_H_
 
 #include <cstdint>
-#include "absl/strings/string_view.h"
+#include <optional>
+#include <string>
 
-#include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "lib/algorithms/plan.h"
+#include "absl/strings/string_view.h"
+#include "lib/algorithms/ring_plan.h"
 #include "lib/schedule/schedule.h"
 #include "lib/schedule/validator.h"
 
 namespace attnsched {
 
-class Generator {
- public:
-  virtual ~Generator() = default;
-
-  virtual Scheme scheme() const = 0;
-  // Short name of the technique, e.g. "ring-rotation".
-  virtual absl::string_view name() const = 0;
-  // OK when the generator handles `problem` (already validated); otherwise
-  // InvalidArgumentError saying which rule and the nearest valid sizes.
-  virtual absl::Status Supports(const Problem& problem) const;
-  // Exact number of events Plan() leads to, in O(n + m^2) time and O(n) memory.
-  virtual int64_t CountEvents(const Problem& problem) const = 0;
-  // The plan for a supported problem.
-  virtual Plan MakePlan(const Problem& problem) const = 0;
+// A scheme's technique: its name, the placement it chooses, and its dot assignment
+// over any valid placement.
+struct Generator {
+  Scheme scheme;
+  absl::string_view name;  // e.g. "ring-rotation"
+  PlacementKind placement;
+  // Balanced (`balance`) or not: small instances try both.
+  DotLists (*dots)(const Problem& problem, const Placement& placement, bool balance);
+  // Ring rotation evens its loads by chain shedding (balance.h): with a free placement
+  // it takes the least-loaded placement instead of `placement` when that needs
+  // smaller flows.
+  bool chain_balanced;
 };
 
-// The generator for `scheme`. Thread-safe: generators are stateless singletons.
+// The generator for `scheme`: general ring-rotation over block homes, shared
+// half-ring over block homes, causal zigzag-ring (ring rotation over zigzag homes);
+// general and causal take the least-loaded placement where it is more even.
+// Thread-safe (constants).
 const Generator& GeneratorFor(Scheme scheme);
 
+// Default for GenerateOptions::search_events: about 0.5 s of local search at most,
+// enough for a few thousand plans of n <= 16 (docs/generators.md).
+inline constexpr int64_t kDefaultSearchEvents = 2'000'000;
+
 struct GenerateOptions {
-  // Refuse (ResourceExhaustedError, before any allocation of that size) problems
-  // whose schedule would have more events than this.
+  // Refuse (ResourceExhaustedError) problems whose schedule would have more events
+  // than this: the operations are counted before any allocation, the transfers
+  // before compiling.
   int64_t max_events = kDefaultMaxEvents;
+  // Pinned homes; nullopt: the generator chooses (and may fall back to one PE).
+  std::optional<PlacementSpec> placement;
+  // Budget of the local search, in events compiled over all its plans (a plan of E
+  // events costs E); 0 turns it off.
+  int64_t search_events = kDefaultSearchEvents;
 };
 
-// Validates `problem`, checks the generator supports it and that its schedule fits
-// options.max_events, then plans and compiles. Errors: InvalidArgumentError (bad
-// parameter, n not divisible by m: the message names the field and the nearest
-// valid n), ResourceExhaustedError (event limit, with the count and the limit).
-absl::StatusOr<Schedule> Generate(const Problem& problem, const GenerateOptions& options = {});
+struct Generated {
+  Schedule schedule;
+  std::string generator;  // technique, e.g. "zigzag-ring"; "one-pe" for the fallback
+  // "block", "cyclic", "zigzag", "explicit", "least-loaded" or "one-pe"
+  std::string placement;
+  bool pinned = false;    // the request chose the placement
+  int64_t plans_searched = 0;  // plans the local search compiled
+  // Says what the generator changed and why, e.g. why it used one PE; or empty.
+  std::string note;
+};
+
+// Validates `problem` and the placement, plans, compiles, and improves as above.
+// Errors: InvalidArgumentError (bad parameter or placement, naming the field and the
+// rule), ResourceExhaustedError (event limit, with the count and the limit).
+absl::StatusOr<Generated> Generate(const Problem& problem, const GenerateOptions& options = {});
 
 }  // namespace attnsched
 

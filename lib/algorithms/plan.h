@@ -50,6 +50,11 @@ struct Plan {
 // generator bug, never a user error.
 absl::StatusOr<Schedule> CompilePlan(const Problem& problem, Plan plan);
 
+// The number of events CompilePlan(problem, plan) produces, without compiling: one
+// per operation of the programs and one per link each input vector and score
+// crosses (as routed). O(operations + n).
+int64_t CountPlanEvents(const Problem& problem, const Plan& plan);
+
 }  // namespace attnsched
 
 #endif  // ATTNSCHED_LIB_ALGORITHMS_PLAN_H_

@@ -202,6 +202,23 @@ class Compiler {
 
 }  // namespace
 
+int64_t CountPlanEvents(const Problem& problem, const Plan& plan) {
+  const Instance& inst = problem.instance;
+  int64_t events = 0;
+  for (int32_t i = 0; i < inst.n; ++i) {
+    for (ItemKind kind : {ItemKind::kQ, ItemKind::kK, ItemKind::kV, ItemKind::kX}) {
+      if (IsInputOf(inst, kind)) events += plan.route(Item{kind, i, 0}, plan.placement[i]).hops;
+    }
+  }
+  for (int32_t pe = 0; pe < static_cast<int32_t>(plan.programs.size()); ++pe) {
+    events += static_cast<int64_t>(plan.programs[pe].size());
+    for (const Operation& op : plan.programs[pe]) {
+      if (op.kind == OpKind::kDot) events += plan.route(ScoreItem(inst, op.i, op.j), pe).hops;
+    }
+  }
+  return events;
+}
+
 absl::StatusOr<Schedule> CompilePlan(const Problem& problem, Plan plan) {
   return Compiler(problem, std::move(plan)).Run();
 }

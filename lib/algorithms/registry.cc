@@ -1,47 +1,151 @@
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "lib/algorithms/causal_zigzag.h"
-#include "lib/algorithms/general_ring.h"
+#include "lib/algorithms/balance.h"
 #include "lib/algorithms/generator.h"
+#include "lib/algorithms/plan_search.h"
 #include "lib/algorithms/shared_half_ring.h"
+#include "lib/model/bounds.h"
+#include "lib/status_macros.h"
 
 namespace attnsched {
+namespace {
 
-absl::Status Generator::Supports(const Problem& problem) const {
-  const int64_t n = problem.n(), m = problem.pes();
-  if (n % m == 0) return absl::OkStatus();
-  const int64_t below = n / m * m, above = below + m;
-  const std::string nearest = below > 0 ? absl::StrFormat("%d or %d", below, above)
-                                        : absl::StrFormat("%d", above);
-  return absl::InvalidArgumentError(absl::StrFormat(
-      "n = %d is not divisible by pes = %d: the %s generator (%s) needs n divisible by m "
-      "(nearest valid n: %s)",
-      n, m, SchemeName(scheme()), name(), nearest));
+constexpr Generator kGeneral{Scheme::kGeneral, "ring-rotation", PlacementKind::kBlock,
+                             RowHomeDots, true};
+constexpr Generator kShared{Scheme::kShared, "half-ring", PlacementKind::kBlock, HalfRingDots,
+                            false};
+constexpr Generator kCausal{Scheme::kCausal, "zigzag-ring", PlacementKind::kZigzag, RowHomeDots,
+                            true};
+
+// Instances up to this many operations compile every candidate plan (placements,
+// balanced and not) and keep the best: a few compiles of about 0.2 s at most.
+constexpr int64_t kCompareEvents = 1'000'000;
+
+absl::Status TooManyEvents(absl::string_view what, int64_t count, int64_t limit) {
+  return absl::ResourceExhaustedError(absl::StrFormat(
+      "%s %d events, above the event limit %d; raise --max-events if the machine has the "
+      "memory (about 80 bytes per event)",
+      what, count, limit));
 }
+
+// The generator's plan over `homes`, balanced when `balance`, checked against the
+// event limit before compiling.
+absl::StatusOr<Schedule> CompileGenerator(const Generator& g, const Problem& problem,
+                                          Placement homes, bool balance, int64_t max_events) {
+  DotLists dots = g.dots(problem, homes, balance);
+  Plan plan = FinishRingPlan(problem, std::move(homes), std::move(dots));
+  const int64_t events = CountPlanEvents(problem, plan);
+  if (events > max_events) {
+    return TooManyEvents(absl::StrFormat("the %s schedule for %s has", g.name, Describe(problem)),
+                         events, max_events);
+  }
+  return CompilePlan(problem, std::move(plan));
+}
+
+// A placement the generator may use, with its name for the summary.
+struct Candidate {
+  std::string label;
+  Placement homes;
+};
+
+// The best schedule (into `best`) over the candidates, balanced where the compute
+// binds (balancing only adds transfers where the links bind); `both` also tries the
+// other way, which can be better with few tokens per PE. Returns the candidate used.
+absl::StatusOr<Candidate> CompileBest(const Generator& g, const Problem& problem,
+                                      std::vector<Candidate> candidates, bool both,
+                                      int64_t max_events, Schedule& best) {
+  size_t chosen = 0;
+  for (size_t k = 0; k < candidates.size(); ++k) {
+    const LowerBounds lb = ComputeLowerBounds(problem, candidates[k].homes);
+    const bool balance = lb.work >= std::max(lb.link, lb.traffic);
+    for (bool b : {balance, !balance}) {
+      if (b != balance && !both) continue;
+      ASSIGN_OR_RETURN(Schedule s,
+                       CompileGenerator(g, problem, candidates[k].homes, b, max_events));
+      if (best.events.empty() || Makespan(s) < Makespan(best)) {
+        best = std::move(s);
+        chosen = k;
+      }
+    }
+  }
+  return std::move(candidates[chosen]);
+}
+
+// A schedule above its placement's lower bound, improved by the local search within
+// the budget of compiled events.
+absl::Status Improve(const GenerateOptions& options, Generated& g) {
+  const int64_t events = std::max<int64_t>(static_cast<int64_t>(g.schedule.events.size()), 1);
+  const int64_t plans = options.search_events / events;
+  const int64_t target = ComputeLowerBounds(g.schedule.problem, g.schedule.placement).Max();
+  if (plans == 0 || Makespan(g.schedule) <= target) return absl::OkStatus();
+  PlanSearchOptions search;
+  search.max_evaluations = plans;
+  search.target = target;
+  const int64_t before = Makespan(g.schedule);
+  ASSIGN_OR_RETURN(g.schedule, ImproveByPlanSearch(g.schedule, search));
+  g.plans_searched = plans;
+  if (Makespan(g.schedule) < before) {
+    absl::StrAppend(&g.note, g.note.empty() ? "" : "; ",
+                    absl::StrFormat("local search over at most %d plans: %d -> %d cycles", plans,
+                                    before, Makespan(g.schedule)));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 const Generator& GeneratorFor(Scheme scheme) {
-  static const GeneralRingGenerator general;
-  static const SharedHalfRingGenerator shared;
-  static const CausalZigzagGenerator causal;
   switch (scheme) {
-    case Scheme::kGeneral: return general;
-    case Scheme::kShared: return shared;
-    case Scheme::kCausal: return causal;
+    case Scheme::kGeneral: return kGeneral;
+    case Scheme::kShared: return kShared;
+    case Scheme::kCausal: return kCausal;
   }
-  return general;
+  return kGeneral;
 }
 
-absl::StatusOr<Schedule> Generate(const Problem& problem, const GenerateOptions& options) {
-  if (absl::Status s = ValidateProblem(problem); !s.ok()) return s;
-  const Generator& generator = GeneratorFor(problem.scheme());
-  if (absl::Status s = generator.Supports(problem); !s.ok()) return s;
-  const int64_t events = generator.CountEvents(problem);
-  if (events > options.max_events) {
-    return absl::ResourceExhaustedError(absl::StrFormat(
-        "the %s schedule for %s has %d events, above the event limit %d; raise "
-        "--max-events if the machine has the memory (about 80 bytes per event)",
-        generator.name(), Describe(problem), events, options.max_events));
+absl::StatusOr<Generated> Generate(const Problem& problem, const GenerateOptions& options) {
+  RETURN_IF_ERROR(ValidateProblem(problem));
+  const int64_t operations = CountOperations(problem.instance).total();
+  if (operations > options.max_events) {
+    return TooManyEvents(absl::StrFormat("%s has %d operations, so a schedule has at least",
+                                         Describe(problem), operations),
+                         operations, options.max_events);
   }
-  return CompilePlan(problem, generator.MakePlan(problem));
+  const Generator& g = GeneratorFor(problem.scheme());
+  const PlacementSpec spec = options.placement.value_or(PlacementSpec{g.placement, {}});
+  ASSIGN_OR_RETURN(Placement homes, MakePlacement(spec, problem.n(), problem.pes()));
+  const bool small = operations <= kCompareEvents;
+  std::vector<Candidate> candidates = {{std::string(PlacementKindName(spec.kind)), homes}};
+  if (!options.placement && g.chain_balanced) {
+    Candidate even{"least-loaded", LeastLoadedPlacement(problem)};
+    if (small) {
+      candidates.push_back(std::move(even));
+    } else if (MaxShedDots(problem, even.homes) < MaxShedDots(problem, homes)) {
+      candidates[0] = std::move(even);
+    }
+  }
+  Generated out;
+  out.generator = std::string(g.name);
+  out.pinned = options.placement.has_value();
+  ASSIGN_OR_RETURN(Candidate best, CompileBest(g, problem, std::move(candidates), small,
+                                               options.max_events, out.schedule));
+  out.placement = best.label;
+  RETURN_IF_ERROR(Improve(options, out));
+  const int64_t work = TotalWork(problem);
+  if (!out.pinned && Makespan(out.schedule) > work) {
+    const int64_t ring = Makespan(out.schedule);
+    ASSIGN_OR_RETURN(out.schedule, CompileGenerator(g, problem, Placement(problem.n(), 0), false,
+                                                    options.max_events));
+    out.note = absl::StrFormat(
+        "all work on PE 0 of %d: the %s schedule over %s homes takes %d cycles, one PE "
+        "takes the total work W = %d (the links are too slow for the compute)",
+        problem.pes(), g.name, out.placement, ring, work);
+    out.generator = out.placement = "one-pe";
+  }
+  return out;
 }
 
 }  // namespace attnsched

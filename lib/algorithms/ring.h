@@ -1,4 +1,4 @@
-// Helpers shared by the ring generators: distances on the one-way ring and the
+// Helpers shared by the ring plans: distances on the one-way ring and the
 // round-by-round operation orders of ring rotation.
 #ifndef ATTNSCHED_LIB_ALGORITHMS_RING_H_
 #define ATTNSCHED_LIB_ALGORITHMS_RING_H_
@@ -14,20 +14,12 @@ namespace attnsched {
 // The PE r links behind p: the home of the block p receives in round r.
 inline int32_t Behind(int64_t p, int64_t r, int64_t m) { return Ahead(r, p, m); }
 
-// rows[p]: the tokens homed on PE p, ascending.
-std::vector<std::vector<int32_t>> TokensByPe(const Placement& placement, int64_t pes);
-
 // Appends op(i, j) for rounds r = 0..m-1: j over the tokens of PE p - r (the block
 // that reaches p in round r of a ring rotation), i over `rows`; pairs with j > max_j(i)
 // are skipped (max_j(i) = n-1 for full rows, i for causal rows).
 void AppendRingRounds(OpKind kind, int32_t p, const std::vector<int32_t>& rows,
                       const std::vector<std::vector<int32_t>>& tokens_by_pe, bool causal,
                       std::vector<Operation>& program);
-
-// Ring-rotation programs: PE p runs its dots round by round, then its softmaxes,
-// then its axpys in the same round order (skipping j > i when `causal`).
-std::vector<std::vector<Operation>> RingPrograms(
-    const std::vector<std::vector<int32_t>>& tokens_by_pe, bool causal);
 
 }  // namespace attnsched
 

@@ -81,6 +81,11 @@ std::string FormatSummaryTable(const Summary& s) {
   row("links", absl::StrFormat("%d words per %d cycles, latency %d cycles", p.machine.link_words,
                                p.machine.link_cycles, p.machine.link_latency));
   row("generator", s.generator);
+  if (!s.placement.empty()) {
+    row("placement", absl::StrCat(s.placement, s.placement_pinned ? " (pinned by the request)"
+                                                                  : " (chosen by the generator)"));
+  }
+  if (!s.note.empty()) row("note", s.note);
   row("events", absl::StrFormat("%d (%d operations, %d transfers)", s.events, s.operations,
                                 s.transfers));
   row("valid", s.valid ? "yes" : absl::StrCat("NO: ", s.violation->message));
@@ -98,6 +103,11 @@ std::string FormatSummaryTable(const Summary& s) {
   row("link util min/mean/max", p.pes() > 1 ? Percent(s.link_utilisation) : "no links (m = 1)");
   row("peak words/PE min/mean/max",
       absl::StrFormat("%.0f / %.0f / %.0f", s.peak_words.min, s.peak_words.mean, s.peak_words.max));
+  if (s.valid && s.makespan > s.work) {
+    row("warning", absl::StrFormat("the makespan exceeds the total work W = %d cycles, the "
+                                   "makespan on one PE: the placement forces slow transfers",
+                                   s.work));
+  }
   if (s.redundant_transfers > 0) {
     row("warning", absl::StrFormat("%d redundant transfers", s.redundant_transfers));
   }
@@ -124,6 +134,9 @@ nlohmann::json SummaryToJson(const Summary& s) {
       {"c_softmax", p.costs.c_softmax},
       {"c_axpy", p.costs.c_axpy},
       {"generator", s.generator},
+      {"placement", s.placement},
+      {"placement_pinned", s.placement_pinned},
+      {"note", s.note},
       {"events", s.events},
       {"operations", s.operations},
       {"transfers", s.transfers},

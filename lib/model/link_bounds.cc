@@ -13,15 +13,6 @@ namespace {
 
 constexpr int64_t kSaturated = std::numeric_limits<int64_t>::max() / 4;
 
-// rows[p]: the tokens homed on PE p, ascending.
-std::vector<std::vector<int32_t>> RowsByPe(const Placement& placement, int64_t m) {
-  std::vector<std::vector<int32_t>> rows(m);
-  for (size_t i = 0; i < placement.size(); ++i) {
-    rows[placement[i]].push_back(static_cast<int32_t>(i));
-  }
-  return rows;
-}
-
 // Link cycles PE p's incoming link must carry for the foreign keys its rows attend
 // (LB_link's sum for one PE). `rows`: p's tokens, ascending.
 int64_t IncomingCycles(const Problem& problem, const std::vector<int32_t>& rows) {
@@ -104,7 +95,7 @@ int64_t Saturate(absl::int128 value) {
 int64_t LinkBound(const Problem& problem, const Placement& placement) {
   if (problem.pes() < 2) return 0;
   int64_t bound = 0;
-  for (const std::vector<int32_t>& rows : RowsByPe(placement, problem.pes())) {
+  for (const std::vector<int32_t>& rows : TokensByPe(placement, problem.pes())) {
     if (rows.empty()) continue;
     const int64_t cycles = IncomingCycles(problem, rows);
     if (cycles == 0) continue;

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "lib/algorithms/any_placement.h"
 #include "lib/algorithms/generator.h"
 #include "lib/algorithms/plan_search.h"
 #include "lib/model/bounds.h"
@@ -32,18 +31,11 @@ absl::Status CheckWitness(const Schedule& witness) {
 
 absl::StatusOr<Schedule> UpperBoundSchedule(const Problem& problem,
                                             const std::optional<Placement>& placement) {
-  RETURN_IF_ERROR(ValidateProblem(problem));
-  const Generator& generator = GeneratorFor(problem.scheme());
-  std::optional<Schedule> generated;
-  if (generator.Supports(problem).ok()) {
-    ASSIGN_OR_RETURN(generated, Generate(problem));
-    if (!placement || generated->placement == *placement) return *std::move(generated);
-  }
-  const Placement homes = placement ? *placement : CyclicPlacement(problem.n(), problem.pes());
-  RETURN_IF_ERROR(ValidatePlacement(homes, problem.n(), problem.pes()));
-  ASSIGN_OR_RETURN(Schedule ring, CompilePlan(problem, RingPlanForPlacement(problem, homes)));
-  if (generated && !placement && Makespan(*generated) <= Makespan(ring)) return *generated;
-  return ring;
+  GenerateOptions options;
+  options.search_events = 0;  // the search runs its own local search (ImprovePlan)
+  if (placement) options.placement = PlacementSpec{PlacementKind::kExplicit, *placement};
+  ASSIGN_OR_RETURN(Generated generated, Generate(problem, options));
+  return std::move(generated.schedule);
 }
 
 absl::StatusOr<Schedule> ImprovePlan(const Schedule& start, int64_t target,
@@ -67,7 +59,8 @@ absl::Time HalfTimeLeft(absl::Time deadline) {
 int64_t SearchLowerBound(const Problem& problem, const std::optional<Placement>& placement) {
   const LowerBounds lb =
       ComputeLowerBounds(problem, placement ? *placement : CyclicPlacement(problem.n(), problem.pes()));
-  return placement ? lb.Max() : std::max(lb.work, lb.path);  // LB_home needs the homes
+  // LB_home, LB_load, LB_release, LB_link and LB_traffic hold for their homes only.
+  return placement ? lb.Max() : std::max(lb.work, lb.path);
 }
 
 namespace {

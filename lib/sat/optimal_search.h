@@ -1,9 +1,9 @@
 // Optimal schedules by SAT (SPEC section 6): the lower bound is max(LB_work, LB_path,
-// and LB_home and LB_load when the placement is pinned; lib/model/bounds.h); the upper
-// bound is the makespan of a generated schedule (the scheme's generator, or ring
-// rotation over the pinned placement) improved by local search over plans
-// (lib/algorithms/plan_search.h; when it reaches the lower bound no SAT is needed).
-// The gap is closed from above by incremental
+// and, when the placement is pinned, LB_home, LB_load, LB_release, LB_link and
+// LB_traffic; lib/model/bounds.h); the upper bound is the makespan of the generator's
+// schedule for that placement (free: the generator's choice) improved by local search
+// over plans (lib/algorithms/plan_search.h; when it reaches the lower bound no SAT is
+// needed). The gap is closed from above by incremental
 // solving under the assumption "makespan <= T" (learned clauses are kept between
 // bounds): each SAT answer gives a witness whose makespan becomes the next bound, an
 // UNSAT answer proves the last witness optimal. (Bisection was measured and is slower:
@@ -76,8 +76,8 @@ struct OptimalResult {
 // the validator or simulator).
 absl::StatusOr<OptimalResult> SolveOptimal(const Problem& problem, const SearchOptions& options);
 
-// The schedule of the generator, or of ring rotation over the placement (nullopt:
-// free), whichever fits; and the search's lower bound for the placement.
+// The generator's schedule for the placement (nullopt: free; the generator chooses,
+// T <= W), without its local search; and the search's lower bound for the placement.
 absl::StatusOr<Schedule> UpperBoundSchedule(const Problem& problem,
                                             const std::optional<Placement>& placement);
 int64_t SearchLowerBound(const Problem& problem, const std::optional<Placement>& placement);

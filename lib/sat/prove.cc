@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "lib/model/bounds.h"
 #include "lib/schedule/relabel.h"
 #include "lib/schedule/validator.h"
@@ -13,12 +14,17 @@
 namespace attnsched::sat {
 namespace {
 
+// The bounds of `lb` equal to t, e.g. "LB_work" or "LB_link and LB_release".
 std::string BoundName(const LowerBounds& lb, int64_t t) {
-  if (t == lb.work) return "LB_work";
-  if (t == lb.home) return "LB_home";
-  if (t == lb.load) return "LB_load";
-  if (t == lb.release) return "LB_release";
-  return "LB_path";
+  const std::pair<const char*, int64_t> bounds[] = {
+      {"LB_work", lb.work}, {"LB_home", lb.home},       {"LB_path", lb.path},
+      {"LB_load", lb.load}, {"LB_release", lb.release}, {"LB_link", lb.link},
+      {"LB_traffic", lb.traffic}};
+  std::vector<std::string> names;
+  for (const auto& [name, value] : bounds) {
+    if (value == t) names.push_back(name);
+  }
+  return absl::StrJoin(names, " and ");
 }
 
 // Is makespan <= bound possible with `placement` (nullopt: any)? Fills `result`

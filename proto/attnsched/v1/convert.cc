@@ -136,6 +136,39 @@ absl::StatusOr<Schedule> ScheduleFromProto(const v1::Schedule& proto) {
   return s;
 }
 
+absl::StatusOr<std::optional<PlacementSpec>> PlacementFromProto(const v1::Placement& proto) {
+  switch (proto.kind()) {
+    case v1::Placement::KIND_UNSPECIFIED:
+      if (proto.homes_size() > 0) {
+        return absl::InvalidArgumentError(
+            "placement.homes: given without placement.kind = KIND_EXPLICIT");
+      }
+      return std::nullopt;
+    case v1::Placement::KIND_BLOCK: return PlacementSpec{PlacementKind::kBlock, {}};
+    case v1::Placement::KIND_CYCLIC: return PlacementSpec{PlacementKind::kCyclic, {}};
+    case v1::Placement::KIND_ZIGZAG: return PlacementSpec{PlacementKind::kZigzag, {}};
+    case v1::Placement::KIND_EXPLICIT:
+      return PlacementSpec{PlacementKind::kExplicit,
+                           Placement(proto.homes().begin(), proto.homes().end())};
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("placement.kind = ", proto.kind(), ": not a Placement.Kind value"));
+  }
+}
+
+void PlacementToProto(const std::optional<PlacementSpec>& spec, v1::Placement* proto) {
+  if (!spec) return;
+  switch (spec->kind) {
+    case PlacementKind::kBlock: proto->set_kind(v1::Placement::KIND_BLOCK); break;
+    case PlacementKind::kCyclic: proto->set_kind(v1::Placement::KIND_CYCLIC); break;
+    case PlacementKind::kZigzag: proto->set_kind(v1::Placement::KIND_ZIGZAG); break;
+    case PlacementKind::kExplicit:
+      proto->set_kind(v1::Placement::KIND_EXPLICIT);
+      proto->mutable_homes()->Assign(spec->homes.begin(), spec->homes.end());
+      break;
+  }
+}
+
 void ScheduleToProto(const Schedule& s, v1::Schedule* proto) {
   ProblemToProto(s.problem, proto->mutable_problem());
   proto->mutable_placement()->Assign(s.placement.begin(), s.placement.end());
@@ -146,6 +179,10 @@ void ScheduleToProto(const Schedule& s, v1::Schedule* proto) {
 void SummaryToProto(const Summary& s, v1::ScheduleSummary* proto) {
   ProblemToProto(s.problem, proto->mutable_problem());
   proto->set_generator(s.generator);
+  proto->set_placement(s.placement);
+  proto->set_placement_pinned(s.placement_pinned);
+  proto->set_note(s.note);
+  proto->set_redundant_transfers(s.redundant_transfers);
   proto->set_events(s.events);
   proto->set_operations(s.operations);
   proto->set_transfers(s.transfers);
@@ -173,6 +210,10 @@ absl::StatusOr<Summary> SummaryFromProto(const v1::ScheduleSummary& proto) {
   Summary s;
   ASSIGN_OR_RETURN(s.problem, ProblemFromProto(proto.problem()));
   s.generator = proto.generator();
+  s.placement = proto.placement();
+  s.placement_pinned = proto.placement_pinned();
+  s.note = proto.note();
+  s.redundant_transfers = proto.redundant_transfers();
   s.events = proto.events();
   s.operations = proto.operations();
   s.transfers = proto.transfers();

@@ -6,6 +6,8 @@
 #ifndef ATTNSCHED_PROTO_ATTNSCHED_V1_CONVERT_H_
 #define ATTNSCHED_PROTO_ATTNSCHED_V1_CONVERT_H_
 
+#include <optional>
+
 #include "absl/status/statusor.h"
 #include "attnsched/v1/scheduler.pb.h"
 #include "lib/export/summary.h"
@@ -24,6 +26,11 @@ void ScheduleToProto(const Schedule& schedule, v1::Schedule* proto);
 
 absl::StatusOr<Event> EventFromProto(const v1::Event& proto, int64_t index);
 void EventToProto(const Event& event, v1::Event* proto);
+
+// nullopt for KIND_UNSPECIFIED (the generator chooses); explicit homes are checked
+// against n and m later (MakePlacement names the entry).
+absl::StatusOr<std::optional<PlacementSpec>> PlacementFromProto(const v1::Placement& proto);
+void PlacementToProto(const std::optional<PlacementSpec>& spec, v1::Placement* proto);
 
 void SummaryToProto(const Summary& summary, v1::ScheduleSummary* proto);
 // InvalidArgumentError for a bad problem or an unknown rule name.

@@ -1,0 +1,130 @@
+#include "lib/algorithms/ring_plan.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include "lib/algorithms/balance.h"
+#include "lib/algorithms/ring.h"
+
+namespace attnsched {
+namespace {
+
+// The farthest forward PE that needs each input vector: hops[kind][token].
+struct VectorHops {
+  std::vector<int32_t> q, k, v;  // v also holds x (shared inputs)
+
+  std::vector<int32_t>& Of(ItemKind kind) {
+    return kind == ItemKind::kQ ? q : kind == ItemKind::kK ? k : v;
+  }
+  const std::vector<int32_t>& Of(ItemKind kind) const {
+    return kind == ItemKind::kQ ? q : kind == ItemKind::kK ? k : v;
+  }
+};
+
+// The PE whose program reads `item` determines how far it travels.
+void NoteConsumer(const Instance& inst, const Placement& homes, const Operation& op, int32_t pe,
+                  int64_t m, VectorHops& hops) {
+  if (op.kind == OpKind::kSoftmax) return;
+  for (int64_t k = 0; k < 2; ++k) {
+    const Item item = Operand(inst, op, k);
+    if (!IsVector(item.kind)) continue;
+    int32_t& h = hops.Of(item.kind)[item.i];
+    h = std::max(h, Ahead(homes[item.i], pe, m));
+  }
+}
+
+// Links a score made on `pe` crosses: to its row's home (shared: both homes).
+int32_t ScoreHops(const Instance& inst, const Placement& homes, const Item& s, int32_t pe,
+                  int64_t m) {
+  int32_t hops = Ahead(pe, homes[s.i], m);
+  if (inst.scheme == Scheme::kShared) hops = std::max(hops, Ahead(pe, homes[s.j], m));
+  return hops;
+}
+
+// Per row, the estimated cycle its last score is home (FinishRingPlan's contract).
+std::vector<int64_t> ScoresHome(const Problem& problem, const Placement& homes,
+                                const DotLists& dots) {
+  const Instance& inst = problem.instance;
+  const int64_t m = problem.pes();
+  const int64_t hop = ArrivalCycle(problem, ItemKind::kS, 0);
+  std::vector<int64_t> ready(inst.n, 0);
+  for (int32_t pe = 0; pe < m; ++pe) {
+    int64_t end = 0;
+    for (const Operation& dot : dots[pe]) {
+      end += problem.costs.c_dot;
+      for (int32_t row : {dot.i, dot.j}) {
+        if (row != dot.i && inst.scheme != Scheme::kShared) continue;
+        ready[row] = std::max(ready[row], end + Ahead(pe, homes[row], m) * hop);
+      }
+    }
+  }
+  return ready;
+}
+
+// PE `pe`'s program: its dots, then its rows as FinishRingPlan describes.
+std::vector<Operation> Program(const Problem& problem, int32_t pe, std::vector<Operation> dots,
+                               const std::vector<std::vector<int32_t>>& tokens_by_pe,
+                               const std::vector<int64_t>& ready) {
+  const bool causal = problem.scheme() == Scheme::kCausal;
+  const int64_t dot_end = problem.costs.c_dot * static_cast<int64_t>(dots.size());
+  std::vector<int32_t> early, tail;
+  for (int32_t i : tokens_by_pe[pe]) (ready[i] <= dot_end ? early : tail).push_back(i);
+  std::stable_sort(tail.begin(), tail.end(),
+                   [&ready](int32_t a, int32_t b) { return ready[a] < ready[b]; });
+  std::vector<Operation> program = std::move(dots);
+  for (int32_t i : early) program.push_back({OpKind::kSoftmax, i, 0});
+  AppendRingRounds(OpKind::kAxpy, pe, early, tokens_by_pe, causal, program);
+  for (int32_t i : tail) {
+    program.push_back({OpKind::kSoftmax, i, 0});
+    AppendRingRounds(OpKind::kAxpy, pe, {i}, tokens_by_pe, causal, program);
+  }
+  return program;
+}
+
+// Link priorities by kind: keys, x and queries first, then scores, then values.
+int32_t KindPriority(ItemKind kind) {
+  switch (kind) {
+    case ItemKind::kS: return 1;
+    case ItemKind::kV: return 2;
+    default: return 0;
+  }
+}
+
+}  // namespace
+
+DotLists RowHomeDots(const Problem& problem, const Placement& placement, bool balance) {
+  const auto tokens = TokensByPe(placement, problem.pes());
+  DotLists dots(problem.pes());
+  for (int32_t p = 0; p < problem.pes(); ++p) {
+    AppendRingRounds(OpKind::kDot, p, tokens[p], tokens, problem.scheme() == Scheme::kCausal,
+                     dots[p]);
+  }
+  if (balance) BalanceDots(problem, placement, dots);
+  return dots;
+}
+
+Plan FinishRingPlan(const Problem& problem, Placement placement, DotLists dots) {
+  const Instance& inst = problem.instance;
+  const int64_t m = problem.pes();
+  const auto tokens = TokensByPe(placement, m);
+  const std::vector<int64_t> ready = ScoresHome(problem, placement, dots);
+  Plan plan;
+  plan.programs.resize(m);
+  VectorHops hops{std::vector<int32_t>(inst.n, 0), std::vector<int32_t>(inst.n, 0),
+                  std::vector<int32_t>(inst.n, 0)};
+  for (int32_t pe = 0; pe < m; ++pe) {
+    plan.programs[pe] = Program(problem, pe, std::move(dots[pe]), tokens, ready);
+    for (const Operation& op : plan.programs[pe]) NoteConsumer(inst, placement, op, pe, m, hops);
+  }
+  plan.route = [inst, m, homes = placement, hops = std::move(hops)](const Item& item,
+                                                                     int32_t pe) {
+    if (item.kind == ItemKind::kP) return Forward{};
+    const int32_t h = item.kind == ItemKind::kS ? ScoreHops(inst, homes, item, pe, m)
+                                                : hops.Of(item.kind)[item.i];
+    return Forward{h, KindPriority(item.kind)};
+  };
+  plan.placement = std::move(placement);
+  return plan;
+}
+
+}  // namespace attnsched
