@@ -16,8 +16,9 @@
 // when it is not OK.
 #define RETURN_IF_ERROR(expr)                             \
   do {                                                    \
-    if (absl::Status status_ = (expr); !status_.ok()) {   \
-      return status_;                                     \
+    if (absl::Status attnsched_status = (expr);           \
+        !attnsched_status.ok()) {                         \
+      return attnsched_status;                            \
     }                                                     \
   } while (false)
 

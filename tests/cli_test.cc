@@ -134,6 +134,12 @@ TEST(CliTest, VerifyRoundTripAndBrokenFiles) {
   CliRun pe = Cli("verify " + TempFile("pe.json", bad_pe));
   EXPECT_EQ(pe.exit, 1);
   EXPECT_THAT(pe.out, HasSubstr("PE 7 is out of range [0, 3)"));
+
+  // 120 KB of nested arrays in an event (once a SIGSEGV): a file error, exit 2.
+  const std::string events = text.substr(0, text.find("\"events\":[") + 10);
+  CliRun nested = Cli("verify " + TempFile("nested.json", events + std::string(120'000, '[')));
+  EXPECT_EQ(nested.exit, 2);
+  EXPECT_THAT(nested.err, HasSubstr("events[0]: an array is not allowed here"));
 }
 
 TEST(CliTest, AFailedWriteIsAnErrorNotSuccess) {

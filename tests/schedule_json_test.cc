@@ -91,7 +91,7 @@ TEST(ScheduleJsonTest, BadFieldsAreNamed) {
       ErrorOf(R"({"format":"attnsched.schedule.v1","instance":{"n":2,"d":1,"scheme":"general"},)"
               R"("machine":{"pes":1},"placement":[0,3],)" + ev),
       HasSubstr("placement[1] = 3: must be a PE in [0, 1)"));
-  EXPECT_THAT(ErrorOf(std::string(kHeader) + R"("events":{}})"), HasSubstr("events: missing"));
+  EXPECT_THAT(ErrorOf(std::string(kHeader) + R"("events":{}})"), HasSubstr("events: must be an array"));
 }
 
 TEST(ScheduleJsonTest, BadEventsAreNamedByIndex) {
@@ -112,6 +112,66 @@ TEST(ScheduleJsonTest, BadEventsAreNamedByIndex) {
   EXPECT_THAT(ErrorOf(with_events(R"js({"start":1,"pe":99999999999,"op":"dot(0,1)"})js")),
               HasSubstr("events[1].pe = 99999999999"));
   EXPECT_THAT(ErrorOf(with_events("7")), HasSubstr("must be an object"));
+}
+
+TEST(ScheduleJsonTest, NestingBeyondTheShapeIsRefusedAtOnce) {
+  // 200,000 nested arrays (once a stack overflow in the error message) at every place a
+  // value can go: refused at the first unexpected bracket, nothing recursed over.
+  const std::string deep(200'000, '[');
+  const struct {
+    std::string text;
+    const char* message;
+  } cases[] = {
+      {std::string(kHeader) + R"js("events":[)js" + deep, "events[0]: an array is not allowed here"},
+      {R"js({"instance":{"n":)js" + deep, "instance.n: an array is not allowed here"},
+      {R"js({"placement":[0,)js" + deep, "placement[1]: an array is not allowed here"},
+      {R"js({"format":)js" + deep, "format: an array is not allowed here"},
+      {deep, "the file is not a JSON object"},
+      {std::string(kHeader) + R"js("events":[{"start":0,"pe":0,"op":{"a":)js" + deep,
+       "events[0].op: an object is not allowed here"},
+  };
+  for (const auto& c : cases) EXPECT_THAT(ErrorOf(c.text), HasSubstr(c.message));
+}
+
+TEST(ScheduleJsonTest, DuplicateAndUnknownKeysAreRefused) {
+  const std::string event = R"js({"start":0,"pe":0,"op":"dot(0,0)"})js";
+  EXPECT_THAT(ErrorOf(std::string(kHeader) + R"js("events":[],"events":[]})js"),
+              HasSubstr("duplicate key \"events\""));
+  EXPECT_THAT(ErrorOf(std::string(kHeader) + R"js("events":[{"start":0,"start":1}]})js"),
+              HasSubstr("events[0]: duplicate key \"start\""));
+  EXPECT_THAT(ErrorOf(R"js({"instance":{"n":2,"n":3}})js"), HasSubstr("instance: duplicate key \"n\""));
+  // 320,000 small objects under an unknown key: refused at the key, nothing kept.
+  std::string many = R"js({"junk":[)js";
+  for (int k = 0; k < 320'000; ++k) many += k ? ",{}" : "{}";
+  EXPECT_THAT(ErrorOf(many + "]}"), HasSubstr("unknown key \"junk\" (expected format, instance"));
+  EXPECT_THAT(ErrorOf(std::string(kHeader) + "\"events\":[" + event.substr(0, event.size() - 1) +
+                      R"js(,"colour":"red"}]})js"),
+              HasSubstr("events[0]: unknown key \"colour\""));
+}
+
+TEST(ScheduleJsonTest, EchoedValuesAreCutAndEscaped) {
+  // A 600 KB operation name of escaped control bytes (\u0007, a raw byte once decoded):
+  // the message quotes 48 bytes, escaped.
+  std::string junk;
+  for (int k = 0; k < 100'000; ++k) junk += "\\u0007";
+  const std::string message =
+      ErrorOf(std::string(kHeader) + R"js("events":[{"start":0,"pe":0,"op":")js" + junk + "\"}]}");
+  ASSERT_LT(message.size(), 400u);
+  EXPECT_EQ(message.find('\x07'), std::string::npos);
+  EXPECT_THAT(message, HasSubstr("\\x07\\x07"));
+  const std::string key = ErrorOf("{\"" + junk + "\":1}");
+  ASSERT_LT(key.size(), 400u);
+  EXPECT_THAT(key, HasSubstr("...\""));
+  // A raw control byte is malformed JSON; the parser's message is cut too.
+  const std::string raw = ErrorOf("{\"format\":\"" + std::string(200'000, 'a') + "\x07\"}");
+  ASSERT_LT(raw.size(), 400u);
+  EXPECT_THAT(raw, HasSubstr("malformed JSON"));
+}
+
+TEST(ScheduleJsonTest, PlacementsLongerThanAnyNAreRefusedWhileReading) {
+  std::string text = R"js({"placement":[)js";
+  for (int64_t k = 0; k <= kMaxTokens; ++k) text += k ? ",0" : "0";
+  EXPECT_THAT(ErrorOf(text + "]}"), HasSubstr("placement: more than 1048576 entries"));
 }
 
 TEST(ScheduleJsonTest, OutOfRangeTokensAreLeftToTheValidator) {

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "lib/model/quote.h"
 
 namespace attnsched {
 
@@ -52,9 +52,9 @@ absl::StatusOr<PlacementSpec> ParsePlacementSpec(absl::string_view text, absl::s
     int32_t pe = 0;
     if (!absl::SimpleAtoi(part, &pe)) {
       return absl::InvalidArgumentError(absl::StrFormat(
-          "%s = \"%s\": expected block, cyclic, zigzag or a list of home PEs like 0,0,1,1 "
-          "(\"%s\" is not an integer)",
-          field, absl::CHexEscape(text.substr(0, 200)), absl::CHexEscape(part.substr(0, 40))));
+          "%s = %s: expected block, cyclic, zigzag or a list of home PEs like 0,0,1,1 "
+          "(%s is not an integer)",
+          field, Quoted(text), Quoted(part)));
     }
     spec.homes.push_back(pe);
   }

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "lib/model/quote.h"
 
 namespace attnsched {
 namespace {
@@ -33,7 +34,7 @@ absl::StatusOr<ModelPreset> FindPreset(absl::string_view name) {
     if (p.name == name) return p;
     absl::StrAppend(&known, known.empty() ? "" : ", ", p.name);
   }
-  return absl::NotFoundError(absl::StrCat("model = \"", name, "\" is not a preset; known: ",
+  return absl::NotFoundError(absl::StrCat("model = ", Quoted(name), " is not a preset; known: ",
                                           known, " (attnsched models lists them)"));
 }
 

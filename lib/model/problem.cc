@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lib/model/quote.h"
 
 namespace attnsched {
 namespace {
@@ -29,8 +30,8 @@ absl::StatusOr<Scheme> ParseScheme(absl::string_view name) {
   for (Scheme s : {Scheme::kGeneral, Scheme::kShared, Scheme::kCausal}) {
     if (name == SchemeName(s)) return s;
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "scheme = \"", name, "\": must be one of general, shared, causal"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("scheme = ", Quoted(name), ": must be one of general, shared, causal"));
 }
 
 int64_t Problem::LinkCycles(int64_t words) const {

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lib/model/quote.h"
 
 namespace attnsched {
 namespace {
@@ -28,7 +29,7 @@ absl::StatusOr<ParsedName> ParseCall(absl::string_view text) {
   const size_t open = text.find('(');
   if (open == absl::string_view::npos || text.empty() || text.back() != ')') {
     return absl::InvalidArgumentError(
-        absl::StrCat("\"", text, "\" is not a canonical name like dot(3,5) or k(5)"));
+        absl::StrCat(Quoted(text), " is not a canonical name like dot(3,5) or k(5)"));
   }
   out.name = text.substr(0, open);
   absl::string_view args = text.substr(open + 1, text.size() - open - 2);
@@ -40,13 +41,13 @@ absl::StatusOr<ParsedName> ParseCall(absl::string_view text) {
     if (ec != std::errc() || ptr != arg.data() + arg.size() || value < 0 ||
         value > std::numeric_limits<int32_t>::max()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "\"", text, "\": index \"", arg, "\" is not a non-negative 32-bit integer"));
+          Quoted(text), ": index ", Quoted(arg), " is not a non-negative 32-bit integer"));
     }
     out.index[out.count++] = static_cast<int32_t>(value);
     if (comma == absl::string_view::npos) return out;
     args = args.substr(comma + 1);
   }
-  return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" has more than two indices"));
+  return absl::InvalidArgumentError(absl::StrCat(Quoted(text), " has more than two indices"));
 }
 
 template <typename Kind, size_t N>
@@ -56,7 +57,7 @@ absl::StatusOr<Kind> LookUpKind(absl::string_view name, const absl::string_view 
     if (names[k] == name) return static_cast<Kind>(k);
   }
   return absl::InvalidArgumentError(
-      absl::StrCat("\"", text, "\" is not ", what));
+      absl::StrCat(Quoted(text), " is not ", what));
 }
 
 template <typename Kind>
@@ -64,7 +65,7 @@ absl::Status CheckArity(Kind kind, const ParsedName& p, absl::string_view text) 
   const int want = TakesTwoIndices(kind) ? 2 : 1;
   if (p.count == want) return absl::OkStatus();
   return absl::InvalidArgumentError(
-      absl::StrFormat("\"%s\" takes %d index%s", text, want, want == 2 ? "es" : ""));
+      absl::StrFormat("%s takes %d index%s", Quoted(text), want, want == 2 ? "es" : ""));
 }
 
 std::string RangeError(absl::string_view name, int64_t value, int64_t n) {

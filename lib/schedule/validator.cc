@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lib/model/quote.h"
 #include "lib/schedule/residency.h"
 
 namespace attnsched {
@@ -260,7 +261,7 @@ absl::StatusOr<Rule> ParseRuleName(absl::string_view name) {
   for (int r = 0; r <= static_cast<int>(Rule::kItemNotResident); ++r) {
     if (RuleName(static_cast<Rule>(r)) == name) return static_cast<Rule>(r);
   }
-  return absl::InvalidArgumentError(absl::StrCat("rule = \"", name, "\" is not a rule name"));
+  return absl::InvalidArgumentError(absl::StrCat("rule = ", Quoted(name), " is not a rule name"));
 }
 
 absl::Status CheckScheduleHeader(const Problem& problem, const Placement& placement,

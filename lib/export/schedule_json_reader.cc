@@ -1,0 +1,405 @@
+// Reading the schedule file (schedule_json.h) with nlohmann::json's SAX interface: a
+// state machine over the file's fixed shape, so that no JSON document is ever built.
+// Time is linear and memory bounded by the schedule itself (24 bytes per event, 8 per
+// placement entry) whatever the input: nesting beyond the shape, duplicate keys,
+// unknown keys, over-long placements and too many events stop the parse at once.
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "lib/export/schedule_json.h"
+#include "lib/model/quote.h"
+#include "lib/status_macros.h"
+#include "nlohmann/json.hpp"
+
+namespace attnsched {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
+constexpr size_t kMessageChars = 240;  // of a JSON parser's message
+
+// A JSON value as the handler sees it: an integer, or text describing anything else.
+struct Scalar {
+  std::optional<int64_t> integer;
+  std::string shown;  // the value as echoed in messages
+  std::optional<std::string> string;
+};
+
+enum class Where { kTop, kInstance, kMachine, kCosts, kPlacement, kEvents, kEvent };
+
+struct Frame {
+  Where where;
+  std::string path;               // e.g. "instance", "events[12]"
+  std::vector<std::string> keys;  // keys seen (objects)
+};
+
+// The fields of one event object, collected until it ends.
+struct PartialEvent {
+  std::optional<int64_t> start, pe, from_pe;
+  std::optional<std::string> op, item;
+};
+
+class ScheduleReader final : public nlohmann::json_sax<json> {
+ public:
+  explicit ScheduleReader(int64_t max_events) : max_events_(max_events) {}
+
+  bool null() override { return OnScalar({std::nullopt, "null", std::nullopt}); }
+  bool boolean(bool v) override { return OnScalar({std::nullopt, v ? "true" : "false", std::nullopt}); }
+  bool number_integer(number_integer_t v) override {
+    return OnScalar({v, absl::StrCat(v), std::nullopt});
+  }
+  bool number_unsigned(number_unsigned_t v) override {
+    if (v > static_cast<number_unsigned_t>(std::numeric_limits<int64_t>::max())) {
+      return OnScalar({std::nullopt, absl::StrCat(v), std::nullopt});
+    }
+    return OnScalar({static_cast<int64_t>(v), absl::StrCat(v), std::nullopt});
+  }
+  bool number_float(number_float_t, const string_t& text) override {
+    return OnScalar({std::nullopt, absl::CHexEscape(text.substr(0, kQuotedBytes)), std::nullopt});
+  }
+  bool string(string_t& v) override { return OnScalar({std::nullopt, Quoted(v), v}); }
+  bool binary(binary_t&) override { return Fail(absl::StrCat(Path(), ": binary values are not JSON")); }
+  bool start_object(std::size_t) override;
+  bool key(string_t& key) override;
+  bool end_object() override;
+  bool start_array(std::size_t) override;
+  bool end_array() override;
+  bool parse_error(std::size_t position, const std::string&,
+                   const nlohmann::detail::exception& e) override {
+    // nlohmann's message ends with the token read so far, of any length: cut it.
+    const absl::string_view what = e.what();
+    const bool cut = what.size() > kMessageChars;
+    return Fail(absl::StrCat("malformed JSON at byte ", position,
+                             " (a truncated or corrupted file?): ",
+                             absl::CHexEscape(what.substr(0, kMessageChars)), cut ? "..." : ""));
+  }
+
+  // The schedule read, or the first error.
+  absl::StatusOr<Schedule> Finish();
+  const absl::Status& error() const { return error_; }
+
+ private:
+  bool Fail(std::string message, absl::StatusCode code = absl::StatusCode::kInvalidArgument) {
+    if (error_.ok()) error_ = absl::Status(code, std::move(message));
+    return false;
+  }
+  // Where the next value goes: "instance.n", "events[3].op", "placement[7]".
+  std::string Path() const;
+  bool OnScalar(const Scalar& v);
+  bool TopScalar(const Scalar& v);
+  bool FieldScalar(const Scalar& v);
+  bool EventScalar(const Scalar& v);
+  // An integer in [lo, hi] for the current path, or an error.
+  std::optional<int64_t> Integer(const Scalar& v, int64_t lo, int64_t hi);
+  bool EndEvent();
+
+  const int64_t max_events_;
+  absl::Status error_;
+  std::vector<Frame> stack_;
+  bool rooted_ = false;
+  std::string key_;  // the last key of the innermost object
+  std::optional<std::string> format_, scheme_;
+  // instance.n, instance.d, machine.*, costs.*: by "object.field".
+  std::vector<std::pair<std::string, int64_t>> fields_;
+  std::vector<std::string> objects_;  // top-level objects and arrays present
+  Placement placement_;
+  std::vector<Event> events_;
+  PartialEvent event_;
+};
+
+// The keys allowed in each object.
+const std::vector<absl::string_view>& Allowed(Where where) {
+  static const std::vector<absl::string_view> top = {"format", "instance", "machine",
+                                                      "costs", "placement", "events"};
+  static const std::vector<absl::string_view> instance = {"n", "d", "scheme"};
+  static const std::vector<absl::string_view> machine = {
+      "pes", "link_words", "link_cycles", "link_latency", "link_words_per_cycle"};
+  static const std::vector<absl::string_view> costs = {"c_dot", "c_softmax", "c_axpy"};
+  static const std::vector<absl::string_view> event = {"start", "pe", "from_pe", "op", "item"};
+  static const std::vector<absl::string_view> none;
+  switch (where) {
+    case Where::kTop: return top;
+    case Where::kInstance: return instance;
+    case Where::kMachine: return machine;
+    case Where::kCosts: return costs;
+    case Where::kEvent: return event;
+    default: return none;
+  }
+}
+
+std::string ScheduleReader::Path() const {
+  if (stack_.empty()) return "the file";
+  const Frame& f = stack_.back();
+  switch (f.where) {
+    case Where::kTop: return key_;
+    case Where::kPlacement: return absl::StrCat("placement[", placement_.size(), "]");
+    case Where::kEvents: return absl::StrCat("events[", events_.size(), "]");
+    default: return absl::StrCat(f.path, ".", key_);
+  }
+}
+
+bool ScheduleReader::start_object(std::size_t) {
+  if (!rooted_) {
+    rooted_ = true;
+    stack_.push_back({Where::kTop, "", {}});
+    return true;
+  }
+  if (stack_.empty()) return Fail("the file has more than one JSON value");
+  const Where where = stack_.back().where;
+  if (where == Where::kEvents) {
+    event_ = PartialEvent{};
+    stack_.push_back({Where::kEvent, Path(), {}});
+    return true;
+  }
+  if (where == Where::kTop && (key_ == "instance" || key_ == "machine" || key_ == "costs")) {
+    objects_.push_back(key_);
+    stack_.push_back({key_ == "instance" ? Where::kInstance
+                      : key_ == "machine" ? Where::kMachine
+                                          : Where::kCosts,
+                      key_, {}});
+    return true;
+  }
+  if (where == Where::kTop && (key_ == "placement" || key_ == "events")) {
+    return Fail(absl::StrCat(key_, ": must be an array"));
+  }
+  return Fail(absl::StrCat(Path(), ": an object is not allowed here"));
+}
+
+bool ScheduleReader::start_array(std::size_t) {
+  if (!rooted_) return Fail("the file is not a JSON object");
+  if (!stack_.empty() && stack_.back().where == Where::kTop &&
+      (key_ == "placement" || key_ == "events")) {
+    objects_.push_back(key_);
+    stack_.push_back({key_ == "placement" ? Where::kPlacement : Where::kEvents, key_, {}});
+    return true;
+  }
+  const std::string want = key_ == "instance" || key_ == "machine" || key_ == "costs"
+                               ? "must be an object"
+                               : "an array is not allowed here";
+  return Fail(absl::StrCat(stack_.empty() ? "the file" : Path(), ": ", want));
+}
+
+bool ScheduleReader::key(string_t& key) {
+  Frame& f = stack_.back();
+  const std::vector<absl::string_view>& allowed = Allowed(f.where);
+  const std::string where = f.path.empty() ? "" : absl::StrCat(f.path, ": ");
+  if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+    return Fail(absl::StrCat(where, "unknown key ", Quoted(key), " (expected ",
+                             absl::StrJoin(allowed, ", "), ")"));
+  }
+  if (std::find(f.keys.begin(), f.keys.end(), key) != f.keys.end()) {
+    return Fail(absl::StrCat(where, "duplicate key ", Quoted(key)));
+  }
+  f.keys.push_back(key);
+  key_ = key;
+  return true;
+}
+
+bool ScheduleReader::end_object() {
+  const Where where = stack_.back().where;
+  stack_.pop_back();
+  if (where == Where::kEvent) return EndEvent();
+  return true;
+}
+
+bool ScheduleReader::end_array() {
+  stack_.pop_back();
+  return true;
+}
+
+std::optional<int64_t> ScheduleReader::Integer(const Scalar& v, int64_t lo, int64_t hi) {
+  if (!v.integer) {
+    Fail(absl::StrCat(Path(), " = ", v.shown, ": must be an integer"));
+    return std::nullopt;
+  }
+  if (*v.integer < lo || *v.integer > hi) {
+    Fail(absl::StrCat(Path(), " = ", v.shown, ": must be in [", lo, ", ", hi, "]"));
+    return std::nullopt;
+  }
+  return v.integer;
+}
+
+bool ScheduleReader::OnScalar(const Scalar& v) {
+  if (!rooted_) return Fail("the file is not a JSON object");
+  if (stack_.empty()) return Fail("the file has more than one JSON value");
+  switch (stack_.back().where) {
+    case Where::kTop: return TopScalar(v);
+    case Where::kEvent: return EventScalar(v);
+    case Where::kEvents:
+      return Fail(absl::StrCat(Path(), " = ", v.shown, ": must be an object"));
+    case Where::kPlacement: {
+      if (static_cast<int64_t>(placement_.size()) >= kMaxTokens) {
+        return Fail(absl::StrCat("placement: more than ", kMaxTokens, " entries (n <= ",
+                                 kMaxTokens, ")"));
+      }
+      const std::optional<int64_t> pe = Integer(v, -kInt32Max - 1, kInt32Max);
+      if (pe) placement_.push_back(static_cast<int32_t>(*pe));
+      return pe.has_value();
+    }
+    default: return FieldScalar(v);
+  }
+}
+
+bool ScheduleReader::TopScalar(const Scalar& v) {
+  if (key_ != "format") {
+    const std::string want = key_ == "placement" ? "must be an array of PEs"
+                             : key_ == "events"  ? "must be an array of event objects"
+                                                 : "must be an object";
+    return Fail(absl::StrCat(key_, " = ", v.shown, ": ", want));
+  }
+  if (!v.string) return Fail(absl::StrCat("format = ", v.shown, ": must be a string"));
+  format_ = *v.string;
+  return true;
+}
+
+bool ScheduleReader::FieldScalar(const Scalar& v) {
+  const std::string path = Path();
+  if (path == "instance.scheme") {
+    if (!v.string) return Fail(absl::StrCat(path, " = ", v.shown, ": must be a string"));
+    scheme_ = *v.string;
+    return true;
+  }
+  const bool latency = path == "machine.link_latency";
+  const int64_t hi = path == "instance.n"     ? kMaxTokens
+                     : path == "instance.d"   ? kMaxHeadDim
+                     : path == "machine.pes"  ? kMaxPes
+                     : path.rfind("costs.", 0) == 0 ? kMaxCost
+                                                    : kMaxLinkParameter;
+  const std::optional<int64_t> value = Integer(v, latency ? 0 : 1, hi);
+  if (value) fields_.emplace_back(path, *value);
+  return value.has_value();
+}
+
+bool ScheduleReader::EventScalar(const Scalar& v) {
+  const std::string path = Path();
+  if (key_ == "op" || key_ == "item") {
+    if (!v.string) return Fail(absl::StrCat(path, " = ", v.shown, ": must be a string"));
+    (key_ == "op" ? event_.op : event_.item) = *v.string;
+    return true;
+  }
+  const bool start = key_ == "start";
+  const std::optional<int64_t> value =
+      start ? Integer(v, -kMaxStart, kMaxStart) : Integer(v, -kInt32Max, kInt32Max);
+  if (!value) return false;
+  (start ? event_.start : key_ == "pe" ? event_.pe : event_.from_pe) = *value;
+  return true;
+}
+
+bool ScheduleReader::EndEvent() {
+  const std::string path = absl::StrCat("events[", events_.size(), "]");
+  if (!event_.start) return Fail(absl::StrCat(path, ".start: missing (an integer)"));
+  const bool is_op = event_.op.has_value();
+  if (is_op == event_.item.has_value() || (is_op ? !event_.pe || event_.from_pe
+                                                 : !event_.from_pe || event_.pe)) {
+    return Fail(absl::StrCat(
+        path, ": needs exactly one of \"op\" (with \"pe\") or \"item\" (with \"from_pe\")"));
+  }
+  if (static_cast<int64_t>(events_.size()) >= max_events_) {
+    return Fail(absl::StrCat("the schedule has more than ", max_events_,
+                             " events, the event limit; raise --max-events if the machine "
+                             "has the memory"),
+                absl::StatusCode::kResourceExhausted);
+  }
+  const std::string field = absl::StrCat(path, is_op ? ".op: " : ".item: ");
+  if (is_op) {
+    absl::StatusOr<Operation> op = ParseOperation(*event_.op);
+    if (!op.ok()) return Fail(field + std::string(op.status().message()));
+    events_.push_back(Event::Op(*event_.start, static_cast<int32_t>(*event_.pe), *op));
+  } else {
+    absl::StatusOr<Item> item = ParseItem(*event_.item);
+    if (!item.ok()) return Fail(field + std::string(item.status().message()));
+    events_.push_back(Event::Xfer(*event_.start, static_cast<int32_t>(*event_.from_pe), *item));
+  }
+  return true;
+}
+
+absl::StatusOr<Schedule> ScheduleReader::Finish() {
+  if (!error_.ok()) return error_;
+  auto present = [this](absl::string_view name) {
+    return std::find(objects_.begin(), objects_.end(), name) != objects_.end();
+  };
+  auto field = [this](absl::string_view name) -> std::optional<int64_t> {
+    for (const auto& [key, value] : fields_) {
+      if (key == name) return value;
+    }
+    return std::nullopt;
+  };
+  if (!format_) return absl::InvalidArgumentError("format: missing (\"attnsched.schedule.v1\")");
+  if (*format_ != kScheduleFormat) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("format = ", Quoted(*format_), ": expected \"", kScheduleFormat, "\""));
+  }
+  for (absl::string_view object : {"instance", "machine", "placement", "events"}) {
+    if (!present(object)) return absl::InvalidArgumentError(absl::StrCat(object, ": missing"));
+  }
+  for (absl::string_view name : {"instance.n", "instance.d", "machine.pes"}) {
+    if (!field(name)) return absl::InvalidArgumentError(absl::StrCat(name, ": missing (an integer)"));
+  }
+  if (!scheme_) return absl::InvalidArgumentError("instance.scheme: missing (a string)");
+  Problem p;
+  p.instance.n = *field("instance.n");
+  p.instance.d = *field("instance.d");
+  ASSIGN_OR_RETURN(p.instance.scheme, ParseScheme(*scheme_));
+  if (field("machine.link_words") && field("machine.link_words_per_cycle")) {
+    return absl::InvalidArgumentError(
+        "machine: give link_words or its v1 name link_words_per_cycle, not both");
+  }
+  p.machine = Machine{*field("machine.pes"),
+                      field("machine.link_words")
+                          .value_or(field("machine.link_words_per_cycle").value_or(1)),
+                      field("machine.link_cycles").value_or(1),
+                      field("machine.link_latency").value_or(0)};
+  p.costs = Costs::Default(p.instance.d);
+  if (present("costs")) {
+    for (absl::string_view name : {"costs.c_dot", "costs.c_softmax", "costs.c_axpy"}) {
+      if (!field(name)) return absl::InvalidArgumentError(absl::StrCat(name, ": missing (an integer)"));
+    }
+    p.costs = Costs{*field("costs.c_dot"), *field("costs.c_softmax"), *field("costs.c_axpy")};
+  }
+  RETURN_IF_ERROR(ValidateProblem(p));
+  RETURN_IF_ERROR(ValidatePlacement(placement_, p.n(), p.pes()));
+  return Schedule{p, std::move(placement_), std::move(events_)};
+}
+
+}  // namespace
+
+absl::StatusOr<Schedule> ReadScheduleJson(std::istream& in, int64_t max_events) {
+  ScheduleReader reader(max_events);
+  try {
+    json::sax_parse(in, &reader);
+  } catch (const std::exception& e) {  // a read error of the stream
+    return absl::InvalidArgumentError(absl::StrCat("cannot read the schedule: ", e.what()));
+  }
+  if (!reader.error().ok()) return reader.error();
+  return reader.Finish();
+}
+
+absl::StatusOr<Schedule> ReadScheduleFile(absl::string_view path, int64_t max_events) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(std::string(path), ec)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot read schedule file ", path, ": it is a directory"));
+  }
+  std::ifstream in{std::string(path), std::ios::binary};
+  if (!in) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot open schedule file ", path, " (", std::strerror(errno), ")"));
+  }
+  absl::StatusOr<Schedule> s = ReadScheduleJson(in, max_events);
+  if (!s.ok()) {
+    return absl::Status(s.status().code(), absl::StrCat(path, ": ", s.status().message()));
+  }
+  return s;
+}
+
+}  // namespace attnsched
