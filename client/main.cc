@@ -1,21 +1,17 @@
 // attnsched: the command-line client (local mode: the library runs in-process).
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstring>
-#include <filesystem>
 #include <iostream>
 #include <new>
 #include <utility>
 
+#include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "client/arg_parser.h"
-#include "absl/flags/flag.h"
 #include "client/commands.h"
 #include "client/flags.h"
 #include "client/remote.h"
+#include "lib/base/output_file.h"
 #include "lib/export/schedule_json.h"
 #include "lib/status_macros.h"
 
@@ -45,28 +41,6 @@ absl::Status CheckFlagsApply(absl::string_view command, const std::vector<std::s
   return absl::OkStatus();
 }
 
-namespace {
-
-// InvalidArgumentError naming `flag` when `path` cannot be created or overwritten.
-absl::Status CheckWritable(absl::string_view flag, const std::string& path) {
-  std::error_code error;
-  const std::filesystem::path file(path);
-  const std::filesystem::path dir = file.has_parent_path() ? file.parent_path() : ".";
-  std::string problem;
-  if (std::filesystem::is_directory(file, error)) {
-    problem = "is a directory";
-  } else if (!std::filesystem::is_directory(dir, error)) {
-    problem = absl::StrCat("directory ", dir.string(), " does not exist");
-  } else if (access(std::filesystem::exists(file, error) ? path.c_str() : dir.c_str(), W_OK) != 0) {
-    problem = std::strerror(errno);
-  }
-  if (problem.empty()) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat("--", flag, " = ", path, ": cannot be written (",
-                                                 problem, "); give a writable path"));
-}
-
-}  // namespace
-
 absl::Status RefuseLocalOnlyFlags(absl::string_view command, const Invocation& call,
                                   std::initializer_list<absl::string_view> local_only) {
   if (!Remote()) return absl::OkStatus();
@@ -87,7 +61,7 @@ absl::Status CheckSatFlags(
   RETURN_IF_ERROR(RefuseLocalOnlyFlags(
       command, call, {"proof", "plan_evaluations", "max_sat_variables", "max_sat_clauses"}));
   for (const auto& [flag, path] : outputs) {
-    if (!path.empty()) RETURN_IF_ERROR(CheckWritable(flag, path));
+    if (!path.empty()) RETURN_IF_ERROR(OutputFile::Create(absl::StrCat("--", flag), path).status());
   }
   return absl::OkStatus();
 }

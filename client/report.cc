@@ -11,21 +11,33 @@
 #include "absl/strings/str_format.h"
 #include "client/commands.h"
 #include "client/flags.h"
+#include "lib/base/output_file.h"
 #include "lib/export/schedule_json.h"
 #include "lib/export/summary.h"
 #include "lib/schedule/simulator.h"
 #include "lib/schedule/validator.h"
+#include "lib/status_macros.h"
 
 namespace attnsched::cli {
 
+absl::Status WriteOutput(absl::string_view flag, const std::string& path,
+                         const std::function<absl::Status(std::ostream&)>& write) {
+  ASSIGN_OR_RETURN(OutputFile file, OutputFile::Create(flag, path));
+  std::ofstream out(file.write_path(), std::ios::binary | std::ios::trunc);
+  if (!out) {
+    return absl::InvalidArgumentError(absl::StrCat(flag, " = ", path, ": cannot create (",
+                                                   std::strerror(errno), ")"));
+  }
+  const absl::Status written = write(out);
+  out.close();
+  RETURN_IF_ERROR(file.Commit(written.ok() && !out.fail()));
+  return written;
+}
+
 absl::Status WriteScheduleTo(const Schedule& schedule, absl::string_view flag,
                              const std::string& path) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(flag, " = ", path, ": cannot create (", std::strerror(errno), ")"));
-  }
-  return WriteScheduleJson(schedule, out);
+  return WriteOutput(flag, path,
+                     [&schedule](std::ostream& out) { return WriteScheduleJson(schedule, out); });
 }
 
 int CheckAndReport(const Schedule& schedule, const ReportLabels& labels) {

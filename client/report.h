@@ -3,7 +3,9 @@
 #ifndef ATTNSCHED_CLIENT_REPORT_H_
 #define ATTNSCHED_CLIENT_REPORT_H_
 
+#include <functional>
 #include <optional>
+#include <ostream>
 #include <string>
 
 #include "absl/status/status.h"
@@ -31,7 +33,13 @@ struct ReportLabels {
   std::string source;     // prefix of error messages, e.g. "FILE: "
 };
 
-// Writes `schedule` as JSON to `path`; errors name `flag`, the path and the cause.
+// Writes a file through `write`, whole or not at all (lib/base/output_file.h): a
+// failed write (a full disk, /dev/full) is an error naming `flag` (e.g. "--out"), the
+// path and the cause, and leaves no partial file.
+absl::Status WriteOutput(absl::string_view flag, const std::string& path,
+                         const std::function<absl::Status(std::ostream&)>& write);
+
+// Writes `schedule` as JSON to `path` with WriteOutput.
 absl::Status WriteScheduleTo(const Schedule& schedule, absl::string_view flag,
                              const std::string& path);
 

@@ -47,12 +47,12 @@ absl::Status WriteDimacs(const Problem& p, const std::optional<Placement>& place
   const int64_t bound = std::max<int64_t>(makespan - 1, 1);
   ASSIGN_OR_RETURN(const sat::Encoding e,
                    sat::Encode(p, sat::EncodeOptions{bound, placement, true, true, false}));
-  std::ofstream out(path);
-  if (!out) return absl::InvalidArgumentError(absl::StrCat("--dimacs = ", path, ": cannot create"));
-  return e.cnf().WriteDimacs(
-      out, absl::StrFormat("attnsched: %s, placement %s\nsatisfiable iff a schedule with "
-                           "makespan <= %d cycles exists (SPEC section 6 encoding)",
-                           Describe(p), PlacementName(placement), bound));
+  return WriteOutput("--dimacs", path, [&](std::ostream& out) {
+    return e.cnf().WriteDimacs(
+        out, absl::StrFormat("attnsched: %s, placement %s\nsatisfiable iff a schedule with "
+                             "makespan <= %d cycles exists (docs/sat-encoding.md)",
+                             Describe(p), PlacementName(placement), bound));
+  });
 }
 
 nlohmann::json ResultJson(const Problem& p, const std::optional<Placement>& placement,

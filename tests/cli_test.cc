@@ -196,6 +196,25 @@ TEST(CliTest, SolveAndProveWithProofAndDimacs) {
   }
 }
 
+TEST(CliTest, LostOutputIsAnErrorNotSuccess) {
+  // Writes to /dev/full fail: exit 2 naming the flag, never "drat_checked" with no proof.
+  const std::pair<std::string, std::string> cases[] = {
+      {"solve --scheme causal --n 2 --d 1 --pes 2 --json --proof /dev/full",
+       "--proof = /dev/full: writing failed"},
+      {"solve --scheme causal --n 2 --d 1 --pes 2 --dimacs /dev/full",
+       "--dimacs = /dev/full: writing failed"},
+      {"solve --scheme causal --n 2 --d 1 --pes 2 --out /dev/full", "--out = /dev/full: writing failed"},
+      {"generate --scheme causal --n 8 --d 2 --pes 2 --out /dev/full",
+       "--out = /dev/full: writing failed"},
+  };
+  for (const auto& [args, message] : cases) {
+    CliRun r = Cli(args);
+    EXPECT_EQ(r.exit, 2) << args;
+    EXPECT_THAT(r.err, HasSubstr(message)) << args;
+    EXPECT_THAT(r.out, ::testing::Not(HasSubstr("drat_checked"))) << args;
+  }
+}
+
 TEST(CliTest, LocalSearchClosesWhatSatLeftOpen) {
   // Causal n=8, d=2 on 2 PEs, cyclic homes: ring rotation gives 100, LB_work is 90;
   // SAT alone stayed at 93 after 300 s. The local search reaches 90: no formula.

@@ -59,7 +59,7 @@ absl::Status SolveBelow(const Problem& problem, const std::optional<Placement>& 
     result.status = ProofStatus::kUnknown;
     result.detail = absl::StrCat("stopped by the ", solver.unknown_reason());
   } else if (answer == SatResult::kUnsat) {
-    if (drat) solver.CloseProof();
+    if (drat) RETURN_IF_ERROR(solver.CloseProof());
     result.status = ProofStatus::kOptimal;
     result.proof = drat ? "drat_checked" : "unsat";
     result.detail = absl::StrFormat("makespan <= %d is UNSAT%s", bound,

@@ -56,23 +56,24 @@ SatSolver::SatSolver(const Cnf& cnf, const std::string& drat_path)
   solver_->set("quiet", 1);          // CaDiCaL reports on stdout otherwise
   solver_->set("terminateint", 1);   // poll the terminator at every chance (see solver.h)
   if (!drat_path.empty()) {
-    // CaDiCaL 1.5.3 keeps a tracer without a file when trace_proof fails and then
-    // crashes on the first clause, so the file is tried here first.
-    FILE* file = std::fopen(drat_path.c_str(), "w");
-    if (file == nullptr) {
-      status_ = absl::InvalidArgumentError(absl::StrCat(
-          "proof file ", drat_path, ": cannot be opened for writing (", std::strerror(errno),
-          "); give a writable path to --proof"));
+    // The proof goes to a FILE of ours, so that its write errors are seen (CaDiCaL
+    // ignores them) and a partial proof is never published (OutputFile).
+    absl::StatusOr<OutputFile> output = OutputFile::Create("--proof", drat_path);
+    if (!output.ok()) {
+      status_ = output.status();
       return;
     }
-    std::fclose(file);
+    proof_ = std::make_unique<OutputFile>(*std::move(output));
+    proof_file_ = std::fopen(proof_->write_path().c_str(), "w");
+    if (proof_file_ == nullptr) {
+      status_ = absl::InvalidArgumentError(absl::StrCat(
+          "--proof = ", drat_path, ": cannot be opened for writing (", std::strerror(errno),
+          "); give a writable path"));
+      return;
+    }
     solver_->set("binary", 0);
     solver_->set("checkproof", 1);
-    if (!solver_->trace_proof(drat_path.c_str())) {
-      status_ = absl::InvalidArgumentError(
-          absl::StrCat("proof file ", drat_path, ": cannot be opened for writing"));
-      return;
-    }
+    solver_->trace_proof(proof_file_, drat_path.c_str());
   }
   solver_->reserve(cnf.num_vars());
   for (int lit : cnf.literals()) solver_->add(lit);
@@ -81,7 +82,10 @@ SatSolver::SatSolver(const Cnf& cnf, const std::string& drat_path)
   stats_.clauses = cnf.num_clauses();
 }
 
-SatSolver::~SatSolver() = default;
+SatSolver::~SatSolver() {
+  solver_.reset();  // CaDiCaL's tracer writes to proof_file_ until it is deleted
+  if (proof_file_ != nullptr) std::fclose(proof_file_);
+}
 
 SatResult SatSolver::Solve(std::span<const int> assumptions, const SolveLimits& limits) {
   unknown_reason_.clear();
@@ -108,6 +112,14 @@ SatResult SatSolver::Solve(std::span<const int> assumptions, const SolveLimits& 
 
 bool SatSolver::Value(int var) const { return solver_->val(var) > 0; }
 
-void SatSolver::CloseProof() { solver_->close_proof_trace(); }
+absl::Status SatSolver::CloseProof() {
+  if (proof_file_ == nullptr) return absl::OkStatus();
+  solver_->close_proof_trace();
+  errno = 0;
+  const bool flushed = std::fflush(proof_file_) == 0 && std::ferror(proof_file_) == 0;
+  const bool closed = std::fclose(proof_file_) == 0;
+  proof_file_ = nullptr;
+  return proof_->Commit(flushed && closed);
+}
 
 }  // namespace attnsched::sat

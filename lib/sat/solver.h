@@ -22,12 +22,14 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <span>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "lib/base/output_file.h"
 #include "lib/sat/cnf.h"
 
 namespace CaDiCaL {
@@ -65,7 +67,8 @@ struct SolverStats {
 class SatSolver {
  public:
   // Loads `cnf`. If `drat_path` is not empty, CaDiCaL writes a text DRAT proof there
-  // and checks it online (option checkproof); use a fresh solver and one Solve().
+  // and checks it online (option checkproof); use a fresh solver and one Solve(). The
+  // proof appears at `drat_path` only when CloseProof() succeeds (lib/base/output_file.h).
   explicit SatSolver(const Cnf& cnf, const std::string& drat_path = "");
   ~SatSolver();
   SatSolver(const SatSolver&) = delete;
@@ -79,14 +82,17 @@ class SatSolver {
   // "time limit", "cancelled", "conflict limit" after kUnknown.
   const std::string& unknown_reason() const { return unknown_reason_; }
   const SolverStats& stats() const { return stats_; }
-  // Closes the DRAT proof (after the UNSAT answer).
-  void CloseProof();
+  // Closes the DRAT proof after the UNSAT answer and publishes it at drat_path.
+  // DataLossError when a write failed (a full disk, /dev/full): no file then.
+  absl::Status CloseProof();
 
  private:
   class Limiter;
   class Counter;
   std::unique_ptr<CaDiCaL::Solver> solver_;
   std::unique_ptr<Counter> counter_;
+  std::unique_ptr<OutputFile> proof_;  // with drat_path
+  FILE* proof_file_ = nullptr;         // proof_->write_path(), open until CloseProof
   absl::Status status_;
   SolverStats stats_;
   std::string unknown_reason_;

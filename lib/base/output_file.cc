@@ -1,0 +1,88 @@
+#include "lib/base/output_file.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+#include "absl/strings/str_cat.h"
+
+namespace attnsched {
+namespace {
+
+absl::Status CannotWrite(absl::string_view flag, absl::string_view path, absl::string_view why) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(flag, " = ", path, ": cannot be written (", why, "); give a writable path"));
+}
+
+}  // namespace
+
+absl::StatusOr<OutputFile> OutputFile::Create(absl::string_view flag, const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::path target(path);
+  const fs::file_status status = fs::status(target, error);
+  if (fs::is_directory(status)) return CannotWrite(flag, path, "it is a directory");
+  if (fs::exists(status) && !fs::is_regular_file(status)) {
+    if (access(path.c_str(), W_OK) != 0) return CannotWrite(flag, path, std::strerror(errno));
+    return OutputFile(std::string(flag), path, path);  // a device or FIFO: in place
+  }
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  if (!fs::is_directory(dir, error)) {
+    return CannotWrite(flag, path, absl::StrCat("directory ", dir.string(), " does not exist"));
+  }
+  if (access(dir.c_str(), W_OK) != 0) return CannotWrite(flag, path, std::strerror(errno));
+  const std::string temporary =
+      (dir / absl::StrCat(".", target.filename().string(), ".partial-", getpid())).string();
+  return OutputFile(std::string(flag), path, temporary);
+}
+
+OutputFile::OutputFile(OutputFile&& other) noexcept
+    : flag_(std::move(other.flag_)),
+      path_(std::move(other.path_)),
+      write_path_(std::move(other.write_path_)),
+      done_(other.done_) {
+  other.done_ = true;
+}
+
+OutputFile& OutputFile::operator=(OutputFile&& other) noexcept {
+  if (this != &other) {
+    RemoveTemporary();
+    flag_ = std::move(other.flag_);
+    path_ = std::move(other.path_);
+    write_path_ = std::move(other.write_path_);
+    done_ = other.done_;
+    other.done_ = true;
+  }
+  return *this;
+}
+
+OutputFile::~OutputFile() { RemoveTemporary(); }
+
+void OutputFile::RemoveTemporary() {
+  if (!done_ && write_path_ != path_) std::remove(write_path_.c_str());
+  done_ = true;
+}
+
+absl::Status OutputFile::Commit(bool written) {
+  const int saved = errno;
+  if (!written) {
+    RemoveTemporary();
+    return absl::DataLossError(absl::StrCat(
+        flag_, " = ", path_, ": writing failed (", saved != 0 ? std::strerror(saved) : "I/O error",
+        "); nothing was written there"));
+  }
+  if (write_path_ != path_ && std::rename(write_path_.c_str(), path_.c_str()) != 0) {
+    const int cause = errno;
+    RemoveTemporary();
+    return absl::DataLossError(absl::StrCat(flag_, " = ", path_, ": cannot be replaced (",
+                                            std::strerror(cause), ")"));
+  }
+  done_ = true;
+  return absl::OkStatus();
+}
+
+}  // namespace attnsched
