@@ -98,7 +98,7 @@ TEST(CliTest, BadRequestsExitTwoWithTheRule) {
       {"generate --scheme causal --n 8 --pes 2", "--n and --d: required"},
       {"generate --scheme causal --n 8 --d 2 --pes 2 --max-events -1", "max_events = -1"},
       {"generate --scheme causal --n 8 --d 2 --pes 2 --out /nonexistent/x.json",
-       "cannot create (No such file or directory)"},
+       "--out = /nonexistent/x.json: cannot be written (directory /nonexistent does not exist)"},
   };
   for (const auto& c : cases) {
     CliRun r = Cli(c.args);
