@@ -6,6 +6,7 @@
 #include "client/remote.h"
 #include "client/report.h"
 #include "lib/algorithms/generator.h"
+#include "lib/base/output_file.h"
 #include "lib/model/placement.h"
 
 namespace attnsched::cli {
@@ -41,6 +42,12 @@ int RunGenerate(const Invocation& call) {
   if (!max_events.ok()) return ReportError("generate", max_events.status());
   absl::StatusOr<std::optional<PlacementSpec>> placement = PlacementSpecFromFlag();
   if (!placement.ok()) return ReportError("generate", placement.status());
+  if (const std::string out = absl::GetFlag(FLAGS_out); !out.empty()) {
+    // Refused before the work, not after it.
+    if (absl::Status s = OutputFile::Create("--out", out).status(); !s.ok()) {
+      return ReportError("generate", s);
+    }
+  }
   ReportLabels labels{"generate", std::nullopt, request->model, request->heads, started, ""};
   if (Remote()) {
     auto remote = RemoteGenerate(request->problem, *placement, absl::GetFlag(FLAGS_simulate),
