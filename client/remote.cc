@@ -5,6 +5,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "attnsched/v1/chunks.h"
 #include "attnsched/v1/convert.h"
 #include "attnsched/v1/scheduler.grpc.pb.h"
 #include "client/flags.h"
@@ -98,22 +99,19 @@ absl::StatusOr<std::pair<Schedule, Summary>> RemoteGenerate(
   SetDeadline(context);
   auto reader = stub->StreamSchedule(&context, request);
   v1::ScheduleChunk chunk;
-  std::optional<Summary> summary;
-  Schedule schedule{problem, {}, {}};
-  while (reader->Read(&chunk)) {
-    if (!summary) {
-      ASSIGN_OR_RETURN(summary, rpc::SummaryFromProto(chunk.summary()));
-      schedule.placement.assign(chunk.placement().begin(), chunk.placement().end());
-    }
-    for (const v1::Event& e : chunk.events()) {
-      ASSIGN_OR_RETURN(const Event event,
-                       rpc::EventFromProto(e, static_cast<int64_t>(schedule.events.size())));
-      schedule.events.push_back(event);
-    }
+  rpc::ChunkAssembler assembler(absl::GetFlag(FLAGS_max_events));
+  absl::Status read;
+  while (read.ok() && reader->Read(&chunk)) read = assembler.Add(chunk);
+  if (!read.ok()) {  // a broken stream: stop the call, report why
+    context.TryCancel();
+    (void)reader->Finish();
+    return read;
   }
   RETURN_IF_ERROR(FromGrpc(reader->Finish()));
-  if (!summary) return absl::InternalError("the server sent no summary");
-  return std::make_pair(std::move(schedule), *std::move(summary));
+  ASSIGN_OR_RETURN(Schedule schedule, assembler.Finish());
+  if (!assembler.summary()) return absl::InternalError("the server sent no summary");
+  ASSIGN_OR_RETURN(Summary summary, rpc::SummaryFromProto(*assembler.summary()));
+  return std::make_pair(std::move(schedule), std::move(summary));
 }
 
 absl::StatusOr<Summary> RemoteVerify(const Schedule& schedule) {
@@ -122,15 +120,8 @@ absl::StatusOr<Summary> RemoteVerify(const Schedule& schedule) {
   SetDeadline(context);
   v1::VerifyResponse response;
   auto writer = stub->VerifySchedule(&context, &response);
-  v1::ScheduleChunk chunk;
-  rpc::ProblemToProto(schedule.problem, chunk.mutable_problem());
-  chunk.mutable_placement()->Assign(schedule.placement.begin(), schedule.placement.end());
-  for (size_t k = 0; k <= schedule.events.size(); ++k) {
-    if (k < schedule.events.size()) rpc::EventToProto(schedule.events[k], chunk.add_events());
-    if (chunk.events_size() < kChunkEvents && k < schedule.events.size()) continue;
-    if (!writer->Write(chunk)) break;  // the server ended the call: Finish says why
-    chunk.Clear();
-  }
+  rpc::WriteChunks(schedule, kChunkEvents, nullptr,
+                   [&writer](const v1::ScheduleChunk& chunk) { return writer->Write(chunk); });
   writer->WritesDone();
   RETURN_IF_ERROR(FromGrpc(writer->Finish()));
   return rpc::SummaryFromProto(response.summary());

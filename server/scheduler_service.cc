@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "attnsched/v1/chunks.h"
 #include "attnsched/v1/convert.h"
 #include "lib/algorithms/generator.h"
 #include "lib/export/summary.h"
@@ -225,19 +226,13 @@ grpc::Status SchedulerService::StreamSchedule(grpc::ServerContext* context,
   RpcLog log("StreamSchedule", *context, metrics_);
   absl::StatusOr<Checked> g = GenerateChecked(*request, options_, options_.max_events, "");
   if (!g.ok()) return log.Done(ToGrpcStatus(g.status()));
-  v1::ScheduleChunk chunk;
-  rpc::SummaryToProto(g->summary, chunk.mutable_summary());
-  rpc::ProblemToProto(g->schedule.problem, chunk.mutable_problem());
-  chunk.mutable_placement()->Assign(g->schedule.placement.begin(), g->schedule.placement.end());
-  const std::vector<Event>& events = g->schedule.events;
-  for (size_t k = 0; k <= events.size(); ++k) {
-    if (k < events.size()) rpc::EventToProto(events[k], chunk.add_events());
-    const bool full = chunk.events_size() >= options_.chunk_events;
-    if (!full && k < events.size()) continue;
-    if (context->IsCancelled()) return log.Done(grpc::Status::CANCELLED);
-    if (!writer->Write(chunk)) return log.Done(grpc::Status::CANCELLED);
-    chunk.Clear();
-  }
+  v1::ScheduleSummary summary;
+  rpc::SummaryToProto(g->summary, &summary);
+  const bool sent = rpc::WriteChunks(g->schedule, options_.chunk_events, &summary,
+                                     [&](const v1::ScheduleChunk& chunk) {
+                                       return !context->IsCancelled() && writer->Write(chunk);
+                                     });
+  if (!sent) return log.Done(grpc::Status::CANCELLED);
   return log.Done(grpc::Status::OK);
 }
 
@@ -246,29 +241,12 @@ grpc::Status SchedulerService::VerifySchedule(grpc::ServerContext* context,
                                               v1::VerifyResponse* response) {
   RpcLog log("VerifySchedule", *context, metrics_);
   v1::ScheduleChunk chunk;
-  std::optional<Schedule> s;
+  rpc::ChunkAssembler assembler(options_.max_events);
   while (reader->Read(&chunk)) {
-    if (!s) {
-      absl::StatusOr<Problem> problem = rpc::ProblemFromProto(chunk.problem());
-      if (!problem.ok()) return log.Done(ToGrpcStatus(problem.status()));
-      s = Schedule{*problem, {}, {}};
-    }
-    s->placement.insert(s->placement.end(), chunk.placement().begin(), chunk.placement().end());
-    for (const v1::Event& e : chunk.events()) {
-      if (static_cast<int64_t>(s->events.size()) >= options_.max_events) {
-        return log.Done(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                                     absl::StrCat("the schedule has more than ", options_.max_events,
-                                                  " events, this server's limit")));
-      }
-      absl::StatusOr<Event> event = rpc::EventFromProto(e, static_cast<int64_t>(s->events.size()));
-      if (!event.ok()) return log.Done(ToGrpcStatus(event.status()));
-      s->events.push_back(*event);
-    }
+    if (absl::Status s = assembler.Add(chunk); !s.ok()) return log.Done(ToGrpcStatus(s));
   }
-  if (!s) {
-    return log.Done(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                 "problem: missing (the first chunk carries the problem)"));
-  }
+  absl::StatusOr<Schedule> s = assembler.Finish();
+  if (!s.ok()) return log.Done(ToGrpcStatus(s.status()));
   absl::StatusOr<ValidationReport> report = Validate(*s, ValidationOptions{options_.max_events});
   if (!report.ok()) return log.Done(ToGrpcStatus(report.status()));
   std::optional<SimulationReport> simulation;

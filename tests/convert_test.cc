@@ -1,5 +1,6 @@
 // The service contract's mapping to library types: round trips, defaults, and bad
 // requests named by field.
+#include "attnsched/v1/chunks.h"
 #include "attnsched/v1/convert.h"
 
 #include "gmock/gmock.h"
@@ -91,6 +92,73 @@ TEST(ConvertTest, SummaryJsonKeepsSnakeCaseNames) {
   EXPECT_EQ(proto.makespan_cycles(), summary.makespan);
   EXPECT_TRUE(proto.valid());
   EXPECT_FALSE(proto.has_max_rel_error());
+}
+
+// The chunks of `s` as WriteChunks sends them, `per_chunk` events each.
+std::vector<v1::ScheduleChunk> ChunksOf(const Schedule& s, int64_t per_chunk) {
+  std::vector<v1::ScheduleChunk> out;
+  WriteChunks(s, per_chunk, nullptr, [&out](const v1::ScheduleChunk& c) {
+    out.push_back(c);
+    return true;
+  });
+  return out;
+}
+
+absl::Status Assemble(const std::vector<v1::ScheduleChunk>& chunks, int64_t max_events = 1 << 20) {
+  ChunkAssembler in(max_events);
+  for (const v1::ScheduleChunk& c : chunks) {
+    if (absl::Status s = in.Add(c); !s.ok()) return s;
+  }
+  return in.Finish().status();
+}
+
+TEST(ChunksTest, AStreamRoundTripsInOrder) {
+  const Schedule s = testing::MustGenerate(Scheme::kCausal, 8, 2, 2);
+  const std::vector<v1::ScheduleChunk> chunks = ChunksOf(s, 10);
+  ASSERT_GT(chunks.size(), 3u);
+  ChunkAssembler in(1 << 20);
+  for (const v1::ScheduleChunk& c : chunks) ASSERT_TRUE(in.Add(c).ok());
+  absl::StatusOr<Schedule> back = in.Finish();
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->events, s.events);
+  EXPECT_EQ(back->placement, s.placement);
+}
+
+TEST(ChunksTest, BrokenStreamsNameTheChunk) {
+  const Schedule s = testing::MustGenerate(Scheme::kCausal, 8, 2, 2);
+  const std::vector<v1::ScheduleChunk> chunks = ChunksOf(s, 10);
+  auto with = [&chunks](size_t k, const std::function<void(v1::ScheduleChunk&)>& change) {
+    std::vector<v1::ScheduleChunk> out = chunks;
+    change(out[k]);
+    return out;
+  };
+  std::vector<v1::ScheduleChunk> dropped = chunks;
+  dropped.erase(dropped.begin() + 2);
+  std::vector<v1::ScheduleChunk> ended(chunks.begin(), chunks.end() - 2);
+  const struct {
+    std::vector<v1::ScheduleChunk> stream;
+    const char* message;
+  } cases[] = {
+      {dropped, "chunks[2]: chunk_index = 3, expected 2"},
+      {ended, "a chunk was lost or could not be decoded"},
+      {with(1, [&](v1::ScheduleChunk& c) { *c.mutable_problem() = chunks[0].problem(); }),
+       "chunks[1].problem: only the first chunk carries the problem"},
+      {with(2, [](v1::ScheduleChunk& c) { c.add_placement(0); }),
+       "chunks[2].placement: only the first chunk"},
+      {with(0, [](v1::ScheduleChunk& c) { c.set_events_total(3); }),
+       "chunks[0]: more events than the first chunk's events_total = 3"},
+      {with(0, [](v1::ScheduleChunk& c) { c.set_events_total(20'000'000); }),
+       "events are repeated"},  // n = 8 has at most a few hundred useful events
+      {with(0, [](v1::ScheduleChunk& c) { c.mutable_placement()->RemoveLast(); }),
+       "placement has 7 entries"},
+      {{}, "problem: missing"},
+  };
+  for (const auto& c : cases) {
+    const absl::Status s = Assemble(c.stream);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << c.message;
+    EXPECT_THAT(std::string(s.message()), HasSubstr(c.message));
+  }
+  EXPECT_EQ(Assemble(chunks, 10).code(), absl::StatusCode::kResourceExhausted);
 }
 
 }  // namespace

@@ -95,20 +95,77 @@ class PythonClientTest(unittest.TestCase):
             self.assertEqual(len(response.schedule.events), cli["events"])
             self.assertLessEqual(summary.max_rel_error, 1e-9)
 
+    def test_any_n_pinned_placement_and_slow_links_match_local_mode(self):
+        machine = pb.Machine(pes=2, link_words=2, link_cycles=3, link_latency=4)
+        request = pb.GenerateRequest(
+            problem=pb.Problem(instance=pb.Instance(n=7, d=2, scheme=pb.SCHEME_CAUSAL),
+                               machine=machine),
+            placement=pb.Placement(kind=pb.Placement.KIND_ZIGZAG), simulate=True)
+        summary = self.stub.GenerateSchedule(request, timeout=30).summary
+        cli = local("generate", "--scheme", "causal", "--n", "7", "--d", "2", "--pes", "2",
+                    "--placement", "zigzag", "--link-words", "2", "--link-cycles", "3",
+                    "--link-latency", "4")
+        self.assertTrue(summary.valid)
+        self.assertEqual(summary.placement, "zigzag")
+        self.assertTrue(summary.placement_pinned)
+        self.assertEqual(summary.makespan_cycles, cli["makespan_cycles"])
+        self.assertEqual(summary.bounds.link_cycles, cli["lb_link_cycles"])
+        self.assertGreater(summary.bounds.link_cycles, 0)
+        self.assertEqual(summary.problem.machine.link_latency, 4)
+
+    def stream(self, scheme, n, d, pes):
+        request = pb.GenerateRequest(problem=problem(scheme, n, d, pes))
+        return list(self.stub.StreamSchedule(request, timeout=30))
+
     def test_stream_then_verify(self):
-        request = pb.GenerateRequest(problem=problem("shared", 48, 4, 4))
-        chunks = list(self.stub.StreamSchedule(request, timeout=30))
+        chunks = self.stream("shared", 48, 4, 4)
         summary = chunks[0].summary
         self.assertEqual(sum(len(c.events) for c in chunks), summary.events)
-        upload = [pb.ScheduleChunk(problem=chunks[0].problem, placement=chunks[0].placement)]
-        upload += [pb.ScheduleChunk(events=c.events) for c in chunks]
-        verified = self.stub.VerifySchedule(iter(upload), timeout=30).summary
+        self.assertEqual(chunks[0].events_total, summary.events)
+        self.assertEqual([c.chunk_index for c in chunks], list(range(len(chunks))))
+        verified = self.stub.VerifySchedule(iter(chunks), timeout=30).summary
         self.assertTrue(verified.valid)
         self.assertEqual(verified.makespan_cycles, summary.makespan_cycles)
-        broken = upload[:-1] + [pb.ScheduleChunk(events=chunks[-1].events[:-1])]
-        invalid = self.stub.VerifySchedule(iter(broken), timeout=30).summary
+        # One event fewer, announced: a complete stream of an invalid schedule.
+        first, last = pb.ScheduleChunk(), pb.ScheduleChunk()
+        first.CopyFrom(chunks[0])
+        first.events_total -= 1
+        last.CopyFrom(chunks[-1])
+        del last.events[-1]
+        shorter = [first] + chunks[1:-1] + [last] if len(chunks) > 1 else [first]
+        if len(chunks) == 1:
+            del first.events[-1]
+        invalid = self.stub.VerifySchedule(iter(shorter), timeout=30).summary
         self.assertFalse(invalid.valid)
         self.assertEqual(invalid.violation.rule, "missing_operation")
+
+    def test_a_truncated_or_corrupt_chunk_is_not_the_end_of_the_stream(self):
+        chunks = self.stream("causal", 64, 2, 4)
+        verify = self.server.channel.stream_unary(
+            "/attnsched.v1.Scheduler/VerifySchedule", request_serializer=lambda b: b,
+            response_deserializer=pb.VerifyResponse.FromString)
+        # The schedule in two chunks, the second cut short: it cannot be decoded, and the
+        # stream ends before the announced events_total.
+        self.assertEqual(len(chunks), 1)
+        events = chunks[0].events
+        head = pb.ScheduleChunk()
+        head.CopyFrom(chunks[0])
+        del head.events[len(events) // 2:]
+        tail = pb.ScheduleChunk(chunk_index=1, events=events[len(events) // 2:])
+        broken = tail.SerializeToString()[:-7]
+        whole = chunks[0].SerializeToString()
+        for upload, message in (
+                ([head.SerializeToString(), broken], "a chunk was lost or could not be decoded"),
+                ([head.SerializeToString()], f"with {len(events) // 2} of {len(events)} events"),
+                ([whole[:len(whole) // 2]], "problem: missing")):
+            with self.assertRaises(grpc.RpcError) as caught:
+                verify(iter(upload), timeout=30)
+            self.assertEqual(caught.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
+            self.assertIn(message, caught.exception.details())
+        later = pb.ScheduleChunk(chunk_index=1, problem=chunks[0].problem)
+        with self.assertRaises(grpc.RpcError) as caught:
+            self.stub.VerifySchedule(iter([chunks[0], later]), timeout=30)
+        self.assertIn("chunks[1].problem: only the first chunk", caught.exception.details())
 
     def test_solve_and_prove_match_local_mode(self):
         progress = list(self.stub.SolveOptimal(

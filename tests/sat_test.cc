@@ -434,7 +434,7 @@ TEST(ProofTest, AnUnwritableProofFileIsAnErrorNotACrash) {
   for (const char* path : {"/nonexistent/dir/p.drat", "/tmp"}) {
     SatSolver solver(cnf, path);
     EXPECT_TRUE(absl::IsInvalidArgument(solver.status())) << path;
-    EXPECT_THAT(std::string(solver.status().message()), HasSubstr("cannot be opened"));
+    EXPECT_THAT(std::string(solver.status().message()), HasSubstr("cannot be written"));
   }
 }
 

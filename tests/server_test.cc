@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "attnsched/v1/chunks.h"
 #include "attnsched/v1/convert.h"
 #include "client/remote.h"
 #include "attnsched/v1/scheduler.grpc.pb.h"
@@ -201,19 +202,9 @@ TEST_F(ServerTest, EveryRpcMatchesLocalMode) {
     SetDeadline(context, absl::Seconds(30));
     v1::VerifyResponse response;
     auto writer = stub->VerifySchedule(&context, &response);
-    v1::Schedule whole;
-    rpc::ScheduleToProto(local, &whole);
-    v1::ScheduleChunk first;
-    *first.mutable_problem() = whole.problem();
-    *first.mutable_placement() = whole.placement();
-    ASSERT_TRUE(writer->Write(first));
-    for (int from = 0; from < whole.events_size(); from += 1000) {
-      v1::ScheduleChunk chunk;
-      for (int k = from; k < std::min(from + 1000, whole.events_size()); ++k) {
-        *chunk.add_events() = whole.events(k);
-      }
-      ASSERT_TRUE(writer->Write(chunk));
-    }
+    ASSERT_TRUE(rpc::WriteChunks(local, 1000, nullptr, [&writer](const v1::ScheduleChunk& c) {
+      return writer->Write(c);
+    }));
     writer->WritesDone();
     ASSERT_TRUE(writer->Finish().ok());
     EXPECT_TRUE(response.summary().valid());

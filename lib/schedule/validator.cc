@@ -1,7 +1,9 @@
 #include "lib/schedule/validator.h"
 
 #include <algorithm>
+#include <limits>
 
+#include "absl/numeric/int128.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "lib/model/quote.h"
@@ -278,6 +280,12 @@ absl::Status CheckScheduleHeader(const Problem& problem, const Placement& placem
         "machine has the memory (about 80 bytes per event)",
         Describe(problem), operations, limit));
   }
+  if (const int64_t useful = MaxUsefulEvents(problem); event_count > useful) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "events: %d, more than any schedule of %s has without repeating an operation or "
+        "a transfer over one link (%d); events are repeated",
+        event_count, Describe(problem), useful));
+  }
   if (event_count > limit) {
     return absl::ResourceExhaustedError(absl::StrFormat(
         "the schedule has %d events, above the event limit %d; raise --max-events if the "
@@ -285,6 +293,18 @@ absl::Status CheckScheduleHeader(const Problem& problem, const Placement& placem
         event_count, limit));
   }
   return absl::OkStatus();
+}
+
+int64_t MaxUsefulEvents(const Problem& problem) {
+  const OperationCounts ops = CountOperations(problem.instance);
+  const int64_t inputs = problem.n() * (problem.scheme() == Scheme::kShared ? 1 : 3);
+  // One PE has no link; counting one there leaves such transfers to the validator
+  // (no_link) instead of refusing the file.
+  const int64_t links = problem.pes();
+  const absl::int128 total =
+      absl::int128(ops.total()) + absl::int128(inputs + ops.dots + ops.axpys) * links;
+  const absl::int128 cap = std::numeric_limits<int64_t>::max() / 4;
+  return static_cast<int64_t>(total > cap ? cap : total);
 }
 
 absl::StatusOr<ValidationReport> Validate(const Schedule& schedule,

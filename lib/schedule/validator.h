@@ -89,8 +89,15 @@ struct ValidationReport {
 absl::StatusOr<ValidationReport> Validate(const Schedule& schedule,
                                           const ValidationOptions& options = {});
 
+// The most events a schedule of `problem` has without running an operation twice or
+// sending an item twice over one link: its operations plus one transfer per
+// transferable item (input vectors, scores, probabilities) and link. More events
+// repeat something. Saturates at INT64_MAX / 4.
+int64_t MaxUsefulEvents(const Problem& problem);
+
 // OK when `problem` and `placement` are valid and the task graph and `event_count`
-// are within `max_events`; the errors Validate returns otherwise.
+// are within `max_events` and MaxUsefulEvents; the errors Validate returns
+// otherwise (InvalidArgumentError for more events than MaxUsefulEvents).
 absl::Status CheckScheduleHeader(const Problem& problem, const Placement& placement,
                                  int64_t event_count, int64_t max_events);
 
