@@ -7,10 +7,10 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
-#include "client/arg_parser.h"
 #include "client/commands.h"
 #include "client/flags.h"
 #include "client/remote.h"
+#include "lib/base/command_line.h"
 #include "lib/base/output_file.h"
 #include "lib/export/schedule_json.h"
 #include "lib/status_macros.h"
@@ -99,14 +99,48 @@ int ReportError(absl::string_view command, const absl::Status& status) {
 
 namespace {
 
+constexpr absl::string_view kUsage =
+    "attnsched: schedules of self-attention on a one-way ring of PEs\n"
+    "\n"
+    "usage:\n"
+    "  attnsched generate (--model NAME | --scheme S --n N --d D) --pes M [--seed S]\n"
+    "                     [--placement block|cyclic|zigzag|h0,h1,...] [--json] [--out FILE]\n"
+    "                     [--nosimulate] [--max-events E] [--search-events E]\n"
+    "                     [--link-words W --link-cycles C --link-latency A]\n"
+    "      generate, validate and simulate a schedule for any n and m; print its\n"
+    "      summary. n, d <= 1048576, m <= 65536, costs and link parameters <= 1048576.\n"
+    "  attnsched verify FILE [--json] [--seed S] [--nosimulate] [--max-events E]\n"
+    "      check a schedule file; exit 0 valid, 1 invalid, 2 bad file or arguments\n"
+    "  attnsched models [--json]\n"
+    "      list the model presets and their sources\n"
+    "  attnsched solve (--scheme S --n N --d D | --model NAME) --pes M\n"
+    "                  [--placement block|cyclic|zigzag|free|generator|h0,h1,...]\n"
+    "                  [--time-limit S]\n"
+    "                  [--proof FILE] [--dimacs FILE] [--out FILE] [--json]\n"
+    "                  [--max-sat-variables V] [--max-sat-clauses C]\n"
+    "      the optimal makespan by SAT (CaDiCaL), a witness and an UNSAT proof for one\n"
+    "      cycle less; exit 0 optimal, 3 a limit was reached (for small n and m)\n"
+    "  attnsched prove FILE [--proof FILE] [--time-limit S] [--out FILE] [--json]\n"
+    "                  [--max-events E] [--max-sat-variables V] [--max-sat-clauses C]\n"
+    "      OPTIMAL (exit 0), IMPROVABLE with a better schedule (exit 1) or UNKNOWN (3)\n"
+    "  attnsched health --server HOST:PORT\n"
+    "      the server's gRPC health: SERVING (exit 0), NOT_SERVING (1), unreachable (2)\n"
+    "\n"
+    "generate, verify, solve and prove run in-process, or on attnsched-server with\n"
+    "--server HOST:PORT (--tls-ca FILE, --deadline SECONDS); the output is the same.\n"
+    "\n"
+    "flags:\n";
+
+constexpr Program kProgram{"attnsched", kUsage, "client/flags.cc"};
+
 int Dispatch(int argc, char** argv) {
-  absl::StatusOr<ParsedArgs> args = ParseArgs(argc, argv);
+  absl::StatusOr<ParsedArgs> args = ParseArgs(argc, argv, kProgram);
   if (!args.ok()) {
     std::cerr << "attnsched: " << args.status().message() << "\n";
     return kExitUsage;
   }
-  if (args->help) {
-    std::cout << HelpText();
+  if (args->help || args->version) {
+    std::cout << (args->help ? HelpText(kProgram) : VersionText(kProgram));
     return kExitOk;
   }
   if (args->positional.empty()) {

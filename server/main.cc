@@ -12,47 +12,16 @@
 #include <thread>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "httplib.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "lib/base/command_line.h"
 #include "lib/status_macros.h"
+#include "server/flags.h"
 #include "server/sat_process.h"
 #include "server/scheduler_service.h"
-
-ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
-          "address to listen on (host:port; port 0 picks a free one; 0.0.0.0:PORT for all "
-          "interfaces, e.g. in a container)");
-ABSL_FLAG(int, workers, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())),
-          "SAT worker threads");
-ABSL_FLAG(int, queue, 16, "SAT jobs that may wait for a worker; more are refused at once");
-ABSL_FLAG(double, max_deadline, 600, "seconds: the longest a SAT job may run");
-ABSL_FLAG(double, grace, 10, "seconds running jobs may finish after SIGTERM");
-ABSL_FLAG(int64_t, max_unary_events, 2'000'000,
-          "GenerateSchedule refuses larger schedules (use StreamSchedule)");
-ABSL_FLAG(int64_t, max_events, attnsched::kDefaultMaxEvents, "largest schedule, in events");
-ABSL_FLAG(int64_t, max_sat_variables, 20'000'000, "largest SAT formula, in variables");
-ABSL_FLAG(int64_t, max_sat_clauses, 100'000'000, "largest SAT formula, in clauses");
-ABSL_FLAG(int64_t, plan_evaluations, attnsched::kDefaultPlanEvaluations,
-          "plans the local search for a better first schedule compiles at most per SAT job "
-          "(0: none)");
-ABSL_FLAG(int64_t, search_events, attnsched::kDefaultSearchEvents,
-          "GenerateSchedule, StreamSchedule: events the local search over plans compiles at "
-          "most per schedule (small instances only; 0: none)");
-ABSL_FLAG(int, max_message_bytes, 256 << 20, "largest gRPC message received or sent");
-ABSL_FLAG(std::string, metrics_listen, "",
-          "serve Prometheus text metrics at http://HOST:PORT/metrics (port 0 picks one); "
-          "empty: off");
-ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain (with --tls-key: serve TLS)");
-ABSL_FLAG(std::string, tls_key, "", "PEM private key");
-ABSL_FLAG(std::string, sat_worker, "",
-          "the attnsched-sat-worker program that runs each SAT job in a process of its own; "
-          "empty: the one beside this server's executable");
 
 namespace attnsched::server {
 namespace {
@@ -92,25 +61,13 @@ absl::StatusOr<std::string> SatWorkerPath() {
   return path;
 }
 
-// A budget flag's value, refused when negative.
-absl::StatusOr<int64_t> Budget(absl::string_view flag, int64_t value) {
-  if (value >= 0) return value;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "--", flag, " = ", value, ": must be >= 0 (0 turns the local search off)"));
-}
-
 int Run() {
   absl::StatusOr<std::unique_ptr<WorkerPool>> pool = WorkerPool::Create(
       PoolOptions{absl::GetFlag(FLAGS_workers), absl::GetFlag(FLAGS_queue),
                   absl::Seconds(absl::GetFlag(FLAGS_max_deadline))});
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = Credentials();
   absl::StatusOr<std::string> sat_worker = SatWorkerPath();
-  const absl::StatusOr<int64_t> plans =
-      Budget("plan_evaluations", absl::GetFlag(FLAGS_plan_evaluations));
-  const absl::StatusOr<int64_t> search =
-      Budget("search_events", absl::GetFlag(FLAGS_search_events));
-  for (const absl::Status& s : {pool.status(), credentials.status(), sat_worker.status(),
-                                plans.status(), search.status()}) {
+  for (const absl::Status& s : {pool.status(), credentials.status(), sat_worker.status()}) {
     if (!s.ok()) {
       std::cerr << "attnsched-server: " << s.message() << "\n";
       return 2;
@@ -121,8 +78,8 @@ int Run() {
   options.max_events = absl::GetFlag(FLAGS_max_events);
   options.sat_limits = {absl::GetFlag(FLAGS_max_sat_variables), absl::GetFlag(FLAGS_max_sat_clauses)};
   options.sat_worker = *sat_worker;
-  options.plan_evaluations = *plans;
-  options.search_events = *search;
+  options.plan_evaluations = absl::GetFlag(FLAGS_plan_evaluations);
+  options.search_events = absl::GetFlag(FLAGS_search_events);
   Metrics metrics;
   SchedulerService service(**pool, metrics, options);
 
@@ -131,12 +88,18 @@ int Run() {
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(absl::GetFlag(FLAGS_listen), *credentials, &port);
+  // A second server on a port in use must fail, not share it (gRPC allows it by default).
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
   builder.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {
-    std::cerr << "attnsched-server: cannot listen on " << absl::GetFlag(FLAGS_listen) << "\n";
+    std::cerr << "attnsched-server: cannot listen on " << absl::GetFlag(FLAGS_listen)
+              << " (address in use, not an address of this host"
+              << (absl::GetFlag(FLAGS_tls_cert).empty() ? "" : ", or a TLS certificate and key "
+                                                               "that do not match")
+              << ")\n";
     return 2;
   }
   httplib::Server http;
@@ -198,14 +161,30 @@ int main(int argc, char** argv) {
   sigaddset(&set, SIGINT);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);  // before any thread starts
   signal(SIGPIPE, SIG_IGN);  // a SAT worker that dies early is an error, not a signal
-  absl::SetProgramUsageMessage("attnsched-server [--listen HOST:PORT] [--workers N] ...");
-  // --help lists this file's flags (Abseil looks for a file named after the program).
-  absl::FlagsUsageConfig usage;
-  usage.contains_help_flags = [](absl::string_view file) {
-    return absl::EndsWith(file, "server/main.cc");
-  };
-  usage.contains_helpshort_flags = usage.contains_help_flags;
-  absl::SetFlagsUsageConfig(usage);
-  absl::ParseCommandLine(argc, argv);
+  constexpr attnsched::Program kProgram{
+      "attnsched-server",
+      "attnsched-server: the attnsched.v1.Scheduler gRPC service\n"
+      "\n"
+      "usage: attnsched-server [--listen HOST:PORT] [--workers N] [--queue N] ...\n"
+      "  SIGTERM or SIGINT drains: NOT_SERVING, running jobs finish for --grace seconds,\n"
+      "  exit 0. Bad flags: exit 2.\n"
+      "\n"
+      "flags (dashes or underscores):\n",
+      "server/flags.cc"};
+  absl::StatusOr<attnsched::ParsedArgs> args = attnsched::ParseArgs(argc, argv, kProgram);
+  absl::Status status = args.status();
+  if (status.ok() && !args->positional.empty() && !args->help) {
+    status = absl::InvalidArgumentError(absl::StrCat(
+        "takes no operands (\"", args->positional.front(), "\"); flags start with --"));
+  }
+  if (status.ok() && (args->help || args->version)) {
+    std::cout << (args->help ? attnsched::HelpText(kProgram) : attnsched::VersionText(kProgram));
+    return 0;
+  }
+  if (status.ok()) status = attnsched::server::CheckServerFlags();
+  if (!status.ok()) {
+    std::cerr << "attnsched-server: " << status.message() << "\n";
+    return 2;
+  }
   return attnsched::server::Run();
 }

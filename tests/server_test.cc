@@ -346,9 +346,13 @@ TEST_F(ServerTest, DratProofsAreCheckedInTheServer) {
 TEST(ServerStartTest, HelpListsTheFlagsAndABadSatWorkerIsRefused) {
   const testing::CommandResult help =
       testing::RunCommand(absl::StrCat(ATTNSCHED_SERVER, " --help"));
-  // Abseil's --help prints the flags and exits 1.
-  EXPECT_THAT(help.out + help.err, HasSubstr("--sat_worker"));
-  EXPECT_THAT(help.out + help.err, HasSubstr("--max_deadline"));
+  EXPECT_EQ(help.exit, 0);
+  EXPECT_THAT(help.out, HasSubstr("--sat-worker"));
+  EXPECT_THAT(help.out, HasSubstr("--max-deadline"));
+  const testing::CommandResult version =
+      testing::RunCommand(absl::StrCat(ATTNSCHED_SERVER, " --version"));
+  EXPECT_EQ(version.exit, 0);
+  EXPECT_THAT(version.out, ::testing::MatchesRegex("attnsched-server [0-9]+\\.[0-9]+\\.[0-9]+\n"));
   for (const char* worker : {"/bin/true", "/tmp", "/nonexistent/attnsched-sat-worker"}) {
     const testing::CommandResult r = testing::RunCommand(absl::StrCat(
         ATTNSCHED_SERVER, " --listen 127.0.0.1:0 --sat_worker ", worker));
@@ -357,11 +361,39 @@ TEST(ServerStartTest, HelpListsTheFlagsAndABadSatWorkerIsRefused) {
   }
 }
 
-TEST(ServerStartTest, NegativePlanEvaluationsAreRefused) {
-  const testing::CommandResult r = testing::RunCommand(absl::StrCat(
-      ATTNSCHED_SERVER, " --listen 127.0.0.1:0 --plan_evaluations=-5"));
+TEST(ServerStartTest, BadFlagsAreRefusedAtStartUpByName) {
+  // Each once started (or aborted: --workers 100000 was a SIGABRT); dashes work too.
+  const std::pair<const char*, const char*> cases[] = {
+      {"--plan_evaluations=-5", "--plan_evaluations = -5: must be >= 0"},
+      {"--search-events=-1", "--search_events = -1: must be >= 0"},
+      {"--workers 100000", "--workers = 100000: must be in [1, 1024]"},
+      {"--max-deadline nan", "--max_deadline = nan: must be finite"},
+      {"--max_deadline inf", "--max_deadline = inf: must be finite"},
+      {"--max_deadline 0", "--max_deadline = 0: must be finite and in (0, 604800]"},
+      {"--grace -1", "--grace = -1: must be finite and in [0, 3600]"},
+      {"--max_sat_clauses 0", "--max_sat_clauses = 0: must be >= 1"},
+      {"--max_message_bytes -5", "--max_message_bytes = -5"},
+      {"--listen 127.0.0.1:99999", "--listen = 127.0.0.1:99999: needs HOST:PORT"},
+      {"--listen 0.0.0.0", "--listen = 0.0.0.0: needs HOST:PORT"},
+      {"--metrics-listen localhost", "--metrics_listen = localhost: needs HOST:PORT"},
+      {"--workers x", "--workers=x"},
+      {"--frobnicate", "unknown flag --frobnicate"},
+      {"stray", "takes no operands"},
+  };
+  for (const auto& [flags, message] : cases) {
+    const testing::CommandResult r =
+        testing::RunCommand(absl::StrCat(ATTNSCHED_SERVER, " --listen 127.0.0.1:0 ", flags));
+    EXPECT_EQ(r.exit, 2) << flags;
+    EXPECT_THAT(r.err, HasSubstr(message)) << flags;
+  }
+}
+
+TEST_F(ServerTest, ASecondServerOnAPortInUseFails) {
+  const std::string port = server_.address().substr(server_.address().rfind(':') + 1);
+  const testing::CommandResult r = testing::RunCommand(
+      absl::StrCat(ATTNSCHED_SERVER, " --listen 127.0.0.1:", port, " --workers 1"));
   EXPECT_EQ(r.exit, 2);
-  EXPECT_THAT(r.err, HasSubstr("--plan_evaluations = -5: must be >= 0"));
+  EXPECT_THAT(r.err, HasSubstr("cannot listen on 127.0.0.1:" + port + " (address in use"));
 }
 
 TEST_F(ServerTest, CliHealthSaysServing) {

@@ -1,4 +1,4 @@
-#include "client/arg_parser.h"
+#include "lib/base/command_line.h"
 
 #include <algorithm>
 #include "absl/strings/string_view.h"
@@ -9,40 +9,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
-namespace attnsched::cli {
+namespace attnsched {
 namespace {
 
-constexpr absl::string_view kUsage =
-    "attnsched: schedules of self-attention on a one-way ring of PEs\n"
-    "\n"
-    "usage:\n"
-    "  attnsched generate (--model NAME | --scheme S --n N --d D) --pes M [--seed S]\n"
-    "                     [--placement block|cyclic|zigzag|h0,h1,...] [--json] [--out FILE]\n"
-    "                     [--nosimulate] [--max-events E] [--search-events E]\n"
-    "                     [--link-words W --link-cycles C --link-latency A]\n"
-    "      generate, validate and simulate a schedule for any n and m; print its\n"
-    "      summary. n, d <= 1048576, m <= 65536, costs and link parameters <= 1048576.\n"
-    "  attnsched verify FILE [--json] [--seed S] [--nosimulate] [--max-events E]\n"
-    "      check a schedule file; exit 0 valid, 1 invalid, 2 bad file or arguments\n"
-    "  attnsched models [--json]\n"
-    "      list the model presets and their sources\n"
-    "  attnsched solve (--scheme S --n N --d D | --model NAME) --pes M\n"
-    "                  [--placement block|cyclic|zigzag|free|generator|h0,h1,...]\n"
-    "                  [--time-limit S]\n"
-    "                  [--proof FILE] [--dimacs FILE] [--out FILE] [--json]\n"
-    "                  [--max-sat-variables V] [--max-sat-clauses C]\n"
-    "      the optimal makespan by SAT (CaDiCaL), a witness and an UNSAT proof for one\n"
-    "      cycle less; exit 0 optimal, 3 a limit was reached (for small n and m)\n"
-    "  attnsched prove FILE [--proof FILE] [--time-limit S] [--out FILE] [--json]\n"
-    "                  [--max-events E] [--max-sat-variables V] [--max-sat-clauses C]\n"
-    "      OPTIMAL (exit 0), IMPROVABLE with a better schedule (exit 1) or UNKNOWN (3)\n"
-    "  attnsched health --server HOST:PORT\n"
-    "      the server's gRPC health: SERVING (exit 0), NOT_SERVING (1), unreachable (2)\n"
-    "\n"
-    "generate, verify, solve and prove run in-process, or on attnsched-server with\n"
-    "--server HOST:PORT (--tls-ca FILE, --deadline SECONDS); the output is the same.\n"
-    "\n"
-    "flags:\n";
 
 // Flags are spelled with dashes on the command line (--max-events).
 std::string Dashed(absl::string_view name) {
@@ -51,18 +20,18 @@ std::string Dashed(absl::string_view name) {
   return out;
 }
 
-bool IsOurs(const absl::CommandLineFlag& flag) {
-  return absl::StrContains(flag.Filename(), "client/flags.cc");
+bool IsOurs(const absl::CommandLineFlag& flag, absl::string_view owner) {
+  return absl::EndsWith(flag.Filename(), owner);
 }
 
-// OK when --name (or --noname for a boolean) is an attnsched flag.
-absl::Status CheckKnown(absl::string_view name) {
+// OK when --name (or --noname for a boolean) is one of the program's flags.
+absl::Status CheckKnown(absl::string_view name, const Program& program) {
   for (absl::string_view candidate : {name, absl::StartsWith(name, "no") ? name.substr(2) : name}) {
     absl::CommandLineFlag* flag = absl::FindCommandLineFlag(candidate);
-    if (flag != nullptr && IsOurs(*flag)) return absl::OkStatus();
+    if (flag != nullptr && IsOurs(*flag, program.flags_file)) return absl::OkStatus();
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown flag --", Dashed(name), "; attnsched --help lists the flags"));
+  return absl::InvalidArgumentError(absl::StrCat("unknown flag --", Dashed(name), "; ",
+                                                 program.name, " --help lists the flags"));
 }
 
 absl::Status SetFlag(absl::string_view name, absl::string_view value) {
@@ -81,7 +50,7 @@ bool IsBool(absl::string_view name) {
 
 }  // namespace
 
-absl::StatusOr<ParsedArgs> ParseArgs(int argc, char** argv) {
+absl::StatusOr<ParsedArgs> ParseArgs(int argc, char** argv, const Program& program) {
   ParsedArgs out;
   bool flags_done = false;
   for (int k = 1; k < argc; ++k) {
@@ -99,11 +68,15 @@ absl::StatusOr<ParsedArgs> ParseArgs(int argc, char** argv) {
       out.help = true;
       continue;
     }
+    if (arg == "version") {
+      out.version = true;
+      continue;
+    }
     const size_t eq = arg.find('=');
     std::string name_storage(arg.substr(0, eq));
     std::replace(name_storage.begin(), name_storage.end(), '-', '_');  // --max-events
     absl::string_view name = name_storage;
-    if (absl::Status known = CheckKnown(name); !known.ok()) return known;
+    if (absl::Status known = CheckKnown(name, program); !known.ok()) return known;
     std::string value;
     if (eq != absl::string_view::npos) {
       value = std::string(arg.substr(eq + 1));
@@ -124,14 +97,14 @@ absl::StatusOr<ParsedArgs> ParseArgs(int argc, char** argv) {
   return out;
 }
 
-std::string HelpText() {
+std::string HelpText(const Program& program) {
   std::vector<const absl::CommandLineFlag*> flags;
   for (const auto& [name, flag] : absl::GetAllFlags()) {
-    if (IsOurs(*flag)) flags.push_back(flag);
+    if (IsOurs(*flag, program.flags_file)) flags.push_back(flag);
   }
   std::sort(flags.begin(), flags.end(),
             [](const auto* a, const auto* b) { return a->Name() < b->Name(); });
-  std::string text(kUsage);
+  std::string text(program.usage);
   for (const absl::CommandLineFlag* f : flags) {
     const std::string def = f->DefaultValue();
     const bool meaningful = !def.empty() && def != "0";
@@ -142,4 +115,8 @@ std::string HelpText() {
   return text;
 }
 
-}  // namespace attnsched::cli
+std::string VersionText(const Program& program) {
+  return absl::StrCat(program.name, " ", ATTNSCHED_VERSION, "\n");
+}
+
+}  // namespace attnsched
