@@ -68,7 +68,18 @@ void Sizes(benchmark::internal::Benchmark* b) {
   b->ArgNames({"scheme", "n", "d", "m"})->Unit(benchmark::kMillisecond)->Iterations(1);
 }
 
+// The same shapes with n one token longer (not a multiple of m): the any-n path,
+// balanced by chain shedding (general, causal) or pair moves (shared).
+void AnyNSizes(benchmark::internal::Benchmark* b) {
+  b->Args({static_cast<int>(Scheme::kGeneral), 513, 64, 16});
+  b->Args({static_cast<int>(Scheme::kShared), 513, 64, 16});
+  b->Args({static_cast<int>(Scheme::kCausal), 1025, 64, 16});
+  b->Args({static_cast<int>(Scheme::kCausal), 4097, 128, 64});
+  b->ArgNames({"scheme", "n", "d", "m"})->Unit(benchmark::kMillisecond)->Iterations(1);
+}
+
 BENCHMARK(BM_Generate)->Apply(Sizes);
+BENCHMARK(BM_Generate)->Apply(AnyNSizes);
 BENCHMARK(BM_Validate)->Apply(Sizes);
 BENCHMARK(BM_Simulate)->Apply(Sizes);
 BENCHMARK(BM_WriteReadJson)

@@ -62,7 +62,7 @@ struct GenerateOptions {
   // Pinned homes; nullopt: the generator chooses (and may fall back to one PE).
   std::optional<PlacementSpec> placement;
   // Budget of the local search, in events compiled over all its plans (a plan of E
-  // events costs E); 0 turns it off.
+  // events costs E); it runs when that allows at least 100 plans; 0 turns it off.
   int64_t search_events = kDefaultSearchEvents;
 };
 

@@ -21,8 +21,11 @@ constexpr Generator kCausal{Scheme::kCausal, "zigzag-ring", PlacementKind::kZigz
                             true};
 
 // Instances up to this many operations compile every candidate plan (placements,
-// balanced and not) and keep the best: a few compiles of about 0.2 s at most.
-constexpr int64_t kCompareEvents = 1'000'000;
+// balanced and not) and keep the best: a few compiles of about 20 ms at most.
+constexpr int64_t kCompareEvents = 100'000;
+
+// Fewer plans than this are not worth a local search (it rarely improves on them).
+constexpr int64_t kMinSearchPlans = 100;
 
 absl::Status TooManyEvents(absl::string_view what, int64_t count, int64_t limit) {
   return absl::ResourceExhaustedError(absl::StrFormat(
@@ -80,7 +83,7 @@ absl::Status Improve(const GenerateOptions& options, Generated& g) {
   const int64_t events = std::max<int64_t>(static_cast<int64_t>(g.schedule.events.size()), 1);
   const int64_t plans = options.search_events / events;
   const int64_t target = ComputeLowerBounds(g.schedule.problem, g.schedule.placement).Max();
-  if (plans == 0 || Makespan(g.schedule) <= target) return absl::OkStatus();
+  if (plans < kMinSearchPlans || Makespan(g.schedule) <= target) return absl::OkStatus();
   PlanSearchOptions search;
   search.max_evaluations = plans;
   search.target = target;

@@ -1,7 +1,6 @@
 #include "lib/algorithms/shared_half_ring.h"
 
 #include <algorithm>
-#include <limits>
 #include <queue>
 #include <tuple>
 
@@ -111,8 +110,8 @@ void HalfRing::Balance() {
 }
 
 // Moves pairs of a pair block from `heavy` to a partner that is lighter by more than a
-// dot, preferring partners below the mean `target`, then partners ahead of it (they
-// compute them early, in round r), then the lightest. False when there is none.
+// dot, preferring partners ahead of it (they compute them early, in round r), then
+// partners below the mean `target`, then the lightest. False when there is none.
 bool HalfRing::MoveFrom(int32_t heavy, int64_t target) {
   const int64_t c_dot = problem_.costs.c_dot;
   BlockPair* best = nullptr;
@@ -124,8 +123,8 @@ bool HalfRing::MoveFrom(int32_t heavy, int64_t target) {
     if (heavy_is_a ? bp.split == 0 : bp.split == Size(bp.a) * Size(bp.b)) continue;
     const int32_t other = heavy_is_a ? bp.b : bp.a;
     if (load_[heavy] - load_[other] <= c_dot) continue;
-    // Partners below the mean first; of those, b (ahead: it computes them early)
-    // before a (behind: its rows of b would complete last); then the lightest.
+    // b (ahead: it computes them early) before a (behind: its rows of b would complete
+    // last); then partners below the mean; then the lightest.
     const auto rank = std::make_tuple(!heavy_is_a, load_[other] >= target, load_[other]);
     if (best == nullptr || rank < best_rank) {
       best_rank = rank;
