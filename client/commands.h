@@ -1,7 +1,9 @@
 // The subcommands of the attnsched command. Each returns the process exit status:
 // 0 success, 1 an invalid schedule, a failed numeric check, or (prove) an improvable
-// one, 2 bad arguments or a bad file, 3 (solve, prove) a limit reached. Output goes
-// to stdout, errors to stderr.
+// one, 2 bad arguments, a bad file or a limit refused, 3 (solve, prove) the time
+// limit reached, 4 (remote) a refusal worth retrying: the server unreachable or
+// shutting down, its SAT queue full, or the --deadline passed. Output goes to stdout,
+// errors to stderr (and, with --json, also as a JSON object on stdout).
 #ifndef ATTNSCHED_CLIENT_COMMANDS_H_
 #define ATTNSCHED_CLIENT_COMMANDS_H_
 
@@ -21,7 +23,8 @@ namespace attnsched::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitInvalid = 1;
 inline constexpr int kExitUsage = 2;
-inline constexpr int kExitUnknown = 3;  // solve, prove: a time limit or deadline struck
+inline constexpr int kExitUnknown = 3;  // solve, prove: the time limit struck
+inline constexpr int kExitRetry = 4;    // remote: worth retrying (unreachable, busy, deadline)
 
 // A subcommand's arguments: the operands after it and the flags given.
 struct Invocation {
@@ -35,7 +38,7 @@ int RunModels(const Invocation& call);
 int RunSolve(const Invocation& call);
 int RunProve(const Invocation& call);
 // attnsched health --server HOST:PORT: SERVING (exit 0), NOT_SERVING (exit 1), or
-// unreachable (exit 2). For container health checks and probes.
+// unreachable (exit 4). For container health checks and probes.
 int RunHealth(const Invocation& call);
 
 // OK when every flag given applies to `command` (one of `allowed`); otherwise an
@@ -68,9 +71,11 @@ absl::Status CheckSatFlags(
     absl::string_view command, const Invocation& call,
     std::initializer_list<std::pair<absl::string_view, std::string>> outputs);
 
-// Prints "attnsched COMMAND: message" to stderr and returns the exit status for
-// `status`: kExitInvalid for internal errors (a bug), kExitUnknown for an RPC whose
-// --deadline passed, kExitUsage otherwise.
+// Prints "attnsched COMMAND: message" to stderr (with --json also
+// {"error": {"code", "message", "field", "exit_status"}} on stdout; "field" is the
+// field or flag the message names, or null) and returns the exit status for
+// `status`: kExitInvalid for internal errors (a bug), kExitRetry for UNAVAILABLE and
+// DEADLINE_EXCEEDED, kExitUsage otherwise.
 int ReportError(absl::string_view command, const absl::Status& status);
 
 }  // namespace attnsched::cli

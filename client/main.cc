@@ -3,10 +3,15 @@
 #include <cmath>
 #include <iostream>
 #include <new>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "client/commands.h"
 #include "client/flags.h"
 #include "client/remote.h"
@@ -14,6 +19,7 @@
 #include "lib/base/output_file.h"
 #include "lib/export/schedule_json.h"
 #include "lib/status_macros.h"
+#include "nlohmann/json.hpp"
 
 namespace attnsched::cli {
 
@@ -40,6 +46,30 @@ absl::Status CheckFlagsApply(absl::string_view command, const std::vector<std::s
   }
   return absl::OkStatus();
 }
+
+namespace {
+
+// The field or flag an error message starts with: "problem: n = 0: ..." names
+// problem.n, "placement[2] = 9: ..." placement[2], "--placement = ...: ..."
+// --placement; a message naming none (a sentence first) gives nullopt. A remote
+// message's "HOST:PORT: " prefix is skipped.
+std::optional<std::string> FieldOf(absl::string_view message) {
+  if (const std::string server = absl::GetFlag(FLAGS_server); !server.empty()) {
+    absl::ConsumePrefix(&message, absl::StrCat(server, ": "));
+  }
+  std::vector<std::string> path;
+  for (absl::string_view part : absl::StrSplit(message, ": ")) {
+    const size_t equals = part.find(" = ");
+    const absl::string_view name = part.substr(0, equals);
+    if (name.empty() || name.find(' ') != absl::string_view::npos) break;
+    path.emplace_back(name);
+    if (equals != absl::string_view::npos) break;  // "name = value": the rule follows
+  }
+  if (path.empty()) return std::nullopt;
+  return absl::StrJoin(path, ".");
+}
+
+}  // namespace
 
 absl::Status RefuseLocalOnlyFlags(absl::string_view command, const Invocation& call,
                                   std::initializer_list<absl::string_view> local_only) {
@@ -90,11 +120,25 @@ absl::StatusOr<Schedule> ReadScheduleOperand(absl::string_view command, const In
 }
 
 int ReportError(absl::string_view command, const absl::Status& status) {
-  std::cerr << "attnsched " << command << ": " << status.message() << "\n";
-  if (status.code() == absl::StatusCode::kInternal) return kExitInvalid;
-  // --deadline passed (remote): a limit, like the time limit.
-  if (status.code() == absl::StatusCode::kDeadlineExceeded) return kExitUnknown;
-  return kExitUsage;
+  std::cerr << "attnsched" << (command.empty() ? "" : " ") << command << ": " << status.message()
+            << "\n";
+  int exit = kExitUsage;
+  if (status.code() == absl::StatusCode::kInternal) exit = kExitInvalid;
+  if (status.code() == absl::StatusCode::kUnavailable ||
+      status.code() == absl::StatusCode::kDeadlineExceeded) {
+    exit = kExitRetry;
+  }
+  if (absl::GetFlag(FLAGS_json)) {
+    const std::optional<std::string> field = FieldOf(status.message());
+    std::cout << nlohmann::json{{"error",
+                                 {{"code", absl::StatusCodeToString(status.code())},
+                                  {"message", std::string(status.message())},
+                                  {"field", field ? nlohmann::json(*field) : nlohmann::json()},
+                                  {"exit_status", exit}}}}
+                     .dump(2)
+              << "\n";
+  }
+  return exit;
 }
 
 namespace {
@@ -124,7 +168,7 @@ constexpr absl::string_view kUsage =
     "                  [--max-events E] [--max-sat-variables V] [--max-sat-clauses C]\n"
     "      OPTIMAL (exit 0), IMPROVABLE with a better schedule (exit 1) or UNKNOWN (3)\n"
     "  attnsched health --server HOST:PORT\n"
-    "      the server's gRPC health: SERVING (exit 0), NOT_SERVING (1), unreachable (2)\n"
+    "      the server's gRPC health: SERVING (exit 0), NOT_SERVING (1), unreachable (4)\n"
     "\n"
     "generate, verify, solve and prove run in-process, or on attnsched-server with\n"
     "--server HOST:PORT (--tls-ca FILE, --deadline SECONDS); the output is the same.\n"
@@ -136,8 +180,11 @@ constexpr Program kProgram{"attnsched", kUsage, "client/flags.cc"};
 int Dispatch(int argc, char** argv) {
   absl::StatusOr<ParsedArgs> args = ParseArgs(argc, argv, kProgram);
   if (!args.ok()) {
-    std::cerr << "attnsched: " << args.status().message() << "\n";
-    return kExitUsage;
+    // --json may be among the arguments the parser did not reach.
+    for (int k = 1; k < argc; ++k) {
+      if (absl::string_view(argv[k]) == "--json") absl::SetFlag(&FLAGS_json, true);
+    }
+    return ReportError("", args.status());
   }
   if (args->help || args->version) {
     std::cout << (args->help ? HelpText(kProgram) : VersionText(kProgram));

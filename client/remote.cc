@@ -20,15 +20,22 @@ constexpr int kChunkEvents = 50'000;
 
 // gRPC status -> absl::Status (the exit statuses follow the codes), with the server
 // address in the message.
-absl::Status FromGrpc(const grpc::Status& s) {
+// The library's status for an RPC's, prefixed with the server. Refusals worth
+// retrying (unreachable, UNAVAILABLE, a passed deadline, RESOURCE_EXHAUSTED with the
+// server's retry pushback: a full queue) become UnavailableError, which the command
+// reports with exit status 4; other limits stay ResourceExhaustedError (exit 2).
+absl::Status FromGrpc(const grpc::Status& s, const grpc::ClientContext& context) {
   if (s.ok()) return absl::OkStatus();
   const std::string message =
       absl::StrCat(absl::GetFlag(FLAGS_server), ": ", s.error_message());
+  const auto& trailers = context.GetServerTrailingMetadata();
+  const bool pushback = trailers.find("grpc-retry-pushback-ms") != trailers.end();
   switch (s.error_code()) {
     case grpc::StatusCode::INVALID_ARGUMENT: return absl::InvalidArgumentError(message);
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return absl::ResourceExhaustedError(message);
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return pushback ? absl::UnavailableError(message) : absl::ResourceExhaustedError(message);
     case grpc::StatusCode::DEADLINE_EXCEEDED:
-      return absl::DeadlineExceededError(absl::StrCat(message, " (raise --deadline)"));
+      return absl::UnavailableError(absl::StrCat(message, " (the --deadline passed; raise it)"));
     case grpc::StatusCode::CANCELLED: return absl::CancelledError(message);
     case grpc::StatusCode::UNAVAILABLE: return absl::UnavailableError(message);
     default: return absl::InternalError(message);
@@ -107,7 +114,7 @@ absl::StatusOr<std::pair<Schedule, Summary>> RemoteGenerate(
     (void)reader->Finish();
     return read;
   }
-  RETURN_IF_ERROR(FromGrpc(reader->Finish()));
+  RETURN_IF_ERROR(FromGrpc(reader->Finish(), context));
   ASSIGN_OR_RETURN(Schedule schedule, assembler.Finish());
   if (!assembler.summary()) return absl::InternalError("the server sent no summary");
   ASSIGN_OR_RETURN(Summary summary, rpc::SummaryFromProto(*assembler.summary()));
@@ -123,7 +130,7 @@ absl::StatusOr<Summary> RemoteVerify(const Schedule& schedule) {
   rpc::WriteChunks(schedule, kChunkEvents, nullptr,
                    [&writer](const v1::ScheduleChunk& chunk) { return writer->Write(chunk); });
   writer->WritesDone();
-  RETURN_IF_ERROR(FromGrpc(writer->Finish()));
+  RETURN_IF_ERROR(FromGrpc(writer->Finish(), context));
   return rpc::SummaryFromProto(response.summary());
 }
 
@@ -152,7 +159,7 @@ absl::StatusOr<sat::OptimalResult> RemoteSolve(
     }
     if (progress.has_result()) result = progress.result();
   }
-  RETURN_IF_ERROR(FromGrpc(reader->Finish()));
+  RETURN_IF_ERROR(FromGrpc(reader->Finish(), context));
   if (!result) return absl::InternalError("the server sent no result");
   out.optimal = result->optimal();
   out.makespan = result->makespan_cycles();
@@ -172,7 +179,7 @@ absl::StatusOr<bool> RemoteHealth() {
   grpc::ClientContext context;
   SetDeadline(context);
   grpc::health::v1::HealthCheckResponse response;
-  RETURN_IF_ERROR(FromGrpc(stub->Check(&context, {}, &response)));
+  RETURN_IF_ERROR(FromGrpc(stub->Check(&context, {}, &response), context));
   return response.status() == grpc::health::v1::HealthCheckResponse::SERVING;
 }
 
@@ -184,7 +191,7 @@ absl::StatusOr<sat::ProofResult> RemoteProve(const Schedule& schedule, double ti
   grpc::ClientContext context;
   SetDeadline(context);
   v1::ProveResponse response;
-  RETURN_IF_ERROR(FromGrpc(stub->ProveOptimality(&context, request, &response)));
+  RETURN_IF_ERROR(FromGrpc(stub->ProveOptimality(&context, request, &response), context));
   sat::ProofResult out;
   out.status = response.status() == "OPTIMAL"      ? sat::ProofStatus::kOptimal
                : response.status() == "IMPROVABLE" ? sat::ProofStatus::kImprovable

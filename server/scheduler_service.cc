@@ -86,7 +86,12 @@ absl::StatusOr<Checked> GenerateChecked(const v1::GenerateRequest& request,
 grpc::Status RunOnPool(WorkerPool& pool, grpc::ServerContext& context, RpcLog& log,
                        JobHandle::Fn fn, const std::function<void()>& drain) {
   absl::StatusOr<std::shared_ptr<JobHandle>> job = pool.Submit(std::move(fn), DeadlineOf(context));
-  if (!job.ok()) return ToGrpcStatus(job.status());
+  if (!job.ok()) {
+    // A full queue or a draining server: worth retrying, and gRPC's standard
+    // pushback says when (clients without a retry policy read it as a hint).
+    context.AddTrailingMetadata(std::string(kRetryPushbackKey), "1000");
+    return ToGrpcStatus(job.status());
+  }
   JobOutcome outcome = JobOutcome::kPending;
   while ((outcome = (*job)->WaitFor(absl::Milliseconds(10))) == JobOutcome::kPending) {
     drain();

@@ -6,11 +6,16 @@
 #define ATTNSCHED_SERVER_STATUS_MAP_H_
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "grpcpp/support/status.h"
 
 namespace attnsched::server {
 
 grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// Trailing metadata that marks a refusal worth retrying (a full SAT queue, a draining
+// server), with the milliseconds to wait: gRPC's own retry pushback key.
+inline constexpr absl::string_view kRetryPushbackKey = "grpc-retry-pushback-ms";
 
 }  // namespace attnsched::server
 

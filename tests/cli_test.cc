@@ -107,6 +107,31 @@ TEST(CliTest, BadRequestsExitTwoWithTheRule) {
   }
 }
 
+TEST(CliTest, JsonErrorsNameTheFieldOnStdout) {
+  const struct {
+    const char* args;
+    const char* field;  // nullptr: none
+  } cases[] = {
+      {"generate --scheme causal --n 0 --d 2 --pes 2 --json", "n"},
+      {"generate --scheme causal --n 5 --d 2 --pes 2 --placement 0,7,0,0,0 --json", "placement[1]"},
+      {"generate --scheme causal --n 5 --d 2 --pes 2 --placement zz --json", "--placement"},
+      {"generate --frobnicate --json", nullptr},
+  };
+  for (const auto& c : cases) {
+    CliRun r = Cli(c.args);
+    EXPECT_EQ(r.exit, 2) << c.args;
+    const nlohmann::json error = nlohmann::json::parse(r.out)["error"];
+    EXPECT_EQ(error["code"], "INVALID_ARGUMENT") << c.args;
+    EXPECT_EQ(error["exit_status"], 2) << c.args;
+    if (c.field == nullptr) {
+      EXPECT_TRUE(error["field"].is_null()) << c.args;
+    } else {
+      EXPECT_EQ(error["field"], c.field) << c.args;
+    }
+    EXPECT_FALSE(r.err.empty()) << c.args;  // the text still goes to stderr
+  }
+}
+
 TEST(CliTest, VerifyRoundTripAndBrokenFiles) {
   const std::string path = ::testing::TempDir() + "/cli_test_verify.json";
   ASSERT_EQ(Cli("generate --scheme shared --n 12 --d 3 --pes 3 --out " + path).exit, 0);
@@ -127,6 +152,12 @@ TEST(CliTest, VerifyRoundTripAndBrokenFiles) {
   const nlohmann::json j = nlohmann::json::parse(invalid.out);
   EXPECT_EQ(j["valid"], false);
   EXPECT_EQ(j["violation"]["rule"], "missing_operation");
+  // Figures of the timing mean nothing for an invalid schedule: null, and "-" in the table.
+  for (const char* key : {"makespan_cycles", "speedup_vs_one_pe", "makespan_over_lb_work"}) {
+    EXPECT_TRUE(j[key].is_null()) << key;
+  }
+  EXPECT_THAT(Cli("verify " + TempFile("missing.json", text.substr(0, last) + "\n]}\n")).out,
+              HasSubstr("- (invalid)"));
 
   // A PE out of range is a rule violation with its location.
   std::string bad_pe = text;

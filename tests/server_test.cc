@@ -403,7 +403,7 @@ TEST_F(ServerTest, CliHealthSaysServing) {
   EXPECT_EQ(up.out, "SERVING\n");
   const testing::CommandResult down = testing::RunCommand(
       absl::StrCat(ATTNSCHED_CLI, " health --server 127.0.0.1:1 --deadline 2"));
-  EXPECT_EQ(down.exit, 2);
+  EXPECT_EQ(down.exit, 4);
 }
 
 TEST_F(ServerTest, HealthIsServing) {
@@ -448,8 +448,15 @@ TEST_F(ServerTest, CliRemoteModePrintsWhatLocalModePrints) {
   const testing::CommandResult down = testing::RunCommand(absl::StrCat(
       ATTNSCHED_CLI, " generate --scheme causal --n 8 --d 2 --pes 2 --deadline 2 --server "
                      "127.0.0.1:1"));
-  EXPECT_EQ(down.exit, 2);
+  EXPECT_EQ(down.exit, 4);  // unreachable: worth retrying
   EXPECT_THAT(down.err, HasSubstr("127.0.0.1:1"));
+  const testing::CommandResult down_json = testing::RunCommand(absl::StrCat(
+      ATTNSCHED_CLI, " generate --scheme causal --n 8 --d 2 --pes 2 --deadline 2 --json --server "
+                     "127.0.0.1:1"));
+  EXPECT_EQ(down_json.exit, 4);
+  const nlohmann::json error = nlohmann::json::parse(down_json.out)["error"];
+  EXPECT_EQ(error["code"], "UNAVAILABLE");
+  EXPECT_EQ(error["exit_status"], 4);
   // Local-only flags are refused, not ignored (the server has its own limits).
   for (const char* flag : {"--plan-evaluations 0", "--max-sat-variables 10", "--proof p.drat"}) {
     const testing::CommandResult local_only = testing::RunCommand(absl::StrCat(
@@ -598,6 +605,12 @@ TEST(ServerPoolTest, FullQueueAndCancellationFreeTheWorker) {
     *small.mutable_problem() = ProblemProto(Scheme::kCausal, 2, 1, 2);
     EXPECT_EQ(Drain(*stub->SolveOptimal(&context, small)).error_code(),
               grpc::StatusCode::RESOURCE_EXHAUSTED);
+    // The refusal carries gRPC's retry pushback, so the CLI says: worth retrying.
+    EXPECT_EQ(context.GetServerTrailingMetadata().count("grpc-retry-pushback-ms"), 1u);
+    const testing::CommandResult cli = testing::RunCommand(absl::StrCat(
+        ATTNSCHED_CLI, " solve --scheme causal --n 2 --d 1 --pes 2 --server ", server.address()));
+    EXPECT_EQ(cli.exit, 4) << cli.err;
+    EXPECT_THAT(cli.err, HasSubstr("queue of 0 is full"));
   }
   const absl::Time cancelled_at = absl::Now();
   hard_context.TryCancel();

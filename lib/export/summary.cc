@@ -90,19 +90,24 @@ std::string FormatSummaryTable(const Summary& s) {
                                 s.transfers));
   row("valid", s.valid ? "yes" : absl::StrCat("NO: ", s.violation->message));
   if (s.max_rel_error) row("max relative error", absl::StrFormat("%.3g", *s.max_rel_error));
-  row("makespan", absl::StrFormat("%d cycles", s.makespan));
+  // Figures of a schedule's timing mean nothing for an invalid one.
+  auto timed = [&s](std::string text) { return s.valid ? text : std::string("- (invalid)"); };
+  row("makespan", timed(absl::StrFormat("%d cycles", s.makespan)));
   row("LB_work / LB_home / LB_path",
       absl::StrFormat("%d / %d / %d cycles", s.bounds.work, s.bounds.home, s.bounds.path));
   row("LB_link / LB_traffic", absl::StrFormat("%d / %d cycles%s", s.bounds.link,
                                               s.bounds.traffic, LinkBoundNote(s)));
-  row("makespan / LB_work", absl::StrFormat("%.4f", s.makespan_over_lb_work));
+  row("makespan / LB_work", timed(absl::StrFormat("%.4f", s.makespan_over_lb_work)));
   row("work W", absl::StrFormat("%d cycles", s.work));
-  row("speed-up vs 1 PE", absl::StrFormat("%.2fx (on %d PEs)", s.speedup_vs_one_pe, p.pes()));
-  row("reduction vs general", absl::StrFormat("%.1f%%", 100 * s.reduction_vs_general));
-  row("compute util min/mean/max", Percent(s.compute_utilisation));
-  row("link util min/mean/max", p.pes() > 1 ? Percent(s.link_utilisation) : "no links (m = 1)");
+  row("speed-up vs 1 PE",
+      timed(absl::StrFormat("%.2fx (on %d PEs)", s.speedup_vs_one_pe, p.pes())));
+  row("reduction vs general", timed(absl::StrFormat("%.1f%%", 100 * s.reduction_vs_general)));
+  row("compute util min/mean/max", timed(Percent(s.compute_utilisation)));
+  row("link util min/mean/max",
+      p.pes() > 1 ? timed(Percent(s.link_utilisation)) : "no links (m = 1)");
   row("peak words/PE min/mean/max",
-      absl::StrFormat("%.0f / %.0f / %.0f", s.peak_words.min, s.peak_words.mean, s.peak_words.max));
+      timed(absl::StrFormat("%.0f / %.0f / %.0f", s.peak_words.min, s.peak_words.mean,
+                            s.peak_words.max)));
   if (s.valid && s.makespan > s.work) {
     row("warning", absl::StrFormat("the makespan exceeds the total work W = %d cycles, the "
                                    "makespan on one PE: the placement forces slow transfers",
@@ -111,7 +116,7 @@ std::string FormatSummaryTable(const Summary& s) {
   if (s.redundant_transfers > 0) {
     row("warning", absl::StrFormat("%d redundant transfers", s.redundant_transfers));
   }
-  if (s.heads > 1) {
+  if (s.heads > 1 && s.valid) {
     row("all heads, one after another",
         absl::StrFormat("%d cycles makespan, %d cycles work", s.makespan * s.heads,
                         s.work * s.heads));
@@ -164,6 +169,13 @@ nlohmann::json SummaryToJson(const Summary& s) {
       {"wall_seconds", s.wall_seconds},
   };
   if (!s.model.empty()) j["model"] = s.model;
+  if (!s.valid) {  // figures of the timing are null for an invalid schedule
+    for (const char* key : {"makespan_cycles", "makespan_over_lb_work", "speedup_vs_one_pe",
+                            "reduction_vs_general", "compute_utilisation", "link_utilisation",
+                            "peak_words_per_pe", "makespan_all_heads_cycles"}) {
+      j[key] = nullptr;
+    }
+  }
   if (s.violation) {
     const Violation& v = *s.violation;
     j["violation"] = {{"rule", RuleName(v.rule)},
