@@ -13,6 +13,7 @@
 #include "lib/algorithms/plan_search.h"
 #include "lib/schedule/validator.h"
 #include "lib/status_macros.h"
+#include "server/memory_budget.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "address to listen on (HOST:PORT; port 0 picks a free one; 0.0.0.0:PORT for all "
@@ -34,8 +35,13 @@ ABSL_FLAG(int64_t, plan_evaluations, attnsched::kDefaultPlanEvaluations,
 ABSL_FLAG(int64_t, search_events, attnsched::kDefaultSearchEvents,
           "GenerateSchedule, StreamSchedule: events the local search over plans compiles at "
           "most per schedule (small instances only; 0: none)");
-ABSL_FLAG(int, max_message_bytes, 256 << 20,
-          "largest gRPC message received or sent, 4096..2147483647 bytes");
+ABSL_FLAG(int64_t, memory_budget_bytes, attnsched::server::DefaultMemoryBudget(),
+          "bytes the schedules of running requests may hold at once, about 80 per event; "
+          "larger requests get RESOURCE_EXHAUSTED (default: half the container's memory "
+          "limit, or of the physical memory)");
+ABSL_FLAG(int, max_message_bytes, 64 << 20,
+          "largest gRPC message received or sent, 4096..2147483647 bytes (a GenerateSchedule "
+          "response or a ProveOptimality request: about 18 bytes per event)");
 ABSL_FLAG(std::string, metrics_listen, "",
           "serve Prometheus text metrics at http://HOST:PORT/metrics (port 0 picks one); "
           "empty: off");
@@ -95,7 +101,8 @@ absl::Status CheckServerFlags() {
        {std::pair{"max_unary_events", absl::GetFlag(FLAGS_max_unary_events)},
         {"max_events", absl::GetFlag(FLAGS_max_events)},
         {"max_sat_variables", absl::GetFlag(FLAGS_max_sat_variables)},
-        {"max_sat_clauses", absl::GetFlag(FLAGS_max_sat_clauses)}}) {
+        {"max_sat_clauses", absl::GetFlag(FLAGS_max_sat_clauses)},
+        {"memory_budget_bytes", absl::GetFlag(FLAGS_memory_budget_bytes)}}) {
     RETURN_IF_ERROR(CheckInt(flag, value, 1, INT64_MAX));
   }
   for (const auto& [flag, value] :

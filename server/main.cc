@@ -81,7 +81,8 @@ int Run() {
   options.plan_evaluations = absl::GetFlag(FLAGS_plan_evaluations);
   options.search_events = absl::GetFlag(FLAGS_search_events);
   Metrics metrics;
-  SchedulerService service(**pool, metrics, options);
+  MemoryBudget budget(absl::GetFlag(FLAGS_memory_budget_bytes));
+  SchedulerService service(**pool, budget, metrics, options);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -109,7 +110,7 @@ int Run() {
     const std::string metrics_host = listen.substr(0, colon);
     int metrics_port = colon == std::string::npos ? 0 : std::atoi(listen.c_str() + colon + 1);
     http.Get("/metrics", [&](const httplib::Request&, httplib::Response& response) {
-      response.set_content(metrics.Render((*pool)->stats(), absl::GetFlag(FLAGS_workers)),
+      response.set_content(metrics.Render((*pool)->stats(), absl::GetFlag(FLAGS_workers), budget),
                            "text/plain; version=0.0.4");
     });
     const bool bound = metrics_port == 0

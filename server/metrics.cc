@@ -26,7 +26,8 @@ void Metrics::AddSolveSeconds(double seconds) {
   solve_seconds_ += seconds;
 }
 
-std::string Metrics::Render(const PoolStats& pool, int workers) const {
+std::string Metrics::Render(const PoolStats& pool, int workers,
+                            const MemoryBudget& memory) const {
   absl::MutexLock lock(&mu_);
   std::string out =
       "# HELP attnsched_requests_total RPCs answered, by method and gRPC code.\n"
@@ -59,8 +60,15 @@ std::string Metrics::Render(const PoolStats& pool, int workers) const {
           "attnsched_workers %d\n"
           "# HELP attnsched_rejected_total SAT jobs refused (full queue or shutting down).\n"
           "# TYPE attnsched_rejected_total counter\n"
-          "attnsched_rejected_total %d\n",
-          solve_seconds_, pool.queued, pool.busy, workers, pool.rejected));
+          "attnsched_rejected_total %d\n"
+          "# HELP attnsched_memory_budget_bytes The memory budget for schedules.\n"
+          "# TYPE attnsched_memory_budget_bytes gauge\n"
+          "attnsched_memory_budget_bytes %d\n"
+          "# HELP attnsched_memory_leased_bytes Bytes of the budget running requests hold.\n"
+          "# TYPE attnsched_memory_leased_bytes gauge\n"
+          "attnsched_memory_leased_bytes %d\n",
+          solve_seconds_, pool.queued, pool.busy, workers, pool.rejected, memory.total(),
+          memory.in_use()));
   return out;
 }
 

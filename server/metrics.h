@@ -1,7 +1,7 @@
 // Service metrics in the Prometheus text exposition format (version 0.0.4), served by
 // attnsched-server on --metrics_listen (cpp-httplib): requests by method and gRPC
-// code, request seconds, SAT solve seconds, and the worker pool's queue depth, busy
-// workers and refusals. Thread-safe.
+// code, request seconds, SAT solve seconds, the worker pool's queue depth, busy
+// workers and refusals, and the memory budget and its leased bytes. Thread-safe.
 #ifndef ATTNSCHED_SERVER_METRICS_H_
 #define ATTNSCHED_SERVER_METRICS_H_
 
@@ -11,6 +11,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "server/memory_budget.h"
 #include "server/worker_pool.h"
 
 namespace attnsched::server {
@@ -21,8 +22,8 @@ class Metrics {
   void CountRequest(absl::string_view method, absl::string_view code, double seconds);
   // Seconds the SAT solver ran for one request.
   void AddSolveSeconds(double seconds);
-  // The exposition text, with the pool's gauges as of now.
-  std::string Render(const PoolStats& pool, int workers) const;
+  // The exposition text, with the pool's and the memory budget's gauges as of now.
+  std::string Render(const PoolStats& pool, int workers, const MemoryBudget& memory) const;
 
  private:
   mutable absl::Mutex mu_;

@@ -16,6 +16,7 @@
 #include "lib/schedule/simulator.h"
 #include "lib/sat/prove.h"
 #include "lib/status_macros.h"
+#include "server/retryable.h"
 #include "server/sat_process.h"
 #include "server/status_map.h"
 
@@ -32,13 +33,16 @@ absl::Time DeadlineOf(const grpc::ServerContext& context) {
 // duration, queue wait.
 class RpcLog {
  public:
-  RpcLog(absl::string_view method, const grpc::ServerContext& context, Metrics& metrics)
-      : method_(method), peer_(context.peer()), metrics_(metrics) {}
+  RpcLog(absl::string_view method, grpc::ServerContext& context, Metrics& metrics)
+      : method_(method), context_(context), metrics_(metrics) {}
+  // The library's status as the RPC's answer (status_map.h).
+  grpc::Status Done(const absl::Status& status) { return Done(ToGrpcStatus(status, context_)); }
   grpc::Status Done(const grpc::Status& status) {
     const absl::string_view code = GrpcCodeName(static_cast<int>(status.error_code()));
     const absl::Duration took = absl::Now() - start_;
     std::cerr << absl::StrFormat(
-        "rpc method=%s peer=%s code=%s duration_ms=%.1f queue_wait_ms=%.1f\n", method_, peer_,
+        "rpc method=%s peer=%s code=%s duration_ms=%.1f queue_wait_ms=%.1f\n", method_,
+        context_.peer(),
         code, absl::ToDoubleMilliseconds(took), absl::ToDoubleMilliseconds(queue_wait_));
     metrics_.CountRequest(method_, code, absl::ToDoubleSeconds(took));
     return status;
@@ -46,7 +50,8 @@ class RpcLog {
   void set_queue_wait(absl::Duration d) { queue_wait_ = d; }
 
  private:
-  const std::string method_, peer_;
+  const std::string method_;
+  grpc::ServerContext& context_;
   Metrics& metrics_;
   const absl::Time start_ = absl::Now();
   absl::Duration queue_wait_;
@@ -57,14 +62,22 @@ struct Checked {
   Summary summary;
 };
 
+// The schedule the request asks for, validated, simulated if asked and summarised,
+// within `limit` events and admitted by `lease` at `bytes_per_event` before it is
+// compiled.
 absl::StatusOr<Checked> GenerateChecked(const v1::GenerateRequest& request,
-                                          const ServiceOptions& options, int64_t limit,
-                                          absl::string_view over_limit_hint) {
+                                        const ServiceOptions& options, int64_t limit,
+                                        absl::string_view over_limit_hint,
+                                        MemoryBudget::Lease& lease, int64_t bytes_per_event) {
   ASSIGN_OR_RETURN(const Problem problem, rpc::ProblemFromProto(request.problem()));
   GenerateOptions generate{limit, std::nullopt, options.search_events};
   ASSIGN_OR_RETURN(generate.placement, rpc::PlacementFromProto(request.placement()));
+  generate.admit = [&](int64_t events) {
+    return lease.GrowTo(EventBytes(events, bytes_per_event),
+                        absl::StrCat("a schedule of ", events, " events"));
+  };
   absl::StatusOr<Generated> g = Generate(problem, generate);
-  if (g.status().code() == absl::StatusCode::kResourceExhausted) {
+  if (absl::IsResourceExhausted(g.status()) && !RetryAfterMs(g.status())) {
     return absl::ResourceExhaustedError(absl::StrCat(g.status().message(), over_limit_hint));
   }
   if (!g.ok()) return g.status();
@@ -86,12 +99,9 @@ absl::StatusOr<Checked> GenerateChecked(const v1::GenerateRequest& request,
 grpc::Status RunOnPool(WorkerPool& pool, grpc::ServerContext& context, RpcLog& log,
                        JobHandle::Fn fn, const std::function<void()>& drain) {
   absl::StatusOr<std::shared_ptr<JobHandle>> job = pool.Submit(std::move(fn), DeadlineOf(context));
-  if (!job.ok()) {
-    // A full queue or a draining server: worth retrying, and gRPC's standard
-    // pushback says when (clients without a retry policy read it as a hint).
-    context.AddTrailingMetadata(std::string(kRetryPushbackKey), "1000");
-    return ToGrpcStatus(job.status());
-  }
+  // A full queue or a draining server: worth retrying, and gRPC's standard pushback
+  // says when (clients without a retry policy read it as a hint).
+  if (!job.ok()) return ToGrpcStatus(job.status(), context);
   JobOutcome outcome = JobOutcome::kPending;
   while ((outcome = (*job)->WaitFor(absl::Milliseconds(10))) == JobOutcome::kPending) {
     drain();
@@ -216,10 +226,12 @@ grpc::Status SchedulerService::GenerateSchedule(grpc::ServerContext* context,
                                                 const v1::GenerateRequest* request,
                                                 v1::GenerateResponse* response) {
   RpcLog log("GenerateSchedule", *context, metrics_);
+  MemoryBudget::Lease lease = budget_.Empty();
   absl::StatusOr<Checked> g =
       GenerateChecked(*request, options_, std::min(options_.max_unary_events, options_.max_events),
-                      " (this server's limit for one message; use StreamSchedule)");
-  if (!g.ok()) return log.Done(ToGrpcStatus(g.status()));
+                      " (this server's limit for one message; use StreamSchedule)", lease,
+                      kBytesPerEvent + kResponseBytesPerEvent);
+  if (!g.ok()) return log.Done(g.status());
   rpc::SummaryToProto(g->summary, response->mutable_summary());
   rpc::ScheduleToProto(g->schedule, response->mutable_schedule());
   return log.Done(grpc::Status::OK);
@@ -229,8 +241,10 @@ grpc::Status SchedulerService::StreamSchedule(grpc::ServerContext* context,
                                               const v1::GenerateRequest* request,
                                               grpc::ServerWriter<v1::ScheduleChunk>* writer) {
   RpcLog log("StreamSchedule", *context, metrics_);
-  absl::StatusOr<Checked> g = GenerateChecked(*request, options_, options_.max_events, "");
-  if (!g.ok()) return log.Done(ToGrpcStatus(g.status()));
+  MemoryBudget::Lease lease = budget_.Empty();
+  absl::StatusOr<Checked> g =
+      GenerateChecked(*request, options_, options_.max_events, "", lease, kBytesPerEvent);
+  if (!g.ok()) return log.Done(g.status());
   v1::ScheduleSummary summary;
   rpc::SummaryToProto(g->summary, &summary);
   const bool sent = rpc::WriteChunks(g->schedule, options_.chunk_events, &summary,
@@ -247,17 +261,25 @@ grpc::Status SchedulerService::VerifySchedule(grpc::ServerContext* context,
   RpcLog log("VerifySchedule", *context, metrics_);
   v1::ScheduleChunk chunk;
   rpc::ChunkAssembler assembler(options_.max_events);
+  MemoryBudget::Lease lease = budget_.Empty();
   while (reader->Read(&chunk)) {
-    if (absl::Status s = assembler.Add(chunk); !s.ok()) return log.Done(ToGrpcStatus(s));
+    if (absl::Status s = assembler.Add(chunk); !s.ok()) return log.Done(s);
+    // The first chunk announces the events (bounded by the instance and max_events).
+    if (absl::Status s = lease.GrowTo(EventBytes(assembler.events_total()),
+                                      absl::StrCat("a schedule of ", assembler.events_total(),
+                                                   " events"));
+        !s.ok()) {
+      return log.Done(s);
+    }
   }
   absl::StatusOr<Schedule> s = assembler.Finish();
-  if (!s.ok()) return log.Done(ToGrpcStatus(s.status()));
+  if (!s.ok()) return log.Done(s.status());
   absl::StatusOr<ValidationReport> report = Validate(*s, ValidationOptions{options_.max_events});
-  if (!report.ok()) return log.Done(ToGrpcStatus(report.status()));
+  if (!report.ok()) return log.Done(report.status());
   std::optional<SimulationReport> simulation;
   if (report->valid()) {
     absl::StatusOr<SimulationReport> sim = Simulate(*s, 1);
-    if (!sim.ok()) return log.Done(ToGrpcStatus(sim.status()));
+    if (!sim.ok()) return log.Done(sim.status());
     simulation = *sim;
   }
   Summary summary = Summarize(*s, *report, simulation);
@@ -272,15 +294,15 @@ grpc::Status SchedulerService::SolveOptimal(grpc::ServerContext* context,
   RpcLog log("SolveOptimal", *context, metrics_);
   // Bad problems and placements are refused here, without starting a worker process.
   absl::StatusOr<Problem> problem = rpc::ProblemFromProto(request->problem());
-  if (!problem.ok()) return log.Done(ToGrpcStatus(problem.status()));
+  if (!problem.ok()) return log.Done(problem.status());
   if (!request->placement().empty()) {
     const Placement homes(request->placement().begin(), request->placement().end());
     if (absl::Status s = ValidatePlacement(homes, problem->n(), problem->pes()); !s.ok()) {
-      return log.Done(ToGrpcStatus(s));
+      return log.Done(s);
     }
   }
   if (absl::Status s = CheckTimeLimit(request->time_limit_seconds()); !s.ok()) {
-    return log.Done(ToGrpcStatus(s));
+    return log.Done(s);
   }
   auto state = std::make_shared<SatJobState>();
   auto drain = [&] {
@@ -312,12 +334,20 @@ grpc::Status SchedulerService::ProveOptimality(grpc::ServerContext* context,
                                                const v1::ProveRequest* request,
                                                v1::ProveResponse* response) {
   RpcLog log("ProveOptimality", *context, metrics_);
+  // The request, its schedule, and their copies for the worker process.
+  MemoryBudget::Lease lease = budget_.Empty();
+  const int64_t events = request->schedule().events_size();
+  if (absl::Status s = lease.GrowTo(EventBytes(events, kProveBytesPerEvent),
+                                    absl::StrCat("proving a schedule of ", events, " events"));
+      !s.ok()) {
+    return log.Done(s);
+  }
   absl::StatusOr<Schedule> schedule = rpc::ScheduleFromProto(request->schedule());
-  if (!schedule.ok()) return log.Done(ToGrpcStatus(schedule.status()));
+  if (!schedule.ok()) return log.Done(schedule.status());
   // Repeated events are refused here, before the request is copied to a worker.
   for (const absl::Status& s :
        {CheckTimeLimit(request->time_limit_seconds()), sat::CheckProvable(*schedule)}) {
-    if (!s.ok()) return log.Done(ToGrpcStatus(s));
+    if (!s.ok()) return log.Done(s);
   }
   internal::SatJob job = JobWithLimits();
   *job.mutable_prove() = *request;

@@ -1,8 +1,9 @@
 // The attnsched.v1.Scheduler service (SPEC section 7). Thin: it converts messages
 // (proto/attnsched/v1/convert.h) and calls the library; SAT work runs on the worker
 // pool, each job in a worker process of its own (sat_process.h), with the client's
-// deadline capped by the pool's maximum and cancellation killing the process. Errors
-// are mapped in one place (status_map.h). Thread-safe.
+// deadline capped by the pool's maximum and cancellation killing the process. Every
+// schedule a request holds is admitted by the server's memory budget first
+// (memory_budget.h). Errors are mapped in one place (status_map.h). Thread-safe.
 #ifndef ATTNSCHED_SERVER_SCHEDULER_SERVICE_H_
 #define ATTNSCHED_SERVER_SCHEDULER_SERVICE_H_
 
@@ -15,6 +16,7 @@
 #include "lib/algorithms/generator.h"
 #include "lib/sat/optimal_search.h"
 #include "lib/schedule/validator.h"
+#include "server/memory_budget.h"
 #include "server/metrics.h"
 #include "server/worker_pool.h"
 
@@ -35,9 +37,10 @@ struct ServiceOptions {
 
 class SchedulerService final : public v1::Scheduler::Service {
  public:
-  // `pool` and `metrics` must outlive the service.
-  SchedulerService(WorkerPool& pool, Metrics& metrics, const ServiceOptions& options)
-      : pool_(pool), metrics_(metrics), options_(options) {}
+  // `pool`, `budget` and `metrics` must outlive the service.
+  SchedulerService(WorkerPool& pool, MemoryBudget& budget, Metrics& metrics,
+                   const ServiceOptions& options)
+      : pool_(pool), budget_(budget), metrics_(metrics), options_(options) {}
 
   grpc::Status GenerateSchedule(grpc::ServerContext* context, const v1::GenerateRequest* request,
                                 v1::GenerateResponse* response) override;
@@ -56,6 +59,7 @@ class SchedulerService final : public v1::Scheduler::Service {
   internal::SatJob JobWithLimits() const;
 
   WorkerPool& pool_;
+  MemoryBudget& budget_;
   Metrics& metrics_;
   const ServiceOptions options_;
 };

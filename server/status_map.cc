@@ -1,6 +1,10 @@
 #include "server/status_map.h"
 
+#include <optional>
 #include <string>
+
+#include "absl/strings/str_cat.h"
+#include "server/retryable.h"
 
 namespace attnsched::server {
 
@@ -22,6 +26,13 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
       return grpc::Status(grpc::StatusCode::UNAVAILABLE, message);
     default: return grpc::Status(grpc::StatusCode::INTERNAL, message);
   }
+}
+
+grpc::Status ToGrpcStatus(const absl::Status& status, grpc::ServerContext& context) {
+  if (const std::optional<int64_t> ms = RetryAfterMs(status)) {
+    context.AddTrailingMetadata(std::string(kRetryPushbackKey), absl::StrCat(*ms));
+  }
+  return ToGrpcStatus(status);
 }
 
 }  // namespace attnsched::server

@@ -7,15 +7,21 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "grpcpp/server_context.h"
 #include "grpcpp/support/status.h"
 
 namespace attnsched::server {
 
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
-// Trailing metadata that marks a refusal worth retrying (a full SAT queue, a draining
-// server), with the milliseconds to wait: gRPC's own retry pushback key.
+// Trailing metadata that marks a refusal worth retrying (a full SAT queue or memory
+// budget, a draining server), with the milliseconds to wait: gRPC's own retry
+// pushback key.
 inline constexpr absl::string_view kRetryPushbackKey = "grpc-retry-pushback-ms";
+
+// ToGrpcStatus, adding kRetryPushbackKey to `context`'s trailing metadata when
+// `status` is marked retryable (retryable.h).
+grpc::Status ToGrpcStatus(const absl::Status& status, grpc::ServerContext& context);
 
 }  // namespace attnsched::server
 

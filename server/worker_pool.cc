@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "server/retryable.h"
 
 namespace attnsched::server {
 
@@ -55,15 +56,16 @@ absl::StatusOr<std::shared_ptr<JobHandle>> WorkerPool::Submit(JobHandle::Fn fn,
   absl::MutexLock lock(&mu_);
   if (!accepting_) {
     ++stats_.rejected;
-    return absl::UnavailableError("the server is shutting down; retry on another replica");
+    return Retryable(
+        absl::UnavailableError("the server is shutting down; retry on another replica"));
   }
   const int64_t idle = options_.workers - static_cast<int64_t>(running_.size());
   const int64_t waiting = static_cast<int64_t>(queue_.size()) + 1 - idle;
   if (waiting > options_.queue_capacity) {
     ++stats_.rejected;
-    return absl::ResourceExhaustedError(absl::StrCat(
+    return Retryable(absl::ResourceExhaustedError(absl::StrCat(
         "all ", options_.workers, " SAT workers are busy and the queue of ",
-        options_.queue_capacity, " is full; retry later"));
+        options_.queue_capacity, " is full; retry later")));
   }
   std::shared_ptr<JobHandle> job(new JobHandle(std::move(fn), deadline));
   queue_.push_back(job);

@@ -154,9 +154,9 @@ TEST(ChunksTest, BrokenStreamsNameTheChunk) {
       {{}, "problem: missing"},
   };
   for (const auto& c : cases) {
-    const absl::Status s = Assemble(c.stream);
-    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << c.message;
-    EXPECT_THAT(std::string(s.message()), HasSubstr(c.message));
+    const absl::Status status = Assemble(c.stream);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << c.message;
+    EXPECT_THAT(std::string(status.message()), HasSubstr(c.message));
   }
   EXPECT_EQ(Assemble(chunks, 10).code(), absl::StatusCode::kResourceExhausted);
 }

@@ -372,6 +372,7 @@ TEST(ServerStartTest, BadFlagsAreRefusedAtStartUpByName) {
       {"--max_deadline 0", "--max_deadline = 0: must be finite and in (0, 604800]"},
       {"--grace -1", "--grace = -1: must be finite and in [0, 3600]"},
       {"--max_sat_clauses 0", "--max_sat_clauses = 0: must be >= 1"},
+      {"--memory-budget-bytes 0", "--memory_budget_bytes = 0: must be >= 1"},
       {"--max_message_bytes -5", "--max_message_bytes = -5"},
       {"--listen 127.0.0.1:99999", "--listen = 127.0.0.1:99999: needs HOST:PORT"},
       {"--listen 0.0.0.0", "--listen = 0.0.0.0: needs HOST:PORT"},
@@ -511,6 +512,85 @@ TEST(ServerMetricsTest, PrometheusTextCountsRequestsByMethodAndCode) {
                               "\"INVALID_ARGUMENT\"} 1"));
   EXPECT_THAT(text, HasSubstr("attnsched_queue_depth 0"));
   EXPECT_THAT(text, HasSubstr("attnsched_workers 2"));
+  EXPECT_THAT(text, HasSubstr("attnsched_memory_leased_bytes 0"));
+}
+
+// The memory budget admits every schedule before it is built or received: GPT-2's
+// causal head on 16 PEs has 1,080,384 events, about 86 MB at 80 bytes each.
+TEST(ServerMemoryTest, TheBudgetAdmitsSchedulesBeforeTheyAreBuilt) {
+  ServerProcess server({"--workers", "1", "--memory_budget_bytes", "100000000"});
+  ASSERT_FALSE(server.address().empty()) << server.Log();
+  auto stub = Connect(server);
+  v1::GenerateRequest gpt2;
+  *gpt2.mutable_problem() = ProblemProto(Scheme::kCausal, 1024, 64, 16);
+  // A first stream holds its lease while the client reads slowly.
+  grpc::ClientContext first_context;
+  SetDeadline(first_context, absl::Seconds(60));
+  auto first = stub->StreamSchedule(&first_context, gpt2);
+  v1::ScheduleChunk chunk;
+  ASSERT_TRUE(first->Read(&chunk));
+  {
+    // A second would fit alone: refused for now, with gRPC's retry pushback.
+    grpc::ClientContext context;
+    SetDeadline(context, absl::Seconds(60));
+    auto second = stub->StreamSchedule(&context, gpt2);
+    while (second->Read(&chunk)) {
+    }
+    const grpc::Status status = second->Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+    EXPECT_THAT(status.error_message(), HasSubstr("a schedule of 1080384 events needs about"));
+    EXPECT_THAT(status.error_message(), HasSubstr("retry later"));
+    EXPECT_EQ(context.GetServerTrailingMetadata().count("grpc-retry-pushback-ms"), 1u);
+  }
+  int64_t events = chunk.events_size();
+  while (first->Read(&chunk)) events += chunk.events_size();
+  ASSERT_TRUE(first->Finish().ok());
+  EXPECT_EQ(events, 1'080'384);
+  {
+    // Once the first has finished, the same request is served; its unary form (80
+    // more bytes per event for the response) never fits this budget.
+    grpc::ClientContext context;
+    SetDeadline(context, absl::Seconds(60));
+    auto again = stub->StreamSchedule(&context, gpt2);
+    while (again->Read(&chunk)) {
+    }
+    EXPECT_TRUE(again->Finish().ok());
+    grpc::ClientContext unary_context;
+    SetDeadline(unary_context, absl::Seconds(60));
+    v1::GenerateResponse response;
+    const grpc::Status unary = stub->GenerateSchedule(&unary_context, gpt2, &response);
+    EXPECT_EQ(unary.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+    EXPECT_THAT(unary.error_message(), HasSubstr("whole memory budget of 100000000 bytes"));
+    EXPECT_EQ(unary_context.GetServerTrailingMetadata().count("grpc-retry-pushback-ms"), 0u);
+  }
+  {
+    // A verification stream is admitted on its first chunk's events_total.
+    grpc::ClientContext context;
+    SetDeadline(context, absl::Seconds(60));
+    v1::VerifyResponse response;
+    auto writer = stub->VerifySchedule(&context, &response);
+    v1::ScheduleChunk head;
+    *head.mutable_problem() = gpt2.problem();
+    for (int32_t h : ZigzagPlacement(1024, 16)) head.add_placement(h);
+    head.set_events_total(2'000'000);
+    writer->Write(head);
+    writer->WritesDone();
+    const grpc::Status status = writer->Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+    EXPECT_THAT(status.error_message(), HasSubstr("a schedule of 2000000 events"));
+  }
+  {
+    // A proof is admitted on the size of the schedule it carries.
+    grpc::ClientContext context;
+    SetDeadline(context, absl::Seconds(60));
+    v1::ProveRequest request;
+    *request.mutable_schedule()->mutable_problem() = gpt2.problem();
+    for (int k = 0; k < 600'000; ++k) request.mutable_schedule()->add_events();
+    v1::ProveResponse response;
+    const grpc::Status status = stub->ProveOptimality(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+    EXPECT_THAT(status.error_message(), HasSubstr("proving a schedule of 600000 events"));
+  }
 }
 
 TEST(ServerTlsTest, CliTalksTlsWithTheServersCertificate) {

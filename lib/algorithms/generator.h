@@ -19,6 +19,7 @@
 #define ATTNSCHED_LIB_ALGORITHMS_GENERATOR_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -64,6 +65,10 @@ struct GenerateOptions {
   // Budget of the local search, in events compiled over all its plans (a plan of E
   // events costs E); it runs when that allows at least 100 plans; 0 turns it off.
   int64_t search_events = kDefaultSearchEvents;
+  // Called with the exact event count of each schedule before it is compiled (after
+  // max_events is checked); an error stops generation with it. A server's memory
+  // budget uses it to admit a schedule before its memory is allocated. Empty: none.
+  std::function<absl::Status(int64_t events)> admit = nullptr;
 };
 
 struct Generated {

@@ -35,16 +35,18 @@ absl::Status TooManyEvents(absl::string_view what, int64_t count, int64_t limit)
 }
 
 // The generator's plan over `homes`, balanced when `balance`, checked against the
-// event limit before compiling.
+// event limit and admitted (GenerateOptions::admit) before compiling.
 absl::StatusOr<Schedule> CompileGenerator(const Generator& g, const Problem& problem,
-                                          Placement homes, bool balance, int64_t max_events) {
+                                          Placement homes, bool balance,
+                                          const GenerateOptions& options) {
   DotLists dots = g.dots(problem, homes, balance);
   Plan plan = FinishRingPlan(problem, std::move(homes), std::move(dots));
   const int64_t events = CountPlanEvents(problem, plan);
-  if (events > max_events) {
+  if (events > options.max_events) {
     return TooManyEvents(absl::StrFormat("the %s schedule for %s has", g.name, Describe(problem)),
-                         events, max_events);
+                         events, options.max_events);
   }
+  if (options.admit) RETURN_IF_ERROR(options.admit(events));
   return CompilePlan(problem, std::move(plan));
 }
 
@@ -59,7 +61,7 @@ struct Candidate {
 // other way, which can be better with few tokens per PE. Returns the candidate used.
 absl::StatusOr<Candidate> CompileBest(const Generator& g, const Problem& problem,
                                       std::vector<Candidate> candidates, bool both,
-                                      int64_t max_events, Schedule& best) {
+                                      const GenerateOptions& options, Schedule& best) {
   size_t chosen = 0;
   for (size_t k = 0; k < candidates.size(); ++k) {
     const LowerBounds lb = ComputeLowerBounds(problem, candidates[k].homes);
@@ -67,7 +69,7 @@ absl::StatusOr<Candidate> CompileBest(const Generator& g, const Problem& problem
     for (bool b : {balance, !balance}) {
       if (b != balance && !both) continue;
       ASSIGN_OR_RETURN(Schedule s,
-                       CompileGenerator(g, problem, candidates[k].homes, b, max_events));
+                       CompileGenerator(g, problem, candidates[k].homes, b, options));
       if (best.events.empty() || Makespan(s) < Makespan(best)) {
         best = std::move(s);
         chosen = k;
@@ -134,14 +136,14 @@ absl::StatusOr<Generated> Generate(const Problem& problem, const GenerateOptions
   out.generator = std::string(g.name);
   out.pinned = options.placement.has_value();
   ASSIGN_OR_RETURN(Candidate best, CompileBest(g, problem, std::move(candidates), small,
-                                               options.max_events, out.schedule));
+                                               options, out.schedule));
   out.placement = best.label;
   RETURN_IF_ERROR(Improve(options, out));
   const int64_t work = TotalWork(problem);
   if (!out.pinned && Makespan(out.schedule) > work) {
     const int64_t ring = Makespan(out.schedule);
     ASSIGN_OR_RETURN(out.schedule, CompileGenerator(g, problem, Placement(problem.n(), 0), false,
-                                                    options.max_events));
+                                                    options));
     out.note = absl::StrFormat(
         "all work on PE 0 of %d: the %s schedule over %s homes takes %d cycles, one PE "
         "takes the total work W = %d (the links are too slow for the compute)",

@@ -39,6 +39,9 @@ class ChunkAssembler {
   // chunks[4] with 200000 of 250000 events: a chunk was lost or could not be decoded").
   absl::StatusOr<Schedule> Finish();
 
+  // The events the first chunk announced (0 before it).
+  int64_t events_total() const { return events_total_; }
+
   // The first chunk's summary (StreamSchedule), once it has arrived.
   const std::optional<v1::ScheduleSummary>& summary() const { return summary_; }
 
