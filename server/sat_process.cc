@@ -115,11 +115,16 @@ class Child {
     }
     pid_ = -1;
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return absl::OkStatus();
+    if (WIFSIGNALED(status)) {
+      // Killed from outside (the kernel's out-of-memory killer, an operator) or
+      // crashed: another attempt may succeed.
+      return absl::UnavailableError(absl::StrCat(
+          "the SAT worker process died of signal ", WTERMSIG(status), " (",
+          strsignal(WTERMSIG(status)), "; SIGKILL is usually the out-of-memory killer: "
+          "lower --max_sat_clauses or raise the memory limit)"));
+    }
     return absl::InternalError(
-        WIFSIGNALED(status)
-            ? absl::StrCat("the SAT worker died of signal ", WTERMSIG(status), " (",
-                           strsignal(WTERMSIG(status)), ")")
-            : absl::StrCat("the SAT worker exited with status ", WEXITSTATUS(status)));
+        absl::StrCat("the SAT worker exited with status ", WEXITSTATUS(status)));
   }
 
   void Kill() {
@@ -208,8 +213,8 @@ absl::Status RunInWorkerProcess(const std::string& worker_path, const internal::
     return absl::InternalError("the SAT worker's output ends in the middle of a message");
   }
   absl::Status exit = child.Reap(stop);
-  if (!absl::IsInternal(exit)) return exit;
-  return absl::InternalError(absl::StrCat(exit.message(), " (", worker_path, ")"));
+  if (!absl::IsInternal(exit) && !absl::IsUnavailable(exit)) return exit;
+  return absl::Status(exit.code(), absl::StrCat(exit.message(), " (", worker_path, ")"));
 }
 
 absl::Status CheckWorker(const std::string& worker_path) {

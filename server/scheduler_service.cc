@@ -189,15 +189,19 @@ grpc::Status RunSatJob(WorkerPool& pool, const std::string& worker, grpc::Server
       drain);
   if (!status.ok()) return status;
   absl::MutexLock lock(&state->mu);
-  // Stopped at the deadline, or cancelled by the pool at the end of a shutdown's grace
-  // period (the client did not cancel: RunOnPool answered OK): the best schedule so
-  // far is the answer.
-  const bool deadline = absl::IsDeadlineExceeded(state->process);
-  if ((deadline || absl::IsCancelled(state->process)) && state->provisional) {
+  // Stopped at the deadline, cancelled by the pool at the end of a shutdown's grace
+  // period (the client did not cancel: RunOnPool answered OK), or killed (the
+  // out-of-memory killer): the best schedule so far is the answer.
+  const absl::Status& process = state->process;
+  const bool deadline = absl::IsDeadlineExceeded(process);
+  const bool killed = absl::IsUnavailable(process);
+  if ((deadline || killed || absl::IsCancelled(process)) && state->provisional) {
     state->last.emplace();
     v1::SolveResult* result = state->last->mutable_solve_result();
     *result = *std::move(state->provisional);
-    result->set_unknown_reason(deadline ? "deadline" : "server shutdown");
+    result->set_unknown_reason(deadline ? "deadline"
+                               : killed ? std::string(process.message())
+                                        : "server shutdown");
     result->set_solve_seconds(state->attempt_seconds);
     return grpc::Status::OK;
   }

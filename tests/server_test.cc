@@ -781,6 +781,39 @@ TEST(ServerPoolTest, AKilledServerLeavesNoSolverRunning) {
   context.TryCancel();
 }
 
+// A SAT worker killed from outside (SIGKILL: what the out-of-memory killer sends)
+// answers with its best witness so far, or UNAVAILABLE before it had one.
+TEST(ServerPoolTest, AKilledSatWorkerAnswersItsBestWitnessOrUnavailable) {
+  for (const absl::Duration after : {absl::Seconds(1), absl::ZeroDuration()}) {
+    ServerProcess server({"--workers", "1"});
+    ASSERT_FALSE(server.address().empty()) << server.Log();
+    auto stub = Connect(server);
+    grpc::ClientContext context;
+    SetDeadline(context, absl::Seconds(30));
+    auto reader = stub->SolveOptimal(&context, HardSolve());
+    std::vector<pid_t> workers;
+    for (int k = 0; k < 5000 && workers.empty(); ++k) {
+      workers = ChildrenOf(server.pid());
+      absl::SleepFor(absl::Milliseconds(1));
+    }
+    ASSERT_EQ(workers.size(), 1u);
+    absl::SleepFor(after);  // the local search's first witness comes within 1 s
+    kill(workers[0], SIGKILL);
+    v1::SolveProgress progress, last;
+    while (reader->Read(&progress)) last = progress;
+    const grpc::Status status = reader->Finish();
+    if (after > absl::ZeroDuration()) {
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      EXPECT_EQ(last.result().status(), "UNKNOWN");
+      EXPECT_THAT(last.result().unknown_reason(), HasSubstr("died of signal 9"));
+      EXPECT_GT(last.result().witness().events_size(), 0);
+    } else {
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+      EXPECT_THAT(status.error_message(), HasSubstr("out-of-memory killer"));
+    }
+  }
+}
+
 TEST(ServerPoolTest, SigtermUnderLoadDrainsAndExitsZero) {
   ServerProcess server({"--workers", "2", "--queue", "4", "--grace", "1"});
   ASSERT_FALSE(server.address().empty()) << server.Log();
