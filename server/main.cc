@@ -22,6 +22,7 @@
 #include "server/flags.h"
 #include "server/sat_process.h"
 #include "server/scheduler_service.h"
+#include "server/undecodable_request.h"
 
 namespace attnsched::server {
 namespace {
@@ -94,6 +95,9 @@ int Run() {
   builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
   builder.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
   builder.RegisterService(&service);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<UndecodableRequestFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {
     std::cerr << "attnsched-server: cannot listen on " << absl::GetFlag(FLAGS_listen)

@@ -190,6 +190,22 @@ class PythonClientTest(unittest.TestCase):
         self.assertEqual(caught.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
         self.assertIn("n = 0", caught.exception.details())
 
+    def test_undecodable_requests_are_invalid_argument(self):
+        # Bytes that are not a Protobuf encoding (a field with wire type 7 does not
+        # exist), sent where each method expects its one request message.
+        for method, streaming in [("GenerateSchedule", False), ("StreamSchedule", True),
+                                  ("SolveOptimal", True), ("ProveOptimality", False)]:
+            path = f"/attnsched.v1.Scheduler/{method}"
+            call = (self.server.channel.unary_stream(path) if streaming
+                    else self.server.channel.unary_unary(path))
+            with self.assertRaises(grpc.RpcError) as caught:
+                result = call(b"\x0f\xff\xff", timeout=10)
+                if streaming:
+                    list(result)
+            self.assertEqual(caught.exception.code(), grpc.StatusCode.INVALID_ARGUMENT, method)
+            self.assertIn(f"the request to {path} does not decode",
+                          caught.exception.details())
+
     def test_garbage_bytes_do_not_crash_the_server(self):
         host, port = self.server.address.rsplit(":", 1)
         rng = random.Random(7)
