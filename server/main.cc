@@ -6,9 +6,7 @@
 #include <signal.h>
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <thread>
 
 #include "absl/flags/flag.h"
@@ -22,32 +20,11 @@
 #include "server/flags.h"
 #include "server/sat_process.h"
 #include "server/scheduler_service.h"
+#include "server/tls_credentials.h"
 #include "server/undecodable_request.h"
 
 namespace attnsched::server {
 namespace {
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read ", path));
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials() {
-  const std::string cert = absl::GetFlag(FLAGS_tls_cert), key = absl::GetFlag(FLAGS_tls_key);
-  if (cert.empty() != key.empty()) {
-    return absl::InvalidArgumentError("--tls_cert and --tls_key go together");
-  }
-  if (cert.empty()) return grpc::InsecureServerCredentials();
-  absl::StatusOr<std::string> chain = ReadFile(cert), private_key = ReadFile(key);
-  if (!chain.ok()) return chain.status();
-  if (!private_key.ok()) return private_key.status();
-  grpc::SslServerCredentialsOptions options;
-  options.pem_key_cert_pairs.push_back({*private_key, *chain});
-  return grpc::SslServerCredentials(options);
-}
 
 // --sat_worker, or attnsched-sat-worker in the directory of this executable.
 absl::StatusOr<std::string> SatWorkerPath() {
@@ -66,7 +43,8 @@ int Run() {
   absl::StatusOr<std::unique_ptr<WorkerPool>> pool = WorkerPool::Create(
       PoolOptions{absl::GetFlag(FLAGS_workers), absl::GetFlag(FLAGS_queue),
                   absl::Seconds(absl::GetFlag(FLAGS_max_deadline))});
-  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = Credentials();
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      ServerCredentials(absl::GetFlag(FLAGS_tls_cert), absl::GetFlag(FLAGS_tls_key));
   absl::StatusOr<std::string> sat_worker = SatWorkerPath();
   for (const absl::Status& s : {pool.status(), credentials.status(), sat_worker.status()}) {
     if (!s.ok()) {
@@ -101,10 +79,7 @@ int Run() {
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {
     std::cerr << "attnsched-server: cannot listen on " << absl::GetFlag(FLAGS_listen)
-              << " (address in use, not an address of this host"
-              << (absl::GetFlag(FLAGS_tls_cert).empty() ? "" : ", or a TLS certificate and key "
-                                                               "that do not match")
-              << ")\n";
+              << " (address in use, or not an address of this host)\n";
     return 2;
   }
   httplib::Server http;

@@ -616,6 +616,52 @@ TEST(ServerTlsTest, CliTalksTlsWithTheServersCertificate) {
   EXPECT_NE(plain.exit, 0);  // a plaintext client cannot talk to a TLS server
 }
 
+TEST(ServerTlsTest, BadCertificatesAndKeysAreNamedAtStartUp) {
+  const std::string dir = ::testing::TempDir() + "/server_tls_" + std::to_string(getpid());
+  std::filesystem::create_directories(dir);
+  const auto make = [&](const std::string& name) {
+    return testing::RunCommand(absl::StrCat(
+               "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout ",
+               dir, "/", name, ".key -out ", dir, "/", name, ".pem"))
+        .exit;
+  };
+  ASSERT_EQ(make("a"), 0);
+  ASSERT_EQ(make("b"), 0);
+  // Expired: self-signed by `openssl ca` for one day in 2020.
+  ASSERT_EQ(testing::RunCommand(absl::StrCat(
+                "cd ", dir, " && openssl req -new -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 "
+                "-keyout old.key -out old.csr && : > index.txt && echo 01 > serial && printf "
+                "'[ca]\\ndefault_ca=d\\n[d]\\ndatabase=index.txt\\nnew_certs_dir=.\\n"
+                "serial=serial\\ndefault_md=sha256\\npolicy=p\\n[p]\\ncommonName=supplied\\n' "
+                "> ca.cnf && openssl ca -batch -config ca.cnf -selfsign -keyfile old.key -in "
+                "old.csr -startdate 20200101000000Z -enddate 20200102000000Z -out old.pem"))
+                .exit,
+            0);
+  ASSERT_EQ(testing::RunCommand(absl::StrCat("openssl pkey -in ", dir, "/a.key -aes128 -passout "
+                                             "pass:x -out ", dir, "/encrypted.key")).exit, 0);
+  {
+    std::ofstream(dir + "/text.pem") << "not a certificate\n";
+  }
+  const std::pair<std::string, std::string> cases[] = {
+      {"--tls_cert " + dir + "/a.pem --tls_key " + dir + "/b.key",
+       "/b.key is not the key of the certificate in --tls_cert"},
+      {"--tls_cert " + dir + "/text.pem --tls_key " + dir + "/a.key", "no PEM certificate in it"},
+      {"--tls_cert " + dir + "/a.pem --tls_key " + dir + "/a.pem",
+       "no unencrypted PEM private key in it"},
+      {"--tls_cert " + dir + "/a.pem --tls_key " + dir + "/encrypted.key",
+       "no unencrypted PEM private key in it"},
+      {"--tls_cert " + dir + "/old.pem --tls_key " + dir + "/old.key", "has expired"},
+      {"--tls_cert " + dir + "/missing.pem --tls_key " + dir + "/a.key", "cannot read it"},
+      {"--tls_cert " + dir + "/a.pem", "--tls_cert and --tls_key go together"},
+  };
+  for (const auto& [flags, message] : cases) {
+    const testing::CommandResult r =
+        testing::RunCommand(absl::StrCat(ATTNSCHED_SERVER, " --listen 127.0.0.1:0 ", flags));
+    EXPECT_EQ(r.exit, 2) << flags;
+    EXPECT_THAT(r.err, HasSubstr(message)) << flags;
+  }
+}
+
 // GenerateSchedule answers with code OK counted by a replica's metrics.
 int64_t ServedOk(const std::string& metrics_address) {
   const std::string text = HttpGet(metrics_address, "/metrics");
