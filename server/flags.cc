@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -24,6 +25,13 @@ ABSL_FLAG(int, workers, attnsched::server::DefaultWorkers(),
 ABSL_FLAG(int, queue, 16, "SAT jobs that may wait for a worker, 0..1000000; more are refused");
 ABSL_FLAG(double, max_deadline, 600, "seconds: the longest a SAT job may run (0, 604800]");
 ABSL_FLAG(double, grace, 10, "seconds running jobs may finish after SIGTERM, [0, 3600]");
+ABSL_FLAG(double, drain_delay, 5,
+          "seconds the listener stays open after SIGTERM, answering health NOT_SERVING so "
+          "load balancers stop sending (at most --grace), [0, 3600]");
+ABSL_FLAG(std::string, health_listen, "",
+          "a second, plaintext listener on a loopback address (127.0.0.1:PORT, [::1]:PORT) "
+          "for health probes inside the pod when --tls_cert is set; it serves every "
+          "service; empty: none");
 ABSL_FLAG(int64_t, max_unary_events, 2'000'000,
           "GenerateSchedule refuses larger schedules (use StreamSchedule); >= 1");
 ABSL_FLAG(int64_t, max_events, attnsched::kDefaultMaxEvents, "largest schedule, in events; >= 1");
@@ -86,6 +94,17 @@ absl::Status CheckAddress(absl::string_view flag, const std::string& address) {
   return absl::OkStatus();
 }
 
+// Plaintext listeners serve every service, so they stay inside the host (or pod).
+absl::Status CheckLoopback(absl::string_view flag, const std::string& address) {
+  const std::string host = address.substr(0, address.rfind(':'));
+  if (host == "localhost" || host == "[::1]" || absl::StartsWith(host, "127.")) {
+    return absl::OkStatus();
+  }
+  return OutOfRange(flag, address,
+                    "must be a loopback address (127.0.0.1:PORT, localhost:PORT or [::1]:PORT): "
+                    "it serves without TLS");
+}
+
 }  // namespace
 
 absl::Status CheckServerFlags() {
@@ -97,6 +116,11 @@ absl::Status CheckServerFlags() {
   RETURN_IF_ERROR(CheckInt("queue", absl::GetFlag(FLAGS_queue), 0, 1'000'000));
   RETURN_IF_ERROR(CheckSeconds("max_deadline", absl::GetFlag(FLAGS_max_deadline), false, 604800));
   RETURN_IF_ERROR(CheckSeconds("grace", absl::GetFlag(FLAGS_grace), true, 3600));
+  RETURN_IF_ERROR(CheckSeconds("drain_delay", absl::GetFlag(FLAGS_drain_delay), true, 3600));
+  if (const std::string health = absl::GetFlag(FLAGS_health_listen); !health.empty()) {
+    RETURN_IF_ERROR(CheckAddress("health_listen", health));
+    RETURN_IF_ERROR(CheckLoopback("health_listen", health));
+  }
   for (const auto& [flag, value] :
        {std::pair{"max_unary_events", absl::GetFlag(FLAGS_max_unary_events)},
         {"max_events", absl::GetFlag(FLAGS_max_events)},

@@ -14,6 +14,8 @@ ABSL_DECLARE_FLAG(int, workers);
 ABSL_DECLARE_FLAG(int, queue);
 ABSL_DECLARE_FLAG(double, max_deadline);
 ABSL_DECLARE_FLAG(double, grace);
+ABSL_DECLARE_FLAG(double, drain_delay);
+ABSL_DECLARE_FLAG(std::string, health_listen);
 ABSL_DECLARE_FLAG(int64_t, max_unary_events);
 ABSL_DECLARE_FLAG(int64_t, max_events);
 ABSL_DECLARE_FLAG(int64_t, max_sat_variables);

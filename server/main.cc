@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <functional>
 #include <thread>
 
 #include "absl/flags/flag.h"
@@ -39,6 +40,94 @@ absl::StatusOr<std::string> SatWorkerPath() {
   return path;
 }
 
+ServiceOptions ServiceOptionsFromFlags(std::string sat_worker) {
+  ServiceOptions options;
+  options.max_unary_events = absl::GetFlag(FLAGS_max_unary_events);
+  options.max_events = absl::GetFlag(FLAGS_max_events);
+  options.sat_limits = {absl::GetFlag(FLAGS_max_sat_variables), absl::GetFlag(FLAGS_max_sat_clauses)};
+  options.sat_worker = std::move(sat_worker);
+  options.plan_evaluations = absl::GetFlag(FLAGS_plan_evaluations);
+  options.search_events = absl::GetFlag(FLAGS_search_events);
+  return options;
+}
+
+// The gRPC server on --listen (and the plaintext --health_listen), with health
+// checking, reflection and the undecodable-request interceptor; `ports` receives the
+// bound ports. Null when a port cannot be bound.
+std::unique_ptr<grpc::Server> StartGrpc(grpc::Service& service,
+                                        const std::shared_ptr<grpc::ServerCredentials>& credentials,
+                                        int ports[2]) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(absl::GetFlag(FLAGS_listen), credentials, &ports[0]);
+  if (const std::string health = absl::GetFlag(FLAGS_health_listen); !health.empty()) {
+    builder.AddListeningPort(health, grpc::InsecureServerCredentials(), &ports[1]);
+  }
+  // A second server on a port in use must fail, not share it (gRPC allows it by default).
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
+  builder.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
+  builder.RegisterService(&service);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<UndecodableRequestFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  const bool health_bound = absl::GetFlag(FLAGS_health_listen).empty() || ports[1] > 0;
+  return server && ports[0] > 0 && health_bound ? std::move(server) : nullptr;
+}
+
+// Prometheus text on --metrics_listen (cpp-httplib), served by its own thread.
+class MetricsHttp {
+ public:
+  ~MetricsHttp() {
+    http_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  // Binds and starts; false (after a message) when the address cannot be bound.
+  bool Start(const std::string& listen, std::function<std::string()> render) {
+    const size_t colon = listen.rfind(':');
+    const std::string host = listen.substr(0, colon);
+    int port = std::atoi(listen.c_str() + colon + 1);
+    http_.Get("/metrics", [render](const httplib::Request&, httplib::Response& response) {
+      response.set_content(render(), "text/plain; version=0.0.4");
+    });
+    if (!(port == 0 ? (port = http_.bind_to_any_port(host)) > 0 : http_.bind_to_port(host, port))) {
+      std::cerr << "attnsched-server: cannot serve metrics on " << listen << "\n";
+      return false;
+    }
+    std::cerr << "attnsched-server metrics on " << host << ":" << port << std::endl;
+    thread_ = std::thread([this] { http_.listen_after_bind(); });
+    return true;
+  }
+
+ private:
+  httplib::Server http_;
+  std::thread thread_;
+};
+
+// Waits for SIGTERM or SIGINT (blocked in every thread), then drains: health answers
+// NOT_SERVING on the still open listener for --drain_delay seconds (at most --grace)
+// while new SAT jobs are refused as worth retrying elsewhere and running ones finish;
+// then the listener closes, RPCs in flight get the rest of --grace (plus a second),
+// and jobs still running are cancelled.
+void WaitAndDrain(grpc::Server& server, WorkerPool& pool) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  int sig = 0;
+  sigwait(&set, &sig);
+  std::cerr << "attnsched-server: signal " << sig << ", draining\n";
+  const absl::Time start = absl::Now();
+  const absl::Duration grace = absl::Seconds(absl::GetFlag(FLAGS_grace));
+  server.GetHealthCheckService()->SetServingStatus(false);
+  std::thread drain_pool([&] { pool.Shutdown(grace); });
+  absl::SleepFor(std::min(absl::Seconds(absl::GetFlag(FLAGS_drain_delay)), grace));
+  server.Shutdown(absl::ToChronoTime(start + grace + absl::Seconds(1)));
+  drain_pool.join();
+}
+
 int Run() {
   absl::StatusOr<std::unique_ptr<WorkerPool>> pool = WorkerPool::Create(
       PoolOptions{absl::GetFlag(FLAGS_workers), absl::GetFlag(FLAGS_queue),
@@ -52,81 +141,38 @@ int Run() {
       return 2;
     }
   }
-  ServiceOptions options;
-  options.max_unary_events = absl::GetFlag(FLAGS_max_unary_events);
-  options.max_events = absl::GetFlag(FLAGS_max_events);
-  options.sat_limits = {absl::GetFlag(FLAGS_max_sat_variables), absl::GetFlag(FLAGS_max_sat_clauses)};
-  options.sat_worker = *sat_worker;
-  options.plan_evaluations = absl::GetFlag(FLAGS_plan_evaluations);
-  options.search_events = absl::GetFlag(FLAGS_search_events);
   Metrics metrics;
   MemoryBudget budget(absl::GetFlag(FLAGS_memory_budget_bytes));
-  SchedulerService service(**pool, budget, metrics, options);
-
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  grpc::ServerBuilder builder;
-  int port = 0;
-  builder.AddListeningPort(absl::GetFlag(FLAGS_listen), *credentials, &port);
-  // A second server on a port in use must fail, not share it (gRPC allows it by default).
-  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
-  builder.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
-  builder.RegisterService(&service);
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(std::make_unique<UndecodableRequestFactory>());
-  builder.experimental().SetInterceptorCreators(std::move(interceptors));
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (!server || port == 0) {
+  SchedulerService service(**pool, budget, metrics, ServiceOptionsFromFlags(*sat_worker));
+  int ports[2] = {0, 0};
+  std::unique_ptr<grpc::Server> server = StartGrpc(service, *credentials, ports);
+  if (!server) {
     std::cerr << "attnsched-server: cannot listen on " << absl::GetFlag(FLAGS_listen)
+              << (absl::GetFlag(FLAGS_health_listen).empty()
+                      ? ""
+                      : absl::StrCat(" and ", absl::GetFlag(FLAGS_health_listen)))
               << " (address in use, or not an address of this host)\n";
     return 2;
   }
-  httplib::Server http;
-  std::thread http_thread;
+  MetricsHttp http;
   if (const std::string listen = absl::GetFlag(FLAGS_metrics_listen); !listen.empty()) {
-    const size_t colon = listen.rfind(':');
-    const std::string metrics_host = listen.substr(0, colon);
-    int metrics_port = colon == std::string::npos ? 0 : std::atoi(listen.c_str() + colon + 1);
-    http.Get("/metrics", [&](const httplib::Request&, httplib::Response& response) {
-      response.set_content(metrics.Render((*pool)->stats(), absl::GetFlag(FLAGS_workers), budget),
-                           "text/plain; version=0.0.4");
-    });
-    const bool bound = metrics_port == 0
-                           ? (metrics_port = http.bind_to_any_port(metrics_host)) > 0
-                           : http.bind_to_port(metrics_host, metrics_port);
-    if (!bound) {
-      std::cerr << "attnsched-server: cannot serve metrics on " << listen << "\n";
+    const int workers = absl::GetFlag(FLAGS_workers);
+    if (!http.Start(listen, [&] { return metrics.Render((*pool)->stats(), workers, budget); })) {
       server->Shutdown();
       return 2;
     }
-    std::cerr << "attnsched-server metrics on " << metrics_host << ":" << metrics_port
-              << std::endl;
-    http_thread = std::thread([&http] { http.listen_after_bind(); });
+  }
+  const auto host = [](const std::string& address) { return address.substr(0, address.rfind(':')); };
+  if (ports[1] > 0) {
+    std::cerr << "attnsched-server plaintext health on " << host(absl::GetFlag(FLAGS_health_listen))
+              << ":" << ports[1] << std::endl;
   }
   // Printed last: the line that tells scripts and tests the server is ready.
-  const std::string host = absl::GetFlag(FLAGS_listen).substr(0, absl::GetFlag(FLAGS_listen).rfind(':'));
-  std::cerr << "attnsched-server listening on " << host << ":" << port << std::endl;
-
-  // Signals are taken by one thread with sigwait (blocked everywhere else).
-  std::thread stopper([&] {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    int sig = 0;
-    sigwait(&set, &sig);
-    std::cerr << "attnsched-server: signal " << sig << ", draining\n";
-    server->GetHealthCheckService()->SetServingStatus(false);
-    const absl::Duration grace = absl::Seconds(absl::GetFlag(FLAGS_grace));
-    std::thread drain_pool([&] { (*pool)->Shutdown(grace); });
-    server->Shutdown(absl::ToChronoTime(absl::Now() + grace + absl::Seconds(1)));
-    drain_pool.join();
-  });
+  std::cerr << "attnsched-server listening on " << host(absl::GetFlag(FLAGS_listen)) << ":"
+            << ports[0] << std::endl;
+  std::thread stopper([&] { WaitAndDrain(*server, **pool); });
   server->Wait();
   stopper.join();
-  http.stop();
-  if (http_thread.joinable()) http_thread.join();
   std::cerr << "attnsched-server: stopped\n";
   return 0;
 }
@@ -146,8 +192,8 @@ int main(int argc, char** argv) {
       "attnsched-server: the attnsched.v1.Scheduler gRPC service\n"
       "\n"
       "usage: attnsched-server [--listen HOST:PORT] [--workers N] [--queue N] ...\n"
-      "  SIGTERM or SIGINT drains: NOT_SERVING, running jobs finish for --grace seconds,\n"
-      "  exit 0. Bad flags: exit 2.\n"
+      "  SIGTERM or SIGINT drains: health NOT_SERVING for --drain-delay seconds, running\n"
+      "  jobs finish for --grace seconds, exit 0. Bad flags: exit 2.\n"
       "\n"
       "flags (dashes or underscores):\n",
       "server/flags.cc"};

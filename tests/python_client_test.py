@@ -50,7 +50,8 @@ def rss_kib(pid):
 class Server:
     def __init__(self, *flags):
         self.process = subprocess.Popen(
-            [SERVER, "--listen", "127.0.0.1:0", *flags], stderr=subprocess.PIPE, text=True)
+            [SERVER, "--listen", "127.0.0.1:0", "--drain-delay=0", *flags],
+            stderr=subprocess.PIPE, text=True)
         line = self.process.stderr.readline()
         if "listening on" not in line:
             raise RuntimeError(f"server did not start: {line}")

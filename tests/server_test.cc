@@ -38,7 +38,8 @@ class ServerProcess {
  public:
   explicit ServerProcess(std::vector<std::string> args) {
     log_ = absl::StrCat(::testing::TempDir(), "/server_test_", getpid(), "_", ++count_, ".log");
-    args.insert(args.begin(), {ATTNSCHED_SERVER, "--listen", "127.0.0.1:0"});
+    // No drain delay unless a test asks for one (later flags win).
+    args.insert(args.begin(), {ATTNSCHED_SERVER, "--listen", "127.0.0.1:0", "--drain_delay=0"});
     pid_ = fork();
     if (pid_ == 0) {
       std::freopen(log_.c_str(), "w", stderr);
@@ -371,6 +372,7 @@ TEST(ServerStartTest, BadFlagsAreRefusedAtStartUpByName) {
       {"--max_deadline inf", "--max_deadline = inf: must be finite"},
       {"--max_deadline 0", "--max_deadline = 0: must be finite and in (0, 604800]"},
       {"--grace -1", "--grace = -1: must be finite and in [0, 3600]"},
+      {"--drain-delay nan", "--drain_delay = nan: must be finite"},
       {"--max_sat_clauses 0", "--max_sat_clauses = 0: must be >= 1"},
       {"--memory-budget-bytes 0", "--memory_budget_bytes = 0: must be >= 1"},
       {"--max_message_bytes -5", "--max_message_bytes = -5"},
@@ -614,6 +616,37 @@ TEST(ServerTlsTest, CliTalksTlsWithTheServersCertificate) {
       absl::StrCat(ATTNSCHED_CLI, " generate --scheme causal --n 8 --d 2 --pes 2 --server ",
                    server.address(), " --deadline 3"));
   EXPECT_NE(plain.exit, 0);  // a plaintext client cannot talk to a TLS server
+}
+
+TEST(ServerTlsTest, APlaintextHealthListenerOnLoopbackServesProbes) {
+  const std::string dir = ::testing::TempDir();
+  const std::string cert = dir + "/health_cert.pem", key = dir + "/health_key.pem";
+  ASSERT_EQ(testing::RunCommand(absl::StrCat(
+                "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+                "-addext subjectAltName=IP:127.0.0.1 -keyout ", key, " -out ", cert))
+                .exit,
+            0);
+  ServerProcess server(
+      {"--tls_cert", cert, "--tls_key", key, "--health_listen", "127.0.0.1:0"});
+  ASSERT_FALSE(server.address().empty()) << server.Log();
+  const std::string log = server.Log();
+  const size_t at = log.find("plaintext health on ");
+  ASSERT_NE(at, std::string::npos) << log;
+  const std::string health = log.substr(at + 20, log.find('\n', at) - at - 20);
+  const testing::CommandResult plain = testing::RunCommand(
+      absl::StrCat(ATTNSCHED_CLI, " health --server ", health, " --deadline 5"));
+  EXPECT_EQ(plain.exit, 0) << plain.err;
+  EXPECT_THAT(plain.out, HasSubstr("SERVING"));
+  const testing::CommandResult tls = testing::RunCommand(absl::StrCat(
+      ATTNSCHED_CLI, " health --server ", server.address(), " --tls-ca ", cert, " --deadline 5"));
+  EXPECT_EQ(tls.exit, 0) << tls.err;
+  // Anything but loopback is refused: the listener has no TLS.
+  for (const char* address : {"0.0.0.0:0", "10.1.2.3:9000"}) {
+    const testing::CommandResult r = testing::RunCommand(absl::StrCat(
+        ATTNSCHED_SERVER, " --listen 127.0.0.1:0 --health_listen ", address));
+    EXPECT_EQ(r.exit, 2);
+    EXPECT_THAT(r.err, HasSubstr("must be a loopback address")) << address;
+  }
 }
 
 TEST(ServerTlsTest, BadCertificatesAndKeysAreNamedAtStartUp) {
@@ -861,7 +894,7 @@ TEST(ServerPoolTest, AKilledSatWorkerAnswersItsBestWitnessOrUnavailable) {
 }
 
 TEST(ServerPoolTest, SigtermUnderLoadDrainsAndExitsZero) {
-  ServerProcess server({"--workers", "2", "--queue", "4", "--grace", "1"});
+  ServerProcess server({"--workers", "2", "--queue", "4", "--grace", "1", "--drain_delay", "1"});
   ASSERT_FALSE(server.address().empty()) << server.Log();
   auto stub = Connect(server);
   std::vector<std::thread> clients;
@@ -883,9 +916,23 @@ TEST(ServerPoolTest, SigtermUnderLoadDrainsAndExitsZero) {
     grpc::ClientContext context;
     SetDeadline(context, absl::Seconds(2));
     grpc::health::v1::HealthCheckResponse response;
-    grpc::Status s = health->Check(&context, {}, &response);
-    // Draining: NOT_SERVING, or the listener is already closed.
-    EXPECT_TRUE(!s.ok() || response.status() == grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+    // Draining: NOT_SERVING on the listener, still open for --drain_delay.
+    ASSERT_TRUE(health->Check(&context, {}, &response).ok());
+    EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+  }
+  {
+    // Meanwhile schedules are still served, and new SAT jobs sent elsewhere.
+    grpc::ClientContext context;
+    SetDeadline(context, absl::Seconds(5));
+    v1::GenerateRequest request;
+    *request.mutable_problem() = ProblemProto(Scheme::kCausal, 8, 2, 2);
+    v1::GenerateResponse response;
+    EXPECT_TRUE(stub->GenerateSchedule(&context, request, &response).ok());
+    grpc::ClientContext solve_context;
+    SetDeadline(solve_context, absl::Seconds(5));
+    EXPECT_EQ(Drain(*stub->SolveOptimal(&solve_context, HardSolve())).error_code(),
+              grpc::StatusCode::UNAVAILABLE);
+    EXPECT_EQ(solve_context.GetServerTrailingMetadata().count("grpc-retry-pushback-ms"), 1u);
   }
   for (std::thread& t : clients) t.join();
   for (grpc::StatusCode code : codes) {
