@@ -19,6 +19,8 @@
 #include "lib/base/command_line.h"
 #include "lib/status_macros.h"
 #include "server/flags.h"
+#include "grpc/health/v1/health.pb.h"
+#include "server/reflection_v1.h"
 #include "server/sat_process.h"
 #include "server/scheduler_service.h"
 #include "server/tls_credentials.h"
@@ -52,9 +54,10 @@ ServiceOptions ServiceOptionsFromFlags(std::string sat_worker) {
 }
 
 // The gRPC server on --listen (and the plaintext --health_listen), with health
-// checking, reflection and the undecodable-request interceptor; `ports` receives the
-// bound ports. Null when a port cannot be bound.
-std::unique_ptr<grpc::Server> StartGrpc(grpc::Service& service,
+// checking, reflection (v1alpha from gRPC, v1 `reflection`) and the
+// undecodable-request interceptor; `ports` receives the bound ports. Null when a port
+// cannot be bound.
+std::unique_ptr<grpc::Server> StartGrpc(grpc::Service& service, grpc::Service& reflection,
                                         const std::shared_ptr<grpc::ServerCredentials>& credentials,
                                         int ports[2]) {
   grpc::EnableDefaultHealthCheckService(true);
@@ -69,6 +72,7 @@ std::unique_ptr<grpc::Server> StartGrpc(grpc::Service& service,
   builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
   builder.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
   builder.RegisterService(&service);
+  builder.RegisterService(&reflection);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<UndecodableRequestFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
@@ -144,8 +148,11 @@ int Run() {
   Metrics metrics;
   MemoryBudget budget(absl::GetFlag(FLAGS_memory_budget_bytes));
   SchedulerService service(**pool, budget, metrics, ServiceOptionsFromFlags(*sat_worker));
+  ReflectionV1Service reflection(
+      {v1::GenerateRequest::descriptor()->file()->FindServiceByName("Scheduler"),
+       grpc::health::v1::HealthCheckRequest::descriptor()->file()->FindServiceByName("Health")});
   int ports[2] = {0, 0};
-  std::unique_ptr<grpc::Server> server = StartGrpc(service, *credentials, ports);
+  std::unique_ptr<grpc::Server> server = StartGrpc(service, reflection, *credentials, ports);
   if (!server) {
     std::cerr << "attnsched-server: cannot listen on " << absl::GetFlag(FLAGS_listen)
               << (absl::GetFlag(FLAGS_health_listen).empty()

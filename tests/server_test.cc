@@ -22,6 +22,8 @@
 #include "attnsched/v1/scheduler.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "google/protobuf/descriptor.pb.h"
+#include "grpc/reflection/v1/reflection.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "lib/schedule/validator.h"
@@ -426,6 +428,54 @@ nlohmann::json WithoutTimes(nlohmann::json j) {
     for (auto& a : j["attempts"]) a.erase("seconds");
   }
   return j;
+}
+
+// Reflection v1 lists every service and describes each, the health service included.
+TEST_F(ServerTest, ReflectionV1ListsAndDescribesEveryService) {
+  namespace rv1 = grpc::reflection::v1;
+  auto stub = rv1::ServerReflection::NewStub(
+      grpc::CreateChannel(server_.address(), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  SetDeadline(context, absl::Seconds(10));
+  auto stream = stub->ServerReflectionInfo(&context);
+  const auto ask = [&](const std::function<void(rv1::ServerReflectionRequest&)>& set) {
+    rv1::ServerReflectionRequest request;
+    set(request);
+    rv1::ServerReflectionResponse response;
+    EXPECT_TRUE(stream->Write(request));
+    EXPECT_TRUE(stream->Read(&response));
+    return response;
+  };
+  const rv1::ServerReflectionResponse list =
+      ask([](auto& r) { r.set_list_services(""); });
+  std::vector<std::string> names;
+  for (const auto& service : list.list_services_response().service()) names.push_back(service.name());
+  EXPECT_THAT(names, ::testing::UnorderedElementsAre(
+                         "attnsched.v1.Scheduler", "grpc.health.v1.Health",
+                         "grpc.reflection.v1.ServerReflection",
+                         "grpc.reflection.v1alpha.ServerReflection"));
+  const std::pair<const char*, const char*> symbols[] = {
+      {"attnsched.v1.Scheduler", "attnsched/v1/scheduler.proto"},
+      {"attnsched.v1.Scheduler.SolveOptimal", "attnsched/v1/scheduler.proto"},
+      {"grpc.health.v1.Health", "grpc/health/v1/health.proto"},
+      {"grpc.health.v1.HealthCheckResponse", "grpc/health/v1/health.proto"},
+  };
+  for (const auto& [symbol, file] : symbols) {
+    const rv1::ServerReflectionResponse r =
+        ask([&](auto& q) { q.set_file_containing_symbol(symbol); });
+    ASSERT_GE(r.file_descriptor_response().file_descriptor_proto_size(), 1) << symbol;
+    google::protobuf::FileDescriptorProto proto;
+    ASSERT_TRUE(proto.ParseFromString(r.file_descriptor_response().file_descriptor_proto(0)));
+    EXPECT_EQ(proto.name(), file) << symbol;
+    EXPECT_EQ(r.original_request().file_containing_symbol(), symbol);
+  }
+  const rv1::ServerReflectionResponse missing =
+      ask([](auto& r) { r.set_file_by_filename("no/such.proto"); });
+  EXPECT_EQ(missing.error_response().error_code(), static_cast<int>(grpc::StatusCode::NOT_FOUND));
+  EXPECT_EQ(ask([](auto&) {}).error_response().error_code(),
+            static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+  stream->WritesDone();
+  EXPECT_TRUE(stream->Finish().ok());
 }
 
 TEST_F(ServerTest, CliRemoteModePrintsWhatLocalModePrints) {
