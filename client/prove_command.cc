@@ -45,7 +45,7 @@ int RunProve(const Invocation& call) {
                                 {"optimal", r->status == sat::ProofStatus::kOptimal},
                                 {"makespan_cycles", r->makespan},
                                 {"lower_bound_cycles", r->lower_bound},
-                                {"proof", r->proof},
+                                {"proof", sat::ProofKindName(r->proof)},
                                 {"detail", r->detail},
                                 {"solve_seconds", r->stats.seconds},
                                 {"variables", r->stats.variables},
@@ -56,7 +56,8 @@ int RunProve(const Invocation& call) {
   } else {
     std::cout << absl::StrFormat("  status      %s\n  makespan    %d cycles (lower bound %d)\n"
                                  "  proof       %s: %s\n",
-                                 status, r->makespan, r->lower_bound, r->proof, r->detail);
+                                 status, r->makespan, r->lower_bound,
+                                 sat::ProofKindName(r->proof), r->detail);
   }
   switch (r->status) {
     case sat::ProofStatus::kOptimal: return kExitOk;

@@ -146,30 +146,26 @@ absl::StatusOr<sat::OptimalResult> RemoteSolve(
   SetDeadline(context);
   auto reader = stub->SolveOptimal(&context, request);
   v1::SolveProgress progress;
-  sat::OptimalResult out;
+  std::vector<sat::BoundAttempt> attempts;
   std::optional<v1::SolveResult> result;
+  absl::Status bad;  // a malformed message; the stream is still drained
   while (reader->Read(&progress)) {
-    if (progress.has_attempt()) {
-      const v1::SolveProgress::Attempt& a = progress.attempt();
-      const sat::SatResult answer = a.answer() == "SAT"     ? sat::SatResult::kSat
-                                    : a.answer() == "UNSAT" ? sat::SatResult::kUnsat
-                                                            : sat::SatResult::kUnknown;
-      out.attempts.push_back({a.bound_cycles(), answer, a.seconds()});
-      if (on_progress) on_progress(out.attempts.back());
+    if (progress.has_attempt() && bad.ok()) {
+      absl::StatusOr<sat::BoundAttempt> a = rpc::AttemptFromProto(progress.attempt());
+      if (!a.ok()) {
+        bad = a.status();
+        continue;
+      }
+      attempts.push_back(*a);
+      if (on_progress) on_progress(attempts.back());
     }
     if (progress.has_result()) result = progress.result();
   }
   RETURN_IF_ERROR(FromGrpc(reader->Finish(), context));
+  RETURN_IF_ERROR(bad);
   if (!result) return absl::InternalError("the server sent no result");
-  out.optimal = result->optimal();
-  out.makespan = result->makespan_cycles();
-  out.lower_bound = result->lower_bound_cycles();
-  out.upper_bound = result->upper_bound_cycles();
-  out.proof = result->proof();
-  out.unknown_reason = result->unknown_reason();
-  out.stats = sat::SolverStats{result->variables(), result->clauses(), result->conflicts(),
-                               result->solve_seconds()};
-  ASSIGN_OR_RETURN(out.witness, rpc::ScheduleFromProto(result->witness()));
+  ASSIGN_OR_RETURN(sat::OptimalResult out, rpc::SolveResultFromProto(*result));
+  out.attempts = std::move(attempts);
   return out;
 }
 
@@ -192,20 +188,7 @@ absl::StatusOr<sat::ProofResult> RemoteProve(const Schedule& schedule, double ti
   SetDeadline(context);
   v1::ProveResponse response;
   RETURN_IF_ERROR(FromGrpc(stub->ProveOptimality(&context, request, &response), context));
-  sat::ProofResult out;
-  out.status = response.status() == "OPTIMAL"      ? sat::ProofStatus::kOptimal
-               : response.status() == "IMPROVABLE" ? sat::ProofStatus::kImprovable
-                                                   : sat::ProofStatus::kUnknown;
-  out.makespan = response.makespan_cycles();
-  out.lower_bound = response.lower_bound_cycles();
-  out.proof = response.proof();
-  out.detail = response.detail();
-  out.stats = sat::SolverStats{response.variables(), response.clauses(), response.conflicts(),
-                               response.solve_seconds()};
-  if (response.has_better()) {
-    ASSIGN_OR_RETURN(out.better, rpc::ScheduleFromProto(response.better()));
-  }
-  return out;
+  return rpc::ProveResultFromProto(response);
 }
 
 }  // namespace attnsched::cli

@@ -66,8 +66,8 @@ nlohmann::json ResultJson(const Problem& p, const std::optional<Placement>& plac
           {"placement", PlacementName(placement)}, {"homes", r.witness.placement},
           {"status", r.optimal ? "OPTIMAL" : "UNKNOWN"}, {"optimal", r.optimal},
           {"makespan_cycles", r.makespan}, {"lower_bound_cycles", r.lower_bound},
-          {"upper_bound_cycles", r.upper_bound}, {"proof", r.proof},
-          {"unknown_reason", r.unknown_reason}, {"solve_seconds", r.stats.seconds},
+          {"upper_bound_cycles", r.upper_bound}, {"proof", sat::ProofKindName(r.proof)},
+          {"unknown_reason", sat::StopReasonName(r.stopped)}, {"solve_seconds", r.stats.seconds},
           {"variables", r.stats.variables}, {"clauses", r.stats.clauses},
           {"conflicts", r.stats.conflicts}, {"attempts", attempts}};
 }
@@ -132,8 +132,10 @@ int RunSolve(const Invocation& call) {
         "  %s, placement %s\n  status      %s\n  makespan    %d cycles (upper bound %d, lower "
         "bound %d)\n  proof       %s%s\n  formula     %d variables, %d clauses, %d conflicts, %.2f s\n",
         Describe(p), PlacementName(*placement), j["status"].get<std::string>(), r->makespan,
-        r->upper_bound, r->lower_bound, r->proof,
-        r->unknown_reason.empty() ? "" : absl::StrCat(" (stopped by the ", r->unknown_reason, ")"),
+        r->upper_bound, r->lower_bound, sat::ProofKindName(r->proof),
+        r->stopped == sat::StopReason::kNone
+            ? ""
+            : absl::StrCat(" (stopped by the ", sat::StopReasonName(r->stopped), ")"),
         r->stats.variables, r->stats.clauses, r->stats.conflicts, r->stats.seconds);
   }
   return r->optimal ? kExitOk : kExitUnknown;

@@ -16,30 +16,13 @@ sat::EncodeLimits LimitsOf(const SatJob& job) {
   return sat::EncodeLimits{job.max_variables(), job.max_clauses()};
 }
 
-void ResultToProto(const sat::OptimalResult& r, v1::SolveResult* out) {
-  out->set_status(r.optimal ? "OPTIMAL" : "UNKNOWN");
-  out->set_optimal(r.optimal);
-  out->set_makespan_cycles(r.makespan);
-  out->set_lower_bound_cycles(r.lower_bound);
-  out->set_upper_bound_cycles(r.upper_bound);
-  out->set_proof(r.proof);
-  out->set_unknown_reason(r.unknown_reason);
-  out->set_solve_seconds(r.stats.seconds);
-  out->set_variables(r.stats.variables);
-  out->set_clauses(r.stats.clauses);
-  out->set_conflicts(r.stats.conflicts);
-  rpc::ScheduleToProto(r.witness, out->mutable_witness());
-}
-
 // Emits each bound tried, and each best schedule so far as a provisional result
 // (UNKNOWN; the first one's makespan is the upper bound). The callbacks run only
 // after SolveOptimal has validated the problem and placement.
 void ReportProgress(const Problem& problem, const Emit& emit, sat::SearchOptions& options) {
   options.on_progress = [&emit](const sat::BoundAttempt& a) {
     SatJobOutput out;
-    out.mutable_attempt()->set_bound_cycles(a.bound);
-    out.mutable_attempt()->set_answer(std::string(sat::SatResultName(a.result)));
-    out.mutable_attempt()->set_seconds(a.seconds);
+    rpc::AttemptToProto(a, out.mutable_attempt());
     emit(out);
   };
   options.on_witness = [&emit, &problem, placement = options.placement,
@@ -51,7 +34,7 @@ void ReportProgress(const Problem& problem, const Emit& emit, sat::SearchOptions
     so_far.makespan = Makespan(best);
     so_far.witness = best;
     SatJobOutput out;
-    ResultToProto(so_far, out.mutable_provisional());
+    rpc::SolveResultToProto(so_far, out.mutable_provisional());
     emit(out);
   };
 }
@@ -76,7 +59,7 @@ absl::Status Solve(const SatJob& job, const Emit& emit) {
     RETURN_IF_ERROR(sat::BackWithDrat(r, options.placement, prove));
   }
   SatJobOutput output;
-  ResultToProto(r, output.mutable_solve_result());
+  rpc::SolveResultToProto(r, output.mutable_solve_result());
   emit(output);
   return absl::OkStatus();
 }
@@ -89,24 +72,13 @@ absl::Status Prove(const SatJob& job, const Emit& emit) {
   options.time_limit = absl::Seconds(job.time_limit_seconds());
   if (job.prove().drat_proof()) options.drat_path = job.drat_path();
   ASSIGN_OR_RETURN(sat::ProofResult r, sat::Prove(schedule, options));
-  if (r.proof == "drat_checked") {
+  if (r.proof == sat::ProofKind::kDratChecked) {
     r.detail = absl::StrCat("makespan <= ", r.makespan - 1,
                             " is UNSAT (DRAT proof checked online by CaDiCaL in the server, "
                             "which keeps no proof files)");
   }
   SatJobOutput output;
-  v1::ProveResponse* out = output.mutable_prove_result();
-  out->set_status(std::string(sat::ProofStatusName(r.status)));
-  out->set_optimal(r.status == sat::ProofStatus::kOptimal);
-  out->set_makespan_cycles(r.makespan);
-  out->set_lower_bound_cycles(r.lower_bound);
-  out->set_proof(r.proof);
-  out->set_detail(r.detail);
-  if (r.better) rpc::ScheduleToProto(*r.better, out->mutable_better());
-  out->set_solve_seconds(r.stats.seconds);
-  out->set_variables(r.stats.variables);
-  out->set_clauses(r.stats.clauses);
-  out->set_conflicts(r.stats.conflicts);
+  rpc::ProveResultToProto(r, output.mutable_prove_result());
   emit(output);
   return absl::OkStatus();
 }

@@ -199,9 +199,10 @@ grpc::Status RunSatJob(WorkerPool& pool, const std::string& worker, grpc::Server
     state->last.emplace();
     v1::SolveResult* result = state->last->mutable_solve_result();
     *result = *std::move(state->provisional);
-    result->set_unknown_reason(deadline ? "deadline"
-                               : killed ? std::string(process.message())
-                                        : "server shutdown");
+    result->set_status(v1::SolveResult::STATUS_UNKNOWN);
+    result->set_stop_reason(deadline ? v1::STOP_REASON_DEADLINE
+                            : killed ? v1::STOP_REASON_WORKER_KILLED
+                                     : v1::STOP_REASON_SERVER_SHUTDOWN);
     result->set_solve_seconds(state->attempt_seconds);
     return grpc::Status::OK;
   }

@@ -112,6 +112,82 @@ absl::Status Assemble(const std::vector<v1::ScheduleChunk>& chunks, int64_t max_
   return in.Finish().status();
 }
 
+TEST(ConvertSatTest, SolveResultsRoundTripWithEveryEnumValue) {
+  const Schedule witness = testing::MustGenerate(Scheme::kCausal, 4, 2, 2);
+  for (sat::ProofKind proof : {sat::ProofKind::kNone, sat::ProofKind::kLowerBound,
+                               sat::ProofKind::kUnsat, sat::ProofKind::kDratChecked}) {
+    for (sat::StopReason stopped :
+         {sat::StopReason::kNone, sat::StopReason::kTimeLimit, sat::StopReason::kConflictLimit,
+          sat::StopReason::kCancelled, sat::StopReason::kDeadline,
+          sat::StopReason::kServerShutdown, sat::StopReason::kWorkerKilled}) {
+      sat::OptimalResult r;
+      r.optimal = proof != sat::ProofKind::kNone;
+      r.proof = proof;
+      r.stopped = stopped;
+      r.makespan = 23;
+      r.lower_bound = 19;
+      r.upper_bound = 30;
+      r.stats = {100, 2000, 7, 0.5};
+      r.witness = witness;
+      v1::SolveResult proto;
+      SolveResultToProto(r, &proto);
+      absl::StatusOr<sat::OptimalResult> back = SolveResultFromProto(proto);
+      ASSERT_TRUE(back.ok()) << back.status();
+      EXPECT_EQ(back->optimal, r.optimal);
+      EXPECT_EQ(back->proof, proof);
+      EXPECT_EQ(back->stopped, stopped);
+      EXPECT_EQ(back->makespan, 23);
+      EXPECT_EQ(back->lower_bound, 19);
+      EXPECT_EQ(back->upper_bound, 30);
+      EXPECT_EQ(back->stats.clauses, 2000);
+      EXPECT_EQ(back->witness.events, witness.events);
+    }
+  }
+  for (sat::SatResult answer : {sat::SatResult::kSat, sat::SatResult::kUnsat,
+                                sat::SatResult::kUnknown}) {
+    v1::SolveProgress::Attempt proto;
+    AttemptToProto({41, answer, 0.25}, &proto);
+    absl::StatusOr<sat::BoundAttempt> back = AttemptFromProto(proto);
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(back->result, answer);
+    EXPECT_EQ(back->bound, 41);
+  }
+}
+
+TEST(ConvertSatTest, ProveResultsRoundTripAndBadEnumsAreNamed) {
+  for (sat::ProofStatus status : {sat::ProofStatus::kOptimal, sat::ProofStatus::kImprovable,
+                                  sat::ProofStatus::kUnknown}) {
+    sat::ProofResult r;
+    r.status = status;
+    r.proof = sat::ProofKind::kUnsat;
+    r.detail = "makespan <= 22 is UNSAT";
+    if (status == sat::ProofStatus::kImprovable) {
+      r.better = testing::MustGenerate(Scheme::kShared, 4, 2, 2);
+    }
+    v1::ProveResponse proto;
+    ProveResultToProto(r, &proto);
+    EXPECT_EQ(proto.optimal(), status == sat::ProofStatus::kOptimal);
+    absl::StatusOr<sat::ProofResult> back = ProveResultFromProto(proto);
+    ASSERT_TRUE(back.ok()) << back.status();
+    EXPECT_EQ(back->status, status);
+    EXPECT_EQ(back->proof, sat::ProofKind::kUnsat);
+    EXPECT_EQ(back->detail, r.detail);
+    EXPECT_EQ(back->better.has_value(), r.better.has_value());
+  }
+  v1::ProveResponse unspecified;
+  EXPECT_THAT(std::string(ProveResultFromProto(unspecified).status().message()),
+              HasSubstr("status = 0: not a known value"));
+  v1::SolveResult future;
+  future.set_status(v1::SolveResult::STATUS_UNKNOWN);
+  future.set_proof(static_cast<v1::ProofKind>(99));  // a value newer than this build
+  EXPECT_THAT(std::string(SolveResultFromProto(future).status().message()),
+              HasSubstr("result.proof = 99"));
+  v1::SolveResult disagree;
+  disagree.set_status(v1::SolveResult::STATUS_OPTIMAL);  // but optimal = false
+  EXPECT_THAT(std::string(SolveResultFromProto(disagree).status().message()),
+              HasSubstr("agree with result.optimal"));
+}
+
 TEST(ChunksTest, AStreamRoundTripsInOrder) {
   const Schedule s = testing::MustGenerate(Scheme::kCausal, 8, 2, 2);
   const std::vector<v1::ScheduleChunk> chunks = ChunksOf(s, 10);

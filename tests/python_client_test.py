@@ -173,16 +173,17 @@ class PythonClientTest(unittest.TestCase):
             pb.SolveRequest(problem=problem("causal", 4, 2, 4)), timeout=60))
         result = progress[-1].result
         cli = local("solve", "--scheme", "causal", "--n", "4", "--d", "2", "--pes", "4")
-        self.assertEqual(result.status, "OPTIMAL")
+        self.assertEqual(result.status, pb.SolveResult.STATUS_OPTIMAL)
+        self.assertEqual(pb.ProofKind.Name(result.proof), "PROOF_KIND_" + cli["proof"].upper())
         self.assertEqual(result.makespan_cycles, cli["makespan_cycles"])
         self.assertEqual(result.lower_bound_cycles, cli["lower_bound_cycles"])
         self.assertGreaterEqual(sum(1 for p in progress if p.HasField("attempt")), 1)
         generated = self.stub.GenerateSchedule(
             pb.GenerateRequest(problem=problem("causal", 4, 2, 4)), timeout=30).schedule
         proof = self.stub.ProveOptimality(pb.ProveRequest(schedule=generated), timeout=60)
-        self.assertEqual(proof.status, "IMPROVABLE")
+        self.assertEqual(proof.status, pb.ProveResponse.STATUS_IMPROVABLE)
         optimal = self.stub.ProveOptimality(pb.ProveRequest(schedule=result.witness), timeout=60)
-        self.assertEqual(optimal.status, "OPTIMAL")
+        self.assertEqual(optimal.status, pb.ProveResponse.STATUS_OPTIMAL)
 
     def test_bad_request_names_the_field(self):
         with self.assertRaises(grpc.RpcError) as caught:

@@ -95,7 +95,7 @@ TEST(SatProcessTest, TheWorkerStreamsTheLibrarysAnswer) {
   EXPECT_TRUE(result.optimal());
   EXPECT_EQ(result.makespan_cycles(), local->makespan);
   EXPECT_EQ(result.lower_bound_cycles(), local->lower_bound);
-  EXPECT_EQ(result.proof(), local->proof);
+  EXPECT_EQ(rpc::SolveResultFromProto(result)->proof, local->proof);
   EXPECT_EQ(result.witness().events_size(), static_cast<int>(local->witness.events.size()));
 }
 

@@ -61,7 +61,7 @@ TEST(OptimalTest, OnePeOptimumIsTheTotalWork) {
     const OptimalResult r = MustSolve(p);
     EXPECT_EQ(r.makespan, TotalWork(p));
     EXPECT_TRUE(r.optimal);
-    EXPECT_EQ(r.proof, "lower_bound");
+    EXPECT_EQ(r.proof, ProofKind::kLowerBound);
     // And SAT agrees: makespan <= W - 1 is UNSAT.
     absl::StatusOr<ProofResult> proof = Prove(r.witness, ProveOptions{});
     ASSERT_TRUE(proof.ok());
@@ -89,7 +89,7 @@ TEST(OptimalTest, TwoTokensCausalOnTwoPesNeedsSix) {
   EXPECT_EQ(r.lower_bound, 5);
   EXPECT_EQ(r.makespan, 6);
   EXPECT_TRUE(r.optimal);
-  EXPECT_EQ(r.proof, "unsat");
+  EXPECT_EQ(r.proof, ProofKind::kUnsat);
   ASSERT_FALSE(r.attempts.empty());
   EXPECT_EQ(r.attempts.back().bound, 5);
   EXPECT_EQ(r.attempts.back().result, SatResult::kUnsat);
@@ -162,7 +162,7 @@ TEST(OptimalTest, TheLocalSearchResumesWhenSatStalls) {
   const OptimalResult r = MustSolve(p, options);
   EXPECT_GT(r.upper_bound, 90);
   EXPECT_TRUE(r.optimal);
-  EXPECT_EQ(r.proof, "lower_bound");
+  EXPECT_EQ(r.proof, ProofKind::kLowerBound);
   EXPECT_EQ(r.makespan, 90);
   ASSERT_FALSE(witnesses.empty());
   EXPECT_EQ(witnesses.front(), r.upper_bound);
@@ -183,7 +183,7 @@ TEST(OptimalTest, SharedCyclicPlacementIsSolvedAsBlock) {
   options.placement = CyclicPlacement(6, 2);
   const OptimalResult r = MustSolve(p, options);
   EXPECT_TRUE(r.optimal);
-  EXPECT_EQ(r.proof, "lower_bound");
+  EXPECT_EQ(r.proof, ProofKind::kLowerBound);
   EXPECT_EQ(r.makespan, ComputeLowerBounds(p, *options.placement).work);
   EXPECT_EQ(r.witness.placement, *options.placement);
   EXPECT_TRUE(CheckWitness(r.witness).ok());
@@ -201,7 +201,7 @@ TEST(OptimalTest, FreeSearchReportsOnlyAnswersAboutTheFreePlacement) {
   EXPECT_TRUE(r.optimal);
   EXPECT_EQ(r.makespan, 21);
   EXPECT_EQ(r.upper_bound, 23);
-  EXPECT_EQ(r.proof, "unsat");
+  EXPECT_EQ(r.proof, ProofKind::kUnsat);
   ASSERT_FALSE(reported.empty());
   for (size_t k = 0; k + 1 < reported.size(); ++k) {
     EXPECT_EQ(reported[k].result, SatResult::kSat) << "bound " << reported[k].bound;
@@ -373,7 +373,7 @@ TEST(LimitsTest, TimeLimitGivesUnknownNotAHang) {
   const OptimalResult r = MustSolve(HardProblem(), options);
   EXPECT_LT(absl::Now() - start, absl::Seconds(5));
   EXPECT_FALSE(r.optimal);
-  EXPECT_EQ(r.unknown_reason, "time limit");
+  EXPECT_EQ(r.stopped, StopReason::kTimeLimit);
   EXPECT_TRUE(CheckWitness(r.witness).ok());  // the best schedule found so far
 }
 
@@ -395,7 +395,7 @@ TEST(LimitsTest, CancellationStopsTheSolverPromptly) {
   const absl::Time returned = absl::Now();
   canceller.join();
   EXPECT_FALSE(r.optimal);
-  EXPECT_EQ(r.unknown_reason, "cancelled");
+  EXPECT_EQ(r.stopped, StopReason::kCancelled);
   EXPECT_LT(returned - cancelled_at, absl::Milliseconds(500));
   std::cout << "cancellation latency: " << returned - cancelled_at << "\n";
 }
@@ -413,14 +413,14 @@ TEST(ProofTest, DratProofIsWrittenAndChecked) {
   SearchOptions search;
   search.placement = BlockPlacement(4, 2);
   const OptimalResult r = MustSolve(p, search);
-  ASSERT_EQ(r.proof, "unsat");
+  ASSERT_EQ(r.proof, ProofKind::kUnsat);
   const std::string path = ::testing::TempDir() + "/sat_test_proof.drat";
   ProveOptions options;
   options.drat_path = path;
   absl::StatusOr<ProofResult> proof = Prove(r.witness, options);
   ASSERT_TRUE(proof.ok()) << proof.status();
   EXPECT_EQ(proof->status, ProofStatus::kOptimal);
-  EXPECT_EQ(proof->proof, "drat_checked");
+  EXPECT_EQ(proof->proof, ProofKind::kDratChecked);
   EXPECT_FALSE(Slurp(path).empty());
   // DRAT lines end with 0, the last adds the empty clause.
   EXPECT_THAT(Slurp(path), HasSubstr("0\n"));
@@ -444,17 +444,17 @@ TEST(ProofTest, DratBacksTheFreeClaimNotThePinnedOne) {
   // k(0) to cross a link): proving the witness alone would need no formula and would
   // say nothing about other placements.
   const OptimalResult solved = MustSolve(MakeProblem(Scheme::kCausal, 2, 1, 2));
-  ASSERT_EQ(solved.proof, "unsat");
+  ASSERT_EQ(solved.proof, ProofKind::kUnsat);
   const std::string path = ::testing::TempDir() + "/sat_test_free.drat";
   ProveOptions options;
   options.drat_path = path;
   OptimalResult r = solved;
   ASSERT_TRUE(BackWithDrat(r, std::nullopt, options).ok());
-  EXPECT_EQ(r.proof, "drat_checked");
+  EXPECT_EQ(r.proof, ProofKind::kDratChecked);
   EXPECT_THAT(Slurp(path), HasSubstr("0\n"));
   const absl::StatusOr<ProofResult> pinned = Prove(solved.witness, options);
   ASSERT_TRUE(pinned.ok()) << pinned.status();
-  EXPECT_EQ(pinned->proof, "lower_bound");
+  EXPECT_EQ(pinned->proof, ProofKind::kLowerBound);
 }
 
 TEST(ProofTest, ImprovableSchedulesGetABetterOne) {
@@ -515,7 +515,7 @@ TEST(ProofTest, LinkBoundProvesASlowLinkScheduleOptimal) {
   absl::StatusOr<ProofResult> r = Prove(s, ProveOptions{});
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->status, ProofStatus::kOptimal);
-  EXPECT_EQ(r->proof, "lower_bound");
+  EXPECT_EQ(r->proof, ProofKind::kLowerBound);
   EXPECT_EQ(r->detail, "makespan equals LB_link");
   // The search with these homes pinned stops at the bound without a formula.
   SearchOptions pinned;
@@ -523,7 +523,7 @@ TEST(ProofTest, LinkBoundProvesASlowLinkScheduleOptimal) {
   const OptimalResult solved = MustSolve(p, pinned);
   EXPECT_TRUE(solved.optimal);
   EXPECT_EQ(solved.makespan, 30);
-  EXPECT_EQ(solved.proof, "lower_bound");
+  EXPECT_EQ(solved.proof, ProofKind::kLowerBound);
   EXPECT_TRUE(solved.attempts.empty());
 }
 

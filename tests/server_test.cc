@@ -228,7 +228,7 @@ TEST_F(ServerTest, EveryRpcMatchesLocalMode) {
     }
     ASSERT_TRUE(reader->Finish().ok());
     EXPECT_GE(attempts, 1);
-    EXPECT_EQ(result.status(), "OPTIMAL");
+    EXPECT_EQ(result.status(), v1::SolveResult::STATUS_OPTIMAL);
     EXPECT_EQ(result.makespan_cycles(), 6);  // as in tests/sat_test.cc, derived by hand
     EXPECT_TRUE(Validate(*rpc::ScheduleFromProto(result.witness()))->valid());
   }
@@ -239,7 +239,7 @@ TEST_F(ServerTest, EveryRpcMatchesLocalMode) {
     rpc::ScheduleToProto(testing::MustGenerate(Scheme::kCausal, 4, 2, 4), request.mutable_schedule());
     v1::ProveResponse response;
     ASSERT_TRUE(stub->ProveOptimality(&context, request, &response).ok());
-    EXPECT_EQ(response.status(), "IMPROVABLE");
+    EXPECT_EQ(response.status(), v1::ProveResponse::STATUS_IMPROVABLE);
     EXPECT_LT(Validate(*rpc::ScheduleFromProto(response.better()))->stats.makespan, 20);
   }
 }
@@ -333,7 +333,7 @@ TEST_F(ServerTest, DratProofsAreCheckedInTheServer) {
   while (reader->Read(&progress)) last = progress;
   ASSERT_TRUE(reader->Finish().ok());
   EXPECT_EQ(last.result().makespan_cycles(), 17);
-  EXPECT_EQ(last.result().proof(), "drat_checked");
+  EXPECT_EQ(last.result().proof(), v1::PROOF_KIND_DRAT_CHECKED);
   v1::ProveRequest prove;
   *prove.mutable_schedule() = last.result().witness();
   prove.set_drat_proof(true);
@@ -341,8 +341,8 @@ TEST_F(ServerTest, DratProofsAreCheckedInTheServer) {
   SetDeadline(prove_context, absl::Seconds(30));
   v1::ProveResponse response;
   ASSERT_TRUE(stub->ProveOptimality(&prove_context, prove, &response).ok());
-  EXPECT_EQ(response.status(), "OPTIMAL");
-  EXPECT_EQ(response.proof(), "drat_checked");
+  EXPECT_EQ(response.status(), v1::ProveResponse::STATUS_OPTIMAL);
+  EXPECT_EQ(response.proof(), v1::PROOF_KIND_DRAT_CHECKED);
   EXPECT_THAT(response.detail(), HasSubstr("checked online by CaDiCaL in the server"));
 }
 
@@ -476,6 +476,68 @@ TEST_F(ServerTest, ReflectionV1ListsAndDescribesEveryService) {
             static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
   stream->WritesDone();
   EXPECT_TRUE(stream->Finish().ok());
+}
+
+// Every JSON key and value (but wall times) of generate and verify is the same local
+// and remote, over schedules of every scheme, any n, pinned placements, slow links,
+// the one-PE fallback, and invalid files (a lost event, an event moved earlier, an
+// unknown PE).
+TEST_F(ServerTest, RemoteJsonEqualsLocalOverManySchedules) {
+  const std::string remote = " --server " + server_.address();
+  std::vector<std::string> runs;
+  int files = 0;
+  for (const char* shape :
+       {"--scheme general --n 37 --d 4 --pes 4", "--scheme shared --n 33 --d 2 --pes 3",
+        "--scheme causal --n 50 --d 8 --pes 6", "--scheme causal --n 16 --d 2 --pes 4 "
+        "--placement cyclic", "--scheme general --n 9 --d 2 --pes 3 --placement 0,0,1,2,2,2,1,0,1",
+        "--scheme general --n 24 --d 64 --pes 4 --c-dot 1 --c-axpy 1 --link-latency 30",
+        "--scheme causal --n 3 --d 64 --pes 4 --c-dot 1 --c-axpy 1",
+        "--scheme general --n 300 --d 4 --pes 4"}) {  // the last in several chunks
+    const std::string file = absl::StrCat(::testing::TempDir(), "/remote_json_", files++, ".json");
+    runs.push_back(absl::StrCat("generate ", shape, " --out ", file));
+    runs.push_back("verify " + file);
+    // Invalid copies: the same file with one event lost, moved earlier, on a PE that
+    // does not exist.
+    const testing::CommandResult made =
+        testing::RunCommand(absl::StrCat(ATTNSCHED_CLI, " generate ", shape, " --out ", file));
+    ASSERT_EQ(made.exit, 0) << made.err;
+    std::ifstream in(file);
+    const nlohmann::json schedule = nlohmann::json::parse(in);
+    for (int mutation = 0; mutation < 3; ++mutation) {
+      nlohmann::json broken = schedule;
+      nlohmann::json& events = broken["events"];
+      const size_t k = events.size() / 2;
+      if (mutation == 0) events.erase(k);
+      if (mutation == 1) events[k]["start"] = std::max<int64_t>(events[k]["start"].get<int64_t>() - 1, 0);
+      if (mutation == 2) events[k][events[k].contains("pe") ? "pe" : "from_pe"] = 99;
+      const std::string bad = absl::StrCat(file, ".broken", mutation, ".json");
+      std::ofstream(bad) << broken.dump();
+      runs.push_back("verify " + bad);
+    }
+    // Valid, with a redundant transfer: the first one sent again after the end.
+    nlohmann::json again = schedule;
+    for (const nlohmann::json& e : schedule["events"]) {
+      if (!e.contains("from_pe")) continue;
+      nlohmann::json copy = e;
+      copy["start"] = schedule["events"].back()["start"].get<int64_t>() + 1000;
+      again["events"].push_back(copy);
+      break;
+    }
+    const std::string redundant = file + ".redundant.json";
+    std::ofstream(redundant) << again.dump();
+    runs.push_back("verify " + redundant);
+  }
+  for (const std::string& args : runs) {
+    const testing::CommandResult here =
+        testing::RunCommand(absl::StrCat(ATTNSCHED_CLI, " ", args, " --json"));
+    const testing::CommandResult there =
+        testing::RunCommand(absl::StrCat(ATTNSCHED_CLI, " ", args, " --json", remote));
+    ASSERT_EQ(here.exit, there.exit) << args << ": " << here.err << " / " << there.err;
+    EXPECT_EQ(here.exit, args.find(".broken") == std::string::npos ? 0 : 1) << args;
+    const nlohmann::json local = WithoutTimes(nlohmann::json::parse(here.out));
+    EXPECT_EQ(local, WithoutTimes(nlohmann::json::parse(there.out))) << args;
+    EXPECT_GE(local.size(), 20u) << args;  // a whole summary, not an error object
+  }
 }
 
 TEST_F(ServerTest, CliRemoteModePrintsWhatLocalModePrints) {
@@ -850,8 +912,9 @@ TEST(ServerPoolTest, TheDeadlineBoundsTheSearchAndFreesTheWorker) {
     const absl::Time answered = absl::Now();
     ASSERT_TRUE(status.ok()) << absl::FormatDuration(d) << ": " << status.error_message();
     ASSERT_TRUE(last.has_result());
-    EXPECT_EQ(last.result().status(), "UNKNOWN");
-    EXPECT_THAT(last.result().unknown_reason(), ::testing::AnyOf("time limit", "deadline"));
+    EXPECT_EQ(last.result().status(), v1::SolveResult::STATUS_UNKNOWN);
+    EXPECT_THAT(last.result().stop_reason(),
+                ::testing::AnyOf(v1::STOP_REASON_TIME_LIMIT, v1::STOP_REASON_DEADLINE));
     EXPECT_LE(last.result().makespan_cycles(), last.result().upper_bound_cycles());
     EXPECT_GT(last.result().witness().events_size(), 0);
     EXPECT_LT(answered, deadline);
@@ -933,8 +996,8 @@ TEST(ServerPoolTest, AKilledSatWorkerAnswersItsBestWitnessOrUnavailable) {
     const grpc::Status status = reader->Finish();
     if (after > absl::ZeroDuration()) {
       ASSERT_TRUE(status.ok()) << status.error_message();
-      EXPECT_EQ(last.result().status(), "UNKNOWN");
-      EXPECT_THAT(last.result().unknown_reason(), HasSubstr("died of signal 9"));
+      EXPECT_EQ(last.result().status(), v1::SolveResult::STATUS_UNKNOWN);
+      EXPECT_EQ(last.result().stop_reason(), v1::STOP_REASON_WORKER_KILLED);
       EXPECT_GT(last.result().witness().events_size(), 0);
     } else {
       EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();

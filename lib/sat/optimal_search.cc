@@ -129,7 +129,7 @@ absl::StatusOr<OptimalResult> Descend(const Problem& problem, const SearchOption
   out.upper_bound = out.makespan = Makespan(best);
   if (out.makespan <= out.lower_bound) {
     out.optimal = true;
-    out.proof = "lower_bound";
+    out.proof = ProofKind::kLowerBound;
     out.witness = std::move(best);
     return out;
   }
@@ -145,7 +145,7 @@ absl::StatusOr<OptimalResult> Descend(const Problem& problem, const SearchOption
     const double before = solver.stats().seconds;
     const SatResult result = solver.Solve(assumption, limits);
     if (result == SatResult::kUnknown && limits.deadline < deadline &&
-        solver.unknown_reason() == "time limit") {
+        solver.stop_reason() == StopReason::kTimeLimit) {
       limits.deadline = deadline;
       ASSIGN_OR_RETURN(Schedule better,
                        ImprovePlan(best, out.lower_bound,
@@ -163,12 +163,12 @@ absl::StatusOr<OptimalResult> Descend(const Problem& problem, const SearchOption
     out.attempts.push_back({bound, result, solver.stats().seconds - before});
     if (options.on_progress) options.on_progress(out.attempts.back());
     if (result == SatResult::kUnknown) {
-      out.unknown_reason = solver.unknown_reason();
+      out.stopped = solver.stop_reason();
       break;
     }
     if (result == SatResult::kUnsat) {
       out.optimal = true;
-      out.proof = "unsat";
+      out.proof = ProofKind::kUnsat;
       break;
     }
     best = encoding.Decode([&solver](int v) { return solver.Value(v); });
@@ -178,7 +178,7 @@ absl::StatusOr<OptimalResult> Descend(const Problem& problem, const SearchOption
   }
   if (!out.optimal && out.makespan <= out.lower_bound) {
     out.optimal = true;
-    out.proof = "lower_bound";
+    out.proof = ProofKind::kLowerBound;
   }
   out.witness = std::move(best);
   out.stats = solver.stats();

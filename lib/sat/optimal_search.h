@@ -63,9 +63,10 @@ struct OptimalResult {
   int64_t upper_bound = 0;   // cycles: the first witness's (generated, improved by plan search)
   int64_t makespan = 0;      // cycles: the best witness
   bool optimal = false;
-  // "lower_bound" (makespan equals it), "unsat" (makespan - 1 is UNSAT) or "none".
-  std::string proof = "none";
-  std::string unknown_reason;  // when not optimal: which limit stopped the search
+  // kLowerBound (makespan equals it), kUnsat (makespan - 1 is UNSAT), kDratChecked
+  // (BackWithDrat) or kNone.
+  ProofKind proof = ProofKind::kNone;
+  StopReason stopped = StopReason::kNone;  // when not optimal: what stopped the search
   Schedule witness;
   std::vector<BoundAttempt> attempts;
   SolverStats stats;

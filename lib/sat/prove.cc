@@ -49,7 +49,7 @@ absl::Status SolveBelow(const Problem& problem, const std::optional<Placement>& 
   if (!drat) assumptions.push_back(-encoding.MakespanAbove(bound));
   SatResult answer = solver.Solve(assumptions, limits);
   if (sliced && answer == SatResult::kUnknown && limits.deadline < deadline &&
-      solver.unknown_reason() == "time limit") {
+      solver.stop_reason() == StopReason::kTimeLimit) {
     if (pause()) return absl::OkStatus();
     limits.deadline = deadline;
     answer = solver.Solve(assumptions, limits);
@@ -57,11 +57,11 @@ absl::Status SolveBelow(const Problem& problem, const std::optional<Placement>& 
   result.stats = solver.stats();
   if (answer == SatResult::kUnknown) {
     result.status = ProofStatus::kUnknown;
-    result.detail = absl::StrCat("stopped by the ", solver.unknown_reason());
+    result.detail = absl::StrCat("stopped by the ", StopReasonName(solver.stop_reason()));
   } else if (answer == SatResult::kUnsat) {
     if (drat) RETURN_IF_ERROR(solver.CloseProof());
     result.status = ProofStatus::kOptimal;
-    result.proof = drat ? "drat_checked" : "unsat";
+    result.proof = drat ? ProofKind::kDratChecked : ProofKind::kUnsat;
     result.detail = absl::StrFormat("makespan <= %d is UNSAT%s", bound,
                                     drat ? absl::StrCat(" (DRAT proof in ", o.drat_path,
                                                         ", checked by CaDiCaL)")
@@ -138,7 +138,7 @@ absl::StatusOr<ProofResult> Prove(const Schedule& schedule, const ProveOptions& 
   result.lower_bound = lb.Max();
   if (result.makespan == result.lower_bound) {
     result.status = ProofStatus::kOptimal;
-    result.proof = "lower_bound";
+    result.proof = ProofKind::kLowerBound;
     result.detail = absl::StrCat("makespan equals ", BoundName(lb, result.makespan));
     return result;
   }
@@ -196,11 +196,11 @@ absl::StatusOr<ProofResult> Prove(const Schedule& schedule, const ProveOptions& 
 
 absl::Status BackWithDrat(OptimalResult& result, const std::optional<Placement>& placement,
                           const ProveOptions& options) {
-  if (result.proof != "unsat" || options.drat_path.empty()) return absl::OkStatus();
+  if (result.proof != ProofKind::kUnsat || options.drat_path.empty()) return absl::OkStatus();
   ProofResult proof;
   RETURN_IF_ERROR(
       SolveBelow(result.witness.problem, placement, result.makespan - 1, options, proof));
-  if (proof.proof == "drat_checked") result.proof = proof.proof;
+  if (proof.proof == ProofKind::kDratChecked) result.proof = proof.proof;
   return absl::OkStatus();
 }
 

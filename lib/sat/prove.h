@@ -40,8 +40,7 @@ struct ProofResult {
   ProofStatus status = ProofStatus::kUnknown;
   int64_t makespan = 0;     // cycles, of the given schedule
   int64_t lower_bound = 0;  // cycles, LowerBounds::Max() for its placement
-  // "lower_bound", "unsat", "drat_checked" or "none".
-  std::string proof = "none";
+  ProofKind proof = ProofKind::kNone;
   std::string detail;  // which bound, the improvement, or the limit reached
   std::optional<Schedule> better;
   SolverStats stats;

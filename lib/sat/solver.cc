@@ -15,20 +15,20 @@ class SatSolver::Limiter : public CaDiCaL::Terminator {
   explicit Limiter(const SolveLimits& limits) : limits_(limits) {}
   bool terminate() override {
     if (limits_.cancel != nullptr && limits_.cancel->cancelled()) {
-      reason_ = "cancelled";
+      reason_ = StopReason::kCancelled;
       return true;
     }
     if (absl::Now() >= limits_.deadline) {
-      reason_ = "time limit";
+      reason_ = StopReason::kTimeLimit;
       return true;
     }
     return false;
   }
-  const std::string& reason() const { return reason_; }
+  StopReason reason() const { return reason_; }
 
  private:
   const SolveLimits& limits_;
-  std::string reason_;
+  StopReason reason_ = StopReason::kNone;
 };
 
 // Counts learned clauses (one per conflict) without copying them.
@@ -88,9 +88,9 @@ SatSolver::~SatSolver() {
 }
 
 SatResult SatSolver::Solve(std::span<const int> assumptions, const SolveLimits& limits) {
-  unknown_reason_.clear();
+  stop_reason_ = StopReason::kNone;
   if (limits.cancel != nullptr && limits.cancel->cancelled()) {
-    unknown_reason_ = "cancelled";
+    stop_reason_ = StopReason::kCancelled;
     return SatResult::kUnknown;
   }
   Limiter limiter(limits);
@@ -106,7 +106,8 @@ SatResult SatSolver::Solve(std::span<const int> assumptions, const SolveLimits& 
   stats_.conflicts = counter_->learned;
   if (result == 10) return SatResult::kSat;
   if (result == 20) return SatResult::kUnsat;
-  unknown_reason_ = limiter.reason().empty() ? "conflict limit" : limiter.reason();
+  stop_reason_ =
+      limiter.reason() == StopReason::kNone ? StopReason::kConflictLimit : limiter.reason();
   return SatResult::kUnknown;
 }
 

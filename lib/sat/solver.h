@@ -31,6 +31,7 @@
 #include "absl/time/time.h"
 #include "lib/base/output_file.h"
 #include "lib/sat/cnf.h"
+#include "lib/sat/outcome.h"
 
 namespace CaDiCaL {
 class Solver;
@@ -79,8 +80,8 @@ class SatSolver {
 
   SatResult Solve(std::span<const int> assumptions, const SolveLimits& limits = {});
   bool Value(int var) const;
-  // "time limit", "cancelled", "conflict limit" after kUnknown.
-  const std::string& unknown_reason() const { return unknown_reason_; }
+  // After kUnknown: kTimeLimit, kCancelled or kConflictLimit.
+  StopReason stop_reason() const { return stop_reason_; }
   const SolverStats& stats() const { return stats_; }
   // Closes the DRAT proof after the UNSAT answer and publishes it at drat_path.
   // DataLossError when a write failed (a full disk, /dev/full): no file then.
@@ -95,7 +96,7 @@ class SatSolver {
   FILE* proof_file_ = nullptr;         // proof_->write_path(), open until CloseProof
   absl::Status status_;
   SolverStats stats_;
-  std::string unknown_reason_;
+  StopReason stop_reason_ = StopReason::kNone;
 };
 
 }  // namespace attnsched::sat

@@ -11,6 +11,8 @@
 #include "absl/status/statusor.h"
 #include "attnsched/v1/scheduler.pb.h"
 #include "lib/export/summary.h"
+#include "lib/sat/optimal_search.h"
+#include "lib/sat/prove.h"
 #include "lib/schedule/schedule.h"
 
 namespace attnsched::rpc {
@@ -35,6 +37,16 @@ void PlacementToProto(const std::optional<PlacementSpec>& spec, v1::Placement* p
 void SummaryToProto(const Summary& summary, v1::ScheduleSummary* proto);
 // InvalidArgumentError for a bad problem or an unknown rule name.
 absl::StatusOr<Summary> SummaryFromProto(const v1::ScheduleSummary& proto);
+
+// SAT results (convert_sat.cc): SolveOptimal's result and attempts, ProveOptimality's
+// response. Enums map one to one; FromProto refuses unspecified or unknown enum
+// values (InvalidArgumentError naming the field) and validates the schedules.
+void SolveResultToProto(const sat::OptimalResult& result, v1::SolveResult* proto);
+absl::StatusOr<sat::OptimalResult> SolveResultFromProto(const v1::SolveResult& proto);
+void AttemptToProto(const sat::BoundAttempt& attempt, v1::SolveProgress::Attempt* proto);
+absl::StatusOr<sat::BoundAttempt> AttemptFromProto(const v1::SolveProgress::Attempt& proto);
+void ProveResultToProto(const sat::ProofResult& result, v1::ProveResponse* proto);
+absl::StatusOr<sat::ProofResult> ProveResultFromProto(const v1::ProveResponse& proto);
 
 }  // namespace attnsched::rpc
 
