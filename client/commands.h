@@ -59,13 +59,15 @@ absl::StatusOr<int64_t> MaxEventsFlag();
 absl::StatusOr<Schedule> ReadScheduleOperand(absl::string_view command, const Invocation& call,
                                              std::initializer_list<absl::string_view> allowed);
 
-// --max-sat-variables and --max-sat-clauses.
-sat::EncodeLimits SatLimitsFlags();
+// --max-sat-variables, --max-sat-clauses and --max-sat-memory; InvalidArgumentError
+// naming the flag for a value below 1.
+absl::StatusOr<sat::EncodeLimits> SatLimitsFlags();
 
 // solve and prove, before any work: in remote mode, refuses the flags only local mode
-// honours (--proof, --plan-evaluations, --max-sat-variables, --max-sat-clauses; the
-// server has its own); and refuses output files (`outputs`, e.g. {"out", "proof"})
-// that could not be written, so a long search's answer is not lost at the end.
+// honours (--proof, --plan-evaluations, --max-sat-variables, --max-sat-clauses,
+// --max-sat-memory; the server has its own); and refuses output files (`outputs`,
+// e.g. {"out", "proof"}) that could not be written, so a long search's answer is not
+// lost at the end.
 // `outputs`: (flag, path) pairs; an empty path is not written and passes.
 absl::Status CheckSatFlags(
     absl::string_view command, const Invocation& call,

@@ -2,6 +2,7 @@
 
 #include "absl/flags/flag.h"
 #include "lib/algorithms/generator.h"
+#include "lib/base/system_memory.h"
 #include "lib/sat/encoder.h"
 #include "lib/sat/optimal_search.h"
 #include "lib/schedule/validator.h"
@@ -48,6 +49,10 @@ ABSL_FLAG(int64_t, max_sat_variables, attnsched::sat::EncodeLimits{}.max_variabl
           "variables");
 ABSL_FLAG(int64_t, max_sat_clauses, attnsched::sat::EncodeLimits{}.max_clauses,
           "solve, prove (local mode; a server has its own): largest SAT formula, in clauses");
+ABSL_FLAG(int64_t, max_sat_memory, attnsched::AvailableMemoryBytes() / 2,
+          "solve, prove (local mode; a server has its own): bytes the SAT formula and solver "
+          "may take, estimated before encoding at 72 bytes per estimated clause (default: half "
+          "of the memory this process may use)");
 ABSL_FLAG(int64_t, plan_evaluations, attnsched::kDefaultPlanEvaluations,
           "solve, prove (local mode; a server has its own): plans the local search for a "
           "better schedule compiles at most: 5,000 before SAT, the rest if SAT has not "

@@ -89,16 +89,26 @@ absl::Status CheckSatFlags(
     absl::string_view command, const Invocation& call,
     std::initializer_list<std::pair<absl::string_view, std::string>> outputs) {
   RETURN_IF_ERROR(RefuseLocalOnlyFlags(
-      command, call, {"proof", "plan_evaluations", "max_sat_variables", "max_sat_clauses"}));
+      command, call,
+      {"proof", "plan_evaluations", "max_sat_variables", "max_sat_clauses", "max_sat_memory"}));
   for (const auto& [flag, path] : outputs) {
     if (!path.empty()) RETURN_IF_ERROR(OutputFile::Create(absl::StrCat("--", flag), path).status());
   }
   return absl::OkStatus();
 }
 
-sat::EncodeLimits SatLimitsFlags() {
-  return sat::EncodeLimits{absl::GetFlag(FLAGS_max_sat_variables),
-                           absl::GetFlag(FLAGS_max_sat_clauses)};
+absl::StatusOr<sat::EncodeLimits> SatLimitsFlags() {
+  const sat::EncodeLimits limits{absl::GetFlag(FLAGS_max_sat_variables),
+                                 absl::GetFlag(FLAGS_max_sat_clauses),
+                                 absl::GetFlag(FLAGS_max_sat_memory)};
+  for (const auto& [flag, value] : {std::pair{"--max-sat-variables", limits.max_variables},
+                                    {"--max-sat-clauses", limits.max_clauses},
+                                    {"--max-sat-memory", limits.max_bytes}}) {
+    if (value < 1) {
+      return absl::InvalidArgumentError(absl::StrCat(flag, " = ", value, ": must be >= 1"));
+    }
+  }
+  return limits;
 }
 
 absl::StatusOr<int64_t> MaxEventsFlag() {
@@ -161,11 +171,12 @@ constexpr absl::string_view kUsage =
     "                  [--placement block|cyclic|zigzag|free|generator|h0,h1,...]\n"
     "                  [--time-limit S]\n"
     "                  [--proof FILE] [--dimacs FILE] [--out FILE] [--json]\n"
-    "                  [--max-sat-variables V] [--max-sat-clauses C]\n"
+    "                  [--max-sat-variables V] [--max-sat-clauses C] [--max-sat-memory B]\n"
     "      the optimal makespan by SAT (CaDiCaL), a witness and an UNSAT proof for one\n"
     "      cycle less; exit 0 optimal, 3 a limit was reached (for small n and m)\n"
     "  attnsched prove FILE [--proof FILE] [--time-limit S] [--out FILE] [--json]\n"
     "                  [--max-events E] [--max-sat-variables V] [--max-sat-clauses C]\n"
+    "                  [--max-sat-memory B]\n"
     "      OPTIMAL (exit 0), IMPROVABLE with a better schedule (exit 1) or UNKNOWN (3)\n"
     "  attnsched health --server HOST:PORT\n"
     "      the server's gRPC health: SERVING (exit 0), NOT_SERVING (1), unreachable (4)\n"
@@ -196,12 +207,29 @@ int Dispatch(int argc, char** argv) {
   }
   const std::string command = args->positional.front();
   const Invocation call{{args->positional.begin() + 1, args->positional.end()}, args->flags};
-  if (command == "generate") return RunGenerate(call);
-  if (command == "verify") return RunVerify(call);
-  if (command == "models") return RunModels(call);
-  if (command == "solve") return RunSolve(call);
-  if (command == "prove") return RunProve(call);
-  if (command == "health") return RunHealth(call);
+  // Each subcommand with the limit flags that bound its memory, named when it runs out.
+  const struct {
+    const char* name;
+    int (*run)(const Invocation&);
+    const char* memory_flags;
+  } kCommands[] = {
+      {"generate", RunGenerate, "--max-events"},
+      {"verify", RunVerify, "--max-events"},
+      {"models", RunModels, ""},
+      {"solve", RunSolve, "--max-sat-memory"},
+      {"prove", RunProve, "--max-events or --max-sat-memory"},
+      {"health", RunHealth, ""},
+  };
+  for (const auto& c : kCommands) {
+    if (command != c.name) continue;
+    try {
+      return c.run(call);
+    } catch (const std::bad_alloc&) {
+      std::cerr << "attnsched " << c.name << ": out of memory; lower " << c.memory_flags
+                << " or the sizes\n";
+      return kExitUsage;
+    }
+  }
   std::cerr << "attnsched: unknown subcommand \"" << command
             << "\"; the subcommands are generate, verify, models, solve, prove, health (attnsched --help)\n";
   return kExitUsage;
@@ -216,8 +244,8 @@ int main(int argc, char** argv) {
   int status = 0;
   try {
     status = attnsched::cli::Dispatch(argc, argv);
-  } catch (const std::bad_alloc&) {
-    std::cerr << "attnsched: out of memory; lower --max-events or the sizes\n";
+  } catch (const std::bad_alloc&) {  // before a subcommand runs (parsing its flags)
+    std::cerr << "attnsched: out of memory\n";
     return attnsched::cli::kExitUsage;
   }
   std::cout.flush();

@@ -83,7 +83,7 @@ int RunSolve(const Invocation& call) {
           {"model", "scheme", "n", "d", "pes", "link_words", "link_cycles", "link_latency",
            "link_words_per_cycle", "c_dot", "c_softmax", "c_axpy", "placement", "time_limit",
            "proof", "dimacs", "json", "out", "server", "tls_ca", "deadline", "max_sat_variables",
-           "max_sat_clauses", "plan_evaluations"});
+           "max_sat_clauses", "max_sat_memory", "plan_evaluations"});
       !s.ok()) {
     return ReportError("solve", s);
   }
@@ -95,7 +95,9 @@ int RunSolve(const Invocation& call) {
   sat::SearchOptions options;
   options.placement = *placement;
   options.time_limit = absl::Seconds(absl::GetFlag(FLAGS_time_limit));
-  options.limits = SatLimitsFlags();
+  absl::StatusOr<sat::EncodeLimits> limits = SatLimitsFlags();
+  if (!limits.ok()) return ReportError("solve", limits.status());
+  options.limits = *limits;
   options.plan_evaluations = absl::GetFlag(FLAGS_plan_evaluations);
   if (isatty(STDERR_FILENO)) options.on_progress = PrintProgress;
   const absl::Status flags = CheckSatFlags("solve", call,

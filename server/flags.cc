@@ -37,6 +37,10 @@ ABSL_FLAG(int64_t, max_unary_events, 2'000'000,
 ABSL_FLAG(int64_t, max_events, attnsched::kDefaultMaxEvents, "largest schedule, in events; >= 1");
 ABSL_FLAG(int64_t, max_sat_variables, 20'000'000, "largest SAT formula, in variables; >= 1");
 ABSL_FLAG(int64_t, max_sat_clauses, 100'000'000, "largest SAT formula, in clauses; >= 1");
+ABSL_FLAG(int64_t, max_sat_memory_bytes, 0,
+          "bytes one SAT job's formula and solver may take, estimated before encoding at 72 "
+          "bytes per estimated clause; 0: half the memory this process may use (the other "
+          "half is the --memory_budget_bytes default) divided by --workers");
 ABSL_FLAG(int64_t, plan_evaluations, attnsched::kDefaultPlanEvaluations,
           "plans the local search for a better first schedule compiles at most per SAT job "
           "(0: none)");
@@ -133,6 +137,9 @@ absl::Status CheckServerFlags() {
        {std::pair{"plan_evaluations", absl::GetFlag(FLAGS_plan_evaluations)},
         {"search_events", absl::GetFlag(FLAGS_search_events)}}) {
     if (value < 0) return OutOfRange(flag, absl::StrCat(value), "must be >= 0 (0: off)");
+  }
+  if (const int64_t bytes = absl::GetFlag(FLAGS_max_sat_memory_bytes); bytes < 0) {
+    return OutOfRange("max_sat_memory_bytes", absl::StrCat(bytes), "must be >= 0 (0: automatic)");
   }
   return CheckInt("max_message_bytes", absl::GetFlag(FLAGS_max_message_bytes), 4096, INT32_MAX);
 }

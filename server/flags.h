@@ -20,6 +20,7 @@ ABSL_DECLARE_FLAG(int64_t, max_unary_events);
 ABSL_DECLARE_FLAG(int64_t, max_events);
 ABSL_DECLARE_FLAG(int64_t, max_sat_variables);
 ABSL_DECLARE_FLAG(int64_t, max_sat_clauses);
+ABSL_DECLARE_FLAG(int64_t, max_sat_memory_bytes);
 ABSL_DECLARE_FLAG(int64_t, plan_evaluations);
 ABSL_DECLARE_FLAG(int64_t, search_events);
 ABSL_DECLARE_FLAG(int64_t, memory_budget_bytes);

@@ -17,6 +17,7 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "lib/base/command_line.h"
+#include "lib/base/system_memory.h"
 #include "lib/status_macros.h"
 #include "server/flags.h"
 #include "grpc/health/v1/health.pb.h"
@@ -46,7 +47,10 @@ ServiceOptions ServiceOptionsFromFlags(std::string sat_worker) {
   ServiceOptions options;
   options.max_unary_events = absl::GetFlag(FLAGS_max_unary_events);
   options.max_events = absl::GetFlag(FLAGS_max_events);
-  options.sat_limits = {absl::GetFlag(FLAGS_max_sat_variables), absl::GetFlag(FLAGS_max_sat_clauses)};
+  const int64_t sat_memory = absl::GetFlag(FLAGS_max_sat_memory_bytes);
+  options.sat_limits = {absl::GetFlag(FLAGS_max_sat_variables), absl::GetFlag(FLAGS_max_sat_clauses),
+                        sat_memory > 0 ? sat_memory
+                                       : AvailableMemoryBytes() / 2 / absl::GetFlag(FLAGS_workers)};
   options.sat_worker = std::move(sat_worker);
   options.plan_evaluations = absl::GetFlag(FLAGS_plan_evaluations);
   options.search_events = absl::GetFlag(FLAGS_search_events);

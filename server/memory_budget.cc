@@ -1,15 +1,10 @@
 #include "server/memory_budget.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <fstream>
 #include <limits>
-#include <optional>
-#include <string>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
+#include "lib/base/system_memory.h"
 #include "server/retryable.h"
 
 namespace attnsched::server {
@@ -65,24 +60,6 @@ void MemoryBudget::Give(int64_t bytes) {
   in_use_ -= bytes;
 }
 
-namespace {
-
-// cgroup v2 memory.max of this process's container: bytes, or nullopt ("max", absent).
-std::optional<int64_t> CgroupMemoryLimit() {
-  std::ifstream in("/sys/fs/cgroup/memory.max");
-  std::string value;
-  int64_t bytes = 0;
-  if (in >> value && absl::SimpleAtoi(value, &bytes) && bytes > 0) return bytes;
-  return std::nullopt;
-}
-
-}  // namespace
-
-int64_t DefaultMemoryBudget() {
-  const int64_t pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
-  int64_t limit = pages > 0 && page > 0 ? pages * page : int64_t{8} << 30;
-  if (const std::optional<int64_t> cgroup = CgroupMemoryLimit()) limit = std::min(limit, *cgroup);
-  return std::max<int64_t>(limit / 2, 1);
-}
+int64_t DefaultMemoryBudget() { return std::max<int64_t>(AvailableMemoryBytes() / 2, 1); }
 
 }  // namespace attnsched::server

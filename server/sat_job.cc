@@ -13,7 +13,9 @@ using internal::SatJobOutput;
 using Emit = std::function<void(const SatJobOutput&)>;
 
 sat::EncodeLimits LimitsOf(const SatJob& job) {
-  return sat::EncodeLimits{job.max_variables(), job.max_clauses()};
+  // max_bytes 0 (unset): the library's default.
+  return sat::EncodeLimits{job.max_variables(), job.max_clauses(),
+                           job.max_bytes() > 0 ? job.max_bytes() : sat::EncodeLimits{}.max_bytes};
 }
 
 // Emits each bound tried, and each best schedule so far as a provisional result

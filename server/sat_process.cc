@@ -121,7 +121,7 @@ class Child {
       return absl::UnavailableError(absl::StrCat(
           "the SAT worker process died of signal ", WTERMSIG(status), " (",
           strsignal(WTERMSIG(status)), "; SIGKILL is usually the out-of-memory killer: "
-          "lower --max_sat_clauses or raise the memory limit)"));
+          "lower --max_sat_memory_bytes or raise the memory limit)"));
     }
     return absl::InternalError(
         absl::StrCat("the SAT worker exited with status ", WEXITSTATUS(status)));

@@ -373,6 +373,7 @@ internal::SatJob SchedulerService::JobWithLimits() const {
   job.set_drat_path("/dev/null");
   job.set_max_variables(options_.sat_limits.max_variables);
   job.set_max_clauses(options_.sat_limits.max_clauses);
+  job.set_max_bytes(options_.sat_limits.max_bytes);
   job.set_plan_evaluations(options_.plan_evaluations);
   return job;
 }

@@ -99,12 +99,29 @@ TEST(CliTest, BadRequestsExitTwoWithTheRule) {
       {"generate --scheme causal --n 8 --d 2 --pes 2 --max-events -1", "max_events = -1"},
       {"generate --scheme causal --n 8 --d 2 --pes 2 --out /nonexistent/x.json",
        "--out = /nonexistent/x.json: cannot be written (directory /nonexistent does not exist)"},
+      {"solve --scheme causal --n 4 --d 2 --pes 2 --max-sat-memory 0",
+       "--max-sat-memory = 0: must be >= 1"},
+      {"solve --scheme causal --n 4 --d 2 --pes 2 --max-sat-clauses -5",
+       "--max-sat-clauses = -5: must be >= 1"},
+      {"solve --scheme causal --n 12 --d 4 --pes 4 --placement block --max-sat-memory 1000000",
+       "raise the limit (attnsched --max-sat-memory"},
   };
   for (const auto& c : cases) {
     CliRun r = Cli(c.args);
     EXPECT_EQ(r.exit, 2) << c.args;
     EXPECT_THAT(r.err, HasSubstr(c.message)) << c.args;
   }
+}
+
+// Running out of memory is an error naming a flag the subcommand accepts (it named
+// --max-events for solve, which does not take it).
+TEST(CliTest, OutOfMemoryNamesTheSubcommandsFlag) {
+  const testing::CommandResult r = testing::RunCommand(absl::StrCat(
+      "ulimit -v 400000; ", ATTNSCHED_CLI,
+      " solve --scheme causal --n 12 --d 4 --pes 4 --placement block --time-limit 20 "
+      "--max-sat-memory 100000000000"));
+  EXPECT_EQ(r.exit, 2);
+  EXPECT_THAT(r.err, HasSubstr("attnsched solve: out of memory; lower --max-sat-memory"));
 }
 
 TEST(CliTest, JsonErrorsNameTheFieldOnStdout) {

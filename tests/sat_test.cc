@@ -362,6 +362,21 @@ TEST(LimitsTest, LargeSearchesAreRefusedBeforeAnyWork) {
   EXPECT_EQ(e.status().code(), absl::StatusCode::kResourceExhausted);
 }
 
+TEST(LimitsTest, FormulasAboveTheMemoryLimitAreRefusedNamingTheFlags) {
+  const Problem p = MakeProblem(Scheme::kCausal, 8, 2, 4);
+  const EncodeOptions options{60, BlockPlacement(8, 4)};
+  const int64_t clauses = EstimateSize(p, options).clauses;
+  EncodeLimits limits;
+  limits.max_bytes = clauses * kSatBytesPerClause - 1;
+  const absl::Status refused = CheckEstimate(p, options, limits);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(std::string(refused.message()), HasSubstr("bytes each, measured"));
+  EXPECT_THAT(std::string(refused.message()), HasSubstr("attnsched --max-sat-memory"));
+  EXPECT_THAT(std::string(refused.message()), HasSubstr("--max_sat_memory_bytes"));
+  limits.max_bytes += 1;
+  EXPECT_TRUE(CheckEstimate(p, options, limits).ok());
+}
+
 // causal n = 8, d = 2 on 4 PEs with block homes: no proof within seconds.
 Problem HardProblem() { return MakeProblem(Scheme::kCausal, 8, 2, 4); }
 
@@ -375,6 +390,22 @@ TEST(LimitsTest, TimeLimitGivesUnknownNotAHang) {
   EXPECT_FALSE(r.optimal);
   EXPECT_EQ(r.stopped, StopReason::kTimeLimit);
   EXPECT_TRUE(CheckWitness(r.witness).ok());  // the best schedule found so far
+}
+
+// With less time left than building the formula takes (EstimatedLoadTime), the
+// search answers its best witness without building it.
+TEST(LimitsTest, NoFormulaIsBuiltWithoutTimeToLoadIt) {
+  const Problem p = MakeProblem(Scheme::kCausal, 12, 4, 4);
+  SearchOptions options;
+  options.placement = BlockPlacement(12, 4);
+  options.plan_evaluations = 0;
+  options.time_limit = absl::Milliseconds(50);  // the formula takes about a second
+  const OptimalResult r = MustSolve(p, options);
+  EXPECT_FALSE(r.optimal);
+  EXPECT_EQ(r.stopped, StopReason::kTimeLimit);
+  EXPECT_EQ(r.stats.variables, 0);  // never built
+  EXPECT_TRUE(r.attempts.empty());
+  EXPECT_TRUE(CheckWitness(r.witness).ok());
 }
 
 // The issue asks for 100 ms; CaDiCaL 1.5.3 does not poll its terminator during some

@@ -377,6 +377,7 @@ TEST(ServerStartTest, BadFlagsAreRefusedAtStartUpByName) {
       {"--drain-delay nan", "--drain_delay = nan: must be finite"},
       {"--max_sat_clauses 0", "--max_sat_clauses = 0: must be >= 1"},
       {"--memory-budget-bytes 0", "--memory_budget_bytes = 0: must be >= 1"},
+      {"--max-sat-memory-bytes -1", "--max_sat_memory_bytes = -1: must be >= 0"},
       {"--max_message_bytes -5", "--max_message_bytes = -5"},
       {"--listen 127.0.0.1:99999", "--listen = 127.0.0.1:99999: needs HOST:PORT"},
       {"--listen 0.0.0.0", "--listen = 0.0.0.0: needs HOST:PORT"},

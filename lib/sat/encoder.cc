@@ -527,20 +527,36 @@ Schedule Encoding::Decode(const std::function<bool(int)>& value) const {
   return s;
 }
 
+absl::Duration EstimatedLoadTime(const SizeEstimate& size) {
+  return absl::Seconds(static_cast<double>(size.clauses) / kSatClausesPerSecond);
+}
+
+absl::Duration EstimatedFreeTime(const SizeEstimate& size) {
+  return absl::Seconds(static_cast<double>(size.clauses) / kSatClausesFreedPerSecond);
+}
+
 absl::Status CheckEstimate(const Problem& problem, const EncodeOptions& options,
                            const EncodeLimits& limits) {
   const SizeEstimate size = EstimateSize(problem, options);
-  if (size.variables <= limits.max_variables && size.clauses <= limits.max_clauses) {
-    return absl::OkStatus();
+  if (size.variables > limits.max_variables || size.clauses > limits.max_clauses) {
+    return absl::ResourceExhaustedError(absl::StrFormat(
+        "the SAT formula for %s with a horizon of %d cycles would have about %.3g variables "
+        "and %.3g clauses, above the limits of %d variables and %d clauses; try a smaller "
+        "instance (the SAT engine is for small n and m) or raise the limits (attnsched "
+        "--max-sat-variables and --max-sat-clauses; attnsched-server --max_sat_variables "
+        "and --max_sat_clauses)",
+        Describe(problem), options.horizon, static_cast<double>(size.variables),
+        static_cast<double>(size.clauses), limits.max_variables, limits.max_clauses));
   }
+  const double bytes = static_cast<double>(size.clauses) * kSatBytesPerClause;
+  if (bytes <= static_cast<double>(limits.max_bytes)) return absl::OkStatus();
   return absl::ResourceExhaustedError(absl::StrFormat(
-      "the SAT formula for %s with a horizon of %d cycles would have about %.3g variables "
-      "and %.3g clauses, above the limits of %d variables and %d clauses; try a smaller "
-      "instance (the SAT engine is for small n and m) or raise the limits (attnsched "
-      "--max-sat-variables and --max-sat-clauses; attnsched-server --max_sat_variables "
-      "and --max_sat_clauses)",
-      Describe(problem), options.horizon, static_cast<double>(size.variables),
-      static_cast<double>(size.clauses), limits.max_variables, limits.max_clauses));
+      "the SAT formula for %s with a horizon of %d cycles would need about %.3g GB of memory "
+      "(%.3g clauses at %d bytes each, measured), above the limit of %.3g GB; try a smaller "
+      "instance or raise the limit (attnsched --max-sat-memory; attnsched-server "
+      "--max_sat_memory_bytes)",
+      Describe(problem), options.horizon, bytes / 1e9, static_cast<double>(size.clauses),
+      kSatBytesPerClause, static_cast<double>(limits.max_bytes) / 1e9));
 }
 
 absl::StatusOr<Encoding> Encode(const Problem& problem, const EncodeOptions& options,

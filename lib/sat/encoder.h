@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "lib/sat/cnf.h"
 #include "lib/schedule/schedule.h"
 
@@ -60,9 +61,26 @@ struct EncodeOptions {
   int64_t counting_stride = 0;
 };
 
+// Peak resident bytes of encoding a formula and solving it, per clause of
+// EstimateSize (which counts 3.6-5x the clauses actually built): 39-70 measured as
+// the maximum resident size of `attnsched solve --plan-evaluations 0` on causal n = 8,
+// 12, 16 (d = 2, 4, 4 PEs, block) and shared n = 10; rounded up.
+inline constexpr int64_t kSatBytesPerClause = 72;
+// Estimated clauses encoded and loaded into CaDiCaL per second: about 32 million
+// measured (causal n = 12, d = 2, 4 PEs: 11 million in 0.34 s), taken lower. A search
+// does not build a formula it could not load before its deadline.
+inline constexpr int64_t kSatClausesPerSecond = 25'000'000;
+// Estimated clauses freed per second when a search ends (CaDiCaL's clauses, the
+// formula, the pages returned to the system): about 65 million measured (causal
+// n = 12, d = 4, 4 PEs: 17.5 million in 0.27 s), taken lower. A search stops this
+// much before its deadline, so that the answer still comes in time.
+inline constexpr int64_t kSatClausesFreedPerSecond = 50'000'000;
+
 struct EncodeLimits {
   int64_t max_variables = 20'000'000;
   int64_t max_clauses = 100'000'000;
+  // kSatBytesPerClause per estimated clause at most (attnsched --max-sat-memory).
+  int64_t max_bytes = int64_t{4} << 30;
 };
 
 // Upper estimates of the formula's size, computed in O(n^2) without building it.
@@ -72,8 +90,14 @@ struct SizeEstimate {
 };
 SizeEstimate EstimateSize(const Problem& problem, const EncodeOptions& options);
 
-// ResourceExhaustedError when EstimateSize exceeds `limits` (the message gives the
-// estimate, the limits and the flags that raise them); OK otherwise.
+// The time to encode and load a formula of `size` (kSatClausesPerSecond), and to free
+// it (kSatClausesFreedPerSecond).
+absl::Duration EstimatedLoadTime(const SizeEstimate& size);
+absl::Duration EstimatedFreeTime(const SizeEstimate& size);
+
+// ResourceExhaustedError when EstimateSize exceeds `limits`, its memory estimate
+// included (the message gives the estimate, the limits and the flags that raise
+// them); OK otherwise.
 absl::Status CheckEstimate(const Problem& problem, const EncodeOptions& options,
                            const EncodeLimits& limits);
 

@@ -115,26 +115,24 @@ absl::StatusOr<OptimalResult> Resume(const Problem& problem, const SearchOptions
   return out;
 }
 
-// The descent from the (checked) witness `best` down to the lower bound. With
-// `later_plans` > 0, SAT first runs for kSatSlice alone; if that does not finish, the
-// local search spends later_plans from the best witness, and SAT resumes from its
-// result, with a fresh formula of that horizon when it is better (attempts cut by the
-// slice are not reported).
-absl::StatusOr<OptimalResult> Descend(const Problem& problem, const SearchOptions& options,
-                                      Schedule best, int64_t later_plans) {
-  const absl::Time deadline = absl::Now() + options.time_limit;
-  if (options.on_witness) options.on_witness(best);
-  OptimalResult out;
-  out.lower_bound = SearchLowerBound(problem, options.placement);
-  out.upper_bound = out.makespan = Makespan(best);
-  if (out.makespan <= out.lower_bound) {
-    out.optimal = true;
-    out.proof = ProofKind::kLowerBound;
-    out.witness = std::move(best);
-    return out;
-  }
+// The descent on one formula of horizon out.upper_bound, from the (checked) witness
+// `best`, filling `out`. With `later_plans` > 0, SAT first runs for kSatSlice alone;
+// if that does not finish, the local search spends later_plans from the best
+// witness; a better schedule it finds is returned, to resume from with a fresh
+// formula of its horizon once this one is freed (attempts cut by the slice are not
+// reported). nullopt when the descent ended here.
+absl::StatusOr<std::optional<Schedule>> DescendOnFormula(const Problem& problem,
+                                                         const SearchOptions& options,
+                                                         absl::Time deadline, int64_t later_plans,
+                                                         Schedule& best, OptimalResult& out) {
   EncodeOptions encode{out.upper_bound, options.placement, options.time_windows,
                        options.symmetry_breaking, false, options.counting_stride};
+  const SizeEstimate size = EstimateSize(problem, encode);
+  deadline -= EstimatedFreeTime(size);  // the answer comes after the formula is freed
+  if (absl::Now() + EstimatedLoadTime(size) >= deadline) {
+    out.stopped = StopReason::kTimeLimit;  // no time to build the formula
+    return std::nullopt;
+  }
   ASSIGN_OR_RETURN(const Encoding encoding, Encode(problem, encode, options.limits));
   SatSolver solver(encoding.cnf());
   SolveLimits limits{deadline, -1, options.cancel};
@@ -144,6 +142,7 @@ absl::StatusOr<OptimalResult> Descend(const Problem& problem, const SearchOption
     const int assumption[] = {-encoding.MakespanAbove(bound)};
     const double before = solver.stats().seconds;
     const SatResult result = solver.Solve(assumption, limits);
+    out.stats = solver.stats();
     if (result == SatResult::kUnknown && limits.deadline < deadline &&
         solver.stop_reason() == StopReason::kTimeLimit) {
       limits.deadline = deadline;
@@ -151,10 +150,7 @@ absl::StatusOr<OptimalResult> Descend(const Problem& problem, const SearchOption
                        ImprovePlan(best, out.lower_bound,
                                    {later_plans, HalfTimeLeft(deadline), options.cancel}));
       if (Makespan(better) >= out.makespan) continue;
-      if (absl::Now() < deadline) {
-        return Resume(problem, options, deadline, std::move(better), std::move(out),
-                      solver.stats());
-      }
+      if (absl::Now() < deadline) return better;
       best = std::move(better);  // no time for a new formula: the next Solve stops
       out.makespan = Makespan(best);
       if (options.on_witness) options.on_witness(best);
@@ -176,12 +172,32 @@ absl::StatusOr<OptimalResult> Descend(const Problem& problem, const SearchOption
     out.makespan = Makespan(best);
     if (options.on_witness) options.on_witness(best);
   }
+  return std::nullopt;
+}
+
+// The descent from the (checked) witness `best` down to the lower bound
+// (DescendOnFormula, resumed on a fresh formula when the later local search finds a
+// better schedule).
+absl::StatusOr<OptimalResult> Descend(const Problem& problem, const SearchOptions& options,
+                                      Schedule best, int64_t later_plans) {
+  const absl::Time deadline = absl::Now() + options.time_limit;
+  if (options.on_witness) options.on_witness(best);
+  OptimalResult out;
+  out.lower_bound = SearchLowerBound(problem, options.placement);
+  out.upper_bound = out.makespan = Makespan(best);
+  if (out.makespan > out.lower_bound) {
+    ASSIGN_OR_RETURN(std::optional<Schedule> better,
+                     DescendOnFormula(problem, options, deadline, later_plans, best, out));
+    if (better) {
+      const SolverStats effort = out.stats;
+      return Resume(problem, options, deadline, *std::move(better), std::move(out), effort);
+    }
+  }
   if (!out.optimal && out.makespan <= out.lower_bound) {
     out.optimal = true;
     out.proof = ProofKind::kLowerBound;
   }
   out.witness = std::move(best);
-  out.stats = solver.stats();
   return out;
 }
 

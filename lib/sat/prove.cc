@@ -34,14 +34,22 @@ std::string BoundName(const LowerBounds& lb, int64_t t) {
 absl::Status SolveBelow(const Problem& problem, const std::optional<Placement>& placement,
                         int64_t bound, const ProveOptions& o, ProofResult& result,
                         const std::function<bool()>& pause = nullptr) {
-  const absl::Time deadline = absl::Now() + o.time_limit;
-  SolveLimits limits{deadline, -1, o.cancel};
   const bool drat = !o.drat_path.empty();
-  const bool sliced = pause && !drat;
-  if (sliced) limits.deadline = std::min(deadline, absl::Now() + kSatSlice);
   // With a proof the formula itself has horizon T - 1 (no assumption, no state).
   EncodeOptions encode{drat ? bound : bound + 1, placement, o.time_windows,
                        o.symmetry_breaking, false, o.counting_stride};
+  const SizeEstimate size = EstimateSize(problem, encode);
+  // The answer comes after the formula is freed.
+  const absl::Time deadline = absl::Now() + o.time_limit - EstimatedFreeTime(size);
+  SolveLimits limits{deadline, -1, o.cancel};
+  const bool sliced = pause && !drat;
+  if (sliced) limits.deadline = std::min(deadline, absl::Now() + kSatSlice);
+  if (absl::Now() + EstimatedLoadTime(size) >= deadline) {
+    result.status = ProofStatus::kUnknown;  // no time to build the formula
+    result.detail = absl::StrCat("stopped by the ", StopReasonName(StopReason::kTimeLimit),
+                                 " (no time left to build the formula)");
+    return absl::OkStatus();
+  }
   ASSIGN_OR_RETURN(const Encoding encoding, Encode(problem, encode, o.limits));
   SatSolver solver(encoding.cnf(), o.drat_path);
   RETURN_IF_ERROR(solver.status());

@@ -97,6 +97,7 @@ class SatSolver {
   absl::Status status_;
   SolverStats stats_;
   StopReason stop_reason_ = StopReason::kNone;
+  absl::Duration longest_poll_gap_;  // between two terminator polls, over all Solve calls
 };
 
 }  // namespace attnsched::sat
