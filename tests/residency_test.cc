@@ -1,0 +1,142 @@
+// Residency (lib/schedule/residency.h), the state the validator, simulator and plan
+// compiler share, and MergeSortedStreams (lib/schedule/schedule.h), which the
+// compiler uses to assemble a schedule: arrivals at home, results, copies by
+// transfers (earliest kept), the dense and hashed vector tables, score indices, and
+// stream merges against a sort.
+#include "lib/schedule/residency.h"
+
+#include <algorithm>
+#include <random>
+#include <set>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "lib/schedule/schedule.h"
+
+namespace attnsched {
+namespace {
+
+constexpr int64_t kNever = Residency::kNever;
+
+TEST(ResidencyTest, InputsAreAtHomeFromCycleZeroAndNowhereElse) {
+  const Problem p = MakeProblem(Scheme::kGeneral, 4, 2, 2);
+  const Placement homes = BlockPlacement(4, 2);  // tokens 0, 1 on PE 0; 2, 3 on PE 1
+  const Residency r(p, homes);
+  for (ItemKind kind : {ItemKind::kQ, ItemKind::kK, ItemKind::kV}) {
+    EXPECT_EQ(r.ArrivalAt({kind, 1, 0}, 0), 0);
+    EXPECT_EQ(r.ArrivalAt({kind, 1, 0}, 1), kNever);
+    EXPECT_EQ(r.ArrivalAt({kind, 3, 0}, 1), 0);
+  }
+}
+
+TEST(ResidencyTest, ResultsAndTransfersKeepTheEarliestArrival) {
+  const Problem p = MakeProblem(Scheme::kGeneral, 4, 2, 2);
+  const Placement homes = BlockPlacement(4, 2);
+  Residency r(p, homes);
+  const Item s01{ItemKind::kS, 0, 1};
+  EXPECT_EQ(r.ArrivalAt(s01, 0), kNever);
+  r.RecordResult({OpKind::kDot, 0, 1}, 1, 7);  // computed on PE 1, ready at 7
+  EXPECT_EQ(r.ArrivalAt(s01, 1), 7);
+  EXPECT_EQ(r.ArrivalAt(s01, 0), kNever);
+  EXPECT_EQ(r.RecordArrival(s01, 0, 12), kNever);  // first copy on PE 0
+  EXPECT_EQ(r.ArrivalAt(s01, 0), 12);
+  EXPECT_EQ(r.RecordArrival(s01, 0, 15), 12);      // a later copy: the earliest stays
+  EXPECT_EQ(r.ArrivalAt(s01, 0), 12);
+  EXPECT_EQ(r.RecordArrival(s01, 0, 9), 12);       // an earlier one replaces it
+  EXPECT_EQ(r.ArrivalAt(s01, 0), 9);
+  // A vector copied away from home; at home it stays resident from 0.
+  const Item k2{ItemKind::kK, 2, 0};
+  EXPECT_EQ(r.RecordArrival(k2, 0, 4), kNever);
+  EXPECT_EQ(r.ArrivalAt(k2, 0), 4);
+  EXPECT_EQ(r.ArrivalAt(k2, 1), 0);
+}
+
+TEST(ResidencyTest, ASoftmaxMakesItsWholeRowResidentAtHome) {
+  const Problem p = MakeProblem(Scheme::kCausal, 4, 2, 2);
+  const Placement homes = CyclicPlacement(4, 2);  // token 3 on PE 1
+  Residency r(p, homes);
+  r.RecordResult({OpKind::kSoftmax, 3, 0}, 1, 20);
+  for (int32_t j = 0; j <= 3; ++j) {
+    EXPECT_EQ(r.ArrivalAt({ItemKind::kP, 3, j}, 1), 20) << j;
+    EXPECT_EQ(r.ArrivalAt({ItemKind::kP, 3, j}, 0), kNever) << j;
+  }
+  EXPECT_EQ(r.ArrivalAt({ItemKind::kP, 2, 0}, 0), kNever);  // another row: not yet
+  r.RecordArrival({ItemKind::kP, 3, 2}, 0, 25);
+  EXPECT_EQ(r.ArrivalAt({ItemKind::kP, 3, 2}, 0), 25);
+  EXPECT_EQ(r.ArrivalAt({ItemKind::kP, 3, 1}, 0), kNever);  // only the copied one
+}
+
+TEST(ResidencyTest, SharedScoresAreOneItemEitherWay) {
+  // Shared: s(i,j) = s(j,i), stored once under its canonical name (i <= j).
+  const Problem p = MakeProblem(Scheme::kShared, 3, 2, 3);
+  const Placement homes = BlockPlacement(3, 3);
+  Residency r(p, homes);
+  r.RecordResult({OpKind::kDot, 0, 2}, 2, 5);
+  EXPECT_EQ(r.ArrivalAt({ItemKind::kS, 0, 2}, 2), 5);
+  // Each canonical score has its own index in [0, dots).
+  std::set<int64_t> seen;
+  for (int32_t j = 0; j < 3; ++j) {
+    for (int32_t i = 0; i <= j; ++i) seen.insert(ScoreIndex(p.instance, {ItemKind::kS, i, j}));
+  }
+  EXPECT_EQ(seen, (std::set<int64_t>{0, 1, 2, 3, 4, 5}));
+}
+
+TEST(ResidencyTest, KeysSeparateEveryField) {
+  const Item a{ItemKind::kS, 5, 7};
+  std::set<uint64_t> keys = {ResidencyKey(a, 3), ResidencyKey({ItemKind::kP, 5, 7}, 3),
+                             ResidencyKey({ItemKind::kS, 6, 7}, 3),
+                             ResidencyKey({ItemKind::kS, 5, 8}, 3), ResidencyKey(a, 4),
+                             ResidencyKey({ItemKind::kS, (1 << 20) - 1, (1 << 20) - 1}, 65535)};
+  EXPECT_EQ(keys.size(), 6u);
+}
+
+TEST(ResidencyTest, ManyPesUseTheHashedVectorTable) {
+  // 1024 tokens on 16384 PEs: 3 kinds x 1024 x 16384 vector entries exceed
+  // kDenseVectorLimit, while the scores (a million) stay dense.
+  const Problem p = MakeProblem(Scheme::kGeneral, 1024, 1, 16384);
+  const Placement homes = BlockPlacement(1024, 16384);
+  ASSERT_GT(int64_t{3} * p.n() * p.pes(), Residency::kDenseVectorLimit);
+  Residency r(p, homes);
+  const Item q{ItemKind::kQ, 1000, 0};
+  const int32_t home = homes[1000];
+  EXPECT_EQ(r.ArrivalAt(q, home), 0);
+  const int32_t away = home + 1;
+  EXPECT_EQ(r.ArrivalAt(q, away), kNever);
+  EXPECT_EQ(r.RecordArrival(q, away, 31), kNever);
+  EXPECT_EQ(r.ArrivalAt(q, away), 31);
+  EXPECT_EQ(r.RecordArrival(q, away, 40), 31);
+  EXPECT_EQ(r.ArrivalAt(q, away), 31);
+}
+
+TEST(MergeSortedStreamsTest, EqualsSortingTheConcatenation) {
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 50; ++trial) {
+    std::vector<std::vector<Event>> streams(1 + rng() % 6);
+    std::vector<Event> all;
+    for (auto& stream : streams) {
+      const int count = static_cast<int>(rng() % 40);  // some streams empty
+      for (int k = 0; k < count; ++k) {
+        const Event e = rng() % 2
+                            ? Event::Op(rng() % 30, rng() % 4, {OpKind::kDot, int32_t(rng() % 5), int32_t(rng() % 5)})
+                            : Event::Xfer(rng() % 30, rng() % 4, {ItemKind::kK, int32_t(rng() % 5), 0});
+        stream.push_back(e);
+      }
+      SortEvents(stream);
+      all.insert(all.end(), stream.begin(), stream.end());
+    }
+    SortEvents(all);
+    const std::vector<Event> merged = MergeSortedStreams(streams);
+    ASSERT_EQ(merged.size(), all.size());
+    for (size_t k = 0; k < all.size(); ++k) {
+      // Equal events may come from different streams: compare canonical order only.
+      EXPECT_FALSE(CanonicalLess(merged[k], all[k]) || CanonicalLess(all[k], merged[k]))
+          << "trial " << trial << " position " << k;
+    }
+    EXPECT_TRUE(std::is_sorted(merged.begin(), merged.end(), CanonicalLess));
+  }
+  EXPECT_TRUE(MergeSortedStreams({}).empty());
+  EXPECT_TRUE(MergeSortedStreams({{}, {}}).empty());
+}
+
+}  // namespace
+}  // namespace attnsched
