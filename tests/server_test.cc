@@ -708,16 +708,20 @@ TEST(ServerMemoryTest, TheBudgetAdmitsSchedulesBeforeTheyAreBuilt) {
   }
 }
 
+// A self-signed certificate for 127.0.0.1 made with Debian's openssl, valid for a day:
+// DIR/NAME.pem and DIR/NAME.key; the openssl command's exit status.
+int MakeCertificate(const std::string& dir, const std::string& name) {
+  return testing::RunCommand(
+             absl::StrCat("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+                          "-addext subjectAltName=IP:127.0.0.1 -keyout ",
+                          dir, "/", name, ".key -out ", dir, "/", name, ".pem"))
+      .exit;
+}
+
 TEST(ServerTlsTest, CliTalksTlsWithTheServersCertificate) {
-  // A self-signed certificate for 127.0.0.1 made with Debian's openssl.
   const std::string dir = ::testing::TempDir();
-  const std::string cert = dir + "/server_test_cert.pem", key = dir + "/server_test_key.pem";
-  ASSERT_EQ(testing::RunCommand(absl::StrCat(
-                "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
-                "-addext subjectAltName=IP:127.0.0.1 -keyout ",
-                key, " -out ", cert))
-                .exit,
-            0);
+  const std::string cert = dir + "/server_test.pem", key = dir + "/server_test.key";
+  ASSERT_EQ(MakeCertificate(dir, "server_test"), 0);
   ServerProcess server({"--tls_cert", cert, "--tls_key", key});
   ASSERT_FALSE(server.address().empty()) << server.Log();
   const testing::CommandResult tls = testing::RunCommand(
@@ -733,12 +737,8 @@ TEST(ServerTlsTest, CliTalksTlsWithTheServersCertificate) {
 
 TEST(ServerTlsTest, APlaintextHealthListenerOnLoopbackServesProbes) {
   const std::string dir = ::testing::TempDir();
-  const std::string cert = dir + "/health_cert.pem", key = dir + "/health_key.pem";
-  ASSERT_EQ(testing::RunCommand(absl::StrCat(
-                "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
-                "-addext subjectAltName=IP:127.0.0.1 -keyout ", key, " -out ", cert))
-                .exit,
-            0);
+  const std::string cert = dir + "/health.pem", key = dir + "/health.key";
+  ASSERT_EQ(MakeCertificate(dir, "health"), 0);
   ServerProcess server(
       {"--tls_cert", cert, "--tls_key", key, "--health_listen", "127.0.0.1:0"});
   ASSERT_FALSE(server.address().empty()) << server.Log();
@@ -765,14 +765,8 @@ TEST(ServerTlsTest, APlaintextHealthListenerOnLoopbackServesProbes) {
 TEST(ServerTlsTest, BadCertificatesAndKeysAreNamedAtStartUp) {
   const std::string dir = ::testing::TempDir() + "/server_tls_" + std::to_string(getpid());
   std::filesystem::create_directories(dir);
-  const auto make = [&](const std::string& name) {
-    return testing::RunCommand(absl::StrCat(
-               "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout ",
-               dir, "/", name, ".key -out ", dir, "/", name, ".pem"))
-        .exit;
-  };
-  ASSERT_EQ(make("a"), 0);
-  ASSERT_EQ(make("b"), 0);
+  ASSERT_EQ(MakeCertificate(dir, "a"), 0);
+  ASSERT_EQ(MakeCertificate(dir, "b"), 0);
   // Expired: self-signed by `openssl ca` for one day in 2020.
   ASSERT_EQ(testing::RunCommand(absl::StrCat(
                 "cd ", dir, " && openssl req -new -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 "
