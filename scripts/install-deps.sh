@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package that attnsched's build, tests, benchmarks and demo need.
+# Installs every Debian 12 package that attnsched's build, tests, benchmarks, demo and
+# fuzzing (scripts/fuzz.sh: clang, libFuzzer and the sanitizers' runtimes, llvm-symbolizer) need.
 # Idempotent: packages already present are skipped by apt; safe to run on every build.
 set -euo pipefail
 
@@ -12,6 +13,7 @@ packages=(
   libgtest-dev libgmock-dev googletest
   libbenchmark-dev
   nlohmann-json3-dev libcpp-httplib-dev
+  clang-14 libclang-rt-14-dev llvm-14
   python3 python3-grpcio python3-protobuf python3-yaml openssl
 )
 

@@ -1,0 +1,61 @@
+// libFuzzer harness: schedules in binary (Protobuf) form, as the service reads them.
+// The first byte chooses the reader; the rest is its input:
+//   even: one attnsched.v1.Schedule message, converted by rpc::ScheduleFromProto
+//         (ProveOptimality's schedule; GenerateResponse's in the CLI's remote mode);
+//   odd:  a stream of attnsched.v1.ScheduleChunk messages, each preceded by its length
+//         as a varint (Protobuf's delimited format), fed to rpc::ChunkAssembler as
+//         VerifySchedule (server) and StreamSchedule (CLI) do, with the first chunk's
+//         summary converted by rpc::SummaryFromProto.
+// A schedule that converts is validated, summarised and round-tripped (fuzz_util.h).
+// The CLI has no binary schedule file of its own: its files are JSON
+// (schedule_json_fuzz.cc).
+#include <cstddef>
+#include <cstdint>
+
+#include "attnsched/v1/chunks.h"
+#include "attnsched/v1/convert.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/util/delimited_message_util.h"
+#include "tests/fuzz/fuzz_util.h"
+
+namespace attnsched::fuzz {
+namespace {
+
+void OneMessage(const uint8_t* data, size_t size) {
+  v1::Schedule proto;
+  if (!proto.ParseFromArray(data, static_cast<int>(size))) return;
+  absl::StatusOr<Schedule> schedule = rpc::ScheduleFromProto(proto);
+  if (!schedule.ok()) return;
+  CheckProtoRoundTrip(*schedule);
+  CheckLikeVerify(*schedule);
+}
+
+void ChunkStream(const uint8_t* data, size_t size) {
+  google::protobuf::io::ArrayInputStream bytes(data, static_cast<int>(size));
+  rpc::ChunkAssembler assembler(kMaxEvents);
+  v1::ScheduleChunk chunk;
+  bool clean_eof = false;
+  // A chunk that does not decode ends the input: the server refuses such a call before
+  // the assembler sees it (server/undecodable_request.h).
+  while (google::protobuf::util::ParseDelimitedFromZeroCopyStream(&chunk, &bytes, &clean_eof)) {
+    if (!assembler.Add(chunk).ok()) return;
+  }
+  if (assembler.summary()) (void)rpc::SummaryFromProto(*assembler.summary());
+  absl::StatusOr<Schedule> schedule = assembler.Finish();
+  if (!schedule.ok()) return;
+  CheckLikeVerify(*schedule);
+}
+
+}  // namespace
+}  // namespace attnsched::fuzz
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  if (data[0] % 2 == 0) {
+    attnsched::fuzz::OneMessage(data + 1, size - 1);
+  } else {
+    attnsched::fuzz::ChunkStream(data + 1, size - 1);
+  }
+  return 0;
+}
