@@ -26,8 +26,7 @@ void SetEventCounters(benchmark::State& state, int64_t events) {
       benchmark::Counter::kIsRate);
 }
 
-void BM_Generate(benchmark::State& state) {
-  const Problem p = ProblemOf(state);
+void GenerateEach(benchmark::State& state, const Problem& p) {
   int64_t events = 0;
   for (auto _ : state) {
     absl::StatusOr<Generated> g = Generate(p);
@@ -37,11 +36,14 @@ void BM_Generate(benchmark::State& state) {
   SetEventCounters(state, events);
 }
 
-void BM_Validate(benchmark::State& state) {
-  const Schedule s = Generate(ProblemOf(state))->schedule;
+void ValidateEach(benchmark::State& state, const Problem& p) {
+  const Schedule s = Generate(p)->schedule;
   for (auto _ : state) benchmark::DoNotOptimize(Validate(s));
   SetEventCounters(state, static_cast<int64_t>(s.events.size()));
 }
+
+void BM_Generate(benchmark::State& state) { GenerateEach(state, ProblemOf(state)); }
+void BM_Validate(benchmark::State& state) { ValidateEach(state, ProblemOf(state)); }
 
 void BM_Simulate(benchmark::State& state) {
   const Schedule s = Generate(ProblemOf(state))->schedule;
@@ -78,7 +80,32 @@ void AnyNSizes(benchmark::internal::Benchmark* b) {
   b->ArgNames({"scheme", "n", "d", "m"})->Unit(benchmark::kMillisecond)->Iterations(1);
 }
 
+// Masks beyond v1's (lib/model/mask.h): the packed-documents preset's segments, a
+// sliding window, and v1's causal mask for comparison, all n = 4096, d = 128, m = 64.
+constexpr struct {
+  const char* segments;
+  int64_t window;
+} kMasks[] = {{"1200c,700c,580c,500c,410c,330c,220c,156c", 0}, {"4096c", 1024}, {"4096c", 0}};
+
+// Arg: index into kMasks.
+Problem MaskedProblemOf(const benchmark::State& state) {
+  const auto& c = kMasks[state.range(0)];
+  Mask mask = *Mask::Make(*ParseSegments(c.segments), c.window, kMaxTokens);
+  return Problem{Instance{std::move(mask), 128, false}, Machine{64, 1, 1, 0},
+                 Costs::Default(128)};
+}
+
+void BM_GenerateMasked(benchmark::State& state) { GenerateEach(state, MaskedProblemOf(state)); }
+void BM_ValidateMasked(benchmark::State& state) { ValidateEach(state, MaskedProblemOf(state)); }
+
+void MaskSizes(benchmark::internal::Benchmark* b) {
+  for (int k = 0; k < 3; ++k) b->Arg(k);
+  b->ArgName("mask")->Unit(benchmark::kMillisecond)->Iterations(1);
+}
+
 BENCHMARK(BM_Generate)->Apply(Sizes);
+BENCHMARK(BM_GenerateMasked)->Apply(MaskSizes);
+BENCHMARK(BM_ValidateMasked)->Apply(MaskSizes);
 BENCHMARK(BM_Generate)->Apply(AnyNSizes);
 BENCHMARK(BM_Validate)->Apply(Sizes);
 BENCHMARK(BM_Simulate)->Apply(Sizes);

@@ -8,8 +8,14 @@
 #include "lib/schedule/validator.h"
 
 ABSL_FLAG(std::string, model, "",
-          "generate: a model preset (attnsched models lists them); sets scheme, n and d");
+          "generate: a model preset (attnsched models lists them); sets the mask, n and d");
 ABSL_FLAG(std::string, scheme, "", "generate: general, shared or causal (with --n and --d)");
+ABSL_FLAG(std::string, segments, "",
+          "generate: the mask as segments, e.g. 512c,300c,16p (length + c causal, b "
+          "bidirectional, p padding); instead of --scheme; n is their sum");
+ABSL_FLAG(int64_t, window, 0,
+          "generate: sliding window w: row i attends keys with |i - j| < w (0: none)");
+ABSL_FLAG(bool, shared, false, "generate: shared inputs x = q = k = v, with any mask");
 ABSL_FLAG(int64_t, n, 0, "generate: tokens (sequence length), >= 1; required with --scheme");
 ABSL_FLAG(int64_t, d, 0, "generate: head dimension in words, >= 1; required with --scheme");
 ABSL_FLAG(int64_t, pes, 0, "generate: processing elements in the ring, >= 1; required");

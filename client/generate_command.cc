@@ -27,7 +27,7 @@ int RunGenerate(const Invocation& call) {
   }
   if (absl::Status s = CheckFlagsApply(
           "generate", call.flags,
-          {"model", "scheme", "n", "d", "pes", "link_words", "link_cycles", "link_latency",
+          {"model", "scheme", "segments", "window", "shared", "n", "d", "pes", "link_words", "link_cycles", "link_latency",
            "link_words_per_cycle", "c_dot", "c_softmax", "c_axpy", "placement", "search_events",
            "seed", "json", "simulate", "out", "max_events", "server", "tls_ca", "deadline"});
       !s.ok()) {

@@ -4,6 +4,7 @@
 #include "absl/strings/str_format.h"
 #include "client/commands.h"
 #include "client/flags.h"
+#include "lib/export/schedule_json.h"
 #include "lib/model/presets.h"
 #include "nlohmann/json.hpp"
 
@@ -19,12 +20,15 @@ int RunModels(const Invocation& call) {
   nlohmann::json list = nlohmann::json::array();
   for (const ModelPreset& p : ModelPresets()) {
     if (absl::GetFlag(FLAGS_json)) {
-      list.push_back({{"name", p.name}, {"title", p.title}, {"scheme", SchemeName(p.scheme)},
-                      {"n", p.n}, {"d", p.d}, {"heads", p.heads}, {"source", p.source}});
+      nlohmann::json entry = InstanceJson(PresetInstance(p));
+      entry.update({{"name", p.name}, {"title", p.title}, {"heads", p.heads},
+                    {"source", p.source}});
+      list.push_back(std::move(entry));
       continue;
     }
-    std::cout << absl::StrFormat("%-17s %-7s n=%-5d d=%-4d heads=%-3d %s\n  source: %s\n",
-                                 p.name, SchemeName(p.scheme), p.n, p.d, p.heads, p.title,
+    const Instance inst = PresetInstance(p);
+    std::cout << absl::StrFormat("%-17s n=%-5d d=%-4d heads=%-3d %s\n  mask: %s\n  source: %s\n",
+                                 p.name, inst.n(), p.d, p.heads, p.title, DescribeMask(inst),
                                  p.source);
   }
   if (absl::GetFlag(FLAGS_json)) std::cout << list.dump(2) << "\n";

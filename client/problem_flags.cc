@@ -5,6 +5,9 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_format.h"
 #include "client/flags.h"
+#include "absl/strings/str_cat.h"
+#include "lib/export/schedule_json.h"
+#include "lib/model/mask_spec.h"
 #include "lib/model/presets.h"
 #include "lib/status_macros.h"
 
@@ -31,6 +34,32 @@ absl::StatusOr<Machine> MachineFromFlags(const std::vector<std::string>& given) 
   return machine;
 }
 
+// --scheme or --segments, --n, --d, --window, --shared.
+absl::StatusOr<Instance> InstanceFromFlags(const std::vector<std::string>& given) {
+  if (!Given(given, "scheme") && !Given(given, "segments")) {
+    return absl::InvalidArgumentError(
+        "give --model NAME, or --scheme (general, shared or causal) with --n and --d, or "
+        "--segments (e.g. 512c,300c,16p) with --d");
+  }
+  if (!Given(given, "d") || (Given(given, "scheme") && !Given(given, "n"))) {
+    return absl::InvalidArgumentError(
+        "--n and --d: required with --scheme (tokens, head size); --d with --segments");
+  }
+  MaskSpec spec;
+  spec.n = absl::GetFlag(FLAGS_n);
+  spec.window = absl::GetFlag(FLAGS_window);
+  if (Given(given, "shared")) spec.shared = absl::GetFlag(FLAGS_shared);
+  if (Given(given, "scheme")) spec.scheme = absl::GetFlag(FLAGS_scheme);
+  if (Given(given, "segments")) {
+    absl::StatusOr<std::vector<Segment>> segments = ParseSegments(absl::GetFlag(FLAGS_segments));
+    if (!segments.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--", segments.status().message()));
+    }
+    spec.segments = *std::move(segments);
+  }
+  return MakeMaskedInstance(spec, absl::GetFlag(FLAGS_d), "--");
+}
+
 }  // namespace
 
 absl::StatusOr<std::optional<PlacementSpec>> PlacementSpecFromFlag() {
@@ -42,31 +71,23 @@ absl::StatusOr<std::optional<PlacementSpec>> PlacementSpecFromFlag() {
 absl::StatusOr<Request> RequestFromFlags(const std::vector<std::string>& given) {
   Request r;
   const std::string model = absl::GetFlag(FLAGS_model);
-  const bool explicit_shape = !absl::GetFlag(FLAGS_scheme).empty() ||
-                              absl::GetFlag(FLAGS_n) != 0 || absl::GetFlag(FLAGS_d) != 0;
+  const bool explicit_shape = Given(given, "scheme") || Given(given, "segments") ||
+                              Given(given, "n") || Given(given, "d");
   if (!model.empty() && explicit_shape) {
     return absl::InvalidArgumentError(
-        "--model sets the scheme, n and d; give either --model or --scheme, --n and --d");
+        "--model sets the mask, n and d; give either --model or --scheme (or --segments), "
+        "--n and --d");
   }
   if (!model.empty()) {
     ASSIGN_OR_RETURN(const ModelPreset preset, FindPreset(model));
     r.model = std::string(preset.name);
     r.heads = preset.heads;
-    r.problem.instance = Instance{preset.n, preset.d, preset.scheme};
+    r.problem.instance = PresetInstance(preset);
   } else {
-    if (absl::GetFlag(FLAGS_scheme).empty()) {
-      return absl::InvalidArgumentError(
-          "give --model NAME, or --scheme (general, shared or causal) with --n and --d");
-    }
-    ASSIGN_OR_RETURN(r.problem.instance.scheme, ParseScheme(absl::GetFlag(FLAGS_scheme)));
-    r.problem.instance.n = absl::GetFlag(FLAGS_n);
-    r.problem.instance.d = absl::GetFlag(FLAGS_d);
+    ASSIGN_OR_RETURN(r.problem.instance, InstanceFromFlags(given));
   }
   if (!Given(given, "pes")) {
     return absl::InvalidArgumentError("--pes: required (processing elements in the ring, >= 1)");
-  }
-  if (model.empty() && (!Given(given, "n") || !Given(given, "d"))) {
-    return absl::InvalidArgumentError("--n and --d: required with --scheme (tokens, head size)");
   }
   const int64_t d = r.problem.instance.d;
   ASSIGN_OR_RETURN(r.problem.machine, MachineFromFlags(given));

@@ -12,6 +12,7 @@
 #include "client/remote.h"
 #include "client/report.h"
 #include "lib/algorithms/generator.h"
+#include "lib/export/schedule_json.h"
 #include "lib/sat/optimal_search.h"
 #include "lib/sat/prove.h"
 #include "lib/status_macros.h"
@@ -62,14 +63,16 @@ nlohmann::json ResultJson(const Problem& p, const std::optional<Placement>& plac
     attempts.push_back(
         {{"bound_cycles", a.bound}, {"answer", sat::SatResultName(a.result)}, {"seconds", a.seconds}});
   }
-  return {{"scheme", SchemeName(p.scheme())}, {"n", p.n()}, {"d", p.d()}, {"pes", p.pes()},
+  nlohmann::json j = InstanceJson(p.instance);
+  j.update({{"pes", p.pes()},
           {"placement", PlacementName(placement)}, {"homes", r.witness.placement},
           {"status", r.optimal ? "OPTIMAL" : "UNKNOWN"}, {"optimal", r.optimal},
           {"makespan_cycles", r.makespan}, {"lower_bound_cycles", r.lower_bound},
           {"upper_bound_cycles", r.upper_bound}, {"proof", sat::ProofKindName(r.proof)},
           {"unknown_reason", sat::StopReasonName(r.stopped)}, {"solve_seconds", r.stats.seconds},
           {"variables", r.stats.variables}, {"clauses", r.stats.clauses},
-          {"conflicts", r.stats.conflicts}, {"attempts", attempts}};
+          {"conflicts", r.stats.conflicts}, {"attempts", attempts}});
+  return j;
 }
 
 }  // namespace
@@ -80,7 +83,7 @@ int RunSolve(const Invocation& call) {
   }
   if (absl::Status s = CheckFlagsApply(
           "solve", call.flags,
-          {"model", "scheme", "n", "d", "pes", "link_words", "link_cycles", "link_latency",
+          {"model", "scheme", "segments", "window", "shared", "n", "d", "pes", "link_words", "link_cycles", "link_latency",
            "link_words_per_cycle", "c_dot", "c_softmax", "c_axpy", "placement", "time_limit",
            "proof", "dimacs", "json", "out", "server", "tls_ca", "deadline", "max_sat_variables",
            "max_sat_clauses", "max_sat_memory", "plan_evaluations"});

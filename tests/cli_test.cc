@@ -129,7 +129,7 @@ TEST(CliTest, JsonErrorsNameTheFieldOnStdout) {
     const char* args;
     const char* field;  // nullptr: none
   } cases[] = {
-      {"generate --scheme causal --n 0 --d 2 --pes 2 --json", "n"},
+      {"generate --scheme causal --n 0 --d 2 --pes 2 --json", "--n"},
       {"generate --scheme causal --n 5 --d 2 --pes 2 --placement 0,7,0,0,0 --json", "placement[1]"},
       {"generate --scheme causal --n 5 --d 2 --pes 2 --placement zz --json", "--placement"},
       {"generate --frobnicate --json", nullptr},

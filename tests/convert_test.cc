@@ -26,7 +26,7 @@ TEST(ConvertTest, ScheduleRoundTripForEveryScheme) {
     EXPECT_EQ(back->events, s.events);
     EXPECT_EQ(back->placement, s.placement);
     EXPECT_EQ(back->problem.costs.c_softmax, 2);
-    EXPECT_EQ(back->problem.scheme(), scheme);
+    EXPECT_EQ(SchemeOf(back->problem.instance), scheme);
   }
 }
 

@@ -150,7 +150,7 @@ TEST(GeneratorTest, ValidForAnyCostsAndLinks) {
          {std::pair{Costs{5, 2, 1}, Machine{4, 3, 1, 0}}, std::pair{Costs{1, 1, 1}, Machine{4, 1, 1, 0}},
           std::pair{Costs{7, 3, 11}, Machine{4, 64, 1, 0}},
           std::pair{Costs{2, 1, 2}, Machine{5, 2, 7, 13}}}) {
-      const Problem p{{27, 16, scheme}, machine, costs};
+      const Problem p{MakeInstance(scheme, 27, 16), machine, costs};
       const Schedule s = testing::MustGenerate(p);
       ExpectValidAndExact(s);
       EXPECT_GE(Makespan(s), ComputeLowerBounds(p, s.placement).Max());
@@ -163,7 +163,7 @@ TEST(GeneratorTest, TheEventCountIsExactBeforeCompiling) {
     const Problem p = MakeProblem(scheme, 37, 4, 5);
     for (bool balance : {false, true}) {
       const Placement homes = BlockPlacement(37, 5);
-      Plan plan = FinishRingPlan(p, homes, GeneratorFor(scheme).dots(p, homes, balance));
+      Plan plan = FinishRingPlan(p, homes, GeneratorFor(p.instance).dots(p, homes, balance));
       const int64_t counted = CountPlanEvents(p, plan);
       absl::StatusOr<Schedule> s = CompilePlan(p, std::move(plan));
       ASSERT_TRUE(s.ok());

@@ -11,7 +11,8 @@ namespace {
 
 Summary SummaryOf(const char* model, int64_t pes) {
   const ModelPreset p = *FindPreset(model);
-  const Schedule s = testing::MustGenerate(p.scheme, p.n, p.d, pes);
+  Problem problem{PresetInstance(p), Machine{pes, 1, 1, 0}, Costs::Default(p.d)};
+  const Schedule s = testing::MustGenerate(problem);
   absl::StatusOr<ValidationReport> r = Validate(s);
   EXPECT_TRUE(r.ok() && r->valid());
   return Summarize(s, *r, Simulate(s, 1).value());

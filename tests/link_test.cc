@@ -175,7 +175,7 @@ TEST(RowReadyTest, MatchesTheMinimumOverEveryPe) {
     const std::vector<int64_t> ready = RowReady(p, h);
     for (int64_t i = 0; i < n; ++i) {
       int64_t worst = 0;
-      for (int64_t j = 0; j < RowLength(p.instance, i); ++j) {
+      for (int64_t j = 0; j < p.mask().RowLength(i); ++j) {
         int64_t best = std::numeric_limits<int64_t>::max();
         for (int64_t r = 0; r < m; ++r) {
           const int64_t operands = std::max(Ahead(h[i], r, m), Ahead(h[j], r, m)) * vector;

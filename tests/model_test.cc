@@ -20,14 +20,14 @@ TEST(ProblemTest, RejectsEachBadFieldByName) {
       {MakeProblem(Scheme::kGeneral, 0, 4, 2), "n = 0"},
       {MakeProblem(Scheme::kGeneral, 4, -1, 2), "d = -1"},
       {MakeProblem(Scheme::kGeneral, 4, 4, 0), "pes = 0"},
-      {Problem{{4, 4, Scheme::kCausal}, {2, 0, 1, 0}, Costs::Default(4)}, "link_words = 0"},
-      {Problem{{4, 4, Scheme::kCausal}, {2, 1, -1, 0}, Costs::Default(4)}, "link_cycles = -1"},
-      {Problem{{4, 4, Scheme::kCausal}, {2, 1, 1, -1}, Costs::Default(4)}, "link_latency = -1"},
-      {Problem{{4, 4, Scheme::kCausal}, {2, 1, 1, kMaxLinkParameter + 1}, Costs::Default(4)},
+      {Problem{MakeInstance(Scheme::kCausal, 4, 4), {2, 0, 1, 0}, Costs::Default(4)}, "link_words = 0"},
+      {Problem{MakeInstance(Scheme::kCausal, 4, 4), {2, 1, -1, 0}, Costs::Default(4)}, "link_cycles = -1"},
+      {Problem{MakeInstance(Scheme::kCausal, 4, 4), {2, 1, 1, -1}, Costs::Default(4)}, "link_latency = -1"},
+      {Problem{MakeInstance(Scheme::kCausal, 4, 4), {2, 1, 1, kMaxLinkParameter + 1}, Costs::Default(4)},
        "link_latency = 1048577: must be in [0, 1048576]"},
-      {Problem{{4, 4, Scheme::kCausal}, {2, 1, 1, 0}, {0, 1, 4}}, "c_dot = 0"},
-      {Problem{{4, 4, Scheme::kCausal}, {2, 1, 1, 0}, {4, 0, 4}}, "c_softmax = 0"},
-      {Problem{{4, 4, Scheme::kCausal}, {2, 1, 1, 0}, {4, 1, -3}}, "c_axpy = -3"},
+      {Problem{MakeInstance(Scheme::kCausal, 4, 4), {2, 1, 1, 0}, {0, 1, 4}}, "c_dot = 0"},
+      {Problem{MakeInstance(Scheme::kCausal, 4, 4), {2, 1, 1, 0}, {4, 0, 4}}, "c_softmax = 0"},
+      {Problem{MakeInstance(Scheme::kCausal, 4, 4), {2, 1, 1, 0}, {4, 1, -3}}, "c_axpy = -3"},
       {MakeProblem(Scheme::kGeneral, kMaxTokens + 1, 4, 2), "must be in [1, 1048576]"},
   };
   for (const auto& c : cases) {
@@ -82,10 +82,10 @@ TEST(TaskGraphTest, ParseRejectsMalformedNames) {
 }
 
 TEST(TaskGraphTest, MembershipFollowsTheScheme) {
-  const Instance causal{4, 2, Scheme::kCausal}, shared{4, 2, Scheme::kShared};
+  const Instance causal = MakeInstance(Scheme::kCausal, 4, 2), shared = MakeInstance(Scheme::kShared, 4, 2);
   EXPECT_EQ(CheckOperation(causal, {OpKind::kDot, 2, 1}), "");
-  EXPECT_THAT(CheckOperation(causal, {OpKind::kDot, 1, 2}), HasSubstr("j <= i"));
-  EXPECT_THAT(CheckOperation(causal, {OpKind::kAxpy, 0, 3}), HasSubstr("j <= i"));
+  EXPECT_THAT(CheckOperation(causal, {OpKind::kDot, 1, 2}), HasSubstr("attends keys j <= 1"));
+  EXPECT_THAT(CheckOperation(causal, {OpKind::kAxpy, 0, 3}), HasSubstr("attends keys j <= 0"));
   EXPECT_EQ(CheckOperation(shared, {OpKind::kDot, 1, 2}), "");
   EXPECT_THAT(CheckOperation(shared, {OpKind::kDot, 2, 1}), HasSubstr("dot(1,2)"));
   EXPECT_EQ(CheckOperation(shared, {OpKind::kAxpy, 3, 1}), "");  // axpys are per row
@@ -100,12 +100,12 @@ TEST(TaskGraphTest, MembershipFollowsTheScheme) {
 int64_t SumOfDurations(const Problem& p) {
   int64_t w = 0;
   const Instance& inst = p.instance;
-  for (int32_t i = 0; i < inst.n; ++i) {
+  for (int32_t i = 0; i < inst.n(); ++i) {
     w += Duration(p, {OpKind::kSoftmax, i, 0});
-    for (int32_t j = 0; j < RowLength(inst, i); ++j) {
+    for (int32_t j = 0; j < inst.mask.RowLength(i); ++j) {
       w += Duration(p, {OpKind::kAxpy, i, j});
       // shared: one dot per pair i <= j.
-      if (inst.scheme != Scheme::kShared || i <= j) w += Duration(p, {OpKind::kDot, i, j});
+      if (!inst.shared || i <= j) w += Duration(p, {OpKind::kDot, i, j});
     }
   }
   return w;
@@ -149,11 +149,11 @@ TEST(BoundsTest, HandComputedBounds) {
 TEST(BoundsTest, WorkBoundUsesTheDurationGcd) {
   // general n = 1, d = 2, m = 2, costs (2, 2, 2): durations 2, 2, 2 so g = 2 and
   // W = 6: LB_work = 2 * ceil(6 / 4) = 4, not ceil(6 / 2) = 3.
-  Problem p{{1, 2, Scheme::kGeneral}, {2, 1}, {2, 2, 2}};
+  Problem p{MakeInstance(Scheme::kGeneral, 1, 2), {2, 1}, {2, 2, 2}};
   EXPECT_EQ(DurationGcd(p), 2);
   EXPECT_EQ(ComputeLowerBounds(p, {0}).work, 4);
   // Causal softmax durations take every multiple of c_softmax, so g divides it.
-  Problem c{{3, 2, Scheme::kCausal}, {1, 1}, {4, 2, 4}};
+  Problem c{MakeInstance(Scheme::kCausal, 3, 2), {1, 1}, {4, 2, 4}};
   EXPECT_EQ(DurationGcd(c), 2);
 }
 

@@ -56,7 +56,7 @@ TEST(PlanSearchTest, ResultsAreValidExactAndNeverWorse) {
 // ring for shared inputs).
 Schedule Unbalanced(const Problem& p, const Placement& homes) {
   absl::StatusOr<Schedule> s =
-      CompilePlan(p, FinishRingPlan(p, homes, GeneratorFor(p.scheme()).dots(p, homes, false)));
+      CompilePlan(p, FinishRingPlan(p, homes, GeneratorFor(p.instance).dots(p, homes, false)));
   EXPECT_TRUE(s.ok()) << s.status();
   return s.ok() ? *std::move(s) : Schedule{};
 }

@@ -8,24 +8,28 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(PresetsTest, PublishedShapes) {
-  // The shapes of SPEC section 7 and the issue: (n, d, heads, scheme).
+  // The published shapes (each preset's source): n, d, heads, the mask.
   const struct {
     const char* name;
     int64_t n, d, heads;
-    Scheme scheme;
-  } want[] = {{"bert-base", 512, 64, 12, Scheme::kGeneral},
-              {"gpt2", 1024, 64, 12, Scheme::kCausal},
-              {"llama-2-7b", 4096, 128, 32, Scheme::kCausal},
-              {"bert-base-shared", 512, 64, 12, Scheme::kShared}};
+    const char* mask;  // DescribeMask
+  } want[] = {{"bert-base", 512, 64, 12, "general"},
+              {"gpt2", 1024, 64, 12, "causal"},
+              {"llama-2-7b", 4096, 128, 32, "causal"},
+              {"bert-base-shared", 512, 64, 12, "shared"},
+              {"mistral-7b", 8192, 128, 32, "8192c window 4096"},
+              {"llama-2-7b-packed", 4096, 128, 32, "1200c,700c,580c,500c,410c,330c,220c,156c"}};
   for (const auto& w : want) {
     absl::StatusOr<ModelPreset> p = FindPreset(w.name);
     ASSERT_TRUE(p.ok()) << p.status();
-    EXPECT_EQ(p->n, w.n) << w.name;
-    EXPECT_EQ(p->d, w.d) << w.name;
+    const Instance inst = PresetInstance(*p);
+    EXPECT_EQ(inst.n(), w.n) << w.name;
+    EXPECT_EQ(inst.d, w.d) << w.name;
     EXPECT_EQ(p->heads, w.heads) << w.name;
-    EXPECT_EQ(p->scheme, w.scheme) << w.name;
+    EXPECT_EQ(DescribeMask(inst), w.mask) << w.name;
     EXPECT_FALSE(p->source.empty()) << w.name;
   }
+  EXPECT_EQ(ModelPresets().size(), std::size(want)) << "a preset without a test";
 }
 
 TEST(PresetsTest, UnknownNameListsTheKnownOnes) {

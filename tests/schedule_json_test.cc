@@ -41,7 +41,7 @@ TEST(ScheduleJsonTest, RoundTripKeepsEverything) {
     EXPECT_EQ(back->events, s.events);
     EXPECT_EQ(back->placement, s.placement);
     EXPECT_EQ(back->problem.costs.c_softmax, 2);
-    EXPECT_EQ(back->problem.instance.scheme, scheme);
+    EXPECT_EQ(SchemeOf(back->problem.instance), scheme);
   }
 }
 

@@ -493,6 +493,8 @@ TEST_F(ServerTest, RemoteJsonEqualsLocalOverManySchedules) {
         "--placement cyclic", "--scheme general --n 9 --d 2 --pes 3 --placement 0,0,1,2,2,2,1,0,1",
         "--scheme general --n 24 --d 64 --pes 4 --c-dot 1 --c-axpy 1 --link-latency 30",
         "--scheme causal --n 3 --d 64 --pes 4 --c-dot 1 --c-axpy 1",
+        "--segments 7c,5c,9b,3p --d 2 --pes 3", "--scheme causal --n 20 --window 6 --shared "
+        "--d 2 --pes 4",  // masks
         "--scheme general --n 300 --d 4 --pes 4"}) {  // the last in several chunks
     const std::string file = absl::StrCat(::testing::TempDir(), "/remote_json_", files++, ".json");
     runs.push_back(absl::StrCat("generate ", shape, " --out ", file));

@@ -20,7 +20,7 @@ std::vector<absl::int128> Loads(const Problem& problem, const Placement& homes,
   const Costs& c = problem.costs;
   std::vector<absl::int128> load(dot_cycles.begin(), dot_cycles.end());
   for (size_t i = 0; i < homes.size(); ++i) {
-    load[homes[i]] += (c.c_softmax + c.c_axpy) * RowLength(problem.instance, static_cast<int64_t>(i));
+    load[homes[i]] += (c.c_softmax + c.c_axpy) * problem.mask().RowLength(static_cast<int64_t>(i));
   }
   return load;
 }
@@ -131,7 +131,7 @@ int64_t MaxShedDots(const Problem& problem, const Placement& homes) {
   std::vector<int64_t> dot_cycles(problem.pes(), 0);
   for (size_t i = 0; i < homes.size(); ++i) {
     dot_cycles[homes[i]] +=
-        problem.costs.c_dot * RowLength(problem.instance, static_cast<int64_t>(i));
+        problem.costs.c_dot * problem.mask().RowLength(static_cast<int64_t>(i));
   }
   const std::vector<int64_t> flows = Flows(problem, Loads(problem, homes, dot_cycles));
   return *std::max_element(flows.begin(), flows.end());
@@ -144,7 +144,7 @@ Placement LeastLoadedPlacement(const Problem& problem) {
   std::vector<int32_t> rows(n);
   for (int64_t i = 0; i < n; ++i) rows[i] = static_cast<int32_t>(i);
   std::stable_sort(rows.begin(), rows.end(), [&](int32_t a, int32_t b) {
-    return RowLength(problem.instance, a) > RowLength(problem.instance, b);
+    return problem.mask().RowLength(a) > problem.mask().RowLength(b);
   });
   // (work, tie order, PE) of the PEs with room, least first. Ties go in van der
   // Corput order (bit-reversed PE numbers), so the PEs that get a token more when m
@@ -158,7 +158,7 @@ Placement LeastLoadedPlacement(const Problem& problem) {
     const auto [work, order, pe] = least.top();
     least.pop();
     homes[i] = pe;
-    const int64_t row = (c.c_dot + c.c_softmax + c.c_axpy) * RowLength(problem.instance, i);
+    const int64_t row = (c.c_dot + c.c_softmax + c.c_axpy) * problem.mask().RowLength(i);
     if (++held[pe] < cap) least.push({work + row, order, pe});
   }
   return homes;

@@ -31,10 +31,9 @@
 
 namespace attnsched {
 
-// A scheme's technique: its name, the placement it chooses, and its dot assignment
-// over any valid placement.
+// A technique: its name, the placement it chooses, and its dot assignment over any
+// valid placement.
 struct Generator {
-  Scheme scheme;
   absl::string_view name;  // e.g. "ring-rotation"
   PlacementKind placement;
   // Balanced (`balance`) or not: small instances try both.
@@ -45,11 +44,15 @@ struct Generator {
   bool chain_balanced;
 };
 
-// The generator for `scheme`: general ring-rotation over block homes, shared
-// half-ring over block homes, causal zigzag-ring (ring rotation over zigzag homes);
-// general and causal take the least-loaded placement where it is more even.
+// The generator for `inst`: for the full mask with shared inputs the half-ring over
+// block homes; otherwise ring rotation (each row's dots at its home, keys and values
+// forwarded only as far as a row attends them; shared pairs as ring.h says): over
+// block homes for the full mask ("ring-rotation"), zigzag homes for one causal
+// segment without a window cut ("zigzag-ring"), and block homes for every other mask
+// ("masked-ring"), with shared inputs or not; ring rotation also takes the least-loaded placement (rows spread
+// by their work) where it is more even.
 // Thread-safe (constants).
-const Generator& GeneratorFor(Scheme scheme);
+const Generator& GeneratorFor(const Instance& inst);
 
 // Default for GenerateOptions::search_events: about 0.5 s of local search at most,
 // enough for a few thousand plans of n <= 16 (docs/generators.md).

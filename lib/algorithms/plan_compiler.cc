@@ -83,7 +83,7 @@ class Compiler {
 
  private:
   void QueueInputs() {
-    for (int32_t i = 0; i < inst_.n; ++i) {
+    for (int32_t i = 0; i < inst_.n(); ++i) {
       for (ItemKind kind : {ItemKind::kQ, ItemKind::kK, ItemKind::kV, ItemKind::kX}) {
         if (IsInputOf(inst_, kind)) Route(Item{kind, i, 0}, plan_.placement[i], 0);
       }
@@ -205,7 +205,7 @@ class Compiler {
 int64_t CountPlanEvents(const Problem& problem, const Plan& plan) {
   const Instance& inst = problem.instance;
   int64_t events = 0;
-  for (int32_t i = 0; i < inst.n; ++i) {
+  for (int32_t i = 0; i < inst.n(); ++i) {
     for (ItemKind kind : {ItemKind::kQ, ItemKind::kK, ItemKind::kV, ItemKind::kX}) {
       if (IsInputOf(inst, kind)) events += plan.route(Item{kind, i, 0}, plan.placement[i]).hops;
     }

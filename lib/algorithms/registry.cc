@@ -13,12 +13,10 @@
 namespace attnsched {
 namespace {
 
-constexpr Generator kGeneral{Scheme::kGeneral, "ring-rotation", PlacementKind::kBlock,
-                             RowHomeDots, true};
-constexpr Generator kShared{Scheme::kShared, "half-ring", PlacementKind::kBlock, HalfRingDots,
-                            false};
-constexpr Generator kCausal{Scheme::kCausal, "zigzag-ring", PlacementKind::kZigzag, RowHomeDots,
-                            true};
+constexpr Generator kGeneral{"ring-rotation", PlacementKind::kBlock, RowHomeDots, true};
+constexpr Generator kShared{"half-ring", PlacementKind::kBlock, HalfRingDots, false};
+constexpr Generator kCausal{"zigzag-ring", PlacementKind::kZigzag, RowHomeDots, true};
+constexpr Generator kMasked{"masked-ring", PlacementKind::kBlock, RowHomeDots, true};
 
 // Instances up to this many operations compile every candidate plan (placements,
 // balanced and not) and keep the best: a few compiles of about 20 ms at most.
@@ -102,13 +100,10 @@ absl::Status Improve(const GenerateOptions& options, Generated& g) {
 
 }  // namespace
 
-const Generator& GeneratorFor(Scheme scheme) {
-  switch (scheme) {
-    case Scheme::kGeneral: return kGeneral;
-    case Scheme::kShared: return kShared;
-    case Scheme::kCausal: return kCausal;
-  }
-  return kGeneral;
+const Generator& GeneratorFor(const Instance& inst) {
+  if (inst.mask.Full()) return inst.shared ? kShared : kGeneral;
+  if (inst.mask.PlainCausal()) return kCausal;
+  return kMasked;
 }
 
 absl::StatusOr<Generated> Generate(const Problem& problem, const GenerateOptions& options) {
@@ -119,7 +114,7 @@ absl::StatusOr<Generated> Generate(const Problem& problem, const GenerateOptions
                                          Describe(problem), operations),
                          operations, options.max_events);
   }
-  const Generator& g = GeneratorFor(problem.scheme());
+  const Generator& g = GeneratorFor(problem.instance);
   const PlacementSpec spec = options.placement.value_or(PlacementSpec{g.placement, {}});
   ASSIGN_OR_RETURN(Placement homes, MakePlacement(spec, problem.n(), problem.pes()));
   const bool small = operations <= kCompareEvents;

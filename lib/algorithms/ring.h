@@ -15,11 +15,13 @@ namespace attnsched {
 inline int32_t Behind(int64_t p, int64_t r, int64_t m) { return Ahead(r, p, m); }
 
 // Appends op(i, j) for rounds r = 0..m-1: j over the tokens of PE p - r (the block
-// that reaches p in round r of a ring rotation), i over `rows`; pairs with j > max_j(i)
-// are skipped (max_j(i) = n-1 for full rows, i for causal rows).
+// that reaches p in round r of a ring rotation), i over `rows`, for the j in M(i).
+// With shared inputs a dot is named dot(min, max) and appended for row i only when
+// row i is the one to compute it: a pair read by one row at that row's home, a pair
+// read by both rows (they attend each other) at the home of the later token.
 void AppendRingRounds(OpKind kind, int32_t p, const std::vector<int32_t>& rows,
-                      const std::vector<std::vector<int32_t>>& tokens_by_pe, bool causal,
-                      std::vector<Operation>& program);
+                      const std::vector<std::vector<int32_t>>& tokens_by_pe,
+                      const Instance& inst, std::vector<Operation>& program);
 
 }  // namespace attnsched
 

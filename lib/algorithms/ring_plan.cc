@@ -33,11 +33,19 @@ void NoteConsumer(const Instance& inst, const Placement& homes, const Operation&
   }
 }
 
-// Links a score made on `pe` crosses: to its row's home (shared: both homes).
+// The rows that read score s(i,j) (dot(i,j)'s result): row i when it attends j, and
+// with shared inputs row j when it attends i.
+bool ReadByRow(const Instance& inst, int32_t i, int32_t j) { return inst.mask.Attends(i, j); }
+bool ReadByColumn(const Instance& inst, int32_t i, int32_t j) {
+  return inst.shared && i != j && inst.mask.Attends(j, i);
+}
+
+// Links a score made on `pe` crosses: to the homes of the rows that read it.
 int32_t ScoreHops(const Instance& inst, const Placement& homes, const Item& s, int32_t pe,
                   int64_t m) {
-  int32_t hops = Ahead(pe, homes[s.i], m);
-  if (inst.scheme == Scheme::kShared) hops = std::max(hops, Ahead(pe, homes[s.j], m));
+  int32_t hops = 0;
+  if (ReadByRow(inst, s.i, s.j)) hops = Ahead(pe, homes[s.i], m);
+  if (ReadByColumn(inst, s.i, s.j)) hops = std::max(hops, Ahead(pe, homes[s.j], m));
   return hops;
 }
 
@@ -47,14 +55,15 @@ std::vector<int64_t> ScoresHome(const Problem& problem, const Placement& homes,
   const Instance& inst = problem.instance;
   const int64_t m = problem.pes();
   const int64_t hop = ArrivalCycle(problem, ItemKind::kS, 0);
-  std::vector<int64_t> ready(inst.n, 0);
+  std::vector<int64_t> ready(inst.n(), 0);
   for (int32_t pe = 0; pe < m; ++pe) {
     int64_t end = 0;
     for (const Operation& dot : dots[pe]) {
       end += problem.costs.c_dot;
       for (int32_t row : {dot.i, dot.j}) {
-        if (row != dot.i && inst.scheme != Scheme::kShared) continue;
-        ready[row] = std::max(ready[row], end + Ahead(pe, homes[row], m) * hop);
+        const bool reads = row == dot.i ? ReadByRow(inst, dot.i, dot.j)
+                                        : ReadByColumn(inst, dot.i, dot.j);
+        if (reads) ready[row] = std::max(ready[row], end + Ahead(pe, homes[row], m) * hop);
       }
     }
   }
@@ -65,18 +74,21 @@ std::vector<int64_t> ScoresHome(const Problem& problem, const Placement& homes,
 std::vector<Operation> Program(const Problem& problem, int32_t pe, std::vector<Operation> dots,
                                const std::vector<std::vector<int32_t>>& tokens_by_pe,
                                const std::vector<int64_t>& ready) {
-  const bool causal = problem.scheme() == Scheme::kCausal;
+  const Mask& mask = problem.mask();
   const int64_t dot_end = problem.costs.c_dot * static_cast<int64_t>(dots.size());
   std::vector<int32_t> early, tail;
-  for (int32_t i : tokens_by_pe[pe]) (ready[i] <= dot_end ? early : tail).push_back(i);
+  for (int32_t i : tokens_by_pe[pe]) {
+    if (mask.RowLength(i) == 0) continue;  // a row without keys has no operations
+    (ready[i] <= dot_end ? early : tail).push_back(i);
+  }
   std::stable_sort(tail.begin(), tail.end(),
                    [&ready](int32_t a, int32_t b) { return ready[a] < ready[b]; });
   std::vector<Operation> program = std::move(dots);
   for (int32_t i : early) program.push_back({OpKind::kSoftmax, i, 0});
-  AppendRingRounds(OpKind::kAxpy, pe, early, tokens_by_pe, causal, program);
+  AppendRingRounds(OpKind::kAxpy, pe, early, tokens_by_pe, problem.instance, program);
   for (int32_t i : tail) {
     program.push_back({OpKind::kSoftmax, i, 0});
-    AppendRingRounds(OpKind::kAxpy, pe, {i}, tokens_by_pe, causal, program);
+    AppendRingRounds(OpKind::kAxpy, pe, {i}, tokens_by_pe, problem.instance, program);
   }
   return program;
 }
@@ -96,8 +108,7 @@ DotLists RowHomeDots(const Problem& problem, const Placement& placement, bool ba
   const auto tokens = TokensByPe(placement, problem.pes());
   DotLists dots(problem.pes());
   for (int32_t p = 0; p < problem.pes(); ++p) {
-    AppendRingRounds(OpKind::kDot, p, tokens[p], tokens, problem.scheme() == Scheme::kCausal,
-                     dots[p]);
+    AppendRingRounds(OpKind::kDot, p, tokens[p], tokens, problem.instance, dots[p]);
   }
   if (balance) BalanceDots(problem, placement, dots);
   return dots;
@@ -110,8 +121,8 @@ Plan FinishRingPlan(const Problem& problem, Placement placement, DotLists dots) 
   const std::vector<int64_t> ready = ScoresHome(problem, placement, dots);
   Plan plan;
   plan.programs.resize(m);
-  VectorHops hops{std::vector<int32_t>(inst.n, 0), std::vector<int32_t>(inst.n, 0),
-                  std::vector<int32_t>(inst.n, 0)};
+  VectorHops hops{std::vector<int32_t>(inst.n(), 0), std::vector<int32_t>(inst.n(), 0),
+                  std::vector<int32_t>(inst.n(), 0)};
   for (int32_t pe = 0; pe < m; ++pe) {
     plan.programs[pe] = Program(problem, pe, std::move(dots[pe]), tokens, ready);
     for (const Operation& op : plan.programs[pe]) NoteConsumer(inst, placement, op, pe, m, hops);

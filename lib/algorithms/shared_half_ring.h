@@ -1,4 +1,4 @@
-// The shared scheme (query = key = value) by a half ring (SPEC section 5, after Yu &
+// The shared scheme (query = key = value, the full mask) by a half ring (SPEC section 5, after Yu &
 // Fujita's symmetric-score algorithm), over any placement.
 //
 // Every x vector travels to every home (every row's axpys need every x). The score
@@ -24,8 +24,9 @@
 
 namespace attnsched {
 
-// The dots of every PE for `placement` (valid for `problem`), as described above,
-// balanced when `balance`. O(operations + m^2 + moves m).
+// The dots of every PE for `placement` (valid for `problem`, whose mask must be the
+// full one: every pair of tokens is a dot), as described above, balanced when
+// `balance`. O(operations + m^2 + moves m).
 DotLists HalfRingDots(const Problem& problem, const Placement& placement, bool balance);
 
 }  // namespace attnsched

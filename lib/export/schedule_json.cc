@@ -3,15 +3,29 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "lib/model/mask_spec.h"
 #include "nlohmann/json.hpp"
 
 namespace attnsched {
+
+nlohmann::json InstanceJson(const Instance& inst) {
+  const MaskSpec spec = SpecOf(inst);
+  nlohmann::json j = {{"n", inst.n()}, {"d", inst.d}};
+  if (spec.scheme) {
+    j["scheme"] = *spec.scheme;
+    return j;
+  }
+  j["segments"] = SegmentsText(*spec.segments);
+  if (spec.window > 0) j["window"] = spec.window;
+  if (inst.shared) j["shared"] = true;
+  return j;
+}
 
 absl::Status WriteScheduleJson(const Schedule& s, std::ostream& out) {
   const Problem& p = s.problem;
   nlohmann::json header = {
       {"format", kScheduleFormat},
-      {"instance", {{"n", p.n()}, {"d", p.d()}, {"scheme", SchemeName(p.scheme())}}},
+      {"instance", InstanceJson(p.instance)},
       {"machine",
        {{"pes", p.pes()},
         {"link_words", p.machine.link_words},

@@ -1,6 +1,8 @@
 // The schedule file format, JSON (docs/schedule-format.md):
 //   {"format": "attnsched.schedule.v1",
 //    "instance": {"n": 8, "d": 2, "scheme": "causal"},
+//                (or, for any mask, "segments": "4c,3c,1p" with optional "window": W
+//                and "shared": true instead of "scheme"; lib/model/mask_spec.h)
 //    "machine": {"pes": 2, "link_words": 1, "link_cycles": 1, "link_latency": 0},
 //                (link fields optional, defaults 1, 1, 0; v1's link_words_per_cycle is
 //                read as link_words)
@@ -22,10 +24,16 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "lib/schedule/schedule.h"
+#include "nlohmann/json.hpp"
 
 namespace attnsched {
 
 inline constexpr absl::string_view kScheduleFormat = "attnsched.schedule.v1";
+
+// The "instance" object: n, d and the scheme name when the instance is a v1 scheme,
+// else segments, window (when > 0) and shared (when true). The summary's JSON
+// carries the same keys.
+nlohmann::json InstanceJson(const Instance& inst);
 
 // Writes `schedule` as JSON (one event per line). Returns DataLossError if the
 // stream fails.

@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "lib/export/schedule_json.h"
+#include "lib/model/mask_spec.h"
 #include "lib/model/quote.h"
 #include "lib/status_macros.h"
 #include "nlohmann/json.hpp"
@@ -33,6 +34,7 @@ struct Scalar {
   std::optional<int64_t> integer;
   std::string shown;  // the value as echoed in messages
   std::optional<std::string> string;
+  std::optional<bool> boolean;
 };
 
 enum class Where { kTop, kInstance, kMachine, kCosts, kPlacement, kEvents, kEvent };
@@ -53,21 +55,26 @@ class ScheduleReader final : public nlohmann::json_sax<json> {
  public:
   explicit ScheduleReader(int64_t max_events) : max_events_(max_events) {}
 
-  bool null() override { return OnScalar({std::nullopt, "null", std::nullopt}); }
-  bool boolean(bool v) override { return OnScalar({std::nullopt, v ? "true" : "false", std::nullopt}); }
+  bool null() override { return OnScalar({std::nullopt, "null", std::nullopt, std::nullopt}); }
+  bool boolean(bool v) override {
+    return OnScalar({std::nullopt, v ? "true" : "false", std::nullopt, v});
+  }
   bool number_integer(number_integer_t v) override {
-    return OnScalar({v, absl::StrCat(v), std::nullopt});
+    return OnScalar({v, absl::StrCat(v), std::nullopt, std::nullopt});
   }
   bool number_unsigned(number_unsigned_t v) override {
     if (v > static_cast<number_unsigned_t>(std::numeric_limits<int64_t>::max())) {
-      return OnScalar({std::nullopt, absl::StrCat(v), std::nullopt});
+      return OnScalar({std::nullopt, absl::StrCat(v), std::nullopt, std::nullopt});
     }
-    return OnScalar({static_cast<int64_t>(v), absl::StrCat(v), std::nullopt});
+    return OnScalar({static_cast<int64_t>(v), absl::StrCat(v), std::nullopt, std::nullopt});
   }
   bool number_float(number_float_t, const string_t& text) override {
-    return OnScalar({std::nullopt, absl::CHexEscape(text.substr(0, kQuotedBytes)), std::nullopt});
+    return OnScalar({std::nullopt, absl::CHexEscape(text.substr(0, kQuotedBytes)), std::nullopt,
+                     std::nullopt});
   }
-  bool string(string_t& v) override { return OnScalar({std::nullopt, Quoted(v), v}); }
+  bool string(string_t& v) override {
+    return OnScalar({std::nullopt, Quoted(v), v, std::nullopt});
+  }
   bool binary(binary_t&) override { return Fail(absl::StrCat(Path(), ": binary values are not JSON")); }
   bool start_object(std::size_t) override;
   bool key(string_t& key) override;
@@ -108,7 +115,8 @@ class ScheduleReader final : public nlohmann::json_sax<json> {
   std::vector<Frame> stack_;
   bool rooted_ = false;
   std::string key_;  // the last key of the innermost object
-  std::optional<std::string> format_, scheme_;
+  std::optional<std::string> format_, scheme_, segments_;
+  std::optional<bool> shared_;
   // instance.n, instance.d, machine.*, costs.*: by "object.field".
   std::vector<std::pair<std::string, int64_t>> fields_;
   std::vector<std::string> objects_;  // top-level objects and arrays present
@@ -121,7 +129,8 @@ class ScheduleReader final : public nlohmann::json_sax<json> {
 const std::vector<absl::string_view>& Allowed(Where where) {
   static const std::vector<absl::string_view> top = {"format", "instance", "machine",
                                                       "costs", "placement", "events"};
-  static const std::vector<absl::string_view> instance = {"n", "d", "scheme"};
+  static const std::vector<absl::string_view> instance = {"n",       "d",      "scheme",
+                                                           "segments", "window", "shared"};
   static const std::vector<absl::string_view> machine = {
       "pes", "link_words", "link_cycles", "link_latency", "link_words_per_cycle"};
   static const std::vector<absl::string_view> costs = {"c_dot", "c_softmax", "c_axpy"};
@@ -264,18 +273,23 @@ bool ScheduleReader::TopScalar(const Scalar& v) {
 
 bool ScheduleReader::FieldScalar(const Scalar& v) {
   const std::string path = Path();
-  if (path == "instance.scheme") {
+  if (path == "instance.scheme" || path == "instance.segments") {
     if (!v.string) return Fail(absl::StrCat(path, " = ", v.shown, ": must be a string"));
-    scheme_ = *v.string;
+    (path == "instance.scheme" ? scheme_ : segments_) = *v.string;
     return true;
   }
-  const bool latency = path == "machine.link_latency";
-  const int64_t hi = path == "instance.n"     ? kMaxTokens
+  if (path == "instance.shared") {
+    if (!v.boolean) return Fail(absl::StrCat(path, " = ", v.shown, ": must be true or false"));
+    shared_ = *v.boolean;
+    return true;
+  }
+  const bool zero = path == "machine.link_latency" || path == "instance.window";
+  const int64_t hi = path == "instance.n" || path == "instance.window" ? kMaxTokens
                      : path == "instance.d"   ? kMaxHeadDim
                      : path == "machine.pes"  ? kMaxPes
                      : path.rfind("costs.", 0) == 0 ? kMaxCost
                                                     : kMaxLinkParameter;
-  const std::optional<int64_t> value = Integer(v, latency ? 0 : 1, hi);
+  const std::optional<int64_t> value = Integer(v, zero ? 0 : 1, hi);
   if (value) fields_.emplace_back(path, *value);
   return value.has_value();
 }
@@ -345,11 +359,17 @@ absl::StatusOr<Schedule> ScheduleReader::Finish() {
   for (absl::string_view name : {"instance.n", "instance.d", "machine.pes"}) {
     if (!field(name)) return absl::InvalidArgumentError(absl::StrCat(name, ": missing (an integer)"));
   }
-  if (!scheme_) return absl::InvalidArgumentError("instance.scheme: missing (a string)");
+  MaskSpec spec{scheme_, std::nullopt, field("instance.window").value_or(0), shared_,
+                *field("instance.n")};
+  if (segments_) {
+    absl::StatusOr<std::vector<Segment>> segments = ParseSegments(*segments_);
+    if (!segments.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("instance.", segments.status().message()));
+    }
+    spec.segments = *std::move(segments);
+  }
   Problem p;
-  p.instance.n = *field("instance.n");
-  p.instance.d = *field("instance.d");
-  ASSIGN_OR_RETURN(p.instance.scheme, ParseScheme(*scheme_));
+  ASSIGN_OR_RETURN(p.instance, MakeMaskedInstance(spec, *field("instance.d"), "instance."));
   if (field("machine.link_words") && field("machine.link_words_per_cycle")) {
     return absl::InvalidArgumentError(
         "machine: give link_words or its v1 name link_words_per_cycle, not both");

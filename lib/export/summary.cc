@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lib/export/schedule_json.h"
 #include "lib/model/task_graph.h"
 
 namespace attnsched {
@@ -54,7 +55,7 @@ Summary Summarize(const Schedule& schedule, const ValidationReport& report,
   if (s.valid && s.makespan > 0) {
     const double t = static_cast<double>(s.makespan);
     Problem general = p;
-    general.instance.scheme = Scheme::kGeneral;
+    general.instance = MakeInstance(Scheme::kGeneral, p.n(), p.d());
     s.makespan_over_lb_work = t / static_cast<double>(s.bounds.work);
     s.speedup_vs_one_pe = static_cast<double>(s.work) / t;
     s.reduction_vs_general =
@@ -74,7 +75,7 @@ std::string FormatSummaryTable(const Summary& s) {
     absl::StrAppend(&out, absl::StrFormat("  %-26s %s\n", field, value));
   };
   if (!s.model.empty()) row("model", absl::StrFormat("%s (%d heads)", s.model, s.heads));
-  row("scheme", std::string(SchemeName(p.scheme())));
+  row(SchemeOf(p.instance) ? "scheme" : "mask", DescribeMask(p.instance));
   row("n, d, m", absl::StrFormat("%d tokens, %d words, %d PEs", p.n(), p.d(), p.pes()));
   row("costs", absl::StrFormat("c_dot %d, c_softmax %d, c_axpy %d", p.costs.c_dot,
                                p.costs.c_softmax, p.costs.c_axpy));
@@ -127,10 +128,8 @@ std::string FormatSummaryTable(const Summary& s) {
 
 nlohmann::json SummaryToJson(const Summary& s) {
   const Problem& p = s.problem;
-  nlohmann::json j = {
-      {"scheme", SchemeName(p.scheme())},
-      {"n", p.n()},
-      {"d", p.d()},
+  nlohmann::json j = InstanceJson(p.instance);
+  j.update({
       {"pes", p.pes()},
       {"link_words", p.machine.link_words},
       {"link_cycles", p.machine.link_cycles},
@@ -167,7 +166,7 @@ nlohmann::json SummaryToJson(const Summary& s) {
       {"makespan_all_heads_cycles", s.makespan * s.heads},
       {"work_all_heads_cycles", s.work * s.heads},
       {"wall_seconds", s.wall_seconds},
-  };
+  });
   if (!s.model.empty()) j["model"] = s.model;
   if (!s.valid) {  // figures of the timing are null for an invalid schedule
     for (const char* key : {"makespan_cycles", "makespan_over_lb_work", "speedup_vs_one_pe",

@@ -80,7 +80,7 @@ class ScoreLatency {
 
  private:
   static ItemKind VectorKind(const Problem& problem) {
-    return problem.scheme() == Scheme::kShared ? ItemKind::kX : ItemKind::kK;
+    return problem.instance.shared ? ItemKind::kX : ItemKind::kK;
   }
   const int64_t m_, c_dot_, vector_, scalar_;
 };
@@ -105,26 +105,30 @@ int64_t WorstScoreLatency(const ScoreLatency& latency, const std::set<int64_t>& 
 
 std::vector<int64_t> RowReady(const Problem& problem, const Placement& placement) {
   const int64_t m = problem.pes();
+  const Mask& mask = problem.mask();
   const ScoreLatency latency(problem);
-  const bool causal = problem.scheme() == Scheme::kCausal;
-  // Causal rows grow by one key each: keep the key homes seen so far.
+  // The homes of M(i), a window sliding forward over the keys (both ends of M(i) never
+  // decrease, mask.h): how many keys of M(i) each PE homes, and the PEs with any.
+  std::vector<int64_t> count(m, 0);
   std::set<int64_t> keys;
-  if (!causal) keys.insert(placement.begin(), placement.end());
+  int64_t begin = 0, end = 0;
   std::vector<int64_t> ready(problem.n(), 0);
   for (int64_t i = 0; i < problem.n(); ++i) {
-    if (causal) keys.insert(placement[i]);
-    ready[i] = WorstScoreLatency(latency, keys, placement[i], m);
+    for (; end < mask.KeyEnd(i); ++end) {
+      if (count[placement[end]]++ == 0) keys.insert(placement[end]);
+    }
+    for (; begin < mask.KeyBegin(i); ++begin) {
+      if (--count[placement[begin]] == 0) keys.erase(placement[begin]);
+    }
+    if (mask.RowLength(i) > 0) ready[i] = WorstScoreLatency(latency, keys, placement[i], m);
   }
   return ready;
 }
 
 int64_t DurationGcd(const Problem& problem) {
   const Costs& c = problem.costs;
-  // Softmax durations are c_softmax * |M(i)|: |M(i)| = n for general and shared, and
-  // takes every value 1..n for causal (so c_softmax itself is a duration).
-  const int64_t softmax =
-      problem.scheme() == Scheme::kCausal ? c.c_softmax : c.c_softmax * problem.n();
-  return std::gcd(std::gcd(c.c_dot, c.c_axpy), softmax);
+  // Softmax durations are c_softmax * |M(i)|.
+  return std::gcd(std::gcd(c.c_dot, c.c_axpy), c.c_softmax * problem.mask().RowLengthGcd());
 }
 
 LowerBounds ComputeLowerBounds(const Problem& problem, const Placement& placement) {
@@ -135,20 +139,16 @@ LowerBounds ComputeLowerBounds(const Problem& problem, const Placement& placemen
   lb.work = g * ((TotalWork(problem) + unit - 1) / unit);
 
   std::vector<int64_t> home_work(problem.pes(), 0);
-  int64_t longest_row = 0;
   for (int64_t i = 0; i < problem.n(); ++i) {
-    const int64_t len = RowLength(problem.instance, i);
-    home_work[placement[i]] += (c.c_softmax + c.c_axpy) * len;
-    longest_row = std::max(longest_row, len);
+    home_work[placement[i]] += (c.c_softmax + c.c_axpy) * problem.mask().RowLength(i);
   }
   lb.home = c.c_dot + *std::max_element(home_work.begin(), home_work.end());
-  lb.path = c.c_dot + (c.c_softmax + c.c_axpy) * longest_row;
+  lb.path = c.c_dot + (c.c_softmax + c.c_axpy) * problem.mask().LongestRow();
   lb.load = LoadBound(home_work, CountOperations(problem.instance).dots, c.c_dot);
   const std::vector<int64_t> ready = RowReady(problem, placement);
   std::vector<std::vector<std::pair<int64_t, int64_t>>> rows(problem.pes());
   for (int64_t i = 0; i < problem.n(); ++i) {
-    const int64_t len = RowLength(problem.instance, i);
-    rows[placement[i]].push_back({ready[i], (c.c_softmax + c.c_axpy) * len});
+    rows[placement[i]].push_back({ready[i], (c.c_softmax + c.c_axpy) * problem.mask().RowLength(i)});
   }
   for (auto& pe_rows : rows) lb.release = std::max(lb.release, ReleaseBound(std::move(pe_rows)));
   lb.link = LinkBound(problem, placement);

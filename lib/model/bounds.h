@@ -45,8 +45,9 @@ struct LowerBounds {
   // LB_traffic (beyond SPEC; m >= 2, else 0): the link cycles that must cross some
   // link, spread over the m links. v(j) (x(j)) crosses every link from h(j) to the
   // farthest PE with a row attending j; with shared inputs, a score s(i,j) of tokens
-  // homed on different PEs crosses at least min(ring distance from h(i) to h(j),
-  // from h(j) to h(i)) links (it is made on one PE and needed on both homes). Every
+  // homed on different PEs whose rows attend each other crosses at least min(ring
+  // distance from h(i) to h(j), from h(j) to h(i)) links (it is made on one PE and
+  // needed on both homes; counted in bidirectional segments the window does not cut). Every
   // such first crossing ends by T - link_latency - c_min (c_min: the smallest
   // duration of the operation that reads it), so T >= ceil(total / m) +
   // link_latency + c_min. It exceeds LB_work where the scores of the shared scheme

@@ -14,46 +14,46 @@ namespace {
 constexpr int64_t kSaturated = std::numeric_limits<int64_t>::max() / 4;
 
 // Link cycles PE p's incoming link must carry for the foreign keys its rows attend
-// (LB_link's sum for one PE). `rows`: p's tokens, ascending.
-int64_t IncomingCycles(const Problem& problem, const std::vector<int32_t>& rows) {
+// (LB_link's sum for one PE). `rows`: p's tokens, ascending. The readers R(j) of key j
+// are a run that moves forward with j (mask.h), so two pointers into `rows` count
+// p's readers of each key: O(n + |rows|).
+int64_t IncomingCycles(const Problem& problem, const Placement& placement, int32_t p,
+                       const std::vector<int32_t>& rows) {
   const Instance& inst = problem.instance;
-  const bool shared = inst.scheme == Scheme::kShared;
+  const bool shared = inst.shared;
   const int64_t v = TransferDuration(problem, shared ? ItemKind::kX : ItemKind::kV);
   const int64_t k = TransferDuration(problem, ItemKind::kK);
   const int64_t s = TransferDuration(problem, ItemKind::kS);
   // Cycles per foreign key attended by r rows of p.
   auto per_key = [&](int64_t r) { return v + (shared ? 0 : std::min(k, r * s)); };
   const int64_t count = static_cast<int64_t>(rows.size());
-  if (inst.scheme != Scheme::kCausal) return (inst.n - count) * per_key(count);
-  // Causal: the keys between rows[a-1] and rows[a] (none of them homed on p) are
-  // attended by rows[a..].
-  int64_t sum = 0, previous = -1;
-  for (int64_t a = 0; a < count; ++a) {
-    sum += (rows[a] - previous - 1) * per_key(count - a);
-    previous = rows[a];
+  int64_t sum = 0, lo = 0, hi = 0;
+  for (int64_t j = 0; j < inst.n(); ++j) {
+    while (lo < count && rows[lo] < inst.mask.ReaderBegin(j)) ++lo;
+    while (hi < count && rows[hi] < inst.mask.ReaderEnd(j)) ++hi;
+    if (placement[j] != p && hi > lo) sum += per_key(hi - lo);
   }
   return sum;
 }
 
 // Links v(j) (x(j)) must cross: the farthest forward PE from h(j) with a row that
-// attends j. Size n.
+// attends j. The readers R(j) slide forward with j (mask.h): counts per PE and the
+// set of PEs with any. Size n; O(n log m).
 std::vector<int64_t> ValueHops(const Problem& problem, const Placement& placement) {
   const int64_t n = problem.n(), m = problem.pes();
-  std::set<int64_t> readers;  // PEs with a row attending the current key
-  std::vector<int64_t> last_row(m, -1);
-  for (int64_t i = 0; i < n; ++i) last_row[placement[i]] = i;
-  std::vector<std::vector<int64_t>> joining(n);  // causal: PEs whose last row is j
-  for (int64_t p = 0; p < m; ++p) {
-    if (last_row[p] < 0) continue;
-    if (problem.scheme() == Scheme::kCausal) {
-      joining[last_row[p]].push_back(p);
-    } else {
-      readers.insert(p);
-    }
-  }
+  const Mask& mask = problem.mask();
+  std::vector<int64_t> count(m, 0);
+  std::set<int64_t> readers;
+  int64_t begin = 0, end = 0;
   std::vector<int64_t> hops(n, 0);
-  for (int64_t j = n - 1; j >= 0; --j) {
-    readers.insert(joining[j].begin(), joining[j].end());
+  for (int64_t j = 0; j < n; ++j) {
+    for (; end < mask.ReaderEnd(j); ++end) {
+      if (count[placement[end]]++ == 0) readers.insert(placement[end]);
+    }
+    for (; begin < mask.ReaderBegin(j); ++begin) {
+      if (--count[placement[begin]] == 0) readers.erase(placement[begin]);
+    }
+    if (readers.empty()) continue;
     // The reader just behind h(j) on the ring is the farthest ahead of it.
     const auto at = readers.lower_bound(placement[j]);
     const int64_t farthest = at == readers.begin() ? *readers.rbegin() : *std::prev(at);
@@ -86,6 +86,33 @@ absl::int128 PairDistances(const std::vector<int64_t>& count) {
   return ordered / 2;
 }
 
+// PairDistances over the pairs whose rows attend each other (their score is needed on
+// both homes): within each bidirectional segment that the window does not cut. Pairs
+// of a cut segment are left out (the bound stays sound, only weaker).
+absl::int128 MutualPairDistances(const Mask& mask, const Placement& placement, int64_t m) {
+  absl::int128 total = 0;
+  int64_t begin = 0;
+  for (const Segment& segment : mask.segments()) {
+    const bool whole = mask.window() == 0 || mask.window() >= segment.length;
+    if (segment.kind == SegmentKind::kBidirectional && whole) {
+      std::vector<int64_t> count(m, 0);
+      for (int64_t t = begin; t < begin + segment.length; ++t) ++count[placement[t]];
+      total += PairDistances(count);
+    }
+    begin += segment.length;
+  }
+  return total;
+}
+
+// The shortest non-empty row.
+int64_t ShortestRow(const Mask& mask) {
+  int64_t shortest = mask.LongestRow();
+  for (int64_t i = 0; i < mask.n(); ++i) {
+    if (mask.RowLength(i) > 0) shortest = std::min(shortest, mask.RowLength(i));
+  }
+  return shortest;
+}
+
 int64_t Saturate(absl::int128 value) {
   return value > kSaturated ? kSaturated : static_cast<int64_t>(value);
 }
@@ -95,9 +122,11 @@ int64_t Saturate(absl::int128 value) {
 int64_t LinkBound(const Problem& problem, const Placement& placement) {
   if (problem.pes() < 2) return 0;
   int64_t bound = 0;
-  for (const std::vector<int32_t>& rows : TokensByPe(placement, problem.pes())) {
+  const std::vector<std::vector<int32_t>> tokens = TokensByPe(placement, problem.pes());
+  for (int32_t p = 0; p < problem.pes(); ++p) {
+    const std::vector<int32_t>& rows = tokens[p];
     if (rows.empty()) continue;
-    const int64_t cycles = IncomingCycles(problem, rows);
+    const int64_t cycles = IncomingCycles(problem, placement, p, rows);
     if (cycles == 0) continue;
     bound = std::max(bound, cycles + problem.machine.link_latency + problem.costs.c_axpy);
   }
@@ -107,16 +136,16 @@ int64_t LinkBound(const Problem& problem, const Placement& placement) {
 int64_t TrafficBound(const Problem& problem, const Placement& placement) {
   const int64_t m = problem.pes();
   if (m < 2) return 0;
-  const bool shared = problem.scheme() == Scheme::kShared;
+  const bool shared = problem.instance.shared;
   absl::int128 total = 0;
   for (int64_t hops : ValueHops(problem, placement)) total += hops;
   total *= TransferDuration(problem, shared ? ItemKind::kX : ItemKind::kV);
   int64_t c_min = problem.costs.c_axpy;
   if (shared) {
-    std::vector<int64_t> count(m, 0);
-    for (int32_t h : placement) ++count[h];
-    total += PairDistances(count) * TransferDuration(problem, ItemKind::kS);
-    c_min = std::min(c_min, problem.costs.c_softmax * problem.n());  // every row has n
+    const absl::int128 pairs = MutualPairDistances(problem.mask(), placement, m);
+    total += pairs * TransferDuration(problem, ItemKind::kS);
+    // The scores of mutual pairs are read by softmaxes of rows with at least one key.
+    if (pairs > 0) c_min = std::min(c_min, problem.costs.c_softmax * ShortestRow(problem.mask()));
   }
   if (total == 0) return 0;
   return Saturate((total + m - 1) / m + problem.machine.link_latency + c_min);

@@ -14,14 +14,18 @@
 namespace attnsched {
 
 struct ModelPreset {
-  absl::string_view name;     // CLI name, e.g. "llama-2-7b"
-  absl::string_view title;    // e.g. "Llama 2 7B"
-  int64_t n = 0;             // context length in tokens
-  int64_t d = 0;             // head dimension in words
-  int64_t heads = 0;         // attention heads per layer
-  Scheme scheme = Scheme::kGeneral;
-  absl::string_view source;   // the published configuration
+  absl::string_view name;      // CLI name, e.g. "llama-2-7b"
+  absl::string_view title;     // e.g. "Llama 2 7B"
+  absl::string_view segments;  // the mask in the compact form, e.g. "4096c" (n = its sum)
+  int64_t window = 0;          // sliding window (0: none)
+  bool shared = false;         // x = q = k = v
+  int64_t d = 0;               // head dimension in words
+  int64_t heads = 0;           // attention heads per layer
+  absl::string_view source;    // the published configuration
 };
+
+// The instance a preset describes (every preset is valid: tests/presets_test.cc).
+Instance PresetInstance(const ModelPreset& preset);
 
 // All presets, in a fixed order.
 std::span<const ModelPreset> ModelPresets();

@@ -38,8 +38,26 @@ int64_t Problem::LinkCycles(int64_t words) const {
   return CeilDiv(words * machine.link_cycles, machine.link_words);
 }
 
+Instance MakeInstance(Scheme scheme, int64_t n, int64_t d) {
+  const SegmentKind kind =
+      scheme == Scheme::kCausal ? SegmentKind::kCausal : SegmentKind::kBidirectional;
+  return Instance{Mask::OneSegment(n, kind), d, scheme == Scheme::kShared};
+}
+
+std::optional<Scheme> SchemeOf(const Instance& inst) {
+  if (inst.mask.window() != 0) return std::nullopt;
+  if (inst.mask.Full()) return inst.shared ? Scheme::kShared : Scheme::kGeneral;
+  if (inst.mask.PlainCausal() && !inst.shared) return Scheme::kCausal;
+  return std::nullopt;
+}
+
+std::string DescribeMask(const Instance& inst) {
+  if (std::optional<Scheme> scheme = SchemeOf(inst)) return std::string(SchemeName(*scheme));
+  return absl::StrCat(inst.mask.Describe(), inst.shared ? " shared" : "");
+}
+
 Problem MakeProblem(Scheme scheme, int64_t n, int64_t d, int64_t pes) {
-  return Problem{Instance{n, d, scheme}, Machine{pes, 1, 1, 0}, Costs::Default(d)};
+  return Problem{MakeInstance(scheme, n, d), Machine{pes, 1, 1, 0}, Costs::Default(d)};
 }
 
 absl::Status ValidateProblem(const Problem& p) {
@@ -48,7 +66,7 @@ absl::Status ValidateProblem(const Problem& p) {
     int64_t value;
     int64_t lo, hi;
   } checks[] = {
-      {"n", p.instance.n, 1, kMaxTokens},
+      {"n", p.instance.n(), 1, kMaxTokens},
       {"d", p.instance.d, 1, kMaxHeadDim},
       {"pes", p.machine.pes, 1, kMaxPes},
       {"link_words", p.machine.link_words, 1, kMaxLinkParameter},
@@ -65,7 +83,7 @@ absl::Status ValidateProblem(const Problem& p) {
 }
 
 std::string Describe(const Problem& p) {
-  return absl::StrFormat("%s n=%d d=%d on %d PEs", SchemeName(p.scheme()), p.n(), p.d(),
+  return absl::StrFormat("%s n=%d d=%d on %d PEs", DescribeMask(p.instance), p.n(), p.d(),
                          p.pes());
 }
 

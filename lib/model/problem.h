@@ -8,19 +8,23 @@
 #define ATTNSCHED_LIB_MODEL_PROBLEM_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
+
 #include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "lib/model/mask.h"
 
 namespace attnsched {
 
-// Which attention variant is scheduled (SPEC section 1).
-//   kGeneral: q(i), k(i), v(i) distinct; row i attends to every j in [0, n).
-//   kShared:  x(i) = q(i) = k(i) = v(i); the score matrix is symmetric, so one
-//             dot(i,j) with i <= j serves rows i and j.
-//   kCausal:  q, k, v distinct; row i attends to j <= i.
+// v1's names for the one-segment masks (SPEC sections 1 and 10.2); the instance
+// itself holds a Mask and a shared flag (below).
+//   kGeneral: one bidirectional segment, distinct q, k, v: row i attends every j.
+//   kShared:  one bidirectional segment, x(i) = q(i) = k(i) = v(i): the score matrix
+//             is symmetric, so one dot(i,j) with i <= j serves rows i and j.
+//   kCausal:  one causal segment, distinct q, k, v: row i attends j <= i.
 enum class Scheme { kGeneral, kShared, kCausal };
 
 // "general", "shared" or "causal".
@@ -38,12 +42,27 @@ inline constexpr int64_t kMaxCost = int64_t{1} << 20;
 // Largest link_words, link_cycles and link_latency.
 inline constexpr int64_t kMaxLinkParameter = int64_t{1} << 20;
 
-// One attention head: n tokens (>= 1) with head dimension d (>= 1 words).
+// One attention head: n = mask.n() tokens (>= 1) with head dimension d (>= 1 words),
+// the mask saying which keys each row attends (lib/model/mask.h), and whether the
+// inputs are shared (x(i) = q(i) = k(i) = v(i); valid with every mask: one dot per
+// unordered related pair, SPEC section 10.2).
 struct Instance {
-  int64_t n = 0;
+  Mask mask;
   int64_t d = 0;
-  Scheme scheme = Scheme::kGeneral;
+  bool shared = false;
+
+  int64_t n() const { return mask.n(); }
 };
+
+// The instance v1 calls `scheme` with n tokens. Requires 1 <= n <= kMaxTokens.
+Instance MakeInstance(Scheme scheme, int64_t n, int64_t d);
+
+// The v1 scheme that `inst` is (its mask one segment without a window), if any.
+std::optional<Scheme> SchemeOf(const Instance& inst);
+
+// The scheme name when there is one ("causal"), else the mask and the inputs
+// ("512c,300c,16p window 4096", "... shared").
+std::string DescribeMask(const Instance& inst);
 
 // m PEs (>= 1) in a one-way ring p -> (p+1) mod m; m = 1 has no link (SPEC sections
 // 2 and 10.5). A link moves link_words words every link_cycles cycles: a transfer of
@@ -75,10 +94,10 @@ struct Problem {
   Machine machine;
   Costs costs;
 
-  int64_t n() const { return instance.n; }
+  int64_t n() const { return instance.n(); }
   int64_t d() const { return instance.d; }
   int64_t pes() const { return machine.pes; }
-  Scheme scheme() const { return instance.scheme; }
+  const Mask& mask() const { return instance.mask; }
 
   // Cycles a link is busy moving `words` words: ceil(words * link_cycles /
   // link_words) (>= 1 for words >= 1).

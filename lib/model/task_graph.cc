@@ -112,7 +112,11 @@ absl::StatusOr<Item> ParseItem(absl::string_view text) {
 int64_t Duration(const Problem& problem, const Operation& op) {
   switch (op.kind) {
     case OpKind::kDot: return problem.costs.c_dot;
-    case OpKind::kSoftmax: return problem.costs.c_softmax * RowLength(problem.instance, op.i);
+    case OpKind::kSoftmax:
+      // Makespans are taken of schedules not yet validated (prove's event count): an
+      // index out of range reads no mask table.
+      if (op.i < 0 || op.i >= problem.n()) return problem.costs.c_softmax;
+      return problem.costs.c_softmax * problem.mask().RowLength(op.i);
     case OpKind::kAxpy: return problem.costs.c_axpy;
   }
   return 0;
@@ -125,58 +129,65 @@ int64_t TransferDuration(const Problem& problem, ItemKind kind) {
 int64_t Words(const Instance& inst, ItemKind kind) { return IsVector(kind) ? inst.d : 1; }
 
 std::string CheckIndices(const Instance& inst, const Operation& op) {
-  if (op.i < 0 || op.i >= inst.n) return RangeError("i", op.i, inst.n);
-  if (TakesTwoIndices(op.kind) && (op.j < 0 || op.j >= inst.n)) return RangeError("j", op.j, inst.n);
+  if (op.i < 0 || op.i >= inst.n()) return RangeError("i", op.i, inst.n());
+  if (TakesTwoIndices(op.kind) && (op.j < 0 || op.j >= inst.n())) return RangeError("j", op.j, inst.n());
   return {};
 }
 
 std::string CheckIndices(const Instance& inst, const Item& item) {
-  if (item.i < 0 || item.i >= inst.n) return RangeError("i", item.i, inst.n);
-  if (TakesTwoIndices(item.kind) && (item.j < 0 || item.j >= inst.n)) {
-    return RangeError("j", item.j, inst.n);
+  if (item.i < 0 || item.i >= inst.n()) return RangeError("i", item.i, inst.n());
+  if (TakesTwoIndices(item.kind) && (item.j < 0 || item.j >= inst.n())) {
+    return RangeError("j", item.j, inst.n());
   }
   return {};
 }
 
 std::string CheckOperation(const Instance& inst, const Operation& op) {
-  if (op.kind == OpKind::kSoftmax) return {};
-  if (inst.scheme == Scheme::kCausal && op.j > op.i) {
-    return absl::StrCat(OperationName(op),
-                        " is not an operation of the causal scheme (row i attends to j <= i)");
+  const Mask& mask = inst.mask;
+  if (op.kind == OpKind::kSoftmax) {
+    if (mask.RowLength(op.i) > 0) return {};
+    return absl::StrCat(OperationName(op), " is not an operation: ",
+                        mask.WhyNotAttends(op.i, op.i));
   }
-  if (inst.scheme == Scheme::kShared && op.kind == OpKind::kDot && op.i > op.j) {
-    return absl::StrCat(OperationName(op),
-                        " is not an operation of the shared scheme (one dot(i,j) with i <= j "
-                        "serves both rows; write dot(",
-                        op.j, ",", op.i, ")");
+  if (inst.shared && op.kind == OpKind::kDot) {
+    if (op.i > op.j) {
+      return absl::StrCat(OperationName(op),
+                          " is not an operation of shared inputs (one dot(i,j) with i <= j "
+                          "serves both rows; write dot(",
+                          op.j, ",", op.i, "))");
+    }
+    if (mask.Related(op.i, op.j)) return {};
+    return absl::StrCat(OperationName(op), " is not an operation: ",
+                        mask.WhyNotAttends(op.j, op.i));
   }
-  return {};
+  if (mask.Attends(op.i, op.j)) return {};
+  return absl::StrCat(OperationName(op), " is not an operation: ", mask.WhyNotAttends(op.i, op.j));
 }
 
 std::string CheckItem(const Instance& inst, const Item& item) {
-  const bool shared = inst.scheme == Scheme::kShared;
-  if (IsVector(item.kind) && !IsInputOf(inst, item.kind)) {
-    return absl::StrCat(ItemName(item), " does not exist in the ", SchemeName(inst.scheme),
-                        " scheme (its input vectors are ", shared ? "x" : "q, k and v", ")");
+  const Mask& mask = inst.mask;
+  if (IsVector(item.kind)) {
+    if (IsInputOf(inst, item.kind)) return {};
+    return absl::StrCat(ItemName(item), " does not exist: the input vectors are ",
+                        inst.shared ? "x (shared inputs)" : "q, k and v");
   }
-  if (item.kind == ItemKind::kS || item.kind == ItemKind::kP) {
-    if (inst.scheme == Scheme::kCausal && item.j > item.i) {
-      return absl::StrCat(ItemName(item), " does not exist in the causal scheme (j <= i)");
-    }
-    if (shared && item.kind == ItemKind::kS && item.i > item.j) {
-      return absl::StrCat(ItemName(item), " does not exist in the shared scheme (scores are "
+  if (item.kind == ItemKind::kS && inst.shared) {
+    if (item.i > item.j) {
+      return absl::StrCat(ItemName(item), " does not exist with shared inputs (scores are "
                                           "named s(min,max); write s(",
                           item.j, ",", item.i, "))");
     }
+    if (mask.Related(item.i, item.j)) return {};
+    return absl::StrCat(ItemName(item), " does not exist: ", mask.WhyNotAttends(item.j, item.i));
   }
-  return {};
+  if (mask.Attends(item.i, item.j)) return {};
+  return absl::StrCat(ItemName(item), " does not exist: ", mask.WhyNotAttends(item.i, item.j));
 }
 
 OperationCounts CountOperations(const Instance& inst) {
-  const int64_t n = inst.n;
-  const int64_t scores = inst.scheme == Scheme::kCausal ? n * (n + 1) / 2 : n * n;
-  const int64_t dots = inst.scheme == Scheme::kGeneral ? n * n : n * (n + 1) / 2;
-  return OperationCounts{dots, n, scores};
+  const Mask& mask = inst.mask;
+  return OperationCounts{inst.shared ? mask.PairCount() : mask.ScoreCount(),
+                         mask.RowsWithKeys(), mask.ScoreCount()};
 }
 
 int64_t TotalWork(const Problem& problem) {

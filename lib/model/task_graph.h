@@ -3,13 +3,15 @@
 // and error messages.
 //
 //   operation    exists for                      operands               where
-//   dot(i,j)     general/causal: j in M(i)       q(i), k(j)             any PE
-//                shared: each pair i <= j        x(i), x(j)
-//   softmax(i)   each row i                      s(i,j) for j in M(i)   h(i)
+//   dot(i,j)     distinct inputs: j in M(i)      q(i), k(j)             any PE
+//                shared: each pair i <= j with   x(i), x(j)
+//                j in M(i) or i in M(j)
+//   softmax(i)   each row i with M(i) not empty  s(i,j) for j in M(i)   h(i)
 //                                                (shared: s(min,max))
 //   axpy(i,j)    each j in M(i)                  p(i,j), v(j) (shared: x(j))  h(i)
 //
-// M(i) = [0, n) for general and shared, [0, i] for causal.
+// M(i) is the mask's (lib/model/mask.h; SPEC section 10.2): [0, n) for v1's general
+// and shared, [0, i] for causal.
 #ifndef ATTNSCHED_LIB_MODEL_TASK_GRAPH_H_
 #define ATTNSCHED_LIB_MODEL_TASK_GRAPH_H_
 
@@ -55,12 +57,9 @@ std::string ItemName(const Item& item);
 absl::StatusOr<Operation> ParseOperation(absl::string_view text);
 absl::StatusOr<Item> ParseItem(absl::string_view text);
 
-// Row mask M(i) = [RowBegin, RowEnd) (always begins at 0). |M(i)| = RowLength.
-inline int64_t RowLength(const Instance& inst, int64_t i) {
-  return inst.scheme == Scheme::kCausal ? i + 1 : inst.n;
-}
-
 // Duration of `op` in cycles (SPEC section 3); softmax(i) takes c_softmax * |M(i)|.
+// Defined for any indices (a softmax whose row is out of range counts c_softmax), so
+// that unvalidated schedules have a makespan.
 int64_t Duration(const Problem& problem, const Operation& op);
 
 // Cycles an item occupies one link: ceil(words * link_cycles / link_words) (SPEC
@@ -82,11 +81,11 @@ std::string CheckIndices(const Instance& inst, const Operation& op);
 std::string CheckIndices(const Instance& inst, const Item& item);
 
 // Empty string when `op`, whose indices are in range, is an operation of the task
-// graph of `inst`; otherwise the rule it breaks, e.g. "dot(5,3) is not an operation
-// of the causal scheme (row i attends to j <= i)".
+// graph of `inst`; otherwise the rule it breaks, e.g. "dot(3,5) is not an operation:
+// row 3 is in a causal segment [0, 8): it attends keys j <= 3".
 std::string CheckOperation(const Instance& inst, const Operation& op);
 
-// Same for an item that is to be transferred: it must exist in the scheme.
+// Same for an item that is to be transferred: it must exist in the task graph.
 std::string CheckItem(const Instance& inst, const Item& item);
 
 // Operands of `op`, in a fixed order: OperandCount(op) items, Operand(op, k) for k in
@@ -97,14 +96,13 @@ inline Item Operand(const Instance& inst, const Operation& op, int64_t k);
 
 // The score item s(i,j) as named in `inst` (shared: s(min,max)).
 inline Item ScoreItem(const Instance& inst, int64_t i, int64_t j) {
-  if (inst.scheme == Scheme::kShared && i > j) return Item{ItemKind::kS, int32_t(j), int32_t(i)};
+  if (inst.shared && i > j) return Item{ItemKind::kS, int32_t(j), int32_t(i)};
   return Item{ItemKind::kS, static_cast<int32_t>(i), static_cast<int32_t>(j)};
 }
 
-// Input vector kinds resident at a token's home at cycle 0.
-// general/causal: q, k, v; shared: x.
+// Input vector kinds resident at a token's home at cycle 0: q, k, v; shared: x.
 inline bool IsInputOf(const Instance& inst, ItemKind kind) {
-  return inst.scheme == Scheme::kShared ? kind == ItemKind::kX
+  return inst.shared ? kind == ItemKind::kX
                                         : (kind == ItemKind::kQ || kind == ItemKind::kK ||
                                            kind == ItemKind::kV);
 }
@@ -118,23 +116,23 @@ struct OperationCounts {
 };
 OperationCounts CountOperations(const Instance& inst);
 
-// Total work W in cycles: the sum of all operation durations. With default costs
-// (SPEC section 3): general n^2(2d+1); shared d n(n+1)/2 + n^2 + d n^2;
-// causal (2d+1) n(n+1)/2.
+// Total work W in cycles: the sum of all operation durations,
+// c_dot dots + (c_softmax + c_axpy) ScoreCount. With default costs (SPEC section 3):
+// general n^2(2d+1); shared d n(n+1)/2 + n^2 + d n^2; causal (2d+1) n(n+1)/2.
 int64_t TotalWork(const Problem& problem);
 
 inline int64_t OperandCount(const Instance& inst, const Operation& op) {
-  return op.kind == OpKind::kSoftmax ? RowLength(inst, op.i) : 2;
+  return op.kind == OpKind::kSoftmax ? inst.mask.RowLength(op.i) : 2;
 }
 
 inline Item Operand(const Instance& inst, const Operation& op, int64_t k) {
-  const bool shared = inst.scheme == Scheme::kShared;
+  const bool shared = inst.shared;
   switch (op.kind) {
     case OpKind::kDot:
       if (shared) return Item{ItemKind::kX, k == 0 ? op.i : op.j, 0};
       return k == 0 ? Item{ItemKind::kQ, op.i, 0} : Item{ItemKind::kK, op.j, 0};
     case OpKind::kSoftmax:
-      return ScoreItem(inst, op.i, k);
+      return ScoreItem(inst, op.i, inst.mask.KeyBegin(op.i) + k);
     case OpKind::kAxpy:
       if (k == 0) return Item{ItemKind::kP, op.i, op.j};
       return Item{shared ? ItemKind::kX : ItemKind::kV, op.j, 0};

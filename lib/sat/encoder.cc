@@ -15,18 +15,33 @@ namespace {
 
 bool IsHomeOp(OpKind kind) { return kind != OpKind::kDot; }
 
+// Calls f(i, j) for each j in M(i), row by row.
+template <typename F>
+void ForEachPair(const Mask& mask, F f) {
+  for (int32_t i = 0; i < mask.n(); ++i) {
+    for (int32_t j = static_cast<int32_t>(mask.KeyBegin(i)); j < mask.KeyEnd(i); ++j) f(i, j);
+  }
+}
+
+// Calls f(i, j) for each score s(i,j) of the task graph (shared: the related pairs
+// i <= j, column by column).
+template <typename F>
+void ForEachScore(const Instance& inst, F f) {
+  if (!inst.shared) return ForEachPair(inst.mask, f);
+  for (int32_t j = 0; j < inst.n(); ++j) {
+    if (inst.mask.RowLength(j) == 0) continue;
+    for (int32_t i = static_cast<int32_t>(inst.mask.KeyBegin(j)); i <= j; ++i) f(i, j);
+  }
+}
+
 // All operations of the task graph, dots first, then softmaxes, then axpys.
 std::vector<Operation> AllOperations(const Instance& inst) {
   std::vector<Operation> ops;
-  for (int32_t i = 0; i < inst.n; ++i) {
-    for (int32_t j = 0; j < RowLength(inst, i); ++j) {
-      if (inst.scheme != Scheme::kShared || i <= j) ops.push_back({OpKind::kDot, i, j});
-    }
+  ForEachScore(inst, [&](int32_t i, int32_t j) { ops.push_back({OpKind::kDot, i, j}); });
+  for (int32_t i = 0; i < inst.n(); ++i) {
+    if (inst.mask.RowLength(i) > 0) ops.push_back({OpKind::kSoftmax, i, 0});
   }
-  for (int32_t i = 0; i < inst.n; ++i) ops.push_back({OpKind::kSoftmax, i, 0});
-  for (int32_t i = 0; i < inst.n; ++i) {
-    for (int32_t j = 0; j < RowLength(inst, i); ++j) ops.push_back({OpKind::kAxpy, i, j});
-  }
+  ForEachPair(inst.mask, [&](int32_t i, int32_t j) { ops.push_back({OpKind::kAxpy, i, j}); });
   return ops;
 }
 
@@ -35,16 +50,10 @@ std::vector<Item> AllItems(const Instance& inst) {
   std::vector<Item> items;
   for (ItemKind kind : {ItemKind::kQ, ItemKind::kK, ItemKind::kV, ItemKind::kX}) {
     if (!IsInputOf(inst, kind)) continue;
-    for (int32_t i = 0; i < inst.n; ++i) items.push_back({kind, i, 0});
+    for (int32_t i = 0; i < inst.n(); ++i) items.push_back({kind, i, 0});
   }
-  for (int32_t i = 0; i < inst.n; ++i) {
-    for (int32_t j = 0; j < RowLength(inst, i); ++j) {
-      if (inst.scheme != Scheme::kShared || i <= j) items.push_back({ItemKind::kS, i, j});
-    }
-  }
-  for (int32_t i = 0; i < inst.n; ++i) {
-    for (int32_t j = 0; j < RowLength(inst, i); ++j) items.push_back({ItemKind::kP, i, j});
-  }
+  ForEachScore(inst, [&](int32_t i, int32_t j) { items.push_back({ItemKind::kS, i, j}); });
+  ForEachPair(inst.mask, [&](int32_t i, int32_t j) { items.push_back({ItemKind::kP, i, j}); });
   return items;
 }
 
@@ -57,14 +66,18 @@ std::pair<int64_t, int64_t> Window(const Problem& p, const Operation& op, int64_
   const Costs& c = p.costs;
   auto softmax_lst = [&](int64_t row) {
     return horizon - Duration(p, {OpKind::kSoftmax, static_cast<int32_t>(row), 0}) -
-           RowLength(p.instance, row) * c.c_axpy;
+           p.mask().RowLength(row) * c.c_axpy;
   };
   // A softmax waits for its row's scores: at least one dot, or RowReady with homes.
   const int64_t row_ready = ready.empty() ? c.c_dot : ready[op.i];
   switch (op.kind) {
     case OpKind::kDot: {
+      // Before the softmax of the rows that read the score. With shared inputs that is
+      // the earlier of rows i and j: when one of them does not read it (a causal
+      // segment, i < j), that row is not the longer one (|M(i)| <= |M(j)|), so its
+      // deadline is not the earlier.
       int64_t lst = softmax_lst(op.i) - c.c_dot;
-      if (p.scheme() == Scheme::kShared) lst = std::min(lst, softmax_lst(op.j) - c.c_dot);
+      if (p.instance.shared) lst = std::min(lst, softmax_lst(op.j) - c.c_dot);
       return {0, lst};
     }
     case OpKind::kSoftmax: return {row_ready, softmax_lst(op.i)};
@@ -82,7 +95,7 @@ SizeEstimate EstimateSize(const Problem& p, const EncodeOptions& options) {
   const double m = static_cast<double>(p.pes()), h = static_cast<double>(options.horizon);
   const OperationCounts ops = CountOperations(p.instance);
   const double total = static_cast<double>(ops.total());
-  const double items = static_cast<double>(p.n() * (p.scheme() == Scheme::kShared ? 1 : 3) +
+  const double items = static_cast<double>(p.n() * (p.instance.shared ? 1 : 3) +
                                            ops.dots + ops.axpys);
   const double x = total * m * h;
   const double ry = items * m * h * 2;
@@ -148,9 +161,9 @@ class EncoderRun {
 
   void MakeHomeVars() {
     if (!Free()) return;
-    e_.home_.resize(inst_.n * m_);
+    e_.home_.resize(inst_.n() * m_);
     for (int& v : e_.home_) v = cnf().NewVar();
-    for (int64_t i = 0; i < inst_.n; ++i) {
+    for (int64_t i = 0; i < inst_.n(); ++i) {
       ExactlyOne(cnf(), std::span<const int>(&e_.home_[i * m_], m_));
     }
     if (!o_.symmetry_breaking) return;
@@ -159,8 +172,8 @@ class EncoderRun {
     // General and shared: relabeling the tokens does too (lib/schedule/relabel.h),
     // so the homes can be taken non-decreasing: h(i) = q > p forbids h(i+1) = p.
     // Together with the rotation: rotate first, then sort (token 0 stays on PE 0).
-    if (!TokensInterchangeable(inst_.scheme)) return;
-    for (int64_t i = 0; i + 1 < inst_.n; ++i) {
+    if (!TokensInterchangeable(inst_)) return;
+    for (int64_t i = 0; i + 1 < inst_.n(); ++i) {
       for (int64_t q = 1; q < m_; ++q) {
         for (int64_t p = 0; p < q; ++p) {
           cnf().AddClause({-e_.home_[i * m_ + q], -e_.home_[(i + 1) * m_ + p]});
@@ -171,7 +184,7 @@ class EncoderRun {
 
   void MakeOpVars() {
     const std::vector<Operation> ops = AllOperations(inst_);
-    e_.op_index_.assign(3 * inst_.n * inst_.n, -1);
+    e_.op_index_.assign(3 * inst_.n() * inst_.n(), -1);
     const std::vector<int64_t> ready =
         Free() ? std::vector<int64_t>{} : RowReady(p_, *o_.placement);
     for (const Operation& op : ops) {
@@ -193,7 +206,7 @@ class EncoderRun {
   }
 
   void MakeItemVars() {
-    e_.item_index_.assign(6 * inst_.n * inst_.n, -1);
+    e_.item_index_.assign(6 * inst_.n() * inst_.n(), -1);
     for (const Item& item : AllItems(inst_)) {
       Encoding::ItemVars v;
       v.item = item;
@@ -238,7 +251,8 @@ class EncoderRun {
     if (v.op.kind == OpKind::kDot) {
       cnf().AddClause({-x, R(ItemOf(ScoreItem(inst_, v.op.i, v.op.j)), pe, end)});
     } else if (v.op.kind == OpKind::kSoftmax) {
-      for (int32_t j = 0; j < RowLength(inst_, v.op.i); ++j) {
+      for (int32_t j = static_cast<int32_t>(inst_.mask.KeyBegin(v.op.i));
+           j < inst_.mask.KeyEnd(v.op.i); ++j) {
         cnf().AddClause({-x, R(ItemOf({ItemKind::kP, v.op.i, j}), pe, end)});
       }
     }
@@ -395,13 +409,13 @@ class EncoderRun {
   // placement has its homes sorted (MakeHomeVars), so the tokens of a home are
   // consecutive there.
   void AddSymmetryBreaking() {
-    if (!TokensInterchangeable(inst_.scheme)) return;
+    if (!TokensInterchangeable(inst_)) return;
     if (Free()) {
-      for (int32_t i = 0; i + 1 < inst_.n; ++i) SoftmaxBefore(i, i + 1);
+      for (int32_t i = 0; i + 1 < inst_.n(); ++i) SoftmaxBefore(i, i + 1);
       return;
     }
     std::vector<int32_t> last_of_home(m_, -1);
-    for (int32_t i = 0; i < inst_.n; ++i) {
+    for (int32_t i = 0; i < inst_.n(); ++i) {
       const int32_t home = (*o_.placement)[i];
       if (last_of_home[home] >= 0) SoftmaxBefore(last_of_home[home], i);
       last_of_home[home] = i;

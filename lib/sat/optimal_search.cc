@@ -204,7 +204,7 @@ absl::StatusOr<OptimalResult> Descend(const Problem& problem, const SearchOption
 // `start`: a checked schedule with the pinned placement to descend from.
 absl::StatusOr<OptimalResult> SolvePinned(const Problem& problem, const SearchOptions& options,
                                           Schedule start, int64_t later_plans) {
-  if (options.symmetry_breaking && TokensInterchangeable(problem.scheme())) {
+  if (options.symmetry_breaking && TokensInterchangeable(problem.instance)) {
     const TokenRelabeling relabel(*options.placement);
     if (!relabel.identity()) {
       SearchOptions canonical = options;
@@ -233,7 +233,7 @@ absl::StatusOr<OptimalResult> SolveFree(const Problem& problem, const SearchOpti
   // measured to cost more than it gains (causal n=6, d=2, m=2: decided in 22 s free,
   // open after 60 s pinned first).
   if (Makespan(generated) <= SearchLowerBound(problem, std::nullopt) ||
-      !TokensInterchangeable(problem.scheme())) {
+      !TokensInterchangeable(problem.instance)) {
     return Descend(problem, options, std::move(generated), LaterPlans(options));
   }
   // General and shared: every placement with the generator's load per PE is the

@@ -154,7 +154,7 @@ absl::StatusOr<ProofResult> Prove(const Schedule& schedule, const ProveOptions& 
   // General and shared: solved with the tokens sorted by home, an exact symmetry
   // (lib/schedule/relabel.h).
   const bool relabeled =
-      options.symmetry_breaking && TokensInterchangeable(schedule.problem.scheme());
+      options.symmetry_breaking && TokensInterchangeable(schedule.problem.instance);
   const TokenRelabeling relabel(schedule.placement);
   const Placement& homes = relabeled ? relabel.canonical_placement() : schedule.placement;
   // Without SAT first: the schedule the search would start from (the generator's, or
@@ -196,7 +196,7 @@ absl::StatusOr<ProofResult> Prove(const Schedule& schedule, const ProveOptions& 
   if (result.better) result.better = relabel.FromCanonical(*result.better);
   if (result.status != ProofStatus::kUnknown) {
     absl::StrAppend(&result.detail, "; solved with the tokens sorted by home, an exact "
-                                    "symmetry of the ", SchemeName(schedule.problem.scheme()),
+                                    "symmetry of the ", DescribeMask(schedule.problem.instance),
                     " scheme");
   }
   return result;

@@ -26,7 +26,7 @@ bool TokenRelabeling::identity() const {
 }
 
 Schedule TokenRelabeling::Rename(const Schedule& schedule, const std::vector<int32_t>& to) {
-  const bool shared = schedule.problem.scheme() == Scheme::kShared;
+  const bool shared = schedule.problem.instance.shared;
   Schedule out{schedule.problem, Placement(schedule.placement.size()), schedule.events};
   for (size_t i = 0; i < to.size(); ++i) out.placement[to[i]] = schedule.placement[i];
   for (Event& e : out.events) {

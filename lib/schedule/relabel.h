@@ -1,8 +1,8 @@
-// Token relabeling: in the general and shared schemes the task graph is invariant
-// under any permutation of the token indices (every row attends to every token), so
-// renaming tokens maps valid schedules onto valid schedules of the same makespan,
-// with the placement renamed alongside. The causal mask orders the tokens, so there
-// it is not a symmetry. The SAT engine uses this to solve a pinned placement in its
+// Token relabeling: when every row attends every key (Mask::Full: v1's general and
+// shared schemes) the task graph is invariant under any permutation of the token
+// indices, so renaming tokens maps valid schedules onto valid schedules of the same
+// makespan, with the placement renamed alongside. Any other mask (causal, segments,
+// a window) orders or groups the tokens, so there it is not a symmetry. The SAT engine uses this to solve a pinned placement in its
 // canonical form (tokens sorted by home), which a block placement already is.
 //
 //   TokenRelabeling r(CyclicPlacement(4, 2));        // canonical tokens 0,1,2,3 are 0,2,1,3
@@ -18,8 +18,8 @@
 
 namespace attnsched {
 
-// True for the schemes whose task graph is invariant under token permutations.
-inline bool TokensInterchangeable(Scheme scheme) { return scheme != Scheme::kCausal; }
+// True for the instances whose task graph is invariant under token permutations.
+inline bool TokensInterchangeable(const Instance& inst) { return inst.mask.Full(); }
 
 // The stable sort of the tokens by home PE: canonical token c is the c-th token in
 // (home, index) order, so the canonical placement is non-decreasing.
@@ -34,7 +34,7 @@ class TokenRelabeling {
   // Renames tokens in the placement and in every event (shared: dot and s keep their
   // (min, max) names) and sorts the events canonically. ToCanonical takes a schedule
   // on the placement the relabeling was built from, FromCanonical one on the
-  // canonical placement. Requires TokensInterchangeable(scheme).
+  // canonical placement. Requires TokensInterchangeable(instance).
   Schedule ToCanonical(const Schedule& schedule) const { return Rename(schedule, canonical_); }
   Schedule FromCanonical(const Schedule& schedule) const { return Rename(schedule, original_); }
 

@@ -10,7 +10,7 @@ int64_t VectorSlot(ItemKind kind) {
   return kind == ItemKind::kX ? 0 : static_cast<int64_t>(kind);
 }
 
-int64_t InputKinds(const Instance& inst) { return inst.scheme == Scheme::kShared ? 1 : 3; }
+int64_t InputKinds(const Instance& inst) { return inst.shared ? 1 : 3; }
 
 }  // namespace
 
@@ -21,13 +21,13 @@ Residency::Residency(const Problem& problem, const Placement& placement)
       score_pe_(CountOperations(problem.instance).dots, -1),
       score_end_(score_pe_.size(), kNever),
       softmax_end_(problem.n(), kNever) {
-  const int64_t entries = InputKinds(instance_) * instance_.n * pes_;
+  const int64_t entries = InputKinds(instance_) * instance_.n() * pes_;
   if (entries <= kDenseVectorLimit) vectors_.assign(entries, kNever);
 }
 
 int64_t* Residency::DenseVectorSlot(const Item& item, int32_t pe) {
   if (vectors_.empty()) return nullptr;
-  return &vectors_[(VectorSlot(item.kind) * instance_.n + item.i) * pes_ + pe];
+  return &vectors_[(VectorSlot(item.kind) * instance_.n() + item.i) * pes_ + pe];
 }
 
 int64_t Residency::CopyAt(const Item& item, int32_t pe) const {
@@ -50,7 +50,7 @@ int64_t Residency::ArrivalAt(const Item& item, int32_t pe) const {
     default:
       if (placement_[item.i] == pe) return 0;
       if (vectors_.empty()) return CopyAt(item, pe);
-      return vectors_[(VectorSlot(item.kind) * instance_.n + item.i) * pes_ + pe];
+      return vectors_[(VectorSlot(item.kind) * instance_.n() + item.i) * pes_ + pe];
   }
 }
 

@@ -34,15 +34,10 @@ inline uint64_t ResidencyKey(const Item& item, int32_t pe) {
          (uint64_t(static_cast<uint32_t>(item.j)) << 16) | uint64_t(static_cast<uint32_t>(pe));
 }
 
-// Index of score s(i,j) (canonical, as ScoreItem names it) in [0, dots):
-// general i n + j; causal (j <= i) i(i+1)/2 + j; shared (i <= j) j(j+1)/2 + i.
+// Index of score s(i,j) (canonical, as ScoreItem names it) in [0, dots): the mask's
+// dense index of the pair (Mask::ScoreIndex; shared: Mask::PairIndex).
 inline int64_t ScoreIndex(const Instance& inst, const Item& s) {
-  switch (inst.scheme) {
-    case Scheme::kGeneral: return int64_t{s.i} * inst.n + s.j;
-    case Scheme::kCausal: return int64_t{s.i} * (s.i + 1) / 2 + s.j;
-    case Scheme::kShared: return int64_t{s.j} * (s.j + 1) / 2 + s.i;
-  }
-  return 0;
+  return inst.shared ? inst.mask.PairIndex(s.i, s.j) : inst.mask.ScoreIndex(s.i, s.j);
 }
 
 class Residency {

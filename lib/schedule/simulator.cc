@@ -20,10 +20,10 @@ struct Inputs {
 Inputs MakeInputs(const Instance& inst, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> uniform(-1.0, 1.0);
-  const size_t size = static_cast<size_t>(inst.n * inst.d);
+  const size_t size = static_cast<size_t>(inst.n() * inst.d);
   Inputs in;
   for (std::vector<double>* m : {&in.q, &in.k, &in.v}) {
-    if (inst.scheme == Scheme::kShared && m != &in.q) continue;
+    if (inst.shared && m != &in.q) continue;
     m->resize(size);
     for (double& x : *m) x = uniform(rng);
   }
@@ -55,23 +55,29 @@ void SoftmaxInPlace(std::vector<double>& row, int64_t d) {
   for (double& s : row) s /= sum;
 }
 
-// Attention computed directly, row by row.
+// Attention computed directly, row by row, over the keys the mask's definition
+// (Mask::AttendsByDefinition, not the runs the task graph uses) selects; a row that
+// attends no key has o(i) = 0.
 std::vector<double> Reference(const Instance& inst, const Inputs& in) {
-  const bool shared = inst.scheme == Scheme::kShared;
+  const bool shared = inst.shared;
   const std::vector<double>& q = in.q;
   const std::vector<double>& k = shared ? in.q : in.k;
   const std::vector<double>& v = shared ? in.q : in.v;
   const int64_t d = inst.d;
-  std::vector<double> out(static_cast<size_t>(inst.n * d), 0.0);
+  std::vector<double> out(static_cast<size_t>(inst.n() * d), 0.0);
   std::vector<double> row;
-  for (int64_t i = 0; i < inst.n; ++i) {
-    row.resize(RowLength(inst, i));
-    for (int64_t j = 0; j < static_cast<int64_t>(row.size()); ++j) {
-      row[j] = Dot(&q[i * d], &k[j * d], d);
+  std::vector<int64_t> keys;
+  for (int64_t i = 0; i < inst.n(); ++i) {
+    keys.clear();
+    for (int64_t j = 0; j < inst.n(); ++j) {
+      if (inst.mask.AttendsByDefinition(i, j)) keys.push_back(j);
     }
+    if (keys.empty()) continue;
+    row.resize(keys.size());
+    for (size_t x = 0; x < keys.size(); ++x) row[x] = Dot(&q[i * d], &k[keys[x] * d], d);
     SoftmaxInPlace(row, d);
-    for (int64_t j = 0; j < static_cast<int64_t>(row.size()); ++j) {
-      for (int64_t c = 0; c < d; ++c) out[i * d + c] += row[j] * v[j * d + c];
+    for (size_t x = 0; x < keys.size(); ++x) {
+      for (int64_t c = 0; c < d; ++c) out[i * d + c] += row[x] * v[keys[x] * d + c];
     }
   }
   return out;
@@ -89,9 +95,9 @@ class SimulatorRun {
         in_(in),
         residency_(s.problem, s.placement),
         scores_(CountOperations(inst_).dots, 0.0),
-        p_rows_(inst_.n),
-        out_(static_cast<size_t>(inst_.n * inst_.d), 0.0),
-        axpys_(inst_.n, 0) {}
+        p_rows_(inst_.n()),
+        out_(static_cast<size_t>(inst_.n() * inst_.d), 0.0),
+        axpys_(inst_.n(), 0) {}
 
   absl::StatusOr<std::vector<double>> Run() {
     absl::Status status;
@@ -101,11 +107,11 @@ class SimulatorRun {
       return status.ok();
     });
     if (!status.ok()) return status;
-    for (int32_t i = 0; i < inst_.n; ++i) {
-      if (axpys_[i] != RowLength(inst_, i)) {
+    for (int32_t i = 0; i < inst_.n(); ++i) {
+      if (axpys_[i] != inst_.mask.RowLength(i)) {
         return absl::FailedPreconditionError(absl::StrFormat(
             "simulator: row %d received %d of its %d axpys; validate the schedule first", i,
-            axpys_[i], RowLength(inst_, i)));
+            axpys_[i], inst_.mask.RowLength(i)));
       }
     }
     return std::move(out_);
@@ -128,7 +134,7 @@ class SimulatorRun {
   const double* Value(const Item& item) const {
     switch (item.kind) {
       case ItemKind::kS: return &scores_[ScoreIndex(inst_, item)];
-      case ItemKind::kP: return &p_rows_[item.i][item.j];
+      case ItemKind::kP: return &p_rows_[item.i][item.j - inst_.mask.KeyBegin(item.i)];
       default: return &Matrix(in_, item.kind)[static_cast<size_t>(item.i * inst_.d)];
     }
   }

@@ -22,10 +22,16 @@ std::string ReachesText(int64_t arrival, int32_t pe) {
 }
 
 // One bit per operation of the task graph: dot and axpy by i * n + j, softmax by i.
+// The operations run so far, one bit per operation of the task graph at the mask's
+// dense index (ScoreIndex; shared dots: PairIndex). Operations must pass
+// CheckOperation first.
 class OperationSet {
  public:
-  explicit OperationSet(int64_t n)
-      : n_(n), dots_(n * n, false), softmaxes_(n, false), axpys_(n * n, false) {}
+  explicit OperationSet(const Instance& inst)
+      : inst_(inst),
+        dots_(CountOperations(inst).dots, false),
+        softmaxes_(inst.n(), false),
+        axpys_(inst.mask.ScoreCount(), false) {}
 
   // Marks `op` as run; returns false if it had run already.
   bool Insert(const Operation& op) {
@@ -45,9 +51,11 @@ class OperationSet {
     return kind == OpKind::kDot ? dots_ : kind == OpKind::kSoftmax ? softmaxes_ : axpys_;
   }
   int64_t Index(const Operation& op) const {
-    return op.kind == OpKind::kSoftmax ? op.i : int64_t{op.i} * n_ + op.j;
+    if (op.kind == OpKind::kSoftmax) return op.i;
+    if (op.kind == OpKind::kDot && inst_.shared) return inst_.mask.PairIndex(op.i, op.j);
+    return inst_.mask.ScoreIndex(op.i, op.j);
   }
-  int64_t n_;
+  const Instance& inst_;
   std::vector<bool> dots_, softmaxes_, axpys_;
 };
 
@@ -59,7 +67,7 @@ class ValidatorRun {
         inst_(s.problem.instance),
         m_(s.problem.pes()),
         residency_(s.problem, s.placement),
-        done_(s.problem.n()),
+        done_(s.problem.instance),
         unit_free_(m_, 0),
         unit_last_(m_, -1),
         link_free_(m_ > 1 ? m_ : 0, 0),
@@ -68,7 +76,7 @@ class ValidatorRun {
     stats_.busy_cycles.assign(m_, 0);
     stats_.link_busy_cycles.assign(link_free_.size(), 0);
     stats_.peak_words.assign(m_, 0);
-    const int64_t input_words = inst_.scheme == Scheme::kShared ? inst_.d : 3 * inst_.d;
+    const int64_t input_words = inst_.shared ? inst_.d : 3 * inst_.d;
     for (int32_t home : s.placement) stats_.peak_words[home] += input_words + inst_.d;
   }
 
@@ -147,7 +155,7 @@ class ValidatorRun {
     ++stats_.operations;
     residency_.RecordResult(op, e.pe, end);
     if (op.kind == OpKind::kDot) stats_.peak_words[e.pe] += 1;
-    if (op.kind == OpKind::kSoftmax) stats_.peak_words[e.pe] += RowLength(inst_, op.i);
+    if (op.kind == OpKind::kSoftmax) stats_.peak_words[e.pe] += inst_.mask.RowLength(op.i);
     return std::nullopt;
   }
 
@@ -206,16 +214,18 @@ class ValidatorRun {
   }
 
   std::optional<Violation> FindMissing() const {
-    const int64_t n = inst_.n;
+    const int64_t n = inst_.n();
+    const Mask& mask = inst_.mask;
     for (int32_t i = 0; i < n; ++i) {
-      for (int32_t j = 0; j < RowLength(inst_, i); ++j) {
-        const Operation dot = inst_.scheme == Scheme::kShared && j < i
-                                  ? Operation{OpKind::kDot, j, i}
-                                  : Operation{OpKind::kDot, i, j};
+      const int32_t end = static_cast<int32_t>(mask.KeyEnd(i));
+      for (int32_t j = static_cast<int32_t>(mask.KeyBegin(i)); j < end; ++j) {
+        const Operation dot = inst_.shared && j < i ? Operation{OpKind::kDot, j, i}
+                                                    : Operation{OpKind::kDot, i, j};
         for (const Operation& op : {dot, Operation{OpKind::kAxpy, i, j}}) {
           if (!done_.Contains(op)) return Missing(op);
         }
       }
+      if (end == mask.KeyBegin(i)) continue;  // a row without keys has no softmax
       if (const Operation sm{OpKind::kSoftmax, i, 0}; !done_.Contains(sm)) return Missing(sm);
     }
     return std::nullopt;
@@ -297,7 +307,7 @@ absl::Status CheckScheduleHeader(const Problem& problem, const Placement& placem
 
 int64_t MaxUsefulEvents(const Problem& problem) {
   const OperationCounts ops = CountOperations(problem.instance);
-  const int64_t inputs = problem.n() * (problem.scheme() == Scheme::kShared ? 1 : 3);
+  const int64_t inputs = problem.n() * (problem.instance.shared ? 1 : 3);
   // One PE has no link; counting one there leaves such transfers to the validator
   // (no_link) instead of refusing the file.
   const int64_t links = problem.pes();

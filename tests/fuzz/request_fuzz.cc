@@ -74,7 +74,7 @@ void Generate(const uint8_t* data, size_t size) {
   }
   if (!Small(*problem)) return;
   const PlacementSpec chosen =
-      spec->value_or(PlacementSpec{GeneratorFor(problem->scheme()).placement, {}});
+      spec->value_or(PlacementSpec{GeneratorFor(problem->instance).placement, {}});
   absl::StatusOr<Placement> homes = MakePlacement(chosen, problem->n(), problem->pes());
   if (!homes.ok()) return;
   if (!CheckScheduleHeader(*problem, *homes, 0, kMaxEvents).ok()) return;

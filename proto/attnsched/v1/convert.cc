@@ -1,6 +1,7 @@
 #include "attnsched/v1/convert.h"
 
 #include "absl/strings/str_cat.h"
+#include "lib/model/mask_spec.h"
 #include "lib/schedule/validator.h"
 #include "lib/status_macros.h"
 
@@ -37,19 +38,72 @@ LowerBounds BoundsFromProto(const v1::LowerBounds& proto) {
                      proto.traffic_cycles()};
 }
 
+constexpr struct {
+  v1::Scheme proto;
+  Scheme scheme;
+} kSchemes[] = {{v1::SCHEME_GENERAL, Scheme::kGeneral},
+                {v1::SCHEME_SHARED, Scheme::kShared},
+                {v1::SCHEME_CAUSAL, Scheme::kCausal}};
+
+constexpr struct {
+  v1::SegmentKind proto;
+  SegmentKind kind;
+} kSegmentKinds[] = {{v1::SEGMENT_KIND_CAUSAL, SegmentKind::kCausal},
+                     {v1::SEGMENT_KIND_BIDIRECTIONAL, SegmentKind::kBidirectional},
+                     {v1::SEGMENT_KIND_PADDING, SegmentKind::kPadding}};
+
+absl::StatusOr<Instance> InstanceFromProto(const v1::Instance& inst) {
+  MaskSpec spec;
+  spec.n = inst.n();
+  spec.window = inst.mask().window();
+  if (inst.shared()) spec.shared = true;
+  for (const auto& s : kSchemes) {
+    if (inst.scheme() == s.proto) spec.scheme = std::string(SchemeName(s.scheme));
+  }
+  if (inst.scheme() != v1::SCHEME_UNSPECIFIED && !spec.scheme) {
+    return Unspecified("problem.instance.scheme");
+  }
+  if (!inst.mask().segments().empty()) {
+    spec.segments.emplace();
+    for (int k = 0; k < inst.mask().segments_size(); ++k) {
+      const v1::Segment& segment = inst.mask().segments(k);
+      std::optional<SegmentKind> kind;
+      for (const auto& s : kSegmentKinds) {
+        if (segment.kind() == s.proto) kind = s.kind;
+      }
+      if (!kind) return Unspecified(absl::StrCat("problem.instance.mask.segments[", k, "].kind"));
+      spec.segments->push_back(Segment{segment.length(), *kind});
+    }
+  }
+  if (!spec.scheme && !spec.segments) return Unspecified("problem.instance.scheme");
+  return MakeMaskedInstance(spec, inst.d(), "problem.instance.");
+}
+
+void InstanceToProto(const Instance& instance, v1::Instance* inst) {
+  const MaskSpec spec = SpecOf(instance);
+  inst->set_n(instance.n());
+  inst->set_d(instance.d);
+  for (const auto& s : kSchemes) {
+    if (spec.scheme == SchemeName(s.scheme)) inst->set_scheme(s.proto);
+  }
+  if (spec.segments) {
+    for (const Segment& segment : *spec.segments) {
+      v1::Segment* out = inst->mutable_mask()->add_segments();
+      out->set_length(segment.length);
+      for (const auto& s : kSegmentKinds) {
+        if (segment.kind == s.kind) out->set_kind(s.proto);
+      }
+    }
+    inst->set_shared(instance.shared);
+  }
+  if (spec.window > 0) inst->mutable_mask()->set_window(spec.window);
+}
+
 }  // namespace
 
 absl::StatusOr<Problem> ProblemFromProto(const v1::Problem& proto) {
-  const v1::Instance& inst = proto.instance();
   Problem p;
-  switch (inst.scheme()) {
-    case v1::SCHEME_GENERAL: p.instance.scheme = Scheme::kGeneral; break;
-    case v1::SCHEME_SHARED: p.instance.scheme = Scheme::kShared; break;
-    case v1::SCHEME_CAUSAL: p.instance.scheme = Scheme::kCausal; break;
-    default: return Unspecified("problem.instance.scheme");
-  }
-  p.instance.n = inst.n();
-  p.instance.d = inst.d();
+  ASSIGN_OR_RETURN(p.instance, InstanceFromProto(proto.instance()));
   const v1::Machine& machine = proto.machine();
   p.machine = Machine{machine.pes(), machine.link_words() == 0 ? 1 : machine.link_words(),
                       machine.link_cycles() == 0 ? 1 : machine.link_cycles(),
@@ -66,12 +120,7 @@ absl::StatusOr<Problem> ProblemFromProto(const v1::Problem& proto) {
 }
 
 void ProblemToProto(const Problem& p, v1::Problem* proto) {
-  v1::Instance* inst = proto->mutable_instance();
-  inst->set_n(p.n());
-  inst->set_d(p.d());
-  inst->set_scheme(p.scheme() == Scheme::kGeneral  ? v1::SCHEME_GENERAL
-                   : p.scheme() == Scheme::kShared ? v1::SCHEME_SHARED
-                                                   : v1::SCHEME_CAUSAL);
+  InstanceToProto(p.instance, proto->mutable_instance());
   v1::Machine* machine = proto->mutable_machine();
   machine->set_pes(p.pes());
   machine->set_link_words(p.machine.link_words);

@@ -1,0 +1,218 @@
+#include "lib/model/mask.h"
+
+#include <algorithm>
+#include <numeric>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "lib/model/quote.h"
+
+namespace attnsched {
+namespace {
+
+char KindLetter(SegmentKind kind) {
+  switch (kind) {
+    case SegmentKind::kCausal: return 'c';
+    case SegmentKind::kBidirectional: return 'b';
+    case SegmentKind::kPadding: return 'p';
+  }
+  return '?';
+}
+
+}  // namespace
+
+absl::string_view SegmentKindName(SegmentKind kind) {
+  switch (kind) {
+    case SegmentKind::kCausal: return "causal";
+    case SegmentKind::kBidirectional: return "bidirectional";
+    case SegmentKind::kPadding: return "padding";
+  }
+  return "?";
+}
+
+absl::StatusOr<std::vector<Segment>> ParseSegments(absl::string_view text) {
+  std::vector<Segment> segments;
+  int64_t index = 0;
+  for (absl::string_view entry : absl::StrSplit(text, ',')) {
+    const auto bad = [&](absl::string_view rule) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "segments: entry %d %s %s; write lengths with a kind letter, e.g. 512c,300c,16p "
+          "(c causal, b bidirectional, p padding)",
+          index, Quoted(entry), rule));
+    };
+    if (entry.empty()) return bad("is empty");
+    Segment s;
+    switch (entry.back()) {
+      case 'c': s.kind = SegmentKind::kCausal; break;
+      case 'b': s.kind = SegmentKind::kBidirectional; break;
+      case 'p': s.kind = SegmentKind::kPadding; break;
+      default: return bad("does not end with c, b or p");
+    }
+    entry.remove_suffix(1);
+    if (entry.empty() || !std::all_of(entry.begin(), entry.end(), absl::ascii_isdigit) ||
+        !absl::SimpleAtoi(entry, &s.length) || s.length < 1) {
+      return bad("has no length >= 1 before its kind letter");
+    }
+    segments.push_back(s);
+    ++index;
+  }
+  return segments;
+}
+
+std::string SegmentsText(const std::vector<Segment>& segments) {
+  return absl::StrJoin(segments, ",", [](std::string* out, const Segment& s) {
+    absl::StrAppend(out, s.length, std::string(1, KindLetter(s.kind)));
+  });
+}
+
+Mask::Mask() : table_(std::make_shared<Table>()) {}
+
+Mask Mask::OneSegment(int64_t n, SegmentKind kind) {
+  if (n < 1) {  // kept as given, for ValidateProblem to name; nothing else reads it
+    auto table = std::make_shared<Table>();
+    table->segments = {Segment{n, kind}};
+    table->spans = {SegmentSpan{0, n, kind}};
+    Mask mask;
+    mask.n_ = n;
+    mask.table_ = std::move(table);
+    return mask;
+  }
+  absl::StatusOr<Mask> mask = Make({Segment{n, kind}}, 0, n);
+  return *std::move(mask);
+}
+
+absl::StatusOr<Mask> Mask::Make(std::vector<Segment> segments, int64_t window,
+                                int64_t max_tokens) {
+  if (segments.empty()) return absl::InvalidArgumentError("segments: empty; give at least one");
+  if (window < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("window = %d: must be >= 0 (0 = no window)", window));
+  }
+  auto table = std::make_shared<Table>();
+  int64_t n = 0;
+  bool attends = false;
+  for (size_t s = 0; s < segments.size(); ++s) {
+    if (segments[s].length < 1) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "segments[%d].length = %d: must be >= 1", s, segments[s].length));
+    }
+    if (segments[s].length > max_tokens - n) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "segments: the lengths sum to more than %d tokens (at segment %d); that is the "
+          "token limit",
+          max_tokens, s));
+    }
+    table->spans.push_back({n, n + segments[s].length, segments[s].kind});
+    n += segments[s].length;
+    attends |= segments[s].kind != SegmentKind::kPadding;
+  }
+  if (!attends) {
+    return absl::InvalidArgumentError(
+        "segments: every token is padding, so there is nothing to schedule; give at least "
+        "one causal (c) or bidirectional (b) segment");
+  }
+  if (segments.size() > 1) {
+    table->segment_of.resize(n);
+    for (size_t s = 0; s < table->spans.size(); ++s) {
+      std::fill(table->segment_of.begin() + table->spans[s].begin,
+                table->segment_of.begin() + table->spans[s].end, static_cast<int32_t>(s));
+    }
+  }
+  table->segments = std::move(segments);
+  Mask mask;
+  mask.n_ = n;
+  mask.window_ = window;
+  mask.table_ = table;
+  // The runs need only the spans; the dense-index bases are prefix sums over them.
+  table->keys.resize(n);
+  table->score_base.resize(n);
+  table->pair_base.resize(n);
+  for (int64_t i = 0; i < n; ++i) {
+    const Run run = mask.KeysOf(i);
+    const int64_t length = run.end - run.begin;
+    table->keys[i] = run;
+    table->score_base[i] = table->score_count - run.begin;
+    table->pair_base[i] = table->pair_count - run.begin;
+    table->score_count += length;
+    table->pair_count += length == 0 ? 0 : i - run.begin + 1;
+    table->rows_with_keys += length > 0;
+    table->longest_row = std::max(table->longest_row, length);
+    table->row_length_gcd = std::gcd(table->row_length_gcd, length);
+  }
+  return mask;
+}
+
+const std::vector<Segment>& Mask::segments() const { return table_->segments; }
+
+Mask::Run Mask::KeysOf(int64_t i) const {
+  const SegmentSpan& s = Seg(i);
+  const auto run = [](int64_t begin, int64_t end) {
+    return Run{static_cast<int32_t>(begin), static_cast<int32_t>(end)};
+  };
+  switch (s.kind) {
+    case SegmentKind::kPadding: return run(i, i);
+    case SegmentKind::kCausal: return run(std::max(s.begin, i - Reach()), i + 1);
+    case SegmentKind::kBidirectional:
+      return run(std::max(s.begin, i - Reach()), std::min(s.end, i + Reach() + 1));
+  }
+  return run(i, i);
+}
+
+int64_t Mask::ReaderBegin(int64_t j) const {
+  const SegmentSpan& s = Seg(j);
+  switch (s.kind) {
+    case SegmentKind::kPadding: return j;
+    case SegmentKind::kCausal: return j;
+    case SegmentKind::kBidirectional: return std::max(s.begin, j - Reach());
+  }
+  return j;
+}
+
+int64_t Mask::ReaderEnd(int64_t j) const {
+  const SegmentSpan& s = Seg(j);
+  if (s.kind == SegmentKind::kPadding) return j;
+  return std::min(s.end, j + Reach() + 1);
+}
+
+int64_t Mask::SegmentBySearch(int64_t t) const {
+  const std::vector<SegmentSpan>& spans = table_->spans;
+  return std::upper_bound(spans.begin(), spans.end(), t,
+                          [](int64_t x, const SegmentSpan& s) { return x < s.end; }) -
+         spans.begin();
+}
+
+std::string Mask::WhyNotAttends(int64_t i, int64_t j) const {
+  const SegmentSpan& s = Seg(i);
+  const std::string where = absl::StrFormat("row %d is in a %s segment [%d, %d)", i,
+                                            SegmentKindName(s.kind), s.begin, s.end);
+  if (s.kind == SegmentKind::kPadding) return where + ": pad tokens attend no key";
+  if (j < s.begin || j >= s.end) return absl::StrFormat("%s: key %d is outside it", where, j);
+  if (s.kind == SegmentKind::kCausal && j > i) {
+    return absl::StrFormat("%s: it attends keys j <= %d", where, i);
+  }
+  return absl::StrFormat("%s with window %d: it attends keys with |i - j| < %d", where, window_,
+                         window_);
+}
+
+bool Mask::Full() const {
+  return segments().size() == 1 && segments()[0].kind == SegmentKind::kBidirectional &&
+         (window_ == 0 || window_ >= n_);
+}
+
+bool Mask::PlainCausal() const {
+  return segments().size() == 1 && segments()[0].kind == SegmentKind::kCausal &&
+         (window_ == 0 || window_ >= n_);
+}
+
+std::string Mask::Describe() const {
+  std::string text = SegmentsText(segments());
+  if (window_ > 0) absl::StrAppend(&text, " window ", window_);
+  return text;
+}
+
+}  // namespace attnsched
