@@ -81,11 +81,17 @@ void AnyNSizes(benchmark::internal::Benchmark* b) {
 }
 
 // Masks beyond v1's (lib/model/mask.h): the packed-documents preset's segments, a
-// sliding window, and v1's causal mask for comparison, all n = 4096, d = 128, m = 64.
+// sliding window, and v1's causal mask for comparison, all n = 4096; then causal masks
+// of about the same event counts as the first two (n = 1800: 3.5 M events, n = 2770:
+// 7.9 M), since events/s falls with the size of a schedule. d = 128, m = 64.
 constexpr struct {
   const char* segments;
   int64_t window;
-} kMasks[] = {{"1200c,700c,580c,500c,410c,330c,220c,156c", 0}, {"4096c", 1024}, {"4096c", 0}};
+} kMasks[] = {{"1200c,700c,580c,500c,410c,330c,220c,156c", 0},
+              {"4096c", 1024},
+              {"4096c", 0},
+              {"1800c", 0},
+              {"2770c", 0}};
 
 // Arg: index into kMasks.
 Problem MaskedProblemOf(const benchmark::State& state) {
@@ -99,7 +105,7 @@ void BM_GenerateMasked(benchmark::State& state) { GenerateEach(state, MaskedProb
 void BM_ValidateMasked(benchmark::State& state) { ValidateEach(state, MaskedProblemOf(state)); }
 
 void MaskSizes(benchmark::internal::Benchmark* b) {
-  for (int k = 0; k < 3; ++k) b->Arg(k);
+  for (int k = 0; k < 5; ++k) b->Arg(k);
   b->ArgName("mask")->Unit(benchmark::kMillisecond)->Iterations(1);
 }
 

@@ -294,5 +294,55 @@ TEST(CliTest, HelpExplainsEveryFlag) {
   }
 }
 
+TEST(CliTest, ADotAcrossDocumentsIsRefusedByVerify) {
+  // segments 2c,2c: row 2 starts the second document, so dot(2,1) is no operation.
+  const std::string file = ::testing::TempDir() + "/cli_test_documents.json";
+  ASSERT_EQ(Cli("generate --segments 2c,2c --d 2 --pes 2 --placement block --out " + file).exit, 0);
+  std::ifstream in(file);
+  nlohmann::json schedule = nlohmann::json::parse(in);
+  EXPECT_EQ(schedule["instance"]["segments"], "2c,2c");
+  bool renamed = false;
+  for (nlohmann::json& e : schedule["events"]) {
+    if (e.contains("op") && e["op"] == "dot(2,2)") {
+      e["op"] = "dot(2,1)";
+      renamed = true;
+    }
+  }
+  ASSERT_TRUE(renamed);
+  std::ofstream(file) << schedule.dump();
+  const CliRun r = Cli("verify " + file);
+  EXPECT_EQ(r.exit, 1);
+  EXPECT_THAT(r.out, HasSubstr("dot(2,1) is not an operation of the instance"));
+  EXPECT_THAT(r.out, HasSubstr("key 1 is outside it"));
+  EXPECT_THAT(r.out, HasSubstr("cycle "));
+}
+
+TEST(CliTest, BadMasksNameTheFlagAndTheValue) {
+  const struct {
+    const char* args;
+    const char* field;
+    const char* message;
+  } cases[] = {
+      {"--segments 3c,0c --d 2", "--segments", "entry 1 \"0c\" has no length >= 1"},
+      {"--segments 3c,4q --d 2", "--segments", "entry 1 \"4q\" does not end with c, b or p"},
+      {"--segments 3c,,4c --d 2", "--segments", "entry 1 \"\" is empty"},
+      {"--segments 4c --n 5 --d 2", "--n", "--n = 5 but the segments sum to 4 tokens"},
+      {"--scheme causal --n 8 --window -3 --d 2", "--window", "--window = -3: must be >= 0"},
+      {"--segments 4p,2p --d 2", "--segments", "every token is padding"},
+      {"--scheme causal --segments 4c --n 4 --d 2", "--segments", "not together with a scheme"},
+      {"--model gpt2 --segments 4c", nullptr, "give either --model or --scheme (or --segments)"},
+  };
+  for (const auto& c : cases) {
+    const CliRun r = Cli(absl::StrCat("generate ", c.args, " --pes 2 --json"));
+    EXPECT_EQ(r.exit, 2) << c.args;
+    EXPECT_THAT(r.err, HasSubstr(c.message)) << c.args;
+    const nlohmann::json error = nlohmann::json::parse(r.out)["error"];
+    EXPECT_EQ(error["code"], "INVALID_ARGUMENT") << c.args;
+    if (c.field != nullptr) {
+      EXPECT_EQ(error["field"], c.field) << c.args;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace attnsched

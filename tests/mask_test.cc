@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lib/algorithms/generator.h"
@@ -156,7 +157,7 @@ TEST(MaskTest, BadSegmentsAreRefusedByName) {
 TEST(MaskSpecTest, SchemeOrSegmentsWithTheirRules) {
   MaskSpec both{"causal", std::vector<Segment>{{4, SegmentKind::kCausal}}, 0, std::nullopt, 4};
   EXPECT_THAT(std::string(MakeMaskedInstance(both, 2, "--").status().message()),
-              HasSubstr("--scheme and segments: give one"));
+              HasSubstr("--segments: not together with a scheme"));
   MaskSpec none;
   none.n = 4;
   EXPECT_THAT(std::string(MakeMaskedInstance(none, 2, "instance.").status().message()),
@@ -211,6 +212,54 @@ TEST(MaskedScheduleTest, EveryMaskGeneratesValidExactSchedulesWithinTheBounds) {
       EXPECT_GE(Makespan(s), ComputeLowerBounds(p, s.placement).Max()) << what;
       EXPECT_LE(Makespan(s), TotalWork(p)) << what << ": never slower than one PE";
     }
+  }
+}
+
+TEST(MaskedScheduleTest, PaddingCostsNothing) {
+  // segments 3c,1p on n = 4: 3 rows of work with 1 + 2 + 3 = 6 scores, W = (2d+1) 6
+  // with default costs; on one PE T = LB_work = W.
+  for (int64_t d : {1, 2, 64}) {
+    Problem p{Instance{MustMake("3c,1p", 0), d, false}, Machine{1, 1, 1, 0}, Costs::Default(d)};
+    EXPECT_EQ(CountOperations(p.instance).softmaxes, 3);
+    EXPECT_EQ(TotalWork(p), (2 * d + 1) * 6);
+    const Schedule s = testing::MustGenerate(p);
+    EXPECT_EQ(Makespan(s), TotalWork(p));
+    EXPECT_EQ(ComputeLowerBounds(p, s.placement).work, TotalWork(p));
+  }
+}
+
+TEST(MaskedScheduleTest, OneSegmentMasksScheduleLikeTheirSchemes) {
+  // --scheme causal and --segments Nc (general and Nb, shared and Nb --shared) are the
+  // same instance, so they get the same schedule.
+  const struct {
+    Scheme scheme;
+    const char* kind;
+    bool shared;
+  } cases[] = {{Scheme::kCausal, "c", false},
+               {Scheme::kGeneral, "b", false},
+               {Scheme::kShared, "b", true}};
+  for (const auto& c : cases) {
+    for (const auto& [n, m] : {std::pair{13, 3}, std::pair{64, 4}}) {
+      const Problem scheme = MakeProblem(c.scheme, n, 4, m);
+      Problem segments = scheme;
+      segments.instance = Instance{MustMake(absl::StrCat(n, c.kind), 0), 4, c.shared};
+      const Schedule a = testing::MustGenerate(scheme);
+      const Schedule b = testing::MustGenerate(segments);
+      EXPECT_EQ(a.placement, b.placement) << SchemeName(c.scheme) << " n=" << n;
+      EXPECT_EQ(a.events, b.events) << SchemeName(c.scheme) << " n=" << n;
+    }
+  }
+}
+
+TEST(MaskedScheduleTest, SchemesAtTheirBoundStayThere) {
+  // v1 instances whose schedule met a lower bound before masks existed still do.
+  for (const Problem& p : {MakeProblem(Scheme::kGeneral, 512, 64, 16),
+                           MakeProblem(Scheme::kCausal, 1024, 64, 16),
+                           MakeProblem(Scheme::kShared, 512, 64, 16),
+                           MakeProblem(Scheme::kCausal, 64, 8, 4),
+                           MakeProblem(Scheme::kGeneral, 33, 2, 3)}) {
+    const Schedule s = testing::MustGenerate(p);
+    EXPECT_EQ(Makespan(s), ComputeLowerBounds(p, s.placement).Max()) << Describe(p);
   }
 }
 

@@ -106,14 +106,14 @@ TEST(ValidatorTest, NotInTaskGraph) {
   const Violation v = MustViolate(s);
   EXPECT_EQ(v.rule, Rule::kNotInTaskGraph);
   EXPECT_EQ(v.event_index, k);
-  EXPECT_THAT(v.message, HasSubstr("x(0) does not exist: the input vectors are q, k and v"));
+  EXPECT_THAT(v.message, HasSubstr("x(0) does not exist in the instance: the input vectors are q, k and v"));
 
   Schedule c = MustGenerate(Scheme::kCausal, 4, 2, 2);
   const int64_t d = FindEvent(c, IsOp(OpKind::kDot, 1, 0));
   std::swap(c.events[d].i, c.events[d].j);
   const Violation cv = MustViolate(c);
   EXPECT_EQ(cv.rule, Rule::kNotInTaskGraph);
-  EXPECT_THAT(cv.message, HasSubstr("dot(0,1) is not an operation: row 0 is in a causal segment [0, 4): it attends keys j <= 0"));
+  EXPECT_THAT(cv.message, HasSubstr("dot(0,1) is not an operation of the instance: row 0 is in a causal segment [0, 4): it attends keys j <= 0"));
 }
 
 TEST(ValidatorTest, DuplicateOperation) {

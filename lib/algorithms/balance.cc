@@ -164,4 +164,20 @@ Placement LeastLoadedPlacement(const Problem& problem) {
   return homes;
 }
 
+Placement WorkBlockPlacement(const Problem& problem) {
+  const int64_t n = problem.n(), m = problem.pes();
+  const Costs& c = problem.costs;
+  const absl::int128 total =
+      absl::int128(c.c_dot + c.c_softmax + c.c_axpy) * problem.mask().ScoreCount();
+  Placement homes(n);
+  absl::int128 before = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t row = (c.c_dot + c.c_softmax + c.c_axpy) * problem.mask().RowLength(i);
+    const absl::int128 pe = (2 * before + row) * m / (2 * total);
+    homes[i] = static_cast<int32_t>(std::min<absl::int128>(pe, m - 1));
+    before += row;
+  }
+  return homes;
+}
+
 }  // namespace attnsched

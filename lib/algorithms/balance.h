@@ -35,6 +35,14 @@ int64_t MaxShedDots(const Problem& problem, const Placement& placement);
 // order). O(n log n).
 Placement LeastLoadedPlacement(const Problem& problem);
 
+// Contiguous blocks of near-equal work: token i (in order) goes to PE floor((the work
+// of the rows before i + half its own) m / W'), W' the work of all rows (dots, softmax
+// and axpys of each row at its length). Keys stay near the rows that read them (a
+// window or a document spans few consecutive PEs, and keys only travel forward), so
+// masks whose work is uneven along the sequence (documents, windows, padding) need
+// little balancing. Some PEs may get no token when a row's work exceeds W'/m. O(n).
+Placement WorkBlockPlacement(const Problem& problem);
+
 }  // namespace attnsched
 
 #endif  // ATTNSCHED_LIB_ALGORITHMS_BALANCE_H_

@@ -42,6 +42,9 @@ struct Generator {
   // it takes the least-loaded placement instead of `placement` when that needs
   // smaller flows.
   bool chain_balanced;
+  // Also a candidate with a free placement: contiguous blocks of equal work
+  // (WorkBlockPlacement, for masks whose work is uneven along the sequence).
+  bool work_blocks;
 };
 
 // The generator for `inst`: for the full mask with shared inputs the half-ring over

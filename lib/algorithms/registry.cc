@@ -13,14 +13,14 @@
 namespace attnsched {
 namespace {
 
-constexpr Generator kGeneral{"ring-rotation", PlacementKind::kBlock, RowHomeDots, true};
-constexpr Generator kShared{"half-ring", PlacementKind::kBlock, HalfRingDots, false};
-constexpr Generator kCausal{"zigzag-ring", PlacementKind::kZigzag, RowHomeDots, true};
-constexpr Generator kMasked{"masked-ring", PlacementKind::kBlock, RowHomeDots, true};
+constexpr Generator kGeneral{"ring-rotation", PlacementKind::kBlock, RowHomeDots, true, false};
+constexpr Generator kShared{"half-ring", PlacementKind::kBlock, HalfRingDots, false, false};
+constexpr Generator kCausal{"zigzag-ring", PlacementKind::kZigzag, RowHomeDots, true, false};
+constexpr Generator kMasked{"masked-ring", PlacementKind::kBlock, RowHomeDots, true, true};
 
 // Instances up to this many operations compile every candidate plan (placements,
 // balanced and not) and keep the best: a few compiles of about 20 ms at most.
-constexpr int64_t kCompareEvents = 100'000;
+constexpr int64_t kCompareEvents = 300000;
 
 // Fewer plans than this are not worth a local search (it rarely improves on them).
 constexpr int64_t kMinSearchPlans = 100;
@@ -54,7 +54,7 @@ struct Candidate {
   Placement homes;
 };
 
-// The best schedule (into `best`) over the candidates, balanced where the compute
+// The best schedule (into `best`) over the candidates (ties: fewer transfers), balanced where the compute
 // binds (balancing only adds transfers where the links bind); `both` also tries the
 // other way, which can be better with few tokens per PE. Returns the candidate used.
 absl::StatusOr<Candidate> CompileBest(const Generator& g, const Problem& problem,
@@ -68,13 +68,32 @@ absl::StatusOr<Candidate> CompileBest(const Generator& g, const Problem& problem
       if (b != balance && !both) continue;
       ASSIGN_OR_RETURN(Schedule s,
                        CompileGenerator(g, problem, candidates[k].homes, b, options));
-      if (best.events.empty() || Makespan(s) < Makespan(best)) {
+      // The shorter schedule; of equal ones, the one with fewer transfers (the same
+      // operations, so fewer events).
+      const bool better = best.events.empty() || Makespan(s) < Makespan(best) ||
+                          (Makespan(s) == Makespan(best) && s.events.size() < best.events.size());
+      if (better) {
         best = std::move(s);
         chosen = k;
       }
     }
   }
   return std::move(candidates[chosen]);
+}
+
+// Large instances compile one candidate: the first of those needing the smallest
+// balancing flows (MaxShedDots).
+Candidate FewestShedDots(const Problem& problem, std::vector<Candidate> candidates) {
+  size_t best = 0;
+  int64_t fewest = MaxShedDots(problem, candidates[0].homes);
+  for (size_t k = 1; k < candidates.size(); ++k) {
+    const int64_t shed = MaxShedDots(problem, candidates[k].homes);
+    if (shed < fewest) {
+      fewest = shed;
+      best = k;
+    }
+  }
+  return std::move(candidates[best]);
 }
 
 // A schedule above its placement's lower bound, improved by the local search within
@@ -120,13 +139,12 @@ absl::StatusOr<Generated> Generate(const Problem& problem, const GenerateOptions
   const bool small = operations <= kCompareEvents;
   std::vector<Candidate> candidates = {{std::string(PlacementKindName(spec.kind)), homes}};
   if (!options.placement && g.chain_balanced) {
-    Candidate even{"least-loaded", LeastLoadedPlacement(problem)};
-    if (small) {
-      candidates.push_back(std::move(even));
-    } else if (MaxShedDots(problem, even.homes) < MaxShedDots(problem, homes)) {
-      candidates[0] = std::move(even);
-    }
+    candidates.push_back({"least-loaded", LeastLoadedPlacement(problem)});
   }
+  if (!options.placement && g.work_blocks) {
+    candidates.push_back({"work-blocks", WorkBlockPlacement(problem)});
+  }
+  if (!small) candidates = {FewestShedDots(problem, std::move(candidates))};
   Generated out;
   out.generator = std::string(g.name);
   out.pinned = options.placement.has_value();

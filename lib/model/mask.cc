@@ -38,14 +38,15 @@ absl::string_view SegmentKindName(SegmentKind kind) {
 absl::StatusOr<std::vector<Segment>> ParseSegments(absl::string_view text) {
   std::vector<Segment> segments;
   int64_t index = 0;
-  for (absl::string_view entry : absl::StrSplit(text, ',')) {
+  for (const absl::string_view given : absl::StrSplit(text, ',')) {
     const auto bad = [&](absl::string_view rule) {
       return absl::InvalidArgumentError(absl::StrFormat(
           "segments: entry %d %s %s; write lengths with a kind letter, e.g. 512c,300c,16p "
           "(c causal, b bidirectional, p padding)",
-          index, Quoted(entry), rule));
+          index, Quoted(given), rule));
     };
-    if (entry.empty()) return bad("is empty");
+    if (given.empty()) return bad("is empty");
+    absl::string_view entry = given;
     Segment s;
     switch (entry.back()) {
       case 'c': s.kind = SegmentKind::kCausal; break;

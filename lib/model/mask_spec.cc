@@ -29,7 +29,8 @@ absl::Status Prefixed(absl::string_view prefix, const absl::Status& status) {
 absl::StatusOr<Instance> MakeMaskedInstance(const MaskSpec& spec, int64_t d,
                                             absl::string_view prefix) {
   if (spec.scheme && spec.segments) {
-    return Invalid(prefix, "scheme and segments: give one (a scheme names a one-segment mask)");
+    return Invalid(prefix, "segments: not together with a scheme; give one of them (a scheme "
+                           "names a one-segment mask)");
   }
   if (!spec.scheme && !spec.segments) {
     return Invalid(prefix, "scheme: missing; give scheme (general, shared, causal) or segments "

@@ -146,7 +146,7 @@ std::string CheckOperation(const Instance& inst, const Operation& op) {
   const Mask& mask = inst.mask;
   if (op.kind == OpKind::kSoftmax) {
     if (mask.RowLength(op.i) > 0) return {};
-    return absl::StrCat(OperationName(op), " is not an operation: ",
+    return absl::StrCat(OperationName(op), " is not an operation of the instance: ",
                         mask.WhyNotAttends(op.i, op.i));
   }
   if (inst.shared && op.kind == OpKind::kDot) {
@@ -157,18 +157,18 @@ std::string CheckOperation(const Instance& inst, const Operation& op) {
                           op.j, ",", op.i, "))");
     }
     if (mask.Related(op.i, op.j)) return {};
-    return absl::StrCat(OperationName(op), " is not an operation: ",
+    return absl::StrCat(OperationName(op), " is not an operation of the instance: ",
                         mask.WhyNotAttends(op.j, op.i));
   }
   if (mask.Attends(op.i, op.j)) return {};
-  return absl::StrCat(OperationName(op), " is not an operation: ", mask.WhyNotAttends(op.i, op.j));
+  return absl::StrCat(OperationName(op), " is not an operation of the instance: ", mask.WhyNotAttends(op.i, op.j));
 }
 
 std::string CheckItem(const Instance& inst, const Item& item) {
   const Mask& mask = inst.mask;
   if (IsVector(item.kind)) {
     if (IsInputOf(inst, item.kind)) return {};
-    return absl::StrCat(ItemName(item), " does not exist: the input vectors are ",
+    return absl::StrCat(ItemName(item), " does not exist in the instance: the input vectors are ",
                         inst.shared ? "x (shared inputs)" : "q, k and v");
   }
   if (item.kind == ItemKind::kS && inst.shared) {
@@ -178,10 +178,10 @@ std::string CheckItem(const Instance& inst, const Item& item) {
                           item.j, ",", item.i, "))");
     }
     if (mask.Related(item.i, item.j)) return {};
-    return absl::StrCat(ItemName(item), " does not exist: ", mask.WhyNotAttends(item.j, item.i));
+    return absl::StrCat(ItemName(item), " does not exist in the instance: ", mask.WhyNotAttends(item.j, item.i));
   }
   if (mask.Attends(item.i, item.j)) return {};
-  return absl::StrCat(ItemName(item), " does not exist: ", mask.WhyNotAttends(item.i, item.j));
+  return absl::StrCat(ItemName(item), " does not exist in the instance: ", mask.WhyNotAttends(item.i, item.j));
 }
 
 OperationCounts CountOperations(const Instance& inst) {
