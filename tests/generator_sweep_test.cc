@@ -29,18 +29,11 @@ TEST_P(GeneratorSweepTest, ValidCorrectAndWithinTargets) {
   const Problem problem = MakeProblem(scheme, n, d, m);
   const Schedule s = testing::MustGenerate(problem);
   ASSERT_FALSE(s.events.empty());
-
-  absl::StatusOr<ValidationReport> report = Validate(s);
-  ASSERT_TRUE(report.ok()) << report.status();
-  ASSERT_TRUE(report->valid()) << report->violation->message;
-  absl::StatusOr<SimulationReport> sim = Simulate(s, /*seed=*/n * 31 + m);
-  ASSERT_TRUE(sim.ok()) << sim.status();
-  EXPECT_LE(sim->max_rel_error, kMaxRelError);
-
-  const int64_t t = report->stats.makespan;
-  const LowerBounds lb = ComputeLowerBounds(problem, s.placement);
-  EXPECT_GE(t, lb.Max()) << "a lower bound is unsound";
-  EXPECT_LE(t, TotalWork(problem)) << "slower than one PE";
+  const std::optional<testing::Checked> checked =
+      testing::CheckGenerated(s, /*simulate=*/true, /*seed=*/n * 31 + m);
+  ASSERT_TRUE(checked.has_value());
+  const int64_t t = checked->makespan;
+  const LowerBounds& lb = checked->bounds;
   const bool links_bind = scheme == Scheme::kShared && m > 4 * d;
   if (!links_bind) {
     EXPECT_LE(static_cast<double>(t), 1.01 * static_cast<double>(std::max(lb.work, lb.link)));

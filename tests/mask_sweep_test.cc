@@ -55,19 +55,12 @@ TEST_P(MaskSweepTest, ValidAndWithinOnePercentOfTheBounds) {
   const Problem problem{Instance{MaskOf(shape, m), d, false}, Machine{m, 1, 1, 0},
                         Costs::Default(d)};
   const Schedule s = testing::MustGenerate(problem);
-  absl::StatusOr<ValidationReport> report = Validate(s);
-  ASSERT_TRUE(report.ok()) << report.status();
-  ASSERT_TRUE(report->valid()) << report->violation->message;
-  if (m <= 8) {
-    absl::StatusOr<SimulationReport> sim = Simulate(s, /*seed=*/m * 31 + d);
-    ASSERT_TRUE(sim.ok()) << sim.status();
-    EXPECT_LE(sim->max_rel_error, kMaxRelError);
-  }
-  const int64_t t = report->stats.makespan;
-  const LowerBounds lb = ComputeLowerBounds(problem, s.placement);
-  EXPECT_GE(t, lb.Max()) << "a lower bound is unsound";
-  EXPECT_LE(t, TotalWork(problem)) << "slower than one PE";
-  EXPECT_LE(static_cast<double>(t), 1.01 * static_cast<double>(std::max(lb.work, lb.link)))
+  const std::optional<testing::Checked> checked =
+      testing::CheckGenerated(s, /*simulate=*/m <= 8, /*seed=*/m * 31 + d);
+  ASSERT_TRUE(checked.has_value());
+  const LowerBounds& lb = checked->bounds;
+  EXPECT_LE(static_cast<double>(checked->makespan),
+            1.01 * static_cast<double>(std::max(lb.work, lb.link)))
       << problem.mask().Describe();
 }
 

@@ -9,6 +9,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "lib/schedule/simulator.h"
+#include "lib/schedule/validator.h"
+#include "gtest/gtest.h"
 
 namespace attnsched::testing {
 
@@ -48,6 +51,26 @@ Schedule MustGenerate(Scheme scheme, int64_t n, int64_t d, int64_t pes) {
   GenerateOptions options;
   options.search_events = 0;
   return MustGenerate(MakeProblem(scheme, n, d, pes), options);
+}
+
+std::optional<Checked> CheckGenerated(const Schedule& s, bool simulate, uint64_t seed) {
+  absl::StatusOr<ValidationReport> report = Validate(s);
+  if (!report.ok() || !report->valid()) {
+    ADD_FAILURE() << Describe(s.problem) << ": "
+                  << (report.ok() ? report->violation->message : report.status().ToString());
+    return std::nullopt;
+  }
+  if (simulate) {
+    absl::StatusOr<SimulationReport> sim = Simulate(s, seed);
+    EXPECT_TRUE(sim.ok()) << sim.status();
+    if (sim.ok()) {
+      EXPECT_LE(sim->max_rel_error, kMaxRelError) << Describe(s.problem);
+    }
+  }
+  Checked out{report->stats.makespan, ComputeLowerBounds(s.problem, s.placement)};
+  EXPECT_GE(out.makespan, out.bounds.Max()) << Describe(s.problem) << ": a lower bound is unsound";
+  EXPECT_LE(out.makespan, TotalWork(s.problem)) << Describe(s.problem) << ": slower than one PE";
+  return out;
 }
 
 }  // namespace attnsched::testing

@@ -2,9 +2,12 @@
 #ifndef ATTNSCHED_TESTS_TEST_UTIL_H_
 #define ATTNSCHED_TESTS_TEST_UTIL_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "lib/algorithms/generator.h"
+#include "lib/model/bounds.h"
 #include "lib/schedule/schedule.h"
 
 namespace attnsched::testing {
@@ -18,6 +21,17 @@ Schedule MustGenerate(const Problem& problem, const GenerateOptions& options = {
 
 // The generator's schedule over pinned `homes`, without the local search.
 Schedule MustGenerateOn(const Problem& problem, const Placement& homes);
+
+// Checks what every generated schedule must satisfy: valid, computing attention
+// within kMaxRelError of the direct computation (simulated with `seed` when
+// `simulate`), no lower bound above its makespan, never slower than one PE. Returns
+// the makespan and the bounds of its placement (fails the test and returns nullopt
+// when it is invalid).
+struct Checked {
+  int64_t makespan = 0;
+  LowerBounds bounds;
+};
+std::optional<Checked> CheckGenerated(const Schedule& s, bool simulate, uint64_t seed);
 
 // Result of a shell command: exit status (-1 if it did not exit), stdout, stderr.
 struct CommandResult {
