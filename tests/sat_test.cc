@@ -366,6 +366,30 @@ TEST(VerifyBySatTest, AgreesWithTheValidatorOnValidAndBrokenSchedules) {
   }
 }
 
+TEST(VerifyBySatTest, AgreesWithTheValidatorUnderMasks) {
+  // Documents, padding, a window and shared inputs: the encoder reads the task graph
+  // from the mask, so SAT accepts the generated schedules and refuses the broken ones
+  // exactly when the validator does.
+  for (const auto& [segments, window, shared] :
+       std::vector<std::tuple<const char*, int64_t, bool>>{
+           {"2c,2c", 0, false}, {"3c,1p", 0, true}, {"4c", 2, false}, {"2b,1p,2b", 0, true}}) {
+    const Problem problem{Instance{*Mask::Make(*ParseSegments(segments), window, kMaxTokens), 2,
+                                   shared},
+                          Machine{2, 1, 1, 0}, Costs::Default(2)};
+    const Schedule valid = testing::MustGenerate(problem, {kDefaultMaxEvents, std::nullopt, 0});
+    std::vector<Schedule> all = Mutants(valid);
+    all.push_back(valid);
+    for (const Schedule& s : all) {
+      absl::StatusOr<ValidationReport> report = Validate(s);
+      ASSERT_TRUE(report.ok());
+      absl::StatusOr<bool> sat = SatAccepts(s);
+      ASSERT_TRUE(sat.ok()) << sat.status();
+      EXPECT_EQ(*sat, report->valid()) << Describe(problem) << ": validator says "
+                                       << (report->valid() ? "valid" : report->violation->message);
+    }
+  }
+}
+
 TEST(VerifyBySatTest, EncodeDecodeRoundTrip) {
   // Pinning a generated schedule's events and decoding the model gives them back.
   const Schedule s = MustGenerate(Scheme::kShared, 4, 2, 2);
