@@ -49,8 +49,7 @@ absl::StatusOr<Instance> MakeMaskedInstance(const MaskSpec& spec, int64_t d,
       }
       shared = true;
     }
-    segments = {Segment{spec.n, *scheme == Scheme::kCausal ? SegmentKind::kCausal
-                                                            : SegmentKind::kBidirectional}};
+    segments = {Segment{spec.n, SchemeSegmentKind(*scheme)}};
   } else {
     segments = *spec.segments;
   }

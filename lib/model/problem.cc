@@ -38,10 +38,12 @@ int64_t Problem::LinkCycles(int64_t words) const {
   return CeilDiv(words * machine.link_cycles, machine.link_words);
 }
 
+SegmentKind SchemeSegmentKind(Scheme scheme) {
+  return scheme == Scheme::kCausal ? SegmentKind::kCausal : SegmentKind::kBidirectional;
+}
+
 Instance MakeInstance(Scheme scheme, int64_t n, int64_t d) {
-  const SegmentKind kind =
-      scheme == Scheme::kCausal ? SegmentKind::kCausal : SegmentKind::kBidirectional;
-  return Instance{Mask::OneSegment(n, kind), d, scheme == Scheme::kShared};
+  return Instance{Mask::OneSegment(n, SchemeSegmentKind(scheme)), d, scheme == Scheme::kShared};
 }
 
 std::optional<Scheme> SchemeOf(const Instance& inst) {

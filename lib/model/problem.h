@@ -54,6 +54,9 @@ struct Instance {
   int64_t n() const { return mask.n(); }
 };
 
+// The kind of the one segment of `scheme`'s mask: causal for causal, else bidirectional.
+SegmentKind SchemeSegmentKind(Scheme scheme);
+
 // The instance v1 calls `scheme` with n tokens. Requires 1 <= n <= kMaxTokens.
 Instance MakeInstance(Scheme scheme, int64_t n, int64_t d);
 
