@@ -41,7 +41,8 @@ absl::StatusOr<Instance> InstanceFromFlags(const std::vector<std::string>& given
         "give --model NAME, or --scheme (general, shared or causal) with --n and --d, or "
         "--segments (e.g. 512c,300c,16p) with --d");
   }
-  if (!Given(given, "d") || (Given(given, "scheme") && !Given(given, "n"))) {
+  const bool one_segment = Given(given, "scheme") && !Given(given, "segments");
+  if (!Given(given, "d") || (one_segment && !Given(given, "n"))) {
     return absl::InvalidArgumentError(
         "--n and --d: required with --scheme (tokens, head size); --d with --segments");
   }
@@ -72,11 +73,12 @@ absl::StatusOr<Request> RequestFromFlags(const std::vector<std::string>& given) 
   Request r;
   const std::string model = absl::GetFlag(FLAGS_model);
   const bool explicit_shape = Given(given, "scheme") || Given(given, "segments") ||
-                              Given(given, "n") || Given(given, "d");
+                              Given(given, "n") || Given(given, "d") ||
+                              Given(given, "window") || Given(given, "shared");
   if (!model.empty() && explicit_shape) {
     return absl::InvalidArgumentError(
-        "--model sets the mask, n and d; give either --model or --scheme (or --segments), "
-        "--n and --d");
+        "--model: sets the mask, n and d; give either --model or --scheme (or --segments), "
+        "--n, --d, --window and --shared");
   }
   if (!model.empty()) {
     ASSIGN_OR_RETURN(const ModelPreset preset, FindPreset(model));

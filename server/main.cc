@@ -5,6 +5,7 @@
 // (--sat_worker), killed on cancellation.
 #include <signal.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <functional>
@@ -118,7 +119,10 @@ class MetricsHttp {
 // NOT_SERVING on the still open listener for --drain_delay seconds (at most --grace)
 // while new SAT jobs are refused as worth retrying elsewhere and running ones finish;
 // then the listener closes, RPCs in flight get the rest of --grace (plus a second),
-// and jobs still running are cancelled.
+// and jobs still running are cancelled. gRPC cancels the calls still running then but
+// waits for their handlers to return, and a handler inside the library (generating or
+// simulating a large schedule) does not look at cancellation: one more second after
+// that, the process exits 0 without them (the drain's promise is kept).
 void WaitAndDrain(grpc::Server& server, WorkerPool& pool) {
   sigset_t set;
   sigemptyset(&set);
@@ -130,6 +134,12 @@ void WaitAndDrain(grpc::Server& server, WorkerPool& pool) {
   const absl::Time start = absl::Now();
   const absl::Duration grace = absl::Seconds(absl::GetFlag(FLAGS_grace));
   server.GetHealthCheckService()->SetServingStatus(false);
+  std::thread([deadline = start + grace + absl::Seconds(2)] {
+    absl::SleepFor(deadline - absl::Now());
+    std::cerr << "attnsched-server: calls still computing after --grace; exiting without "
+                 "them\n";
+    std::_Exit(0);
+  }).detach();
   std::thread drain_pool([&] { pool.Shutdown(grace); });
   absl::SleepFor(std::min(absl::Seconds(absl::GetFlag(FLAGS_drain_delay)), grace));
   server.Shutdown(absl::ToChronoTime(start + grace + absl::Seconds(1)));

@@ -327,10 +327,16 @@ TEST(CliTest, BadMasksNameTheFlagAndTheValue) {
       {"--segments 3c,4q --d 2", "--segments", "entry 1 \"4q\" does not end with c, b or p"},
       {"--segments 3c,,4c --d 2", "--segments", "entry 1 \"\" is empty"},
       {"--segments 4c --n 5 --d 2", "--n", "--n = 5 but the segments sum to 4 tokens"},
-      {"--scheme causal --n 8 --window -3 --d 2", "--window", "--window = -3: must be >= 0"},
+      {"--scheme causal --n 8 --window -3 --d 2", "--window", "--window = -3: must be in [0, 1048576]"},
+      {"--scheme causal --n 8 --window 99999999999 --d 2", "--window",
+       "--window = 99999999999: must be in [0, 1048576]"},
+      {"--model gpt2 --window 4", "--model", "--model: sets the mask"},
+      {"--model gpt2 --shared", "--model", "--model: sets the mask"},
+      {"--segments 8c --scheme causal --d 2", "--segments", "not together with a scheme"},
+      {"--segments 99999999999999999999c --d 2", "--segments", "has a length too large"},
       {"--segments 4p,2p --d 2", "--segments", "every token is padding"},
       {"--scheme causal --segments 4c --n 4 --d 2", "--segments", "not together with a scheme"},
-      {"--model gpt2 --segments 4c", nullptr, "give either --model or --scheme (or --segments)"},
+      {"--model gpt2 --segments 4c", "--model", "give either --model or --scheme (or --segments)"},
   };
   for (const auto& c : cases) {
     const CliRun r = Cli(absl::StrCat("generate ", c.args, " --pes 2 --json"));

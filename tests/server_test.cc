@@ -1054,5 +1054,33 @@ TEST(ServerPoolTest, SigtermUnderLoadDrainsAndExitsZero) {
   EXPECT_LT(absl::Now() - signalled, absl::Seconds(5));
 }
 
+TEST(ServerPoolTest, SigtermStopsWithinTheGraceEvenWhileAHandlerComputes) {
+  // Llama-2-7B's head with simulation: about 6 s of generating, validating and
+  // simulating inside one handler, which does not look at cancellation. The drain
+  // still ends about --grace + 2 s after the signal.
+  ServerProcess server({"--grace", "1"});
+  ASSERT_FALSE(server.address().empty()) << server.Log();
+  auto stub = Connect(server);
+  std::thread client([&] {
+    grpc::ClientContext context;
+    SetDeadline(context, absl::Seconds(60));
+    v1::GenerateRequest request;
+    *request.mutable_problem() = ProblemProto(Scheme::kCausal, 4096, 128, 64);
+    request.set_simulate(true);
+    auto reader = stub->StreamSchedule(&context, request);
+    v1::ScheduleChunk chunk;
+    while (reader->Read(&chunk)) {
+    }
+    EXPECT_NE(reader->Finish().error_code(), grpc::StatusCode::OK);
+  });
+  absl::SleepFor(absl::Milliseconds(1000));
+  const absl::Time signalled = absl::Now();
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.Reap(absl::Seconds(20)), 0) << server.Log();
+  EXPECT_LT(absl::Now() - signalled, absl::Seconds(4)) << server.Log();
+  EXPECT_THAT(server.Log(), HasSubstr("calls still computing after --grace"));
+  client.join();
+}
+
 }  // namespace
 }  // namespace attnsched

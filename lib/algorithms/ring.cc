@@ -10,8 +10,12 @@ void AppendRingRounds(OpKind kind, int32_t p, const std::vector<int32_t>& rows,
   const int64_t m = static_cast<int64_t>(tokens_by_pe.size());
   for (int64_t r = 0; r < m; ++r) {
     for (int32_t j : tokens_by_pe[Behind(p, r, m)]) {
-      for (int32_t i : rows) {
-        if (!inst.mask.Attends(i, j)) continue;
+      // `rows` ascend, and the rows that attend j are one run R(j): only those are
+      // visited, so sparse masks (documents, windows) cost their operations, not n^2.
+      const auto first = std::lower_bound(rows.begin(), rows.end(), inst.mask.ReaderBegin(j));
+      const auto last = std::lower_bound(first, rows.end(), inst.mask.ReaderEnd(j));
+      for (auto it = first; it != last; ++it) {
+        const int32_t i = *it;
         if (kind != OpKind::kDot || !inst.shared) {
           program.push_back(Operation{kind, i, j});
         } else if (i >= j || !inst.mask.Attends(j, i)) {

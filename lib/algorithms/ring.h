@@ -15,7 +15,8 @@ namespace attnsched {
 inline int32_t Behind(int64_t p, int64_t r, int64_t m) { return Ahead(r, p, m); }
 
 // Appends op(i, j) for rounds r = 0..m-1: j over the tokens of PE p - r (the block
-// that reaches p in round r of a ring rotation), i over `rows`, for the j in M(i).
+// that reaches p in round r of a ring rotation), i over `rows` (ascending), for the j
+// in M(i). O(m + tokens log |rows| + operations appended).
 // With shared inputs a dot is named dot(min, max) and appended for row i only when
 // row i is the one to compute it: a pair read by one row at that row's home, a pair
 // read by both rows (they attend each other) at the home of the later token.

@@ -55,10 +55,11 @@ absl::StatusOr<std::vector<Segment>> ParseSegments(absl::string_view text) {
       default: return bad("does not end with c, b or p");
     }
     entry.remove_suffix(1);
-    if (entry.empty() || !std::all_of(entry.begin(), entry.end(), absl::ascii_isdigit) ||
-        !absl::SimpleAtoi(entry, &s.length) || s.length < 1) {
+    if (entry.empty() || !std::all_of(entry.begin(), entry.end(), absl::ascii_isdigit)) {
       return bad("has no length >= 1 before its kind letter");
     }
+    if (!absl::SimpleAtoi(entry, &s.length)) return bad("has a length too large");
+    if (s.length < 1) return bad("has no length >= 1 before its kind letter");
     segments.push_back(s);
     ++index;
   }
@@ -90,9 +91,9 @@ Mask Mask::OneSegment(int64_t n, SegmentKind kind) {
 absl::StatusOr<Mask> Mask::Make(std::vector<Segment> segments, int64_t window,
                                 int64_t max_tokens) {
   if (segments.empty()) return absl::InvalidArgumentError("segments: empty; give at least one");
-  if (window < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("window = %d: must be >= 0 (0 = no window)", window));
+  if (window < 0 || window > max_tokens) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "window = %d: must be in [0, %d] (0 = no window)", window, max_tokens));
   }
   auto table = std::make_shared<Table>();
   int64_t n = 0;

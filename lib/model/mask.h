@@ -31,9 +31,11 @@
 #ifndef ATTNSCHED_LIB_MODEL_MASK_H_
 #define ATTNSCHED_LIB_MODEL_MASK_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -107,6 +109,14 @@ class Mask {
     return s == SegmentByDefinition(j) && kind != SegmentKind::kPadding &&
            (kind == SegmentKind::kBidirectional || j <= i) &&
            (window_ == 0 || (i > j ? i - j : j - i) < window_);
+  }
+
+  // The keys AttendsByDefinition can accept for row i, from the definition alone: those
+  // of S(i) (found by a search of the spans) within |i - j| < w. O(log segments).
+  std::pair<int64_t, int64_t> CandidatesByDefinition(int64_t i) const {
+    const SegmentSpan& s = table_->spans[SegmentByDefinition(i)];
+    if (window_ == 0) return {s.begin, s.end};
+    return {std::max(s.begin, i - window_ + 1), std::min(s.end, i + window_)};
   }
 
   // j in M(i) or i in M(j): a dot of shared inputs exists for the pair.

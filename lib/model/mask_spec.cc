@@ -56,8 +56,8 @@ absl::StatusOr<Instance> MakeMaskedInstance(const MaskSpec& spec, int64_t d,
   absl::StatusOr<Mask> mask = Mask::Make(std::move(segments), spec.window, kMaxTokens);
   if (!mask.ok()) return Prefixed(prefix, mask.status());
   if (spec.segments && spec.n != 0 && spec.n != mask->n()) {
-    return Invalid(prefix, absl::StrFormat("n = %d but the segments sum to %d tokens; give "
-                                           "the same n or leave it out",
+    return Invalid(prefix, absl::StrFormat("n = %d but the segments sum to %d tokens: they "
+                                           "must agree",
                                            spec.n, mask->n()));
   }
   return Instance{*std::move(mask), d, shared};

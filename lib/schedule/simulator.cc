@@ -56,8 +56,8 @@ void SoftmaxInPlace(std::vector<double>& row, int64_t d) {
 }
 
 // Attention computed directly, row by row, over the keys the mask's definition
-// (Mask::AttendsByDefinition, not the runs the task graph uses) selects; a row that
-// attends no key has o(i) = 0.
+// (Mask::AttendsByDefinition, not the runs the task graph uses) selects among the
+// keys of row i's segment within the window; a row that attends no key has o(i) = 0.
 std::vector<double> Reference(const Instance& inst, const Inputs& in) {
   const bool shared = inst.shared;
   const std::vector<double>& q = in.q;
@@ -69,7 +69,8 @@ std::vector<double> Reference(const Instance& inst, const Inputs& in) {
   std::vector<int64_t> keys;
   for (int64_t i = 0; i < inst.n(); ++i) {
     keys.clear();
-    for (int64_t j = 0; j < inst.n(); ++j) {
+    const auto [begin, end] = inst.mask.CandidatesByDefinition(i);
+    for (int64_t j = begin; j < end; ++j) {
       if (inst.mask.AttendsByDefinition(i, j)) keys.push_back(j);
     }
     if (keys.empty()) continue;
