@@ -52,8 +52,9 @@ struct Generator {
 // forwarded only as far as a row attends them; shared pairs as ring.h says): over
 // block homes for the full mask ("ring-rotation"), zigzag homes for one causal
 // segment without a window cut ("zigzag-ring"), and block homes for every other mask
-// ("masked-ring"), with shared inputs or not; ring rotation also takes the least-loaded placement (rows spread
-// by their work) where it is more even.
+// ("masked-ring"), with shared inputs or not. With a free placement ring rotation
+// also weighs the least-loaded placement (rows spread by their work) and, for other
+// masks, contiguous blocks of equal work (balance.h).
 // Thread-safe (constants).
 const Generator& GeneratorFor(const Instance& inst);
 

@@ -57,7 +57,8 @@ struct Instance {
 // The kind of the one segment of `scheme`'s mask: causal for causal, else bidirectional.
 SegmentKind SchemeSegmentKind(Scheme scheme);
 
-// The instance v1 calls `scheme` with n tokens. Requires 1 <= n <= kMaxTokens.
+// The instance v1 calls `scheme` with n tokens. For n outside [1, kMaxTokens] an
+// instance that ValidateProblem refuses, naming n (Mask::OneSegment).
 Instance MakeInstance(Scheme scheme, int64_t n, int64_t d);
 
 // The v1 scheme that `inst` is (its mask one segment without a window), if any.
