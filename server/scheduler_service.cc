@@ -64,13 +64,15 @@ struct Checked {
 
 // The schedule the request asks for, validated, simulated if asked and summarised,
 // within `limit` events and admitted by `lease` at `bytes_per_event` before it is
-// compiled.
+// compiled; CancelledError once `cancelled` (the call's) turns true.
 absl::StatusOr<Checked> GenerateChecked(const v1::GenerateRequest& request,
                                         const ServiceOptions& options, int64_t limit,
                                         absl::string_view over_limit_hint,
-                                        MemoryBudget::Lease& lease, int64_t bytes_per_event) {
+                                        MemoryBudget::Lease& lease, int64_t bytes_per_event,
+                                        const Cancelled& cancelled) {
   ASSIGN_OR_RETURN(const Problem problem, rpc::ProblemFromProto(request.problem()));
   GenerateOptions generate{limit, std::nullopt, options.search_events};
+  generate.cancelled = cancelled;
   ASSIGN_OR_RETURN(generate.placement, rpc::PlacementFromProto(request.placement()));
   generate.admit = [&](int64_t events) {
     return lease.GrowTo(EventBytes(events, bytes_per_event),
@@ -81,10 +83,11 @@ absl::StatusOr<Checked> GenerateChecked(const v1::GenerateRequest& request,
     return absl::ResourceExhaustedError(absl::StrCat(g.status().message(), over_limit_hint));
   }
   if (!g.ok()) return g.status();
-  ASSIGN_OR_RETURN(const ValidationReport report, Validate(g->schedule, ValidationOptions{limit}));
+  ASSIGN_OR_RETURN(const ValidationReport report,
+                   Validate(g->schedule, ValidationOptions{limit, cancelled}));
   std::optional<SimulationReport> simulation;
   if (request.simulate()) {
-    ASSIGN_OR_RETURN(simulation, Simulate(g->schedule, request.seed()));
+    ASSIGN_OR_RETURN(simulation, Simulate(g->schedule, request.seed(), cancelled));
   }
   Summary summary = Summarize(g->schedule, report, simulation);
   summary.generator = g->generator;
@@ -235,7 +238,8 @@ grpc::Status SchedulerService::GenerateSchedule(grpc::ServerContext* context,
   absl::StatusOr<Checked> g =
       GenerateChecked(*request, options_, std::min(options_.max_unary_events, options_.max_events),
                       " (this server's limit for one message; use StreamSchedule)", lease,
-                      kBytesPerEvent + kResponseBytesPerEvent);
+                      kBytesPerEvent + kResponseBytesPerEvent,
+                      [context] { return context->IsCancelled(); });
   if (!g.ok()) return log.Done(g.status());
   rpc::SummaryToProto(g->summary, response->mutable_summary());
   rpc::ScheduleToProto(g->schedule, response->mutable_schedule());
@@ -248,7 +252,8 @@ grpc::Status SchedulerService::StreamSchedule(grpc::ServerContext* context,
   RpcLog log("StreamSchedule", *context, metrics_);
   MemoryBudget::Lease lease = budget_.Empty();
   absl::StatusOr<Checked> g =
-      GenerateChecked(*request, options_, options_.max_events, "", lease, kBytesPerEvent);
+      GenerateChecked(*request, options_, options_.max_events, "", lease, kBytesPerEvent,
+                      [context] { return context->IsCancelled(); });
   if (!g.ok()) return log.Done(g.status());
   v1::ScheduleSummary summary;
   rpc::SummaryToProto(g->summary, &summary);
@@ -279,11 +284,13 @@ grpc::Status SchedulerService::VerifySchedule(grpc::ServerContext* context,
   }
   absl::StatusOr<Schedule> s = assembler.Finish();
   if (!s.ok()) return log.Done(s.status());
-  absl::StatusOr<ValidationReport> report = Validate(*s, ValidationOptions{options_.max_events});
+  const Cancelled cancelled = [context] { return context->IsCancelled(); };
+  absl::StatusOr<ValidationReport> report =
+      Validate(*s, ValidationOptions{options_.max_events, cancelled});
   if (!report.ok()) return log.Done(report.status());
   std::optional<SimulationReport> simulation;
   if (report->valid()) {
-    absl::StatusOr<SimulationReport> sim = Simulate(*s, 1);
+    absl::StatusOr<SimulationReport> sim = Simulate(*s, 1, cancelled);
     if (!sim.ok()) return log.Done(sim.status());
     simulation = *sim;
   }

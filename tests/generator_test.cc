@@ -265,5 +265,24 @@ TEST(PlanCompilerTest, ListSchedulingIsAsap) {
   EXPECT_EQ(s->events[2].start, 3);
 }
 
+TEST(CancellationTest, GenerateValidateAndSimulateStopWhenAsked) {
+  // 140,000 events: the validator and the simulator poll every 32,768.
+  const Problem p = MakeProblem(Scheme::kCausal, 256, 8, 4);
+  const Cancelled now = [] { return true; };
+  GenerateOptions options;
+  options.cancelled = now;
+  EXPECT_EQ(Generate(p, options).status().code(), absl::StatusCode::kCancelled);
+  const Schedule s = testing::MustGenerate(p);
+  ASSERT_GT(static_cast<int64_t>(s.events.size()), kCancellationPollEvents);
+  absl::StatusOr<ValidationReport> report = Validate(s, ValidationOptions{kDefaultMaxEvents, now});
+  EXPECT_EQ(report.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_THAT(std::string(report.status().message()), HasSubstr("validation stopped"));
+  EXPECT_EQ(Simulate(s, 1, now).status().code(), absl::StatusCode::kCancelled);
+  // Asked but never true: the answers are the usual ones.
+  const Cancelled never = [] { return false; };
+  EXPECT_TRUE(Validate(s, ValidationOptions{kDefaultMaxEvents, never})->valid());
+  EXPECT_LE(Simulate(s, 1, never)->max_rel_error, kMaxRelError);
+}
+
 }  // namespace
 }  // namespace attnsched

@@ -1056,8 +1056,9 @@ TEST(ServerPoolTest, SigtermUnderLoadDrainsAndExitsZero) {
 
 TEST(ServerPoolTest, SigtermStopsWithinTheGraceEvenWhileAHandlerComputes) {
   // Llama-2-7B's head with simulation: about 6 s of generating, validating and
-  // simulating inside one handler, which does not look at cancellation. The drain
-  // still ends about --grace + 2 s after the signal.
+  // simulating inside one handler. The drain cancels the call, the handler stops at its
+  // next poll (or, in a phase without polls, the process leaves it 2 s after --grace),
+  // and the server exits 0 within --grace + 2 s of the signal.
   ServerProcess server({"--grace", "1"});
   ASSERT_FALSE(server.address().empty()) << server.Log();
   auto stub = Connect(server);
@@ -1078,8 +1079,37 @@ TEST(ServerPoolTest, SigtermStopsWithinTheGraceEvenWhileAHandlerComputes) {
   server.Signal(SIGTERM);
   EXPECT_EQ(server.Reap(absl::Seconds(20)), 0) << server.Log();
   EXPECT_LT(absl::Now() - signalled, absl::Seconds(4)) << server.Log();
-  EXPECT_THAT(server.Log(), HasSubstr("calls still computing after --grace"));
   client.join();
+}
+
+TEST(ServerPoolTest, ACallPastItsDeadlineStopsComputing) {
+  // Causal n = 1024 with d = 8192 generates in a fraction of a second and then
+  // simulates for about 10 s (17 G multiply-adds); with a 1 s deadline the handler
+  // stops at its next poll, not when the work is done.
+  ServerProcess server({});
+  ASSERT_FALSE(server.address().empty()) << server.Log();
+  auto stub = Connect(server);
+  const absl::Time began = absl::Now();
+  {
+    grpc::ClientContext context;
+    SetDeadline(context, absl::Milliseconds(1000));
+    v1::GenerateRequest request;
+    *request.mutable_problem() = ProblemProto(Scheme::kCausal, 1024, 8192, 16);
+    request.set_simulate(true);
+    auto reader = stub->StreamSchedule(&context, request);
+    v1::ScheduleChunk chunk;
+    while (reader->Read(&chunk)) {
+    }
+    EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  }
+  std::string log;
+  for (int k = 0; k < 100 && log.find("rpc method=StreamSchedule") == std::string::npos; ++k) {
+    absl::SleepFor(absl::Milliseconds(50));
+    log = server.Log();
+  }
+  EXPECT_THAT(log, HasSubstr("rpc method=StreamSchedule"));
+  EXPECT_THAT(log, HasSubstr("code=CANCELLED"));
+  EXPECT_LT(absl::Now() - began, absl::Seconds(4)) << log;
 }
 
 }  // namespace

@@ -26,6 +26,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "lib/algorithms/ring_plan.h"
+#include "lib/base/cancellation.h"
 #include "lib/schedule/schedule.h"
 #include "lib/schedule/validator.h"
 
@@ -76,6 +77,9 @@ struct GenerateOptions {
   // max_events is checked); an error stops generation with it. A server's memory
   // budget uses it to admit a schedule before its memory is allocated. Empty: none.
   std::function<absl::Status(int64_t events)> admit = nullptr;
+  // Polled before each plan is compiled and before the local search; when it turns
+  // true Generate returns CancelledError (lib/base/cancellation.h). Empty: never.
+  Cancelled cancelled = nullptr;
 };
 
 struct Generated {

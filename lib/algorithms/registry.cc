@@ -37,6 +37,7 @@ absl::Status TooManyEvents(absl::string_view what, int64_t count, int64_t limit)
 absl::StatusOr<Schedule> CompileGenerator(const Generator& g, const Problem& problem,
                                           Placement homes, bool balance,
                                           const GenerateOptions& options) {
+  if (IsCancelled(options.cancelled)) return StoppedError("generation");
   DotLists dots = g.dots(problem, homes, balance);
   Plan plan = FinishRingPlan(problem, std::move(homes), std::move(dots));
   const int64_t events = CountPlanEvents(problem, plan);
@@ -103,6 +104,7 @@ absl::Status Improve(const GenerateOptions& options, Generated& g) {
   const int64_t plans = options.search_events / events;
   const int64_t target = ComputeLowerBounds(g.schedule.problem, g.schedule.placement).Max();
   if (plans < kMinSearchPlans || Makespan(g.schedule) <= target) return absl::OkStatus();
+  if (IsCancelled(options.cancelled)) return StoppedError("generation");
   PlanSearchOptions search;
   search.max_evaluations = plans;
   search.target = target;

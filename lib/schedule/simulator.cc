@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "lib/schedule/residency.h"
+#include "lib/status_macros.h"
 
 namespace attnsched {
 namespace {
@@ -58,7 +59,8 @@ void SoftmaxInPlace(std::vector<double>& row, int64_t d) {
 // Attention computed directly, row by row, over the keys the mask's definition
 // (Mask::AttendsByDefinition, not the runs the task graph uses) selects among the
 // keys of row i's segment within the window; a row that attends no key has o(i) = 0.
-std::vector<double> Reference(const Instance& inst, const Inputs& in) {
+absl::StatusOr<std::vector<double>> Reference(const Instance& inst, const Inputs& in,
+                                               const Cancelled& cancelled) {
   const bool shared = inst.shared;
   const std::vector<double>& q = in.q;
   const std::vector<double>& k = shared ? in.q : in.k;
@@ -68,6 +70,7 @@ std::vector<double> Reference(const Instance& inst, const Inputs& in) {
   std::vector<double> row;
   std::vector<int64_t> keys;
   for (int64_t i = 0; i < inst.n(); ++i) {
+    if (IsCancelled(cancelled)) return StoppedError("simulation");
     keys.clear();
     const auto [begin, end] = inst.mask.CandidatesByDefinition(i);
     for (int64_t j = begin; j < end; ++j) {
@@ -100,9 +103,14 @@ class SimulatorRun {
         out_(static_cast<size_t>(inst_.n() * inst_.d), 0.0),
         axpys_(inst_.n(), 0) {}
 
-  absl::StatusOr<std::vector<double>> Run() {
+  absl::StatusOr<std::vector<double>> Run(const Cancelled& cancelled) {
     absl::Status status;
+    int64_t seen = 0;
     ForEachInStartOrder(s_.events, [&](int64_t, const Event& e) {
+      if (++seen % kCancellationPollEvents == 0 && IsCancelled(cancelled)) {
+        status = StoppedError("simulation");
+        return false;
+      }
       status = CheckRanges(e);
       if (status.ok()) status = e.is_op() ? RunOp(e) : RunXfer(e);
       return status.ok();
@@ -204,11 +212,13 @@ class SimulatorRun {
 
 }  // namespace
 
-absl::StatusOr<SimulationReport> Simulate(const Schedule& schedule, uint64_t seed) {
+absl::StatusOr<SimulationReport> Simulate(const Schedule& schedule, uint64_t seed,
+                                          const Cancelled& cancelled) {
   const Inputs in = MakeInputs(schedule.problem.instance, seed);
-  absl::StatusOr<std::vector<double>> out = SimulatorRun(schedule, in).Run();
+  absl::StatusOr<std::vector<double>> out = SimulatorRun(schedule, in).Run(cancelled);
   if (!out.ok()) return out.status();
-  const std::vector<double> ref = Reference(schedule.problem.instance, in);
+  ASSIGN_OR_RETURN(const std::vector<double> ref,
+                   Reference(schedule.problem.instance, in, cancelled));
   double scale = 0, err = 0;
   for (size_t c = 0; c < ref.size(); ++c) {
     scale = std::max(scale, std::abs(ref[c]));

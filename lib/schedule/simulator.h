@@ -16,6 +16,7 @@
 #include <cstdint>
 
 #include "absl/status/statusor.h"
+#include "lib/base/cancellation.h"
 #include "lib/schedule/schedule.h"
 
 namespace attnsched {
@@ -30,8 +31,11 @@ inline constexpr double kMaxRelError = 1e-9;
 
 // Simulates `schedule` (which must have passed Validate). Returns
 // FailedPreconditionError naming the event, the PE and the missing value if a PE
-// reads something it does not hold, or a row has no softmax or axpy.
-absl::StatusOr<SimulationReport> Simulate(const Schedule& schedule, uint64_t seed);
+// reads something it does not hold, or a row has no softmax or axpy; CancelledError
+// when `cancelled` (polled every kCancellationPollEvents events and every row of the
+// direct computation) turns true.
+absl::StatusOr<SimulationReport> Simulate(const Schedule& schedule, uint64_t seed,
+                                          const Cancelled& cancelled = nullptr);
 
 }  // namespace attnsched
 

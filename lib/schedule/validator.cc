@@ -80,11 +80,18 @@ class ValidatorRun {
     for (int32_t home : s.placement) stats_.peak_words[home] += input_words + inst_.d;
   }
 
-  ValidationReport Run() {
+  absl::StatusOr<ValidationReport> Run(const Cancelled& cancelled) {
+    int64_t seen = 0;
+    bool stopped = false;
     ForEachInStartOrder(s_.events, [&](int64_t index, const Event& e) {
+      if (++seen % kCancellationPollEvents == 0 && IsCancelled(cancelled)) {
+        stopped = true;
+        return false;
+      }
       violation_ = e.is_op() ? CheckOp(index, e) : CheckXfer(index, e);
       return !violation_.has_value();
     });
+    if (stopped) return StoppedError("validation");
     if (!violation_) violation_ = FindMissing();
     return ValidationReport{std::move(violation_), std::move(stats_)};
   }
@@ -325,7 +332,7 @@ absl::StatusOr<ValidationReport> Validate(const Schedule& schedule,
       !s.ok()) {
     return s;
   }
-  return ValidatorRun(schedule).Run();
+  return ValidatorRun(schedule).Run(options.cancelled);
 }
 
 }  // namespace attnsched

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "lib/base/cancellation.h"
 #include "lib/schedule/schedule.h"
 
 namespace attnsched {
@@ -29,6 +30,9 @@ struct ValidationOptions {
   // Refuse schedules (and instances whose task graph has more operations) above this
   // many events, before allocating anything of that size.
   int64_t max_events = kDefaultMaxEvents;
+  // Polled every kCancellationPollEvents events; when it turns true Validate returns
+  // CancelledError (lib/base/cancellation.h). Empty: never.
+  Cancelled cancelled = nullptr;
 };
 
 // The rules of SPEC section 4, one per way to break them.
