@@ -109,6 +109,12 @@ void MaskSizes(benchmark::internal::Benchmark* b) {
   b->ArgName("mask")->Unit(benchmark::kMillisecond)->Iterations(1);
 }
 
+// A ring of 65,536 PEs with 64 tokens: most rounds of ring rotation are empty.
+BENCHMARK(BM_Generate)
+    ->Args({static_cast<int>(Scheme::kCausal), 64, 8, 65536})
+    ->ArgNames({"scheme", "n", "d", "m"})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
 BENCHMARK(BM_Generate)->Apply(Sizes);
 BENCHMARK(BM_GenerateMasked)->Apply(MaskSizes);
 BENCHMARK(BM_ValidateMasked)->Apply(MaskSizes);

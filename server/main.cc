@@ -119,10 +119,10 @@ class MetricsHttp {
 // NOT_SERVING on the still open listener for --drain_delay seconds (at most --grace)
 // while new SAT jobs are refused as worth retrying elsewhere and running ones finish;
 // then the listener closes, RPCs in flight get the rest of --grace (plus a second),
-// and jobs still running are cancelled. gRPC cancels the calls still running then but
-// waits for their handlers to return, and a handler inside the library (generating or
-// simulating a large schedule) does not look at cancellation: one more second after
-// that, the process exits 0 without them (the drain's promise is kept).
+// and jobs still running are cancelled. gRPC cancels the calls still running then and
+// waits for their handlers to return; handlers stop at their next cancellation poll
+// (lib/base/cancellation.h), and should one still be computing a second later (a phase
+// without polls), the process exits 0 without it, skipping the rest of the shutdown.
 void WaitAndDrain(grpc::Server& server, WorkerPool& pool) {
   sigset_t set;
   sigemptyset(&set);

@@ -284,5 +284,17 @@ TEST(CancellationTest, GenerateValidateAndSimulateStopWhenAsked) {
   EXPECT_LE(Simulate(s, 1, never)->max_rel_error, kMaxRelError);
 }
 
+TEST(GeneratorTest, FarMorePesThanTokens) {
+  // Most PEs hold no token (ring rotation skips their rounds): still valid, and with a
+  // free placement never slower than one PE.
+  for (Scheme scheme : {Scheme::kGeneral, Scheme::kShared, Scheme::kCausal}) {
+    const Problem p = MakeProblem(scheme, 5, 2, 4096);
+    const Schedule s = testing::MustGenerate(p);
+    ASSERT_TRUE(testing::CheckGenerated(s, /*simulate=*/true, /*seed=*/3).has_value());
+    const Schedule pinned = testing::MustGenerateOn(p, BlockPlacement(5, 4096));
+    ASSERT_TRUE(Validate(pinned)->valid()) << SchemeName(scheme);
+  }
+}
+
 }  // namespace
 }  // namespace attnsched

@@ -1,4 +1,5 @@
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -53,22 +54,48 @@ absl::StatusOr<Schedule> CompileGenerator(const Generator& g, const Problem& pro
 struct Candidate {
   std::string label;
   Placement homes;
+  int64_t pes_used = 0;  // the homes lie on PEs 0..pes_used-1
 };
 
-// The best schedule (into `best`) over the candidates (ties: fewer transfers), balanced where the compute
-// binds (balancing only adds transfers where the links bind); `both` also tries the
-// other way, which can be better with few tokens per PE. Returns the candidate used.
+// The free placements the generator weighs with its tokens homed on PEs 0..pes-1:
+// its named placement, then least-loaded and work blocks where it uses them.
+std::vector<Candidate> FreeCandidates(const Generator& g, const Problem& problem, int64_t pes) {
+  Problem ring = problem;
+  ring.machine.pes = pes;
+  std::vector<Candidate> out;
+  out.push_back({std::string(PlacementKindName(g.placement)),
+                 *MakePlacement(PlacementSpec{g.placement, {}}, problem.n(), pes), pes});
+  if (g.chain_balanced) out.push_back({"least-loaded", LeastLoadedPlacement(ring), pes});
+  if (g.work_blocks) out.push_back({"work-blocks", WorkBlockPlacement(ring), pes});
+  return out;
+}
+
+// The best schedule (into `best`) over the candidates (ties: fewer transfers),
+// balanced where the compute binds (balancing only adds transfers where the links
+// bind); `both` also tries the other way, which can be better with few tokens per PE.
+// Homes on part of the ring are compiled unbalanced. A candidate over the event limit
+// is passed over while another fits. Returns the
+// candidate used.
 absl::StatusOr<Candidate> CompileBest(const Generator& g, const Problem& problem,
                                       std::vector<Candidate> candidates, bool both,
                                       const GenerateOptions& options, Schedule& best) {
   size_t chosen = 0;
+  absl::Status over_limit = absl::OkStatus();
   for (size_t k = 0; k < candidates.size(); ++k) {
     const LowerBounds lb = ComputeLowerBounds(problem, candidates[k].homes);
-    const bool balance = lb.work >= std::max(lb.link, lb.traffic);
+    // Homes on part of the ring are not balanced: chain shedding would spread the dots
+    // over every PE of the ring, however many.
+    const bool whole_ring = candidates[k].pes_used == problem.pes();
+    const bool balance = whole_ring && lb.work >= std::max(lb.link, lb.traffic);
     for (bool b : {balance, !balance}) {
-      if (b != balance && !both) continue;
-      ASSIGN_OR_RETURN(Schedule s,
-                       CompileGenerator(g, problem, candidates[k].homes, b, options));
+      if (b != balance && (!both || !whole_ring)) continue;
+      absl::StatusOr<Schedule> compiled =
+          CompileGenerator(g, problem, candidates[k].homes, b, options);
+      if (absl::IsResourceExhausted(compiled.status())) {
+        over_limit = compiled.status();
+        continue;
+      }
+      ASSIGN_OR_RETURN(Schedule s, std::move(compiled));
       // The shorter schedule; of equal ones, the one with fewer transfers (the same
       // operations, so fewer events).
       const bool better = best.events.empty() || Makespan(s) < Makespan(best) ||
@@ -79,18 +106,25 @@ absl::StatusOr<Candidate> CompileBest(const Generator& g, const Problem& problem
       }
     }
   }
+  if (best.events.empty()) return over_limit;
   return std::move(candidates[chosen]);
 }
 
-// Large instances compile one candidate: the first of those needing the smallest
-// balancing flows (MaxShedDots).
-Candidate FewestShedDots(const Problem& problem, std::vector<Candidate> candidates) {
+// Large instances compile one candidate: the first of those with the smallest lower
+// bound; then, where the link traffic bound comes within half of LB_work (a scattered
+// placement loads the links even where the compute binds: a window of 4 keys on 8 PEs
+// compiled 17% above LB_work on least-loaded homes), the smallest traffic; then the
+// smallest balancing flows (MaxShedDots).
+Candidate MostPromising(const Problem& problem, std::vector<Candidate> candidates) {
   size_t best = 0;
-  int64_t fewest = MaxShedDots(problem, candidates[0].homes);
-  for (size_t k = 1; k < candidates.size(); ++k) {
-    const int64_t shed = MaxShedDots(problem, candidates[k].homes);
-    if (shed < fewest) {
-      fewest = shed;
+  std::tuple<int64_t, int64_t, int64_t> best_rank;
+  for (size_t k = 0; k < candidates.size(); ++k) {
+    const LowerBounds lb = ComputeLowerBounds(problem, candidates[k].homes);
+    const int64_t loaded_links = 2 * lb.traffic >= lb.work ? lb.traffic : 0;
+    const std::tuple<int64_t, int64_t, int64_t> rank = {
+        lb.Max(), loaded_links, MaxShedDots(problem, candidates[k].homes)};
+    if (k == 0 || rank < best_rank) {
+      best_rank = rank;
       best = k;
     }
   }
@@ -136,23 +170,33 @@ absl::StatusOr<Generated> Generate(const Problem& problem, const GenerateOptions
                          operations, options.max_events);
   }
   const Generator& g = GeneratorFor(problem.instance);
-  const PlacementSpec spec = options.placement.value_or(PlacementSpec{g.placement, {}});
-  ASSIGN_OR_RETURN(Placement homes, MakePlacement(spec, problem.n(), problem.pes()));
   const bool small = operations <= kCompareEvents;
-  std::vector<Candidate> candidates = {{std::string(PlacementKindName(spec.kind)), homes}};
-  if (!options.placement && g.chain_balanced) {
-    candidates.push_back({"least-loaded", LeastLoadedPlacement(problem)});
+  const int64_t m = problem.pes(), n = problem.n();
+  std::vector<Candidate> candidates;
+  if (options.placement) {
+    ASSIGN_OR_RETURN(Placement homes, MakePlacement(*options.placement, n, m));
+    candidates.push_back({std::string(PlacementKindName(options.placement->kind)),
+                          std::move(homes), m});
+  } else {
+    // More PEs than tokens: placements over the whole ring spread the tokens, and every
+    // key with them, around it; homed on PEs 0..n-1 the keys travel at most n links.
+    // Only small instances on rings of at most 2n PEs weigh both.
+    if (m <= n || (small && m <= 2 * n)) candidates = FreeCandidates(g, problem, m);
+    if (m > n) {
+      for (Candidate& c : FreeCandidates(g, problem, n)) candidates.push_back(std::move(c));
+    }
   }
-  if (!options.placement && g.work_blocks) {
-    candidates.push_back({"work-blocks", WorkBlockPlacement(problem)});
-  }
-  if (!small) candidates = {FewestShedDots(problem, std::move(candidates))};
+  if (!small) candidates = {MostPromising(problem, std::move(candidates))};
   Generated out;
   out.generator = std::string(g.name);
   out.pinned = options.placement.has_value();
   ASSIGN_OR_RETURN(Candidate best, CompileBest(g, problem, std::move(candidates), small,
                                                options, out.schedule));
   out.placement = best.label;
+  if (best.pes_used < m) {
+    out.note = absl::StrFormat("tokens homed on PEs 0..%d of %d (more PEs than tokens)",
+                               best.pes_used - 1, m);
+  }
   RETURN_IF_ERROR(Improve(options, out));
   const int64_t work = TotalWork(problem);
   if (!out.pinned && Makespan(out.schedule) > work) {

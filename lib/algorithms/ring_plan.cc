@@ -72,12 +72,12 @@ std::vector<int64_t> ScoresHome(const Problem& problem, const Placement& homes,
 
 // PE `pe`'s program: its dots, then its rows as FinishRingPlan describes.
 std::vector<Operation> Program(const Problem& problem, int32_t pe, std::vector<Operation> dots,
-                               const std::vector<std::vector<int32_t>>& tokens_by_pe,
+                               const RingBlocks& blocks,
                                const std::vector<int64_t>& ready) {
   const Mask& mask = problem.mask();
   const int64_t dot_end = problem.costs.c_dot * static_cast<int64_t>(dots.size());
   std::vector<int32_t> early, tail;
-  for (int32_t i : tokens_by_pe[pe]) {
+  for (int32_t i : blocks.tokens[pe]) {
     if (mask.RowLength(i) == 0) continue;  // a row without keys has no operations
     (ready[i] <= dot_end ? early : tail).push_back(i);
   }
@@ -85,10 +85,10 @@ std::vector<Operation> Program(const Problem& problem, int32_t pe, std::vector<O
                    [&ready](int32_t a, int32_t b) { return ready[a] < ready[b]; });
   std::vector<Operation> program = std::move(dots);
   for (int32_t i : early) program.push_back({OpKind::kSoftmax, i, 0});
-  AppendRingRounds(OpKind::kAxpy, pe, early, tokens_by_pe, problem.instance, program);
+  AppendRingRounds(OpKind::kAxpy, pe, early, blocks, problem.instance, program);
   for (int32_t i : tail) {
     program.push_back({OpKind::kSoftmax, i, 0});
-    AppendRingRounds(OpKind::kAxpy, pe, {i}, tokens_by_pe, problem.instance, program);
+    AppendRingRounds(OpKind::kAxpy, pe, {i}, blocks, problem.instance, program);
   }
   return program;
 }
@@ -105,10 +105,10 @@ int32_t KindPriority(ItemKind kind) {
 }  // namespace
 
 DotLists RowHomeDots(const Problem& problem, const Placement& placement, bool balance) {
-  const auto tokens = TokensByPe(placement, problem.pes());
+  const RingBlocks blocks(placement, problem.pes());
   DotLists dots(problem.pes());
-  for (int32_t p = 0; p < problem.pes(); ++p) {
-    AppendRingRounds(OpKind::kDot, p, tokens[p], tokens, problem.instance, dots[p]);
+  for (int32_t p : blocks.occupied) {
+    AppendRingRounds(OpKind::kDot, p, blocks.tokens[p], blocks, problem.instance, dots[p]);
   }
   if (balance) BalanceDots(problem, placement, dots);
   return dots;
@@ -117,14 +117,14 @@ DotLists RowHomeDots(const Problem& problem, const Placement& placement, bool ba
 Plan FinishRingPlan(const Problem& problem, Placement placement, DotLists dots) {
   const Instance& inst = problem.instance;
   const int64_t m = problem.pes();
-  const auto tokens = TokensByPe(placement, m);
+  const RingBlocks blocks(placement, m);
   const std::vector<int64_t> ready = ScoresHome(problem, placement, dots);
   Plan plan;
   plan.programs.resize(m);
   VectorHops hops{std::vector<int32_t>(inst.n(), 0), std::vector<int32_t>(inst.n(), 0),
                   std::vector<int32_t>(inst.n(), 0)};
   for (int32_t pe = 0; pe < m; ++pe) {
-    plan.programs[pe] = Program(problem, pe, std::move(dots[pe]), tokens, ready);
+    plan.programs[pe] = Program(problem, pe, std::move(dots[pe]), blocks, ready);
     for (const Operation& op : plan.programs[pe]) NoteConsumer(inst, placement, op, pe, m, hops);
   }
   plan.route = [inst, m, homes = placement, hops = std::move(hops)](const Item& item,
