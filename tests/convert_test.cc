@@ -46,6 +46,34 @@ TEST(ConvertTest, ZeroCostsMeanTheDefaults) {
   EXPECT_EQ(p->machine.link_latency, 0);
 }
 
+TEST(ConvertTest, BadMasksNameTheirProtoFields) {
+  v1::Problem problem;
+  problem.mutable_instance()->set_d(2);
+  problem.mutable_machine()->set_pes(2);
+  v1::Mask* mask = problem.mutable_instance()->mutable_mask();
+  v1::Segment* segment = mask->add_segments();
+  segment->set_length(4);
+  auto message = [&] { return std::string(ProblemFromProto(problem).status().message()); };
+  EXPECT_THAT(message(), HasSubstr("problem.instance.mask.segments[0].kind: unspecified"));
+  segment->set_kind(v1::SEGMENT_KIND_CAUSAL);
+  mask->set_window(-1);
+  EXPECT_THAT(message(), HasSubstr("problem.instance.mask.window = -1: must be in [0, 1048576]"));
+  mask->set_window(2);
+  segment->set_length(0);
+  EXPECT_THAT(message(), HasSubstr("problem.instance.mask.segments[0].length = 0: must be >= 1"));
+  segment->set_length(4);
+  problem.mutable_instance()->set_n(5);
+  EXPECT_THAT(message(), HasSubstr("problem.instance.n = 5 but the segments sum to 4 tokens"));
+  problem.mutable_instance()->set_scheme(v1::SCHEME_CAUSAL);
+  EXPECT_THAT(message(), HasSubstr("problem.instance.mask.segments: not together with a scheme"));
+  problem.mutable_instance()->set_scheme(v1::SCHEME_UNSPECIFIED);
+  problem.mutable_instance()->set_n(4);
+  absl::StatusOr<Problem> good = ProblemFromProto(problem);
+  ASSERT_TRUE(good.ok()) << good.status();
+  EXPECT_EQ(good->mask().window(), 2);
+  EXPECT_EQ(good->mask().segments().size(), 1u);
+}
+
 TEST(ConvertTest, BadRequestsNameTheField) {
   v1::Problem problem;
   problem.mutable_instance()->set_n(8);
