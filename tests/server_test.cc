@@ -1054,6 +1054,22 @@ TEST(ServerPoolTest, SigtermUnderLoadDrainsAndExitsZero) {
   EXPECT_LT(absl::Now() - signalled, absl::Seconds(5));
 }
 
+// Streams a simulated schedule of causal n, d on m PEs to its end within `deadline`;
+// returns the call's status code.
+grpc::StatusCode StreamSimulated(v1::Scheduler::Stub& stub, int64_t n, int64_t d, int64_t m,
+                                 absl::Duration deadline) {
+  grpc::ClientContext context;
+  SetDeadline(context, deadline);
+  v1::GenerateRequest request;
+  *request.mutable_problem() = ProblemProto(Scheme::kCausal, n, d, m);
+  request.set_simulate(true);
+  auto reader = stub.StreamSchedule(&context, request);
+  v1::ScheduleChunk chunk;
+  while (reader->Read(&chunk)) {
+  }
+  return reader->Finish().error_code();
+}
+
 TEST(ServerPoolTest, SigtermStopsWithinTheGraceEvenWhileAHandlerComputes) {
   // Llama-2-7B's head with simulation: about 6 s of generating, validating and
   // simulating inside one handler. The drain cancels the call, the handler stops at its
@@ -1063,16 +1079,7 @@ TEST(ServerPoolTest, SigtermStopsWithinTheGraceEvenWhileAHandlerComputes) {
   ASSERT_FALSE(server.address().empty()) << server.Log();
   auto stub = Connect(server);
   std::thread client([&] {
-    grpc::ClientContext context;
-    SetDeadline(context, absl::Seconds(60));
-    v1::GenerateRequest request;
-    *request.mutable_problem() = ProblemProto(Scheme::kCausal, 4096, 128, 64);
-    request.set_simulate(true);
-    auto reader = stub->StreamSchedule(&context, request);
-    v1::ScheduleChunk chunk;
-    while (reader->Read(&chunk)) {
-    }
-    EXPECT_NE(reader->Finish().error_code(), grpc::StatusCode::OK);
+    EXPECT_NE(StreamSimulated(*stub, 4096, 128, 64, absl::Seconds(60)), grpc::StatusCode::OK);
   });
   absl::SleepFor(absl::Milliseconds(1000));
   const absl::Time signalled = absl::Now();
@@ -1090,18 +1097,8 @@ TEST(ServerPoolTest, ACallPastItsDeadlineStopsComputing) {
   ASSERT_FALSE(server.address().empty()) << server.Log();
   auto stub = Connect(server);
   const absl::Time began = absl::Now();
-  {
-    grpc::ClientContext context;
-    SetDeadline(context, absl::Milliseconds(1000));
-    v1::GenerateRequest request;
-    *request.mutable_problem() = ProblemProto(Scheme::kCausal, 1024, 8192, 16);
-    request.set_simulate(true);
-    auto reader = stub->StreamSchedule(&context, request);
-    v1::ScheduleChunk chunk;
-    while (reader->Read(&chunk)) {
-    }
-    EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
-  }
+  EXPECT_EQ(StreamSimulated(*stub, 1024, 8192, 16, absl::Milliseconds(1000)),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
   std::string log;
   for (int k = 0; k < 100 && log.find("rpc method=StreamSchedule") == std::string::npos; ++k) {
     absl::SleepFor(absl::Milliseconds(50));
