@@ -1,5 +1,6 @@
 #include "lib/model/mask_spec.h"
 
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -27,9 +28,11 @@ absl::Status Prefixed(absl::string_view prefix, const absl::Status& status) {
 }  // namespace
 
 absl::StatusOr<Instance> MakeMaskedInstance(const MaskSpec& spec, int64_t d,
-                                            absl::string_view prefix) {
+                                            absl::string_view prefix,
+                                            absl::string_view mask_prefix) {
+  const std::string mask_fields = absl::StrCat(prefix, mask_prefix);
   if (spec.scheme && spec.segments) {
-    return Invalid(prefix, "segments: not together with a scheme; give one of them (a scheme "
+    return Invalid(mask_fields, "segments: not together with a scheme; give one of them (a scheme "
                            "names a one-segment mask)");
   }
   if (!spec.scheme && !spec.segments) {
@@ -54,7 +57,7 @@ absl::StatusOr<Instance> MakeMaskedInstance(const MaskSpec& spec, int64_t d,
     segments = *spec.segments;
   }
   absl::StatusOr<Mask> mask = Mask::Make(std::move(segments), spec.window, kMaxTokens);
-  if (!mask.ok()) return Prefixed(prefix, mask.status());
+  if (!mask.ok()) return Prefixed(mask_fields, mask.status());
   if (spec.segments && spec.n != 0 && spec.n != mask->n()) {
     return Invalid(prefix, absl::StrFormat("n = %d but the segments sum to %d tokens: they "
                                            "must agree",

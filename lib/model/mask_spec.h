@@ -33,8 +33,11 @@ struct MaskSpec {
 // and the rule: neither or both of scheme and segments, a bad scheme name or
 // segment entry, n out of [1, kMaxTokens] or not the segments' sum, window < 0,
 // scheme "shared" with shared = false, every token padding.
+// The segments and the window are named with `prefix` + `mask_prefix` (the service's
+// Instance holds them in `mask.`).
 absl::StatusOr<Instance> MakeMaskedInstance(const MaskSpec& spec, int64_t d,
-                                            absl::string_view prefix);
+                                            absl::string_view prefix,
+                                            absl::string_view mask_prefix = "");
 
 // The statement of `inst` that MakeMaskedInstance reads back: the scheme name when
 // the instance is one (SchemeOf), else its segments, window and shared flag.

@@ -1,6 +1,5 @@
 #include "attnsched/v1/convert.h"
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "lib/model/mask_spec.h"
 #include "lib/schedule/validator.h"
@@ -77,17 +76,7 @@ absl::StatusOr<Instance> InstanceFromProto(const v1::Instance& inst) {
     }
   }
   if (!spec.scheme && !spec.segments) return Unspecified("problem.instance.scheme");
-  absl::StatusOr<Instance> out = MakeMaskedInstance(spec, inst.d(), "problem.instance.");
-  if (out.ok()) return out;
-  // The message names the library's fields; segments and window sit in `mask` here.
-  std::string message(out.status().message());
-  for (const char* field : {"segments", "window"}) {
-    const std::string library = absl::StrCat("problem.instance.", field);
-    if (absl::StartsWith(message, library)) {
-      message.replace(0, library.size(), absl::StrCat("problem.instance.mask.", field));
-    }
-  }
-  return absl::Status(out.status().code(), message);
+  return MakeMaskedInstance(spec, inst.d(), "problem.instance.", "mask.");
 }
 
 void InstanceToProto(const Instance& instance, v1::Instance* inst) {
