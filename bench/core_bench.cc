@@ -38,7 +38,10 @@ void GenerateEach(benchmark::State& state, const Problem& p) {
 
 void ValidateEach(benchmark::State& state, const Problem& p) {
   const Schedule s = Generate(p)->schedule;
-  for (auto _ : state) benchmark::DoNotOptimize(Validate(s));
+  for (auto _ : state) {
+    VectorEventSource events(s);
+    benchmark::DoNotOptimize(Validate(events));
+  }
   SetEventCounters(state, static_cast<int64_t>(s.events.size()));
 }
 
@@ -47,7 +50,10 @@ void BM_Validate(benchmark::State& state) { ValidateEach(state, ProblemOf(state)
 
 void BM_Simulate(benchmark::State& state) {
   const Schedule s = Generate(ProblemOf(state))->schedule;
-  for (auto _ : state) benchmark::DoNotOptimize(Simulate(s, 1));
+  for (auto _ : state) {
+    VectorEventSource events(s);
+    benchmark::DoNotOptimize(Simulate(events, 1));
+  }
   SetEventCounters(state, static_cast<int64_t>(s.events.size()));
 }
 
@@ -55,7 +61,8 @@ void BM_WriteReadJson(benchmark::State& state) {
   const Schedule s = Generate(ProblemOf(state))->schedule;
   for (auto _ : state) {
     std::stringstream buffer;
-    (void)WriteScheduleJson(s, buffer);
+    VectorEventSource events(s);
+    (void)WriteScheduleJson(events, buffer);
     benchmark::DoNotOptimize(ReadScheduleJson(buffer, kDefaultMaxEvents));
   }
   SetEventCounters(state, static_cast<int64_t>(s.events.size()));

@@ -12,9 +12,13 @@
 namespace attnsched::cli {
 namespace {
 
-absl::Status WriteOutFlag(const Schedule& schedule) {
+// Writes the events to --out, if given; else reads them to the end (a stream's
+// integrity is checked there).
+absl::Status WriteOutFlag(EventSource& source) {
   const std::string path = absl::GetFlag(FLAGS_out);
-  return path.empty() ? absl::OkStatus() : WriteScheduleTo(schedule, "--out", path);
+  if (!path.empty()) return WriteScheduleTo(source, "--out", path);
+  while (source.Valid()) source.Next();
+  return source.status();
 }
 
 }  // namespace
@@ -50,11 +54,11 @@ int RunGenerate(const Invocation& call) {
   }
   ReportLabels labels{"generate", std::nullopt, request->model, request->heads, started, ""};
   if (Remote()) {
-    auto remote = RemoteGenerate(request->problem, *placement, absl::GetFlag(FLAGS_simulate),
-                                 absl::GetFlag(FLAGS_seed));
+    absl::StatusOr<Summary> remote =
+        RemoteGenerate(request->problem, *placement, absl::GetFlag(FLAGS_simulate),
+                       absl::GetFlag(FLAGS_seed), WriteOutFlag);
     if (!remote.ok()) return ReportError("generate", remote.status());
-    if (absl::Status s = WriteOutFlag(remote->first); !s.ok()) return ReportError("generate", s);
-    return PrintSummary(std::move(remote->second), labels);
+    return PrintSummary(*std::move(remote), labels);
   }
   const int64_t search = absl::GetFlag(FLAGS_search_events);
   if (search < 0) {
@@ -65,10 +69,14 @@ int RunGenerate(const Invocation& call) {
   absl::StatusOr<Generated> generated =
       Generate(request->problem, GenerateOptions{*max_events, *placement, search});
   if (!generated.ok()) return ReportError("generate", generated.status());
-  if (absl::Status s = WriteOutFlag(generated->schedule); !s.ok()) return ReportError("generate", s);
+  if (!absl::GetFlag(FLAGS_out).empty()) {
+    VectorEventSource events(generated->schedule);
+    if (absl::Status s = WriteOutFlag(events); !s.ok()) return ReportError("generate", s);
+  }
   labels.origin = Origin{generated->generator, generated->placement, generated->pinned,
                          generated->note};
-  return CheckAndReport(generated->schedule, labels);
+  VectorEventSource events(generated->schedule);
+  return CheckAndReport(events, labels);
 }
 
 }  // namespace attnsched::cli

@@ -37,7 +37,8 @@ int RunProve(const Invocation& call) {
                : sat::Prove(*schedule, options);
   if (!r.ok()) return ReportError("prove", r.status());
   if (const std::string path = absl::GetFlag(FLAGS_out); !path.empty() && r->better) {
-    if (absl::Status s = WriteScheduleTo(*r->better, "--out", path); !s.ok()) {
+    VectorEventSource better(*r->better);
+    if (absl::Status s = WriteScheduleTo(better, "--out", path); !s.ok()) {
       return ReportError("prove", s);
     }
   }

@@ -93,9 +93,10 @@ const char* ClientServiceConfig() {
 })json";
 }
 
-absl::StatusOr<std::pair<Schedule, Summary>> RemoteGenerate(
-    const Problem& problem, const std::optional<PlacementSpec>& placement, bool simulate,
-    uint64_t seed) {
+absl::StatusOr<Summary> RemoteGenerate(const Problem& problem,
+                                       const std::optional<PlacementSpec>& placement,
+                                       bool simulate, uint64_t seed,
+                                       const std::function<absl::Status(EventSource&)>& consume) {
   ASSIGN_OR_RETURN(auto stub, Connect());
   v1::GenerateRequest request;
   rpc::ProblemToProto(problem, request.mutable_problem());
@@ -105,20 +106,21 @@ absl::StatusOr<std::pair<Schedule, Summary>> RemoteGenerate(
   grpc::ClientContext context;
   SetDeadline(context);
   auto reader = stub->StreamSchedule(&context, request);
-  v1::ScheduleChunk chunk;
-  rpc::ChunkAssembler assembler(absl::GetFlag(FLAGS_max_events));
-  absl::Status read;
-  while (read.ok() && reader->Read(&chunk)) read = assembler.Add(chunk);
-  if (!read.ok()) {  // a broken stream: stop the call, report why
+  absl::StatusOr<std::unique_ptr<rpc::ChunkEventSource>> source = rpc::ChunkEventSource::Open(
+      [&reader](v1::ScheduleChunk& chunk) { return reader->Read(&chunk); },
+      absl::GetFlag(FLAGS_max_events));
+  const absl::Status consumed = source.ok() ? consume(**source) : source.status();
+  if (!consumed.ok()) {  // the server's error, else a broken stream: stop the call
     context.TryCancel();
-    (void)reader->Finish();
-    return read;
+    const grpc::Status call = reader->Finish();
+    if (!call.ok() && call.error_code() != grpc::StatusCode::CANCELLED) {
+      return FromGrpc(call, context);
+    }
+    return consumed;
   }
   RETURN_IF_ERROR(FromGrpc(reader->Finish(), context));
-  ASSIGN_OR_RETURN(Schedule schedule, assembler.Finish());
-  if (!assembler.summary()) return absl::InternalError("the server sent no summary");
-  ASSIGN_OR_RETURN(Summary summary, rpc::SummaryFromProto(*assembler.summary()));
-  return std::make_pair(std::move(schedule), std::move(summary));
+  if (!(*source)->summary()) return absl::InternalError("the server sent no summary");
+  return rpc::SummaryFromProto(*(*source)->summary());
 }
 
 absl::StatusOr<Summary> RemoteVerify(const Schedule& schedule) {
@@ -127,9 +129,11 @@ absl::StatusOr<Summary> RemoteVerify(const Schedule& schedule) {
   SetDeadline(context);
   v1::VerifyResponse response;
   auto writer = stub->VerifySchedule(&context, &response);
-  rpc::WriteChunks(schedule, kChunkEvents, nullptr,
-                   [&writer](const v1::ScheduleChunk& chunk) { return writer->Write(chunk); });
-  writer->WritesDone();
+  if (rpc::WriteListChunks(schedule, kChunkEvents, [&writer](const v1::ScheduleChunk& chunk) {
+        return writer->Write(chunk);
+      })) {
+    writer->WritesDone();
+  }
   RETURN_IF_ERROR(FromGrpc(writer->Finish(), context));
   return rpc::SummaryFromProto(response.summary());
 }

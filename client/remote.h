@@ -12,6 +12,7 @@
 #include "lib/export/summary.h"
 #include "lib/sat/optimal_search.h"
 #include "lib/sat/prove.h"
+#include "lib/schedule/event_source.h"
 #include "lib/schedule/schedule.h"
 
 namespace attnsched::cli {
@@ -27,11 +28,15 @@ bool Remote();
 // streaming call only before it has received anything).
 const char* ClientServiceConfig();
 
-// StreamSchedule: the schedule and the server's summary of it.
-absl::StatusOr<std::pair<Schedule, Summary>> RemoteGenerate(
-    const Problem& problem, const std::optional<PlacementSpec>& placement, bool simulate,
-    uint64_t seed);
-// VerifySchedule, streaming the events in chunks.
+// StreamSchedule: the server's summary, once `consume` has read the schedule's events
+// as they stream in (it must read the source to its end, or return an error, which
+// cancels the call). Errors: the server's, else `consume`'s or the stream's.
+absl::StatusOr<Summary> RemoteGenerate(const Problem& problem,
+                                       const std::optional<PlacementSpec>& placement,
+                                       bool simulate, uint64_t seed,
+                                       const std::function<absl::Status(EventSource&)>& consume);
+// VerifySchedule, streaming the events in chunks in the order of the list
+// (rpc::WriteListChunks), so that violations name the same event_index as locally.
 absl::StatusOr<Summary> RemoteVerify(const Schedule& schedule);
 // SolveOptimal; `on_progress` is called for each bound as it streams in.
 absl::StatusOr<sat::OptimalResult> RemoteSolve(

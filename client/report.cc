@@ -14,8 +14,7 @@
 #include "lib/base/output_file.h"
 #include "lib/export/schedule_json.h"
 #include "lib/export/summary.h"
-#include "lib/schedule/simulator.h"
-#include "lib/schedule/validator.h"
+#include "lib/schedule/check.h"
 #include "lib/status_macros.h"
 
 namespace attnsched::cli {
@@ -34,27 +33,22 @@ absl::Status WriteOutput(absl::string_view flag, const std::string& path,
   return written;
 }
 
-absl::Status WriteScheduleTo(const Schedule& schedule, absl::string_view flag,
+absl::Status WriteScheduleTo(EventSource& source, absl::string_view flag,
                              const std::string& path) {
   return WriteOutput(flag, path,
-                     [&schedule](std::ostream& out) { return WriteScheduleJson(schedule, out); });
+                     [&source](std::ostream& out) { return WriteScheduleJson(source, out); });
 }
 
-int CheckAndReport(const Schedule& schedule, const ReportLabels& labels) {
-  absl::StatusOr<ValidationReport> report =
-      Validate(schedule, ValidationOptions{absl::GetFlag(FLAGS_max_events)});
+int CheckAndReport(EventSource& source, const ReportLabels& labels) {
+  CheckOptions options{absl::GetFlag(FLAGS_max_events), std::nullopt, nullptr};
+  if (absl::GetFlag(FLAGS_simulate)) options.simulate_seed = absl::GetFlag(FLAGS_seed);
+  absl::StatusOr<CheckReport> report = CheckSchedule(source, options);
   if (!report.ok()) {
     return ReportError(labels.command,
                        absl::Status(report.status().code(),
                                     absl::StrCat(labels.source, report.status().message())));
   }
-  std::optional<SimulationReport> simulation;
-  if (report->valid() && absl::GetFlag(FLAGS_simulate)) {
-    absl::StatusOr<SimulationReport> sim = Simulate(schedule, absl::GetFlag(FLAGS_seed));
-    if (!sim.ok()) return ReportError(labels.command, sim.status());
-    simulation = *sim;
-  }
-  return PrintSummary(Summarize(schedule, *report, simulation), labels);
+  return PrintSummary(Summarize(source.problem(), source.placement(), *report), labels);
 }
 
 int PrintSummary(Summary summary, const ReportLabels& labels) {

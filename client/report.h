@@ -1,4 +1,4 @@
-// Checks a schedule (validator, then simulator when valid and --simulate) and
+// Checks a schedule (validator and, with --simulate, simulator in one pass) and
 // prints its summary as a table or JSON: the shared tail of generate and verify.
 #ifndef ATTNSCHED_CLIENT_REPORT_H_
 #define ATTNSCHED_CLIENT_REPORT_H_
@@ -12,7 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "lib/export/summary.h"
-#include "lib/schedule/schedule.h"
+#include "lib/schedule/event_source.h"
 
 namespace attnsched::cli {
 
@@ -39,13 +39,15 @@ struct ReportLabels {
 absl::Status WriteOutput(absl::string_view flag, const std::string& path,
                          const std::function<absl::Status(std::ostream&)>& write);
 
-// Writes `schedule` as JSON to `path` with WriteOutput.
-absl::Status WriteScheduleTo(const Schedule& schedule, absl::string_view flag,
+// Writes the events of `source` as JSON to `path` with WriteOutput.
+absl::Status WriteScheduleTo(EventSource& source, absl::string_view flag,
                              const std::string& path);
 
-// Returns kExitOk when valid (and numerically correct), kExitInvalid otherwise,
-// kExitUsage when the schedule exceeds limits.
-int CheckAndReport(const Schedule& schedule, const ReportLabels& labels);
+// Checks the events of `source` (lib/schedule/check.h; simulated with --simulate) and
+// prints the summary. Returns kExitOk when valid (and numerically correct),
+// kExitInvalid otherwise, kExitUsage when the schedule exceeds limits or cannot be
+// read.
+int CheckAndReport(EventSource& source, const ReportLabels& labels);
 
 // Prints a summary (computed here or by a server) with the labels; returns the exit
 // status as CheckAndReport does.

@@ -125,7 +125,8 @@ int RunSolve(const Invocation& call) {
     }
   }
   if (const std::string path = absl::GetFlag(FLAGS_out); !path.empty()) {
-    if (absl::Status s = WriteScheduleTo(r->witness, "--out", path); !s.ok()) {
+    VectorEventSource witness(r->witness);
+    if (absl::Status s = WriteScheduleTo(witness, "--out", path); !s.ok()) {
       return ReportError("solve", s);
     }
   }

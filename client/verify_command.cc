@@ -21,7 +21,8 @@ int RunVerify(const Invocation& call) {
     if (!summary.ok()) return ReportError("verify", summary.status());
     return PrintSummary(*std::move(summary), labels);
   }
-  return CheckAndReport(*schedule, labels);
+  VectorEventSource events(*schedule);
+  return CheckAndReport(events, labels);
 }
 
 }  // namespace attnsched::cli

@@ -9,6 +9,13 @@
 
 namespace attnsched::server {
 
+int64_t CheckBytes(int64_t operations, int64_t events_held) {
+  const int64_t state = EventBytes(operations, kCheckBytesPerOperation);
+  const int64_t held = EventBytes(events_held);
+  return held > std::numeric_limits<int64_t>::max() - state ? std::numeric_limits<int64_t>::max()
+                                                            : state + held;
+}
+
 int64_t EventBytes(int64_t events, int64_t per_event) {
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
   if (events <= 0 || per_event <= 0) return 0;

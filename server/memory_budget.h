@@ -34,8 +34,18 @@ inline constexpr int64_t kBytesPerEvent = 80;
 inline constexpr int64_t kResponseBytesPerEvent = 80;
 inline constexpr int64_t kProveBytesPerEvent = 480;
 
+// Bytes per operation of the task graph that checking a streamed schedule holds
+// (validator and simulator: the operation bits, residency records of scores and p,
+// the simulator's score and p values), estimated from those data structures: 12 +
+// 8 + 12 + 8 bytes per dot, rounded up.
+inline constexpr int64_t kCheckBytesPerOperation = 48;
+
 // events * per_event, saturating at INT64_MAX.
 int64_t EventBytes(int64_t events, int64_t per_event = kBytesPerEvent);
+
+// What checking a schedule of `operations` operations costs when `events_held` of
+// its events are held in memory (0 for a stream checked as it arrives), saturating.
+int64_t CheckBytes(int64_t operations, int64_t events_held);
 
 class MemoryBudget {
  public:

@@ -13,7 +13,7 @@
 #include "attnsched/v1/convert.h"
 #include "lib/algorithms/generator.h"
 #include "lib/export/summary.h"
-#include "lib/schedule/simulator.h"
+#include "lib/schedule/check.h"
 #include "lib/sat/prove.h"
 #include "lib/status_macros.h"
 #include "server/retryable.h"
@@ -83,13 +83,11 @@ absl::StatusOr<Checked> GenerateChecked(const v1::GenerateRequest& request,
     return absl::ResourceExhaustedError(absl::StrCat(g.status().message(), over_limit_hint));
   }
   if (!g.ok()) return g.status();
-  ASSIGN_OR_RETURN(const ValidationReport report,
-                   Validate(g->schedule, ValidationOptions{limit, cancelled}));
-  std::optional<SimulationReport> simulation;
-  if (request.simulate()) {
-    ASSIGN_OR_RETURN(simulation, Simulate(g->schedule, request.seed(), cancelled));
-  }
-  Summary summary = Summarize(g->schedule, report, simulation);
+  VectorEventSource source(g->schedule);
+  CheckOptions check{limit, std::nullopt, cancelled};
+  if (request.simulate()) check.simulate_seed = request.seed();
+  ASSIGN_OR_RETURN(const CheckReport report, CheckSchedule(source, check));
+  Summary summary = Summarize(problem, g->schedule.placement, report);
   summary.generator = g->generator;
   summary.placement = g->placement;
   summary.placement_pinned = g->pinned;
@@ -257,7 +255,9 @@ grpc::Status SchedulerService::StreamSchedule(grpc::ServerContext* context,
   if (!g.ok()) return log.Done(g.status());
   v1::ScheduleSummary summary;
   rpc::SummaryToProto(g->summary, &summary);
-  const bool sent = rpc::WriteChunks(g->schedule, options_.chunk_events, &summary,
+  VectorEventSource source(g->schedule);
+  const bool sent = rpc::WriteChunks(source, static_cast<int64_t>(g->schedule.events.size()),
+                                     options_.chunk_events, &summary,
                                      [&](const v1::ScheduleChunk& chunk) {
                                        return !context->IsCancelled() && writer->Write(chunk);
                                      });
@@ -269,32 +269,25 @@ grpc::Status SchedulerService::VerifySchedule(grpc::ServerContext* context,
                                               grpc::ServerReader<v1::ScheduleChunk>* reader,
                                               v1::VerifyResponse* response) {
   RpcLog log("VerifySchedule", *context, metrics_);
-  v1::ScheduleChunk chunk;
-  rpc::ChunkAssembler assembler(options_.max_events);
   MemoryBudget::Lease lease = budget_.Empty();
-  while (reader->Read(&chunk)) {
-    if (absl::Status s = assembler.Add(chunk); !s.ok()) return log.Done(s);
-    // The first chunk announces the events (bounded by the instance and max_events).
-    if (absl::Status s = lease.GrowTo(EventBytes(assembler.events_total()),
-                                      absl::StrCat("a schedule of ", assembler.events_total(),
-                                                   " events"));
-        !s.ok()) {
-      return log.Done(s);
-    }
-  }
-  absl::StatusOr<Schedule> s = assembler.Finish();
-  if (!s.ok()) return log.Done(s.status());
+  // A stream in start order is checked as it arrives: the lease covers the checker's
+  // state; one in any other order is held and sorted first: its events too.
+  const rpc::ChunkEventSource::Admit admit = [&lease](const Problem& problem, int64_t held) {
+    const int64_t operations = CountOperations(problem.instance).total();
+    return lease.GrowTo(
+        CheckBytes(operations, held),
+        absl::StrCat("checking a schedule of ", held > 0 ? absl::StrCat(held, " events held and ") : "",
+                     operations, " operations"));
+  };
+  absl::StatusOr<std::unique_ptr<rpc::ChunkEventSource>> source = rpc::ChunkEventSource::Open(
+      [reader](v1::ScheduleChunk& chunk) { return reader->Read(&chunk); }, options_.max_events,
+      admit);
+  if (!source.ok()) return log.Done(source.status());
   const Cancelled cancelled = [context] { return context->IsCancelled(); };
-  absl::StatusOr<ValidationReport> report =
-      Validate(*s, ValidationOptions{options_.max_events, cancelled});
+  absl::StatusOr<CheckReport> report =
+      CheckSchedule(**source, CheckOptions{options_.max_events, uint64_t{1}, cancelled});
   if (!report.ok()) return log.Done(report.status());
-  std::optional<SimulationReport> simulation;
-  if (report->valid()) {
-    absl::StatusOr<SimulationReport> sim = Simulate(*s, 1, cancelled);
-    if (!sim.ok()) return log.Done(sim.status());
-    simulation = *sim;
-  }
-  Summary summary = Summarize(*s, *report, simulation);
+  Summary summary = Summarize((*source)->problem(), (*source)->placement(), *report);
   summary.generator = "request";
   rpc::SummaryToProto(summary, response->mutable_summary());
   return log.Done(grpc::Status::OK);

@@ -6,6 +6,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "lib/schedule/check.h"
 #include "lib/schedule/validator.h"
 #include "tests/test_util.h"
 
@@ -106,7 +107,8 @@ TEST(ConvertTest, BadRequestsNameTheField) {
 
 TEST(ConvertTest, SummaryJsonKeepsSnakeCaseNames) {
   const Schedule s = testing::MustGenerate(Scheme::kCausal, 8, 2, 2);
-  const Summary summary = Summarize(s, *Validate(s), std::nullopt);
+  const Summary summary =
+      Summarize(s.problem, s.placement, CheckReport{*testing::ValidateSchedule(s), std::nullopt});
   v1::ScheduleSummary proto;
   SummaryToProto(summary, &proto);
   std::string json;
@@ -125,19 +127,34 @@ TEST(ConvertTest, SummaryJsonKeepsSnakeCaseNames) {
 // The chunks of `s` as WriteChunks sends them, `per_chunk` events each.
 std::vector<v1::ScheduleChunk> ChunksOf(const Schedule& s, int64_t per_chunk) {
   std::vector<v1::ScheduleChunk> out;
-  WriteChunks(s, per_chunk, nullptr, [&out](const v1::ScheduleChunk& c) {
-    out.push_back(c);
-    return true;
-  });
+  VectorEventSource events(s);
+  EXPECT_TRUE(WriteChunks(events, static_cast<int64_t>(s.events.size()), per_chunk, nullptr,
+                          [&out](const v1::ScheduleChunk& c) {
+                            out.push_back(c);
+                            return true;
+                          }));
   return out;
 }
 
-absl::Status Assemble(const std::vector<v1::ScheduleChunk>& chunks, int64_t max_events = 1 << 20) {
-  ChunkAssembler in(max_events);
-  for (const v1::ScheduleChunk& c : chunks) {
-    if (absl::Status s = in.Add(c); !s.ok()) return s;
-  }
-  return in.Finish().status();
+// Reads `chunks` through a ChunkEventSource: the events in the order it yields them,
+// or the first error. `*reads` counts the chunks it asked for.
+absl::StatusOr<std::vector<Event>> ReadChunks(const std::vector<v1::ScheduleChunk>& chunks,
+                                              int64_t max_events = 1 << 20,
+                                              int* reads = nullptr) {
+  size_t next = 0;
+  auto read = [&](v1::ScheduleChunk& c) {
+    if (reads != nullptr) ++*reads;
+    if (next == chunks.size()) return false;
+    c = chunks[next++];
+    return true;
+  };
+  absl::StatusOr<std::unique_ptr<ChunkEventSource>> source =
+      ChunkEventSource::Open(read, max_events);
+  if (!source.ok()) return source.status();
+  std::vector<Event> events;
+  for (; (*source)->Valid(); (*source)->Next()) events.push_back((*source)->event());
+  if (!(*source)->status().ok()) return (*source)->status();
+  return events;
 }
 
 TEST(ConvertSatTest, SolveResultsRoundTripWithEveryEnumValue) {
@@ -220,12 +237,47 @@ TEST(ChunksTest, AStreamRoundTripsInOrder) {
   const Schedule s = testing::MustGenerate(Scheme::kCausal, 8, 2, 2);
   const std::vector<v1::ScheduleChunk> chunks = ChunksOf(s, 10);
   ASSERT_GT(chunks.size(), 3u);
-  ChunkAssembler in(1 << 20);
-  for (const v1::ScheduleChunk& c : chunks) ASSERT_TRUE(in.Add(c).ok());
-  absl::StatusOr<Schedule> back = in.Finish();
+  EXPECT_TRUE(chunks[0].start_order());
+  absl::StatusOr<std::vector<Event>> back = ReadChunks(chunks);
   ASSERT_TRUE(back.ok()) << back.status();
-  EXPECT_EQ(back->events, s.events);
-  EXPECT_EQ(back->placement, s.placement);
+  EXPECT_EQ(*back, s.events);
+}
+
+TEST(ChunksTest, AStreamInStartOrderIsReadAsTheConsumerAdvances) {
+  const Schedule s = testing::MustGenerate(Scheme::kCausal, 8, 2, 2);
+  const std::vector<v1::ScheduleChunk> chunks = ChunksOf(s, 10);
+  size_t next = 0;
+  auto read = [&](v1::ScheduleChunk& c) {
+    if (next == chunks.size()) return false;
+    c = chunks[next++];
+    return true;
+  };
+  absl::StatusOr<std::unique_ptr<ChunkEventSource>> source = ChunkEventSource::Open(read, 1);
+  ASSERT_TRUE(source.ok()) << source.status();  // the limit is for streams held in memory
+  EXPECT_EQ(next, 1u);
+  for (int k = 0; k < 10; ++k) (*source)->Next();
+  EXPECT_EQ(next, 2u);
+  EXPECT_EQ((*source)->index(), 10);
+  EXPECT_EQ((*source)->event(), s.events[10]);
+}
+
+TEST(ChunksTest, AStreamInAnyOrderIsSortedByStart) {
+  Schedule s = testing::MustGenerate(Scheme::kCausal, 8, 2, 2);
+  std::reverse(s.events.begin(), s.events.end());
+  std::vector<v1::ScheduleChunk> chunks = ChunksOf(s, 10);
+  // As a client sends a list in its own order (WriteChunks sends start order):
+  // the reversed list in the same chunks, without start_order.
+  chunks[0].set_start_order(false);
+  size_t k = 0;
+  for (v1::ScheduleChunk& c : chunks) {
+    for (v1::Event& e : *c.mutable_events()) EventToProto(s.events[k++], &e);
+  }
+  absl::StatusOr<std::vector<Event>> back = ReadChunks(chunks);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_TRUE(std::is_sorted(back->begin(), back->end(),
+                             [](const Event& a, const Event& b) { return a.start < b.start; }));
+  EXPECT_EQ(back->size(), s.events.size());
+  EXPECT_EQ(ReadChunks(chunks, 10).status().code(), absl::StatusCode::kResourceExhausted);
 }
 
 TEST(ChunksTest, BrokenStreamsNameTheChunk) {
@@ -255,14 +307,17 @@ TEST(ChunksTest, BrokenStreamsNameTheChunk) {
        "events are repeated"},  // n = 8 has at most a few hundred useful events
       {with(0, [](v1::ScheduleChunk& c) { c.mutable_placement()->RemoveLast(); }),
        "placement has 7 entries"},
+      {with(2, [&](v1::ScheduleChunk& c) { c.mutable_events(3)->set_start(0); }),
+       "chunks[2].events[3]: start = 0 is before the previous event's start"},
+      {with(1, [](v1::ScheduleChunk& c) { c.set_start_order(true); }),
+       "chunks[1].start_order: only the first chunk"},
       {{}, "problem: missing"},
   };
   for (const auto& c : cases) {
-    const absl::Status status = Assemble(c.stream);
+    const absl::Status status = ReadChunks(c.stream).status();
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << c.message;
     EXPECT_THAT(std::string(status.message()), HasSubstr(c.message));
   }
-  EXPECT_EQ(Assemble(chunks, 10).code(), absl::StatusCode::kResourceExhausted);
 }
 
 }  // namespace

@@ -18,16 +18,16 @@ namespace {
 using ::testing::HasSubstr;
 
 int64_t MeasuredMakespan(const Schedule& s) {
-  absl::StatusOr<ValidationReport> r = Validate(s);
+  absl::StatusOr<ValidationReport> r = testing::ValidateSchedule(s);
   EXPECT_TRUE(r.ok() && r->valid());
   return r.ok() ? r->stats.makespan : 0;
 }
 
 void ExpectValidAndExact(const Schedule& s) {
-  absl::StatusOr<ValidationReport> r = Validate(s);
+  absl::StatusOr<ValidationReport> r = testing::ValidateSchedule(s);
   ASSERT_TRUE(r.ok()) << r.status();
   ASSERT_TRUE(r->valid()) << r->violation->message;
-  absl::StatusOr<SimulationReport> sim = Simulate(s, 3);
+  absl::StatusOr<SimulationReport> sim = testing::SimulateSchedule(s, 3);
   ASSERT_TRUE(sim.ok()) << sim.status();
   EXPECT_LE(sim->max_rel_error, kMaxRelError);
 }
@@ -96,7 +96,7 @@ TEST(GeneratorTest, BalancingReachesTheWorkBoundWhereRowsDoNotDivide) {
   // one dot of the mean, and T <= 1.001 LB_work.
   for (Scheme scheme : {Scheme::kGeneral, Scheme::kShared, Scheme::kCausal}) {
     const Schedule s = testing::MustGenerate(scheme, 16 * 8 + 1, 64, 8);
-    absl::StatusOr<ValidationReport> r = Validate(s);
+    absl::StatusOr<ValidationReport> r = testing::ValidateSchedule(s);
     ASSERT_TRUE(r.ok() && r->valid());
     const LowerBounds lb = ComputeLowerBounds(s.problem, s.placement);
     EXPECT_LE(static_cast<double>(r->stats.makespan), 1.001 * static_cast<double>(lb.work))
@@ -245,7 +245,7 @@ TEST(PlanCompilerTest, RelayPriorityReordersARelayLink) {
   EXPECT_EQ(SentAt(*before, v0, 1), 12);
   EXPECT_EQ(SentAt(*after, v0, 1), 10);
   EXPECT_EQ(SentAt(*after, v3, 1), 12);
-  const absl::StatusOr<ValidationReport> report = Validate(*after);
+  const absl::StatusOr<ValidationReport> report = testing::ValidateSchedule(*after);
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->valid()) << report->violation->message;
 }
@@ -274,14 +274,14 @@ TEST(CancellationTest, GenerateValidateAndSimulateStopWhenAsked) {
   EXPECT_EQ(Generate(p, options).status().code(), absl::StatusCode::kCancelled);
   const Schedule s = testing::MustGenerate(p);
   ASSERT_GT(static_cast<int64_t>(s.events.size()), kCancellationPollEvents);
-  absl::StatusOr<ValidationReport> report = Validate(s, ValidationOptions{kDefaultMaxEvents, now});
+  absl::StatusOr<ValidationReport> report = testing::ValidateSchedule(s, ValidationOptions{kDefaultMaxEvents, now});
   EXPECT_EQ(report.status().code(), absl::StatusCode::kCancelled);
   EXPECT_THAT(std::string(report.status().message()), HasSubstr("validation stopped"));
-  EXPECT_EQ(Simulate(s, 1, now).status().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(testing::SimulateSchedule(s, 1, now).status().code(), absl::StatusCode::kCancelled);
   // Asked but never true: the answers are the usual ones.
   const Cancelled never = [] { return false; };
-  EXPECT_TRUE(Validate(s, ValidationOptions{kDefaultMaxEvents, never})->valid());
-  EXPECT_LE(Simulate(s, 1, never)->max_rel_error, kMaxRelError);
+  EXPECT_TRUE(testing::ValidateSchedule(s, ValidationOptions{kDefaultMaxEvents, never})->valid());
+  EXPECT_LE(testing::SimulateSchedule(s, 1, never)->max_rel_error, kMaxRelError);
 }
 
 TEST(GeneratorTest, FarMorePesThanTokens) {
@@ -292,7 +292,7 @@ TEST(GeneratorTest, FarMorePesThanTokens) {
     const Schedule s = testing::MustGenerate(p);
     ASSERT_TRUE(testing::CheckGenerated(s, /*simulate=*/true, /*seed=*/3).has_value());
     const Schedule pinned = testing::MustGenerateOn(p, BlockPlacement(5, 4096));
-    ASSERT_TRUE(Validate(pinned)->valid()) << SchemeName(scheme);
+    ASSERT_TRUE(testing::ValidateSchedule(pinned)->valid()) << SchemeName(scheme);
   }
 }
 

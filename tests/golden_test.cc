@@ -13,9 +13,9 @@ Summary SummaryOf(const char* model, int64_t pes) {
   const ModelPreset p = *FindPreset(model);
   Problem problem{PresetInstance(p), Machine{pes, 1, 1, 0}, Costs::Default(p.d)};
   const Schedule s = testing::MustGenerate(problem);
-  absl::StatusOr<ValidationReport> r = Validate(s);
+  absl::StatusOr<ValidationReport> r = testing::ValidateSchedule(s);
   EXPECT_TRUE(r.ok() && r->valid());
-  return Summarize(s, *r, Simulate(s, 1).value());
+  return Summarize(s.problem, s.placement, CheckReport{*r, testing::SimulateSchedule(s, 1).value()});
 }
 
 TEST(GoldenTest, BertBaseOn16Pes) {

@@ -34,7 +34,7 @@ TEST(LinkTest, LatencyDelaysTheArrivalNotTheLink) {
   // is resident on the receiver 5 cycles after its start.
   const Problem p = WithLinks(MakeProblem(Scheme::kGeneral, 4, 2, 2), 1, 1, 3);
   Schedule s = testing::MustGenerate(p, {kDefaultMaxEvents, std::nullopt, 0});
-  absl::StatusOr<ValidationReport> r = Validate(s);
+  absl::StatusOr<ValidationReport> r = testing::ValidateSchedule(s);
   ASSERT_TRUE(r.ok() && r->valid()) << (r.ok() ? r->violation->message : "");
   // The compiler pipelines: link 0 starts its second transfer 2 cycles after the first.
   std::vector<int64_t> starts;
@@ -59,7 +59,7 @@ TEST(LinkTest, LatencyDelaysTheArrivalNotTheLink) {
       e.start += 1000;
     }
   }
-  r = Validate(s);
+  r = testing::ValidateSchedule(s);
   ASSERT_TRUE(r.ok());
   ASSERT_FALSE(r->valid());
   EXPECT_EQ(r->violation->rule, Rule::kOperandNotResident);
@@ -73,11 +73,11 @@ TEST(LinkTest, ALinkIsFreeAfterTheDurationEvenWithLatency) {
   const Problem p = WithLinks(MakeProblem(Scheme::kGeneral, 2, 2, 2), 1, 1, 10);
   Schedule s{p, {0, 1}, {}};
   s.events = {Event::Xfer(0, 0, Item{ItemKind::kK, 0, 0}), Event::Xfer(2, 0, Item{ItemKind::kV, 0, 0})};
-  absl::StatusOr<ValidationReport> r = Validate(s);
+  absl::StatusOr<ValidationReport> r = testing::ValidateSchedule(s);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->violation->rule, Rule::kMissingOperation);  // the transfers themselves pass
   s.events[1].start = 1;
-  r = Validate(s);
+  r = testing::ValidateSchedule(s);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->violation->rule, Rule::kLinkBusy);
 }
@@ -88,10 +88,10 @@ TEST(LinkTest, EverySchemeStaysValidAndExactOnSlowLinks) {
          {std::tuple{3, 7, 5}, std::tuple{1, 1, 40}, std::tuple{64, 1, 0}}) {
       const Problem p = WithLinks(MakeProblem(scheme, 12, 8, 4), words, cycles, latency);
       const Schedule s = testing::MustGenerate(p, {kDefaultMaxEvents, std::nullopt, 0});
-      absl::StatusOr<ValidationReport> r = Validate(s);
+      absl::StatusOr<ValidationReport> r = testing::ValidateSchedule(s);
       ASSERT_TRUE(r.ok());
       EXPECT_TRUE(r->valid()) << SchemeName(scheme) << " " << r->violation->message;
-      absl::StatusOr<SimulationReport> sim = Simulate(s, 7);
+      absl::StatusOr<SimulationReport> sim = testing::SimulateSchedule(s, 7);
       ASSERT_TRUE(sim.ok()) << sim.status();
       EXPECT_LE(sim->max_rel_error, kMaxRelError);
       EXPECT_GE(Makespan(s), ComputeLowerBounds(p, s.placement).Max());

@@ -89,7 +89,7 @@ TEST(MaskTrafficTest, AWindowShortensTheLinkTraffic) {
     GenerateOptions options;
     options.placement = PlacementSpec{PlacementKind::kBlock, {}};
     const Schedule s = testing::MustGenerate(p, options);
-    absl::StatusOr<ValidationReport> report = Validate(s);
+    absl::StatusOr<ValidationReport> report = testing::ValidateSchedule(s);
     EXPECT_TRUE(report.ok() && report->valid());
     int64_t busy = 0;
     if (report.ok()) {

@@ -202,11 +202,11 @@ TEST(MaskedScheduleTest, EveryMaskGeneratesValidExactSchedulesWithinTheBounds) {
       Problem p{inst, Machine{m, 1, 1, 0}, Costs::Default(inst.d)};
       const Schedule s = testing::MustGenerate(p);
       const std::string what = Describe(p);
-      absl::StatusOr<ValidationReport> report = Validate(s);
+      absl::StatusOr<ValidationReport> report = testing::ValidateSchedule(s);
       ASSERT_TRUE(report.ok()) << what << ": " << report.status();
       ASSERT_TRUE(report->valid()) << what << ": " << report->violation->message;
       EXPECT_EQ(report->stats.operations, CountOperations(inst).total()) << what;
-      absl::StatusOr<SimulationReport> sim = Simulate(s, 7);
+      absl::StatusOr<SimulationReport> sim = testing::SimulateSchedule(s, 7);
       ASSERT_TRUE(sim.ok()) << what << ": " << sim.status();
       EXPECT_LE(sim->max_rel_error, kMaxRelError) << what;
       EXPECT_GE(Makespan(s), ComputeLowerBounds(p, s.placement).Max()) << what;
@@ -284,7 +284,7 @@ TEST(MaskedScheduleTest, AWindowSendsKeysOnlyAsFarAsTheyAreRead) {
   absl::StatusOr<Schedule> s = CompilePlan(
       p, FinishRingPlan(p, homes, GeneratorFor(p.instance).dots(p, homes, /*balance=*/false)));
   ASSERT_TRUE(s.ok()) << s.status();
-  ASSERT_TRUE(Validate(*s)->valid());
+  ASSERT_TRUE(testing::ValidateSchedule(*s)->valid());
   std::vector<int64_t> crossings(64, 0);
   for (const Event& e : s->events) {
     if (!e.is_op() && (e.item().kind == ItemKind::kK || e.item().kind == ItemKind::kV)) {
@@ -299,8 +299,7 @@ TEST(MaskedScheduleTest, TheFileRecordsTheMask) {
   for (const Instance& inst : UserMasks()) {
     Problem p{inst, Machine{3, 1, 1, 0}, Costs::Default(inst.d)};
     const Schedule s = testing::MustGenerate(p);
-    std::stringstream file;
-    ASSERT_TRUE(WriteScheduleJson(s, file).ok());
+    std::stringstream file(testing::ScheduleJsonText(s));
     EXPECT_THAT(file.str(), HasSubstr("\"segments\":\"" + SegmentsText(inst.mask.segments())));
     absl::StatusOr<Schedule> back = ReadScheduleJson(file, kDefaultMaxEvents);
     ASSERT_TRUE(back.ok()) << back.status();

@@ -19,10 +19,10 @@ namespace {
 using testing::MustGenerate;
 
 void ExpectValidAndExact(const Schedule& s) {
-  const absl::StatusOr<ValidationReport> report = Validate(s);
+  const absl::StatusOr<ValidationReport> report = testing::ValidateSchedule(s);
   ASSERT_TRUE(report.ok()) << report.status();
   ASSERT_TRUE(report->valid()) << report->violation->message;
-  const absl::StatusOr<SimulationReport> sim = Simulate(s, 7);
+  const absl::StatusOr<SimulationReport> sim = testing::SimulateSchedule(s, 7);
   ASSERT_TRUE(sim.ok()) << sim.status();
   EXPECT_LE(sim->max_rel_error, kMaxRelError);
 }

@@ -30,11 +30,11 @@ TEST(RelabelTest, RenamedSchedulesStayValidAndExact) {
     ASSERT_EQ(r.canonical_placement(), block.placement);
     const Schedule renamed = r.FromCanonical(block);
     EXPECT_EQ(renamed.placement, scrambled);
-    const absl::StatusOr<ValidationReport> report = Validate(renamed);
+    const absl::StatusOr<ValidationReport> report = testing::ValidateSchedule(renamed);
     ASSERT_TRUE(report.ok()) << report.status();
     EXPECT_TRUE(report->valid()) << SchemeName(scheme) << ": " << report->violation->message;
     EXPECT_EQ(Makespan(renamed), Makespan(block));
-    const absl::StatusOr<SimulationReport> sim = Simulate(renamed, 7);
+    const absl::StatusOr<SimulationReport> sim = testing::SimulateSchedule(renamed, 7);
     ASSERT_TRUE(sim.ok()) << sim.status();
     EXPECT_LE(sim->max_rel_error, kMaxRelError);
     // And back again, event for event.

@@ -354,7 +354,7 @@ TEST(VerifyBySatTest, AgreesWithTheValidatorOnValidAndBrokenSchedules) {
       timed_for_default_links.problem = problem;  // arrivals now come later
       mutants.push_back(std::move(timed_for_default_links));
       for (const Schedule& broken : mutants) {
-        absl::StatusOr<ValidationReport> report = Validate(broken);
+        absl::StatusOr<ValidationReport> report = testing::ValidateSchedule(broken);
         ASSERT_TRUE(report.ok());
         absl::StatusOr<bool> sat = SatAccepts(broken);
         ASSERT_TRUE(sat.ok()) << sat.status();
@@ -380,7 +380,7 @@ TEST(VerifyBySatTest, AgreesWithTheValidatorUnderMasks) {
     std::vector<Schedule> all = Mutants(valid);
     all.push_back(valid);
     for (const Schedule& s : all) {
-      absl::StatusOr<ValidationReport> report = Validate(s);
+      absl::StatusOr<ValidationReport> report = testing::ValidateSchedule(s);
       ASSERT_TRUE(report.ok());
       absl::StatusOr<bool> sat = SatAccepts(s);
       ASSERT_TRUE(sat.ok()) << sat.status();

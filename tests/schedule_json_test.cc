@@ -11,11 +11,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string ToJson(const Schedule& s) {
-  std::ostringstream out;
-  EXPECT_TRUE(WriteScheduleJson(s, out).ok());
-  return out.str();
-}
+std::string ToJson(const Schedule& s) { return testing::ScheduleJsonText(s); }
 
 absl::StatusOr<Schedule> FromJson(const std::string& text, int64_t max_events = 1000000) {
   std::istringstream in(text);

@@ -166,7 +166,7 @@ TEST_F(ServerTest, EveryRpcMatchesLocalMode) {
   ASSERT_FALSE(server_.address().empty()) << server_.Log();
   auto stub = Connect(server_);
   const Schedule local = testing::MustGenerate(Scheme::kCausal, 64, 8, 4);
-  const int64_t local_makespan = Validate(local)->stats.makespan;
+  const int64_t local_makespan = testing::ValidateSchedule(local)->stats.makespan;
 
   v1::GenerateRequest generate;
   *generate.mutable_problem() = ProblemProto(Scheme::kCausal, 64, 8, 4);
@@ -205,9 +205,9 @@ TEST_F(ServerTest, EveryRpcMatchesLocalMode) {
     SetDeadline(context, absl::Seconds(30));
     v1::VerifyResponse response;
     auto writer = stub->VerifySchedule(&context, &response);
-    ASSERT_TRUE(rpc::WriteChunks(local, 1000, nullptr, [&writer](const v1::ScheduleChunk& c) {
-      return writer->Write(c);
-    }));
+    VectorEventSource events(local);
+    ASSERT_TRUE(rpc::WriteChunks(events, static_cast<int64_t>(local.events.size()), 1000, nullptr,
+                                 [&writer](const v1::ScheduleChunk& c) { return writer->Write(c); }));
     writer->WritesDone();
     ASSERT_TRUE(writer->Finish().ok());
     EXPECT_TRUE(response.summary().valid());
@@ -230,7 +230,7 @@ TEST_F(ServerTest, EveryRpcMatchesLocalMode) {
     EXPECT_GE(attempts, 1);
     EXPECT_EQ(result.status(), v1::SolveResult::STATUS_OPTIMAL);
     EXPECT_EQ(result.makespan_cycles(), 6);  // as in tests/sat_test.cc, derived by hand
-    EXPECT_TRUE(Validate(*rpc::ScheduleFromProto(result.witness()))->valid());
+    EXPECT_TRUE(testing::ValidateSchedule(*rpc::ScheduleFromProto(result.witness()))->valid());
   }
   {
     grpc::ClientContext context;
@@ -240,7 +240,7 @@ TEST_F(ServerTest, EveryRpcMatchesLocalMode) {
     v1::ProveResponse response;
     ASSERT_TRUE(stub->ProveOptimality(&context, request, &response).ok());
     EXPECT_EQ(response.status(), v1::ProveResponse::STATUS_IMPROVABLE);
-    EXPECT_LT(Validate(*rpc::ScheduleFromProto(response.better()))->stats.makespan, 20);
+    EXPECT_LT(testing::ValidateSchedule(*rpc::ScheduleFromProto(response.better()))->stats.makespan, 20);
   }
 }
 

@@ -15,7 +15,7 @@ using testing::MustGenerate;
 TEST(SimulatorTest, EverySchemeMatchesDirectAttention) {
   for (Scheme scheme : {Scheme::kGeneral, Scheme::kShared, Scheme::kCausal}) {
     for (uint64_t seed : {1u, 2u, 99u}) {
-      absl::StatusOr<SimulationReport> r = Simulate(MustGenerate(scheme, 12, 5, 3), seed);
+      absl::StatusOr<SimulationReport> r = testing::SimulateSchedule(MustGenerate(scheme, 12, 5, 3), seed);
       ASSERT_TRUE(r.ok()) << r.status();
       EXPECT_LE(r->max_rel_error, kMaxRelError);
     }
@@ -24,7 +24,7 @@ TEST(SimulatorTest, EverySchemeMatchesDirectAttention) {
 
 TEST(SimulatorTest, SingleTokenOutputIsItsValue) {
   // n = 1: softmax over one score is 1, so o(0) = v(0) exactly, whatever q and k.
-  absl::StatusOr<SimulationReport> r = Simulate(MustGenerate(Scheme::kGeneral, 1, 8, 1), 5);
+  absl::StatusOr<SimulationReport> r = testing::SimulateSchedule(MustGenerate(Scheme::kGeneral, 1, 8, 1), 5);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->max_rel_error, 0.0);
 }
@@ -34,7 +34,7 @@ TEST(SimulatorTest, ReadingAnItemNotHeldIsReported) {
   s.events.erase(s.events.begin() + FindEvent(s, [](const Event& e) {
                    return !e.is_op() && e.item() == Item{ItemKind::kV, 2, 0};
                  }));
-  absl::StatusOr<SimulationReport> r = Simulate(s, 1);
+  absl::StatusOr<SimulationReport> r = testing::SimulateSchedule(s, 1);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(r.status().message()), HasSubstr("reads v(2), which PE 0 does not hold"));
 }
@@ -42,7 +42,7 @@ TEST(SimulatorTest, ReadingAnItemNotHeldIsReported) {
 TEST(SimulatorTest, OutOfRangeEventsAreRefusedNotRead) {
   Schedule s = MustGenerate(Scheme::kCausal, 4, 2, 2);
   s.events[0].i = 1 << 20;
-  absl::StatusOr<SimulationReport> r = Simulate(s, 1);
+  absl::StatusOr<SimulationReport> r = testing::SimulateSchedule(s, 1);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(r.status().message()), HasSubstr("out of range"));
 }
@@ -52,7 +52,7 @@ TEST(SimulatorTest, MissingAxpyIsAWrongReduction) {
   s.events.erase(s.events.begin() + FindEvent(s, [](const Event& e) {
                    return e.is_op() && e.op().kind == OpKind::kAxpy;
                  }));
-  absl::StatusOr<SimulationReport> r = Simulate(s, 1);
+  absl::StatusOr<SimulationReport> r = testing::SimulateSchedule(s, 1);
   EXPECT_THAT(std::string(r.status().message()), HasSubstr("of its 4 axpys"));
 }
 

@@ -16,9 +16,9 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 Summary SummaryOf(const Schedule& s) {
-  const absl::StatusOr<ValidationReport> report = Validate(s);
+  const absl::StatusOr<ValidationReport> report = testing::ValidateSchedule(s);
   EXPECT_TRUE(report.ok()) << report.status();
-  return Summarize(s, *report, std::nullopt);
+  return Summarize(s.problem, s.placement, CheckReport{*report, std::nullopt});
 }
 
 TEST(SummaryTest, FiguresOfAValidSchedule) {

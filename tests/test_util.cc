@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "lib/export/schedule_json.h"
 #include "lib/schedule/simulator.h"
 #include "lib/schedule/validator.h"
 #include "gtest/gtest.h"
@@ -54,14 +55,14 @@ Schedule MustGenerate(Scheme scheme, int64_t n, int64_t d, int64_t pes) {
 }
 
 std::optional<Checked> CheckGenerated(const Schedule& s, bool simulate, uint64_t seed) {
-  absl::StatusOr<ValidationReport> report = Validate(s);
+  absl::StatusOr<ValidationReport> report = ValidateSchedule(s);
   if (!report.ok() || !report->valid()) {
     ADD_FAILURE() << Describe(s.problem) << ": "
                   << (report.ok() ? report->violation->message : report.status().ToString());
     return std::nullopt;
   }
   if (simulate) {
-    absl::StatusOr<SimulationReport> sim = Simulate(s, seed);
+    absl::StatusOr<SimulationReport> sim = SimulateSchedule(s, seed);
     EXPECT_TRUE(sim.ok()) << sim.status();
     if (sim.ok()) {
       EXPECT_LE(sim->max_rel_error, kMaxRelError) << Describe(s.problem);
@@ -71,6 +72,25 @@ std::optional<Checked> CheckGenerated(const Schedule& s, bool simulate, uint64_t
   EXPECT_GE(out.makespan, out.bounds.Max()) << Describe(s.problem) << ": a lower bound is unsound";
   EXPECT_LE(out.makespan, TotalWork(s.problem)) << Describe(s.problem) << ": slower than one PE";
   return out;
+}
+
+absl::StatusOr<ValidationReport> ValidateSchedule(const Schedule& s,
+                                                  const ValidationOptions& options) {
+  VectorEventSource events(s);
+  return Validate(events, options);
+}
+
+absl::StatusOr<SimulationReport> SimulateSchedule(const Schedule& s, uint64_t seed,
+                                                  const Cancelled& cancelled) {
+  VectorEventSource events(s);
+  return Simulate(events, seed, cancelled);
+}
+
+std::string ScheduleJsonText(const Schedule& s) {
+  VectorEventSource events(s);
+  std::ostringstream out;
+  EXPECT_TRUE(WriteScheduleJson(events, out).ok());
+  return out.str();
 }
 
 }  // namespace attnsched::testing

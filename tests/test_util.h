@@ -8,7 +8,10 @@
 
 #include "lib/algorithms/generator.h"
 #include "lib/model/bounds.h"
+#include "lib/base/cancellation.h"
 #include "lib/schedule/schedule.h"
+#include "lib/schedule/simulator.h"
+#include "lib/schedule/validator.h"
 
 namespace attnsched::testing {
 
@@ -41,6 +44,14 @@ struct CommandResult {
 // Runs `command` through /bin/sh with stdin from /dev/null, capturing both streams
 // into files unique to the calling test.
 CommandResult RunCommand(const std::string& command);
+
+// Validate and Simulate over a materialised schedule (through VectorEventSource).
+absl::StatusOr<ValidationReport> ValidateSchedule(const Schedule& s,
+                                                  const ValidationOptions& options = {});
+absl::StatusOr<SimulationReport> SimulateSchedule(const Schedule& s, uint64_t seed,
+                                                  const Cancelled& cancelled = nullptr);
+// WriteScheduleJson of a materialised schedule; fails the test on error.
+std::string ScheduleJsonText(const Schedule& s);
 
 // Index of the first event matching `pred`, or -1.
 template <typename Pred>

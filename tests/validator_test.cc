@@ -22,7 +22,7 @@ using testing::MustGenerate;
 Schedule Base() { return MustGenerate(Scheme::kGeneral, 4, 2, 2); }
 
 Violation MustViolate(const Schedule& s) {
-  absl::StatusOr<ValidationReport> r = Validate(s);
+  absl::StatusOr<ValidationReport> r = testing::ValidateSchedule(s);
   EXPECT_TRUE(r.ok()) << r.status();
   EXPECT_FALSE(r.ok() && r->valid()) << "the mutation went unnoticed";
   return r.ok() && r->violation ? *r->violation : Violation{};
@@ -37,7 +37,7 @@ auto IsXfer(ItemKind kind, int32_t i) {
 
 TEST(ValidatorTest, BaseScheduleIsValidWithExactStats) {
   const Schedule s = Base();
-  absl::StatusOr<ValidationReport> r = Validate(s);
+  absl::StatusOr<ValidationReport> r = testing::ValidateSchedule(s);
   ASSERT_TRUE(r.ok() && r->valid());
   // W = n^2 (2d + 1) = 80 split evenly: T = 40, each PE busy 40 cycles; each of
   // the 4 k and 4 v vectors crosses one link: 8 transfers of 2 cycles.
@@ -55,7 +55,7 @@ TEST(ValidatorTest, BaseScheduleIsValidWithExactStats) {
 TEST(ValidatorTest, AnyEventOrderIsAccepted) {
   Schedule s = Base();
   std::shuffle(s.events.begin(), s.events.end(), std::mt19937(3));
-  absl::StatusOr<ValidationReport> r = Validate(s);
+  absl::StatusOr<ValidationReport> r = testing::ValidateSchedule(s);
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->valid());
 }
@@ -235,7 +235,7 @@ TEST(ValidatorTest, ItemNotResidentOnSender) {
 TEST(ValidatorTest, RedundantTransferIsOnlyAWarning) {
   Schedule s = Base();
   s.events.push_back(Event::Xfer(100, 1, Item{ItemKind::kK, 2, 0}));  // PE 0 has k(2)
-  absl::StatusOr<ValidationReport> r = Validate(s);
+  absl::StatusOr<ValidationReport> r = testing::ValidateSchedule(s);
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->valid());
   EXPECT_EQ(r->stats.redundant_transfers, 1);
@@ -255,10 +255,10 @@ TEST(ValidatorTest, EarliestViolationWins) {
 TEST(ValidatorTest, HeaderErrorsAndLimits) {
   Schedule s = Base();
   s.placement.pop_back();
-  EXPECT_EQ(Validate(s).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(Validate(s).status().message()), HasSubstr("placement has 3 entries"));
+  EXPECT_EQ(testing::ValidateSchedule(s).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(testing::ValidateSchedule(s).status().message()), HasSubstr("placement has 3 entries"));
   Schedule big = Base();
-  absl::Status limit = Validate(big, ValidationOptions{10}).status();
+  absl::Status limit = testing::ValidateSchedule(big, ValidationOptions{10}).status();
   EXPECT_EQ(limit.code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(std::string(limit.message()), HasSubstr("event limit 10"));
 }

@@ -11,6 +11,7 @@
 
 #include "lib/algorithms/plan.h"
 #include "lib/algorithms/ring.h"
+#include "lib/schedule/event_source.h"
 
 namespace attnsched {
 namespace {
@@ -100,10 +101,10 @@ class PlanSearch {
     const int64_t n = start.problem.n();
     state_.programs.resize(m_);
     state_.priority_offset.assign(4 * n + n * n, 0);
-    ForEachInStartOrder(start.events, [this](int64_t, const Event& e) {
+    for (VectorEventSource events(start); events.Valid(); events.Next()) {
+      const Event& e = events.event();
       if (e.is_op()) state_.programs[e.pe].push_back(e.op());
-      return true;
-    });
+    }
   }
 
   Schedule Run(Schedule best) {

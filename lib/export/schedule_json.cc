@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "lib/model/mask_spec.h"
+#include "lib/status_macros.h"
 #include "nlohmann/json.hpp"
 
 namespace attnsched {
@@ -21,8 +22,8 @@ nlohmann::json InstanceJson(const Instance& inst) {
   return j;
 }
 
-absl::Status WriteScheduleJson(const Schedule& s, std::ostream& out) {
-  const Problem& p = s.problem;
+absl::Status WriteScheduleJson(EventSource& source, std::ostream& out) {
+  const Problem& p = source.problem();
   nlohmann::json header = {
       {"format", kScheduleFormat},
       {"instance", InstanceJson(p.instance)},
@@ -33,16 +34,17 @@ absl::Status WriteScheduleJson(const Schedule& s, std::ostream& out) {
         {"link_latency", p.machine.link_latency}}},
       {"costs",
        {{"c_dot", p.costs.c_dot}, {"c_softmax", p.costs.c_softmax}, {"c_axpy", p.costs.c_axpy}}},
-      {"placement", s.placement},
+      {"placement", source.placement()},
+      {"event_order", kStartOrder},
   };
   std::string text = header.dump();
   text.pop_back();  // reopen the object to stream the events
   out << text << ",\"events\":[";
   std::string line;
-  for (size_t k = 0; k < s.events.size(); ++k) {
-    const Event& e = s.events[k];
+  for (bool first = true; source.Valid(); source.Next(), first = false) {
+    const Event& e = source.event();
     line.clear();
-    absl::StrAppend(&line, k == 0 ? "\n" : ",\n", "{\"start\":", e.start);
+    absl::StrAppend(&line, first ? "\n" : ",\n", "{\"start\":", e.start);
     if (e.is_op()) {
       absl::StrAppend(&line, ",\"pe\":", e.pe, ",\"op\":\"", OperationName(e.op()), "\"}");
     } else {
@@ -50,6 +52,7 @@ absl::Status WriteScheduleJson(const Schedule& s, std::ostream& out) {
     }
     out << line;
   }
+  RETURN_IF_ERROR(source.status());
   out << "\n]}\n";
   out.flush();
   if (!out) return absl::DataLossError("writing the schedule failed (disk full?)");

@@ -8,6 +8,7 @@
 //                read as link_words)
 //    "costs": {"c_dot": 2, "c_softmax": 1, "c_axpy": 2},      (optional: defaults)
 //    "placement": [0, 1, ...],                                   (h(i), n entries)
+//    "event_order": "start",        (optional: the events are in start order)
 //    "events": [{"start": 0, "pe": 0, "op": "dot(0,0)"},
 //               {"start": 0, "from_pe": 0, "item": "k(0)"}, ...]}
 // Events use the canonical names of SPEC section 4. Reading streams the events
@@ -23,6 +24,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "lib/schedule/event_source.h"
 #include "lib/schedule/schedule.h"
 #include "nlohmann/json.hpp"
 
@@ -35,9 +37,13 @@ inline constexpr absl::string_view kScheduleFormat = "attnsched.schedule.v1";
 // carries the same keys.
 nlohmann::json InstanceJson(const Instance& inst);
 
-// Writes `schedule` as JSON (one event per line). Returns DataLossError if the
-// stream fails.
-absl::Status WriteScheduleJson(const Schedule& schedule, std::ostream& out);
+// The value of "event_order" that declares the events in non-decreasing start order.
+inline constexpr absl::string_view kStartOrder = "start";
+
+// Writes the events of `source` as JSON (one event per line, declared in start
+// order), reading the source to its end. Returns DataLossError if the stream fails,
+// or the source's status when it fails.
+absl::Status WriteScheduleJson(EventSource& source, std::ostream& out);
 
 // Reads a schedule. Errors are InvalidArgumentError naming the JSON path and the
 // rule ("events[12].op: \"dit(1,2)\" is not an operation ...", "malformed JSON at

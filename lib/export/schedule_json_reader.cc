@@ -117,6 +117,7 @@ class ScheduleReader final : public nlohmann::json_sax<json> {
   std::string key_;  // the last key of the innermost object
   std::optional<std::string> format_, scheme_, segments_;
   std::optional<bool> shared_;
+  bool start_order_ = false;  // "event_order": "start"
   // instance.n, instance.d, machine.*, costs.*: by "object.field".
   std::vector<std::pair<std::string, int64_t>> fields_;
   std::vector<std::string> objects_;  // top-level objects and arrays present
@@ -127,8 +128,8 @@ class ScheduleReader final : public nlohmann::json_sax<json> {
 
 // The keys allowed in each object.
 const std::vector<absl::string_view>& Allowed(Where where) {
-  static const std::vector<absl::string_view> top = {"format", "instance", "machine",
-                                                      "costs", "placement", "events"};
+  static const std::vector<absl::string_view> top = {"format",    "instance",    "machine", "costs",
+                                                      "placement", "event_order", "events"};
   static const std::vector<absl::string_view> instance = {"n",       "d",      "scheme",
                                                            "segments", "window", "shared"};
   static const std::vector<absl::string_view> machine = {
@@ -260,6 +261,14 @@ bool ScheduleReader::OnScalar(const Scalar& v) {
 }
 
 bool ScheduleReader::TopScalar(const Scalar& v) {
+  if (key_ == "event_order") {
+    if (v.string != kStartOrder) {
+      return Fail(absl::StrCat("event_order = ", v.shown, ": must be \"", kStartOrder,
+                               "\" (the events in start order) or absent (any order)"));
+    }
+    start_order_ = true;
+    return true;
+  }
   if (key_ != "format") {
     const std::string want = key_ == "placement" ? "must be an array of PEs"
                              : key_ == "events"  ? "must be an array of event objects"

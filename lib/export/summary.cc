@@ -36,20 +36,18 @@ std::string LinkBoundNote(const Summary& s) {
 
 }  // namespace
 
-Summary Summarize(const Schedule& schedule, const ValidationReport& report,
-                  const std::optional<SimulationReport>& simulation) {
-  const Problem& p = schedule.problem;
+Summary Summarize(const Problem& p, const Placement& placement, const CheckReport& check) {
+  const ValidationReport& report = check.validation;
   const ScheduleStats& st = report.stats;
   Summary s;
   s.problem = p;
-  s.events = static_cast<int64_t>(schedule.events.size());
-  s.operations = std::count_if(schedule.events.begin(), schedule.events.end(),
-                               [](const Event& e) { return e.is_op(); });
-  s.transfers = s.events - s.operations;
+  s.operations = st.operations;
+  s.transfers = st.transfers;
+  s.events = s.operations + s.transfers;
   s.redundant_transfers = st.redundant_transfers;
   s.makespan = st.makespan;
   s.work = TotalWork(p);
-  s.bounds = ComputeLowerBounds(p, schedule.placement);
+  s.bounds = ComputeLowerBounds(p, placement);
   s.valid = report.valid();
   s.violation = report.violation;
   if (s.valid && s.makespan > 0) {
@@ -59,12 +57,12 @@ Summary Summarize(const Schedule& schedule, const ValidationReport& report,
     s.makespan_over_lb_work = t / static_cast<double>(s.bounds.work);
     s.speedup_vs_one_pe = static_cast<double>(s.work) / t;
     s.reduction_vs_general =
-        1.0 - t / static_cast<double>(ComputeLowerBounds(general, schedule.placement).work);
+        1.0 - t / static_cast<double>(ComputeLowerBounds(general, placement).work);
     s.compute_utilisation = SpreadOf(st.busy_cycles, t);
     s.link_utilisation = SpreadOf(st.link_busy_cycles, t);
     s.peak_words = SpreadOf(st.peak_words, 1.0);
   }
-  if (simulation) s.max_rel_error = simulation->max_rel_error;
+  if (check.simulation) s.max_rel_error = check.simulation->max_rel_error;
   return s;
 }
 

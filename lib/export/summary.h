@@ -9,8 +9,7 @@
 #include <string>
 
 #include "lib/model/bounds.h"
-#include "lib/schedule/simulator.h"
-#include "lib/schedule/validator.h"
+#include "lib/schedule/check.h"
 #include "nlohmann/json.hpp"
 
 namespace attnsched {
@@ -46,9 +45,8 @@ struct Summary {
   double wall_seconds = 0;
 };
 
-// Fills a summary from a validation report (and a simulation, if run).
-Summary Summarize(const Schedule& schedule, const ValidationReport& report,
-                  const std::optional<SimulationReport>& simulation);
+// Fills a summary from the check of a schedule of `problem` with `placement`.
+Summary Summarize(const Problem& problem, const Placement& placement, const CheckReport& check);
 
 // A two-column table, one figure per line.
 std::string FormatSummaryTable(const Summary& summary);

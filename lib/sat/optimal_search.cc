@@ -7,23 +7,25 @@
 #include "lib/algorithms/plan_search.h"
 #include "lib/model/bounds.h"
 #include "lib/schedule/relabel.h"
-#include "lib/schedule/simulator.h"
-#include "lib/schedule/validator.h"
+#include "lib/schedule/check.h"
 #include "lib/status_macros.h"
 
 namespace attnsched::sat {
 
 absl::Status CheckWitness(const Schedule& witness) {
-  ASSIGN_OR_RETURN(const ValidationReport report, Validate(witness));
+  VectorEventSource events(witness);
+  ASSIGN_OR_RETURN(const CheckReport check,
+                   CheckSchedule(events, CheckOptions{kDefaultMaxEvents, uint64_t{1}, nullptr}));
+  const ValidationReport& report = check.validation;
   if (!report.valid()) {
     return absl::InternalError(absl::StrCat(
         "the SAT witness is rejected by the validator (an encoder bug, please report it): ",
         report.violation->message));
   }
-  ASSIGN_OR_RETURN(const SimulationReport sim, Simulate(witness, 1));
-  if (sim.max_rel_error > kMaxRelError) {
+  if (check.simulation->max_rel_error > kMaxRelError) {
     return absl::InternalError(absl::StrCat(
-        "the SAT witness computes attention with relative error ", sim.max_rel_error,
+        "the SAT witness computes attention with relative error ",
+        check.simulation->max_rel_error,
         " (an encoder bug, please report it)"));
   }
   return absl::OkStatus();

@@ -134,8 +134,9 @@ absl::Status CheckProvable(const Schedule& schedule) {
 
 absl::StatusOr<ProofResult> Prove(const Schedule& schedule, const ProveOptions& options) {
   RETURN_IF_ERROR(CheckProvable(schedule));
+  VectorEventSource events(schedule);
   ASSIGN_OR_RETURN(const ValidationReport report,
-                   Validate(schedule, ValidationOptions{options.max_events}));
+                   Validate(events, ValidationOptions{options.max_events}));
   if (!report.valid()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "the schedule is invalid, so there is nothing to prove: ", report.violation->message));

@@ -64,6 +64,16 @@ void Residency::RecordResult(const Operation& op, int32_t pe, int64_t end) {
   }
 }
 
+std::optional<Residency::Result> Residency::ResultOf(const Operation& op) const {
+  if (op.kind == OpKind::kDot) {
+    const int64_t index = ScoreIndex(instance_, ScoreItem(instance_, op.i, op.j));
+    if (score_pe_[index] >= 0) return Result{score_pe_[index], score_end_[index]};
+  } else if (op.kind == OpKind::kSoftmax && softmax_end_[op.i] != kNever) {
+    return Result{placement_[op.i], softmax_end_[op.i]};
+  }
+  return std::nullopt;
+}
+
 int64_t Residency::RecordArrival(const Item& item, int32_t pe, int64_t t) {
   const int64_t before = ArrivalAt(item, pe);
   if (t >= before) return before;

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -63,6 +64,15 @@ class Residency {
   int64_t RecordArrival(const Item& item, int32_t pe, int64_t t);
 
   void ReserveCopies(size_t entries) { copies_.reserve(entries); }
+
+  // Where and when a recorded operation's result appeared.
+  struct Result {
+    int32_t pe;
+    int64_t end;
+  };
+  // The result of `op` if RecordResult recorded it: a dot's score, a softmax's row of
+  // p; nullopt for an axpy (it has no result) or an operation not recorded.
+  std::optional<Result> ResultOf(const Operation& op) const;
 
  private:
   int64_t* DenseVectorSlot(const Item& item, int32_t pe);

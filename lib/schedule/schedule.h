@@ -57,26 +57,12 @@ struct Schedule {
 // when there are none). Events must have valid operations.
 int64_t Makespan(const Schedule& schedule);
 
-// Calls fn(index, event) for every event in order of start cycle, ties in list
-// order (a stable sort of indices, skipped when the list is already sorted). Stops
-// early when fn returns false.
-template <typename Fn>
-void ForEachInStartOrder(const std::vector<Event>& events, Fn&& fn);
-
-// Indices of `events` stably sorted by start; empty when already sorted.
+// Indices of `events` stably sorted by start; empty when already sorted
+// (VectorEventSource's order).
 std::vector<uint32_t> StartOrder(const std::vector<Event>& events);
 
-template <typename Fn>
-void ForEachInStartOrder(const std::vector<Event>& events, Fn&& fn) {
-  const std::vector<uint32_t> order = StartOrder(events);
-  for (size_t k = 0; k < events.size(); ++k) {
-    const size_t index = order.empty() ? k : order[k];
-    if (!fn(static_cast<int64_t>(index), events[index])) return;
-  }
-}
-
 // The canonical order: start cycle, then PE, operations before transfers, then
-// the operation or item. The validator and simulator accept any order.
+// the operation or item.
 bool CanonicalLess(const Event& a, const Event& b);
 
 // Sorts events into the canonical order.

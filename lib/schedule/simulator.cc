@@ -13,16 +13,11 @@
 namespace attnsched {
 namespace {
 
-// Row-major n x d matrices of the input vectors; shared uses only q as x.
-struct Inputs {
-  std::vector<double> q, k, v;
-};
-
-Inputs MakeInputs(const Instance& inst, uint64_t seed) {
+SimulationInputs MakeInputs(const Instance& inst, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> uniform(-1.0, 1.0);
   const size_t size = static_cast<size_t>(inst.n() * inst.d);
-  Inputs in;
+  SimulationInputs in;
   for (std::vector<double>* m : {&in.q, &in.k, &in.v}) {
     if (inst.shared && m != &in.q) continue;
     m->resize(size);
@@ -31,7 +26,7 @@ Inputs MakeInputs(const Instance& inst, uint64_t seed) {
   return in;
 }
 
-const std::vector<double>& Matrix(const Inputs& in, ItemKind kind) {
+const std::vector<double>& Matrix(const SimulationInputs& in, ItemKind kind) {
   return kind == ItemKind::kK ? in.k : kind == ItemKind::kV ? in.v : in.q;
 }
 
@@ -59,7 +54,7 @@ void SoftmaxInPlace(std::vector<double>& row, int64_t d) {
 // Attention computed directly, row by row, over the keys the mask's definition
 // (Mask::AttendsByDefinition, not the runs the task graph uses) selects among the
 // keys of row i's segment within the window; a row that attends no key has o(i) = 0.
-absl::StatusOr<std::vector<double>> Reference(const Instance& inst, const Inputs& in,
+absl::StatusOr<std::vector<double>> Reference(const Instance& inst, const SimulationInputs& in,
                                                const Cancelled& cancelled) {
   const bool shared = inst.shared;
   const std::vector<double>& q = in.q;
@@ -87,144 +82,120 @@ absl::StatusOr<std::vector<double>> Reference(const Instance& inst, const Inputs
   return out;
 }
 
-// Values are immutable once produced and a transfer copies them, so a copy is
-// represented by a residency record on its PE plus the producer's value: scores in
-// a dense array by ScoreIndex, p(i, .) as the row softmax(i) produced, vectors as
-// the input rows. Every read checks that the reading PE holds the item by then.
-class SimulatorRun {
- public:
-  SimulatorRun(const Schedule& s, const Inputs& in)
-      : s_(s),
-        inst_(s.problem.instance),
-        in_(in),
-        residency_(s.problem, s.placement),
-        scores_(CountOperations(inst_).dots, 0.0),
-        p_rows_(inst_.n()),
-        out_(static_cast<size_t>(inst_.n() * inst_.d), 0.0),
-        axpys_(inst_.n(), 0) {}
-
-  absl::StatusOr<std::vector<double>> Run(const Cancelled& cancelled) {
-    absl::Status status;
-    int64_t seen = 0;
-    ForEachInStartOrder(s_.events, [&](int64_t, const Event& e) {
-      if (++seen % kCancellationPollEvents == 0 && IsCancelled(cancelled)) {
-        status = StoppedError("simulation");
-        return false;
-      }
-      status = CheckRanges(e);
-      if (status.ok()) status = e.is_op() ? RunOp(e) : RunXfer(e);
-      return status.ok();
-    });
-    if (!status.ok()) return status;
-    for (int32_t i = 0; i < inst_.n(); ++i) {
-      if (axpys_[i] != inst_.mask.RowLength(i)) {
-        return absl::FailedPreconditionError(absl::StrFormat(
-            "simulator: row %d received %d of its %d axpys; validate the schedule first", i,
-            axpys_[i], inst_.mask.RowLength(i)));
-      }
-    }
-    return std::move(out_);
-  }
-
- private:
-  // Indices and PEs must be in range before anything is read (a defence for
-  // callers that skipped the validator).
-  absl::Status CheckRanges(const Event& e) const {
-    std::string why = e.is_op() ? CheckIndices(inst_, e.op()) : CheckIndices(inst_, e.item());
-    if (why.empty()) why = e.is_op() ? CheckOperation(inst_, e.op()) : CheckItem(inst_, e.item());
-    if (why.empty() && (e.pe < 0 || e.pe >= s_.problem.pes())) why = "PE out of range";
-    if (why.empty() && !e.is_op() && s_.problem.pes() == 1) why = "no link on 1 PE";
-    if (why.empty()) return absl::OkStatus();
-    return absl::FailedPreconditionError(absl::StrCat(
-        "simulator: ", DescribeEvent(e, s_.problem.pes()), ": ", why,
-        "; validate the schedule first"));
-  }
-
-  const double* Value(const Item& item) const {
-    switch (item.kind) {
-      case ItemKind::kS: return &scores_[ScoreIndex(inst_, item)];
-      case ItemKind::kP: return &p_rows_[item.i][item.j - inst_.mask.KeyBegin(item.i)];
-      default: return &Matrix(in_, item.kind)[static_cast<size_t>(item.i * inst_.d)];
-    }
-  }
-
-  // The value of `item` as held by the PE of `e` at its start.
-  absl::StatusOr<const double*> Read(const Event& e, const Item& item) const {
-    const int64_t arrival = residency_.ArrivalAt(item, e.pe);
-    if (arrival <= e.start) return Value(item);
-    return absl::FailedPreconditionError(absl::StrFormat(
-        "simulator: cycle %d: %s reads %s, which PE %d does not hold then; validate the "
-        "schedule first",
-        e.start, DescribeEvent(e, s_.problem.pes()), ItemName(item), e.pe));
-  }
-
-  absl::Status RunOp(const Event& e) {
-    const Operation op = e.op();
-    const int64_t d = inst_.d;
-    operand_.resize(OperandCount(inst_, op));
-    for (size_t k = 0; k < operand_.size(); ++k) {
-      absl::StatusOr<const double*> v = Read(e, Operand(inst_, op, k));
-      if (!v.ok()) return v.status();
-      operand_[k] = *v;
-    }
-    switch (op.kind) {
-      case OpKind::kDot:
-        scores_[ScoreIndex(inst_, ScoreItem(inst_, op.i, op.j))] =
-            Dot(operand_[0], operand_[1], d);
-        break;
-      case OpKind::kSoftmax: {
-        std::vector<double>& row = p_rows_[op.i];
-        row.resize(operand_.size());
-        for (size_t j = 0; j < row.size(); ++j) row[j] = *operand_[j];
-        SoftmaxInPlace(row, d);
-        break;
-      }
-      case OpKind::kAxpy: {
-        const double p = *operand_[0];
-        double* o = &out_[static_cast<size_t>(op.i * d)];
-        for (int64_t c = 0; c < d; ++c) o[c] += p * operand_[1][c];
-        ++axpys_[op.i];
-        break;
-      }
-    }
-    residency_.RecordResult(op, e.pe, e.start + Duration(s_.problem, op));
-    return absl::OkStatus();
-  }
-
-  absl::Status RunXfer(const Event& e) {
-    const Item item = e.item();
-    if (absl::StatusOr<const double*> v = Read(e, item); !v.ok()) return v.status();
-    const int32_t to = static_cast<int32_t>((e.pe + 1) % s_.problem.pes());
-    residency_.RecordArrival(item, to, ArrivalCycle(s_.problem, item.kind, e.start));
-    return absl::OkStatus();
-  }
-
-  const Schedule& s_;
-  const Instance& inst_;
-  const Inputs& in_;
-  Residency residency_;
-  std::vector<double> scores_;
-  std::vector<std::vector<double>> p_rows_;
-  std::vector<double> out_;
-  std::vector<int64_t> axpys_;
-  std::vector<const double*> operand_;  // reused: no allocation per event
-};
-
 }  // namespace
 
-absl::StatusOr<SimulationReport> Simulate(const Schedule& schedule, uint64_t seed,
-                                          const Cancelled& cancelled) {
-  const Inputs in = MakeInputs(schedule.problem.instance, seed);
-  absl::StatusOr<std::vector<double>> out = SimulatorRun(schedule, in).Run(cancelled);
-  if (!out.ok()) return out.status();
-  ASSIGN_OR_RETURN(const std::vector<double> ref,
-                   Reference(schedule.problem.instance, in, cancelled));
+Simulation::Simulation(const Problem& problem, const Placement& placement, uint64_t seed)
+    : problem_(problem),
+      inst_(problem.instance),
+      inputs_(MakeInputs(inst_, seed)),
+      residency_(problem, placement),
+      scores_(CountOperations(inst_).dots, 0.0),
+      p_rows_(inst_.n()),
+      out_(static_cast<size_t>(inst_.n() * inst_.d), 0.0),
+      axpys_(inst_.n(), 0) {}
+
+Simulation::~Simulation() = default;
+
+absl::Status Simulation::Apply(const Event& e) {
+  RETURN_IF_ERROR(CheckRanges(e));
+  return e.is_op() ? RunOp(e) : RunXfer(e);
+}
+
+absl::StatusOr<SimulationReport> Simulation::Finish(const Cancelled& cancelled) {
+  for (int32_t i = 0; i < inst_.n(); ++i) {
+    if (axpys_[i] != inst_.mask.RowLength(i)) {
+      return absl::FailedPreconditionError(absl::StrFormat(
+          "simulator: row %d received %d of its %d axpys; validate the schedule first", i,
+          axpys_[i], inst_.mask.RowLength(i)));
+    }
+  }
+  ASSIGN_OR_RETURN(const std::vector<double> ref, Reference(inst_, inputs_, cancelled));
   double scale = 0, err = 0;
   for (size_t c = 0; c < ref.size(); ++c) {
     scale = std::max(scale, std::abs(ref[c]));
-    err = std::max(err, std::abs((*out)[c] - ref[c]));
+    err = std::max(err, std::abs(out_[c] - ref[c]));
   }
   return SimulationReport{scale > 0 ? err / scale : err};
+}
+
+absl::Status Simulation::CheckRanges(const Event& e) const {
+  std::string why = e.is_op() ? CheckIndices(inst_, e.op()) : CheckIndices(inst_, e.item());
+  if (why.empty()) why = e.is_op() ? CheckOperation(inst_, e.op()) : CheckItem(inst_, e.item());
+  if (why.empty() && (e.pe < 0 || e.pe >= problem_.pes())) why = "PE out of range";
+  if (why.empty() && !e.is_op() && problem_.pes() == 1) why = "no link on 1 PE";
+  if (why.empty()) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "simulator: ", DescribeEvent(e, problem_.pes()), ": ", why,
+      "; validate the schedule first"));
+}
+
+const double* Simulation::Value(const Item& item) const {
+  switch (item.kind) {
+    case ItemKind::kS: return &scores_[ScoreIndex(inst_, item)];
+    case ItemKind::kP: return &p_rows_[item.i][item.j - inst_.mask.KeyBegin(item.i)];
+    default: return &Matrix(inputs_, item.kind)[static_cast<size_t>(item.i * inst_.d)];
+  }
+}
+
+absl::StatusOr<const double*> Simulation::Read(const Event& e, const Item& item) const {
+  const int64_t arrival = residency_.ArrivalAt(item, e.pe);
+  if (arrival <= e.start) return Value(item);
+  return absl::FailedPreconditionError(absl::StrFormat(
+      "simulator: cycle %d: %s reads %s, which PE %d does not hold then; validate the "
+      "schedule first",
+      e.start, DescribeEvent(e, problem_.pes()), ItemName(item), e.pe));
+}
+
+absl::Status Simulation::RunOp(const Event& e) {
+  const Operation op = e.op();
+  const int64_t d = inst_.d;
+  operand_.resize(OperandCount(inst_, op));
+  for (size_t k = 0; k < operand_.size(); ++k) {
+    ASSIGN_OR_RETURN(operand_[k], Read(e, Operand(inst_, op, k)));
+  }
+  switch (op.kind) {
+    case OpKind::kDot:
+      scores_[ScoreIndex(inst_, ScoreItem(inst_, op.i, op.j))] = Dot(operand_[0], operand_[1], d);
+      break;
+    case OpKind::kSoftmax: {
+      std::vector<double>& row = p_rows_[op.i];
+      row.resize(operand_.size());
+      for (size_t j = 0; j < row.size(); ++j) row[j] = *operand_[j];
+      SoftmaxInPlace(row, d);
+      break;
+    }
+    case OpKind::kAxpy: {
+      const double p = *operand_[0];
+      double* o = &out_[static_cast<size_t>(op.i * d)];
+      for (int64_t c = 0; c < d; ++c) o[c] += p * operand_[1][c];
+      ++axpys_[op.i];
+      break;
+    }
+  }
+  residency_.RecordResult(op, e.pe, e.start + Duration(problem_, op));
+  return absl::OkStatus();
+}
+
+absl::Status Simulation::RunXfer(const Event& e) {
+  const Item item = e.item();
+  RETURN_IF_ERROR(Read(e, item).status());
+  const int32_t to = static_cast<int32_t>((e.pe + 1) % problem_.pes());
+  residency_.RecordArrival(item, to, ArrivalCycle(problem_, item.kind, e.start));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<SimulationReport> Simulate(EventSource& source, uint64_t seed,
+                                          const Cancelled& cancelled) {
+  Simulation simulation(source.problem(), source.placement(), seed);
+  int64_t seen = 0;
+  for (; source.Valid(); source.Next()) {
+    if (++seen % kCancellationPollEvents == 0 && IsCancelled(cancelled)) {
+      return StoppedError("simulation");
+    }
+    RETURN_IF_ERROR(simulation.Apply(source.event()));
+  }
+  RETURN_IF_ERROR(source.status());
+  return simulation.Finish(cancelled);
 }
 
 }  // namespace attnsched

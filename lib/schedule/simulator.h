@@ -9,14 +9,18 @@
 // it reports, but does not explain, rule violations it meets.
 //
 // Cost: O(n^2 d) arithmetic for the schedule and the same again for the reference;
-// memory O(E) for E events plus O(n d) for inputs and outputs.
+// memory: one double per score of the task graph and per p(i,j), the residency
+// records (residency.h) and O(n d) for inputs and outputs; nothing per event.
 #ifndef ATTNSCHED_LIB_SCHEDULE_SIMULATOR_H_
 #define ATTNSCHED_LIB_SCHEDULE_SIMULATOR_H_
 
 #include <cstdint>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "lib/base/cancellation.h"
+#include "lib/schedule/event_source.h"
+#include "lib/schedule/residency.h"
 #include "lib/schedule/schedule.h"
 
 namespace attnsched {
@@ -29,12 +33,52 @@ struct SimulationReport {
 // Tolerance of SPEC section 4 for double precision.
 inline constexpr double kMaxRelError = 1e-9;
 
-// Simulates `schedule` (which must have passed Validate). Returns
-// FailedPreconditionError naming the event, the PE and the missing value if a PE
-// reads something it does not hold, or a row has no softmax or axpy; CancelledError
-// when `cancelled` (polled every kCancellationPollEvents events and every row of the
-// direct computation) turns true.
-absl::StatusOr<SimulationReport> Simulate(const Schedule& schedule, uint64_t seed,
+// Row-major n x d matrices of the input vectors; shared uses only q as x.
+struct SimulationInputs {
+  std::vector<double> q, k, v;
+};
+
+// One execution, fed event by event in start order: as the validator accepts them
+// (ValidationOptions::on_accepted, so one pass checks and executes) or by Simulate.
+class Simulation {
+ public:
+  // `problem` and `placement` must be valid and outlive the simulation.
+  Simulation(const Problem& problem, const Placement& placement, uint64_t seed);
+  ~Simulation();
+
+  // Executes `e`. FailedPreconditionError naming the event, the PE and the missing
+  // value if the PE reads something it does not hold then, or an index, PE or link
+  // out of range (events the validator refuses).
+  absl::Status Apply(const Event& e);
+
+  // After the last event: the outputs against attention computed directly.
+  // FailedPreconditionError when a row missed an axpy; CancelledError when
+  // `cancelled` turns true (polled every row of the direct computation).
+  absl::StatusOr<SimulationReport> Finish(const Cancelled& cancelled);
+
+ private:
+  absl::Status CheckRanges(const Event& e) const;
+  const double* Value(const Item& item) const;
+  absl::StatusOr<const double*> Read(const Event& e, const Item& item) const;
+  absl::Status RunOp(const Event& e);
+  absl::Status RunXfer(const Event& e);
+
+  const Problem& problem_;
+  const Instance& inst_;
+  const SimulationInputs inputs_;
+  Residency residency_;
+  std::vector<double> scores_;                // by ScoreIndex
+  std::vector<std::vector<double>> p_rows_;   // p(i, .) over M(i)
+  std::vector<double> out_;
+  std::vector<int64_t> axpys_;                // per row, run so far
+  std::vector<const double*> operand_;        // reused: no allocation per event
+};
+
+// Simulates the events of `source` (a schedule that passed Validate): Apply for each,
+// then Finish. Errors as theirs, the source's status if it fails, and
+// CancelledError when `cancelled` (polled every kCancellationPollEvents events)
+// turns true.
+absl::StatusOr<SimulationReport> Simulate(EventSource& source, uint64_t seed,
                                           const Cancelled& cancelled = nullptr);
 
 }  // namespace attnsched

@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "lib/model/quote.h"
 #include "lib/schedule/residency.h"
+#include "lib/status_macros.h"
 
 namespace attnsched {
 namespace {
@@ -61,37 +62,41 @@ class OperationSet {
 
 class ValidatorRun {
  public:
-  explicit ValidatorRun(const Schedule& s)
-      : s_(s),
-        problem_(s.problem),
-        inst_(s.problem.instance),
-        m_(s.problem.pes()),
-        residency_(s.problem, s.placement),
-        done_(s.problem.instance),
+  explicit ValidatorRun(const Problem& problem, const Placement& placement)
+      : problem_(problem),
+        placement_(placement),
+        inst_(problem.instance),
+        m_(problem.pes()),
+        useful_events_(MaxUsefulEvents(problem)),
+        residency_(problem, placement),
+        done_(problem.instance),
         unit_free_(m_, 0),
-        unit_last_(m_, -1),
+        unit_last_(m_),
         link_free_(m_ > 1 ? m_ : 0, 0),
-        link_last_(m_ > 1 ? m_ : 0, -1) {
-    
+        link_last_(link_free_.size()) {
     stats_.busy_cycles.assign(m_, 0);
     stats_.link_busy_cycles.assign(link_free_.size(), 0);
     stats_.peak_words.assign(m_, 0);
     const int64_t input_words = inst_.shared ? inst_.d : 3 * inst_.d;
-    for (int32_t home : s.placement) stats_.peak_words[home] += input_words + inst_.d;
+    for (int32_t home : placement) stats_.peak_words[home] += input_words + inst_.d;
   }
 
-  absl::StatusOr<ValidationReport> Run(const Cancelled& cancelled) {
+  absl::StatusOr<ValidationReport> Run(EventSource& source, const ValidationOptions& options) {
+    // After a violation the rest is only counted: the summary's figures are the
+    // whole schedule's, and a stream is read to its end (a lost chunk still shows).
     int64_t seen = 0;
-    bool stopped = false;
-    ForEachInStartOrder(s_.events, [&](int64_t index, const Event& e) {
-      if (++seen % kCancellationPollEvents == 0 && IsCancelled(cancelled)) {
-        stopped = true;
-        return false;
+    for (; source.Valid(); source.Next()) {
+      if (++seen % kCancellationPollEvents == 0 && IsCancelled(options.cancelled)) {
+        return StoppedError("validation");
       }
-      violation_ = e.is_op() ? CheckOp(index, e) : CheckXfer(index, e);
-      return !violation_.has_value();
-    });
-    if (stopped) return StoppedError("validation");
+      if (seen > useful_events_) return TooManyEvents(seen);
+      const Event& e = source.event();
+      ++(e.is_op() ? stats_.operations : stats_.transfers);
+      if (violation_) continue;
+      violation_ = e.is_op() ? CheckOp(source.index(), e) : CheckXfer(source.index(), e);
+      if (!violation_ && options.on_accepted) RETURN_IF_ERROR(options.on_accepted(e));
+    }
+    RETURN_IF_ERROR(source.status());
     if (!violation_) violation_ = FindMissing();
     return ValidationReport{std::move(violation_), std::move(stats_)};
   }
@@ -129,7 +134,7 @@ class ValidatorRun {
                   absl::StrCat(OperationName(op), " runs a second time (first ", FirstRunOf(op),
                                "); every operation runs exactly once"));
     }
-    const int32_t home = s_.placement[op.i];
+    const int32_t home = placement_[op.i];
     if (op.kind != OpKind::kDot && e.pe != home) {
       return Fail(Rule::kNotAtHome, e, index,
                   absl::StrFormat("%s must run on the home of token %d, PE %d", OperationName(op), op.i,
@@ -139,7 +144,7 @@ class ValidatorRun {
       return Fail(Rule::kUnitBusy, e, index,
                   absl::StrFormat("%s starts while the compute unit runs %s until cycle %d "
                                   "(one operation at a time, no preemption)",
-                                  OperationName(op), OperationName(s_.events[unit_last_[e.pe]].op()),
+                                  OperationName(op), OperationName(unit_last_[e.pe]),
                                   unit_free_[e.pe]));
     }
     const int64_t operands = OperandCount(inst_, op);
@@ -155,11 +160,10 @@ class ValidatorRun {
     const int64_t duration = Duration(problem_, op);
     const int64_t end = e.start + duration;
     unit_free_[e.pe] = end;
-    unit_last_[e.pe] = index;
+    unit_last_[e.pe] = op;
     stats_.busy_cycles[e.pe] += duration;
     stats_.work += duration;
     stats_.makespan = std::max(stats_.makespan, end);
-    ++stats_.operations;
     residency_.RecordResult(op, e.pe, end);
     if (op.kind == OpKind::kDot) stats_.peak_words[e.pe] += 1;
     if (op.kind == OpKind::kSoftmax) stats_.peak_words[e.pe] += inst_.mask.RowLength(op.i);
@@ -186,7 +190,7 @@ class ValidatorRun {
                   absl::StrFormat("transfer of %s starts while link %d->%d carries %s until "
                                   "cycle %d (one transfer at a time)",
                                   ItemName(item), e.pe, to,
-                                  ItemName(s_.events[link_last_[e.pe]].item()),
+                                  ItemName(link_last_[e.pe]),
                                   link_free_[e.pe]));
     }
     const int64_t at_sender = residency_.ArrivalAt(item, e.pe);
@@ -198,9 +202,8 @@ class ValidatorRun {
     const int64_t duration = TransferDuration(problem_, item.kind);
     const int64_t arrival = ArrivalCycle(problem_, item.kind, e.start);
     link_free_[e.pe] = e.start + duration;
-    link_last_[e.pe] = index;
+    link_last_[e.pe] = item;
     stats_.link_busy_cycles[e.pe] += duration;
-    ++stats_.transfers;
     const int64_t before = residency_.RecordArrival(item, to, arrival);
     if (before == Residency::kNever) {
       stats_.peak_words[to] += Words(inst_, item.kind);
@@ -212,12 +215,20 @@ class ValidatorRun {
     return std::nullopt;
   }
 
-  // "at cycle 12 on PE 0": where `op` first ran (a linear scan; error path only).
+  // "at cycle 12 on PE 0": where `op`, which ran before, ran. Dots and softmaxes are
+  // found from their results; an axpy runs at home and leaves no result.
   std::string FirstRunOf(const Operation& op) const {
-    for (const Event& e : s_.events) {
-      if (e.is_op() && e.op() == op) return absl::StrFormat("at cycle %d on PE %d", e.start, e.pe);
+    if (const std::optional<Residency::Result> r = residency_.ResultOf(op)) {
+      return absl::StrFormat("at cycle %d on PE %d", r->end - Duration(problem_, op), r->pe);
     }
-    return "earlier";
+    return absl::StrCat("earlier on PE ", placement_[op.i]);
+  }
+
+  absl::Status TooManyEvents(int64_t seen) const {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "events: %d or more, more than any schedule of %s has without repeating an "
+        "operation or a transfer over one link (%d); events are repeated",
+        seen, Describe(problem_), useful_events_));
   }
 
   std::optional<Violation> FindMissing() const {
@@ -245,13 +256,17 @@ class ValidatorRun {
                                   "exactly once")};
   }
 
-  const Schedule& s_;
   const Problem& problem_;
+  const Placement& placement_;
   const Instance& inst_;
   const int64_t m_;
+  const int64_t useful_events_;
   Residency residency_;
   OperationSet done_;
-  std::vector<int64_t> unit_free_, unit_last_, link_free_, link_last_;
+  std::vector<int64_t> unit_free_;
+  std::vector<Operation> unit_last_;  // the operation that keeps each unit busy
+  std::vector<int64_t> link_free_;
+  std::vector<Item> link_last_;  // the item that keeps each link busy
   ScheduleStats stats_;
   std::optional<Violation> violation_;
 };
@@ -324,15 +339,9 @@ int64_t MaxUsefulEvents(const Problem& problem) {
   return static_cast<int64_t>(total > cap ? cap : total);
 }
 
-absl::StatusOr<ValidationReport> Validate(const Schedule& schedule,
-                                          const ValidationOptions& options) {
-  if (absl::Status s = CheckScheduleHeader(schedule.problem, schedule.placement,
-                                           static_cast<int64_t>(schedule.events.size()),
-                                           options.max_events);
-      !s.ok()) {
-    return s;
-  }
-  return ValidatorRun(schedule).Run(options.cancelled);
+absl::StatusOr<ValidationReport> Validate(EventSource& source, const ValidationOptions& options) {
+  RETURN_IF_ERROR(CheckScheduleHeader(source.problem(), source.placement(), 0, options.max_events));
+  return ValidatorRun(source.problem(), source.placement()).Run(source, options);
 }
 
 }  // namespace attnsched

@@ -3,22 +3,25 @@
 //   "cycle 17, PE 2: dot(3,5) needs k(5), which reaches PE 2 only at cycle 19".
 //
 // The first violation is the one with the earliest cycle (ties: event order); a
-// missing operation has no cycle and comes last. Events are streamed in start order
-// (a stable index sort if the list is not sorted already), so the check is
-// O(E log E) time for E events and O(E + n^2 / 8) memory: one bit per operation of
-// the task graph and one hash entry per residency that occurs. Not thread-safe per
-// call; distinct calls are independent.
+// missing operation has no cycle and comes last. The validator reads an event source
+// (event_source.h) once, in start order, so the check is O(E) time for E events and
+// its memory does not grow with E: one bit per operation of the task graph, a
+// residency record per result and per item a transfer delivers (residency.h), and
+// the state of each unit and link. Not thread-safe per call; distinct calls are
+// independent.
 #ifndef ATTNSCHED_LIB_SCHEDULE_VALIDATOR_H_
 #define ATTNSCHED_LIB_SCHEDULE_VALIDATOR_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "lib/base/cancellation.h"
+#include "lib/schedule/event_source.h"
 #include "lib/schedule/schedule.h"
 
 namespace attnsched {
@@ -27,12 +30,16 @@ namespace attnsched {
 inline constexpr int64_t kDefaultMaxEvents = 40'000'000;
 
 struct ValidationOptions {
-  // Refuse schedules (and instances whose task graph has more operations) above this
-  // many events, before allocating anything of that size.
+  // Refuse instances whose task graph has more operations than this, before
+  // allocating the validator's per-operation state.
   int64_t max_events = kDefaultMaxEvents;
   // Polled every kCancellationPollEvents events; when it turns true Validate returns
   // CancelledError (lib/base/cancellation.h). Empty: never.
   Cancelled cancelled = nullptr;
+  // Called with each event the rules accept, in start order, before the next is read
+  // (the simulator executes it there: one pass checks and executes). An error it
+  // returns ends the validation with that error. Empty: nothing.
+  std::function<absl::Status(const Event&)> on_accepted = nullptr;
 };
 
 // The rules of SPEC section 4, one per way to break them.
@@ -60,16 +67,17 @@ struct Violation {
   Rule rule = Rule::kStartRange;
   int64_t cycle = -1;        // -1 for a missing operation
   int32_t pe = -1;           // the PE or sending PE; -1 for a missing operation
-  int64_t event_index = -1;  // index into Schedule::events; -1 when missing
+  int64_t event_index = -1;  // EventSource::index() of the event; -1 when missing
   std::string message;       // full sentence, starts with "cycle C, PE P:" when located
 };
 
-// Figures of a schedule, filled for valid schedules.
+// Figures of a schedule: operations and transfers count every event of the source;
+// the others are filled for valid schedules.
 struct ScheduleStats {
   int64_t makespan = 0;        // cycles: max over operations of start + duration
   int64_t work = 0;            // cycles: sum of operation durations
-  int64_t operations = 0;
-  int64_t transfers = 0;
+  int64_t operations = 0;      // OP events
+  int64_t transfers = 0;       // XFER events
   int64_t redundant_transfers = 0;  // the receiver already held the item (a warning)
   std::string first_redundant;      // message for the first of them, if any
   std::vector<int64_t> busy_cycles;       // per PE: compute cycles
@@ -86,11 +94,13 @@ struct ValidationReport {
   bool valid() const { return !violation.has_value(); }
 };
 
-// Validates `schedule`. Returns InvalidArgumentError for a bad header (problem,
-// placement; the message names the field), ResourceExhaustedError when the schedule
-// or its task graph exceeds options.max_events. Rule violations are not errors: they
-// come back in the report.
-absl::StatusOr<ValidationReport> Validate(const Schedule& schedule,
+// Validates the events of `source`, reading it to its end or to the first violation.
+// Returns InvalidArgumentError for a bad header (problem, placement; the message
+// names the field) or more events than MaxUsefulEvents, ResourceExhaustedError when
+// the task graph exceeds options.max_events, the source's status when it fails, and
+// CancelledError when cancelled. Rule violations are not errors: they come back in
+// the report.
+absl::StatusOr<ValidationReport> Validate(EventSource& source,
                                           const ValidationOptions& options = {});
 
 // The most events a schedule of `problem` has without running an operation twice or
@@ -100,8 +110,9 @@ absl::StatusOr<ValidationReport> Validate(const Schedule& schedule,
 int64_t MaxUsefulEvents(const Problem& problem);
 
 // OK when `problem` and `placement` are valid and the task graph and `event_count`
-// are within `max_events` and MaxUsefulEvents; the errors Validate returns
-// otherwise (InvalidArgumentError for more events than MaxUsefulEvents).
+// (the events a reader is about to hold in memory; 0 for a stream) are within
+// `max_events` and MaxUsefulEvents; the errors Validate returns otherwise
+// (InvalidArgumentError for more events than MaxUsefulEvents).
 absl::Status CheckScheduleHeader(const Problem& problem, const Placement& placement,
                                  int64_t event_count, int64_t max_events);
 

@@ -10,8 +10,7 @@
 #include "google/protobuf/stubs/logging.h"
 #include "lib/export/schedule_json.h"
 #include "lib/export/summary.h"
-#include "lib/schedule/simulator.h"
-#include "lib/schedule/validator.h"
+#include "lib/schedule/check.h"
 
 namespace attnsched::fuzz {
 namespace {
@@ -29,7 +28,8 @@ void Finding(absl::string_view what) {
 
 void CheckJsonRoundTrip(const Schedule& schedule) {
   std::ostringstream first;
-  if (!WriteScheduleJson(schedule, first).ok()) Finding("WriteScheduleJson failed on a string");
+  VectorEventSource events(schedule);
+  if (!WriteScheduleJson(events, first).ok()) Finding("WriteScheduleJson failed on a string");
   std::istringstream in(first.str());
   absl::StatusOr<Schedule> again = ReadScheduleJson(in, kMaxEvents);
   if (!again.ok()) {
@@ -37,7 +37,10 @@ void CheckJsonRoundTrip(const Schedule& schedule) {
             std::string(again.status().message()) + "\n" + first.str());
   }
   std::ostringstream second;
-  if (!WriteScheduleJson(*again, second).ok()) Finding("WriteScheduleJson failed on a string");
+  VectorEventSource events_again(*again);
+  if (!WriteScheduleJson(events_again, second).ok()) {
+    Finding("WriteScheduleJson failed on a string");
+  }
   if (first.str() != second.str()) {
     Finding("a JSON round trip changed the schedule:\n" + first.str() + "\n" + second.str());
   }
@@ -60,24 +63,28 @@ void CheckProtoRoundTrip(const Schedule& schedule) {
 }
 
 void CheckLikeVerify(const Schedule& schedule) {
-  absl::StatusOr<ValidationReport> report = Validate(schedule, ValidationOptions{kMaxEvents});
-  if (!report.ok()) return;  // a bad header or over the limit: an answer, not a finding
-  std::optional<SimulationReport> simulation;
   const int64_t n = schedule.problem.n();
-  if (report->valid() && n * n <= kMaxSimulatedWork &&
-      n * n * schedule.problem.d() <= kMaxSimulatedWork) {
-    absl::StatusOr<SimulationReport> sim = Simulate(schedule, 1);
-    if (!sim.ok()) {
+  const bool small =
+      n * n <= kMaxSimulatedWork && n * n * schedule.problem.d() <= kMaxSimulatedWork;
+  CheckOptions options{kMaxEvents, std::nullopt, nullptr};
+  if (small) options.simulate_seed = 1;
+  VectorEventSource events(schedule);
+  absl::StatusOr<CheckReport> check = CheckSchedule(events, options);
+  if (!check.ok()) {
+    // A bad header or over the limit is an answer; the simulator refusing what the
+    // validator accepted is not.
+    if (absl::IsFailedPrecondition(check.status())) {
       Finding("Simulate refused a schedule Validate accepted: " +
-              std::string(sim.status().message()));
+              std::string(check.status().message()));
     }
-    if (!(sim->max_rel_error <= kMaxRelError)) {
-      Finding("a schedule Validate accepted computes wrong outputs: max_rel_error = " +
-              std::to_string(sim->max_rel_error));
-    }
-    simulation = *sim;
+    return;
   }
-  const Summary summary = Summarize(schedule, *report, simulation);
+  const ValidationReport* report = &check->validation;
+  if (check->simulation && !(check->simulation->max_rel_error <= kMaxRelError)) {
+    Finding("a schedule Validate accepted computes wrong outputs: max_rel_error = " +
+            std::to_string(check->simulation->max_rel_error));
+  }
+  const Summary summary = Summarize(schedule.problem, schedule.placement, *check);
   if (FormatSummaryTable(summary).empty()) Finding("an empty summary table");
   (void)SummaryToJson(summary).dump();
   // The service's summary, and back (the CLI's remote mode reads it).

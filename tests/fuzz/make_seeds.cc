@@ -46,15 +46,19 @@ bool MakeSeeds(const std::string& out_dir, const std::string& file) {
   rpc::ScheduleToProto(*s, &schedule);
   ok &= Write(out_dir + "/schedule_proto/" + name + ".schedule", 0, schedule.SerializeAsString());
 
-  absl::StatusOr<ValidationReport> report = Validate(*s);
+  VectorEventSource events(*s);
+  absl::StatusOr<ValidationReport> report = Validate(events);
   if (!report.ok()) {
     std::cerr << "make_seeds: " << report.status().message() << "\n";
     return false;
   }
   v1::ScheduleSummary summary;
-  rpc::SummaryToProto(Summarize(*s, *report, std::nullopt), &summary);
+  rpc::SummaryToProto(Summarize(s->problem, s->placement, CheckReport{*report, std::nullopt}),
+                      &summary);
   std::string stream;
-  rpc::WriteChunks(*s, 8, &summary, [&stream](const v1::ScheduleChunk& chunk) {
+  VectorEventSource again(*s);
+  rpc::WriteChunks(again, static_cast<int64_t>(s->events.size()), 8, &summary,
+                   [&stream](const v1::ScheduleChunk& chunk) {
     google::protobuf::io::StringOutputStream out(&stream);
     return google::protobuf::util::SerializeDelimitedToZeroCopyStream(chunk, &out);
   });

@@ -109,7 +109,8 @@ void Prove(const uint8_t* data, size_t size) {
   if (!TimeLimitAccepted(request.time_limit_seconds())) return;
   if (!sat::CheckProvable(*schedule).ok()) return;
   if (!Small(schedule->problem)) return;
-  absl::StatusOr<ValidationReport> report = Validate(*schedule, ValidationOptions{kMaxEvents});
+  VectorEventSource events(*schedule);
+  absl::StatusOr<ValidationReport> report = Validate(events, ValidationOptions{kMaxEvents});
   if (!report.ok() || !report->valid()) return;
   const LowerBounds bounds = ComputeLowerBounds(schedule->problem, schedule->placement);
   if (bounds.Max() > report->stats.makespan) {

@@ -3,9 +3,9 @@
 //   even: one attnsched.v1.Schedule message, converted by rpc::ScheduleFromProto
 //         (ProveOptimality's schedule; GenerateResponse's in the CLI's remote mode);
 //   odd:  a stream of attnsched.v1.ScheduleChunk messages, each preceded by its length
-//         as a varint (Protobuf's delimited format), fed to rpc::ChunkAssembler as
-//         VerifySchedule (server) and StreamSchedule (CLI) do, with the first chunk's
-//         summary converted by rpc::SummaryFromProto.
+//         as a varint (Protobuf's delimited format), read through
+//         rpc::ChunkEventSource as VerifySchedule (server) and StreamSchedule (CLI)
+//         do, with the first chunk's summary converted by rpc::SummaryFromProto.
 // A schedule that converts is validated, summarised and round-tripped (fuzz_util.h).
 // The CLI has no binary schedule file of its own: its files are JSON
 // (schedule_json_fuzz.cc).
@@ -33,18 +33,23 @@ void OneMessage(const uint8_t* data, size_t size) {
 
 void ChunkStream(const uint8_t* data, size_t size) {
   google::protobuf::io::ArrayInputStream bytes(data, static_cast<int>(size));
-  rpc::ChunkAssembler assembler(kMaxEvents);
-  v1::ScheduleChunk chunk;
   bool clean_eof = false;
   // A chunk that does not decode ends the input: the server refuses such a call before
-  // the assembler sees it (server/undecodable_request.h).
-  while (google::protobuf::util::ParseDelimitedFromZeroCopyStream(&chunk, &bytes, &clean_eof)) {
-    if (!assembler.Add(chunk).ok()) return;
+  // the source sees it (server/undecodable_request.h).
+  auto read = [&](v1::ScheduleChunk& chunk) {
+    return google::protobuf::util::ParseDelimitedFromZeroCopyStream(&chunk, &bytes, &clean_eof);
+  };
+  absl::StatusOr<std::unique_ptr<rpc::ChunkEventSource>> source =
+      rpc::ChunkEventSource::Open(read, kMaxEvents);
+  if (!source.ok()) return;
+  if ((*source)->summary()) (void)rpc::SummaryFromProto(*(*source)->summary());
+  Schedule schedule{(*source)->problem(), (*source)->placement(), {}};
+  for (; (*source)->Valid(); (*source)->Next()) {
+    if (static_cast<int64_t>(schedule.events.size()) >= kMaxEvents) return;
+    schedule.events.push_back((*source)->event());
   }
-  if (assembler.summary()) (void)rpc::SummaryFromProto(*assembler.summary());
-  absl::StatusOr<Schedule> schedule = assembler.Finish();
-  if (!schedule.ok()) return;
-  CheckLikeVerify(*schedule);
+  if (!(*source)->status().ok()) return;
+  CheckLikeVerify(schedule);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "attnsched/v1/chunks.h"
 
-#include <algorithm>
+#include <limits>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "attnsched/v1/convert.h"
@@ -8,33 +9,61 @@
 #include "lib/status_macros.h"
 
 namespace attnsched::rpc {
+namespace {
 
-absl::Status ChunkAssembler::Add(const v1::ScheduleChunk& chunk) {
-  const std::string path = absl::StrCat("chunks[", chunks_, "]");
+std::string ChunkPath(int64_t chunk) { return absl::StrCat("chunks[", chunk, "]"); }
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ChunkEventSource>> ChunkEventSource::Open(ReadChunk read,
+                                                                        int64_t max_events,
+                                                                        const Admit& admit) {
+  std::unique_ptr<ChunkEventSource> source(new ChunkEventSource(std::move(read)));
+  RETURN_IF_ERROR(source->ReadHeader(max_events, admit));
+  return source;
+}
+
+absl::Status ChunkEventSource::ReadHeader(int64_t max_events, const Admit& admit) {
+  if (!read_(chunk_)) {
+    return absl::InvalidArgumentError("problem: missing (the first chunk carries the problem)");
+  }
+  RETURN_IF_ERROR(CheckChunk(chunk_));
+  ++chunks_;
+  ASSIGN_OR_RETURN(problem_, ProblemFromProto(chunk_.problem()));
+  placement_.assign(chunk_.placement().begin(), chunk_.placement().end());
+  events_total_ = chunk_.events_total();
+  if (events_total_ < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("chunks[0].events_total = ", events_total_, ": must be >= 0"));
+  }
+  // A stream in start order is never held: only a sorted copy counts against the limit.
+  const bool in_order = chunk_.start_order();
+  RETURN_IF_ERROR(CheckScheduleHeader(problem_, placement_, events_total_,
+                                      in_order ? std::numeric_limits<int64_t>::max()
+                                               : max_events));
+  if (chunk_.events_size() > events_total_) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "chunks[0]: more events than the first chunk's events_total = ", events_total_));
+  }
+  if (chunk_.has_summary()) summary_ = chunk_.summary();
+  if (admit) RETURN_IF_ERROR(admit(problem_, in_order ? 0 : events_total_));
+  if (!in_order) return ReadAllAndSort();
+  if (chunk_.events_size() == 0) return NextChunk();
+  return LoadEvent();
+}
+
+absl::Status ChunkEventSource::CheckChunk(const v1::ScheduleChunk& chunk) const {
+  const std::string path = ChunkPath(chunks_);
   if (chunk.chunk_index() != chunks_) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": chunk_index = ", chunk.chunk_index(),
                                                    ", expected ", chunks_,
                                                    " (chunks arrive in order, none skipped)"));
   }
-  if (chunks_++ == 0) {
-    ASSIGN_OR_RETURN(const Problem problem, ProblemFromProto(chunk.problem()));
-    Placement placement(chunk.placement().begin(), chunk.placement().end());
-    RETURN_IF_ERROR(ValidatePlacement(placement, problem.n(), problem.pes()));
-    events_total_ = chunk.events_total();
-    RETURN_IF_ERROR(CheckScheduleHeader(problem, placement, events_total_, max_events_));
-    if (events_total_ < 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ".events_total = ", events_total_, ": must be >= 0"));
-    }
-    schedule_ = Schedule{problem, std::move(placement), {}};
-    // Reserve what one chunk of 64 Ki events needs at most; growth does the rest, so
-    // an announced total costs nothing until the events arrive.
-    schedule_->events.reserve(static_cast<size_t>(std::min<int64_t>(events_total_, 1 << 16)));
-    if (chunk.has_summary()) summary_ = chunk.summary();
-  } else {
+  if (chunks_ > 0) {
     for (const auto& [set, field] : {std::pair{chunk.has_problem(), "problem"},
                                      {chunk.placement_size() > 0, "placement"},
                                      {chunk.events_total() != 0, "events_total"},
+                                     {chunk.start_order(), "start_order"},
                                      {chunk.has_summary(), "summary"}}) {
       if (set) {
         return absl::InvalidArgumentError(
@@ -42,50 +71,137 @@ absl::Status ChunkAssembler::Add(const v1::ScheduleChunk& chunk) {
       }
     }
   }
-  std::vector<Event>& events = schedule_->events;
-  if (static_cast<int64_t>(events.size()) + chunk.events_size() > events_total_) {
+  // The first chunk is checked once it has set events_total (ReadHeader).
+  if (chunks_ > 0 && received_ + chunk.events_size() > events_total_) {
     return absl::InvalidArgumentError(absl::StrCat(
         path, ": more events than the first chunk's events_total = ", events_total_));
-  }
-  for (const v1::Event& e : chunk.events()) {
-    ASSIGN_OR_RETURN(const Event event, EventFromProto(e, static_cast<int64_t>(events.size())));
-    events.push_back(event);
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<Schedule> ChunkAssembler::Finish() {
-  if (!schedule_) {
-    return absl::InvalidArgumentError("problem: missing (the first chunk carries the problem)");
+absl::Status ChunkEventSource::NextChunk() {
+  position_ = 0;
+  while (true) {
+    if (!read_(chunk_)) {
+      ended_ = true;
+      return CheckComplete();
+    }
+    RETURN_IF_ERROR(CheckChunk(chunk_));
+    ++chunks_;
+    if (chunk_.events_size() > 0) return LoadEvent();
   }
-  const int64_t received = static_cast<int64_t>(schedule_->events.size());
-  if (received < events_total_) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the stream ended after chunks[", chunks_ - 1, "] with ", received, " of ",
-        events_total_, " events: a chunk was lost or could not be decoded"));
-  }
-  return *std::move(schedule_);
 }
 
-bool WriteChunks(const Schedule& schedule, int64_t chunk_events,
-                 const v1::ScheduleSummary* summary,
-                 const std::function<bool(const v1::ScheduleChunk&)>& write) {
+absl::Status ChunkEventSource::LoadEvent() {
+  const int64_t previous = received_ > 0 ? event_.start : 0;
+  ASSIGN_OR_RETURN(event_, EventFromProto(chunk_.events(position_), received_));
+  if (received_ > 0 && event_.start < previous) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        ChunkPath(chunks_ - 1), ".events[", position_, "]: start = ", event_.start,
+        " is before the previous event's start ", previous,
+        "; the first chunk declares start_order (send the events sorted by start, or "
+        "leave start_order unset)"));
+  }
+  ++received_;
+  return absl::OkStatus();
+}
+
+absl::Status ChunkEventSource::ReadAllAndSort() {
+  Schedule schedule{problem_, placement_, {}};
+  // Reserve what one chunk of 64 Ki events needs at most; growth does the rest, so an
+  // announced total costs nothing until the events arrive.
+  schedule.events.reserve(static_cast<size_t>(std::min<int64_t>(events_total_, 1 << 16)));
+  while (true) {
+    for (const v1::Event& e : chunk_.events()) {
+      ASSIGN_OR_RETURN(const Event event, EventFromProto(e, received_++));
+      schedule.events.push_back(event);
+    }
+    if (!read_(chunk_)) break;
+    RETURN_IF_ERROR(CheckChunk(chunk_));
+    ++chunks_;
+  }
+  RETURN_IF_ERROR(CheckComplete());
+  sorted_ = std::make_unique<VectorEventSource>(std::move(schedule));
+  return absl::OkStatus();
+}
+
+absl::Status ChunkEventSource::CheckComplete() const {
+  if (received_ == events_total_) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "the stream ended after ", ChunkPath(chunks_ - 1), " with ", received_, " of ",
+      events_total_, " events: a chunk was lost or could not be decoded"));
+}
+
+bool ChunkEventSource::Valid() const {
+  if (sorted_) return sorted_->Valid();
+  return status_.ok() && !ended_;
+}
+
+const Event& ChunkEventSource::event() const { return sorted_ ? sorted_->event() : event_; }
+
+int64_t ChunkEventSource::index() const { return sorted_ ? sorted_->index() : received_ - 1; }
+
+void ChunkEventSource::Next() {
+  if (sorted_) return sorted_->Next();
+  ++position_;
+  status_ = position_ < chunk_.events_size() ? LoadEvent() : NextChunk();
+}
+
+namespace {
+
+// Sends chunks of the events `next` yields (nullptr at the end) under the header.
+bool WriteChunksOf(const Problem& problem, const Placement& placement, int64_t events_total,
+                   bool start_order, int64_t chunk_events, const v1::ScheduleSummary* summary,
+                   const std::function<const Event*()>& next,
+                   const std::function<bool(const v1::ScheduleChunk&)>& write) {
   v1::ScheduleChunk chunk;
   if (summary != nullptr) *chunk.mutable_summary() = *summary;
-  ProblemToProto(schedule.problem, chunk.mutable_problem());
-  chunk.mutable_placement()->Assign(schedule.placement.begin(), schedule.placement.end());
-  chunk.set_events_total(static_cast<int64_t>(schedule.events.size()));
-  const std::vector<Event>& events = schedule.events;
+  ProblemToProto(problem, chunk.mutable_problem());
+  chunk.mutable_placement()->Assign(placement.begin(), placement.end());
+  chunk.set_events_total(events_total);
+  chunk.set_start_order(start_order);
   int64_t index = 0;
-  for (size_t k = 0; k <= events.size(); ++k) {
-    if (k < events.size()) EventToProto(events[k], chunk.add_events());
-    const bool full = chunk.events_size() >= chunk_events;
-    if (!full && k < events.size()) continue;
+  while (true) {
+    const Event* e = next();
+    if (e != nullptr) EventToProto(*e, chunk.add_events());
+    if (e != nullptr && chunk.events_size() < chunk_events) continue;
     chunk.set_chunk_index(index++);
     if (!write(chunk)) return false;
     chunk.Clear();
+    if (e == nullptr) return true;
   }
-  return true;
+}
+
+}  // namespace
+
+bool WriteChunks(EventSource& source, int64_t events_total, int64_t chunk_events,
+                 const v1::ScheduleSummary* summary,
+                 const std::function<bool(const v1::ScheduleChunk&)>& write,
+                 absl::Status* error) {
+  bool first = true;
+  auto next = [&source, &first]() -> const Event* {
+    if (!first) source.Next();
+    first = false;
+    return source.Valid() ? &source.event() : nullptr;
+  };
+  const bool sent = WriteChunksOf(source.problem(), source.placement(), events_total, true,
+                                  chunk_events, summary, next, write);
+  if (!source.status().ok()) {
+    if (error != nullptr) *error = source.status();
+    return false;
+  }
+  return sent;
+}
+
+bool WriteListChunks(const Schedule& schedule, int64_t chunk_events,
+                     const std::function<bool(const v1::ScheduleChunk&)>& write) {
+  size_t k = 0;
+  auto next = [&schedule, &k]() -> const Event* {
+    return k < schedule.events.size() ? &schedule.events[k++] : nullptr;
+  };
+  return WriteChunksOf(schedule.problem, schedule.placement,
+                       static_cast<int64_t>(schedule.events.size()),
+                       StartOrder(schedule.events).empty(), chunk_events, nullptr, next, write);
 }
 
 }  // namespace attnsched::rpc

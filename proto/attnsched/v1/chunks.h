@@ -1,64 +1,114 @@
 // A schedule as a stream of ScheduleChunk messages (scheduler.proto), both ways, with
 // the stream's integrity checked as it is read: chunks in order, the problem and the
 // placement only in the first chunk, no more events than the first chunk announced,
-// and all of them before the end. gRPC's synchronous readers end a stream the same
-// way whether the client finished or a chunk failed to decode, so the announced total
-// is what tells a truncated stream from a complete one.
+// all of them before the end, and, for a stream declared in start order, each event
+// no earlier than the one before. gRPC's synchronous readers end a stream the same
+// way whether the client finished or a chunk failed to decode, so the announced
+// total is what tells a truncated stream from a complete one. The same messages,
+// length-delimited, are the binary schedule file (binary_file.h).
 //
-// Example (a server reading a client stream):
-//   ChunkAssembler in(max_events);
-//   while (reader->Read(&chunk)) RETURN_IF_ERROR(in.Add(chunk));
-//   ASSIGN_OR_RETURN(Schedule s, in.Finish());
+// Example (a server validating a client stream as it arrives):
+//   ASSIGN_OR_RETURN(auto source, ChunkEventSource::Open(
+//       [&](v1::ScheduleChunk& c) { return reader->Read(&c); }, max_events));
+//   ASSIGN_OR_RETURN(ValidationReport report, Validate(*source));
 // Not thread-safe.
 #ifndef ATTNSCHED_PROTO_ATTNSCHED_V1_CHUNKS_H_
 #define ATTNSCHED_PROTO_ATTNSCHED_V1_CHUNKS_H_
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 
 #include "absl/status/statusor.h"
 #include "attnsched/v1/scheduler.pb.h"
+#include "lib/schedule/event_source.h"
 #include "lib/schedule/schedule.h"
 
 namespace attnsched::rpc {
 
-class ChunkAssembler {
+// Reads the next chunk into its argument; false at the end of the stream.
+using ReadChunk = std::function<bool(v1::ScheduleChunk&)>;
+
+// A chunk stream as an event source (lib/schedule/event_source.h). A stream declared
+// in start order is read chunk by chunk as the consumer advances: memory is one
+// chunk. Any other stream is read whole at Open (its events_total within
+// `max_events`) and sorted by start, as VectorEventSource does. index() counts
+// events in the order of the stream.
+class ChunkEventSource final : public EventSource {
  public:
-  // `max_events`: the receiver's event limit (RESOURCE_EXHAUSTED above it).
-  explicit ChunkAssembler(int64_t max_events) : max_events_(max_events) {}
+  // Reads the first chunk (a stream not in start order: all chunks). Errors:
+  // InvalidArgumentError naming the chunk and the rule ("chunks[3].problem: only the
+  // first chunk carries the problem", "chunks[2]: chunk_index = 5, expected 2", "the
+  // stream ended after chunks[4] with 200000 of 250000 events: a chunk was lost or
+  // could not be decoded"), "problem: missing" for an empty stream, the problem's or
+  // placement's own errors, ResourceExhaustedError when a stream to hold in memory
+  // announces more than `max_events` events. `admit`, if given, is called once the
+  // first chunk is checked, with the problem and the events the source will hold
+  // (events_total for a stream not in start order, else 0), before it holds them;
+  // its error ends Open (a server's memory budget).
+  using Admit = std::function<absl::Status(const Problem& problem, int64_t events_held)>;
+  static absl::StatusOr<std::unique_ptr<ChunkEventSource>> Open(ReadChunk read,
+                                                               int64_t max_events,
+                                                               const Admit& admit = nullptr);
 
-  // The next chunk. Errors: InvalidArgumentError naming the chunk and the rule
-  // ("chunks[3].problem: only the first chunk carries the problem", "chunks[2]:
-  // chunk_index = 5, expected 2"), the problem's or placement's own errors for the
-  // first chunk, ResourceExhaustedError when events_total exceeds the limit.
-  absl::Status Add(const v1::ScheduleChunk& chunk);
+  const Problem& problem() const override { return problem_; }
+  const Placement& placement() const override { return placement_; }
+  bool Valid() const override;
+  const Event& event() const override;
+  int64_t index() const override;
+  void Next() override;
+  absl::Status status() const override { return status_; }
 
-  // The schedule, once the stream has ended. InvalidArgumentError when no chunk came
-  // ("problem: missing") or fewer events than announced ("the stream ended after
-  // chunks[4] with 200000 of 250000 events: a chunk was lost or could not be decoded").
-  absl::StatusOr<Schedule> Finish();
-
-  // The events the first chunk announced (0 before it).
+  // The first chunk's summary (StreamSchedule's), if it had one.
+  const std::optional<v1::ScheduleSummary>& summary() const { return summary_; }
+  // The events the first chunk announced.
   int64_t events_total() const { return events_total_; }
 
-  // The first chunk's summary (StreamSchedule), once it has arrived.
-  const std::optional<v1::ScheduleSummary>& summary() const { return summary_; }
-
  private:
-  const int64_t max_events_;
-  int64_t chunks_ = 0;
-  int64_t events_total_ = 0;
-  std::optional<Schedule> schedule_;
+  explicit ChunkEventSource(ReadChunk read) : read_(std::move(read)) {}
+  absl::Status ReadHeader(int64_t max_events, const Admit& admit);
+  // Reads chunks until one has an event or the stream ends; checks each.
+  absl::Status NextChunk();
+  absl::Status CheckChunk(const v1::ScheduleChunk& chunk) const;
+  // Converts the event at position_ of chunk_ (and checks its order).
+  absl::Status LoadEvent();
+  absl::Status ReadAllAndSort();
+  // OK when the stream delivered events_total events.
+  absl::Status CheckComplete() const;
+
+  ReadChunk read_;
+  Problem problem_;
+  Placement placement_;
   std::optional<v1::ScheduleSummary> summary_;
+  int64_t events_total_ = 0;
+  int64_t chunks_ = 0;    // chunks read
+  int64_t received_ = 0;  // events read (loaded)
+  v1::ScheduleChunk chunk_;
+  int position_ = 0;      // in chunk_
+  Event event_;
+  bool ended_ = false;
+  absl::Status status_;
+  std::unique_ptr<VectorEventSource> sorted_;  // a stream not in start order
 };
 
-// Sends `schedule` as chunks of at most `chunk_events` events: the first with the
-// problem, the placement, events_total and `summary` (if any). Stops, returning
-// false, when `write` returns false (the other side ended the call).
-bool WriteChunks(const Schedule& schedule, int64_t chunk_events,
+// Sends the events of `source` (`events_total` of them, in start order) as chunks of
+// at most `chunk_events` events: the first with the problem, the placement,
+// events_total, start_order and `summary` (if any). Stops, returning false, when
+// `write` returns false (the other side ended the call) or the source fails (then
+// `*error` is its status, if `error` is given; the receiver sees a stream short of
+// events_total).
+bool WriteChunks(EventSource& source, int64_t events_total, int64_t chunk_events,
                  const v1::ScheduleSummary* summary,
-                 const std::function<bool(const v1::ScheduleChunk&)>& write);
+                 const std::function<bool(const v1::ScheduleChunk&)>& write,
+                 absl::Status* error = nullptr);
+
+// Sends the events of `schedule` in the order of its list, declaring start_order
+// only when the list is sorted by start: a receiver then checks them as they arrive;
+// otherwise it holds and sorts them, and the event indices it reports are still the
+// list's (a client verifying a file sends it so). Returns false as WriteChunks.
+bool WriteListChunks(const Schedule& schedule, int64_t chunk_events,
+                     const std::function<bool(const v1::ScheduleChunk&)>& write);
 
 }  // namespace attnsched::rpc
 
