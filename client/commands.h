@@ -8,6 +8,7 @@
 #define ATTNSCHED_CLIENT_COMMANDS_H_
 
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "lib/sat/encoder.h"
+#include "lib/schedule/event_source.h"
 #include "lib/schedule/schedule.h"
 
 namespace attnsched::cli {
@@ -54,8 +56,20 @@ absl::Status RefuseLocalOnlyFlags(absl::string_view command, const Invocation& c
 // --max-events, checked to be >= 1.
 absl::StatusOr<int64_t> MaxEventsFlag();
 
+// A schedule FILE opened for reading: JSON (read whole, docs/schedule-format.md) or
+// binary (read as the source advances), told apart by the binary file's first line.
+struct ScheduleInput {
+  std::unique_ptr<EventSource> source;
+  int64_t events = 0;  // the events the file holds (a binary file: announces)
+};
+
 // For subcommands that read one schedule FILE: checks the flags against `allowed`
-// and the operands, and reads the file.
+// and the operands, and opens the file (--max-events bounds the events held).
+absl::StatusOr<ScheduleInput> OpenScheduleOperand(absl::string_view command,
+                                                  const Invocation& call,
+                                                  std::initializer_list<absl::string_view> allowed);
+
+// The same, read whole into memory (for the SAT engine).
 absl::StatusOr<Schedule> ReadScheduleOperand(absl::string_view command, const Invocation& call,
                                              std::initializer_list<absl::string_view> allowed);
 

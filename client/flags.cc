@@ -37,7 +37,10 @@ ABSL_FLAG(bool, json, false, "print one JSON object instead of a table");
 ABSL_FLAG(bool, simulate, true,
           "generate, verify: execute valid schedules on real numbers and compare with "
           "attention computed directly (--nosimulate skips it)");
-ABSL_FLAG(std::string, out, "", "generate: also write the schedule to this JSON file");
+ABSL_FLAG(std::string, out, "", "generate: also write the schedule to this file");
+ABSL_FLAG(std::string, out_format, "json",
+          "generate: the format of --out, json or binary (length-delimited Protobuf "
+          "chunks, about a quarter of the size, verified in bounded memory)");
 ABSL_FLAG(int64_t, max_events, attnsched::kDefaultMaxEvents,
           "generate, verify: refuse schedules with more events (or task graphs with more "
           "operations) than this, before allocating them; about 80 bytes of memory per event");

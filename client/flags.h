@@ -26,6 +26,7 @@ ABSL_DECLARE_FLAG(uint64_t, seed);
 ABSL_DECLARE_FLAG(bool, json);
 ABSL_DECLARE_FLAG(bool, simulate);
 ABSL_DECLARE_FLAG(std::string, out);
+ABSL_DECLARE_FLAG(std::string, out_format);
 ABSL_DECLARE_FLAG(int64_t, max_events);
 ABSL_DECLARE_FLAG(std::string, placement);
 ABSL_DECLARE_FLAG(int64_t, search_events);

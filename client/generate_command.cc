@@ -12,11 +12,11 @@
 namespace attnsched::cli {
 namespace {
 
-// Writes the events to --out, if given; else reads them to the end (a stream's
-// integrity is checked there).
-absl::Status WriteOutFlag(EventSource& source) {
+// Writes the `events` events of `source` to --out, if given; else reads them to the
+// end (a stream's integrity is checked there).
+absl::Status WriteOutFlag(EventSource& source, int64_t events) {
   const std::string path = absl::GetFlag(FLAGS_out);
-  if (!path.empty()) return WriteScheduleTo(source, "--out", path);
+  if (!path.empty()) return WriteScheduleTo(source, events, "--out", path);
   while (source.Valid()) source.Next();
   return source.status();
 }
@@ -33,7 +33,7 @@ int RunGenerate(const Invocation& call) {
           "generate", call.flags,
           {"model", "scheme", "segments", "window", "shared", "n", "d", "pes", "link_words", "link_cycles", "link_latency",
            "link_words_per_cycle", "c_dot", "c_softmax", "c_axpy", "placement", "search_events",
-           "seed", "json", "simulate", "out", "max_events", "server", "tls_ca", "deadline"});
+           "seed", "json", "simulate", "out", "out_format", "max_events", "server", "tls_ca", "deadline"});
       !s.ok()) {
     return ReportError("generate", s);
   }
@@ -51,6 +51,7 @@ int RunGenerate(const Invocation& call) {
     if (absl::Status s = OutputFile::Create("--out", out).status(); !s.ok()) {
       return ReportError("generate", s);
     }
+    if (absl::Status s = BinaryOutFlag().status(); !s.ok()) return ReportError("generate", s);
   }
   ReportLabels labels{"generate", std::nullopt, request->model, request->heads, started, ""};
   if (Remote()) {
@@ -69,9 +70,10 @@ int RunGenerate(const Invocation& call) {
   absl::StatusOr<Generated> generated =
       Generate(request->problem, GenerateOptions{*max_events, *placement, search});
   if (!generated.ok()) return ReportError("generate", generated.status());
-  if (!absl::GetFlag(FLAGS_out).empty()) {
-    VectorEventSource events(generated->schedule);
-    if (absl::Status s = WriteOutFlag(events); !s.ok()) return ReportError("generate", s);
+  if (const std::string out = absl::GetFlag(FLAGS_out); !out.empty()) {
+    if (absl::Status s = WriteScheduleTo(generated->schedule, "--out", out); !s.ok()) {
+      return ReportError("generate", s);
+    }
   }
   labels.origin = Origin{generated->generator, generated->placement, generated->pinned,
                          generated->note};

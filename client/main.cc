@@ -14,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "client/commands.h"
 #include "client/flags.h"
+#include "attnsched/v1/binary_file.h"
 #include "client/remote.h"
 #include "lib/base/command_line.h"
 #include "lib/base/output_file.h"
@@ -118,15 +119,36 @@ absl::StatusOr<int64_t> MaxEventsFlag() {
       absl::StrCat("max_events = ", limit, ": must be >= 1 (events a schedule may have)"));
 }
 
-absl::StatusOr<Schedule> ReadScheduleOperand(absl::string_view command, const Invocation& call,
-                                             std::initializer_list<absl::string_view> allowed) {
+absl::StatusOr<ScheduleInput> OpenScheduleOperand(
+    absl::string_view command, const Invocation& call,
+    std::initializer_list<absl::string_view> allowed) {
   RETURN_IF_ERROR(CheckFlagsApply(command, call.flags, allowed));
   if (call.operands.size() != 1) {
     return absl::InvalidArgumentError(
         absl::StrCat("needs exactly one schedule FILE, got ", call.operands.size()));
   }
   ASSIGN_OR_RETURN(const int64_t max_events, MaxEventsFlag());
-  return ReadScheduleFile(call.operands[0], max_events);
+  const std::string& path = call.operands[0];
+  if (rpc::IsBinaryScheduleFile(path)) {
+    ASSIGN_OR_RETURN(std::unique_ptr<rpc::BinaryScheduleFile> file,
+                     rpc::OpenBinarySchedule(path, max_events));
+    const int64_t events = file->events_total();
+    return ScheduleInput{std::move(file), events};
+  }
+  ASSIGN_OR_RETURN(Schedule schedule, ReadScheduleFile(path, max_events));
+  const int64_t events = static_cast<int64_t>(schedule.events.size());
+  return ScheduleInput{std::make_unique<VectorEventSource>(std::move(schedule)), events};
+}
+
+absl::StatusOr<Schedule> ReadScheduleOperand(absl::string_view command, const Invocation& call,
+                                             std::initializer_list<absl::string_view> allowed) {
+  ASSIGN_OR_RETURN(ScheduleInput input, OpenScheduleOperand(command, call, allowed));
+  EventSource& source = *input.source;
+  Schedule schedule{source.problem(), source.placement(), {}};
+  schedule.events.reserve(static_cast<size_t>(input.events));
+  for (; source.Valid(); source.Next()) schedule.events.push_back(source.event());
+  RETURN_IF_ERROR(source.status());
+  return schedule;
 }
 
 int ReportError(absl::string_view command, const absl::Status& status) {

@@ -37,8 +37,7 @@ int RunProve(const Invocation& call) {
                : sat::Prove(*schedule, options);
   if (!r.ok()) return ReportError("prove", r.status());
   if (const std::string path = absl::GetFlag(FLAGS_out); !path.empty() && r->better) {
-    VectorEventSource better(*r->better);
-    if (absl::Status s = WriteScheduleTo(better, "--out", path); !s.ok()) {
+    if (absl::Status s = WriteScheduleTo(*r->better, "--out", path); !s.ok()) {
       return ReportError("prove", s);
     }
   }

@@ -96,7 +96,7 @@ const char* ClientServiceConfig() {
 absl::StatusOr<Summary> RemoteGenerate(const Problem& problem,
                                        const std::optional<PlacementSpec>& placement,
                                        bool simulate, uint64_t seed,
-                                       const std::function<absl::Status(EventSource&)>& consume) {
+                                       const ConsumeEvents& consume) {
   ASSIGN_OR_RETURN(auto stub, Connect());
   v1::GenerateRequest request;
   rpc::ProblemToProto(problem, request.mutable_problem());
@@ -109,7 +109,8 @@ absl::StatusOr<Summary> RemoteGenerate(const Problem& problem,
   absl::StatusOr<std::unique_ptr<rpc::ChunkEventSource>> source = rpc::ChunkEventSource::Open(
       [&reader](v1::ScheduleChunk& chunk) { return reader->Read(&chunk); },
       absl::GetFlag(FLAGS_max_events));
-  const absl::Status consumed = source.ok() ? consume(**source) : source.status();
+  const absl::Status consumed =
+      source.ok() ? consume(**source, (*source)->events_total()) : source.status();
   if (!consumed.ok()) {  // the server's error, else a broken stream: stop the call
     context.TryCancel();
     const grpc::Status call = reader->Finish();
@@ -123,17 +124,22 @@ absl::StatusOr<Summary> RemoteGenerate(const Problem& problem,
   return rpc::SummaryFromProto(*(*source)->summary());
 }
 
-absl::StatusOr<Summary> RemoteVerify(const Schedule& schedule) {
+absl::StatusOr<Summary> RemoteVerify(EventSource& source, int64_t events_total) {
   ASSIGN_OR_RETURN(auto stub, Connect());
   grpc::ClientContext context;
   SetDeadline(context);
   v1::VerifyResponse response;
   auto writer = stub->VerifySchedule(&context, &response);
-  if (rpc::WriteListChunks(schedule, kChunkEvents, [&writer](const v1::ScheduleChunk& chunk) {
-        return writer->Write(chunk);
-      })) {
-    writer->WritesDone();
+  absl::Status read;
+  const bool sent = rpc::WriteChunks(
+      source, events_total, kChunkEvents, nullptr,
+      [&writer](const v1::ScheduleChunk& chunk) { return writer->Write(chunk); }, &read);
+  if (!read.ok()) {  // the file broke off: stop the call, report why
+    context.TryCancel();
+    (void)writer->Finish();
+    return read;
   }
+  if (sent) writer->WritesDone();
   RETURN_IF_ERROR(FromGrpc(writer->Finish(), context));
   return rpc::SummaryFromProto(response.summary());
 }

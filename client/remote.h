@@ -28,16 +28,18 @@ bool Remote();
 // streaming call only before it has received anything).
 const char* ClientServiceConfig();
 
+// Reads a schedule's events (and how many the stream announces) as they stream in.
+using ConsumeEvents = std::function<absl::Status(EventSource& source, int64_t events)>;
+
 // StreamSchedule: the server's summary, once `consume` has read the schedule's events
-// as they stream in (it must read the source to its end, or return an error, which
-// cancels the call). Errors: the server's, else `consume`'s or the stream's.
+// (it must read the source to its end, or return an error, which cancels the call).
+// Errors: the server's, else `consume`'s or the stream's.
 absl::StatusOr<Summary> RemoteGenerate(const Problem& problem,
                                        const std::optional<PlacementSpec>& placement,
-                                       bool simulate, uint64_t seed,
-                                       const std::function<absl::Status(EventSource&)>& consume);
-// VerifySchedule, streaming the events in chunks in the order of the list
-// (rpc::WriteListChunks), so that violations name the same event_index as locally.
-absl::StatusOr<Summary> RemoteVerify(const Schedule& schedule);
+                                       bool simulate, uint64_t seed, const ConsumeEvents& consume);
+// VerifySchedule, streaming the `events_total` events of `source` in chunks (with
+// their indices, so that violations name the same event_index as locally).
+absl::StatusOr<Summary> RemoteVerify(EventSource& source, int64_t events_total);
 // SolveOptimal; `on_progress` is called for each bound as it streams in.
 absl::StatusOr<sat::OptimalResult> RemoteSolve(
     const Problem& problem, const std::optional<Placement>& placement, double time_limit_seconds,

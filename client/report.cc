@@ -9,6 +9,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "attnsched/v1/binary_file.h"
 #include "client/commands.h"
 #include "client/flags.h"
 #include "lib/base/output_file.h"
@@ -33,10 +34,25 @@ absl::Status WriteOutput(absl::string_view flag, const std::string& path,
   return written;
 }
 
-absl::Status WriteScheduleTo(EventSource& source, absl::string_view flag,
+absl::StatusOr<bool> BinaryOutFlag() {
+  const std::string format = absl::GetFlag(FLAGS_out_format);
+  if (format == "json" || format == "binary") return format == "binary";
+  return absl::InvalidArgumentError(absl::StrCat("--out-format = ", format,
+                                                 ": must be json or binary"));
+}
+
+absl::Status WriteScheduleTo(EventSource& source, int64_t events, absl::string_view flag,
                              const std::string& path) {
-  return WriteOutput(flag, path,
-                     [&source](std::ostream& out) { return WriteScheduleJson(source, out); });
+  ASSIGN_OR_RETURN(const bool binary, BinaryOutFlag());
+  return WriteOutput(flag, path, [&](std::ostream& out) {
+    return binary ? rpc::WriteBinarySchedule(source, events, out) : WriteScheduleJson(source, out);
+  });
+}
+
+absl::Status WriteScheduleTo(const Schedule& schedule, absl::string_view flag,
+                             const std::string& path) {
+  VectorEventSource events(schedule);
+  return WriteScheduleTo(events, static_cast<int64_t>(schedule.events.size()), flag, path);
 }
 
 int CheckAndReport(EventSource& source, const ReportLabels& labels) {

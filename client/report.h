@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "lib/export/summary.h"
 #include "lib/schedule/event_source.h"
+#include "lib/schedule/schedule.h"
 
 namespace attnsched::cli {
 
@@ -39,8 +40,15 @@ struct ReportLabels {
 absl::Status WriteOutput(absl::string_view flag, const std::string& path,
                          const std::function<absl::Status(std::ostream&)>& write);
 
-// Writes the events of `source` as JSON to `path` with WriteOutput.
-absl::Status WriteScheduleTo(EventSource& source, absl::string_view flag,
+// --out-format: true for binary, false for json; InvalidArgumentError otherwise.
+absl::StatusOr<bool> BinaryOutFlag();
+
+// Writes the `events` events of `source` to `path` with WriteOutput, as JSON or as a
+// binary file (--out-format).
+absl::Status WriteScheduleTo(EventSource& source, int64_t events, absl::string_view flag,
+                             const std::string& path);
+// The same for a schedule in memory.
+absl::Status WriteScheduleTo(const Schedule& schedule, absl::string_view flag,
                              const std::string& path);
 
 // Checks the events of `source` (lib/schedule/check.h; simulated with --simulate) and

@@ -125,8 +125,7 @@ int RunSolve(const Invocation& call) {
     }
   }
   if (const std::string path = absl::GetFlag(FLAGS_out); !path.empty()) {
-    VectorEventSource witness(r->witness);
-    if (absl::Status s = WriteScheduleTo(witness, "--out", path); !s.ok()) {
+    if (absl::Status s = WriteScheduleTo(r->witness, "--out", path); !s.ok()) {
       return ReportError("solve", s);
     }
   }

@@ -10,19 +10,18 @@ namespace attnsched::cli {
 
 int RunVerify(const Invocation& call) {
   const absl::Time started = absl::Now();
-  absl::StatusOr<Schedule> schedule =
-      ReadScheduleOperand("verify", call, {"json", "seed", "simulate", "max_events", "server",
+  absl::StatusOr<ScheduleInput> input =
+      OpenScheduleOperand("verify", call, {"json", "seed", "simulate", "max_events", "server",
                                            "tls_ca", "deadline"});
-  if (!schedule.ok()) return ReportError("verify", schedule.status());
+  if (!input.ok()) return ReportError("verify", input.status());
   const std::string& path = call.operands[0];
   const ReportLabels labels{"verify", Origin{"file", "", false, ""}, "", 1, started, path + ": "};
   if (Remote()) {
-    absl::StatusOr<Summary> summary = RemoteVerify(*schedule);
+    absl::StatusOr<Summary> summary = RemoteVerify(*input->source, input->events);
     if (!summary.ok()) return ReportError("verify", summary.status());
     return PrintSummary(*std::move(summary), labels);
   }
-  VectorEventSource events(*schedule);
-  return CheckAndReport(events, labels);
+  return CheckAndReport(*input->source, labels);
 }
 
 }  // namespace attnsched::cli

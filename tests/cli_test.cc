@@ -190,6 +190,35 @@ TEST(CliTest, VerifyRoundTripAndBrokenFiles) {
   EXPECT_THAT(nested.err, HasSubstr("events[0]: an array is not allowed here"));
 }
 
+// A binary file (--out-format binary) verifies to the same summary as the JSON file;
+// a file that breaks its declared start order is a file error naming the event.
+TEST(CliTest, BinaryFilesVerifyLikeJsonFiles) {
+  const std::string json = ::testing::TempDir() + "/cli_test_same.json";
+  const std::string binary = ::testing::TempDir() + "/cli_test_same.bin";
+  const std::string shape = "generate --segments 9c,5b,2p --window 4 --d 2 --pes 3 --out ";
+  ASSERT_EQ(Cli(shape + json).exit, 0);
+  ASSERT_EQ(Cli(shape + binary + " --out-format binary").exit, 0);
+  CliRun a = Cli("verify --json " + json), b = Cli("verify --json " + binary);
+  ASSERT_EQ(a.exit, 0) << a.err;
+  ASSERT_EQ(b.exit, 0) << b.err;
+  nlohmann::json ja = nlohmann::json::parse(a.out), jb = nlohmann::json::parse(b.out);
+  ja.erase("wall_seconds");
+  jb.erase("wall_seconds");
+  EXPECT_EQ(ja, jb);
+  EXPECT_LT(std::filesystem::file_size(binary), std::filesystem::file_size(json));
+
+  CliRun format = Cli(shape + binary + " --out-format xml");
+  EXPECT_EQ(format.exit, 2);
+  EXPECT_THAT(format.err, HasSubstr("--out-format = xml: must be json or binary"));
+
+  const std::string text = Slurp(json);
+  const size_t value = text.rfind("{\"start\":") + 9;  // the last event, moved to cycle 0
+  const std::string moved = text.substr(0, value) + "0" + text.substr(text.find(',', value));
+  CliRun order = Cli("verify " + TempFile("order.json", moved));
+  EXPECT_EQ(order.exit, 2) << order.out;
+  EXPECT_THAT(order.err, HasSubstr("but the file declares \"event_order\": \"start\""));
+}
+
 TEST(CliTest, AFailedWriteIsAnErrorNotSuccess) {
   const std::string err = ::testing::TempDir() + "/cli_test_full.err";
   const std::string cmd = absl::StrCat(ATTNSCHED_CLI, " models >/dev/full 2>", err);

@@ -109,6 +109,8 @@ class ScheduleReader final : public nlohmann::json_sax<json> {
   // An integer in [lo, hi] for the current path, or an error.
   std::optional<int64_t> Integer(const Scalar& v, int64_t lo, int64_t hi);
   bool EndEvent();
+  // OK unless the file declares start order and an event breaks it.
+  absl::Status CheckDeclaredOrder() const;
 
   const int64_t max_events_;
   absl::Status error_;
@@ -346,6 +348,19 @@ bool ScheduleReader::EndEvent() {
   return true;
 }
 
+absl::Status ScheduleReader::CheckDeclaredOrder() const {
+  if (!start_order_) return absl::OkStatus();
+  for (size_t k = 1; k < events_.size(); ++k) {
+    if (events_[k].start < events_[k - 1].start) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "events[", k, "].start = ", events_[k].start, " is before the start of events[", k - 1,
+          "] (", events_[k - 1].start, ") but the file declares \"event_order\": \"start\"; "
+          "sort the events or remove event_order"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Schedule> ScheduleReader::Finish() {
   if (!error_.ok()) return error_;
   auto present = [this](absl::string_view name) {
@@ -397,6 +412,7 @@ absl::StatusOr<Schedule> ScheduleReader::Finish() {
   }
   RETURN_IF_ERROR(ValidateProblem(p));
   RETURN_IF_ERROR(ValidatePlacement(placement_, p.n(), p.pes()));
+  RETURN_IF_ERROR(CheckDeclaredOrder());
   return Schedule{p, std::move(placement_), std::move(events_)};
 }
 

@@ -37,6 +37,7 @@ void ChunkStream(const uint8_t* data, size_t size) {
   // A chunk that does not decode ends the input: the server refuses such a call before
   // the source sees it (server/undecodable_request.h).
   auto read = [&](v1::ScheduleChunk& chunk) {
+    chunk.Clear();  // parsing a delimited message merges into it
     return google::protobuf::util::ParseDelimitedFromZeroCopyStream(&chunk, &bytes, &clean_eof);
   };
   absl::StatusOr<std::unique_ptr<rpc::ChunkEventSource>> source =

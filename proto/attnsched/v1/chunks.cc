@@ -94,7 +94,9 @@ absl::Status ChunkEventSource::NextChunk() {
 
 absl::Status ChunkEventSource::LoadEvent() {
   const int64_t previous = received_ > 0 ? event_.start : 0;
-  ASSIGN_OR_RETURN(event_, EventFromProto(chunk_.events(position_), received_));
+  const v1::Event& proto = chunk_.events(position_);
+  ASSIGN_OR_RETURN(event_, EventFromProto(proto, received_));
+  index_ = proto.has_index() ? proto.index() : received_;
   if (received_ > 0 && event_.start < previous) {
     return absl::InvalidArgumentError(absl::StrCat(
         ChunkPath(chunks_ - 1), ".events[", position_, "]: start = ", event_.start,
@@ -139,7 +141,7 @@ bool ChunkEventSource::Valid() const {
 
 const Event& ChunkEventSource::event() const { return sorted_ ? sorted_->event() : event_; }
 
-int64_t ChunkEventSource::index() const { return sorted_ ? sorted_->index() : received_ - 1; }
+int64_t ChunkEventSource::index() const { return sorted_ ? sorted_->index() : index_; }
 
 void ChunkEventSource::Next() {
   if (sorted_) return sorted_->Next();
@@ -147,61 +149,36 @@ void ChunkEventSource::Next() {
   status_ = position_ < chunk_.events_size() ? LoadEvent() : NextChunk();
 }
 
-namespace {
-
-// Sends chunks of the events `next` yields (nullptr at the end) under the header.
-bool WriteChunksOf(const Problem& problem, const Placement& placement, int64_t events_total,
-                   bool start_order, int64_t chunk_events, const v1::ScheduleSummary* summary,
-                   const std::function<const Event*()>& next,
-                   const std::function<bool(const v1::ScheduleChunk&)>& write) {
-  v1::ScheduleChunk chunk;
-  if (summary != nullptr) *chunk.mutable_summary() = *summary;
-  ProblemToProto(problem, chunk.mutable_problem());
-  chunk.mutable_placement()->Assign(placement.begin(), placement.end());
-  chunk.set_events_total(events_total);
-  chunk.set_start_order(start_order);
-  int64_t index = 0;
-  while (true) {
-    const Event* e = next();
-    if (e != nullptr) EventToProto(*e, chunk.add_events());
-    if (e != nullptr && chunk.events_size() < chunk_events) continue;
-    chunk.set_chunk_index(index++);
-    if (!write(chunk)) return false;
-    chunk.Clear();
-    if (e == nullptr) return true;
-  }
-}
-
-}  // namespace
-
 bool WriteChunks(EventSource& source, int64_t events_total, int64_t chunk_events,
                  const v1::ScheduleSummary* summary,
                  const std::function<bool(const v1::ScheduleChunk&)>& write,
                  absl::Status* error) {
-  bool first = true;
-  auto next = [&source, &first]() -> const Event* {
-    if (!first) source.Next();
-    first = false;
-    return source.Valid() ? &source.event() : nullptr;
-  };
-  const bool sent = WriteChunksOf(source.problem(), source.placement(), events_total, true,
-                                  chunk_events, summary, next, write);
-  if (!source.status().ok()) {
-    if (error != nullptr) *error = source.status();
-    return false;
+  v1::ScheduleChunk chunk;
+  if (summary != nullptr) *chunk.mutable_summary() = *summary;
+  ProblemToProto(source.problem(), chunk.mutable_problem());
+  chunk.mutable_placement()->Assign(source.placement().begin(), source.placement().end());
+  chunk.set_events_total(events_total);
+  chunk.set_start_order(true);
+  int64_t index = 0, sent = 0;
+  while (true) {
+    const bool more = source.Valid();
+    if (more) {
+      v1::Event* e = chunk.add_events();
+      EventToProto(source.event(), e);
+      if (source.index() != sent) e->set_index(source.index());
+      ++sent;
+      source.Next();
+      if (chunk.events_size() < chunk_events) continue;
+    }
+    if (!more && !source.status().ok()) {
+      if (error != nullptr) *error = source.status();
+      return false;
+    }
+    chunk.set_chunk_index(index++);
+    if (!write(chunk)) return false;
+    chunk.Clear();
+    if (!more) return true;
   }
-  return sent;
-}
-
-bool WriteListChunks(const Schedule& schedule, int64_t chunk_events,
-                     const std::function<bool(const v1::ScheduleChunk&)>& write) {
-  size_t k = 0;
-  auto next = [&schedule, &k]() -> const Event* {
-    return k < schedule.events.size() ? &schedule.events[k++] : nullptr;
-  };
-  return WriteChunksOf(schedule.problem, schedule.placement,
-                       static_cast<int64_t>(schedule.events.size()),
-                       StartOrder(schedule.events).empty(), chunk_events, nullptr, next, write);
 }
 
 }  // namespace attnsched::rpc

@@ -33,8 +33,8 @@ using ReadChunk = std::function<bool(v1::ScheduleChunk&)>;
 // A chunk stream as an event source (lib/schedule/event_source.h). A stream declared
 // in start order is read chunk by chunk as the consumer advances: memory is one
 // chunk. Any other stream is read whole at Open (its events_total within
-// `max_events`) and sorted by start, as VectorEventSource does. index() counts
-// events in the order of the stream.
+// `max_events`) and sorted by start, as VectorEventSource does. index() is an event's
+// Event.index when it has one, else its position in the stream.
 class ChunkEventSource final : public EventSource {
  public:
   // Reads the first chunk (a stream not in start order: all chunks). Errors:
@@ -87,6 +87,7 @@ class ChunkEventSource final : public EventSource {
   v1::ScheduleChunk chunk_;
   int position_ = 0;      // in chunk_
   Event event_;
+  int64_t index_ = 0;     // of event_ (Event.index, or its position in the stream)
   bool ended_ = false;
   absl::Status status_;
   std::unique_ptr<VectorEventSource> sorted_;  // a stream not in start order
@@ -94,7 +95,9 @@ class ChunkEventSource final : public EventSource {
 
 // Sends the events of `source` (`events_total` of them, in start order) as chunks of
 // at most `chunk_events` events: the first with the problem, the placement,
-// events_total, start_order and `summary` (if any). Stops, returning false, when
+// events_total, start_order and `summary` (if any); an event whose index() is not its
+// position in the stream carries it (Event.index), so a receiver reports the same
+// event_index as the source's owner. Stops, returning false, when
 // `write` returns false (the other side ended the call) or the source fails (then
 // `*error` is its status, if `error` is given; the receiver sees a stream short of
 // events_total).
@@ -102,13 +105,6 @@ bool WriteChunks(EventSource& source, int64_t events_total, int64_t chunk_events
                  const v1::ScheduleSummary* summary,
                  const std::function<bool(const v1::ScheduleChunk&)>& write,
                  absl::Status* error = nullptr);
-
-// Sends the events of `schedule` in the order of its list, declaring start_order
-// only when the list is sorted by start: a receiver then checks them as they arrive;
-// otherwise it holds and sorts them, and the event indices it reports are still the
-// list's (a client verifying a file sends it so). Returns false as WriteChunks.
-bool WriteListChunks(const Schedule& schedule, int64_t chunk_events,
-                     const std::function<bool(const v1::ScheduleChunk&)>& write);
 
 }  // namespace attnsched::rpc
 
