@@ -130,7 +130,7 @@ absl::StatusOr<ScheduleInput> OpenScheduleOperand(
   ASSIGN_OR_RETURN(const int64_t max_events, MaxEventsFlag());
   const std::string& path = call.operands[0];
   if (rpc::IsBinaryScheduleFile(path)) {
-    ASSIGN_OR_RETURN(std::unique_ptr<rpc::BinaryScheduleFile> file,
+    ASSIGN_OR_RETURN(std::unique_ptr<rpc::ChunkEventSource> file,
                      rpc::OpenBinarySchedule(path, max_events));
     const int64_t events = file->events_total();
     return ScheduleInput{std::move(file), events};

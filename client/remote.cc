@@ -107,7 +107,7 @@ absl::StatusOr<Summary> RemoteGenerate(const Problem& problem,
   SetDeadline(context);
   auto reader = stub->StreamSchedule(&context, request);
   absl::StatusOr<std::unique_ptr<rpc::ChunkEventSource>> source = rpc::ChunkEventSource::Open(
-      [&reader](v1::ScheduleChunk& chunk) { return reader->Read(&chunk); },
+      [&reader](v1::ScheduleChunk& chunk) -> absl::StatusOr<bool> { return reader->Read(&chunk); },
       absl::GetFlag(FLAGS_max_events));
   const absl::Status consumed =
       source.ok() ? consume(**source, (*source)->events_total()) : source.status();

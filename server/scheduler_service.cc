@@ -280,7 +280,7 @@ grpc::Status SchedulerService::VerifySchedule(grpc::ServerContext* context,
                      operations, " operations"));
   };
   absl::StatusOr<std::unique_ptr<rpc::ChunkEventSource>> source = rpc::ChunkEventSource::Open(
-      [reader](v1::ScheduleChunk& chunk) { return reader->Read(&chunk); }, options_.max_events,
+      [reader](v1::ScheduleChunk& chunk) -> absl::StatusOr<bool> { return reader->Read(&chunk); }, options_.max_events,
       admit);
   if (!source.ok()) return log.Done(source.status());
   const Cancelled cancelled = [context] { return context->IsCancelled(); };

@@ -37,7 +37,7 @@ std::string BinaryOf(const Schedule& s) {
 
 // Every event of the file, in the order the source yields them; the first error.
 absl::StatusOr<std::vector<Event>> ReadAll(const std::string& path) {
-  absl::StatusOr<std::unique_ptr<BinaryScheduleFile>> file = OpenBinarySchedule(path, 1 << 20);
+  absl::StatusOr<std::unique_ptr<ChunkEventSource>> file = OpenBinarySchedule(path, 1 << 20);
   if (!file.ok()) return file.status();
   std::vector<Event> events;
   for (; (*file)->Valid(); (*file)->Next()) events.push_back((*file)->event());
@@ -50,7 +50,7 @@ TEST(BinaryFileTest, EverySchemeRoundTrips) {
     const Schedule s = testing::MustGenerate(scheme, 13, 2, 3);
     const std::string path = WriteFile("round_trip", BinaryOf(s));
     ASSERT_TRUE(IsBinaryScheduleFile(path));
-    absl::StatusOr<std::unique_ptr<BinaryScheduleFile>> file = OpenBinarySchedule(path, 1 << 20);
+    absl::StatusOr<std::unique_ptr<ChunkEventSource>> file = OpenBinarySchedule(path, 1 << 20);
     ASSERT_TRUE(file.ok()) << file.status();
     EXPECT_EQ((*file)->placement(), s.placement);
     EXPECT_EQ(Describe((*file)->problem()), Describe(s.problem));
@@ -70,7 +70,7 @@ TEST(BinaryFileTest, AFileIsReadAsTheConsumerAdvances) {
   const Schedule s = testing::MustGenerate(Scheme::kCausal, 512, 2, 4);
   ASSERT_GT(static_cast<int64_t>(s.events.size()), 2 * kBinaryChunkEvents);
   const std::string path = WriteFile("lazy", BinaryOf(s));
-  absl::StatusOr<std::unique_ptr<BinaryScheduleFile>> file = OpenBinarySchedule(path, 1);
+  absl::StatusOr<std::unique_ptr<ChunkEventSource>> file = OpenBinarySchedule(path, 1);
   ASSERT_TRUE(file.ok()) << file.status();  // the event limit is for files held whole
   int64_t k = 0;
   for (; (*file)->Valid(); (*file)->Next()) {

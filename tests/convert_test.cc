@@ -142,7 +142,7 @@ absl::StatusOr<std::vector<Event>> ReadChunks(const std::vector<v1::ScheduleChun
                                               int64_t max_events = 1 << 20,
                                               int* reads = nullptr) {
   size_t next = 0;
-  auto read = [&](v1::ScheduleChunk& c) {
+  auto read = [&](v1::ScheduleChunk& c) -> absl::StatusOr<bool> {
     if (reads != nullptr) ++*reads;
     if (next == chunks.size()) return false;
     c = chunks[next++];
@@ -247,7 +247,7 @@ TEST(ChunksTest, AStreamInStartOrderIsReadAsTheConsumerAdvances) {
   const Schedule s = testing::MustGenerate(Scheme::kCausal, 8, 2, 2);
   const std::vector<v1::ScheduleChunk> chunks = ChunksOf(s, 10);
   size_t next = 0;
-  auto read = [&](v1::ScheduleChunk& c) {
+  auto read = [&](v1::ScheduleChunk& c) -> absl::StatusOr<bool> {
     if (next == chunks.size()) return false;
     c = chunks[next++];
     return true;

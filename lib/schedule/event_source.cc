@@ -1,13 +1,33 @@
 #include "lib/schedule/event_source.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace attnsched {
 
+ListBlocks::ListBlocks(const std::vector<Event>& events)
+    : events_(events), order_(StartOrder(events)) {}
+
+absl::Span<const Event> ListBlocks::Next() {
+  begin_ = end_;
+  if (order_.empty()) {  // sorted: the whole list is one block
+    end_ = events_.size();
+    return absl::MakeConstSpan(events_).subspan(begin_);
+  }
+  end_ = std::min(order_.size(), begin_ + kBlockEvents);
+  gathered_.clear();
+  for (size_t k = begin_; k < end_; ++k) gathered_.push_back(events_[order_[k]]);
+  return gathered_;
+}
+
 VectorEventSource::VectorEventSource(const Schedule& schedule)
-    : schedule_(&schedule), order_(StartOrder(schedule.events)) {}
+    : schedule_(&schedule), blocks_(schedule.events) {
+  Refill();
+}
 
 VectorEventSource::VectorEventSource(Schedule&& schedule)
-    : owned_(std::move(schedule)), schedule_(&*owned_), order_(StartOrder(owned_->events)) {}
+    : owned_(std::move(schedule)), schedule_(&*owned_), blocks_(owned_->events) {
+  Refill();
+}
 
 }  // namespace attnsched

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/types/span.h"
 #include "lib/schedule/schedule.h"
 
 namespace attnsched {
@@ -41,21 +42,61 @@ class EventSource {
   virtual const Placement& placement() const = 0;
 
   // True while the source is positioned at an event.
-  virtual bool Valid() const = 0;
+  bool Valid() const { return position_ < block_.size(); }
   // REQUIRES: Valid(). The current event.
-  virtual const Event& event() const = 0;
+  const Event& event() const { return block_[position_]; }
   // REQUIRES: Valid(). The event's position in the schedule as written (its index in
   // the list or the file), which violations report as event_index.
-  virtual int64_t index() const = 0;
+  int64_t index() const { return IndexInBlock(position_); }
   // REQUIRES: Valid(). Moves to the next event.
-  virtual void Next() = 0;
+  void Next() {
+    if (++position_ == block_.size()) Refill();
+  }
   // OK while reading and after a complete read; otherwise why the events ended early.
   virtual absl::Status status() const = 0;
+
+ protected:
+  // Implementations yield events in blocks (a chunk, a list), so that the calls above
+  // are inline and one virtual call serves a block. An implementation calls Refill()
+  // once, when it can yield its first events (at the end of its construction).
+  void Refill() {
+    position_ = 0;
+    block_ = NextBlock();
+  }
+  // The next events in start order: at least one, or none at the end (or on an error,
+  // which status() then reports). The span stays valid until the next call.
+  virtual absl::Span<const Event> NextBlock() = 0;
+  // index() of the k-th event of the span NextBlock() returned last.
+  virtual int64_t IndexInBlock(size_t k) const = 0;
+
+ private:
+  absl::Span<const Event> block_;
+  size_t position_ = 0;
 };
 
-// The adaptor over a materialised schedule: its events in start order (a stable sort
-// of indices, O(E log E) time and 4 bytes per event, skipped when the list is sorted
-// by start already); index() is the position in Schedule::events.
+// The events of a list in start order, in blocks: the whole list when it is sorted
+// by start already, else blocks of kBlockEvents gathered through a stable sort of
+// indices (O(E log E) time, 4 bytes per event). The list must outlive this object
+// and not change. For sources over a list (VectorEventSource, a held chunk stream).
+class ListBlocks {
+ public:
+  static constexpr size_t kBlockEvents = 4096;
+
+  explicit ListBlocks(const std::vector<Event>& events);
+  // The next block; empty at the end.
+  absl::Span<const Event> Next();
+  // The list index of the k-th event of the last block.
+  int64_t IndexInBlock(size_t k) const { return order_.empty() ? begin_ + k : order_[begin_ + k]; }
+
+ private:
+  const std::vector<Event>& events_;
+  std::vector<uint32_t> order_;  // StartOrder of the events; empty when sorted
+  std::vector<Event> gathered_;  // the current block, when not sorted
+  size_t begin_ = 0, end_ = 0;   // the current block's range in the order
+};
+
+// The adaptor over a materialised schedule: its events in start order; index() is
+// the position in Schedule::events.
 class VectorEventSource final : public EventSource {
  public:
   // Borrows `schedule`, which must outlive the source and not change.
@@ -65,17 +106,15 @@ class VectorEventSource final : public EventSource {
 
   const Problem& problem() const override { return schedule_->problem; }
   const Placement& placement() const override { return schedule_->placement; }
-  bool Valid() const override { return k_ < schedule_->events.size(); }
-  const Event& event() const override { return schedule_->events[static_cast<size_t>(index())]; }
-  int64_t index() const override { return order_.empty() ? k_ : order_[k_]; }
-  void Next() override { ++k_; }
   absl::Status status() const override { return absl::OkStatus(); }
 
  private:
+  absl::Span<const Event> NextBlock() override { return blocks_.Next(); }
+  int64_t IndexInBlock(size_t k) const override { return blocks_.IndexInBlock(k); }
+
   std::optional<Schedule> owned_;
   const Schedule* schedule_;
-  std::vector<uint32_t> order_;  // StartOrder of the events; empty when sorted
-  size_t k_ = 0;
+  ListBlocks blocks_;
 };
 
 }  // namespace attnsched

@@ -36,7 +36,7 @@ void ChunkStream(const uint8_t* data, size_t size) {
   bool clean_eof = false;
   // A chunk that does not decode ends the input: the server refuses such a call before
   // the source sees it (server/undecodable_request.h).
-  auto read = [&](v1::ScheduleChunk& chunk) {
+  auto read = [&](v1::ScheduleChunk& chunk) -> absl::StatusOr<bool> {
     chunk.Clear();  // parsing a delimited message merges into it
     return google::protobuf::util::ParseDelimitedFromZeroCopyStream(&chunk, &bytes, &clean_eof);
   };

@@ -13,14 +13,15 @@
 
 namespace attnsched::rpc {
 
-struct BinaryScheduleFile::Stream {
+namespace {
+
+// The open file and the Protobuf stream over it, owned by the source's read function.
+struct FileChunks {
   std::ifstream file;
   std::unique_ptr<google::protobuf::io::IstreamInputStream> input;
-  int64_t chunks = 0;   // read whole
-  bool broken = false;  // a chunk did not decode
+  int64_t chunks = 0;  // read whole
 
-  // The next chunk; false at the end of the file or at a chunk that does not decode.
-  bool Read(v1::ScheduleChunk& chunk) {
+  absl::StatusOr<bool> Read(v1::ScheduleChunk& chunk) {
     chunk.Clear();  // parsing a delimited message merges into it
     bool clean_eof = false;
     if (google::protobuf::util::ParseDelimitedFromZeroCopyStream(&chunk, input.get(),
@@ -28,24 +29,13 @@ struct BinaryScheduleFile::Stream {
       ++chunks;
       return true;
     }
-    broken = !clean_eof;
-    return false;
-  }
-
-  // `s`, or what broke the file when a chunk did not decode.
-  absl::Status Explain(const absl::Status& s) const {
-    if (s.ok() || !broken) return s;
-    return absl::InvalidArgumentError(absl::StrCat(
-        "chunks[", chunks, "] does not decode (a truncated or corrupted file?)"));
+    if (clean_eof) return false;
+    return absl::InvalidArgumentError(
+        absl::StrCat("chunks[", chunks, "] does not decode (a truncated or corrupted file?)"));
   }
 };
 
-BinaryScheduleFile::BinaryScheduleFile(std::unique_ptr<Stream> stream)
-    : stream_(std::move(stream)) {}
-
-BinaryScheduleFile::~BinaryScheduleFile() = default;
-
-absl::Status BinaryScheduleFile::status() const { return stream_->Explain(chunks_->status()); }
+}  // namespace
 
 absl::Status WriteBinarySchedule(EventSource& source, int64_t events_total, std::ostream& out) {
   out << kBinaryMagic;
@@ -68,32 +58,29 @@ bool IsBinaryScheduleFile(absl::string_view path) {
   return in.read(head.data(), static_cast<std::streamsize>(head.size())) && head == kBinaryMagic;
 }
 
-absl::StatusOr<std::unique_ptr<BinaryScheduleFile>> OpenBinarySchedule(absl::string_view path,
-                                                                       int64_t max_events) {
-  auto stream = std::make_unique<BinaryScheduleFile::Stream>();
-  stream->file.open(std::string(path), std::ios::binary);
-  if (!stream->file) {
+absl::StatusOr<std::unique_ptr<ChunkEventSource>> OpenBinarySchedule(absl::string_view path,
+                                                                     int64_t max_events) {
+  auto chunks = std::make_shared<FileChunks>();
+  chunks->file.open(std::string(path), std::ios::binary);
+  if (!chunks->file) {
     return absl::NotFoundError(
         absl::StrCat("cannot open schedule file ", path, " (", std::strerror(errno), ")"));
   }
   std::string head(kBinaryMagic.size(), '\0');
-  if (!stream->file.read(head.data(), static_cast<std::streamsize>(head.size())) ||
+  if (!chunks->file.read(head.data(), static_cast<std::streamsize>(head.size())) ||
       head != kBinaryMagic) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": not a binary schedule file (it does not begin with ",
                      absl::CEscape(kBinaryMagic), ")"));
   }
-  stream->input = std::make_unique<google::protobuf::io::IstreamInputStream>(&stream->file);
-  BinaryScheduleFile::Stream* raw = stream.get();
-  std::unique_ptr<BinaryScheduleFile> file(new BinaryScheduleFile(std::move(stream)));
-  absl::StatusOr<std::unique_ptr<ChunkEventSource>> chunks = ChunkEventSource::Open(
-      [raw](v1::ScheduleChunk& chunk) { return raw->Read(chunk); }, max_events);
-  if (!chunks.ok()) {
-    const absl::Status s = raw->Explain(chunks.status());
-    return absl::Status(s.code(), absl::StrCat(path, ": ", s.message()));
+  chunks->input = std::make_unique<google::protobuf::io::IstreamInputStream>(&chunks->file);
+  absl::StatusOr<std::unique_ptr<ChunkEventSource>> source = ChunkEventSource::Open(
+      [chunks](v1::ScheduleChunk& chunk) { return chunks->Read(chunk); }, max_events);
+  if (!source.ok()) {
+    return absl::Status(source.status().code(),
+                        absl::StrCat(path, ": ", source.status().message()));
   }
-  file->chunks_ = *std::move(chunks);
-  return file;
+  return source;
 }
 
 }  // namespace attnsched::rpc

@@ -8,14 +8,13 @@
 // Example:
 //   VectorEventSource events(schedule);
 //   RETURN_IF_ERROR(WriteBinarySchedule(events, schedule.events.size(), out));
-//   ASSIGN_OR_RETURN(std::unique_ptr<EventSource> in, OpenBinarySchedule(path, limit));
+//   ASSIGN_OR_RETURN(std::unique_ptr<ChunkEventSource> in, OpenBinarySchedule(path, limit));
 #ifndef ATTNSCHED_PROTO_ATTNSCHED_V1_BINARY_FILE_H_
 #define ATTNSCHED_PROTO_ATTNSCHED_V1_BINARY_FILE_H_
 
 #include <cstdint>
 #include <memory>
 #include <ostream>
-#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -39,37 +38,13 @@ bool IsBinaryScheduleFile(absl::string_view path);
 
 // The events of a binary schedule file, read chunk by chunk as the consumer advances
 // (a file not in start order is held within `max_events` and sorted, as
-// ChunkEventSource does). Errors: NotFoundError when the file cannot be opened,
-// InvalidArgumentError for a file without the magic line or a broken stream (the
-// message names the chunk: "chunks[4] does not decode (a truncated or corrupted
-// file?)", "chunks[2]: chunk_index = 5, expected 2"), prefixed with the path. The
-// source's status carries such errors met later (without the path), and
-// events_total says how many events the file announces.
-class BinaryScheduleFile final : public EventSource {
- public:
-  ~BinaryScheduleFile() override;
-
-  const Problem& problem() const override { return chunks_->problem(); }
-  const Placement& placement() const override { return chunks_->placement(); }
-  bool Valid() const override { return chunks_->Valid(); }
-  const Event& event() const override { return chunks_->event(); }
-  int64_t index() const override { return chunks_->index(); }
-  void Next() override { chunks_->Next(); }
-  absl::Status status() const override;
-  int64_t events_total() const { return chunks_->events_total(); }
-
- private:
-  friend absl::StatusOr<std::unique_ptr<BinaryScheduleFile>> OpenBinarySchedule(
-      absl::string_view path, int64_t max_events);
-  struct Stream;  // the open file and the Protobuf stream over it
-  explicit BinaryScheduleFile(std::unique_ptr<Stream> stream);
-
-  std::unique_ptr<Stream> stream_;
-  std::unique_ptr<ChunkEventSource> chunks_;
-};
-
-absl::StatusOr<std::unique_ptr<BinaryScheduleFile>> OpenBinarySchedule(absl::string_view path,
-                                                                       int64_t max_events);
+// ChunkEventSource does); the source owns the open file. Errors: NotFoundError when
+// the file cannot be opened, InvalidArgumentError for a file without the magic line
+// or a broken stream (naming the chunk: "chunks[4] does not decode (a truncated or
+// corrupted file?)", "chunks[2]: chunk_index = 5, expected 2"), prefixed with the
+// path. The source's status() carries such errors met later, without the path.
+absl::StatusOr<std::unique_ptr<ChunkEventSource>> OpenBinarySchedule(absl::string_view path,
+                                                                     int64_t max_events);
 
 }  // namespace attnsched::rpc
 

@@ -20,15 +20,24 @@ absl::StatusOr<std::unique_ptr<ChunkEventSource>> ChunkEventSource::Open(ReadChu
                                                                         const Admit& admit) {
   std::unique_ptr<ChunkEventSource> source(new ChunkEventSource(std::move(read)));
   RETURN_IF_ERROR(source->ReadHeader(max_events, admit));
+  source->Refill();
+  RETURN_IF_ERROR(source->status_);
   return source;
 }
 
-absl::Status ChunkEventSource::ReadHeader(int64_t max_events, const Admit& admit) {
-  if (!read_(chunk_)) {
-    return absl::InvalidArgumentError("problem: missing (the first chunk carries the problem)");
-  }
+absl::StatusOr<bool> ChunkEventSource::ReadChunkChecked() {
+  ASSIGN_OR_RETURN(const bool more, read_(chunk_));
+  if (!more) return false;
   RETURN_IF_ERROR(CheckChunk(chunk_));
   ++chunks_;
+  return true;
+}
+
+absl::Status ChunkEventSource::ReadHeader(int64_t max_events, const Admit& admit) {
+  ASSIGN_OR_RETURN(const bool any, ReadChunkChecked());
+  if (!any) {
+    return absl::InvalidArgumentError("problem: missing (the first chunk carries the problem)");
+  }
   ASSIGN_OR_RETURN(problem_, ProblemFromProto(chunk_.problem()));
   placement_.assign(chunk_.placement().begin(), chunk_.placement().end());
   events_total_ = chunk_.events_total();
@@ -48,8 +57,8 @@ absl::Status ChunkEventSource::ReadHeader(int64_t max_events, const Admit& admit
   if (chunk_.has_summary()) summary_ = chunk_.summary();
   if (admit) RETURN_IF_ERROR(admit(problem_, in_order ? 0 : events_total_));
   if (!in_order) return ReadAllAndSort();
-  if (chunk_.events_size() == 0) return NextChunk();
-  return LoadEvent();
+  first_pending_ = true;
+  return absl::OkStatus();
 }
 
 absl::Status ChunkEventSource::CheckChunk(const v1::ScheduleChunk& chunk) const {
@@ -79,51 +88,71 @@ absl::Status ChunkEventSource::CheckChunk(const v1::ScheduleChunk& chunk) const 
   return absl::OkStatus();
 }
 
-absl::Status ChunkEventSource::NextChunk() {
-  position_ = 0;
-  while (true) {
-    if (!read_(chunk_)) {
-      ended_ = true;
-      return CheckComplete();
+absl::Status ChunkEventSource::ConvertChunk() {
+  block_.clear();
+  indices_.clear();
+  block_first_ = received_;
+  for (int k = 0; k < chunk_.events_size(); ++k) {
+    const v1::Event& proto = chunk_.events(k);
+    ASSIGN_OR_RETURN(const Event e, EventFromProto(proto, received_));
+    const int64_t previous = !block_.empty() ? block_.back().start : last_start_;
+    if (received_ > 0 && e.start < previous) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          ChunkPath(chunks_ - 1), ".events[", k, "]: start = ", e.start,
+          " is before the previous event's start ", previous,
+          "; the first chunk declares start_order (send the events sorted by start, or "
+          "leave start_order unset)"));
     }
-    RETURN_IF_ERROR(CheckChunk(chunk_));
-    ++chunks_;
-    if (chunk_.events_size() > 0) return LoadEvent();
+    if (proto.has_index() && indices_.empty()) {  // positions so far are implicit
+      for (int64_t i = block_first_; i < received_; ++i) indices_.push_back(i);
+    }
+    if (!indices_.empty()) indices_.push_back(proto.has_index() ? proto.index() : received_);
+    block_.push_back(e);
+    ++received_;
   }
-}
-
-absl::Status ChunkEventSource::LoadEvent() {
-  const int64_t previous = received_ > 0 ? event_.start : 0;
-  const v1::Event& proto = chunk_.events(position_);
-  ASSIGN_OR_RETURN(event_, EventFromProto(proto, received_));
-  index_ = proto.has_index() ? proto.index() : received_;
-  if (received_ > 0 && event_.start < previous) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        ChunkPath(chunks_ - 1), ".events[", position_, "]: start = ", event_.start,
-        " is before the previous event's start ", previous,
-        "; the first chunk declares start_order (send the events sorted by start, or "
-        "leave start_order unset)"));
-  }
-  ++received_;
+  if (!block_.empty()) last_start_ = block_.back().start;
   return absl::OkStatus();
 }
 
+absl::Span<const Event> ChunkEventSource::NextBlock() {
+  if (held_blocks_) return held_blocks_->Next();
+  while (status_.ok()) {
+    if (first_pending_) {
+      first_pending_ = false;
+    } else {
+      absl::StatusOr<bool> more = ReadChunkChecked();
+      if (!more.ok() || !*more) {
+        status_ = more.ok() ? CheckComplete() : more.status();
+        break;
+      }
+    }
+    status_ = ConvertChunk();
+    if (status_.ok() && !block_.empty()) return block_;
+  }
+  return {};
+}
+
+int64_t ChunkEventSource::IndexInBlock(size_t k) const {
+  if (held_blocks_) return held_blocks_->IndexInBlock(k);
+  return indices_.empty() ? block_first_ + static_cast<int64_t>(k) : indices_[k];
+}
+
 absl::Status ChunkEventSource::ReadAllAndSort() {
-  Schedule schedule{problem_, placement_, {}};
+  held_.emplace(Schedule{problem_, placement_, {}});
+  std::vector<Event>& events = held_->events;
   // Reserve what one chunk of 64 Ki events needs at most; growth does the rest, so an
   // announced total costs nothing until the events arrive.
-  schedule.events.reserve(static_cast<size_t>(std::min<int64_t>(events_total_, 1 << 16)));
+  events.reserve(static_cast<size_t>(std::min<int64_t>(events_total_, 1 << 16)));
   while (true) {
     for (const v1::Event& e : chunk_.events()) {
       ASSIGN_OR_RETURN(const Event event, EventFromProto(e, received_++));
-      schedule.events.push_back(event);
+      events.push_back(event);
     }
-    if (!read_(chunk_)) break;
-    RETURN_IF_ERROR(CheckChunk(chunk_));
-    ++chunks_;
+    ASSIGN_OR_RETURN(const bool more, ReadChunkChecked());
+    if (!more) break;
   }
   RETURN_IF_ERROR(CheckComplete());
-  sorted_ = std::make_unique<VectorEventSource>(std::move(schedule));
+  held_blocks_.emplace(events);
   return absl::OkStatus();
 }
 
@@ -132,21 +161,6 @@ absl::Status ChunkEventSource::CheckComplete() const {
   return absl::InvalidArgumentError(absl::StrCat(
       "the stream ended after ", ChunkPath(chunks_ - 1), " with ", received_, " of ",
       events_total_, " events: a chunk was lost or could not be decoded"));
-}
-
-bool ChunkEventSource::Valid() const {
-  if (sorted_) return sorted_->Valid();
-  return status_.ok() && !ended_;
-}
-
-const Event& ChunkEventSource::event() const { return sorted_ ? sorted_->event() : event_; }
-
-int64_t ChunkEventSource::index() const { return sorted_ ? sorted_->index() : index_; }
-
-void ChunkEventSource::Next() {
-  if (sorted_) return sorted_->Next();
-  ++position_;
-  status_ = position_ < chunk_.events_size() ? LoadEvent() : NextChunk();
 }
 
 bool WriteChunks(EventSource& source, int64_t events_total, int64_t chunk_events,

@@ -9,7 +9,8 @@
 //
 // Example (a server validating a client stream as it arrives):
 //   ASSIGN_OR_RETURN(auto source, ChunkEventSource::Open(
-//       [&](v1::ScheduleChunk& c) { return reader->Read(&c); }, max_events));
+//       [&](v1::ScheduleChunk& c) -> absl::StatusOr<bool> { return reader->Read(&c); },
+//       max_events));
 //   ASSIGN_OR_RETURN(ValidationReport report, Validate(*source));
 // Not thread-safe.
 #ifndef ATTNSCHED_PROTO_ATTNSCHED_V1_CHUNKS_H_
@@ -27,8 +28,9 @@
 
 namespace attnsched::rpc {
 
-// Reads the next chunk into its argument; false at the end of the stream.
-using ReadChunk = std::function<bool(v1::ScheduleChunk&)>;
+// Reads the next chunk into its argument: true, false at the end of the stream, or
+// an error saying why the stream broke (a chunk that does not decode in a file).
+using ReadChunk = std::function<absl::StatusOr<bool>(v1::ScheduleChunk&)>;
 
 // A chunk stream as an event source (lib/schedule/event_source.h). A stream declared
 // in start order is read chunk by chunk as the consumer advances: memory is one
@@ -42,11 +44,11 @@ class ChunkEventSource final : public EventSource {
   // first chunk carries the problem", "chunks[2]: chunk_index = 5, expected 2", "the
   // stream ended after chunks[4] with 200000 of 250000 events: a chunk was lost or
   // could not be decoded"), "problem: missing" for an empty stream, the problem's or
-  // placement's own errors, ResourceExhaustedError when a stream to hold in memory
-  // announces more than `max_events` events. `admit`, if given, is called once the
-  // first chunk is checked, with the problem and the events the source will hold
-  // (events_total for a stream not in start order, else 0), before it holds them;
-  // its error ends Open (a server's memory budget).
+  // placement's own errors, `read`'s errors, ResourceExhaustedError when a stream to
+  // hold in memory announces more than `max_events` events. `admit`, if given, is
+  // called once the first chunk is checked, with the problem and the events the source
+  // will hold (events_total for a stream not in start order, else 0), before it holds
+  // them; its error ends Open (a server's memory budget).
   using Admit = std::function<absl::Status(const Problem& problem, int64_t events_held)>;
   static absl::StatusOr<std::unique_ptr<ChunkEventSource>> Open(ReadChunk read,
                                                                int64_t max_events,
@@ -54,10 +56,6 @@ class ChunkEventSource final : public EventSource {
 
   const Problem& problem() const override { return problem_; }
   const Placement& placement() const override { return placement_; }
-  bool Valid() const override;
-  const Event& event() const override;
-  int64_t index() const override;
-  void Next() override;
   absl::Status status() const override { return status_; }
 
   // The first chunk's summary (StreamSchedule's), if it had one.
@@ -68,14 +66,16 @@ class ChunkEventSource final : public EventSource {
  private:
   explicit ChunkEventSource(ReadChunk read) : read_(std::move(read)) {}
   absl::Status ReadHeader(int64_t max_events, const Admit& admit);
-  // Reads chunks until one has an event or the stream ends; checks each.
-  absl::Status NextChunk();
+  // Reads chunk_; false at the end of the stream.
+  absl::StatusOr<bool> ReadChunkChecked();
   absl::Status CheckChunk(const v1::ScheduleChunk& chunk) const;
-  // Converts the event at position_ of chunk_ (and checks its order).
-  absl::Status LoadEvent();
+  // Converts chunk_'s events into block_ (and checks their order).
+  absl::Status ConvertChunk();
   absl::Status ReadAllAndSort();
   // OK when the stream delivered events_total events.
   absl::Status CheckComplete() const;
+  absl::Span<const Event> NextBlock() override;
+  int64_t IndexInBlock(size_t k) const override;
 
   ReadChunk read_;
   Problem problem_;
@@ -83,14 +83,16 @@ class ChunkEventSource final : public EventSource {
   std::optional<v1::ScheduleSummary> summary_;
   int64_t events_total_ = 0;
   int64_t chunks_ = 0;    // chunks read
-  int64_t received_ = 0;  // events read (loaded)
+  int64_t received_ = 0;  // events converted
   v1::ScheduleChunk chunk_;
-  int position_ = 0;      // in chunk_
-  Event event_;
-  int64_t index_ = 0;     // of event_ (Event.index, or its position in the stream)
-  bool ended_ = false;
+  bool first_pending_ = false;   // chunk_ is the first chunk, not converted yet
+  std::vector<Event> block_;     // chunk_'s events
+  std::vector<int64_t> indices_;  // their Event.index values, when any has one
+  int64_t block_first_ = 0;       // the stream position of block_[0]
+  int64_t last_start_ = 0;        // of the last event converted
   absl::Status status_;
-  std::unique_ptr<VectorEventSource> sorted_;  // a stream not in start order
+  std::optional<Schedule> held_;           // a stream not in start order
+  std::optional<ListBlocks> held_blocks_;  // its events in start order
 };
 
 // Sends the events of `source` (`events_total` of them, in start order) as chunks of
