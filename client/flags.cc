@@ -23,6 +23,10 @@ ABSL_FLAG(int64_t, link_words, 1,
           "generate, solve: words a link moves every --link-cycles cycles (W_l >= 1); a "
           "transfer of w words occupies the link ceil(w * C_l / W_l) cycles");
 ABSL_FLAG(int64_t, link_cycles, 1, "generate, solve: cycles per --link-words words (C_l >= 1)");
+ABSL_FLAG(int64_t, max_words_per_pe, 0,
+          "generate: the storage limit S, words a PE may hold at once (0: none); the "
+          "generator frees what each PE received after its last use, and refuses a limit "
+          "its schedule cannot meet");
 ABSL_FLAG(int64_t, link_latency, 0,
           "generate, solve: cycles from a transfer's end to the item being resident on the "
           "receiver (alpha >= 0; the link is free again at the transfer's end)");

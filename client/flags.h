@@ -18,6 +18,7 @@ ABSL_DECLARE_FLAG(int64_t, pes);
 ABSL_DECLARE_FLAG(int64_t, link_words);
 ABSL_DECLARE_FLAG(int64_t, link_cycles);
 ABSL_DECLARE_FLAG(int64_t, link_latency);
+ABSL_DECLARE_FLAG(int64_t, max_words_per_pe);
 ABSL_DECLARE_FLAG(int64_t, link_words_per_cycle);
 ABSL_DECLARE_FLAG(int64_t, c_dot);
 ABSL_DECLARE_FLAG(int64_t, c_softmax);

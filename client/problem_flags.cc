@@ -23,7 +23,8 @@ bool Given(const std::vector<std::string>& flags, absl::string_view name) {
 // --pes and the link flags; --link-words-per-cycle W is --link-words W --link-cycles 1.
 absl::StatusOr<Machine> MachineFromFlags(const std::vector<std::string>& given) {
   Machine machine{absl::GetFlag(FLAGS_pes), absl::GetFlag(FLAGS_link_words),
-                  absl::GetFlag(FLAGS_link_cycles), absl::GetFlag(FLAGS_link_latency)};
+                  absl::GetFlag(FLAGS_link_cycles), absl::GetFlag(FLAGS_link_latency),
+                  absl::GetFlag(FLAGS_max_words_per_pe)};
   if (!Given(given, "link_words_per_cycle")) return machine;
   if (Given(given, "link_words") || Given(given, "link_cycles")) {
     return absl::InvalidArgumentError(

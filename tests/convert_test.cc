@@ -100,7 +100,7 @@ TEST(ConvertTest, BadRequestsNameTheField) {
                                              : "events[3].item.kind: unspecified"));
   s.mutable_events(2)->clear_what();
   EXPECT_THAT(std::string(ScheduleFromProto(s).status().message()),
-              HasSubstr("events[2]: needs an op or an item"));
+              HasSubstr("events[2]: needs an op, an item or a free"));
   s.mutable_placement()->RemoveLast();
   EXPECT_THAT(std::string(ScheduleFromProto(s).status().message()), HasSubstr("placement has 1 entries"));
 }

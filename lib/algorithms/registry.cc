@@ -1,5 +1,9 @@
+#include <algorithm>
+#include <limits>
+#include <optional>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -9,6 +13,8 @@
 #include "lib/algorithms/plan_search.h"
 #include "lib/algorithms/shared_half_ring.h"
 #include "lib/model/bounds.h"
+#include "lib/schedule/event_source.h"
+#include "lib/schedule/storage.h"
 #include "lib/status_macros.h"
 
 namespace attnsched {
@@ -153,6 +159,48 @@ absl::Status Improve(const GenerateOptions& options, Generated& g) {
   return absl::OkStatus();
 }
 
+// A storage limit below what every schedule holds at cycle 0: refused before any work.
+absl::Status CheckStorageLimit(const Problem& problem, const std::optional<Placement>& homes) {
+  const int64_t limit = problem.machine.max_words_per_pe;
+  const int64_t least = StorageLowerBound(problem, homes ? &*homes : nullptr);
+  if (limit == 0 || limit >= least) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "max_words_per_pe = %d: below the %d words that the PE with the most tokens holds from "
+      "cycle 0 in any schedule (its inputs%s); raise it to at least %d or use more PEs",
+      limit, least, homes ? "" : ", with ceil(n/m) tokens", least));
+}
+
+// Frees what each PE received after its last use, and refuses the schedule when its
+// peak still exceeds the limit (the generators do not trade time for storage).
+absl::Status FitStorage(const Generator& g, Generated& out) {
+  FreeAfterLastUse(out.schedule);
+  // The whole schedule's peak: validated without the limit, which would stop it at
+  // the first cycle above.
+  const int64_t limit = std::exchange(out.schedule.problem.machine.max_words_per_pe, 0);
+  VectorEventSource events(out.schedule);
+  absl::StatusOr<ValidationReport> report =
+      Validate(events, ValidationOptions{std::numeric_limits<int64_t>::max()});
+  out.schedule.problem.machine.max_words_per_pe = limit;
+  if (!report.ok()) return report.status();
+  if (!report->valid()) {
+    return absl::InternalError(absl::StrCat("the ", g.name, " schedule with frees is invalid (a bug, "
+                                            "please report it): ", report->violation->message));
+  }
+  const std::vector<int64_t>& peak = report->stats.peak_words;
+  const auto most = std::max_element(peak.begin(), peak.end());
+  if (*most > limit) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "max_words_per_pe = %d: the %s schedule needs %d words on PE %d even with every "
+        "item a PE receives freed after its last use; raise the limit to at least %d, or use "
+        "more PEs",
+        limit, g.name, *most, static_cast<int>(most - peak.begin()), *most));
+  }
+  absl::StrAppend(&out.note, out.note.empty() ? "" : "; ",
+                  absl::StrFormat("items freed after their last use: at most %d words per PE",
+                                  *most));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 const Generator& GeneratorFor(const Instance& inst) {
@@ -170,13 +218,17 @@ absl::StatusOr<Generated> Generate(const Problem& problem, const GenerateOptions
                          operations, options.max_events);
   }
   const Generator& g = GeneratorFor(problem.instance);
+  std::optional<Placement> pinned;
+  if (options.placement) {
+    ASSIGN_OR_RETURN(pinned, MakePlacement(*options.placement, problem.n(), problem.pes()));
+  }
+  RETURN_IF_ERROR(CheckStorageLimit(problem, pinned));
   const bool small = operations <= kCompareEvents;
   const int64_t m = problem.pes(), n = problem.n();
   std::vector<Candidate> candidates;
-  if (options.placement) {
-    ASSIGN_OR_RETURN(Placement homes, MakePlacement(*options.placement, n, m));
+  if (pinned) {
     candidates.push_back({std::string(PlacementKindName(options.placement->kind)),
-                          std::move(homes), m});
+                          std::move(*pinned), m});
   } else {
     // More PEs than tokens: placements over the whole ring spread the tokens, and every
     // key with them, around it; homed on PEs 0..n-1 the keys travel at most n links.
@@ -209,6 +261,7 @@ absl::StatusOr<Generated> Generate(const Problem& problem, const GenerateOptions
         problem.pes(), g.name, out.placement, ring, work);
     out.generator = out.placement = "one-pe";
   }
+  if (problem.machine.max_words_per_pe > 0) RETURN_IF_ERROR(FitStorage(g, out));
   return out;
 }
 

@@ -37,6 +37,7 @@ absl::Status WriteScheduleJson(EventSource& source, std::ostream& out) {
       {"placement", source.placement()},
       {"event_order", kStartOrder},
   };
+  if (p.machine.max_words_per_pe > 0) header["machine"]["max_words_per_pe"] = p.machine.max_words_per_pe;
   std::string text = header.dump();
   text.pop_back();  // reopen the object to stream the events
   out << text << ",\"events\":[";
@@ -47,6 +48,8 @@ absl::Status WriteScheduleJson(EventSource& source, std::ostream& out) {
     absl::StrAppend(&line, first ? "\n" : ",\n", "{\"start\":", e.start);
     if (e.is_op()) {
       absl::StrAppend(&line, ",\"pe\":", e.pe, ",\"op\":\"", OperationName(e.op()), "\"}");
+    } else if (e.is_free()) {
+      absl::StrAppend(&line, ",\"pe\":", e.pe, ",\"free\":\"", ItemName(e.item()), "\"}");
     } else {
       absl::StrAppend(&line, ",\"from_pe\":", e.pe, ",\"item\":\"", ItemName(e.item()), "\"}");
     }

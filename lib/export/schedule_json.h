@@ -5,12 +5,13 @@
 //                and "shared": true instead of "scheme"; lib/model/mask_spec.h)
 //    "machine": {"pes": 2, "link_words": 1, "link_cycles": 1, "link_latency": 0},
 //                (link fields optional, defaults 1, 1, 0; v1's link_words_per_cycle is
-//                read as link_words)
+//                read as link_words; optional "max_words_per_pe": S, default 0: no limit)
 //    "costs": {"c_dot": 2, "c_softmax": 1, "c_axpy": 2},      (optional: defaults)
 //    "placement": [0, 1, ...],                                   (h(i), n entries)
 //    "event_order": "start",        (optional: the events are in start order)
 //    "events": [{"start": 0, "pe": 0, "op": "dot(0,0)"},
-//               {"start": 0, "from_pe": 0, "item": "k(0)"}, ...]}
+//               {"start": 0, "from_pe": 0, "item": "k(0)"},
+//               {"start": 9, "pe": 1, "free": "k(0)"}, ...]}
 // Events use the canonical names of SPEC section 4. Reading streams the events
 // array (the JSON document is never held whole), so files with tens of millions
 // of events read in bounded extra memory.

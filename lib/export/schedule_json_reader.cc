@@ -48,7 +48,7 @@ struct Frame {
 // The fields of one event object, collected until it ends.
 struct PartialEvent {
   std::optional<int64_t> start, pe, from_pe;
-  std::optional<std::string> op, item;
+  std::optional<std::string> op, item, free;
 };
 
 class ScheduleReader final : public nlohmann::json_sax<json> {
@@ -135,9 +135,10 @@ const std::vector<absl::string_view>& Allowed(Where where) {
   static const std::vector<absl::string_view> instance = {"n",       "d",      "scheme",
                                                            "segments", "window", "shared"};
   static const std::vector<absl::string_view> machine = {
-      "pes", "link_words", "link_cycles", "link_latency", "link_words_per_cycle"};
+      "pes", "link_words", "link_cycles", "link_latency", "link_words_per_cycle", "max_words_per_pe"};
   static const std::vector<absl::string_view> costs = {"c_dot", "c_softmax", "c_axpy"};
-  static const std::vector<absl::string_view> event = {"start", "pe", "from_pe", "op", "item"};
+  static const std::vector<absl::string_view> event = {"start", "pe",   "from_pe",
+                                                        "op",    "item", "free"};
   static const std::vector<absl::string_view> none;
   switch (where) {
     case Where::kTop: return top;
@@ -294,8 +295,10 @@ bool ScheduleReader::FieldScalar(const Scalar& v) {
     shared_ = *v.boolean;
     return true;
   }
-  const bool zero = path == "machine.link_latency" || path == "instance.window";
+  const bool zero = path == "machine.link_latency" || path == "instance.window" ||
+                    path == "machine.max_words_per_pe";
   const int64_t hi = path == "instance.n" || path == "instance.window" ? kMaxTokens
+                     : path == "machine.max_words_per_pe" ? kMaxWordsPerPe
                      : path == "instance.d"   ? kMaxHeadDim
                      : path == "machine.pes"  ? kMaxPes
                      : path.rfind("costs.", 0) == 0 ? kMaxCost
@@ -307,9 +310,9 @@ bool ScheduleReader::FieldScalar(const Scalar& v) {
 
 bool ScheduleReader::EventScalar(const Scalar& v) {
   const std::string path = Path();
-  if (key_ == "op" || key_ == "item") {
+  if (key_ == "op" || key_ == "item" || key_ == "free") {
     if (!v.string) return Fail(absl::StrCat(path, " = ", v.shown, ": must be a string"));
-    (key_ == "op" ? event_.op : event_.item) = *v.string;
+    (key_ == "op" ? event_.op : key_ == "item" ? event_.item : event_.free) = *v.string;
     return true;
   }
   const bool start = key_ == "start";
@@ -323,27 +326,31 @@ bool ScheduleReader::EventScalar(const Scalar& v) {
 bool ScheduleReader::EndEvent() {
   const std::string path = absl::StrCat("events[", events_.size(), "]");
   if (!event_.start) return Fail(absl::StrCat(path, ".start: missing (an integer)"));
-  const bool is_op = event_.op.has_value();
-  if (is_op == event_.item.has_value() || (is_op ? !event_.pe || event_.from_pe
-                                                 : !event_.from_pe || event_.pe)) {
-    return Fail(absl::StrCat(
-        path, ": needs exactly one of \"op\" (with \"pe\") or \"item\" (with \"from_pe\")"));
+  const int kinds = event_.op.has_value() + event_.item.has_value() + event_.free.has_value();
+  const bool on_pe = event_.pe && !event_.from_pe, on_link = event_.from_pe && !event_.pe;
+  if (kinds != 1 || (event_.item ? !on_link : !on_pe)) {
+    return Fail(absl::StrCat(path,
+                             ": needs exactly one of \"op\" (with \"pe\"), \"item\" (with "
+                             "\"from_pe\") or \"free\" (with \"pe\")"));
   }
+  const bool is_op = event_.op.has_value();
   if (static_cast<int64_t>(events_.size()) >= max_events_) {
     return Fail(absl::StrCat("the schedule has more than ", max_events_,
                              " events, the event limit; raise --max-events if the machine "
                              "has the memory"),
                 absl::StatusCode::kResourceExhausted);
   }
-  const std::string field = absl::StrCat(path, is_op ? ".op: " : ".item: ");
+  const std::string field = absl::StrCat(path, is_op ? ".op: " : event_.free ? ".free: " : ".item: ");
   if (is_op) {
     absl::StatusOr<Operation> op = ParseOperation(*event_.op);
     if (!op.ok()) return Fail(field + std::string(op.status().message()));
     events_.push_back(Event::Op(*event_.start, static_cast<int32_t>(*event_.pe), *op));
   } else {
-    absl::StatusOr<Item> item = ParseItem(*event_.item);
+    absl::StatusOr<Item> item = ParseItem(event_.free ? *event_.free : *event_.item);
     if (!item.ok()) return Fail(field + std::string(item.status().message()));
-    events_.push_back(Event::Xfer(*event_.start, static_cast<int32_t>(*event_.from_pe), *item));
+    events_.push_back(event_.free
+                          ? Event::Free(*event_.start, static_cast<int32_t>(*event_.pe), *item)
+                          : Event::Xfer(*event_.start, static_cast<int32_t>(*event_.from_pe), *item));
   }
   return true;
 }
@@ -402,7 +409,8 @@ absl::StatusOr<Schedule> ScheduleReader::Finish() {
                       field("machine.link_words")
                           .value_or(field("machine.link_words_per_cycle").value_or(1)),
                       field("machine.link_cycles").value_or(1),
-                      field("machine.link_latency").value_or(0)};
+                      field("machine.link_latency").value_or(0),
+                      field("machine.max_words_per_pe").value_or(0)};
   p.costs = Costs::Default(p.instance.d);
   if (present("costs")) {
     for (absl::string_view name : {"costs.c_dot", "costs.c_softmax", "costs.c_axpy"}) {

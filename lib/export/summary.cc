@@ -43,7 +43,8 @@ Summary Summarize(const Problem& p, const Placement& placement, const CheckRepor
   s.problem = p;
   s.operations = st.operations;
   s.transfers = st.transfers;
-  s.events = s.operations + s.transfers;
+  s.frees = st.frees;
+  s.events = s.operations + s.transfers + s.frees;
   s.redundant_transfers = st.redundant_transfers;
   s.makespan = st.makespan;
   s.work = TotalWork(p);
@@ -79,14 +80,18 @@ std::string FormatSummaryTable(const Summary& s) {
                                p.costs.c_softmax, p.costs.c_axpy));
   row("links", absl::StrFormat("%d words per %d cycles, latency %d cycles", p.machine.link_words,
                                p.machine.link_cycles, p.machine.link_latency));
+  if (p.machine.max_words_per_pe > 0) {
+    row("storage limit", absl::StrFormat("%d words per PE", p.machine.max_words_per_pe));
+  }
   row("generator", s.generator);
   if (!s.placement.empty()) {
     row("placement", absl::StrCat(s.placement, s.placement_pinned ? " (pinned by the request)"
                                                                   : " (chosen by the generator)"));
   }
   if (!s.note.empty()) row("note", s.note);
-  row("events", absl::StrFormat("%d (%d operations, %d transfers)", s.events, s.operations,
-                                s.transfers));
+  row("events", absl::StrFormat("%d (%d operations, %d transfers%s)", s.events, s.operations,
+                                s.transfers,
+                                s.frees > 0 ? absl::StrCat(", ", s.frees, " frees") : ""));
   row("valid", s.valid ? "yes" : absl::StrCat("NO: ", s.violation->message));
   if (s.max_rel_error) row("max relative error", absl::StrFormat("%.3g", *s.max_rel_error));
   // Figures of a schedule's timing mean nothing for an invalid one.
@@ -142,6 +147,8 @@ nlohmann::json SummaryToJson(const Summary& s) {
       {"events", s.events},
       {"operations", s.operations},
       {"transfers", s.transfers},
+      {"frees", s.frees},
+      {"max_words_per_pe", p.machine.max_words_per_pe},
       {"redundant_transfers", s.redundant_transfers},
       {"makespan_cycles", s.makespan},
       {"lb_work_cycles", s.bounds.work},

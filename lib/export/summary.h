@@ -27,7 +27,7 @@ struct Summary {
   std::string placement;  // "block", "cyclic", "zigzag", "explicit", "one-pe" or "file"
   bool placement_pinned = false;  // the request chose it (else the generator did)
   std::string note;       // what the generator changed and why, or empty
-  int64_t events = 0, operations = 0, transfers = 0, redundant_transfers = 0;
+  int64_t events = 0, operations = 0, transfers = 0, frees = 0, redundant_transfers = 0;
   int64_t makespan = 0;   // cycles
   int64_t work = 0;       // cycles, W
   LowerBounds bounds;

@@ -74,6 +74,7 @@ absl::Status ValidateProblem(const Problem& p) {
       {"link_words", p.machine.link_words, 1, kMaxLinkParameter},
       {"link_cycles", p.machine.link_cycles, 1, kMaxLinkParameter},
       {"link_latency", p.machine.link_latency, 0, kMaxLinkParameter},
+      {"max_words_per_pe", p.machine.max_words_per_pe, 0, kMaxWordsPerPe},
       {"c_dot", p.costs.c_dot, 1, kMaxCost},
       {"c_softmax", p.costs.c_softmax, 1, kMaxCost},
       {"c_axpy", p.costs.c_axpy, 1, kMaxCost},

@@ -41,6 +41,8 @@ inline constexpr int64_t kMaxPes = int64_t{1} << 16;
 inline constexpr int64_t kMaxCost = int64_t{1} << 20;
 // Largest link_words, link_cycles and link_latency.
 inline constexpr int64_t kMaxLinkParameter = int64_t{1} << 20;
+// Largest storage limit in words per PE.
+inline constexpr int64_t kMaxWordsPerPe = int64_t{1} << 50;
 
 // One attention head: n = mask.n() tokens (>= 1) with head dimension d (>= 1 words),
 // the mask saying which keys each row attends (lib/model/mask.h), and whether the
@@ -74,11 +76,15 @@ std::string DescribeMask(const Instance& inst);
 // ceil(w * link_cycles / link_words), and the item is resident on the receiver from
 // t + dur + link_latency (the link may start its next transfer at t + dur: latency is
 // pipelined). v1's link_words_per_cycle is link_words with link_cycles = 1.
+//
+// max_words_per_pe is S of SPEC section 10.6: the words a PE may hold at once (0: no
+// limit). Resident words are counted as lib/schedule/validator.h describes.
 struct Machine {
   int64_t pes = 0;
   int64_t link_words = 1;    // W_l >= 1
   int64_t link_cycles = 1;   // C_l >= 1
   int64_t link_latency = 0;  // alpha >= 0, cycles
+  int64_t max_words_per_pe = 0; // S >= 0 words per PE; 0: no limit
 };
 
 // Operation durations in cycles (SPEC section 3). Defaults: c_dot = d,

@@ -549,6 +549,14 @@ absl::Duration EstimatedFreeTime(const SizeEstimate& size) {
   return absl::Seconds(static_cast<double>(size.clauses) / kSatClausesFreedPerSecond);
 }
 
+absl::Status CheckNoStorageLimit(const Problem& problem) {
+  if (problem.machine.max_words_per_pe == 0) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "max_words_per_pe = ", problem.machine.max_words_per_pe,
+      ": the SAT engine does not model storage limits; solve without one (0) and check "
+      "the witness's peak words per PE"));
+}
+
 absl::Status CheckEstimate(const Problem& problem, const EncodeOptions& options,
                            const EncodeLimits& limits) {
   const SizeEstimate size = EstimateSize(problem, options);
@@ -576,6 +584,7 @@ absl::Status CheckEstimate(const Problem& problem, const EncodeOptions& options,
 absl::StatusOr<Encoding> Encode(const Problem& problem, const EncodeOptions& options,
                                 const EncodeLimits& limits) {
   RETURN_IF_ERROR(ValidateProblem(problem));
+  RETURN_IF_ERROR(CheckNoStorageLimit(problem));
   if (options.placement) {
     RETURN_IF_ERROR(ValidatePlacement(*options.placement, problem.n(), problem.pes()));
   }

@@ -95,6 +95,10 @@ SizeEstimate EstimateSize(const Problem& problem, const EncodeOptions& options);
 absl::Duration EstimatedLoadTime(const SizeEstimate& size);
 absl::Duration EstimatedFreeTime(const SizeEstimate& size);
 
+// InvalidArgumentError when the problem has a storage limit (machine.max_words_per_pe >
+// 0): the encoding has no storage constraints, so its answers would not hold.
+absl::Status CheckNoStorageLimit(const Problem& problem);
+
 // ResourceExhaustedError when EstimateSize exceeds `limits`, its memory estimate
 // included (the message gives the estimate, the limits and the flags that raise
 // them); OK otherwise.

@@ -119,6 +119,14 @@ absl::string_view ProofStatusName(ProofStatus s) {
 
 absl::Status CheckProvable(const Schedule& schedule) {
   RETURN_IF_ERROR(ValidateProblem(schedule.problem));
+  RETURN_IF_ERROR(CheckNoStorageLimit(schedule.problem));
+  for (const Event& e : schedule.events) {
+    if (e.is_free()) {
+      return absl::InvalidArgumentError(
+          "events: the schedule frees items (FREE events); the SAT engine does not model "
+          "storage: prove the schedule without them (the makespan is the same)");
+    }
+  }
   RETURN_IF_ERROR(
       ValidatePlacement(schedule.placement, schedule.problem.n(), schedule.problem.pes()));
   const int64_t makespan = Makespan(schedule);

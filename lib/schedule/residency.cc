@@ -48,7 +48,7 @@ int64_t Residency::ArrivalAt(const Item& item, int32_t pe) const {
       }
       return CopyAt(item, pe);
     default:
-      if (placement_[item.i] == pe) return 0;
+      if (placement_[item.i] == pe && !HomeFreed(item)) return 0;
       if (vectors_.empty()) return CopyAt(item, pe);
       return vectors_[(VectorSlot(item.kind) * instance_.n() + item.i) * pes_ + pe];
   }
@@ -67,7 +67,9 @@ void Residency::RecordResult(const Operation& op, int32_t pe, int64_t end) {
 std::optional<Residency::Result> Residency::ResultOf(const Operation& op) const {
   if (op.kind == OpKind::kDot) {
     const int64_t index = ScoreIndex(instance_, ScoreItem(instance_, op.i, op.j));
-    if (score_pe_[index] >= 0) return Result{score_pe_[index], score_end_[index]};
+    if (score_pe_[index] >= 0 && score_end_[index] != kNever) {
+      return Result{score_pe_[index], score_end_[index]};
+    }
   } else if (op.kind == OpKind::kSoftmax && softmax_end_[op.i] != kNever) {
     return Result{placement_[op.i], softmax_end_[op.i]};
   }
@@ -77,10 +79,48 @@ std::optional<Residency::Result> Residency::ResultOf(const Operation& op) const 
 int64_t Residency::RecordArrival(const Item& item, int32_t pe, int64_t t) {
   const int64_t before = ArrivalAt(item, pe);
   if (t >= before) return before;
+  if (item.kind == ItemKind::kS) {  // back on its producer after a FREE
+    const int64_t index = ScoreIndex(instance_, item);
+    if (score_pe_[index] == pe) {
+      score_end_[index] = t;
+      return before;
+    }
+  }
   if (int64_t* slot = IsVector(item.kind) ? DenseVectorSlot(item, pe) : nullptr) {
     *slot = t;
   } else {
     copies_[ResidencyKey(item, pe)] = t;
+  }
+  return before;
+}
+
+int64_t Residency::Free(const Item& item, int32_t pe) {
+  const int64_t before = ArrivalAt(item, pe);
+  if (before == kNever) return before;
+  if (item.kind == ItemKind::kS) {
+    const int64_t index = ScoreIndex(instance_, item);
+    if (score_pe_[index] == pe) {
+      score_end_[index] = kNever;
+      return before;
+    }
+  } else if (item.kind == ItemKind::kP) {
+    if (placement_[item.i] == pe && softmax_end_[item.i] == before) {
+      // p(i, *) at home is one record per row: the row's other entries move to copies.
+      for (int64_t j = instance_.mask.KeyBegin(item.i); j < instance_.mask.KeyEnd(item.i); ++j) {
+        if (j != item.j) copies_[ResidencyKey(Item{ItemKind::kP, item.i, static_cast<int32_t>(j)}, pe)] = before;
+      }
+      softmax_end_[item.i] = kNever;
+      return before;
+    }
+  } else if (placement_[item.i] == pe && !HomeFreed(item)) {
+    home_freed_.insert(ResidencyKey(item, pe));
+    if (int64_t* slot = DenseVectorSlot(item, pe)) *slot = kNever;
+    return before;
+  }
+  if (int64_t* slot = IsVector(item.kind) ? DenseVectorSlot(item, pe) : nullptr) {
+    *slot = kNever;
+  } else {
+    copies_.erase(ResidencyKey(item, pe));
   }
   return before;
 }

@@ -11,6 +11,8 @@
 //   - p(i,*) at h(i): one cycle per row (the end of softmax(i)); copies elsewhere go
 //     to the hash map.
 // Memory is O(n m + dots + transfers); lookups on the hot paths touch arrays only.
+// A FREE drops a copy's record; a freed result or home input is marked in place
+// (residency after a FREE: SPEC section 10.6).
 // Not thread-safe.
 #ifndef ATTNSCHED_LIB_SCHEDULE_RESIDENCY_H_
 #define ATTNSCHED_LIB_SCHEDULE_RESIDENCY_H_
@@ -21,6 +23,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "lib/model/placement.h"
 #include "lib/model/problem.h"
 #include "lib/model/task_graph.h"
@@ -63,6 +66,11 @@ class Residency {
   // earliest cycle. Returns the arrival known before the call (kNever if none).
   int64_t RecordArrival(const Item& item, int32_t pe, int64_t t);
 
+  // Ends `item`'s residency on `pe` (a FREE event): ArrivalAt returns kNever until a
+  // later RecordArrival, and a copy's record is dropped (its memory too). Returns the
+  // arrival known before the call; the caller checks it is <= the FREE's cycle.
+  int64_t Free(const Item& item, int32_t pe);
+
   void ReserveCopies(size_t entries) { copies_.reserve(entries); }
 
   // Where and when a recorded operation's result appeared.
@@ -77,6 +85,10 @@ class Residency {
  private:
   int64_t* DenseVectorSlot(const Item& item, int32_t pe);
   int64_t CopyAt(const Item& item, int32_t pe) const;
+  // True when the input `item` (a vector) was freed on its home.
+  bool HomeFreed(const Item& item) const {
+    return !home_freed_.empty() && home_freed_.contains(ResidencyKey(item, placement_[item.i]));
+  }
 
   const Instance& instance_;
   const Placement& placement_;
@@ -86,6 +98,7 @@ class Residency {
   std::vector<int64_t> score_end_;     // cycle it is resident there from
   std::vector<int64_t> softmax_end_;   // p(i, *) resident on h(i) from
   absl::flat_hash_map<uint64_t, int64_t> copies_;  // everything else
+  absl::flat_hash_set<uint64_t> home_freed_;       // inputs freed on their home
 };
 
 }  // namespace attnsched

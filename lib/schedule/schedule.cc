@@ -12,6 +12,7 @@ namespace attnsched {
 
 std::string DescribeEvent(const Event& event, int64_t pes) {
   if (event.is_op()) return absl::StrCat(OperationName(event.op()), " on PE ", event.pe);
+  if (event.is_free()) return absl::StrCat("free of ", ItemName(event.item()), " on PE ", event.pe);
   const int64_t to = pes > 0 ? (event.pe + 1) % pes : 0;
   return absl::StrCat("transfer of ", ItemName(event.item()), " on link ", event.pe, "->", to);
 }

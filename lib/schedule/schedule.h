@@ -1,6 +1,7 @@
-// A schedule (SPEC section 4): problem, placement and a list of events
+// A schedule (SPEC sections 4 and 10.6): problem, placement and a list of events
 //   OP(start, pe, operation)     the PE's compute unit runs `operation` from `start`
 //   XFER(start, from_pe, item)   the link from_pe -> (from_pe+1) mod m carries `item`
+//   FREE(start, pe, item)        `item` stops being resident on `pe` at `start`
 // Times are cycles from 0. Durations are not stored: they follow from the problem.
 #ifndef ATTNSCHED_LIB_SCHEDULE_SCHEDULE_H_
 #define ATTNSCHED_LIB_SCHEDULE_SCHEDULE_H_
@@ -15,14 +16,15 @@
 
 namespace attnsched {
 
-enum class EventType : uint8_t { kOp, kXfer };
+enum class EventType : uint8_t { kOp, kXfer, kFree };
 
 // Largest |start| of an event, in cycles: start + any duration (< 2^41) never
 // overflows.
 inline constexpr int64_t kMaxStart = int64_t{1} << 62;
 
 // One event, 24 bytes. For kOp, `kind` is an OpKind and (i, j) index the operation;
-// for kXfer, `kind` is an ItemKind, (i, j) index the item and `pe` is the sender.
+// for kXfer and kFree, `kind` is an ItemKind and (i, j) index the item; `pe` is the
+// sender of a transfer, the PE that drops a freed item.
 struct Event {
   int64_t start = 0;
   int32_t pe = 0;
@@ -38,13 +40,18 @@ struct Event {
     return Event{start, from_pe, item.i, item.j, EventType::kXfer,
                  static_cast<uint8_t>(item.kind)};
   }
+  static Event Free(int64_t start, int32_t pe, const Item& item) {
+    return Event{start, pe, item.i, item.j, EventType::kFree, static_cast<uint8_t>(item.kind)};
+  }
   bool is_op() const { return type == EventType::kOp; }
+  bool is_xfer() const { return type == EventType::kXfer; }
+  bool is_free() const { return type == EventType::kFree; }
   Operation op() const { return Operation{static_cast<OpKind>(kind), i, j}; }
   Item item() const { return Item{static_cast<ItemKind>(kind), i, j}; }
   friend bool operator==(const Event&, const Event&) = default;
 };
 
-// "dot(3,5) on PE 2" or "transfer of k(5) on link 1->2".
+// "dot(3,5) on PE 2", "transfer of k(5) on link 1->2" or "free of k(5) on PE 2".
 std::string DescribeEvent(const Event& event, int64_t pes);
 
 struct Schedule {

@@ -98,6 +98,10 @@ Simulation::~Simulation() = default;
 
 absl::Status Simulation::Apply(const Event& e) {
   RETURN_IF_ERROR(CheckRanges(e));
+  if (e.is_free()) {  // a PE that frees an item no longer reads it (Read checks)
+    residency_.Free(e.item(), e.pe);
+    return absl::OkStatus();
+  }
   return e.is_op() ? RunOp(e) : RunXfer(e);
 }
 
@@ -122,7 +126,7 @@ absl::Status Simulation::CheckRanges(const Event& e) const {
   std::string why = e.is_op() ? CheckIndices(inst_, e.op()) : CheckIndices(inst_, e.item());
   if (why.empty()) why = e.is_op() ? CheckOperation(inst_, e.op()) : CheckItem(inst_, e.item());
   if (why.empty() && (e.pe < 0 || e.pe >= problem_.pes())) why = "PE out of range";
-  if (why.empty() && !e.is_op() && problem_.pes() == 1) why = "no link on 1 PE";
+  if (why.empty() && e.is_xfer() && problem_.pes() == 1) why = "no link on 1 PE";
   if (why.empty()) return absl::OkStatus();
   return absl::FailedPreconditionError(absl::StrCat(
       "simulator: ", DescribeEvent(e, problem_.pes()), ": ", why,

@@ -17,7 +17,11 @@ constexpr int64_t kMaxIndexableEvents = int64_t{1} << 32;
 
 std::string At(int64_t cycle, int32_t pe) { return absl::StrFormat("cycle %d, PE %d: ", cycle, pe); }
 
-std::string ReachesText(int64_t arrival, int32_t pe) {
+// `freed`: the schedule has FREE events, so an item never resident may have been freed.
+std::string ReachesText(int64_t arrival, int32_t pe, bool freed) {
+  if (arrival == Residency::kNever && freed) {
+    return absl::StrCat("which is not on PE ", pe, " then (freed before, or never delivered)");
+  }
   if (arrival == Residency::kNever) return absl::StrCat("which never reaches PE ", pe);
   return absl::StrCat("which reaches PE ", pe, " only at cycle ", arrival);
 }
@@ -73,17 +77,25 @@ class ValidatorRun {
         unit_free_(m_, 0),
         unit_last_(m_),
         link_free_(m_ > 1 ? m_ : 0, 0),
-        link_last_(link_free_.size()) {
+        link_last_(link_free_.size()),
+        words_(m_, 0),
+        touched_flag_(m_, false),
+        row_started_(inst_.n(), false),
+        unit_last_index_(m_, -1),
+        link_last_index_(link_free_.size(), -1) {
     stats_.busy_cycles.assign(m_, 0);
     stats_.link_busy_cycles.assign(link_free_.size(), 0);
-    stats_.peak_words.assign(m_, 0);
     const int64_t input_words = inst_.shared ? inst_.d : 3 * inst_.d;
-    for (int32_t home : placement) stats_.peak_words[home] += input_words + inst_.d;
+    for (int32_t home : placement) words_[home] += input_words;
+    stats_.peak_words = words_;
   }
 
   absl::StatusOr<ValidationReport> Run(EventSource& source, const ValidationOptions& options) {
-    // After a violation the rest is only counted: the summary's figures are the
-    // whole schedule's, and a stream is read to its end (a lost chunk still shows).
+    // Resident words are exact per cycle (closed when a later cycle begins) once a
+    // storage limit or a FREE makes them matter; before, they only grow, and the
+    // peak is the total. After a violation the rest is only counted: the summary's
+    // figures are the whole schedule's, and a stream is read to its end.
+    if (problem_.machine.max_words_per_pe > 0) TrackEveryCycle();
     int64_t seen = 0;
     for (; source.Valid(); source.Next()) {
       if (++seen % kCancellationPollEvents == 0 && IsCancelled(options.cancelled)) {
@@ -91,17 +103,111 @@ class ValidatorRun {
       }
       if (seen > useful_events_) return TooManyEvents(seen);
       const Event& e = source.event();
-      ++(e.is_op() ? stats_.operations : stats_.transfers);
+      ++(e.is_op() ? stats_.operations : e.is_xfer() ? stats_.transfers : stats_.frees);
       if (violation_) continue;
-      violation_ = e.is_op() ? CheckOp(source.index(), e) : CheckXfer(source.index(), e);
+      if (e.start != cycle_) {
+        if (per_cycle_ && (violation_ = CloseCycle())) continue;
+        cycle_ = e.start;
+      }
+      const int64_t index = source.index();
+      violation_ = e.is_op()     ? CheckOp(index, e)
+                   : e.is_xfer() ? CheckXfer(index, e)
+                                 : CheckFree(index, e);
       if (!violation_ && options.on_accepted) RETURN_IF_ERROR(options.on_accepted(e));
     }
     RETURN_IF_ERROR(source.status());
+    if (!violation_ && per_cycle_) violation_ = CloseCycle();
+    if (!per_cycle_) stats_.peak_words = words_;
     if (!violation_) violation_ = FindMissing();
     return ValidationReport{std::move(violation_), std::move(stats_)};
   }
 
  private:
+  // From now on, resident words are closed per cycle: the peak so far is the total.
+  void TrackEveryCycle() {
+    per_cycle_ = true;
+    stats_.peak_words = words_;
+    for (int32_t p = 0; p < m_; ++p) Touch(p);  // the limit applies from cycle 0
+  }
+
+  void Touch(int32_t pe) {
+    if (per_cycle_ && !touched_flag_[pe]) {
+      touched_flag_[pe] = true;
+      touched_.push_back(pe);
+    }
+  }
+
+  void AddWords(int32_t pe, int64_t words) {
+    words_[pe] += words;
+    Touch(pe);
+  }
+
+  // The words resident at the end of cycle_ on the PEs they changed on: the peak, and
+  // the first PE above the storage limit.
+  std::optional<Violation> CloseCycle() {
+    const int64_t limit = problem_.machine.max_words_per_pe;
+    std::optional<Violation> over;
+    for (int32_t p : touched_) {
+      touched_flag_[p] = false;
+      stats_.peak_words[p] = std::max(stats_.peak_words[p], words_[p]);
+      if (limit > 0 && words_[p] > limit && !over) {
+        over = Violation{Rule::kStorageExceeded, cycle_, p, -1,
+                         absl::StrFormat("cycle %d, PE %d: %d words resident, above the storage "
+                                         "limit of %d words per PE (machine.max_words_per_pe); free "
+                                         "items after their last use or raise the limit",
+                                         cycle_, p, words_[p], limit)};
+      }
+    }
+    touched_.clear();
+    return over;
+  }
+
+  // A use at the FREE's own cycle, listed before it: the operation the unit of
+  // e.pe started then, or the transfer its link started then, reading `item`.
+  std::optional<Violation> UseInTheSameCycle(const Event& e, const Item& item) {
+    const Operation& op = unit_last_[e.pe];
+    if (unit_last_index_[e.pe] >= 0 && unit_free_[e.pe] - Duration(problem_, op) == e.start) {
+      for (int64_t k = 0, n = OperandCount(inst_, op); k < n; ++k) {
+        if (Operand(inst_, op, k) == item) {
+          return Fail(Rule::kOperandNotResident, Event::Op(e.start, e.pe, op),
+                      unit_last_index_[e.pe],
+                      absl::StrCat(OperationName(op), " needs ", ItemName(item),
+                                   ", which PE ", e.pe, " frees in the same cycle"));
+        }
+      }
+    }
+    if (m_ > 1 && link_last_index_[e.pe] >= 0 && link_last_[e.pe] == item &&
+        link_free_[e.pe] - TransferDuration(problem_, item.kind) == e.start) {
+      return Fail(Rule::kItemNotResident, Event::Xfer(e.start, e.pe, item), link_last_index_[e.pe],
+                  absl::StrCat("transfer of ", ItemName(item), " needs it on the sender, which frees "
+                               "it in the same cycle"));
+    }
+    return std::nullopt;
+  }
+
+  std::optional<Violation> CheckFree(int64_t index, const Event& e) {
+    if (auto v = CheckCommon(index, e)) return v;
+    const Item item = e.item();
+    if (std::string why = CheckIndices(inst_, item); !why.empty()) {
+      return Fail(Rule::kIndexRange, e, index, absl::StrCat("free of ", ItemName(item), ": ", why));
+    }
+    if (std::string why = CheckItem(inst_, item); !why.empty()) {
+      return Fail(Rule::kNotInTaskGraph, e, index, absl::StrCat("free of ", why));
+    }
+    const int64_t arrival = residency_.ArrivalAt(item, e.pe);
+    if (arrival > e.start) {
+      return Fail(Rule::kBadFree, e, index,
+                  absl::StrCat("free of ", ItemName(item), ": PE ", e.pe, " does not hold it then (",
+                               ReachesText(arrival, e.pe, stats_.frees > 0), "); free only what is resident"));
+    }
+    if (auto v = UseInTheSameCycle(e, item)) return v;
+    if (!per_cycle_) TrackEveryCycle();
+    residency_.Free(item, e.pe);
+    words_[e.pe] -= Words(inst_, item.kind);
+    Touch(e.pe);
+    return std::nullopt;
+  }
+
   std::optional<Violation> Fail(Rule rule, const Event& e, int64_t index, std::string text) {
     return Violation{rule, e.start, e.pe, index, At(e.start, e.pe) + text};
   }
@@ -154,19 +260,24 @@ class ValidatorRun {
       if (arrival > e.start) {
         return Fail(Rule::kOperandNotResident, e, index,
                     absl::StrCat(OperationName(op), " needs ", ItemName(item), ", ",
-                                 ReachesText(arrival, e.pe)));
+                                 ReachesText(arrival, e.pe, stats_.frees > 0)));
       }
     }
     const int64_t duration = Duration(problem_, op);
     const int64_t end = e.start + duration;
     unit_free_[e.pe] = end;
     unit_last_[e.pe] = op;
+    unit_last_index_[e.pe] = index;
     stats_.busy_cycles[e.pe] += duration;
     stats_.work += duration;
     stats_.makespan = std::max(stats_.makespan, end);
     residency_.RecordResult(op, e.pe, end);
-    if (op.kind == OpKind::kDot) stats_.peak_words[e.pe] += 1;
-    if (op.kind == OpKind::kSoftmax) stats_.peak_words[e.pe] += inst_.mask.RowLength(op.i);
+    if (op.kind == OpKind::kDot) AddWords(e.pe, 1);
+    if (op.kind == OpKind::kSoftmax) AddWords(e.pe, inst_.mask.RowLength(op.i));
+    if (op.kind == OpKind::kAxpy && !row_started_[op.i]) {  // o(i) accumulates from here
+      row_started_[op.i] = true;
+      AddWords(e.pe, inst_.d);
+    }
     return std::nullopt;
   }
 
@@ -197,16 +308,17 @@ class ValidatorRun {
     if (at_sender > e.start) {
       return Fail(Rule::kItemNotResident, e, index,
                   absl::StrCat("transfer of ", ItemName(item), " to PE ", to, " needs ", ItemName(item),
-                               " on the sender, ", ReachesText(at_sender, e.pe)));
+                               " on the sender, ", ReachesText(at_sender, e.pe, stats_.frees > 0)));
     }
     const int64_t duration = TransferDuration(problem_, item.kind);
     const int64_t arrival = ArrivalCycle(problem_, item.kind, e.start);
     link_free_[e.pe] = e.start + duration;
     link_last_[e.pe] = item;
+    link_last_index_[e.pe] = index;
     stats_.link_busy_cycles[e.pe] += duration;
     const int64_t before = residency_.RecordArrival(item, to, arrival);
     if (before == Residency::kNever) {
-      stats_.peak_words[to] += Words(inst_, item.kind);
+      AddWords(to, Words(inst_, item.kind));
     } else if (before <= arrival && stats_.redundant_transfers++ == 0) {
       stats_.first_redundant = absl::StrCat(At(e.start, e.pe), "transfer of ", ItemName(item),
                                             " to PE ", to, ", which already holds it from cycle ",
@@ -267,6 +379,14 @@ class ValidatorRun {
   std::vector<Operation> unit_last_;  // the operation that keeps each unit busy
   std::vector<int64_t> link_free_;
   std::vector<Item> link_last_;  // the item that keeps each link busy
+  std::vector<int64_t> words_;   // resident on each PE now (SPEC 10.6)
+  std::vector<int32_t> touched_;     // PEs whose words changed in cycle_ (per_cycle_)
+  std::vector<bool> touched_flag_;   // per PE: in touched_
+  std::vector<bool> row_started_;    // per row: an axpy ran (o(i) is resident)
+  std::vector<int64_t> unit_last_index_;  // the event of each unit's last operation
+  std::vector<int64_t> link_last_index_;  // the event of each link's last transfer
+  bool per_cycle_ = false;           // resident words closed every cycle
+  int64_t cycle_ = 0;                // the start of the events being read
   ScheduleStats stats_;
   std::optional<Violation> violation_;
 };
@@ -287,12 +407,14 @@ absl::string_view RuleName(Rule rule) {
     case Rule::kNoLink: return "no_link";
     case Rule::kLinkBusy: return "link_busy";
     case Rule::kItemNotResident: return "item_not_resident";
+    case Rule::kBadFree: return "bad_free";
+    case Rule::kStorageExceeded: return "storage_exceeded";
   }
   return "unknown";
 }
 
 absl::StatusOr<Rule> ParseRuleName(absl::string_view name) {
-  for (int r = 0; r <= static_cast<int>(Rule::kItemNotResident); ++r) {
+  for (int r = 0; r <= static_cast<int>(Rule::kStorageExceeded); ++r) {
     if (RuleName(static_cast<Rule>(r)) == name) return static_cast<Rule>(r);
   }
   return absl::InvalidArgumentError(absl::StrCat("rule = ", Quoted(name), " is not a rule name"));

@@ -56,6 +56,8 @@ enum class Rule {
   kNoLink,              // a transfer on a machine with m = 1
   kLinkBusy,            // a link does two things in one cycle
   kItemNotResident,     // a transfer's item is not on the sender at its start
+  kBadFree,             // a FREE of an item not resident on its PE then
+  kStorageExceeded,     // more resident words on a PE than machine.max_words_per_pe
 };
 
 // snake_case name of a rule, e.g. "operand_not_resident" (used in JSON).
@@ -78,13 +80,17 @@ struct ScheduleStats {
   int64_t work = 0;            // cycles: sum of operation durations
   int64_t operations = 0;      // OP events
   int64_t transfers = 0;       // XFER events
+  int64_t frees = 0;           // FREE events
   int64_t redundant_transfers = 0;  // the receiver already held the item (a warning)
   std::string first_redundant;      // message for the first of them, if any
   std::vector<int64_t> busy_cycles;       // per PE: compute cycles
   std::vector<int64_t> link_busy_cycles;  // per link p -> p+1 (empty for m = 1)
-  // Per PE: words resident at the end (nothing is freed in v1, so this is the
-  // peak): inputs homed there, items received or produced there, and d words for
-  // each output accumulator o(i) homed there.
+  // Per PE: the most words resident at once (SPEC 10.6), over the cycles: the inputs
+  // homed there from cycle 0, each item received there from the start of the
+  // transfer that first brings it, each result from the start of the operation that
+  // makes it (1 word per score, |M(i)| per p row), and d words for o(i) from the
+  // start of row i's first axpy; a FREE subtracts its item's words from its cycle.
+  // Without FREE events this is the total at the end.
   std::vector<int64_t> peak_words;
 };
 

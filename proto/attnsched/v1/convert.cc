@@ -107,7 +107,7 @@ absl::StatusOr<Problem> ProblemFromProto(const v1::Problem& proto) {
   const v1::Machine& machine = proto.machine();
   p.machine = Machine{machine.pes(), machine.link_words() == 0 ? 1 : machine.link_words(),
                       machine.link_cycles() == 0 ? 1 : machine.link_cycles(),
-                      machine.link_latency()};
+                      machine.link_latency(), machine.max_words_per_pe()};
   const Costs defaults = Costs::Default(p.instance.d);
   const v1::Costs& c = proto.costs();
   p.costs = Costs{c.c_dot() == 0 ? defaults.c_dot : c.c_dot(),
@@ -126,6 +126,7 @@ void ProblemToProto(const Problem& p, v1::Problem* proto) {
   machine->set_link_words(p.machine.link_words);
   machine->set_link_cycles(p.machine.link_cycles);
   machine->set_link_latency(p.machine.link_latency);
+  machine->set_max_words_per_pe(p.machine.max_words_per_pe);
   proto->mutable_costs()->set_c_dot(p.costs.c_dot);
   proto->mutable_costs()->set_c_softmax(p.costs.c_softmax);
   proto->mutable_costs()->set_c_axpy(p.costs.c_axpy);
@@ -145,15 +146,17 @@ absl::StatusOr<Event> EventFromProto(const v1::Event& proto, int64_t index) {
     const auto kind = static_cast<OpKind>(op.kind() - v1::OP_KIND_DOT);
     return Event::Op(proto.start(), proto.pe(), Operation{kind, op.i(), op.j()});
   }
-  if (proto.has_item()) {
-    const v1::Item& item = proto.item();
+  if (proto.has_item() || proto.has_free()) {
+    const bool free = proto.has_free();
+    const v1::Item& item = free ? proto.free() : proto.item();
     if (item.kind() < v1::ITEM_KIND_Q || item.kind() > v1::ITEM_KIND_P) {
-      return Unspecified(path + ".item.kind");
+      return Unspecified(path + (free ? ".free.kind" : ".item.kind"));
     }
-    const auto kind = static_cast<ItemKind>(item.kind() - v1::ITEM_KIND_Q);
-    return Event::Xfer(proto.start(), proto.pe(), Item{kind, item.i(), item.j()});
+    const Item it{static_cast<ItemKind>(item.kind() - v1::ITEM_KIND_Q), item.i(), item.j()};
+    return free ? Event::Free(proto.start(), proto.pe(), it)
+                : Event::Xfer(proto.start(), proto.pe(), it);
   }
-  return absl::InvalidArgumentError(absl::StrCat(path, ": needs an op or an item"));
+  return absl::InvalidArgumentError(absl::StrCat(path, ": needs an op, an item or a free"));
 }
 
 void EventToProto(const Event& e, v1::Event* proto) {
@@ -165,7 +168,7 @@ void EventToProto(const Event& e, v1::Event* proto) {
     op->set_i(e.i);
     op->set_j(e.j);
   } else {
-    v1::Item* item = proto->mutable_item();
+    v1::Item* item = e.is_free() ? proto->mutable_free() : proto->mutable_item();
     item->set_kind(static_cast<v1::ItemKind>(v1::ITEM_KIND_Q + e.kind));
     item->set_i(e.i);
     item->set_j(e.j);
@@ -235,6 +238,7 @@ void SummaryToProto(const Summary& s, v1::ScheduleSummary* proto) {
   proto->set_events(s.events);
   proto->set_operations(s.operations);
   proto->set_transfers(s.transfers);
+  proto->set_frees(s.frees);
   proto->set_makespan_cycles(s.makespan);
   proto->set_work_cycles(s.work);
   BoundsToProto(s.bounds, proto->mutable_bounds());
@@ -266,6 +270,7 @@ absl::StatusOr<Summary> SummaryFromProto(const v1::ScheduleSummary& proto) {
   s.events = proto.events();
   s.operations = proto.operations();
   s.transfers = proto.transfers();
+  s.frees = proto.frees();
   s.makespan = proto.makespan_cycles();
   s.work = proto.work_cycles();
   s.bounds = BoundsFromProto(proto.bounds());
