@@ -56,18 +56,22 @@ absl::Status RefuseLocalOnlyFlags(absl::string_view command, const Invocation& c
 // --max-events, checked to be >= 1.
 absl::StatusOr<int64_t> MaxEventsFlag();
 
-// A schedule FILE opened for reading: JSON (read whole, docs/schedule-format.md) or
-// binary (read as the source advances), told apart by the binary file's first line.
+// A schedule FILE opened for reading, JSON or binary (told apart by the binary file's
+// first line; docs/schedule-format.md), read as the source advances when the file is
+// in start order.
 struct ScheduleInput {
   std::unique_ptr<EventSource> source;
-  int64_t events = 0;  // the events the file holds (a binary file: announces)
+  int64_t events = -1;  // the events the file holds or announces; -1: not known yet
 };
 
 // For subcommands that read one schedule FILE: checks the flags against `allowed`
 // and the operands, and opens the file (--max-events bounds the events held).
+// `count`: the event count must be known before the first event (a JSON file is then
+// read whole).
 absl::StatusOr<ScheduleInput> OpenScheduleOperand(absl::string_view command,
                                                   const Invocation& call,
-                                                  std::initializer_list<absl::string_view> allowed);
+                                                  std::initializer_list<absl::string_view> allowed,
+                                                  bool count);
 
 // The same, read whole into memory (for the SAT engine).
 absl::StatusOr<Schedule> ReadScheduleOperand(absl::string_view command, const Invocation& call,

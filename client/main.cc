@@ -121,7 +121,7 @@ absl::StatusOr<int64_t> MaxEventsFlag() {
 
 absl::StatusOr<ScheduleInput> OpenScheduleOperand(
     absl::string_view command, const Invocation& call,
-    std::initializer_list<absl::string_view> allowed) {
+    std::initializer_list<absl::string_view> allowed, bool count) {
   RETURN_IF_ERROR(CheckFlagsApply(command, call.flags, allowed));
   if (call.operands.size() != 1) {
     return absl::InvalidArgumentError(
@@ -135,6 +135,10 @@ absl::StatusOr<ScheduleInput> OpenScheduleOperand(
     const int64_t events = file->events_total();
     return ScheduleInput{std::move(file), events};
   }
+  if (!count) {
+    ASSIGN_OR_RETURN(std::unique_ptr<EventSource> source, OpenScheduleFile(path, max_events));
+    return ScheduleInput{std::move(source), -1};
+  }
   ASSIGN_OR_RETURN(Schedule schedule, ReadScheduleFile(path, max_events));
   const int64_t events = static_cast<int64_t>(schedule.events.size());
   return ScheduleInput{std::make_unique<VectorEventSource>(std::move(schedule)), events};
@@ -142,7 +146,7 @@ absl::StatusOr<ScheduleInput> OpenScheduleOperand(
 
 absl::StatusOr<Schedule> ReadScheduleOperand(absl::string_view command, const Invocation& call,
                                              std::initializer_list<absl::string_view> allowed) {
-  ASSIGN_OR_RETURN(ScheduleInput input, OpenScheduleOperand(command, call, allowed));
+  ASSIGN_OR_RETURN(ScheduleInput input, OpenScheduleOperand(command, call, allowed, true));
   EventSource& source = *input.source;
   Schedule schedule{source.problem(), source.placement(), {}};
   schedule.events.reserve(static_cast<size_t>(input.events));

@@ -13,13 +13,13 @@
 //               {"start": 0, "from_pe": 0, "item": "k(0)"},
 //               {"start": 9, "pe": 1, "free": "k(0)"}, ...]}
 // Events use the canonical names of SPEC section 4. Reading streams the events
-// array (the JSON document is never held whole), so files with tens of millions
-// of events read in bounded extra memory.
+// array (the JSON document is never held whole).
 #ifndef ATTNSCHED_LIB_EXPORT_SCHEDULE_JSON_H_
 #define ATTNSCHED_LIB_EXPORT_SCHEDULE_JSON_H_
 
 #include <cstdint>
 #include <istream>
+#include <memory>
 #include <ostream>
 #include "absl/strings/string_view.h"
 
@@ -55,6 +55,22 @@ absl::StatusOr<Schedule> ReadScheduleJson(std::istream& in, int64_t max_events);
 
 // Same, from a file path (NotFoundError if it cannot be opened).
 absl::StatusOr<Schedule> ReadScheduleFile(absl::string_view path, int64_t max_events);
+
+// Opens a schedule for reading as an event source (lib/schedule/event_source.h). A
+// file that declares "event_order": "start" before "events", with every other key
+// before the events too, is parsed on a thread of its own as the consumer advances:
+// memory is a few batches of 65,536 events, whatever the size, and `max_events` does
+// not apply; an event out of order, a key after the events, or a malformed byte
+// later in the file ends the events with the source's status() naming it. Any other
+// file is read whole (within `max_events`) and sorted by start. Errors found before the
+// first event are returned as ReadScheduleJson's; the source owns `in`.
+absl::StatusOr<std::unique_ptr<EventSource>> OpenScheduleJson(std::unique_ptr<std::istream> in,
+                                                              int64_t max_events);
+
+// Same, from a file path (NotFoundError if it cannot be opened); errors found before
+// the first event are prefixed with the path.
+absl::StatusOr<std::unique_ptr<EventSource>> OpenScheduleFile(absl::string_view path,
+                                                              int64_t max_events);
 
 }  // namespace attnsched
 

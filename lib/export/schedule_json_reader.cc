@@ -1,18 +1,25 @@
 // Reading the schedule file (schedule_json.h) with nlohmann::json's SAX interface: a
 // state machine over the file's fixed shape, so that no JSON document is ever built.
-// Time is linear and memory bounded by the schedule itself (24 bytes per event, 8 per
-// placement entry) whatever the input: nesting beyond the shape, duplicate keys,
-// unknown keys, over-long placements and too many events stop the parse at once.
+// Time is linear whatever the input: nesting beyond the shape, duplicate keys, unknown
+// keys, over-long placements and too many events stop the parse at once. Read whole,
+// memory is the schedule itself (24 bytes per event, 8 per placement entry). Opened as
+// an event source, a file that declares "event_order": "start" before its events is
+// parsed on a thread of its own that hands batches of events to the consumer through a
+// bounded queue: memory is a few batches, whatever the file's size.
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "lib/base/bounded_queue.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "lib/export/schedule_json.h"
@@ -45,6 +52,22 @@ struct Frame {
   std::vector<std::string> keys;  // keys seen (objects)
 };
 
+// Events per batch handed from the parsing thread to the consumer, and batches that
+// may wait: about 3 MB in flight.
+constexpr size_t kBatchEvents = 1 << 16;
+constexpr size_t kWaitingBatches = 2;
+
+// What a streaming read hands over: first the header (a schedule without events), the
+// whole schedule (a file read whole) or an error; then, when streaming, the events.
+struct Opening {
+  absl::StatusOr<Schedule> schedule;
+  bool streaming = false;  // the schedule is the header; its events follow in batches
+};
+struct JsonStream {
+  BoundedQueue<Opening> opening{1};
+  BoundedQueue<std::vector<Event>> batches{kWaitingBatches};
+};
+
 // The fields of one event object, collected until it ends.
 struct PartialEvent {
   std::optional<int64_t> start, pe, from_pe;
@@ -53,7 +76,9 @@ struct PartialEvent {
 
 class ScheduleReader final : public nlohmann::json_sax<json> {
  public:
-  explicit ScheduleReader(int64_t max_events) : max_events_(max_events) {}
+  // `stream`: streams the events of a file that declares start order (else null).
+  ScheduleReader(int64_t max_events, JsonStream* stream)
+      : max_events_(max_events), stream_(stream) {}
 
   bool null() override { return OnScalar({std::nullopt, "null", std::nullopt, std::nullopt}); }
   bool boolean(bool v) override {
@@ -94,12 +119,23 @@ class ScheduleReader final : public nlohmann::json_sax<json> {
   // The schedule read, or the first error.
   absl::StatusOr<Schedule> Finish();
   const absl::Status& error() const { return error_; }
+  // True once the events stream (the header went to stream->opening).
+  bool streaming() const { return streaming_; }
+  // Streaming: hands over the last batch; false when the consumer is gone.
+  bool FlushBatch();
 
  private:
   bool Fail(std::string message, absl::StatusCode code = absl::StatusCode::kInvalidArgument) {
     if (error_.ok()) error_ = absl::Status(code, std::move(message));
     return false;
   }
+  bool Fail(const absl::Status& status) { return Fail(std::string(status.message()), status.code()); }
+  // The problem and the placement, checked.
+  absl::StatusOr<Schedule> Header();
+  // At the start of "events": streams from here when asked to and the header is whole.
+  bool MaybeStartStreaming();
+  // Keeps or hands over an event of the events array.
+  bool Emit(const Event& e);
   // Where the next value goes: "instance.n", "events[3].op", "placement[7]".
   std::string Path() const;
   bool OnScalar(const Scalar& v);
@@ -113,6 +149,11 @@ class ScheduleReader final : public nlohmann::json_sax<json> {
   absl::Status CheckDeclaredOrder() const;
 
   const int64_t max_events_;
+  JsonStream* const stream_;
+  bool streaming_ = false;
+  int64_t count_ = 0;       // events read
+  int64_t last_start_ = 0;  // of the last event read
+  std::vector<Event> batch_;
   absl::Status error_;
   std::vector<Frame> stack_;
   bool rooted_ = false;
@@ -156,7 +197,7 @@ std::string ScheduleReader::Path() const {
   switch (f.where) {
     case Where::kTop: return key_;
     case Where::kPlacement: return absl::StrCat("placement[", placement_.size(), "]");
-    case Where::kEvents: return absl::StrCat("events[", events_.size(), "]");
+    case Where::kEvents: return absl::StrCat("events[", count_, "]");
     default: return absl::StrCat(f.path, ".", key_);
   }
 }
@@ -194,7 +235,7 @@ bool ScheduleReader::start_array(std::size_t) {
       (key_ == "placement" || key_ == "events")) {
     objects_.push_back(key_);
     stack_.push_back({key_ == "placement" ? Where::kPlacement : Where::kEvents, key_, {}});
-    return true;
+    return key_ == "placement" || MaybeStartStreaming();
   }
   const std::string want = key_ == "instance" || key_ == "machine" || key_ == "costs"
                                ? "must be an object"
@@ -212,6 +253,10 @@ bool ScheduleReader::key(string_t& key) {
   }
   if (std::find(f.keys.begin(), f.keys.end(), key) != f.keys.end()) {
     return Fail(absl::StrCat(where, "duplicate key ", Quoted(key)));
+  }
+  if (f.where == Where::kTop && streaming_) {
+    return Fail(absl::StrCat(key, ": after \"events\" in a file that declares \"event_order\": "
+                             "\"start\"; give every other key before the events"));
   }
   f.keys.push_back(key);
   key_ = key;
@@ -324,7 +369,7 @@ bool ScheduleReader::EventScalar(const Scalar& v) {
 }
 
 bool ScheduleReader::EndEvent() {
-  const std::string path = absl::StrCat("events[", events_.size(), "]");
+  const std::string path = absl::StrCat("events[", count_, "]");
   if (!event_.start) return Fail(absl::StrCat(path, ".start: missing (an integer)"));
   const int kinds = event_.op.has_value() + event_.item.has_value() + event_.free.has_value();
   const bool on_pe = event_.pe && !event_.from_pe, on_link = event_.from_pe && !event_.pe;
@@ -334,7 +379,7 @@ bool ScheduleReader::EndEvent() {
                              "\"from_pe\") or \"free\" (with \"pe\")"));
   }
   const bool is_op = event_.op.has_value();
-  if (static_cast<int64_t>(events_.size()) >= max_events_) {
+  if (!streaming_ && static_cast<int64_t>(events_.size()) >= max_events_) {
     return Fail(absl::StrCat("the schedule has more than ", max_events_,
                              " events, the event limit; raise --max-events if the machine "
                              "has the memory"),
@@ -344,14 +389,53 @@ bool ScheduleReader::EndEvent() {
   if (is_op) {
     absl::StatusOr<Operation> op = ParseOperation(*event_.op);
     if (!op.ok()) return Fail(field + std::string(op.status().message()));
-    events_.push_back(Event::Op(*event_.start, static_cast<int32_t>(*event_.pe), *op));
+    return Emit(Event::Op(*event_.start, static_cast<int32_t>(*event_.pe), *op));
   } else {
     absl::StatusOr<Item> item = ParseItem(event_.free ? *event_.free : *event_.item);
     if (!item.ok()) return Fail(field + std::string(item.status().message()));
-    events_.push_back(event_.free
-                          ? Event::Free(*event_.start, static_cast<int32_t>(*event_.pe), *item)
-                          : Event::Xfer(*event_.start, static_cast<int32_t>(*event_.from_pe), *item));
+    return Emit(event_.free
+                    ? Event::Free(*event_.start, static_cast<int32_t>(*event_.pe), *item)
+                    : Event::Xfer(*event_.start, static_cast<int32_t>(*event_.from_pe), *item));
   }
+}
+
+std::string OrderMessage(int64_t k, int64_t start, int64_t previous) {
+  return absl::StrCat("events[", k, "].start = ", start, " is before the start of events[", k - 1,
+                      "] (", previous, ") but the file declares \"event_order\": \"start\"; "
+                      "sort the events or remove event_order");
+}
+
+bool ScheduleReader::Emit(const Event& e) {
+  if (!streaming_) {
+    events_.push_back(e);
+    ++count_;
+    return true;
+  }
+  if (count_ > 0 && e.start < last_start_) return Fail(OrderMessage(count_, e.start, last_start_));
+  last_start_ = e.start;
+  ++count_;
+  batch_.push_back(e);
+  if (batch_.size() < kBatchEvents) return true;
+  return FlushBatch();
+}
+
+bool ScheduleReader::FlushBatch() {
+  if (batch_.empty()) return true;
+  return stream_->batches.Push(std::exchange(batch_, {}));  // false: the consumer is gone
+}
+
+bool ScheduleReader::MaybeStartStreaming() {
+  auto present = [this](absl::string_view name) {
+    return std::find(objects_.begin(), objects_.end(), name) != objects_.end();
+  };
+  if (stream_ == nullptr || !start_order_ || !format_ || !present("instance") ||
+      !present("machine") || !present("placement")) {
+    return true;  // read whole: the header is not complete before the events
+  }
+  absl::StatusOr<Schedule> header = Header();
+  if (!header.ok()) return Fail(header.status());
+  if (!stream_->opening.Push(Opening{*std::move(header), true})) return false;
+  streaming_ = true;
   return true;
 }
 
@@ -359,16 +443,22 @@ absl::Status ScheduleReader::CheckDeclaredOrder() const {
   if (!start_order_) return absl::OkStatus();
   for (size_t k = 1; k < events_.size(); ++k) {
     if (events_[k].start < events_[k - 1].start) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "events[", k, "].start = ", events_[k].start, " is before the start of events[", k - 1,
-          "] (", events_[k - 1].start, ") but the file declares \"event_order\": \"start\"; "
-          "sort the events or remove event_order"));
+      return absl::InvalidArgumentError(OrderMessage(static_cast<int64_t>(k), events_[k].start,
+                                                     events_[k - 1].start));
     }
   }
   return absl::OkStatus();
 }
 
 absl::StatusOr<Schedule> ScheduleReader::Finish() {
+  if (!error_.ok()) return error_;
+  ASSIGN_OR_RETURN(Schedule s, Header());
+  RETURN_IF_ERROR(CheckDeclaredOrder());
+  s.events = std::move(events_);
+  return s;
+}
+
+absl::StatusOr<Schedule> ScheduleReader::Header() {
   if (!error_.ok()) return error_;
   auto present = [this](absl::string_view name) {
     return std::find(objects_.begin(), objects_.end(), name) != objects_.end();
@@ -420,39 +510,126 @@ absl::StatusOr<Schedule> ScheduleReader::Finish() {
   }
   RETURN_IF_ERROR(ValidateProblem(p));
   RETURN_IF_ERROR(ValidatePlacement(placement_, p.n(), p.pes()));
-  RETURN_IF_ERROR(CheckDeclaredOrder());
-  return Schedule{p, std::move(placement_), std::move(events_)};
+  return Schedule{p, placement_, {}};
 }
 
-}  // namespace
-
-absl::StatusOr<Schedule> ReadScheduleJson(std::istream& in, int64_t max_events) {
-  ScheduleReader reader(max_events);
+// Runs `reader` over `in`: its first error, or the stream's.
+absl::Status Parse(std::istream& in, ScheduleReader& reader) {
   try {
     json::sax_parse(in, &reader);
   } catch (const std::exception& e) {  // a read error of the stream
     return absl::InvalidArgumentError(absl::StrCat("cannot read the schedule: ", e.what()));
   }
-  if (!reader.error().ok()) return reader.error();
+  return reader.error();
+}
+
+// The events of a file that declares start order, parsed on a thread of its own.
+class JsonStreamSource final : public EventSource {
+ public:
+  JsonStreamSource(std::unique_ptr<std::istream> in, std::unique_ptr<JsonStream> stream,
+                   std::thread parser, Schedule header)
+      : in_(std::move(in)),
+        stream_(std::move(stream)),
+        parser_(std::move(parser)),
+        header_(std::move(header)) {
+    Refill();
+  }
+  ~JsonStreamSource() override {
+    stream_->batches.Close();  // a parser waiting to hand over a batch stops
+    parser_.join();
+  }
+
+  const Problem& problem() const override { return header_.problem; }
+  const Placement& placement() const override { return header_.placement; }
+  absl::Status status() const override { return status_; }
+
+ private:
+  absl::Span<const Event> NextBlock() override {
+    first_ += static_cast<int64_t>(batch_.size());
+    if (stream_->batches.Pop(batch_)) return batch_;
+    batch_.clear();
+    status_ = stream_->batches.status();
+    return {};
+  }
+  int64_t IndexInBlock(size_t k) const override { return first_ + static_cast<int64_t>(k); }
+
+  std::unique_ptr<std::istream> in_;  // read by parser_
+  std::unique_ptr<JsonStream> stream_;
+  std::thread parser_;
+  Schedule header_;           // the problem and the placement
+  std::vector<Event> batch_;  // the current block
+  int64_t first_ = 0;         // the file index of batch_[0]
+  absl::Status status_;
+};
+
+}  // namespace
+
+absl::StatusOr<Schedule> ReadScheduleJson(std::istream& in, int64_t max_events) {
+  ScheduleReader reader(max_events, nullptr);
+  RETURN_IF_ERROR(Parse(in, reader));
   return reader.Finish();
 }
 
-absl::StatusOr<Schedule> ReadScheduleFile(absl::string_view path, int64_t max_events) {
+absl::StatusOr<std::unique_ptr<EventSource>> OpenScheduleJson(std::unique_ptr<std::istream> in,
+                                                              int64_t max_events) {
+  auto stream = std::make_unique<JsonStream>();
+  JsonStream* shared = stream.get();
+  std::istream* text = in.get();
+  std::thread parser([shared, text, max_events] {
+    ScheduleReader reader(max_events, shared);
+    const absl::Status parsed = Parse(*text, reader);
+    if (!reader.streaming()) {
+      (void)shared->opening.Push(Opening{parsed.ok() ? reader.Finish() : parsed, false});
+      return;
+    }
+    // A consumer that stopped reading gets no status; anyone else gets the parse's.
+    shared->batches.Finish(parsed.ok() && !reader.FlushBatch() ? absl::CancelledError() : parsed);
+  });
+  Opening opening;
+  (void)shared->opening.Pop(opening);  // the parser pushes exactly one
+  if (!opening.schedule.ok() || !opening.streaming) parser.join();
+  if (!opening.schedule.ok()) return opening.schedule.status();
+  if (!opening.streaming) return std::make_unique<VectorEventSource>(*std::move(opening.schedule));
+  return std::make_unique<JsonStreamSource>(std::move(in), std::move(stream), std::move(parser),
+                                            *std::move(opening.schedule));
+}
+
+namespace {
+
+// `path` opened for reading: NotFoundError or InvalidArgumentError (a directory).
+absl::StatusOr<std::unique_ptr<std::ifstream>> OpenFile(absl::string_view path) {
   std::error_code ec;
   if (std::filesystem::is_directory(std::string(path), ec)) {
     return absl::InvalidArgumentError(
         absl::StrCat("cannot read schedule file ", path, ": it is a directory"));
   }
-  std::ifstream in{std::string(path), std::ios::binary};
-  if (!in) {
+  auto in = std::make_unique<std::ifstream>(std::string(path), std::ios::binary);
+  if (!*in) {
     return absl::NotFoundError(
         absl::StrCat("cannot open schedule file ", path, " (", std::strerror(errno), ")"));
   }
-  absl::StatusOr<Schedule> s = ReadScheduleJson(in, max_events);
-  if (!s.ok()) {
-    return absl::Status(s.status().code(), absl::StrCat(path, ": ", s.status().message()));
-  }
+  return in;
+}
+
+absl::Status WithPath(absl::string_view path, const absl::Status& s) {
+  return absl::Status(s.code(), absl::StrCat(path, ": ", s.message()));
+}
+
+}  // namespace
+
+absl::StatusOr<Schedule> ReadScheduleFile(absl::string_view path, int64_t max_events) {
+  ASSIGN_OR_RETURN(std::unique_ptr<std::ifstream> in, OpenFile(path));
+  absl::StatusOr<Schedule> s = ReadScheduleJson(*in, max_events);
+  if (!s.ok()) return WithPath(path, s.status());
   return s;
+}
+
+absl::StatusOr<std::unique_ptr<EventSource>> OpenScheduleFile(absl::string_view path,
+                                                              int64_t max_events) {
+  ASSIGN_OR_RETURN(std::unique_ptr<std::ifstream> in, OpenFile(path));
+  absl::StatusOr<std::unique_ptr<EventSource>> source = OpenScheduleJson(std::move(in), max_events);
+  if (!source.ok()) return WithPath(path, source.status());
+  return source;
 }
 
 }  // namespace attnsched
