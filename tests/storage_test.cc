@@ -161,23 +161,37 @@ TEST(StorageTest, ThePeakIsOverTimeNotTheEnd) {
   EXPECT_LT(r->stats.peak_words[0], 40);
 }
 
+// The peak words per PE of a valid schedule.
+int64_t PeakOf(const Schedule& s) {
+  absl::StatusOr<ValidationReport> r = testing::ValidateSchedule(s);
+  EXPECT_TRUE(r.ok() && r->valid());
+  return r.ok() ? *std::max_element(r->stats.peak_words.begin(), r->stats.peak_words.end()) : 0;
+}
+
 TEST(StorageTest, GeneratorsMeetALimitOrSayWhatItTakes) {
   Problem p = MakeProblem(Scheme::kGeneral, 64, 4, 4);
   // Unlimited: no frees, as in version 1.
-  EXPECT_EQ(FindEvent(MustGenerate(p), [](const Event& e) { return e.is_free(); }), -1);
+  const Schedule plain = MustGenerate(p);
+  EXPECT_EQ(FindEvent(plain, [](const Event& e) { return e.is_free(); }), -1);
+  // A generous limit: the same schedule with frees.
   p.machine.max_words_per_pe = 1 << 20;
-  absl::StatusOr<Generated> g = Generate(p);
-  ASSERT_TRUE(g.ok()) << g.status();
-  EXPECT_THAT(g->note, HasSubstr("items freed after their last use: at most"));
-  absl::StatusOr<ValidationReport> r = testing::ValidateSchedule(g->schedule);
-  ASSERT_TRUE(r.ok() && r->valid());
-  const int64_t peak = *std::max_element(r->stats.peak_words.begin(), r->stats.peak_words.end());
-
-  p.machine.max_words_per_pe = peak;  // exactly enough
+  absl::StatusOr<Generated> fast = Generate(p);
+  ASSERT_TRUE(fast.ok()) << fast.status();
+  EXPECT_THAT(fast->note, HasSubstr("items freed after their last use: at most"));
+  EXPECT_EQ(Makespan(fast->schedule), Makespan(plain));
+  const int64_t fast_peak = PeakOf(fast->schedule);
+  // Below that: vectors forwarded only after their last use hold less.
+  p.machine.max_words_per_pe = fast_peak - 1;
+  absl::StatusOr<Generated> paced = Generate(p);
+  ASSERT_TRUE(paced.ok()) << paced.status();
+  EXPECT_THAT(paced->note, HasSubstr("vectors forwarded only after it"));
+  const int64_t paced_peak = PeakOf(paced->schedule);
+  EXPECT_LT(paced_peak, fast_peak);
+  p.machine.max_words_per_pe = paced_peak;  // exactly enough
   EXPECT_TRUE(Generate(p).ok());
-  p.machine.max_words_per_pe = peak - 1;
+  p.machine.max_words_per_pe = paced_peak - 1;
   EXPECT_THAT(std::string(Generate(p).status().message()),
-              HasSubstr(absl::StrCat("needs ", peak, " words on PE")));
+              HasSubstr(absl::StrCat("needs ", paced_peak, " words on PE")));
   // 16 tokens per PE x 3 vectors x 4 words = 192 words of inputs at cycle 0.
   p.machine.max_words_per_pe = 191;
   const absl::Status below = Generate(p).status();
@@ -185,6 +199,41 @@ TEST(StorageTest, GeneratorsMeetALimitOrSayWhatItTakes) {
   EXPECT_THAT(std::string(below.message()),
               HasSubstr("max_words_per_pe = 191: below the 192 words that the PE with the most "
                         "tokens holds from cycle 0"));
+}
+
+TEST(StorageTest, FlowControlCompilesEveryGeneratorsPlans) {
+  // Programs that read blocks against the ring's order stall under flow control; the
+  // compiler then sends what is held, so every plan compiles to a valid schedule.
+  std::vector<Problem> problems = {MakeProblem(Scheme::kShared, 40, 2, 5),
+                                   MakeProblem(Scheme::kCausal, 64, 4, 4),
+                                   MakeProblem(Scheme::kGeneral, 37, 4, 5)};
+  Problem masked = MakeProblem(Scheme::kCausal, 64, 4, 8);
+  masked.instance.mask = *Mask::Make(*ParseSegments("30c,20b,10c,4p"), 0, kMaxTokens);
+  problems.push_back(masked);
+  for (Problem p : problems) {
+    p.machine.max_words_per_pe = 1;  // forces the flow-controlled attempt, then refuses
+    const absl::Status s = Generate(p).status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << Describe(p) << ": " << s;
+    EXPECT_THAT(std::string(s.message()), HasSubstr("max_words_per_pe = 1: below")) << Describe(p);
+    // Just above the cycle-0 bound: both attempts run, the answer names what they need.
+    p.machine.max_words_per_pe = StorageLowerBound(p, nullptr);
+    const absl::StatusOr<Generated> g = Generate(p);
+    if (g.ok()) {
+      EXPECT_LE(PeakOf(g->schedule), p.machine.max_words_per_pe) << Describe(p);
+    } else {
+      EXPECT_THAT(std::string(g.status().message()), HasSubstr("forwarded only after it"))
+          << Describe(p);
+    }
+    p.machine.max_words_per_pe = 1 << 30;
+    p.machine.max_words_per_pe = PeakOf(Generate(p)->schedule) - 1;
+    absl::StatusOr<Generated> paced = Generate(p);
+    if (paced.ok()) {
+      EXPECT_LE(PeakOf(paced->schedule), p.machine.max_words_per_pe) << Describe(p);
+      absl::StatusOr<SimulationReport> sim = testing::SimulateSchedule(paced->schedule, 2);
+      ASSERT_TRUE(sim.ok()) << sim.status();
+      EXPECT_LE(sim->max_rel_error, kMaxRelError);
+    }
+  }
 }
 
 TEST(StorageTest, FreesSurviveBothFileFormats) {

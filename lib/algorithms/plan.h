@@ -43,6 +43,12 @@ struct Plan {
   // Optional: the link priority of an item relayed onward from PE `pe` (unset: it
   // keeps the priority route gave it).
   std::function<int32_t(const Item& item, int32_t pe)> relay_priority;
+  // A vector (q, k, v, x) leaves a PE only once the PE has started its last operation
+  // reading it there (flow control for storage limits: a PE then holds what it still
+  // needs and the next block, not every block that came by). Programs that read
+  // blocks against the ring's order would stall; when nothing else can move, every
+  // held vector is sent at once, so the plan always compiles.
+  bool forward_after_last_use = false;
 };
 
 // Compiles `plan` for `problem`. Returns InternalError naming the PE and the item

@@ -3,6 +3,7 @@
 #include <queue>
 #include <tuple>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "lib/algorithms/plan.h"
 #include "lib/schedule/residency.h"
@@ -67,13 +68,17 @@ class Compiler {
 
   absl::StatusOr<Schedule> Run() {
     for (int32_t pe = 0; pe < m_; ++pe) ops_[pe].reserve(plan_.programs[pe].size());
+    if (plan_.forward_after_last_use) FindLastUses();
     QueueInputs();
     for (int32_t pe = 0; pe < m_; ++pe) ResumeUnit(pe);
-    while (!wakes_.empty()) {
-      const Wake w = wakes_.top();
-      wakes_.pop();
-      ServeLink(w.link, w.time);
-    }
+    do {
+      while (!wakes_.empty()) {
+        const Wake w = wakes_.top();
+        wakes_.pop();
+        now_ = w.time;
+        ServeLink(w.link, w.time);
+      }
+    } while (ReleaseAllHeld());
     if (absl::Status s = CheckFinished(); !s.ok()) return s;
     // Each unit's and each link's events are already in start order.
     std::vector<std::vector<Event>> streams = std::move(ops_);
@@ -96,7 +101,66 @@ class Compiler {
     if (f.hops > 0) Enqueue(pe, Queued{ready, f.priority, 0, item, f.hops});
   }
 
+  // Per PE, the index in its program of the last operation reading each vector.
+  void FindLastUses() {
+    for (int32_t pe = 0; pe < m_; ++pe) {
+      const std::vector<Operation>& program = plan_.programs[pe];
+      for (size_t k = 0; k < program.size(); ++k) {
+        if (program[k].kind == OpKind::kSoftmax) continue;  // reads scores only
+        for (int64_t x = 0, n = OperandCount(inst_, program[k]); x < n; ++x) {
+          const Item item = Operand(inst_, program[k], x);
+          if (IsVector(item.kind)) last_use_[ResidencyKey(item, pe)] = k;
+        }
+      }
+    }
+  }
+
+  // Queues `q` on `link`, or holds it there until the PE's last use of it
+  // (Plan::forward_after_last_use).
   void Enqueue(int32_t link, Queued q) {
+    if (plan_.forward_after_last_use && IsVector(q.item.kind)) {
+      if (auto it = last_use_.find(ResidencyKey(q.item, link)); it != last_use_.end()) {
+        if (units_[link].next <= it->second) {
+          held_.emplace(it->first, q);
+          return;
+        }
+        q.ready = std::max(q.ready, ops_[link][it->second].start);
+      }
+    }
+    Push(link, q);
+  }
+
+  // Releases the vectors whose last use on `pe` is the operation just committed.
+  void Release(int32_t pe, size_t index, const Operation& op, int64_t start) {
+    for (int64_t x = 0, n = OperandCount(inst_, op); x < n; ++x) {
+      const Item item = Operand(inst_, op, x);
+      if (!IsVector(item.kind)) continue;
+      const uint64_t key = ResidencyKey(item, pe);
+      auto last = last_use_.find(key);
+      auto held = held_.find(key);
+      if (last == last_use_.end() || last->second != index || held == held_.end()) continue;
+      Queued q = held->second;
+      held_.erase(held);
+      q.ready = std::max(q.ready, start);
+      Push(pe, q);
+    }
+  }
+
+  // A stall with vectors held (programs that read them against the ring's order):
+  // sends them all now, in a fixed order. False when nothing was held.
+  bool ReleaseAllHeld() {
+    if (held_.empty()) return false;
+    std::vector<std::pair<uint64_t, Queued>> held(held_.begin(), held_.end());
+    held_.clear();
+    std::sort(held.begin(), held.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& [key, q] : held) {
+      q.ready = std::max(q.ready, now_);
+      Push(static_cast<int32_t>(key & 0xffff), q);
+    }
+    return true;
+  }
+
+  void Push(int32_t link, Queued q) {
     q.seq = seq_++;
     links_[link].pending.push(q);
     WakeAt(link, std::max(q.ready, links_[link].free));
@@ -166,6 +230,7 @@ class Compiler {
     const int64_t start = std::max(u.free, u.ready);
     const int64_t end = start + Duration(problem_, op);
     ops_[pe].push_back(Event::Op(start, pe, op));
+    if (plan_.forward_after_last_use && op.kind != OpKind::kSoftmax) Release(pe, u.next, op, start);
     u.free = end;
     u.cursor = 0;
     u.ready = 0;
@@ -198,6 +263,9 @@ class Compiler {
   std::vector<std::vector<Event>> ops_;    // per compute unit, in start order
   std::vector<std::vector<Event>> xfers_;  // per link, in start order
   int64_t seq_ = 0;
+  absl::flat_hash_map<uint64_t, size_t> last_use_;  // forward_after_last_use
+  absl::flat_hash_map<uint64_t, Queued> held_;      // vectors waiting for that use
+  int64_t now_ = 0;                                  // the last link wake served
 };
 
 }  // namespace

@@ -170,35 +170,25 @@ absl::Status CheckStorageLimit(const Problem& problem, const std::optional<Place
       limit, least, homes ? "" : ", with ceil(n/m) tokens", least));
 }
 
-// Frees what each PE received after its last use, and refuses the schedule when its
-// peak still exceeds the limit (the generators do not trade time for storage).
-absl::Status FitStorage(const Generator& g, Generated& out) {
-  FreeAfterLastUse(out.schedule);
+// Frees what each PE received after its last use; returns the schedule's peak words
+// on its fullest PE and that PE.
+absl::StatusOr<std::pair<int64_t, int32_t>> FreeAndMeasure(Schedule& schedule) {
+  FreeAfterLastUse(schedule);
   // The whole schedule's peak: validated without the limit, which would stop it at
   // the first cycle above.
-  const int64_t limit = std::exchange(out.schedule.problem.machine.max_words_per_pe, 0);
-  VectorEventSource events(out.schedule);
+  const int64_t limit = std::exchange(schedule.problem.machine.max_words_per_pe, 0);
+  VectorEventSource events(schedule);
   absl::StatusOr<ValidationReport> report =
       Validate(events, ValidationOptions{std::numeric_limits<int64_t>::max()});
-  out.schedule.problem.machine.max_words_per_pe = limit;
+  schedule.problem.machine.max_words_per_pe = limit;
   if (!report.ok()) return report.status();
   if (!report->valid()) {
-    return absl::InternalError(absl::StrCat("the ", g.name, " schedule with frees is invalid (a bug, "
+    return absl::InternalError(absl::StrCat("a generated schedule with frees is invalid (a bug, "
                                             "please report it): ", report->violation->message));
   }
   const std::vector<int64_t>& peak = report->stats.peak_words;
   const auto most = std::max_element(peak.begin(), peak.end());
-  if (*most > limit) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "max_words_per_pe = %d: the %s schedule needs %d words on PE %d even with every "
-        "item a PE receives freed after its last use; raise the limit to at least %d, or use "
-        "more PEs",
-        limit, g.name, *most, static_cast<int>(most - peak.begin()), *most));
-  }
-  absl::StrAppend(&out.note, out.note.empty() ? "" : "; ",
-                  absl::StrFormat("items freed after their last use: at most %d words per PE",
-                                  *most));
-  return absl::OkStatus();
+  return std::make_pair(*most, static_cast<int32_t>(most - peak.begin()));
 }
 
 }  // namespace
@@ -209,7 +199,12 @@ const Generator& GeneratorFor(const Instance& inst) {
   return kMasked;
 }
 
-absl::StatusOr<Generated> Generate(const Problem& problem, const GenerateOptions& options) {
+namespace {
+
+// Generate without regard to a storage limit (but for the plans' flow control, which
+// FinishRingPlan turns on when the problem has a limit).
+absl::StatusOr<Generated> GenerateUnlimited(const Problem& problem,
+                                            const GenerateOptions& options) {
   RETURN_IF_ERROR(ValidateProblem(problem));
   const int64_t operations = CountOperations(problem.instance).total();
   if (operations > options.max_events) {
@@ -222,7 +217,6 @@ absl::StatusOr<Generated> Generate(const Problem& problem, const GenerateOptions
   if (options.placement) {
     ASSIGN_OR_RETURN(pinned, MakePlacement(*options.placement, problem.n(), problem.pes()));
   }
-  RETURN_IF_ERROR(CheckStorageLimit(problem, pinned));
   const bool small = operations <= kCompareEvents;
   const int64_t m = problem.pes(), n = problem.n();
   std::vector<Candidate> candidates;
@@ -261,8 +255,53 @@ absl::StatusOr<Generated> Generate(const Problem& problem, const GenerateOptions
         problem.pes(), g.name, out.placement, ring, work);
     out.generator = out.placement = "one-pe";
   }
-  if (problem.machine.max_words_per_pe > 0) RETURN_IF_ERROR(FitStorage(g, out));
   return out;
+}
+
+}  // namespace
+
+absl::StatusOr<Generated> Generate(const Problem& problem, const GenerateOptions& options) {
+  const int64_t limit = problem.machine.max_words_per_pe;
+  if (limit == 0) return GenerateUnlimited(problem, options);
+  RETURN_IF_ERROR(ValidateProblem(problem));
+  std::optional<Placement> pinned;
+  if (options.placement) {
+    ASSIGN_OR_RETURN(pinned, MakePlacement(*options.placement, problem.n(), problem.pes()));
+  }
+  RETURN_IF_ERROR(CheckStorageLimit(problem, pinned));
+  // First the fastest schedule with frees; if it holds too much, the same plans with
+  // flow control (a vector leaves a PE after its last use there), which holds about
+  // a block in flight per ring but may wait.
+  Problem plain = problem;
+  plain.machine.max_words_per_pe = 0;
+  ASSIGN_OR_RETURN(Generated fast, GenerateUnlimited(plain, options));
+  fast.schedule.problem.machine.max_words_per_pe = limit;
+  ASSIGN_OR_RETURN(const auto fast_peak, FreeAndMeasure(fast.schedule));
+  auto noted = [](Generated g, std::string what) {
+    absl::StrAppend(&g.note, g.note.empty() ? "" : "; ", what);
+    return g;
+  };
+  if (fast_peak.first <= limit) {
+    return noted(std::move(fast), absl::StrFormat("items freed after their last use: at most "
+                                                  "%d words per PE",
+                                                  fast_peak.first));
+  }
+  ASSIGN_OR_RETURN(Generated paced, GenerateUnlimited(problem, options));
+  ASSIGN_OR_RETURN(const auto paced_peak, FreeAndMeasure(paced.schedule));
+  if (paced_peak.first <= limit) {
+    const int64_t t = Makespan(paced.schedule), t0 = Makespan(fast.schedule);
+    return noted(std::move(paced),
+                 absl::StrFormat("items freed after their last use, vectors forwarded only "
+                                 "after it: at most %d words per PE (%d without flow control); "
+                                 "makespan %d cycles against %d",
+                                 paced_peak.first, fast_peak.first, t, t0));
+  }
+  const auto least = std::min(fast_peak, paced_peak);
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "max_words_per_pe = %d: the %s schedule needs %d words on PE %d even with every item a "
+      "PE receives freed after its last use and forwarded only after it; raise the limit to "
+      "at least %d, or use more PEs",
+      limit, fast.generator, least.first, least.second, least.first));
 }
 
 }  // namespace attnsched

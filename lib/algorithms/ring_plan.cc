@@ -135,6 +135,8 @@ Plan FinishRingPlan(const Problem& problem, Placement placement, DotLists dots) 
     return Forward{h, KindPriority(item.kind)};
   };
   plan.placement = std::move(placement);
+  // With a storage limit a relay holds what it still reads and the next block.
+  plan.forward_after_last_use = problem.machine.max_words_per_pe > 0;
   return plan;
 }
 

@@ -13,6 +13,8 @@
 //   - every input vector travels forward to its farthest consumer, every score to its
 //     row's home (shared: to the farther of the two homes, passing the nearer); on a
 //     link, keys (x for shared inputs) and queries go first, then scores, then values.
+// With a storage limit a vector leaves a PE only after the PE's last use of it
+// (Plan::forward_after_last_use).
 // Valid for any n, m, placement and costs by construction (the compiler times it).
 #ifndef ATTNSCHED_LIB_ALGORITHMS_RING_PLAN_H_
 #define ATTNSCHED_LIB_ALGORITHMS_RING_PLAN_H_
