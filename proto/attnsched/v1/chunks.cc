@@ -26,9 +26,13 @@ absl::StatusOr<std::unique_ptr<ChunkEventSource>> ChunkEventSource::Open(ReadChu
 }
 
 absl::StatusOr<bool> ChunkEventSource::ReadChunkChecked() {
-  ASSIGN_OR_RETURN(const bool more, read_(chunk_));
+  // A fresh message on a fresh arena per chunk: the events' sub-messages cost no
+  // malloc and free each.
+  arena_.Reset();
+  chunk_ = google::protobuf::Arena::CreateMessage<v1::ScheduleChunk>(&arena_);
+  ASSIGN_OR_RETURN(const bool more, read_(*chunk_));
   if (!more) return false;
-  RETURN_IF_ERROR(CheckChunk(chunk_));
+  RETURN_IF_ERROR(CheckChunk(*chunk_));
   ++chunks_;
   return true;
 }
@@ -38,23 +42,23 @@ absl::Status ChunkEventSource::ReadHeader(int64_t max_events, const Admit& admit
   if (!any) {
     return absl::InvalidArgumentError("problem: missing (the first chunk carries the problem)");
   }
-  ASSIGN_OR_RETURN(problem_, ProblemFromProto(chunk_.problem()));
-  placement_.assign(chunk_.placement().begin(), chunk_.placement().end());
-  events_total_ = chunk_.events_total();
+  ASSIGN_OR_RETURN(problem_, ProblemFromProto(chunk_->problem()));
+  placement_.assign(chunk_->placement().begin(), chunk_->placement().end());
+  events_total_ = chunk_->events_total();
   if (events_total_ < 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("chunks[0].events_total = ", events_total_, ": must be >= 0"));
   }
   // A stream in start order is never held: only a sorted copy counts against the limit.
-  const bool in_order = chunk_.start_order();
+  const bool in_order = chunk_->start_order();
   RETURN_IF_ERROR(CheckScheduleHeader(problem_, placement_, events_total_,
                                       in_order ? std::numeric_limits<int64_t>::max()
                                                : max_events));
-  if (chunk_.events_size() > events_total_) {
+  if (chunk_->events_size() > events_total_) {
     return absl::InvalidArgumentError(absl::StrCat(
         "chunks[0]: more events than the first chunk's events_total = ", events_total_));
   }
-  if (chunk_.has_summary()) summary_ = chunk_.summary();
+  if (chunk_->has_summary()) summary_ = chunk_->summary();
   if (admit) RETURN_IF_ERROR(admit(problem_, in_order ? 0 : events_total_));
   if (!in_order) return ReadAllAndSort();
   first_pending_ = true;
@@ -92,8 +96,8 @@ absl::Status ChunkEventSource::ConvertChunk() {
   block_.clear();
   indices_.clear();
   block_first_ = received_;
-  for (int k = 0; k < chunk_.events_size(); ++k) {
-    const v1::Event& proto = chunk_.events(k);
+  for (int k = 0; k < chunk_->events_size(); ++k) {
+    const v1::Event& proto = chunk_->events(k);
     ASSIGN_OR_RETURN(const Event e, EventFromProto(proto, received_));
     const int64_t previous = !block_.empty() ? block_.back().start : last_start_;
     if (received_ > 0 && e.start < previous) {
@@ -144,7 +148,7 @@ absl::Status ChunkEventSource::ReadAllAndSort() {
   // announced total costs nothing until the events arrive.
   events.reserve(static_cast<size_t>(std::min<int64_t>(events_total_, 1 << 16)));
   while (true) {
-    for (const v1::Event& e : chunk_.events()) {
+    for (const v1::Event& e : chunk_->events()) {
       ASSIGN_OR_RETURN(const Event event, EventFromProto(e, received_++));
       events.push_back(event);
     }

@@ -84,7 +84,8 @@ class ChunkEventSource final : public EventSource {
   int64_t events_total_ = 0;
   int64_t chunks_ = 0;    // chunks read
   int64_t received_ = 0;  // events converted
-  v1::ScheduleChunk chunk_;
+  google::protobuf::Arena arena_;
+  v1::ScheduleChunk* chunk_ = nullptr;  // the last chunk read, on arena_
   bool first_pending_ = false;   // chunk_ is the first chunk, not converted yet
   std::vector<Event> block_;     // chunk_'s events
   std::vector<int64_t> indices_;  // their Event.index values, when any has one

@@ -133,15 +133,16 @@ void ProblemToProto(const Problem& p, v1::Problem* proto) {
 }
 
 absl::StatusOr<Event> EventFromProto(const v1::Event& proto, int64_t index) {
-  const std::string path = absl::StrCat("events[", index, "]");
+  // The path is built only for an error: this runs once per event of every stream.
+  auto path = [index] { return absl::StrCat("events[", index, "]"); };
   if (proto.start() < -kMaxStart || proto.start() > kMaxStart) {
     return absl::InvalidArgumentError(
-        absl::StrCat(path, ".start = ", proto.start(), ": must be in [-2^62, 2^62]"));
+        absl::StrCat(path(), ".start = ", proto.start(), ": must be in [-2^62, 2^62]"));
   }
   if (proto.has_op()) {
     const v1::Operation& op = proto.op();
     if (op.kind() < v1::OP_KIND_DOT || op.kind() > v1::OP_KIND_AXPY) {
-      return Unspecified(path + ".op.kind");
+      return Unspecified(path() + ".op.kind");
     }
     const auto kind = static_cast<OpKind>(op.kind() - v1::OP_KIND_DOT);
     return Event::Op(proto.start(), proto.pe(), Operation{kind, op.i(), op.j()});
@@ -150,13 +151,13 @@ absl::StatusOr<Event> EventFromProto(const v1::Event& proto, int64_t index) {
     const bool free = proto.has_free();
     const v1::Item& item = free ? proto.free() : proto.item();
     if (item.kind() < v1::ITEM_KIND_Q || item.kind() > v1::ITEM_KIND_P) {
-      return Unspecified(path + (free ? ".free.kind" : ".item.kind"));
+      return Unspecified(path() + (free ? ".free.kind" : ".item.kind"));
     }
     const Item it{static_cast<ItemKind>(item.kind() - v1::ITEM_KIND_Q), item.i(), item.j()};
     return free ? Event::Free(proto.start(), proto.pe(), it)
                 : Event::Xfer(proto.start(), proto.pe(), it);
   }
-  return absl::InvalidArgumentError(absl::StrCat(path, ": needs an op, an item or a free"));
+  return absl::InvalidArgumentError(absl::StrCat(path(), ": needs an op, an item or a free"));
 }
 
 void EventToProto(const Event& e, v1::Event* proto) {
