@@ -54,6 +54,33 @@ TEST(ScheduleJsonStreamTest, AFileInStartOrderStreamsWithoutAnEventLimit) {
   for (size_t k = 0; k < r.indices.size(); ++k) ASSERT_EQ(r.indices[k], static_cast<int64_t>(k));
 }
 
+// Every scheme and a mask: the report of a streamed file equals the report of the
+// schedule in memory, figure by figure.
+TEST(ScheduleJsonStreamTest, StreamedAndMaterialisedReportsAgreeOnEveryScheme) {
+  std::vector<Problem> problems;
+  for (Scheme scheme : {Scheme::kGeneral, Scheme::kShared, Scheme::kCausal}) {
+    problems.push_back(MakeProblem(scheme, 300, 4, 4));  // beyond one batch of events
+  }
+  Problem masked = MakeProblem(Scheme::kCausal, 300, 4, 4);
+  masked.instance.mask = *Mask::Make(*ParseSegments("120c,100b,70c,10p"), 50, kMaxTokens);
+  problems.push_back(masked);
+  for (const Problem& p : problems) {
+    const Schedule s = testing::MustGenerate(p);
+    absl::StatusOr<ValidationReport> here = testing::ValidateSchedule(s);
+    absl::StatusOr<std::unique_ptr<EventSource>> source = Open(testing::ScheduleJsonText(s), 1);
+    ASSERT_TRUE(here.ok() && source.ok()) << Describe(p);
+    absl::StatusOr<ValidationReport> streamed = Validate(**source);
+    ASSERT_TRUE(streamed.ok()) << streamed.status();
+    EXPECT_TRUE(streamed->valid()) << Describe(p);
+    EXPECT_EQ(streamed->stats.makespan, here->stats.makespan) << Describe(p);
+    EXPECT_EQ(streamed->stats.operations, here->stats.operations);
+    EXPECT_EQ(streamed->stats.transfers, here->stats.transfers);
+    EXPECT_EQ(streamed->stats.busy_cycles, here->stats.busy_cycles);
+    EXPECT_EQ(streamed->stats.link_busy_cycles, here->stats.link_busy_cycles);
+    EXPECT_EQ(streamed->stats.peak_words, here->stats.peak_words);
+  }
+}
+
 TEST(ScheduleJsonStreamTest, AnyOtherFileIsReadWholeAndSorted) {
   Schedule s = testing::MustGenerate(Scheme::kGeneral, 8, 2, 2);
   std::reverse(s.events.begin(), s.events.end());
