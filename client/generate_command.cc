@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "client/commands.h"
@@ -37,7 +39,8 @@ int RunGenerate(const Invocation& call) {
       !s.ok()) {
     return ReportError("generate", s);
   }
-  if (absl::Status s = RefuseLocalOnlyFlags("generate", call, {"search_events"}); !s.ok()) {
+  if (absl::Status s = RefuseLocalOnlyFlags("generate", call, {"search_events", "max_events"});
+      !s.ok()) {
     return ReportError("generate", s);
   }
   absl::StatusOr<Request> request = RequestFromFlags(call.flags);
@@ -46,6 +49,11 @@ int RunGenerate(const Invocation& call) {
   if (!max_events.ok()) return ReportError("generate", max_events.status());
   absl::StatusOr<std::optional<PlacementSpec>> placement = PlacementSpecFromFlag();
   if (!placement.ok()) return ReportError("generate", placement.status());
+  if (absl::GetFlag(FLAGS_out).empty() &&
+      std::find(call.flags.begin(), call.flags.end(), "out_format") != call.flags.end()) {
+    return ReportError("generate", absl::InvalidArgumentError(
+                                       "--out-format applies to --out; give --out FILE too"));
+  }
   if (const std::string out = absl::GetFlag(FLAGS_out); !out.empty()) {
     // Refused before the work, not after it.
     if (absl::Status s = OutputFile::Create("--out", out).status(); !s.ok()) {

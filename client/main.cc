@@ -1,6 +1,8 @@
 // attnsched: the command-line client (local mode: the library runs in-process).
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <new>
 #include <optional>
@@ -8,6 +10,7 @@
 #include <utility>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -59,7 +62,11 @@ std::optional<std::string> FieldOf(absl::string_view message) {
     absl::ConsumePrefix(&message, absl::StrCat(server, ": "));
   }
   std::vector<std::string> path;
+  bool first = true;
   for (absl::string_view part : absl::StrSplit(message, ": ")) {
+    // "FILE: events[3].op: ...": the schedule file's path is not a field.
+    std::error_code ec;
+    if (std::exchange(first, false) && std::filesystem::exists(std::string(part), ec)) continue;
     const size_t equals = part.find(" = ");
     const absl::string_view name = part.substr(0, equals);
     if (name.empty() || name.find(' ') != absl::string_view::npos) break;
@@ -119,6 +126,29 @@ absl::StatusOr<int64_t> MaxEventsFlag() {
       absl::StrCat("max_events = ", limit, ": must be >= 1 (events a schedule may have)"));
 }
 
+namespace {
+
+// An empty file, or one that begins like a binary schedule but is not one, named as
+// such (instead of as malformed JSON).
+absl::Status CheckFileStart(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(rpc::kBinaryMagic.size(), '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<size_t>(in.gcount()));
+  if (!in && head.empty() && std::filesystem::is_regular_file(path)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": the file is empty"));
+  }
+  const absl::string_view prefix = "attnsched.schedule.";
+  if (absl::StartsWith(head, prefix) && head != rpc::kBinaryMagic) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": begins like a binary schedule file, but its first line is not ",
+        absl::CEscape(rpc::kBinaryMagic), " (a damaged file, or another version)"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<ScheduleInput> OpenScheduleOperand(
     absl::string_view command, const Invocation& call,
     std::initializer_list<absl::string_view> allowed, bool count) {
@@ -129,6 +159,7 @@ absl::StatusOr<ScheduleInput> OpenScheduleOperand(
   }
   ASSIGN_OR_RETURN(const int64_t max_events, MaxEventsFlag());
   const std::string& path = call.operands[0];
+  RETURN_IF_ERROR(CheckFileStart(path));
   if (rpc::IsBinaryScheduleFile(path)) {
     ASSIGN_OR_RETURN(std::unique_ptr<rpc::ChunkEventSource> file,
                      rpc::OpenBinarySchedule(path, max_events));
@@ -185,7 +216,8 @@ constexpr absl::string_view kUsage =
     "usage:\n"
     "  attnsched generate (--model NAME | --scheme S --n N --d D | --segments L --d D)\n"
     "                     [--window W] [--shared] --pes M [--seed S]\n"
-    "                     [--placement block|cyclic|zigzag|h0,h1,...] [--json] [--out FILE]\n"
+    "                     [--placement block|cyclic|zigzag|h0,h1,...] [--json]\n"
+    "                     [--out FILE [--out-format json|binary]] [--max-words-per-pe S]\n"
     "                     [--nosimulate] [--max-events E] [--search-events E]\n"
     "                     [--link-words W --link-cycles C --link-latency A]\n"
     "      generate, validate and simulate a schedule for any n and m; print its\n"
@@ -194,7 +226,8 @@ constexpr absl::string_view kUsage =
     "      (documents: c causal, b bidirectional, p padding), with a sliding --window W\n"
     "      and --shared inputs (x = q = k = v) for either.\n"
     "  attnsched verify FILE [--json] [--seed S] [--nosimulate] [--max-events E]\n"
-    "      check a schedule file; exit 0 valid, 1 invalid, 2 bad file or arguments\n"
+    "      check a schedule file, JSON or binary (told apart by its first line);\n"
+    "      exit 0 valid, 1 invalid, 2 bad file or arguments\n"
     "  attnsched models [--json]\n"
     "      list the model presets and their sources\n"
     "  attnsched solve (--scheme S --n N --d D | --segments L --d D | --model NAME)\n"

@@ -106,15 +106,21 @@ absl::StatusOr<Summary> RemoteGenerate(const Problem& problem,
   grpc::ClientContext context;
   SetDeadline(context);
   auto reader = stub->StreamSchedule(&context, request);
+  bool ended = false;  // the server ended the stream (its status says how)
   absl::StatusOr<std::unique_ptr<rpc::ChunkEventSource>> source = rpc::ChunkEventSource::Open(
-      [&reader](v1::ScheduleChunk& chunk) -> absl::StatusOr<bool> { return reader->Read(&chunk); },
+      [&reader, &ended](v1::ScheduleChunk& chunk) -> absl::StatusOr<bool> {
+        ended = !reader->Read(&chunk);
+        return !ended;
+      },
       absl::GetFlag(FLAGS_max_events));
   const absl::Status consumed =
       source.ok() ? consume(**source, (*source)->events_total()) : source.status();
-  if (!consumed.ok()) {  // the server's error, else a broken stream: stop the call
-    context.TryCancel();
+  if (!consumed.ok()) {
+    // A refusal ends the stream with the server's error; otherwise the stream broke
+    // here: stop the call, and report why.
+    if (!ended) context.TryCancel();
     const grpc::Status call = reader->Finish();
-    if (!call.ok() && call.error_code() != grpc::StatusCode::CANCELLED) {
+    if (!call.ok() && (ended || call.error_code() != grpc::StatusCode::CANCELLED)) {
       return FromGrpc(call, context);
     }
     return consumed;
@@ -124,7 +130,8 @@ absl::StatusOr<Summary> RemoteGenerate(const Problem& problem,
   return rpc::SummaryFromProto(*(*source)->summary());
 }
 
-absl::StatusOr<Summary> RemoteVerify(EventSource& source, int64_t events_total) {
+absl::StatusOr<Summary> RemoteVerify(EventSource& source, int64_t events_total, bool simulate,
+                                     uint64_t seed) {
   ASSIGN_OR_RETURN(auto stub, Connect());
   grpc::ClientContext context;
   SetDeadline(context);
@@ -133,7 +140,14 @@ absl::StatusOr<Summary> RemoteVerify(EventSource& source, int64_t events_total) 
   absl::Status read;
   const bool sent = rpc::WriteChunks(
       source, events_total, kChunkEvents, nullptr,
-      [&writer](const v1::ScheduleChunk& chunk) { return writer->Write(chunk); }, &read);
+      [&](const v1::ScheduleChunk& chunk) {
+        if (chunk.chunk_index() > 0) return writer->Write(chunk);
+        v1::ScheduleChunk first = chunk;  // the request's options ride on the first chunk
+        first.set_simulate(simulate);
+        first.set_seed(seed);
+        return writer->Write(first);
+      },
+      &read);
   if (!read.ok()) {  // the file broke off: stop the call, report why
     context.TryCancel();
     (void)writer->Finish();

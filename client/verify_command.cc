@@ -18,7 +18,9 @@ int RunVerify(const Invocation& call) {
   const std::string& path = call.operands[0];
   const ReportLabels labels{"verify", Origin{"file", "", false, ""}, "", 1, started, path + ": "};
   if (Remote()) {
-    absl::StatusOr<Summary> summary = RemoteVerify(*input->source, input->events);
+    absl::StatusOr<Summary> summary =
+        RemoteVerify(*input->source, input->events, absl::GetFlag(FLAGS_simulate),
+                     absl::GetFlag(FLAGS_seed));
     if (!summary.ok()) return ReportError("verify", summary.status());
     return PrintSummary(*std::move(summary), labels);
   }

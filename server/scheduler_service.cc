@@ -284,8 +284,9 @@ grpc::Status SchedulerService::VerifySchedule(grpc::ServerContext* context,
       admit);
   if (!source.ok()) return log.Done(source.status());
   const Cancelled cancelled = [context] { return context->IsCancelled(); };
-  absl::StatusOr<CheckReport> report =
-      CheckSchedule(**source, CheckOptions{options_.max_events, uint64_t{1}, cancelled});
+  CheckOptions check{options_.max_events, std::nullopt, cancelled};
+  if ((*source)->simulate()) check.simulate_seed = (*source)->seed();
+  absl::StatusOr<CheckReport> report = CheckSchedule(**source, check);
   if (!report.ok()) return log.Done(report.status());
   Summary summary = Summarize((*source)->problem(), (*source)->placement(), *report);
   summary.generator = "request";

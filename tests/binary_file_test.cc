@@ -99,7 +99,13 @@ TEST(BinaryFileTest, BrokenFilesNameTheChunk) {
   // The magic line alone: no chunk at all.
   const std::string empty = WriteFile("empty", std::string(kBinaryMagic));
   EXPECT_THAT(std::string(OpenBinarySchedule(empty, 1 << 20).status().message()),
-              HasSubstr(empty + ": problem: missing"));
+              HasSubstr(empty + ": no chunk follows the first line"));
+
+  // Bytes after the last chunk that do not decode (a length of 11 continuation bytes
+  // looks like a clean end to Protobuf) are not a clean end.
+  const std::string trailing =
+      WriteFile("trailing", bytes + std::string(11, '\xff') + bytes.substr(kBinaryMagic.size()));
+  EXPECT_THAT(std::string(ReadAll(trailing).status().message()), HasSubstr("] does not decode"));
 
   EXPECT_EQ(OpenBinarySchedule(PathOf("absent"), 1 << 20).status().code(),
             absl::StatusCode::kNotFound);

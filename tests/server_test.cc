@@ -500,7 +500,8 @@ TEST_F(ServerTest, RemoteJsonEqualsLocalOverManySchedules) {
     runs.push_back(absl::StrCat("generate ", shape, " --out ", file));
     runs.push_back("verify " + file);
     runs.push_back(absl::StrCat("generate ", shape, " --out ", file, ".bin --out-format binary"));
-    runs.push_back(absl::StrCat("verify ", file, ".bin"));
+    runs.push_back(absl::StrCat("verify ", file, ".bin --seed 5"));
+    runs.push_back(absl::StrCat("verify ", file, " --nosimulate"));
     // Invalid copies: the same file with one event lost, moved earlier, on a PE that
     // does not exist.
     const testing::CommandResult made =
@@ -545,6 +546,20 @@ TEST_F(ServerTest, RemoteJsonEqualsLocalOverManySchedules) {
     const nlohmann::json local = WithoutTimes(nlohmann::json::parse(here.out));
     EXPECT_EQ(local, WithoutTimes(nlohmann::json::parse(there.out))) << args;
     EXPECT_GE(local.size(), 20u) << args;  // a whole summary, not an error object
+  }
+  // Refusals: the server's own message, not a broken stream's.
+  for (const char* args : {"generate --scheme causal --n 64 --d 8 --pes 4 --placement 0,1",
+                           "generate --scheme causal --n 64 --d 8 --pes 4 --max-words-per-pe 1807"}) {
+    const testing::CommandResult here =
+        testing::RunCommand(absl::StrCat(ATTNSCHED_CLI, " ", args, " --json"));
+    const testing::CommandResult there =
+        testing::RunCommand(absl::StrCat(ATTNSCHED_CLI, " ", args, " --json", remote));
+    ASSERT_EQ(here.exit, 2) << here.err;
+    ASSERT_EQ(there.exit, 2) << there.err;
+    const nlohmann::json a = nlohmann::json::parse(here.out)["error"];
+    const nlohmann::json b = nlohmann::json::parse(there.out)["error"];
+    EXPECT_EQ(a["field"], b["field"]) << args;
+    EXPECT_THAT(b["message"].get<std::string>(), HasSubstr(a["message"].get<std::string>())) << args;
   }
 }
 

@@ -121,7 +121,7 @@ TEST(StorageTest, FreeingWhatIsNotResidentIsABadFree) {
   s.events[f].start = s.events[x].start + 1;  // in flight: v(2) arrives a cycle later
   v = MustViolate(s);
   EXPECT_EQ(v.rule, Rule::kBadFree);
-  EXPECT_THAT(v.message, HasSubstr("which reaches PE 0 only at cycle"));
+  EXPECT_THAT(v.message, HasSubstr("PE 0 does not hold it then: it arrives only at cycle"));
 }
 
 TEST(StorageTest, TheLimitIsCheckedEveryCycleFromCycleZero) {

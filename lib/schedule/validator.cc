@@ -196,9 +196,13 @@ class ValidatorRun {
     }
     const int64_t arrival = residency_.ArrivalAt(item, e.pe);
     if (arrival > e.start) {
+      const std::string when =
+          arrival == Residency::kNever
+              ? "it is not there (freed before, or never delivered)"
+              : absl::StrCat("it arrives only at cycle ", arrival);
       return Fail(Rule::kBadFree, e, index,
-                  absl::StrCat("free of ", ItemName(item), ": PE ", e.pe, " does not hold it then (",
-                               ReachesText(arrival, e.pe, stats_.frees > 0), "); free only what is resident"));
+                  absl::StrCat("free of ", ItemName(item), ": PE ", e.pe, " does not hold it then: ",
+                               when, "; free only what is resident"));
     }
     if (auto v = UseInTheSameCycle(e, item)) return v;
     if (!per_cycle_) TrackEveryCycle();
@@ -455,8 +459,9 @@ int64_t MaxUsefulEvents(const Problem& problem) {
   // One PE has no link; counting one there leaves such transfers to the validator
   // (no_link) instead of refusing the file.
   const int64_t links = problem.pes();
+  // Each item crosses each link once and is freed once per PE (links = PEs here).
   const absl::int128 total =
-      absl::int128(ops.total()) + absl::int128(inputs + ops.dots + ops.axpys) * links;
+      absl::int128(ops.total()) + absl::int128(inputs + ops.dots + ops.axpys) * links * 2;
   const absl::int128 cap = std::numeric_limits<int64_t>::max() / 4;
   return static_cast<int64_t>(total > cap ? cap : total);
 }

@@ -109,10 +109,12 @@ struct ValidationReport {
 absl::StatusOr<ValidationReport> Validate(EventSource& source,
                                           const ValidationOptions& options = {});
 
-// The most events a schedule of `problem` has without running an operation twice or
-// sending an item twice over one link: its operations plus one transfer per
-// transferable item (input vectors, scores, probabilities) and link. More events
-// repeat something. Saturates at INT64_MAX / 4.
+// The most events a schedule of `problem` has without running an operation twice,
+// sending an item twice over one link or freeing it twice on one PE: its operations
+// plus, per transferable item (input vectors, scores, probabilities), one transfer
+// per link and one FREE per PE. More events repeat something (a schedule that frees
+// and fetches an item again and again is refused as repeating events). Saturates at
+// INT64_MAX / 4.
 int64_t MaxUsefulEvents(const Problem& problem);
 
 // OK when `problem` and `placement` are valid and the task graph and `event_count`

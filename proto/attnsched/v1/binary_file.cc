@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/zero_copy_stream_impl.h"
 #include "google/protobuf/util/delimited_message_util.h"
@@ -29,7 +30,11 @@ struct FileChunks {
       ++chunks;
       return true;
     }
-    if (clean_eof) return false;
+    // A length that does not decode looks like a clean end to Protobuf: the end is
+    // clean only if no byte follows.
+    const void* rest = nullptr;
+    int size = 0;
+    if (clean_eof && !input->Next(&rest, &size)) return false;
     return absl::InvalidArgumentError(
         absl::StrCat("chunks[", chunks, "] does not decode (a truncated or corrupted file?)"));
   }
@@ -76,6 +81,11 @@ absl::StatusOr<std::unique_ptr<ChunkEventSource>> OpenBinarySchedule(absl::strin
   chunks->input = std::make_unique<google::protobuf::io::IstreamInputStream>(&chunks->file);
   absl::StatusOr<std::unique_ptr<ChunkEventSource>> source = ChunkEventSource::Open(
       [chunks](v1::ScheduleChunk& chunk) { return chunks->Read(chunk); }, max_events);
+  if (!source.ok() && chunks->chunks == 0 && absl::IsInvalidArgument(source.status()) &&
+      absl::StartsWith(source.status().message(), "problem: missing")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": no chunk follows the first line (an empty binary schedule file)"));
+  }
   if (!source.ok()) {
     return absl::Status(source.status().code(),
                         absl::StrCat(path, ": ", source.status().message()));

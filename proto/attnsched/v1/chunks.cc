@@ -59,6 +59,8 @@ absl::Status ChunkEventSource::ReadHeader(int64_t max_events, const Admit& admit
         "chunks[0]: more events than the first chunk's events_total = ", events_total_));
   }
   if (chunk_->has_summary()) summary_ = chunk_->summary();
+  if (chunk_->has_simulate()) simulate_ = chunk_->simulate();
+  if (chunk_->has_seed()) seed_ = chunk_->seed();
   if (admit) RETURN_IF_ERROR(admit(problem_, in_order ? 0 : events_total_));
   if (!in_order) return ReadAllAndSort();
   first_pending_ = true;
@@ -77,6 +79,8 @@ absl::Status ChunkEventSource::CheckChunk(const v1::ScheduleChunk& chunk) const 
                                      {chunk.placement_size() > 0, "placement"},
                                      {chunk.events_total() != 0, "events_total"},
                                      {chunk.start_order(), "start_order"},
+                                     {chunk.has_simulate(), "simulate"},
+                                     {chunk.has_seed(), "seed"},
                                      {chunk.has_summary(), "summary"}}) {
       if (set) {
         return absl::InvalidArgumentError(
@@ -92,13 +96,20 @@ absl::Status ChunkEventSource::CheckChunk(const v1::ScheduleChunk& chunk) const 
   return absl::OkStatus();
 }
 
+absl::StatusOr<Event> ChunkEventSource::ChunkEvent(int k) const {
+  absl::StatusOr<Event> e = EventFromProto(chunk_->events(k), k);
+  if (e.ok()) return e;
+  return absl::Status(e.status().code(),  // "chunks[2].events[7]...": within its chunk
+                      absl::StrCat(ChunkPath(chunks_ - 1), ".", e.status().message()));
+}
+
 absl::Status ChunkEventSource::ConvertChunk() {
   block_.clear();
   indices_.clear();
   block_first_ = received_;
   for (int k = 0; k < chunk_->events_size(); ++k) {
     const v1::Event& proto = chunk_->events(k);
-    ASSIGN_OR_RETURN(const Event e, EventFromProto(proto, received_));
+    ASSIGN_OR_RETURN(const Event e, ChunkEvent(k));
     const int64_t previous = !block_.empty() ? block_.back().start : last_start_;
     if (received_ > 0 && e.start < previous) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -148,8 +159,8 @@ absl::Status ChunkEventSource::ReadAllAndSort() {
   // announced total costs nothing until the events arrive.
   events.reserve(static_cast<size_t>(std::min<int64_t>(events_total_, 1 << 16)));
   while (true) {
-    for (const v1::Event& e : chunk_->events()) {
-      ASSIGN_OR_RETURN(const Event event, EventFromProto(e, received_++));
+    for (int k = 0; k < chunk_->events_size(); ++k, ++received_) {
+      ASSIGN_OR_RETURN(const Event event, ChunkEvent(k));
       events.push_back(event);
     }
     ASSIGN_OR_RETURN(const bool more, ReadChunkChecked());

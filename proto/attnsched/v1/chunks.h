@@ -62,6 +62,9 @@ class ChunkEventSource final : public EventSource {
   const std::optional<v1::ScheduleSummary>& summary() const { return summary_; }
   // The events the first chunk announced.
   int64_t events_total() const { return events_total_; }
+  // The first chunk's simulate and seed (VerifySchedule's request), with their defaults.
+  bool simulate() const { return simulate_; }
+  uint64_t seed() const { return seed_; }
 
  private:
   explicit ChunkEventSource(ReadChunk read) : read_(std::move(read)) {}
@@ -69,6 +72,8 @@ class ChunkEventSource final : public EventSource {
   // Reads chunk_; false at the end of the stream.
   absl::StatusOr<bool> ReadChunkChecked();
   absl::Status CheckChunk(const v1::ScheduleChunk& chunk) const;
+  // Event k of chunk_; errors name it "chunks[c].events[k]".
+  absl::StatusOr<Event> ChunkEvent(int k) const;
   // Converts chunk_'s events into block_ (and checks their order).
   absl::Status ConvertChunk();
   absl::Status ReadAllAndSort();
@@ -82,6 +87,8 @@ class ChunkEventSource final : public EventSource {
   Placement placement_;
   std::optional<v1::ScheduleSummary> summary_;
   int64_t events_total_ = 0;
+  bool simulate_ = true;
+  uint64_t seed_ = 1;
   int64_t chunks_ = 0;    // chunks read
   int64_t received_ = 0;  // events converted
   google::protobuf::Arena arena_;
