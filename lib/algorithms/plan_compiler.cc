@@ -155,7 +155,7 @@ class Compiler {
     std::sort(held.begin(), held.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (auto& [key, q] : held) {
       q.ready = std::max(q.ready, now_);
-      Push(static_cast<int32_t>(key & 0xffff), q);
+      Push(static_cast<int32_t>(key & 0xffff), q);  // ResidencyKey's low 16 bits: the PE
     }
     return true;
   }

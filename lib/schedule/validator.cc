@@ -332,18 +332,20 @@ class ValidatorRun {
   }
 
   // "at cycle 12 on PE 0": where `op`, which ran before, ran. Dots and softmaxes are
-  // found from their results; an axpy runs at home and leaves no result.
+  // found from their results (unless freed since); an axpy runs at home and leaves
+  // no result.
   std::string FirstRunOf(const Operation& op) const {
     if (const std::optional<Residency::Result> r = residency_.ResultOf(op)) {
       return absl::StrFormat("at cycle %d on PE %d", r->end - Duration(problem_, op), r->pe);
     }
-    return absl::StrCat("earlier on PE ", placement_[op.i]);
+    if (op.kind == OpKind::kAxpy) return absl::StrCat("earlier on PE ", placement_[op.i]);
+    return "earlier";
   }
 
   absl::Status TooManyEvents(int64_t seen) const {
     return absl::InvalidArgumentError(absl::StrFormat(
         "events: %d or more, more than any schedule of %s has without repeating an "
-        "operation or a transfer over one link (%d); events are repeated",
+        "operation, a transfer over one link or a FREE on one PE (%d); events are repeated",
         seen, Describe(problem_), useful_events_));
   }
 
