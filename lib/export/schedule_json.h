@@ -58,10 +58,10 @@ absl::StatusOr<Schedule> ReadScheduleFile(absl::string_view path, int64_t max_ev
 
 // Opens a schedule for reading as an event source (lib/schedule/event_source.h). A
 // file that declares "event_order": "start" before "events", with every other key
-// before the events too, is parsed on a thread of its own as the consumer advances:
-// memory is a few batches of 65,536 events, whatever the size, and `max_events` does
-// not apply; an event out of order, a key after the events, or a malformed byte
-// later in the file ends the events with the source's status() naming it. Any other
+// (costs included) before the events too, is parsed on a thread of its own as the
+// consumer advances: memory is a few batches of 65,536 events, whatever the size, and
+// `max_events` does not apply; an event out of order or a malformed byte later in the
+// file ends the events with the source's status() naming it. Any other
 // file is read whole (within `max_events`) and sorted by start. Errors found before the
 // first event are returned as ReadScheduleJson's; the source owns `in`.
 absl::StatusOr<std::unique_ptr<EventSource>> OpenScheduleJson(std::unique_ptr<std::istream> in,

@@ -254,10 +254,6 @@ bool ScheduleReader::key(string_t& key) {
   if (std::find(f.keys.begin(), f.keys.end(), key) != f.keys.end()) {
     return Fail(absl::StrCat(where, "duplicate key ", Quoted(key)));
   }
-  if (f.where == Where::kTop && streaming_) {
-    return Fail(absl::StrCat(key, ": after \"events\" in a file that declares \"event_order\": "
-                             "\"start\"; give every other key before the events"));
-  }
   f.keys.push_back(key);
   key_ = key;
   return true;
@@ -428,9 +424,11 @@ bool ScheduleReader::MaybeStartStreaming() {
   auto present = [this](absl::string_view name) {
     return std::find(objects_.begin(), objects_.end(), name) != objects_.end();
   };
+  // Every top-level key, costs included, must come before the events: a key after
+  // them could change the header already handed over. Else the file is read whole.
   if (stream_ == nullptr || !start_order_ || !format_ || !present("instance") ||
-      !present("machine") || !present("placement")) {
-    return true;  // read whole: the header is not complete before the events
+      !present("machine") || !present("costs") || !present("placement")) {
+    return true;
   }
   absl::StatusOr<Schedule> header = Header();
   if (!header.ok()) return Fail(header.status());
