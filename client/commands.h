@@ -67,7 +67,7 @@ struct ScheduleInput {
 // For subcommands that read one schedule FILE: checks the flags against `allowed`
 // and the operands, and opens the file (--max-events bounds the events held).
 // `count`: the event count must be known before the first event (a JSON file is then
-// read whole).
+// read whole); else `events` may be -1 (a JSON file streamed as it is read).
 absl::StatusOr<ScheduleInput> OpenScheduleOperand(absl::string_view command,
                                                   const Invocation& call,
                                                   std::initializer_list<absl::string_view> allowed,

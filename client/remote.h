@@ -37,9 +37,9 @@ using ConsumeEvents = std::function<absl::Status(EventSource& source, int64_t ev
 absl::StatusOr<Summary> RemoteGenerate(const Problem& problem,
                                        const std::optional<PlacementSpec>& placement,
                                        bool simulate, uint64_t seed, const ConsumeEvents& consume);
-// VerifySchedule, streaming the `events_total` events of `source` in chunks (with
-// their indices, so that violations name the same event_index as locally), simulated
-// with `seed` when `simulate`.
+// VerifySchedule, streaming the `events_total` events of `source` (rpc::kUnknownTotal
+// when not known in advance) in chunks (with their indices, so that violations name
+// the same event_index as locally), simulated with `seed` when `simulate`.
 absl::StatusOr<Summary> RemoteVerify(EventSource& source, int64_t events_total, bool simulate,
                                      uint64_t seed);
 // SolveOptimal; `on_progress` is called for each bound as it streams in.

@@ -13,7 +13,7 @@ int RunVerify(const Invocation& call) {
   absl::StatusOr<ScheduleInput> input =
       OpenScheduleOperand("verify", call, {"json", "seed", "simulate", "max_events", "server",
                                            "tls_ca", "deadline"},
-                          /*count=*/Remote());  // the stream announces its total first
+                          /*count=*/false);
   if (!input.ok()) return ReportError("verify", input.status());
   const std::string& path = call.operands[0];
   const ReportLabels labels{"verify", Origin{"file", "", false, ""}, "", 1, started, path + ": "};

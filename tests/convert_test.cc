@@ -261,6 +261,35 @@ TEST(ChunksTest, AStreamInStartOrderIsReadAsTheConsumerAdvances) {
   EXPECT_EQ((*source)->event(), s.events[10]);
 }
 
+TEST(ChunksTest, AStreamWithoutATotalEndsWithItsLastChunk) {
+  const Schedule s = testing::MustGenerate(Scheme::kCausal, 8, 2, 2);
+  std::vector<v1::ScheduleChunk> chunks;
+  VectorEventSource events(s);
+  ASSERT_TRUE(WriteChunks(events, kUnknownTotal, 10, nullptr, [&chunks](const v1::ScheduleChunk& c) {
+    chunks.push_back(c);
+    return true;
+  }));
+  ASSERT_GT(chunks.size(), 3u);
+  EXPECT_TRUE(chunks.back().last());
+  EXPECT_FALSE(chunks.front().last());
+  absl::StatusOr<std::vector<Event>> back = ReadChunks(chunks);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(*back, s.events);
+
+  std::vector<v1::ScheduleChunk> cut(chunks.begin(), chunks.end() - 1);
+  EXPECT_THAT(std::string(ReadChunks(cut).status().message()),
+              HasSubstr("without its last chunk: a chunk was lost"));
+  std::vector<v1::ScheduleChunk> unordered = chunks;
+  unordered[0].set_start_order(false);
+  EXPECT_THAT(std::string(ReadChunks(unordered).status().message()),
+              HasSubstr("events_total = -1: must be >= 0, or -1 (not known in advance) with "
+                        "start_order"));
+  std::vector<v1::ScheduleChunk> after = chunks;
+  after[1].set_last(true);
+  EXPECT_THAT(std::string(ReadChunks(after).status().message()),
+              HasSubstr("chunks[2]: a chunk after the one marked last"));
+}
+
 TEST(ChunksTest, AStreamInAnyOrderIsSortedByStart) {
   Schedule s = testing::MustGenerate(Scheme::kCausal, 8, 2, 2);
   std::reverse(s.events.begin(), s.events.end());

@@ -34,6 +34,7 @@ absl::StatusOr<bool> ChunkEventSource::ReadChunkChecked() {
   if (!more) return false;
   RETURN_IF_ERROR(CheckChunk(*chunk_));
   ++chunks_;
+  last_seen_ = chunk_->last();
   return true;
 }
 
@@ -45,16 +46,17 @@ absl::Status ChunkEventSource::ReadHeader(int64_t max_events, const Admit& admit
   ASSIGN_OR_RETURN(problem_, ProblemFromProto(chunk_->problem()));
   placement_.assign(chunk_->placement().begin(), chunk_->placement().end());
   events_total_ = chunk_->events_total();
-  if (events_total_ < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("chunks[0].events_total = ", events_total_, ": must be >= 0"));
-  }
   // A stream in start order is never held: only a sorted copy counts against the limit.
   const bool in_order = chunk_->start_order();
+  if (events_total_ < 0 && !(events_total_ == kUnknownTotal && in_order)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "chunks[0].events_total = ", events_total_,
+        ": must be >= 0, or -1 (not known in advance) with start_order"));
+  }
   RETURN_IF_ERROR(CheckScheduleHeader(problem_, placement_, events_total_,
                                       in_order ? std::numeric_limits<int64_t>::max()
                                                : max_events));
-  if (chunk_->events_size() > events_total_) {
+  if (events_total_ != kUnknownTotal && chunk_->events_size() > events_total_) {
     return absl::InvalidArgumentError(absl::StrCat(
         "chunks[0]: more events than the first chunk's events_total = ", events_total_));
   }
@@ -88,8 +90,13 @@ absl::Status ChunkEventSource::CheckChunk(const v1::ScheduleChunk& chunk) const 
       }
     }
   }
+  if (last_seen_) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": a chunk after the one marked last"));
+  }
   // The first chunk is checked once it has set events_total (ReadHeader).
-  if (chunks_ > 0 && received_ + chunk.events_size() > events_total_) {
+  if (chunks_ > 0 && events_total_ != kUnknownTotal &&
+      received_ + chunk.events_size() > events_total_) {
     return absl::InvalidArgumentError(absl::StrCat(
         path, ": more events than the first chunk's events_total = ", events_total_));
   }
@@ -172,6 +179,12 @@ absl::Status ChunkEventSource::ReadAllAndSort() {
 }
 
 absl::Status ChunkEventSource::CheckComplete() const {
+  if (events_total_ == kUnknownTotal) {
+    if (last_seen_) return absl::OkStatus();
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the stream ended after ", ChunkPath(chunks_ - 1), " (", received_,
+        " events) without its last chunk: a chunk was lost or could not be decoded"));
+  }
   if (received_ == events_total_) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat(
       "the stream ended after ", ChunkPath(chunks_ - 1), " with ", received_, " of ",
@@ -204,6 +217,7 @@ bool WriteChunks(EventSource& source, int64_t events_total, int64_t chunk_events
       return false;
     }
     chunk.set_chunk_index(index++);
+    chunk.set_last(!more);
     if (!write(chunk)) return false;
     chunk.Clear();
     if (!more) return true;

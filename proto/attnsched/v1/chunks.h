@@ -28,6 +28,10 @@
 
 namespace attnsched::rpc {
 
+// events_total of a stream in start order whose sender does not know its events in
+// advance (a JSON file read as it is sent); its last chunk is marked `last`.
+inline constexpr int64_t kUnknownTotal = -1;
+
 // Reads the next chunk into its argument: true, false at the end of the stream, or
 // an error saying why the stream broke (a chunk that does not decode in a file).
 using ReadChunk = std::function<absl::StatusOr<bool>(v1::ScheduleChunk&)>;
@@ -60,7 +64,7 @@ class ChunkEventSource final : public EventSource {
 
   // The first chunk's summary (StreamSchedule's), if it had one.
   const std::optional<v1::ScheduleSummary>& summary() const { return summary_; }
-  // The events the first chunk announced.
+  // The events the first chunk announced; kUnknownTotal when it did not know them.
   int64_t events_total() const { return events_total_; }
   // The first chunk's simulate and seed (VerifySchedule's request), with their defaults.
   bool simulate() const { return simulate_; }
@@ -87,6 +91,7 @@ class ChunkEventSource final : public EventSource {
   Placement placement_;
   std::optional<v1::ScheduleSummary> summary_;
   int64_t events_total_ = 0;
+  bool last_seen_ = false;  // the last chunk read is marked last
   bool simulate_ = true;
   uint64_t seed_ = 1;
   int64_t chunks_ = 0;    // chunks read
@@ -103,9 +108,9 @@ class ChunkEventSource final : public EventSource {
   std::optional<ListBlocks> held_blocks_;  // its events in start order
 };
 
-// Sends the events of `source` (`events_total` of them, in start order) as chunks of
-// at most `chunk_events` events: the first with the problem, the placement,
-// events_total, start_order and `summary` (if any); an event whose index() is not its
+// Sends the events of `source` (`events_total` of them, or kUnknownTotal; in start
+// order) as chunks of at most `chunk_events` events, the last marked `last`: the first
+// with the problem, the placement, events_total, start_order and `summary` (if any); an event whose index() is not its
 // position in the stream carries it (Event.index), so a receiver reports the same
 // event_index as the source's owner. Stops, returning false, when
 // `write` returns false (the other side ended the call) or the source fails (then
