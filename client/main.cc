@@ -186,7 +186,32 @@ absl::StatusOr<Schedule> ReadScheduleOperand(absl::string_view command, const In
   return schedule;
 }
 
-int ReportError(absl::string_view command, const absl::Status& status) {
+namespace {
+
+// The library names a problem's fields ("link_latency = 2000000: ..."); generate and
+// solve take them as flags, so their errors name the flag ("--link-latency = ...").
+std::string WithFlagNames(absl::string_view command, absl::string_view message) {
+  if (command != "generate" && command != "solve") return std::string(message);
+  std::string prefix;  // remote: "HOST:PORT: " first
+  if (const std::string server = absl::GetFlag(FLAGS_server);
+      !server.empty() && absl::ConsumePrefix(&message, absl::StrCat(server, ": "))) {
+    prefix = absl::StrCat(server, ": ");
+  }
+  for (absl::string_view field :
+       {"n", "d", "pes", "window", "link_words", "link_cycles", "link_latency",
+        "max_words_per_pe", "c_dot", "c_softmax", "c_axpy"}) {
+    if (!absl::StartsWith(message, absl::StrCat(field, " = "))) continue;
+    std::string flag = absl::StrCat("--", field);
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    return absl::StrCat(prefix, flag, message.substr(field.size()));
+  }
+  return absl::StrCat(prefix, message);
+}
+
+}  // namespace
+
+int ReportError(absl::string_view command, const absl::Status& raw) {
+  const absl::Status status(raw.code(), WithFlagNames(command, raw.message()));
   std::cerr << "attnsched" << (command.empty() ? "" : " ") << command << ": " << status.message()
             << "\n";
   int exit = kExitUsage;
