@@ -61,19 +61,17 @@ absl::StatusOr<int64_t> MaxEventsFlag();
 // in start order.
 struct ScheduleInput {
   std::unique_ptr<EventSource> source;
-  int64_t events = -1;  // the events the file holds or announces; -1: not known yet
+  int64_t events = -1;  // the events a binary file announces; -1: not known yet
 };
 
 // For subcommands that read one schedule FILE: checks the flags against `allowed`
 // and the operands, and opens the file (--max-events bounds the events held).
-// `count`: the event count must be known before the first event (a JSON file is then
-// read whole); else `events` may be -1 (a JSON file streamed as it is read).
 absl::StatusOr<ScheduleInput> OpenScheduleOperand(absl::string_view command,
                                                   const Invocation& call,
-                                                  std::initializer_list<absl::string_view> allowed,
-                                                  bool count);
+                                                  std::initializer_list<absl::string_view> allowed);
 
-// The same, read whole into memory (for the SAT engine).
+// The same, read whole into memory in the file's order (for the SAT engine), within
+// --max-events.
 absl::StatusOr<Schedule> ReadScheduleOperand(absl::string_view command, const Invocation& call,
                                              std::initializer_list<absl::string_view> allowed);
 

@@ -149,40 +149,52 @@ absl::Status CheckFileStart(const std::string& path) {
 
 }  // namespace
 
-absl::StatusOr<ScheduleInput> OpenScheduleOperand(
+// The one FILE operand of a subcommand reading a schedule, checked, with --max-events.
+absl::StatusOr<std::pair<std::string, int64_t>> ScheduleOperand(
     absl::string_view command, const Invocation& call,
-    std::initializer_list<absl::string_view> allowed, bool count) {
+    std::initializer_list<absl::string_view> allowed) {
   RETURN_IF_ERROR(CheckFlagsApply(command, call.flags, allowed));
   if (call.operands.size() != 1) {
     return absl::InvalidArgumentError(
         absl::StrCat("needs exactly one schedule FILE, got ", call.operands.size()));
   }
   ASSIGN_OR_RETURN(const int64_t max_events, MaxEventsFlag());
-  const std::string& path = call.operands[0];
-  RETURN_IF_ERROR(CheckFileStart(path));
+  RETURN_IF_ERROR(CheckFileStart(call.operands[0]));
+  return std::make_pair(call.operands[0], max_events);
+}
+
+absl::StatusOr<ScheduleInput> OpenScheduleOperand(
+    absl::string_view command, const Invocation& call,
+    std::initializer_list<absl::string_view> allowed) {
+  ASSIGN_OR_RETURN(const auto operand, ScheduleOperand(command, call, allowed));
+  const auto& [path, max_events] = operand;
   if (rpc::IsBinaryScheduleFile(path)) {
     ASSIGN_OR_RETURN(std::unique_ptr<rpc::ChunkEventSource> file,
                      rpc::OpenBinarySchedule(path, max_events));
     const int64_t events = file->events_total();
     return ScheduleInput{std::move(file), events};
   }
-  if (!count) {
-    ASSIGN_OR_RETURN(std::unique_ptr<EventSource> source, OpenScheduleFile(path, max_events));
-    return ScheduleInput{std::move(source), -1};
-  }
-  ASSIGN_OR_RETURN(Schedule schedule, ReadScheduleFile(path, max_events));
-  const int64_t events = static_cast<int64_t>(schedule.events.size());
-  return ScheduleInput{std::make_unique<VectorEventSource>(std::move(schedule)), events};
+  ASSIGN_OR_RETURN(std::unique_ptr<EventSource> source, OpenScheduleFile(path, max_events));
+  return ScheduleInput{std::move(source), -1};
 }
 
 absl::StatusOr<Schedule> ReadScheduleOperand(absl::string_view command, const Invocation& call,
                                              std::initializer_list<absl::string_view> allowed) {
-  ASSIGN_OR_RETURN(ScheduleInput input, OpenScheduleOperand(command, call, allowed, true));
-  EventSource& source = *input.source;
-  Schedule schedule{source.problem(), source.placement(), {}};
-  schedule.events.reserve(static_cast<size_t>(input.events));
-  for (; source.Valid(); source.Next()) schedule.events.push_back(source.event());
-  RETURN_IF_ERROR(source.status());
+  ASSIGN_OR_RETURN(const auto operand, ScheduleOperand(command, call, allowed));
+  const auto& [path, max_events] = operand;
+  if (!rpc::IsBinaryScheduleFile(path)) return ReadScheduleFile(path, max_events);
+  ASSIGN_OR_RETURN(std::unique_ptr<rpc::ChunkEventSource> source,
+                   rpc::OpenBinarySchedule(path, max_events));
+  Schedule schedule{source->problem(), source->placement(), {}};
+  for (; source->Valid(); source->Next()) {
+    if (static_cast<int64_t>(schedule.events.size()) >= max_events) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          path, ": the schedule has more than ", max_events,
+          " events, the event limit; raise --max-events if the machine has the memory"));
+    }
+    schedule.events.push_back(source->event());
+  }
+  RETURN_IF_ERROR(source->status());
   return schedule;
 }
 

@@ -12,8 +12,7 @@ int RunVerify(const Invocation& call) {
   const absl::Time started = absl::Now();
   absl::StatusOr<ScheduleInput> input =
       OpenScheduleOperand("verify", call, {"json", "seed", "simulate", "max_events", "server",
-                                           "tls_ca", "deadline"},
-                          /*count=*/false);
+                                           "tls_ca", "deadline"});
   if (!input.ok()) return ReportError("verify", input.status());
   const std::string& path = call.operands[0];
   const ReportLabels labels{"verify", Origin{"file", "", false, ""}, "", 1, started, path + ": "};
