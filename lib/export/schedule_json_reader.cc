@@ -542,14 +542,13 @@ class JsonStreamSource final : public EventSource {
   absl::Status status() const override { return status_; }
 
  private:
-  absl::Span<const Event> NextBlock() override {
+  Block NextBlock() override {
     first_ += static_cast<int64_t>(batch_.size());
-    if (stream_->batches.Pop(batch_)) return batch_;
+    if (stream_->batches.Pop(batch_)) return {batch_, first_, {}};
     batch_.clear();
     status_ = stream_->batches.status();
     return {};
   }
-  int64_t IndexInBlock(size_t k) const override { return first_ + static_cast<int64_t>(k); }
 
   std::unique_ptr<std::istream> in_;  // read by parser_
   std::unique_ptr<JsonStream> stream_;

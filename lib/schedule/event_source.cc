@@ -8,16 +8,20 @@ namespace attnsched {
 ListBlocks::ListBlocks(const std::vector<Event>& events)
     : events_(events), order_(StartOrder(events)) {}
 
-absl::Span<const Event> ListBlocks::Next() {
-  begin_ = end_;
+EventSource::Block ListBlocks::Next() {
+  const size_t begin = end_;
   if (order_.empty()) {  // sorted: the whole list is one block
     end_ = events_.size();
-    return absl::MakeConstSpan(events_).subspan(begin_);
+    return {absl::MakeConstSpan(events_).subspan(begin), static_cast<int64_t>(begin), {}};
   }
-  end_ = std::min(order_.size(), begin_ + kBlockEvents);
+  end_ = std::min(order_.size(), begin + kBlockEvents);
   gathered_.clear();
-  for (size_t k = begin_; k < end_; ++k) gathered_.push_back(events_[order_[k]]);
-  return gathered_;
+  positions_.clear();
+  for (size_t k = begin; k < end_; ++k) {
+    gathered_.push_back(events_[order_[k]]);
+    positions_.push_back(order_[k]);
+  }
+  return {gathered_, 0, positions_};
 }
 
 VectorEventSource::VectorEventSource(const Schedule& schedule)

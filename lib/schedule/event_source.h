@@ -41,16 +41,28 @@ class EventSource {
   virtual const Problem& problem() const = 0;
   virtual const Placement& placement() const = 0;
 
+  // What an implementation yields at a time: events in start order and their
+  // positions in the schedule as written, indices[k] for events[k], or first + k when
+  // `indices` is empty.
+  struct Block {
+    absl::Span<const Event> events;
+    int64_t first = 0;
+    absl::Span<const int64_t> indices;
+  };
+
   // True while the source is positioned at an event.
-  bool Valid() const { return position_ < block_.size(); }
+  bool Valid() const { return position_ < block_.events.size(); }
   // REQUIRES: Valid(). The current event.
-  const Event& event() const { return block_[position_]; }
+  const Event& event() const { return block_.events[position_]; }
   // REQUIRES: Valid(). The event's position in the schedule as written (its index in
   // the list or the file), which violations report as event_index.
-  int64_t index() const { return IndexInBlock(position_); }
+  int64_t index() const {
+    return block_.indices.empty() ? block_.first + static_cast<int64_t>(position_)
+                                  : block_.indices[position_];
+  }
   // REQUIRES: Valid(). Moves to the next event.
   void Next() {
-    if (++position_ == block_.size()) Refill();
+    if (++position_ == block_.events.size()) Refill();
   }
   // OK while reading and after a complete read; otherwise why the events ended early.
   virtual absl::Status status() const = 0;
@@ -63,14 +75,12 @@ class EventSource {
     position_ = 0;
     block_ = NextBlock();
   }
-  // The next events in start order: at least one, or none at the end (or on an error,
-  // which status() then reports). The span stays valid until the next call.
-  virtual absl::Span<const Event> NextBlock() = 0;
-  // index() of the k-th event of the span NextBlock() returned last.
-  virtual int64_t IndexInBlock(size_t k) const = 0;
+  // The next block: at least one event, or none at the end (or on an error, which
+  // status() then reports). Its spans stay valid until the next call.
+  virtual Block NextBlock() = 0;
 
  private:
-  absl::Span<const Event> block_;
+  Block block_;
   size_t position_ = 0;
 };
 
@@ -83,16 +93,15 @@ class ListBlocks {
   static constexpr size_t kBlockEvents = 4096;
 
   explicit ListBlocks(const std::vector<Event>& events);
-  // The next block; empty at the end.
-  absl::Span<const Event> Next();
-  // The list index of the k-th event of the last block.
-  int64_t IndexInBlock(size_t k) const { return order_.empty() ? begin_ + k : order_[begin_ + k]; }
+  // The next block, indexed by list position; empty at the end.
+  EventSource::Block Next();
 
  private:
   const std::vector<Event>& events_;
-  std::vector<uint32_t> order_;  // StartOrder of the events; empty when sorted
-  std::vector<Event> gathered_;  // the current block, when not sorted
-  size_t begin_ = 0, end_ = 0;   // the current block's range in the order
+  std::vector<uint32_t> order_;     // StartOrder of the events; empty when sorted
+  std::vector<Event> gathered_;     // the current block, when not sorted
+  std::vector<int64_t> positions_;  // its list positions
+  size_t end_ = 0;                  // the current block's end in the order
 };
 
 // The adaptor over a materialised schedule: its events in start order; index() is
@@ -109,8 +118,7 @@ class VectorEventSource final : public EventSource {
   absl::Status status() const override { return absl::OkStatus(); }
 
  private:
-  absl::Span<const Event> NextBlock() override { return blocks_.Next(); }
-  int64_t IndexInBlock(size_t k) const override { return blocks_.IndexInBlock(k); }
+  Block NextBlock() override { return blocks_.Next(); }
 
   std::optional<Schedule> owned_;
   const Schedule* schedule_;

@@ -136,7 +136,7 @@ absl::Status ChunkEventSource::ConvertChunk() {
   return absl::OkStatus();
 }
 
-absl::Span<const Event> ChunkEventSource::NextBlock() {
+EventSource::Block ChunkEventSource::NextBlock() {
   if (held_blocks_) return held_blocks_->Next();
   while (status_.ok()) {
     if (first_pending_) {
@@ -149,14 +149,9 @@ absl::Span<const Event> ChunkEventSource::NextBlock() {
       }
     }
     status_ = ConvertChunk();
-    if (status_.ok() && !block_.empty()) return block_;
+    if (status_.ok() && !block_.empty()) return {block_, block_first_, indices_};
   }
   return {};
-}
-
-int64_t ChunkEventSource::IndexInBlock(size_t k) const {
-  if (held_blocks_) return held_blocks_->IndexInBlock(k);
-  return indices_.empty() ? block_first_ + static_cast<int64_t>(k) : indices_[k];
 }
 
 absl::Status ChunkEventSource::ReadAllAndSort() {

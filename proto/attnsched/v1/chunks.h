@@ -83,8 +83,7 @@ class ChunkEventSource final : public EventSource {
   absl::Status ReadAllAndSort();
   // OK when the stream delivered events_total events.
   absl::Status CheckComplete() const;
-  absl::Span<const Event> NextBlock() override;
-  int64_t IndexInBlock(size_t k) const override;
+  Block NextBlock() override;
 
   ReadChunk read_;
   Problem problem_;
