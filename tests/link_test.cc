@@ -170,8 +170,8 @@ TEST(RowReadyTest, MatchesTheMinimumOverEveryPe) {
     Placement h(n);
     for (int32_t& x : h) x = static_cast<int32_t>(rng() % m);
     const bool shared = scheme == Scheme::kShared;
-    const int64_t vector = ArrivalCycle(p, shared ? ItemKind::kX : ItemKind::kK, 0);
-    const int64_t scalar = ArrivalCycle(p, ItemKind::kS, 0);
+    const int64_t vector = ArrivalCycle(p, Item{shared ? ItemKind::kX : ItemKind::kK, 0, 0}, 0);
+    const int64_t scalar = ArrivalCycle(p, Item{ItemKind::kS, 0, 0}, 0);
     const std::vector<int64_t> ready = RowReady(p, h);
     for (int64_t i = 0; i < n; ++i) {
       int64_t worst = 0;

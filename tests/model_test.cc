@@ -49,14 +49,14 @@ TEST(ProblemTest, SchemeNamesRoundTrip) {
 TEST(ProblemTest, TransferCyclesRoundUp) {
   Problem p = MakeProblem(Scheme::kGeneral, 4, 10, 2);
   p.machine.link_words = 4;
-  EXPECT_EQ(TransferDuration(p, ItemKind::kK), 3);  // ceil(10 / 4)
-  EXPECT_EQ(TransferDuration(p, ItemKind::kS), 1);
+  EXPECT_EQ(TransferDuration(p, Item{ItemKind::kK, 1, 0}), 3);  // ceil(10 / 4)
+  EXPECT_EQ(TransferDuration(p, Item{ItemKind::kS, 1, 2}), 1);
   // 3 words every 7 cycles: a vector of 10 words takes ceil(70 / 3) = 24 cycles, a
   // scalar ceil(7 / 3) = 3; the latency delays the arrival, not the link.
   p.machine = Machine{2, 3, 7, 5};
-  EXPECT_EQ(TransferDuration(p, ItemKind::kV), 24);
-  EXPECT_EQ(TransferDuration(p, ItemKind::kP), 3);
-  EXPECT_EQ(ArrivalCycle(p, ItemKind::kV, 100), 129);
+  EXPECT_EQ(TransferDuration(p, Item{ItemKind::kV, 0, 0}), 24);
+  EXPECT_EQ(TransferDuration(p, Item{ItemKind::kP, 0, 3}), 3);
+  EXPECT_EQ(ArrivalCycle(p, Item{ItemKind::kV, 0, 0}, 100), 129);
 }
 
 TEST(TaskGraphTest, NamesRoundTrip) {

@@ -20,12 +20,13 @@ std::vector<absl::int128> Loads(const Problem& problem, const Placement& homes,
   const Costs& c = problem.costs;
   std::vector<absl::int128> load(dot_cycles.begin(), dot_cycles.end());
   for (size_t i = 0; i < homes.size(); ++i) {
-    load[homes[i]] += (c.c_softmax + c.c_axpy) * problem.mask().RowLength(static_cast<int64_t>(i));
+    load[homes[i]] += (c.c_softmax + c.c_axpy) * problem.mask().RowPairs(static_cast<int64_t>(i));
   }
   return load;
 }
 
-// Dots each PE hands to the PE behind it (f_p / c_dot, rounded) to even out `load`.
+// Dots each PE hands to the PE behind it (f_p over the mean dot duration, rounded) to
+// even out `load`.
 std::vector<int64_t> Flows(const Problem& problem, const std::vector<absl::int128>& load) {
   const int64_t m = problem.pes();
   absl::int128 total = 0;
@@ -35,7 +36,8 @@ std::vector<int64_t> Flows(const Problem& problem, const std::vector<absl::int12
   for (int64_t p = 0; p < m; ++p) before[p + 1] = before[p] + (m * load[p] - total);
   const absl::int128 first = *std::max_element(before.begin(), before.end() - 1);
   std::vector<int64_t> flows(m);
-  const absl::int128 unit = absl::int128(m) * problem.costs.c_dot;
+  const int64_t dots = std::max<int64_t>(CountOperations(problem.instance).dots, 1);
+  const absl::int128 unit = absl::int128(m) * std::max<int64_t>(DotWork(problem) / dots, 1);
   for (int64_t p = 0; p < m; ++p) {
     flows[p] = static_cast<int64_t>((first - before[p] + unit / 2) / unit);
   }
@@ -104,9 +106,9 @@ std::vector<Operation> TakeShed(const Placement& homes, int32_t pe, int64_t coun
 void BalanceDots(const Problem& problem, const Placement& homes, DotLists& dots) {
   const int64_t m = problem.pes();
   if (m < 2) return;
-  std::vector<int64_t> dot_cycles(m);
+  std::vector<int64_t> dot_cycles(m, 0);
   for (int64_t p = 0; p < m; ++p) {
-    dot_cycles[p] = problem.costs.c_dot * static_cast<int64_t>(dots[p].size());
+    for (const Operation& dot : dots[p]) dot_cycles[p] += Duration(problem, dot);
   }
   const std::vector<int64_t> flows = Flows(problem, Loads(problem, homes, dot_cycles));
   // A PE whose incoming flow is 0 goes first; then each PE behind the last one, so a
@@ -131,7 +133,7 @@ int64_t MaxShedDots(const Problem& problem, const Placement& homes) {
   std::vector<int64_t> dot_cycles(problem.pes(), 0);
   for (size_t i = 0; i < homes.size(); ++i) {
     dot_cycles[homes[i]] +=
-        problem.costs.c_dot * problem.mask().RowLength(static_cast<int64_t>(i));
+        problem.costs.c_dot * problem.mask().RowPairs(static_cast<int64_t>(i));
   }
   const std::vector<int64_t> flows = Flows(problem, Loads(problem, homes, dot_cycles));
   return *std::max_element(flows.begin(), flows.end());
@@ -144,7 +146,7 @@ Placement LeastLoadedPlacement(const Problem& problem) {
   std::vector<int32_t> rows(n);
   for (int64_t i = 0; i < n; ++i) rows[i] = static_cast<int32_t>(i);
   std::stable_sort(rows.begin(), rows.end(), [&](int32_t a, int32_t b) {
-    return problem.mask().RowLength(a) > problem.mask().RowLength(b);
+    return problem.mask().RowPairs(a) > problem.mask().RowPairs(b);
   });
   // (work, tie order, PE) of the PEs with room, least first. Ties go in van der
   // Corput order (bit-reversed PE numbers), so the PEs that get a token more when m
@@ -158,7 +160,7 @@ Placement LeastLoadedPlacement(const Problem& problem) {
     const auto [work, order, pe] = least.top();
     least.pop();
     homes[i] = pe;
-    const int64_t row = (c.c_dot + c.c_softmax + c.c_axpy) * problem.mask().RowLength(i);
+    const int64_t row = (c.c_dot + c.c_softmax + c.c_axpy) * problem.mask().RowPairs(i);
     if (++held[pe] < cap) least.push({work + row, order, pe});
   }
   return homes;
@@ -168,11 +170,11 @@ Placement WorkBlockPlacement(const Problem& problem) {
   const int64_t n = problem.n(), m = problem.pes();
   const Costs& c = problem.costs;
   const absl::int128 total =
-      absl::int128(c.c_dot + c.c_softmax + c.c_axpy) * problem.mask().ScoreCount();
+      absl::int128(c.c_dot + c.c_softmax + c.c_axpy) * problem.mask().tokens().ScoreCount();
   Placement homes(n);
   absl::int128 before = 0;
   for (int64_t i = 0; i < n; ++i) {
-    const int64_t row = (c.c_dot + c.c_softmax + c.c_axpy) * problem.mask().RowLength(i);
+    const int64_t row = (c.c_dot + c.c_softmax + c.c_axpy) * problem.mask().RowPairs(i);
     const absl::int128 pe = (2 * before + row) * m / (2 * total);
     homes[i] = static_cast<int32_t>(std::min<absl::int128>(pe, m - 1));
     before += row;

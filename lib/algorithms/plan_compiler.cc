@@ -188,11 +188,11 @@ class Compiler {
     }
     const Queued q = link.available.top();
     link.available.pop();
-    const int64_t free = now + TransferDuration(problem_, q.item.kind);
+    const int64_t free = now + TransferDuration(problem_, q.item);
     xfers_[p].push_back(Event::Xfer(now, p, q.item));
     link.free = free;
     if (!link.available.empty() || !link.pending.empty()) WakeAt(p, free);
-    Arrive(q, (p + 1) % m_, ArrivalCycle(problem_, q.item.kind, now));
+    Arrive(q, (p + 1) % m_, ArrivalCycle(problem_, q.item, now));
   }
 
   void Arrive(Queued q, int32_t pe, int64_t arrival) {

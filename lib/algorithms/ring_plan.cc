@@ -54,12 +54,12 @@ std::vector<int64_t> ScoresHome(const Problem& problem, const Placement& homes,
                                 const DotLists& dots) {
   const Instance& inst = problem.instance;
   const int64_t m = problem.pes();
-  const int64_t hop = ArrivalCycle(problem, ItemKind::kS, 0);
   std::vector<int64_t> ready(inst.n(), 0);
   for (int32_t pe = 0; pe < m; ++pe) {
     int64_t end = 0;
     for (const Operation& dot : dots[pe]) {
-      end += problem.costs.c_dot;
+      end += Duration(problem, dot);
+      const int64_t hop = ArrivalCycle(problem, ScoreItem(inst, dot.i, dot.j), 0);
       for (int32_t row : {dot.i, dot.j}) {
         const bool reads = row == dot.i ? ReadByRow(inst, dot.i, dot.j)
                                         : ReadByColumn(inst, dot.i, dot.j);

@@ -24,7 +24,7 @@ int64_t EarlyDistances(const Problem& problem) {
   const int64_t m = problem.pes(), last = (m - 1) / 2;
   const int64_t b = std::max<int64_t>(problem.n() / m, 1);
   const int64_t c = problem.costs.c_dot;
-  const int64_t wait = ArrivalCycle(problem, ItemKind::kX, 0) * b * (m - last);
+  const int64_t wait = ArrivalCycle(problem, Item{ItemKind::kX, 0, 0}, 0) * b * (m - last);
   const int64_t own = c * (b * (b + 1) / 2 + (m % 2 == 0 && m > 1 ? b * b / 2 : 0));
   int64_t early = 0;
   while (early < last && own + c * early * b * b < wait) ++early;
@@ -177,7 +177,7 @@ void HalfRing::AddChunks(const BlockPair& bp, bool at_a, std::vector<Chunk>& out
   const int64_t start = total / m_ - Size(partner) * row;
   const int64_t round = at_a ? m_ - bp.r : bp.r;
   const int64_t release = round * std::max<int64_t>(problem_.n() / m_, 1) *
-                          ArrivalCycle(problem_, ItemKind::kX, 0);
+                          ArrivalCycle(problem_, Item{ItemKind::kX, 0, 0}, 0);
   for (int64_t pos = 0; pos < Size(partner); ++pos) {
     const int64_t pairs = ChunkPairs(bp, at_a, pos);
     if (pairs > 0) out.push_back({release, start + pos * row, pairs * c.c_dot, &bp, at_a, pos});

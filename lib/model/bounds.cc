@@ -19,19 +19,20 @@ int64_t LowerBounds::Max() const {
 
 namespace {
 
-// LB_load (bounds.h): a binary search for the least T that fits the dots, between the
-// most home work (T below it fits nothing) and that plus all dots on one PE.
-int64_t LoadBound(const std::vector<int64_t>& home_work, int64_t dots, int64_t c_dot) {
+// LB_load (bounds.h): a binary search for the least T that fits the dots (`units`
+// multiples of `unit` cycles), between the most home work (T below it fits nothing)
+// and that plus all dots on one PE.
+int64_t LoadBound(const std::vector<int64_t>& home_work, int64_t units, int64_t unit) {
   auto fits = [&](int64_t t) {
     int64_t room = 0;
     for (int64_t h : home_work) {
-      if (h <= t) room += (t - h) / c_dot;
-      if (room >= dots) return true;
+      if (h <= t) room += (t - h) / unit;
+      if (room >= units) return true;
     }
-    return room >= dots;
+    return room >= units;
   };
   int64_t lo = *std::max_element(home_work.begin(), home_work.end());
-  int64_t hi = lo + dots * c_dot;
+  int64_t hi = lo + units * unit;
   while (lo < hi) {
     const int64_t mid = lo + (hi - lo) / 2;
     if (fits(mid)) {
@@ -65,9 +66,10 @@ class ScoreLatency {
  public:
   explicit ScoreLatency(const Problem& problem)
       : m_(problem.pes()),
-        c_dot_(problem.costs.c_dot),
-        vector_(ArrivalCycle(problem, VectorKind(problem), 0)),
-        scalar_(ArrivalCycle(problem, ItemKind::kS, 0)) {}
+        c_dot_(ShortestDuration(problem, OpKind::kDot)),
+        // The smallest vector is the last tile's; a score has at least one word.
+        vector_(ArrivalCycle(problem, Item{VectorKind(problem), int32_t(problem.n() - 1), 0}, 0)),
+        scalar_(problem.LinkCycles(1) + problem.machine.link_latency) {}
 
   int64_t operator()(int64_t distance) const {
     if (distance == 0) return c_dot_;
@@ -127,8 +129,10 @@ std::vector<int64_t> RowReady(const Problem& problem, const Placement& placement
 
 int64_t DurationGcd(const Problem& problem) {
   const Costs& c = problem.costs;
-  // Softmax durations are c_softmax * |M(i)|.
-  return std::gcd(std::gcd(c.c_dot, c.c_axpy), c.c_softmax * problem.mask().RowLengthGcd());
+  const Mask& mask = problem.mask();
+  // Durations are the costs times token pairs (task_graph.h).
+  return std::gcd(std::gcd(c.c_dot * DotPairsGcd(problem.instance), c.c_axpy * mask.PairsGcd()),
+                  c.c_softmax * mask.RowPairsGcd());
 }
 
 LowerBounds ComputeLowerBounds(const Problem& problem, const Placement& placement) {
@@ -138,17 +142,20 @@ LowerBounds ComputeLowerBounds(const Problem& problem, const Placement& placemen
   LowerBounds lb;
   lb.work = g * ((TotalWork(problem) + unit - 1) / unit);
 
+  const Mask& mask = problem.mask();
+  const int64_t first_dot = ShortestDuration(problem, OpKind::kDot);
   std::vector<int64_t> home_work(problem.pes(), 0);
   for (int64_t i = 0; i < problem.n(); ++i) {
-    home_work[placement[i]] += (c.c_softmax + c.c_axpy) * problem.mask().RowLength(i);
+    home_work[placement[i]] += (c.c_softmax + c.c_axpy) * mask.RowPairs(i);
   }
-  lb.home = c.c_dot + *std::max_element(home_work.begin(), home_work.end());
-  lb.path = c.c_dot + (c.c_softmax + c.c_axpy) * problem.mask().LongestRow();
-  lb.load = LoadBound(home_work, CountOperations(problem.instance).dots, c.c_dot);
+  lb.home = first_dot + *std::max_element(home_work.begin(), home_work.end());
+  lb.path = first_dot + (c.c_softmax + c.c_axpy) * mask.MostRowPairs();
+  const int64_t dot_unit = c.c_dot * DotPairsGcd(problem.instance);
+  lb.load = LoadBound(home_work, DotWork(problem) / dot_unit, dot_unit);
   const std::vector<int64_t> ready = RowReady(problem, placement);
   std::vector<std::vector<std::pair<int64_t, int64_t>>> rows(problem.pes());
   for (int64_t i = 0; i < problem.n(); ++i) {
-    rows[placement[i]].push_back({ready[i], (c.c_softmax + c.c_axpy) * problem.mask().RowLength(i)});
+    rows[placement[i]].push_back({ready[i], (c.c_softmax + c.c_axpy) * mask.RowPairs(i)});
   }
   for (auto& pe_rows : rows) lb.release = std::max(lb.release, ReleaseBound(std::move(pe_rows)));
   lb.link = LinkBound(problem, placement);

@@ -1,6 +1,12 @@
 // Lower bounds on the makespan of any valid schedule (SPEC section 3, and LB_load
 // beyond it). All are sound for the given placement; a schedule whose makespan equals
 // Max() is optimal without SAT. Transfers are not part of these bounds.
+//
+// With tiles (SPEC section 10.4) every duration below is the operation's (its cost
+// times the token pairs it covers, task_graph.h): c_dot reads "the shortest dot",
+// c_axpy "the shortest axpy", |M(i)| "RowPairs(i)", a vector hop the smallest
+// tile's, and a score hop one word's. Each replacement can only lower a term, so the
+// bounds stay sound; without tiles they are the formulas as written.
 #ifndef ATTNSCHED_LIB_MODEL_BOUNDS_H_
 #define ATTNSCHED_LIB_MODEL_BOUNDS_H_
 
@@ -24,7 +30,8 @@ struct LowerBounds {
   int64_t path = 0;
   // The least T with sum over PEs p of floor((T - home_p) / c_dot), counting only
   // PEs with home_p <= T, at least the number of dots: a PE's busy time is its home
-  // work home_p (pinned) plus whole dots, and fits in T. Beyond SPEC; it can exceed
+  // work home_p (pinned) plus whole dots, and fits in T. (Tiles: in units of g_dot,
+  // the gcd of the dot durations, against the dots' total work over g_dot.) Beyond SPEC; it can exceed
   // LB_work when the home work is unbalanced or not a multiple of c_dot (causal n=8,
   // d=2 on 4 PEs with cyclic homes: 46 against LB_work 45).
   int64_t load = 0;
@@ -40,7 +47,8 @@ struct LowerBounds {
   // shared inputs k(j) arrives or a score per such row does (at least
   // min(dur(k), r dur(s)) link cycles for r rows). The last arrival is at >= the sum
   // of those link cycles + link_latency, and an axpy of p follows it: LB_link = max
-  // over p of that sum + link_latency + c_axpy.
+  // over p of that sum + link_latency + c_axpy. (Tiles: the scores of a
+  // key tile count one word per reader tile, a weaker but sound term.)
   int64_t link = 0;
   // LB_traffic (beyond SPEC; m >= 2, else 0): the link cycles that must cross some
   // link, spread over the m links. v(j) (x(j)) crosses every link from h(j) to the
@@ -50,7 +58,7 @@ struct LowerBounds {
   // needed on both homes; counted in bidirectional segments the window does not cut). Every
   // such first crossing ends by T - link_latency - c_min (c_min: the smallest
   // duration of the operation that reads it), so T >= ceil(total / m) +
-  // link_latency + c_min. It exceeds LB_work where the scores of the shared scheme
+  // link_latency + c_min (tiles: the scores are left out, soundly). It exceeds LB_work where the scores of the shared scheme
   // load the links (small d on many PEs); docs/model.md has the proof.
   int64_t traffic = 0;
 

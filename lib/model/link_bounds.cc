@@ -21,17 +21,20 @@ int64_t IncomingCycles(const Problem& problem, const Placement& placement, int32
                        const std::vector<int32_t>& rows) {
   const Instance& inst = problem.instance;
   const bool shared = inst.shared;
-  const int64_t v = TransferDuration(problem, shared ? ItemKind::kX : ItemKind::kV);
-  const int64_t k = TransferDuration(problem, ItemKind::kK);
-  const int64_t s = TransferDuration(problem, ItemKind::kS);
-  // Cycles per foreign key attended by r rows of p.
-  auto per_key = [&](int64_t r) { return v + (shared ? 0 : std::min(k, r * s)); };
+  // A score has at least one word (exactly one without tiles).
+  const int64_t s = problem.LinkCycles(1);
+  // Cycles per foreign key (tile) j attended by r rows (row tiles) of p.
+  auto per_key = [&](int32_t j, int64_t r) {
+    const int64_t v = TransferDuration(problem, Item{shared ? ItemKind::kX : ItemKind::kV, j, 0});
+    if (shared) return v;
+    return v + std::min(TransferDuration(problem, Item{ItemKind::kK, j, 0}), r * s);
+  };
   const int64_t count = static_cast<int64_t>(rows.size());
   int64_t sum = 0, lo = 0, hi = 0;
   for (int64_t j = 0; j < inst.n(); ++j) {
     while (lo < count && rows[lo] < inst.mask.ReaderBegin(j)) ++lo;
     while (hi < count && rows[hi] < inst.mask.ReaderEnd(j)) ++hi;
-    if (placement[j] != p && hi > lo) sum += per_key(hi - lo);
+    if (placement[j] != p && hi > lo) sum += per_key(static_cast<int32_t>(j), hi - lo);
   }
   return sum;
 }
@@ -104,15 +107,6 @@ absl::int128 MutualPairDistances(const Mask& mask, const Placement& placement, i
   return total;
 }
 
-// The shortest non-empty row.
-int64_t ShortestRow(const Mask& mask) {
-  int64_t shortest = mask.LongestRow();
-  for (int64_t i = 0; i < mask.n(); ++i) {
-    if (mask.RowLength(i) > 0) shortest = std::min(shortest, mask.RowLength(i));
-  }
-  return shortest;
-}
-
 int64_t Saturate(absl::int128 value) {
   return value > kSaturated ? kSaturated : static_cast<int64_t>(value);
 }
@@ -128,7 +122,8 @@ int64_t LinkBound(const Problem& problem, const Placement& placement) {
     if (rows.empty()) continue;
     const int64_t cycles = IncomingCycles(problem, placement, p, rows);
     if (cycles == 0) continue;
-    bound = std::max(bound, cycles + problem.machine.link_latency + problem.costs.c_axpy);
+    bound = std::max(bound, cycles + problem.machine.link_latency +
+                                ShortestDuration(problem, OpKind::kAxpy));
   }
   return bound;
 }
@@ -138,14 +133,19 @@ int64_t TrafficBound(const Problem& problem, const Placement& placement) {
   if (m < 2) return 0;
   const bool shared = problem.instance.shared;
   absl::int128 total = 0;
-  for (int64_t hops : ValueHops(problem, placement)) total += hops;
-  total *= TransferDuration(problem, shared ? ItemKind::kX : ItemKind::kV);
-  int64_t c_min = problem.costs.c_axpy;
-  if (shared) {
+  const std::vector<int64_t> hops = ValueHops(problem, placement);
+  for (int32_t j = 0; j < static_cast<int32_t>(hops.size()); ++j) {
+    total += absl::int128(hops[j]) *
+             TransferDuration(problem, Item{shared ? ItemKind::kX : ItemKind::kV, j, 0});
+  }
+  int64_t c_min = ShortestDuration(problem, OpKind::kAxpy);
+  // The scores of mutual pairs: token pairs, counted without tiles only (the bound
+  // stays sound with tiles, only weaker).
+  if (shared && problem.mask().tile() == 1) {
     const absl::int128 pairs = MutualPairDistances(problem.mask(), placement, m);
-    total += pairs * TransferDuration(problem, ItemKind::kS);
+    total += pairs * problem.LinkCycles(1);
     // The scores of mutual pairs are read by softmaxes of rows with at least one key.
-    if (pairs > 0) c_min = std::min(c_min, problem.costs.c_softmax * ShortestRow(problem.mask()));
+    if (pairs > 0) c_min = std::min(c_min, ShortestDuration(problem, OpKind::kSoftmax));
   }
   if (total == 0) return 0;
   return Saturate((total + m - 1) / m + problem.machine.link_latency + c_min);

@@ -1,6 +1,7 @@
 #include "lib/model/mask.h"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 #include <utility>
 
@@ -132,21 +133,113 @@ absl::StatusOr<Mask> Mask::Make(std::vector<Segment> segments, int64_t window,
   mask.table_ = table;
   // The runs need only the spans; the dense-index bases are prefix sums over them.
   table->keys.resize(n);
-  table->score_base.resize(n);
-  table->pair_base.resize(n);
-  for (int64_t i = 0; i < n; ++i) {
-    const Run run = mask.KeysOf(i);
+  for (int64_t i = 0; i < n; ++i) table->keys[i] = mask.KeysOf(i);
+  CountRuns(*table, n);
+  table->most_row_pairs = table->longest_row;
+  table->fewest_row_pairs = table->longest_row;
+  for (const Run& run : table->keys) {
     const int64_t length = run.end - run.begin;
-    table->keys[i] = run;
-    table->score_base[i] = table->score_count - run.begin;
-    table->pair_base[i] = table->pair_count - run.begin;
-    table->score_count += length;
-    table->pair_count += length == 0 ? 0 : i - run.begin + 1;
-    table->rows_with_keys += length > 0;
-    table->longest_row = std::max(table->longest_row, length);
-    table->row_length_gcd = std::gcd(table->row_length_gcd, length);
+    if (length == 0) continue;
+    table->fewest_row_pairs = std::min(table->fewest_row_pairs, length);
+    table->row_pairs_gcd = std::gcd(table->row_pairs_gcd, length);
   }
   return mask;
+}
+
+void Mask::CountRuns(Table& table, int64_t n) {
+  table.score_base.resize(n);
+  table.pair_base.resize(n);
+  for (int64_t i = 0; i < n; ++i) {
+    const Run run = table.keys[i];
+    const int64_t length = run.end - run.begin;
+    table.score_base[i] = table.score_count - run.begin;
+    table.pair_base[i] = table.pair_count - run.begin;
+    table.score_count += length;
+    table.pair_count += length == 0 ? 0 : i - run.begin + 1;
+    table.rows_with_keys += length > 0;
+    table.longest_row = std::max(table.longest_row, length);
+  }
+}
+
+absl::StatusOr<Mask> Mask::Tiled(int64_t b) const {
+  if (b < 1 || b > n_) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("tile = %d: must be in [1, %d] (tokens per tile, at most n)", b, n_));
+  }
+  if (b == 1) return *this;
+  const int64_t tiles = (n_ + b - 1) / b;
+  auto table = std::make_shared<Table>();
+  table->segments = table_->segments;
+  table->keys.resize(tiles);
+  table->readers.resize(tiles);
+  // Hulls of the token runs of each tile (file comment: they have no gaps).
+  for (int64_t t = 0; t < tiles; ++t) {
+    Run keys{static_cast<int32_t>(t), static_cast<int32_t>(t)}, readers = keys;
+    bool any_key = false, any_reader = false;
+    for (int64_t x = t * b; x < std::min((t + 1) * b, n_); ++x) {
+      if (RowLength(x) > 0) {
+        if (!any_key) keys.begin = static_cast<int32_t>(KeyBegin(x) / b);
+        keys.end = static_cast<int32_t>((KeyEnd(x) - 1) / b + 1);
+        any_key = true;
+      }
+      if (ReaderEnd(x) > ReaderBegin(x)) {
+        if (!any_reader) readers.begin = static_cast<int32_t>(ReaderBegin(x) / b);
+        readers.end = static_cast<int32_t>((ReaderEnd(x) - 1) / b + 1);
+        any_reader = true;
+      }
+    }
+    table->keys[t] = keys;
+    table->readers[t] = readers;
+  }
+  CountRuns(*table, tiles);
+  if (table->score_count > kMaxTilePairs) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "tile = %d: the mask has %d tile pairs, above the limit of %d; use a larger tile", b,
+        table->score_count, kMaxTilePairs));
+  }
+  Mask mask;
+  mask.n_ = tiles;
+  mask.window_ = window_;
+  mask.tile_ = b;
+  mask.tokens_ = std::make_shared<const Mask>(*this);
+  FillTileTables(*table, b);
+  mask.table_ = std::move(table);
+  return mask;
+}
+
+void Mask::FillTileTables(Table& tiles, int64_t b) const {
+  const int64_t count = static_cast<int64_t>(tiles.keys.size());
+  tiles.pairs.assign(tiles.score_count, 0);
+  tiles.diagonal_pairs.assign(count, 0);
+  tiles.row_pairs.assign(count, 0);
+  std::vector<int64_t> diff;  // over the tile row's run, one past its end
+  for (int64_t t = 0; t < count; ++t) {
+    const Run run = tiles.keys[t];
+    diff.assign(run.end - run.begin + 1, 0);
+    for (int64_t i = t * b; i < std::min((t + 1) * b, n_); ++i) {
+      if (RowLength(i) == 0) continue;
+      tiles.row_pairs[t] += RowLength(i);
+      tiles.diagonal_pairs[t] += i - std::max(KeyBegin(i), t * b) + 1;
+      // Row i adds its overlap with each key tile: partial at both ends, b between.
+      const int64_t first = KeyBegin(i) / b, last = (KeyEnd(i) - 1) / b;
+      if (first == last) {
+        diff[first - run.begin] += RowLength(i);
+        diff[first - run.begin + 1] -= RowLength(i);
+        continue;
+      }
+      const int64_t head = (first + 1) * b - KeyBegin(i), tail = KeyEnd(i) - last * b;
+      diff[first - run.begin] += head;
+      diff[first - run.begin + 1] += b - head;
+      diff[last - run.begin] += tail - b;
+      diff[last - run.begin + 1] -= tail;
+    }
+    int64_t pairs = 0;
+    for (int64_t j = run.begin; j < run.end; ++j) {
+      pairs += diff[j - run.begin];
+      tiles.pairs[tiles.score_base[t] + j] = pairs;
+    }
+  }
+  FillWeightStatistics(tiles);
 }
 
 const std::vector<Segment>& Mask::segments() const { return table_->segments; }
@@ -165,7 +258,33 @@ Mask::Run Mask::KeysOf(int64_t i) const {
   return run(i, i);
 }
 
+void Mask::FillWeightStatistics(Table& tiles) {
+  const int64_t count = static_cast<int64_t>(tiles.keys.size());
+  tiles.fewest_pairs = tiles.fewest_unordered = std::numeric_limits<int64_t>::max();
+  tiles.pairs_gcd = tiles.unordered_gcd = 0;
+  tiles.fewest_row_pairs = std::numeric_limits<int64_t>::max();
+  for (int64_t t = 0; t < count; ++t) {
+    const Run run = tiles.keys[t];
+    if (run.end == run.begin) continue;
+    tiles.most_row_pairs = std::max(tiles.most_row_pairs, tiles.row_pairs[t]);
+    tiles.fewest_row_pairs = std::min(tiles.fewest_row_pairs, tiles.row_pairs[t]);
+    tiles.row_pairs_gcd = std::gcd(tiles.row_pairs_gcd, tiles.row_pairs[t]);
+    tiles.fewest_unordered = std::min(tiles.fewest_unordered, tiles.diagonal_pairs[t]);
+    tiles.unordered_gcd = std::gcd(tiles.unordered_gcd, tiles.diagonal_pairs[t]);
+    for (int64_t j = run.begin; j < run.end; ++j) {
+      const int64_t pairs = tiles.pairs[tiles.score_base[t] + j];
+      tiles.fewest_pairs = std::min(tiles.fewest_pairs, pairs);
+      tiles.pairs_gcd = std::gcd(tiles.pairs_gcd, pairs);
+      if (j < t) {  // UnorderedPairs(j, t)
+        tiles.fewest_unordered = std::min(tiles.fewest_unordered, pairs);
+        tiles.unordered_gcd = std::gcd(tiles.unordered_gcd, pairs);
+      }
+    }
+  }
+}
+
 int64_t Mask::ReaderBegin(int64_t j) const {
+  if (tile_ > 1) return table_->readers[j].begin;
   const SegmentSpan& s = Seg(j);
   switch (s.kind) {
     case SegmentKind::kPadding: return j;
@@ -176,6 +295,7 @@ int64_t Mask::ReaderBegin(int64_t j) const {
 }
 
 int64_t Mask::ReaderEnd(int64_t j) const {
+  if (tile_ > 1) return table_->readers[j].end;
   const SegmentSpan& s = Seg(j);
   if (s.kind == SegmentKind::kPadding) return j;
   return std::min(s.end, j + Reach() + 1);
@@ -189,6 +309,11 @@ int64_t Mask::SegmentBySearch(int64_t t) const {
 }
 
 std::string Mask::WhyNotAttends(int64_t i, int64_t j) const {
+  if (tile_ > 1) {
+    return absl::StrFormat(
+        "no token of tile %d [%d, %d) attends a key of tile %d [%d, %d) (tile size %d)", i,
+        TileBegin(i), TileEnd(i), j, TileBegin(j), TileEnd(j), tile_);
+  }
   const SegmentSpan& s = Seg(i);
   const std::string where = absl::StrFormat("row %d is in a %s segment [%d, %d)", i,
                                             SegmentKindName(s.kind), s.begin, s.end);
@@ -203,12 +328,12 @@ std::string Mask::WhyNotAttends(int64_t i, int64_t j) const {
 
 bool Mask::Full() const {
   return segments().size() == 1 && segments()[0].kind == SegmentKind::kBidirectional &&
-         (window_ == 0 || window_ >= n_);
+         (window_ == 0 || window_ >= tokens().n_);
 }
 
 bool Mask::PlainCausal() const {
   return segments().size() == 1 && segments()[0].kind == SegmentKind::kCausal &&
-         (window_ == 0 || window_ >= n_);
+         (window_ == 0 || window_ >= tokens().n_);
 }
 
 std::string Mask::Describe() const {

@@ -24,9 +24,20 @@
 // pairs (i, j in M(i)) row by row in [0, ScoreCount()); PairIndex(i, j) numbers the
 // unordered pairs above column by column in [0, PairCount()).
 //
+// Tiles (SPEC section 10.4): Tiled(b) gives the same mask over tiles of b tokens, tile
+// t holding tokens [t b, min((t + 1) b, n)). Every question above is then asked of
+// tiles: tile row I attends key tile J iff some token row of I attends some key of J;
+// n() counts tiles and tokens() is the token mask. The properties above hold for tiles
+// too: a tile row's keys are one run (the tiles between its first and last key: a gap
+// could only be a padding segment, and one shorter than b lies inside tile I, which I
+// attends), and so are a key tile's readers. Weights say how many token pairs a tile
+// pair stands for: Pairs(I, J) ordered pairs (i in I, j in J, j in M(i)), the pairs of
+// shared inputs UnorderedPairs(I, J), RowPairs(I) the row block's pairs. With b = 1
+// every weight is 1 and RowPairs is RowLength.
+//
 // Mask is an immutable value: copies share one table (24 bytes per token: M(i), and
-// two dense-index bases; 4 more for the segment of each token when there are several)
-// and are cheap.
+// two dense-index bases; 4 more for the segment of each token when there are several;
+// a tiled mask adds 8 bytes per tile pair) and are cheap.
 // Thread-safe.
 #ifndef ATTNSCHED_LIB_MODEL_MASK_H_
 #define ATTNSCHED_LIB_MODEL_MASK_H_
@@ -65,6 +76,10 @@ absl::StatusOr<std::vector<Segment>> ParseSegments(absl::string_view text);
 // The compact form ParseSegments reads.
 std::string SegmentsText(const std::vector<Segment>& segments);
 
+// Most tile pairs (row tile, key tile) a tiled mask may have: its weights take 8 bytes
+// each, and a schedule has at least two events per pair.
+inline constexpr int64_t kMaxTilePairs = int64_t{1} << 28;
+
 class Mask {
  public:
   // An empty mask (n = 0): the value of a default Instance; Make gives real ones.
@@ -81,7 +96,24 @@ class Mask {
   static absl::StatusOr<Mask> Make(std::vector<Segment> segments, int64_t window,
                                    int64_t max_tokens);
 
+  // The same mask over tiles of b tokens (see the file comment). Errors
+  // (InvalidArgumentError): b outside [1, tokens().n()] ("tile = 0: must be in
+  // [1, 4096]"). b = 1 returns the mask itself. Requires a token mask. O(n + tile
+  // pairs) time, 8 bytes per tile pair.
+  absl::StatusOr<Mask> Tiled(int64_t b) const;
+
+  // Rows (and keys) of the task graph: tokens, or tiles when tile() > 1.
   int64_t n() const { return n_; }
+  // Tokens per tile, b >= 1 (1: the token mask).
+  int64_t tile() const { return tile_; }
+  // The token mask (this one when tile() = 1).
+  const Mask& tokens() const { return tokens_ ? *tokens_ : *this; }
+  // Tokens of tile t: [TileBegin(t), TileEnd(t)), TileTokens(t) of them.
+  int64_t TileBegin(int64_t t) const { return t * tile_; }
+  int64_t TileEnd(int64_t t) const { return std::min((t + 1) * tile_, tokens().n_); }
+  int64_t TileTokens(int64_t t) const { return TileEnd(t) - TileBegin(t); }
+
+  // The token mask's window and segments (tokens, also for a tiled mask).
   int64_t window() const { return window_; }
   const std::vector<Segment>& segments() const;
 
@@ -100,6 +132,19 @@ class Mask {
     const Run& run = table_->keys[i];
     return j >= run.begin && j < run.end;
   }
+  // Weights (file comment). Pairs requires Attends(i, j); UnorderedPairs requires
+  // i <= j and Related(i, j) (for i < j that is Attends(j, i): a later row attends an
+  // earlier key whenever the earlier row attends the later key).
+  int64_t Pairs(int64_t i, int64_t j) const {
+    return tile_ == 1 ? 1 : table_->pairs[ScoreIndex(i, j)];
+  }
+  int64_t UnorderedPairs(int64_t i, int64_t j) const {
+    if (tile_ == 1) return 1;
+    return i == j ? table_->diagonal_pairs[i] : table_->pairs[ScoreIndex(j, i)];
+  }
+  int64_t RowPairs(int64_t i) const { return tile_ == 1 ? RowLength(i) : table_->row_pairs[i]; }
+
+  // Token-level rule (a token mask only; a tiled mask asks tokens()).
   // The rule of the file comment evaluated literally from the segments, in O(log
   // segments): an independent statement of M(i) for the simulator's direct attention
   // and for tests of the runs above.
@@ -132,9 +177,18 @@ class Mask {
   int64_t PairCount() const { return table_->pair_count; }
   // Rows that attend at least one key: the softmaxes.
   int64_t RowsWithKeys() const { return table_->rows_with_keys; }
-  // The longest row, and the greatest common divisor of the non-zero row lengths.
+  // The longest row in keys (tiles when tiled).
   int64_t LongestRow() const { return table_->longest_row; }
-  int64_t RowLengthGcd() const { return table_->row_length_gcd; }
+  // Over the rows with keys: the most, the fewest and the gcd of RowPairs.
+  int64_t MostRowPairs() const { return table_->most_row_pairs; }
+  int64_t FewestRowPairs() const { return table_->fewest_row_pairs; }
+  int64_t RowPairsGcd() const { return table_->row_pairs_gcd; }
+  // The fewest and the gcd of Pairs over all (i, j in M(i)), and the same for
+  // UnorderedPairs over the related pairs (1 and 1 for a token mask).
+  int64_t FewestPairs() const { return table_->fewest_pairs; }
+  int64_t PairsGcd() const { return table_->pairs_gcd; }
+  int64_t FewestUnorderedPairs() const { return table_->fewest_unordered; }
+  int64_t UnorderedPairsGcd() const { return table_->unordered_gcd; }
 
   // Dense indices (see the file comment). ScoreIndex requires Attends(i, j);
   // PairIndex requires i <= j and Related(i, j).
@@ -178,7 +232,19 @@ class Mask {
     int64_t pair_count = 0;
     int64_t rows_with_keys = 0;
     int64_t longest_row = 0;
-    int64_t row_length_gcd = 0;
+    int64_t most_row_pairs = 0;
+    int64_t fewest_row_pairs = 0;
+    int64_t row_pairs_gcd = 0;
+    int64_t fewest_pairs = 1;
+    int64_t pairs_gcd = 1;
+    int64_t fewest_unordered = 1;
+    int64_t unordered_gcd = 1;
+    // Tiled masks only: the readers of each key tile, Pairs by ScoreIndex, the
+    // unordered pairs inside each tile, and RowPairs.
+    std::vector<Run> readers;
+    std::vector<int64_t> pairs;
+    std::vector<int64_t> diagonal_pairs;
+    std::vector<int64_t> row_pairs;
   };
 
   const SegmentSpan& Seg(int64_t i) const {
@@ -194,9 +260,19 @@ class Mask {
   // M(i) from the segments and the window (the table's source).
   Run KeysOf(int64_t i) const;
 
+  // Fills the dense-index bases and counts of `table` from its key runs (tokens or
+  // tiles).
+  static void CountRuns(Table& table, int64_t n);
+  // The tile tables of Tiled(b) (file comment), from this token mask.
+  void FillTileTables(Table& tiles, int64_t b) const;
+  // The fewest, most and gcd of the weights of a tiled table.
+  static void FillWeightStatistics(Table& tiles);
+
   int64_t n_ = 0;
   int64_t window_ = 0;
+  int64_t tile_ = 1;
   std::shared_ptr<const Table> table_;
+  std::shared_ptr<const Mask> tokens_;  // tiled masks only
 };
 
 }  // namespace attnsched

@@ -68,7 +68,7 @@ absl::Status ValidateProblem(const Problem& p) {
     int64_t value;
     int64_t lo, hi;
   } checks[] = {
-      {"n", p.instance.n(), 1, kMaxTokens},
+      {"n", p.mask().tokens().n(), 1, kMaxTokens},
       {"d", p.instance.d, 1, kMaxHeadDim},
       {"pes", p.machine.pes, 1, kMaxPes},
       {"link_words", p.machine.link_words, 1, kMaxLinkParameter},
@@ -86,8 +86,9 @@ absl::Status ValidateProblem(const Problem& p) {
 }
 
 std::string Describe(const Problem& p) {
-  return absl::StrFormat("%s n=%d d=%d on %d PEs", DescribeMask(p.instance), p.n(), p.d(),
-                         p.pes());
+  const std::string tile = p.mask().tile() > 1 ? absl::StrCat(" tile ", p.mask().tile()) : "";
+  return absl::StrFormat("%s n=%d d=%d%s on %d PEs", DescribeMask(p.instance),
+                         p.mask().tokens().n(), p.d(), tile, p.pes());
 }
 
 }  // namespace attnsched

@@ -44,15 +44,17 @@ inline constexpr int64_t kMaxLinkParameter = int64_t{1} << 20;
 // Largest storage limit in words per PE.
 inline constexpr int64_t kMaxWordsPerPe = int64_t{1} << 50;
 
-// One attention head: n = mask.n() tokens (>= 1) with head dimension d (>= 1 words),
-// the mask saying which keys each row attends (lib/model/mask.h), and whether the
-// inputs are shared (x(i) = q(i) = k(i) = v(i); valid with every mask: one dot per
-// unordered related pair, SPEC section 10.2).
+// One attention head: mask.tokens().n() tokens (>= 1) with head dimension d (>= 1
+// words), the mask saying which keys each row attends (lib/model/mask.h), and whether
+// the inputs are shared (x(i) = q(i) = k(i) = v(i); valid with every mask: one dot per
+// unordered related pair, SPEC section 10.2). With tiles (mask.tile() = b > 1, SPEC
+// section 10.4) the task graph, the placement and every index are over the tiles.
 struct Instance {
   Mask mask;
   int64_t d = 0;
   bool shared = false;
 
+  // Rows of the task graph: tokens, or tiles with tiles.
   int64_t n() const { return mask.n(); }
 };
 
@@ -121,7 +123,8 @@ Problem MakeProblem(Scheme scheme, int64_t n, int64_t d, int64_t pes);
 // ("pes = 0: must be >= 1"). Checks every size, cost and the limits above.
 absl::Status ValidateProblem(const Problem& problem);
 
-// One-line description: "causal n=4096 d=128 on 64 PEs".
+// One-line description: "causal n=4096 d=128 on 64 PEs", with tiles "causal n=131072
+// d=128 tile 128 on 64 PEs" (n counts tokens).
 std::string Describe(const Problem& problem);
 
 }  // namespace attnsched

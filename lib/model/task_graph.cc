@@ -110,23 +110,44 @@ absl::StatusOr<Item> ParseItem(absl::string_view text) {
 }
 
 int64_t Duration(const Problem& problem, const Operation& op) {
+  const Costs& c = problem.costs;
+  const Mask& mask = problem.mask();
+  if (mask.tile() == 1) {  // the hot path: weights are 1
+    switch (op.kind) {
+      case OpKind::kDot: return c.c_dot;
+      case OpKind::kSoftmax:
+        // Makespans are taken of schedules not yet validated (prove's event count):
+        // an index out of range reads no mask table.
+        if (op.i < 0 || op.i >= problem.n()) return c.c_softmax;
+        return c.c_softmax * mask.RowLength(op.i);
+      case OpKind::kAxpy: return c.c_axpy;
+    }
+  }
+  // Tiles: an operation outside the task graph counts one pair.
+  const bool known = CheckIndices(problem.instance, op).empty() &&
+                     CheckOperation(problem.instance, op).empty();
   switch (op.kind) {
-    case OpKind::kDot: return problem.costs.c_dot;
-    case OpKind::kSoftmax:
-      // Makespans are taken of schedules not yet validated (prove's event count): an
-      // index out of range reads no mask table.
-      if (op.i < 0 || op.i >= problem.n()) return problem.costs.c_softmax;
-      return problem.costs.c_softmax * problem.mask().RowLength(op.i);
-    case OpKind::kAxpy: return problem.costs.c_axpy;
+    case OpKind::kDot: return c.c_dot * (known ? DotPairs(problem.instance, op) : 1);
+    case OpKind::kSoftmax: return c.c_softmax * (known ? mask.RowPairs(op.i) : 1);
+    case OpKind::kAxpy: return c.c_axpy * (known ? mask.Pairs(op.i, op.j) : 1);
   }
   return 0;
 }
 
-int64_t TransferDuration(const Problem& problem, ItemKind kind) {
-  return problem.LinkCycles(Words(problem.instance, kind));
+int64_t TransferDuration(const Problem& problem, const Item& item) {
+  return problem.LinkCycles(Words(problem.instance, item));
 }
 
-int64_t Words(const Instance& inst, ItemKind kind) { return IsVector(kind) ? inst.d : 1; }
+int64_t Words(const Instance& inst, const Item& item) {
+  const Mask& mask = inst.mask;
+  if (mask.tile() == 1) return IsVector(item.kind) ? inst.d : 1;
+  // Unvalidated items (see Duration) count one token or one pair.
+  const bool known = CheckIndices(inst, item).empty() && CheckItem(inst, item).empty();
+  if (IsVector(item.kind)) return inst.d * (known ? mask.TileTokens(item.i) : 1);
+  if (!known) return 1;
+  if (item.kind == ItemKind::kS && inst.shared) return mask.UnorderedPairs(item.i, item.j);
+  return mask.Pairs(item.i, item.j);
+}
 
 std::string CheckIndices(const Instance& inst, const Operation& op) {
   if (op.i < 0 || op.i >= inst.n()) return RangeError("i", op.i, inst.n());
@@ -190,9 +211,25 @@ OperationCounts CountOperations(const Instance& inst) {
                          mask.RowsWithKeys(), mask.ScoreCount()};
 }
 
+int64_t ShortestDuration(const Problem& problem, OpKind kind) {
+  const Costs& c = problem.costs;
+  switch (kind) {
+    case OpKind::kDot: return c.c_dot * FewestDotPairs(problem.instance);
+    case OpKind::kSoftmax: return c.c_softmax * problem.mask().FewestRowPairs();
+    case OpKind::kAxpy: return c.c_axpy * problem.mask().FewestPairs();
+  }
+  return 0;
+}
+
+int64_t DotWork(const Problem& problem) {
+  return CountOperations(Instance{problem.mask().tokens(), 0, problem.instance.shared}).dots *
+         problem.costs.c_dot;
+}
+
 int64_t TotalWork(const Problem& problem) {
-  const OperationCounts c = CountOperations(problem.instance);
-  // Softmax work is c_softmax per score of each row; the row lengths sum to axpys.
+  // The weights of the tiles sum to the token mask's pairs (mask.h); softmax work is
+  // c_softmax per score of each row, and the row lengths sum to the axpys.
+  const OperationCounts c = CountOperations(Instance{problem.mask().tokens(), 0, problem.instance.shared});
   return c.dots * problem.costs.c_dot + c.axpys * problem.costs.c_softmax +
          c.axpys * problem.costs.c_axpy;
 }

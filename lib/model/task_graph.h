@@ -57,23 +57,27 @@ std::string ItemName(const Item& item);
 absl::StatusOr<Operation> ParseOperation(absl::string_view text);
 absl::StatusOr<Item> ParseItem(absl::string_view text);
 
-// Duration of `op` in cycles (SPEC section 3); softmax(i) takes c_softmax * |M(i)|.
-// Defined for any indices (a softmax whose row is out of range counts c_softmax), so
+// Duration of `op` in cycles (SPEC sections 3 and 10.4): c_dot, c_softmax and c_axpy
+// times the token pairs the operation covers: DotPairs for a dot, RowPairs(i) for
+// softmax(i), Pairs(i, j) for axpy(i,j) (mask.h; 1, |M(i)| and 1 without tiles).
+// Defined for any indices (an operation outside the task graph counts one pair), so
 // that unvalidated schedules have a makespan.
 int64_t Duration(const Problem& problem, const Operation& op);
 
 // Cycles an item occupies one link: ceil(words * link_cycles / link_words) (SPEC
 // section 10.5).
-int64_t TransferDuration(const Problem& problem, ItemKind kind);
+int64_t TransferDuration(const Problem& problem, const Item& item);
 
 // The cycle from which an item sent at `start` over one link is resident on the
 // receiver: start + TransferDuration + link_latency.
-inline int64_t ArrivalCycle(const Problem& problem, ItemKind kind, int64_t start) {
-  return start + TransferDuration(problem, kind) + problem.machine.link_latency;
+inline int64_t ArrivalCycle(const Problem& problem, const Item& item, int64_t start) {
+  return start + TransferDuration(problem, item) + problem.machine.link_latency;
 }
 
-// Words of an item: d for vectors, 1 for scalars.
-int64_t Words(const Instance& inst, ItemKind kind);
+// Words of an item (SPEC section 10.4): d per token of its tile for vectors (d without
+// tiles); one per token pair for scores and probabilities (1 without tiles).
+// Unvalidated items count as one token or one pair.
+int64_t Words(const Instance& inst, const Item& item);
 
 // Empty string when the token indices of `op` (or `item`) are in [0, n); otherwise
 // the rule broken, e.g. "index i = 9 is out of range [0, 8)".
@@ -93,6 +97,23 @@ std::string CheckItem(const Instance& inst, const Item& item);
 // (Inline: these sit on the hot paths of the compiler, validator and simulator.)
 inline int64_t OperandCount(const Instance& inst, const Operation& op);
 inline Item Operand(const Instance& inst, const Operation& op, int64_t k);
+
+// Token pairs dot `op` covers: UnorderedPairs(min, max) with shared inputs, else
+// Pairs(i, j) (1 without tiles). Requires CheckOperation(inst, op) to be empty.
+inline int64_t DotPairs(const Instance& inst, const Operation& op) {
+  return inst.shared ? inst.mask.UnorderedPairs(op.i, op.j) : inst.mask.Pairs(op.i, op.j);
+}
+
+// The fewest token pairs of a dot, and their gcd over all dots (1 and 1 without tiles).
+inline int64_t FewestDotPairs(const Instance& inst) {
+  return inst.shared ? inst.mask.FewestUnorderedPairs() : inst.mask.FewestPairs();
+}
+inline int64_t DotPairsGcd(const Instance& inst) {
+  return inst.shared ? inst.mask.UnorderedPairsGcd() : inst.mask.PairsGcd();
+}
+
+// The shortest duration of an operation of `kind` in the task graph, in cycles.
+int64_t ShortestDuration(const Problem& problem, OpKind kind);
 
 // The score item s(i,j) as named in `inst` (shared: s(min,max)).
 inline Item ScoreItem(const Instance& inst, int64_t i, int64_t j) {
@@ -116,10 +137,13 @@ struct OperationCounts {
 };
 OperationCounts CountOperations(const Instance& inst);
 
-// Total work W in cycles: the sum of all operation durations,
-// c_dot dots + (c_softmax + c_axpy) ScoreCount. With default costs (SPEC section 3):
+// Total work W in cycles: the sum of all operation durations, c_dot dots +
+// (c_softmax + c_axpy) ScoreCount counted over token pairs (with tiles too). With default costs (SPEC section 3):
 // general n^2(2d+1); shared d n(n+1)/2 + n^2 + d n^2; causal (2d+1) n(n+1)/2.
 int64_t TotalWork(const Problem& problem);
+
+// The dots' share of TotalWork: c_dot times the token pairs of all dots.
+int64_t DotWork(const Problem& problem);
 
 inline int64_t OperandCount(const Instance& inst, const Operation& op) {
   return op.kind == OpKind::kSoftmax ? inst.mask.RowLength(op.i) : 2;

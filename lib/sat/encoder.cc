@@ -210,8 +210,8 @@ class EncoderRun {
     for (const Item& item : AllItems(inst_)) {
       Encoding::ItemVars v;
       v.item = item;
-      v.duration = TransferDuration(p_, item.kind);
-      v.delay = ArrivalCycle(p_, item.kind, 0);
+      v.duration = TransferDuration(p_, item);
+      v.delay = ArrivalCycle(p_, item, 0);
       v.r_base = cnf().num_vars() + 1;
       for (int64_t k = 0; k < m_ * h_; ++k) cnf().NewVar();
       const bool moves = m_ > 1 && (item.kind != ItemKind::kP || o_.transfer_p);
@@ -549,7 +549,13 @@ absl::Duration EstimatedFreeTime(const SizeEstimate& size) {
   return absl::Seconds(static_cast<double>(size.clauses) / kSatClausesFreedPerSecond);
 }
 
-absl::Status CheckNoStorageLimit(const Problem& problem) {
+absl::Status CheckEncodable(const Problem& problem) {
+  if (problem.mask().tile() > 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "tile = ", problem.mask().tile(),
+        ": the SAT engine schedules tokens, not tiles; solve with tile 1 (an instance small "
+        "enough for SAT needs no tiles)"));
+  }
   if (problem.machine.max_words_per_pe == 0) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat(
       "max_words_per_pe = ", problem.machine.max_words_per_pe,
@@ -584,7 +590,7 @@ absl::Status CheckEstimate(const Problem& problem, const EncodeOptions& options,
 absl::StatusOr<Encoding> Encode(const Problem& problem, const EncodeOptions& options,
                                 const EncodeLimits& limits) {
   RETURN_IF_ERROR(ValidateProblem(problem));
-  RETURN_IF_ERROR(CheckNoStorageLimit(problem));
+  RETURN_IF_ERROR(CheckEncodable(problem));
   if (options.placement) {
     RETURN_IF_ERROR(ValidatePlacement(*options.placement, problem.n(), problem.pes()));
   }

@@ -96,8 +96,9 @@ absl::Duration EstimatedLoadTime(const SizeEstimate& size);
 absl::Duration EstimatedFreeTime(const SizeEstimate& size);
 
 // InvalidArgumentError when the problem has a storage limit (machine.max_words_per_pe >
-// 0): the encoding has no storage constraints, so its answers would not hold.
-absl::Status CheckNoStorageLimit(const Problem& problem);
+// 0: the encoding has no storage constraints) or tiles (mask.tile() > 1: its time
+// windows assume the token model's durations), so its answers would not hold.
+absl::Status CheckEncodable(const Problem& problem);
 
 // ResourceExhaustedError when EstimateSize exceeds `limits`, its memory estimate
 // included (the message gives the estimate, the limits and the flags that raise

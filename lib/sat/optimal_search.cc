@@ -277,7 +277,7 @@ absl::StatusOr<OptimalResult> SolveFree(const Problem& problem, const SearchOpti
 absl::StatusOr<OptimalResult> SolveOptimal(const Problem& problem, const SearchOptions& options) {
   // Before anything indexes by home PE (the bounds, the relabeling).
   RETURN_IF_ERROR(ValidateProblem(problem));
-  RETURN_IF_ERROR(CheckNoStorageLimit(problem));
+  RETURN_IF_ERROR(CheckEncodable(problem));
   if (!options.placement) return SolveFree(problem, options);
   RETURN_IF_ERROR(ValidatePlacement(*options.placement, problem.n(), problem.pes()));
   RETURN_IF_ERROR(CheckSize(problem, options));

@@ -119,7 +119,7 @@ absl::string_view ProofStatusName(ProofStatus s) {
 
 absl::Status CheckProvable(const Schedule& schedule) {
   RETURN_IF_ERROR(ValidateProblem(schedule.problem));
-  RETURN_IF_ERROR(CheckNoStorageLimit(schedule.problem));
+  RETURN_IF_ERROR(CheckEncodable(schedule.problem));
   for (const Event& e : schedule.events) {
     if (e.is_free()) {
       return absl::InvalidArgumentError(

@@ -16,7 +16,7 @@ absl::StatusOr<bool> SatAccepts(const Schedule& s, const EncodeLimits& limits,
   for (const Event& e : s.events) {
     if (e.is_op() && !CheckIndices(s.problem.instance, e.op()).empty()) return false;
     const int64_t duration =
-        e.is_op() ? Duration(s.problem, e.op()) : TransferDuration(s.problem, e.item().kind);
+        e.is_op() ? Duration(s.problem, e.op()) : TransferDuration(s.problem, e.item());
     horizon = std::max(horizon, e.start + duration);
     moves_p = moves_p || (!e.is_op() && e.item().kind == ItemKind::kP);
   }

@@ -16,7 +16,7 @@ namespace {
 SimulationInputs MakeInputs(const Instance& inst, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> uniform(-1.0, 1.0);
-  const size_t size = static_cast<size_t>(inst.n() * inst.d);
+  const size_t size = static_cast<size_t>(inst.mask.tokens().n() * inst.d);
   SimulationInputs in;
   for (std::vector<double>* m : {&in.q, &in.k, &in.v}) {
     if (inst.shared && m != &in.q) continue;
@@ -24,10 +24,6 @@ SimulationInputs MakeInputs(const Instance& inst, uint64_t seed) {
     for (double& x : *m) x = uniform(rng);
   }
   return in;
-}
-
-const std::vector<double>& Matrix(const SimulationInputs& in, ItemKind kind) {
-  return kind == ItemKind::kK ? in.k : kind == ItemKind::kV ? in.v : in.q;
 }
 
 // Four partial sums: independent chains the compiler can vectorise.
@@ -51,35 +47,45 @@ void SoftmaxInPlace(std::vector<double>& row, int64_t d) {
   for (double& s : row) s /= sum;
 }
 
-// Attention computed directly, row by row, over the keys the mask's definition
-// (Mask::AttendsByDefinition, not the runs the task graph uses) selects among the
-// keys of row i's segment within the window; a row that attends no key has o(i) = 0.
+// Attention computed directly for the token rows `rows`, over the keys the mask's
+// definition (Mask::AttendsByDefinition, not the runs the task graph uses) selects
+// among the keys of row i's segment within the window; a row that attends no key has
+// o(i) = 0. Row-major, d values per entry of `rows`.
 absl::StatusOr<std::vector<double>> Reference(const Instance& inst, const SimulationInputs& in,
+                                               const std::vector<int64_t>& rows,
                                                const Cancelled& cancelled) {
+  const Mask& mask = inst.mask.tokens();
   const bool shared = inst.shared;
   const std::vector<double>& q = in.q;
   const std::vector<double>& k = shared ? in.q : in.k;
   const std::vector<double>& v = shared ? in.q : in.v;
   const int64_t d = inst.d;
-  std::vector<double> out(static_cast<size_t>(inst.n() * d), 0.0);
+  std::vector<double> out(rows.size() * static_cast<size_t>(d), 0.0);
   std::vector<double> row;
   std::vector<int64_t> keys;
-  for (int64_t i = 0; i < inst.n(); ++i) {
+  for (size_t r = 0; r < rows.size(); ++r) {
     if (IsCancelled(cancelled)) return StoppedError("simulation");
+    const int64_t i = rows[r];
     keys.clear();
-    const auto [begin, end] = inst.mask.CandidatesByDefinition(i);
+    const auto [begin, end] = mask.CandidatesByDefinition(i);
     for (int64_t j = begin; j < end; ++j) {
-      if (inst.mask.AttendsByDefinition(i, j)) keys.push_back(j);
+      if (mask.AttendsByDefinition(i, j)) keys.push_back(j);
     }
     if (keys.empty()) continue;
     row.resize(keys.size());
     for (size_t x = 0; x < keys.size(); ++x) row[x] = Dot(&q[i * d], &k[keys[x] * d], d);
     SoftmaxInPlace(row, d);
     for (size_t x = 0; x < keys.size(); ++x) {
-      for (int64_t c = 0; c < d; ++c) out[i * d + c] += row[x] * v[keys[x] * d + c];
+      for (int64_t c = 0; c < d; ++c) out[r * d + c] += row[x] * v[keys[x] * d + c];
     }
   }
   return out;
+}
+
+// The stride of the row sample (simulator.h): 1 when every score fits the budget.
+int64_t SampleStride(const Mask& tokens) {
+  const int64_t scores = tokens.ScoreCount();
+  return scores <= kMaxSimulatedScores ? 1 : (scores + kMaxSimulatedScores - 1) / kMaxSimulatedScores;
 }
 
 }  // namespace
@@ -87,12 +93,23 @@ absl::StatusOr<std::vector<double>> Reference(const Instance& inst, const Simula
 Simulation::Simulation(const Problem& problem, const Placement& placement, uint64_t seed)
     : problem_(problem),
       inst_(problem.instance),
+      tokens_(inst_.mask.tokens()),
       inputs_(MakeInputs(inst_, seed)),
       residency_(problem, placement),
-      scores_(CountOperations(inst_).dots, 0.0),
-      p_rows_(inst_.n()),
-      out_(static_cast<size_t>(inst_.n() * inst_.d), 0.0),
-      axpys_(inst_.n(), 0) {}
+      row_base_(tokens_.n(), kNotSampled),
+      out_(static_cast<size_t>(tokens_.n() * inst_.d), 0.0),
+      axpys_(inst_.n(), 0) {
+  const int64_t stride = SampleStride(tokens_);
+  int64_t size = 0;
+  for (int64_t i = 0; i < tokens_.n(); ++i) {
+    if (i % stride != 0 && i != tokens_.n() - 1) continue;
+    row_base_[i] = size - tokens_.KeyBegin(i);
+    size += tokens_.RowLength(i);
+    ++rows_checked_;
+  }
+  scores_.assign(size, 0.0);
+  probabilities_.assign(size, 0.0);
+}
 
 Simulation::~Simulation() = default;
 
@@ -113,13 +130,21 @@ absl::StatusOr<SimulationReport> Simulation::Finish(const Cancelled& cancelled) 
           axpys_[i], inst_.mask.RowLength(i)));
     }
   }
-  ASSIGN_OR_RETURN(const std::vector<double> ref, Reference(inst_, inputs_, cancelled));
-  double scale = 0, err = 0;
-  for (size_t c = 0; c < ref.size(); ++c) {
-    scale = std::max(scale, std::abs(ref[c]));
-    err = std::max(err, std::abs(out_[c] - ref[c]));
+  std::vector<int64_t> rows;
+  for (int64_t i = 0; i < tokens_.n(); ++i) {
+    if (Sampled(i)) rows.push_back(i);
   }
-  return SimulationReport{scale > 0 ? err / scale : err};
+  ASSIGN_OR_RETURN(const std::vector<double> ref, Reference(inst_, inputs_, rows, cancelled));
+  const int64_t d = inst_.d;
+  double scale = 0, err = 0;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    for (int64_t c = 0; c < d; ++c) {
+      const double want = ref[r * d + c];
+      scale = std::max(scale, std::abs(want));
+      err = std::max(err, std::abs(out_[rows[r] * d + c] - want));
+    }
+  }
+  return SimulationReport{scale > 0 ? err / scale : err, rows_checked_, tokens_.n()};
 }
 
 absl::Status Simulation::CheckRanges(const Event& e) const {
@@ -133,58 +158,81 @@ absl::Status Simulation::CheckRanges(const Event& e) const {
       "; validate the schedule first"));
 }
 
-const double* Simulation::Value(const Item& item) const {
-  switch (item.kind) {
-    case ItemKind::kS: return &scores_[ScoreIndex(inst_, item)];
-    case ItemKind::kP: return &p_rows_[item.i][item.j - inst_.mask.KeyBegin(item.i)];
-    default: return &Matrix(inputs_, item.kind)[static_cast<size_t>(item.i * inst_.d)];
-  }
-}
-
-absl::StatusOr<const double*> Simulation::Read(const Event& e, const Item& item) const {
+absl::Status Simulation::Read(const Event& e, const Item& item) const {
   const int64_t arrival = residency_.ArrivalAt(item, e.pe);
-  if (arrival <= e.start) return Value(item);
+  if (arrival <= e.start) return absl::OkStatus();
   return absl::FailedPreconditionError(absl::StrFormat(
       "simulator: cycle %d: %s reads %s, which PE %d does not hold then; validate the "
       "schedule first",
       e.start, DescribeEvent(e, problem_.pes()), ItemName(item), e.pe));
 }
 
+// Each operation reads the values of the items it names, and only after Read found
+// them resident on its PE; values not yet computed read as 0, so a schedule that
+// reads a score before its dot gives a wrong o(i).
 absl::Status Simulation::RunOp(const Event& e) {
   const Operation op = e.op();
-  const int64_t d = inst_.d;
-  operand_.resize(OperandCount(inst_, op));
-  for (size_t k = 0; k < operand_.size(); ++k) {
-    ASSIGN_OR_RETURN(operand_[k], Read(e, Operand(inst_, op, k)));
+  for (int64_t k = 0, n = OperandCount(inst_, op); k < n; ++k) {
+    RETURN_IF_ERROR(Read(e, Operand(inst_, op, k)));
   }
   switch (op.kind) {
-    case OpKind::kDot:
-      scores_[ScoreIndex(inst_, ScoreItem(inst_, op.i, op.j))] = Dot(operand_[0], operand_[1], d);
-      break;
-    case OpKind::kSoftmax: {
-      std::vector<double>& row = p_rows_[op.i];
-      row.resize(operand_.size());
-      for (size_t j = 0; j < row.size(); ++j) row[j] = *operand_[j];
-      SoftmaxInPlace(row, d);
-      break;
-    }
-    case OpKind::kAxpy: {
-      const double p = *operand_[0];
-      double* o = &out_[static_cast<size_t>(op.i * d)];
-      for (int64_t c = 0; c < d; ++c) o[c] += p * operand_[1][c];
+    case OpKind::kDot: RunDot(op); break;
+    case OpKind::kSoftmax: RunSoftmax(op.i); break;
+    case OpKind::kAxpy:
+      RunAxpy(op);
       ++axpys_[op.i];
       break;
-    }
   }
   residency_.RecordResult(op, e.pe, e.start + Duration(problem_, op));
   return absl::OkStatus();
 }
 
+void Simulation::RunDot(const Operation& op) {
+  const int64_t d = inst_.d;
+  const std::vector<double>& q = inputs_.q;
+  const std::vector<double>& k = inst_.shared ? inputs_.q : inputs_.k;
+  // Rows of tile a against keys of tile b; with shared inputs the dot serves both.
+  const auto pairs = [&](int64_t a, int64_t b) {
+    for (int64_t i = inst_.mask.TileBegin(a); i < inst_.mask.TileEnd(a); ++i) {
+      if (!Sampled(i)) continue;
+      const int64_t begin = std::max(tokens_.KeyBegin(i), inst_.mask.TileBegin(b));
+      const int64_t end = std::min(tokens_.KeyEnd(i), inst_.mask.TileEnd(b));
+      for (int64_t j = begin; j < end; ++j) Score(i, j) = Dot(&q[i * d], &k[j * d], d);
+    }
+  };
+  pairs(op.i, op.j);
+  if (inst_.shared && op.i != op.j) pairs(op.j, op.i);
+}
+
+void Simulation::RunSoftmax(int64_t tile) {
+  for (int64_t i = inst_.mask.TileBegin(tile); i < inst_.mask.TileEnd(tile); ++i) {
+    if (!Sampled(i) || tokens_.RowLength(i) == 0) continue;
+    row_.assign(&Score(i, tokens_.KeyBegin(i)), &Score(i, tokens_.KeyBegin(i)) + tokens_.RowLength(i));
+    SoftmaxInPlace(row_, inst_.d);
+    std::copy(row_.begin(), row_.end(), &Probability(i, tokens_.KeyBegin(i)));
+  }
+}
+
+void Simulation::RunAxpy(const Operation& op) {
+  const int64_t d = inst_.d;
+  const std::vector<double>& v = inst_.shared ? inputs_.q : inputs_.v;
+  for (int64_t i = inst_.mask.TileBegin(op.i); i < inst_.mask.TileEnd(op.i); ++i) {
+    if (!Sampled(i)) continue;
+    const int64_t begin = std::max(tokens_.KeyBegin(i), inst_.mask.TileBegin(op.j));
+    const int64_t end = std::min(tokens_.KeyEnd(i), inst_.mask.TileEnd(op.j));
+    double* o = &out_[static_cast<size_t>(i * d)];
+    for (int64_t j = begin; j < end; ++j) {
+      const double p = Probability(i, j);
+      for (int64_t c = 0; c < d; ++c) o[c] += p * v[j * d + c];
+    }
+  }
+}
+
 absl::Status Simulation::RunXfer(const Event& e) {
   const Item item = e.item();
-  RETURN_IF_ERROR(Read(e, item).status());
+  RETURN_IF_ERROR(Read(e, item));
   const int32_t to = static_cast<int32_t>((e.pe + 1) % problem_.pes());
-  residency_.RecordArrival(item, to, ArrivalCycle(problem_, item.kind, e.start));
+  residency_.RecordArrival(item, to, ArrivalCycle(problem_, item, e.start));
   return absl::OkStatus();
 }
 

@@ -8,9 +8,20 @@
 // which rule checking alone cannot see. Run it on schedules the validator accepted:
 // it reports, but does not explain, rule violations it meets.
 //
-// Cost: O(n^2 d) arithmetic for the schedule and the same again for the reference;
-// memory: one double per score of the task graph and per p(i,j), the residency
-// records (residency.h) and O(n d) for inputs and outputs; nothing per event.
+// With tiles (SPEC section 10.4) an operation over tiles computes every token pair
+// it covers: dot(I,J) the scores s(i,j) of the pairs of I x J, softmax(I) the rows of
+// I, axpy(I,J) the pairs' contributions to o(i).
+//
+// Row sample: a schedule with more than kMaxSimulatedScores token scores is executed
+// in full for the rules (every read is checked against residency) but computes the
+// numbers of a sample of rows only: every k-th token row, k the smallest stride whose
+// rows hold at most kMaxSimulatedScores scores, and the last row. The report says how
+// many rows were checked.
+//
+// Cost: O(d) arithmetic per token score of the sampled rows, for the schedule and
+// again for the reference; memory: two doubles per sampled score (s and p), the
+// residency records (residency.h) and O(n d) for inputs and outputs; nothing per
+// event.
 #ifndef ATTNSCHED_LIB_SCHEDULE_SIMULATOR_H_
 #define ATTNSCHED_LIB_SCHEDULE_SIMULATOR_H_
 
@@ -26,9 +37,16 @@
 namespace attnsched {
 
 struct SimulationReport {
-  // max over i, c of |o_sched(i)[c] - o_ref(i)[c]| / max over i, c of |o_ref(i)[c]|.
+  // max over i, c of |o_sched(i)[c] - o_ref(i)[c]| / max over i, c of |o_ref(i)[c]|,
+  // over the checked rows.
   double max_rel_error = 0;
+  int64_t rows_checked = 0;  // token rows whose outputs were compared
+  int64_t rows = 0;          // token rows of the instance
 };
+
+// Most token scores the simulator computes (two doubles each: 512 MiB); above it, a
+// sample of rows (file comment).
+inline constexpr int64_t kMaxSimulatedScores = int64_t{1} << 25;
 
 // Tolerance of SPEC section 4 for double precision.
 inline constexpr double kMaxRelError = 1e-9;
@@ -58,20 +76,32 @@ class Simulation {
 
  private:
   absl::Status CheckRanges(const Event& e) const;
-  const double* Value(const Item& item) const;
-  absl::StatusOr<const double*> Read(const Event& e, const Item& item) const;
+  absl::Status Read(const Event& e, const Item& item) const;
   absl::Status RunOp(const Event& e);
   absl::Status RunXfer(const Event& e);
+  void RunDot(const Operation& op);
+  void RunSoftmax(int64_t tile);
+  void RunAxpy(const Operation& op);
+  // The sampled scores of token row i at key j: s(i,j), then p(i,j).
+  double& Score(int64_t i, int64_t j) { return scores_[row_base_[i] + j]; }
+  double& Probability(int64_t i, int64_t j) { return probabilities_[row_base_[i] + j]; }
+  bool Sampled(int64_t i) const { return row_base_[i] != kNotSampled; }
+
+  static constexpr int64_t kNotSampled = -1;
 
   const Problem& problem_;
   const Instance& inst_;
+  const Mask& tokens_;                    // the token mask
   const SimulationInputs inputs_;
   Residency residency_;
-  std::vector<double> scores_;                // by ScoreIndex
-  std::vector<std::vector<double>> p_rows_;   // p(i, .) over M(i)
+  // Per token row: the offset of its scores minus KeyBegin(i), or kNotSampled.
+  std::vector<int64_t> row_base_;
+  int64_t rows_checked_ = 0;
+  std::vector<double> scores_;
+  std::vector<double> probabilities_;
+  std::vector<double> row_;               // reused by softmax
   std::vector<double> out_;
-  std::vector<int64_t> axpys_;                // per row, run so far
-  std::vector<const double*> operand_;        // reused: no allocation per event
+  std::vector<int64_t> axpys_;            // per row (tile), run so far
 };
 
 // Simulates the events of `source` (a schedule that passed Validate): Apply for each,

@@ -33,7 +33,7 @@ void FreeAfterLastUse(Schedule& s) {
     } else if (e.is_xfer()) {
       use(e.item(), e.pe, e.start);
       const int32_t to = static_cast<int32_t>((e.pe + 1) % p.pes());
-      const int64_t arrival = ArrivalCycle(p, e.item().kind, e.start);
+      const int64_t arrival = ArrivalCycle(p, e.item(), e.start);
       auto [it, fresh] = delivered.try_emplace(ResidencyKey(e.item(), to), Delivery{arrival, -1});
       if (!fresh) it->second.arrival = std::min(it->second.arrival, arrival);
     }
@@ -56,9 +56,16 @@ void FreeAfterLastUse(Schedule& s) {
 int64_t StorageLowerBound(const Problem& problem, const Placement* placement) {
   const int64_t input_words = (problem.instance.shared ? 1 : 3) * problem.d();
   const int64_t m = problem.pes();
-  if (placement == nullptr) return (problem.n() + m - 1) / m * input_words;
+  const Mask& mask = problem.mask();
+  if (placement == nullptr) {
+    // Some PE holds ceil(n / m) tiles, all of b tokens but perhaps the last, shorter one.
+    const int64_t tiles = (problem.n() + m - 1) / m;
+    return ((tiles - 1) * mask.tile() + mask.TileTokens(problem.n() - 1)) * input_words;
+  }
   std::vector<int64_t> tokens(static_cast<size_t>(m), 0);
-  for (int32_t home : *placement) ++tokens[static_cast<size_t>(home)];
+  for (size_t t = 0; t < placement->size(); ++t) {
+    tokens[static_cast<size_t>((*placement)[t])] += mask.TileTokens(static_cast<int64_t>(t));
+  }
   return *std::max_element(tokens.begin(), tokens.end()) * input_words;
 }
 

@@ -21,7 +21,8 @@ void FreeAfterLastUse(Schedule& schedule);
 
 // The fewest words a PE holds at cycle 0 in any schedule of `problem` over
 // `placement` (the inputs of its most loaded PE: 3d words per token, d with shared
-// inputs), or over the best placement when `placement` is null (ceil(n / m) tokens).
+// inputs), or over the best placement when `placement` is null (ceil(n / m) tokens;
+// with tiles ceil(n / m) tiles, each of b tokens but perhaps the last).
 // A storage limit below it admits no schedule.
 int64_t StorageLowerBound(const Problem& problem, const Placement* placement);
 

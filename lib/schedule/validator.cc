@@ -86,7 +86,9 @@ class ValidatorRun {
     stats_.busy_cycles.assign(m_, 0);
     stats_.link_busy_cycles.assign(link_free_.size(), 0);
     const int64_t input_words = inst_.shared ? inst_.d : 3 * inst_.d;
-    for (int32_t home : placement) words_[home] += input_words;
+    for (size_t t = 0; t < placement.size(); ++t) {
+      words_[placement[t]] += input_words * inst_.mask.TileTokens(static_cast<int64_t>(t));
+    }
     stats_.peak_words = words_;
   }
 
@@ -177,7 +179,7 @@ class ValidatorRun {
       }
     }
     if (m_ > 1 && link_last_index_[e.pe] >= 0 && link_last_[e.pe] == item &&
-        link_free_[e.pe] - TransferDuration(problem_, item.kind) == e.start) {
+        link_free_[e.pe] - TransferDuration(problem_, item) == e.start) {
       return Fail(Rule::kItemNotResident, Event::Xfer(e.start, e.pe, item), link_last_index_[e.pe],
                   absl::StrCat("transfer of ", ItemName(item), " needs it on the sender, which frees "
                                "it in the same cycle"));
@@ -207,7 +209,7 @@ class ValidatorRun {
     if (auto v = UseInTheSameCycle(e, item)) return v;
     if (!per_cycle_) TrackEveryCycle();
     residency_.Free(item, e.pe);
-    words_[e.pe] -= Words(inst_, item.kind);
+    words_[e.pe] -= Words(inst_, item);
     Touch(e.pe);
     return std::nullopt;
   }
@@ -276,11 +278,11 @@ class ValidatorRun {
     stats_.work += duration;
     stats_.makespan = std::max(stats_.makespan, end);
     residency_.RecordResult(op, e.pe, end);
-    if (op.kind == OpKind::kDot) AddWords(e.pe, 1);
-    if (op.kind == OpKind::kSoftmax) AddWords(e.pe, inst_.mask.RowLength(op.i));
+    if (op.kind == OpKind::kDot) AddWords(e.pe, Words(inst_, ScoreItem(inst_, op.i, op.j)));
+    if (op.kind == OpKind::kSoftmax) AddWords(e.pe, inst_.mask.RowPairs(op.i));
     if (op.kind == OpKind::kAxpy && !row_started_[op.i]) {  // o(i) accumulates from here
       row_started_[op.i] = true;
-      AddWords(e.pe, inst_.d);
+      AddWords(e.pe, inst_.d * inst_.mask.TileTokens(op.i));
     }
     return std::nullopt;
   }
@@ -314,15 +316,15 @@ class ValidatorRun {
                   absl::StrCat("transfer of ", ItemName(item), " to PE ", to, " needs ", ItemName(item),
                                " on the sender, ", ReachesText(at_sender, e.pe, stats_.frees > 0)));
     }
-    const int64_t duration = TransferDuration(problem_, item.kind);
-    const int64_t arrival = ArrivalCycle(problem_, item.kind, e.start);
+    const int64_t duration = TransferDuration(problem_, item);
+    const int64_t arrival = ArrivalCycle(problem_, item, e.start);
     link_free_[e.pe] = e.start + duration;
     link_last_[e.pe] = item;
     link_last_index_[e.pe] = index;
     stats_.link_busy_cycles[e.pe] += duration;
     const int64_t before = residency_.RecordArrival(item, to, arrival);
     if (before == Residency::kNever) {
-      AddWords(to, Words(inst_, item.kind));
+      AddWords(to, Words(inst_, item));
     } else if (before <= arrival && stats_.redundant_transfers++ == 0) {
       stats_.first_redundant = absl::StrCat(At(e.start, e.pe), "transfer of ", ItemName(item),
                                             " to PE ", to, ", which already holds it from cycle ",
