@@ -116,6 +116,36 @@ void MaskSizes(benchmark::internal::Benchmark* b) {
   b->ArgName("mask")->Unit(benchmark::kMillisecond)->Iterations(1);
 }
 
+// Long contexts in tiles (SPEC 10.4): causal n = 131072, d = 128 on 64 PEs (the
+// Llama-3.1-8B context) with tiles of 128 and 64 tokens; causal n = 32768 on 8 PEs with
+// tiles of 32. Args: n, tile, m. Generation includes the tiled mask's weights.
+Problem TiledProblemOf(const benchmark::State& state) {
+  Problem p = MakeProblem(Scheme::kCausal, state.range(0), 128, state.range(2));
+  p.instance.mask = *p.instance.mask.Tiled(state.range(1));
+  return p;
+}
+
+void BM_GenerateTiled(benchmark::State& state) {
+  Problem p = TiledProblemOf(state);
+  int64_t events = 0;
+  for (auto _ : state) {
+    p.instance.mask = *MakeInstance(Scheme::kCausal, state.range(0), 128).mask.Tiled(state.range(1));
+    absl::StatusOr<Generated> g = Generate(p);
+    events = static_cast<int64_t>(g->schedule.events.size());
+    benchmark::DoNotOptimize(g);
+  }
+  SetEventCounters(state, events);
+}
+void BM_ValidateTiled(benchmark::State& state) { ValidateEach(state, TiledProblemOf(state)); }
+
+void TiledSizes(benchmark::internal::Benchmark* b) {
+  b->Args({131072, 128, 64})->Args({131072, 64, 64})->Args({32768, 32, 8});
+  b->ArgNames({"n", "tile", "m"})->Unit(benchmark::kMillisecond)->Iterations(1);
+}
+
+BENCHMARK(BM_GenerateTiled)->Apply(TiledSizes);
+BENCHMARK(BM_ValidateTiled)->Apply(TiledSizes);
+
 // A ring of 65,536 PEs with 64 tokens: most rounds of ring rotation are empty.
 BENCHMARK(BM_Generate)
     ->Args({static_cast<int>(Scheme::kCausal), 64, 8, 65536})

@@ -13,6 +13,9 @@ ABSL_FLAG(std::string, scheme, "", "generate: general, shared or causal (with --
 ABSL_FLAG(std::string, segments, "",
           "generate: the mask as segments, e.g. 512c,300c,16p (length + c causal, b "
           "bidirectional, p padding); instead of --scheme; n is their sum");
+ABSL_FLAG(int64_t, tile, 1,
+          "generate: tokens per tile b (1..n): operations over tiles of b tokens, the "
+          "placement per tile (docs/model.md, Tiles)");
 ABSL_FLAG(int64_t, window, 0,
           "generate: sliding window w: row i attends keys with |i - j| < w (0: none)");
 ABSL_FLAG(bool, shared, false, "generate: shared inputs x = q = k = v, with any mask");

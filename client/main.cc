@@ -210,7 +210,7 @@ std::string WithFlagNames(absl::string_view command, absl::string_view message) 
     prefix = absl::StrCat(server, ": ");
   }
   for (absl::string_view field :
-       {"n", "d", "pes", "window", "link_words", "link_cycles", "link_latency",
+       {"n", "d", "pes", "window", "tile", "link_words", "link_cycles", "link_latency",
         "max_words_per_pe", "c_dot", "c_softmax", "c_axpy"}) {
     if (!absl::StartsWith(message, absl::StrCat(field, " = "))) continue;
     std::string flag = absl::StrCat("--", field);
@@ -252,7 +252,7 @@ constexpr absl::string_view kUsage =
     "\n"
     "usage:\n"
     "  attnsched generate (--model NAME | --scheme S --n N --d D | --segments L --d D)\n"
-    "                     [--window W] [--shared] --pes M [--seed S]\n"
+    "                     [--window W] [--shared] [--tile B] --pes M [--seed S]\n"
     "                     [--placement block|cyclic|zigzag|h0,h1,...] [--json]\n"
     "                     [--out FILE [--out-format json|binary]] [--max-words-per-pe S]\n"
     "                     [--nosimulate] [--max-events E] [--search-events E]\n"
@@ -261,7 +261,8 @@ constexpr absl::string_view kUsage =
     "      summary. n, d <= 1048576, m <= 65536, costs and link parameters <= 1048576.\n"
     "      The mask: --scheme general|shared|causal, or --segments such as 512c,300c,16p\n"
     "      (documents: c causal, b bidirectional, p padding), with a sliding --window W\n"
-    "      and --shared inputs (x = q = k = v) for either.\n"
+    "      and --shared inputs (x = q = k = v) for either. --tile B schedules tiles of\n"
+    "      B tokens (long contexts); indices and the placement then count tiles.\n"
     "  attnsched verify FILE [--json] [--seed S] [--nosimulate] [--max-events E]\n"
     "      check a schedule file, JSON or binary (told apart by its first line);\n"
     "      exit 0 valid, 1 invalid, 2 bad file or arguments\n"

@@ -35,7 +35,7 @@ absl::StatusOr<Machine> MachineFromFlags(const std::vector<std::string>& given) 
   return machine;
 }
 
-// --scheme or --segments, --n, --d, --window, --shared.
+// --scheme or --segments, --n, --d, --window, --shared, --tile.
 absl::StatusOr<Instance> InstanceFromFlags(const std::vector<std::string>& given) {
   if (!Given(given, "scheme") && !Given(given, "segments")) {
     return absl::InvalidArgumentError(
@@ -50,6 +50,7 @@ absl::StatusOr<Instance> InstanceFromFlags(const std::vector<std::string>& given
   MaskSpec spec;
   spec.n = absl::GetFlag(FLAGS_n);
   spec.window = absl::GetFlag(FLAGS_window);
+  spec.tile = absl::GetFlag(FLAGS_tile);
   if (Given(given, "shared")) spec.shared = absl::GetFlag(FLAGS_shared);
   if (Given(given, "scheme")) spec.scheme = absl::GetFlag(FLAGS_scheme);
   if (Given(given, "segments")) {
@@ -85,7 +86,8 @@ absl::StatusOr<Request> RequestFromFlags(const std::vector<std::string>& given) 
     ASSIGN_OR_RETURN(const ModelPreset preset, FindPreset(model));
     r.model = std::string(preset.name);
     r.heads = preset.heads;
-    r.problem.instance = PresetInstance(preset);
+    ASSIGN_OR_RETURN(r.problem.instance,
+                     WithTile(PresetInstance(preset), absl::GetFlag(FLAGS_tile), "--"));
   } else {
     ASSIGN_OR_RETURN(r.problem.instance, InstanceFromFlags(given));
   }

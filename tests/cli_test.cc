@@ -225,6 +225,36 @@ TEST(CliTest, BinaryFilesVerifyLikeJsonFiles) {
   EXPECT_THAT(order.err, HasSubstr("but the file declares \"event_order\": \"start\""));
 }
 
+// A tiled schedule: its file states the tile, verifies to the same summary in JSON and
+// binary, and counts tiles in its indices; SAT refuses tiles.
+TEST(CliTest, TiledSchedulesRoundTripThroughFiles) {
+  const std::string json = ::testing::TempDir() + "/cli_test_tiled.json";
+  const std::string binary = ::testing::TempDir() + "/cli_test_tiled.bin";
+  const std::string shape = "generate --segments 30c,9b,3p --window 12 --tile 4 --d 2 --pes 3 ";
+  const CliRun made = Cli(shape + "--json --out " + json);
+  ASSERT_EQ(made.exit, 0) << made.err;
+  ASSERT_EQ(Cli(shape + "--out-format binary --out " + binary).exit, 0);
+  const nlohmann::json file = nlohmann::json::parse(Slurp(json));
+  EXPECT_EQ(file["instance"]["tile"], 4);
+  EXPECT_EQ(file["instance"]["n"], 42);
+  EXPECT_EQ(file["placement"].size(), 11u);  // one home per tile
+  CliRun a = Cli("verify --json " + json), b = Cli("verify --json " + binary);
+  ASSERT_EQ(a.exit, 0) << a.err;
+  ASSERT_EQ(b.exit, 0) << b.err;
+  nlohmann::json generated = nlohmann::json::parse(made.out), ja = nlohmann::json::parse(a.out),
+                 jb = nlohmann::json::parse(b.out);
+  EXPECT_EQ(ja["makespan_cycles"], generated["makespan_cycles"]);
+  EXPECT_EQ(ja["tiles"], 11);
+  EXPECT_EQ(ja["simulated_rows"], 42);
+  ja.erase("wall_seconds");
+  jb.erase("wall_seconds");
+  EXPECT_EQ(ja, jb);
+
+  const CliRun solve = Cli("solve --scheme causal --n 4 --d 1 --pes 2 --tile 2");
+  EXPECT_EQ(solve.exit, 2);
+  EXPECT_THAT(solve.err, HasSubstr("--tile = 2: the SAT engine schedules tokens, not tiles"));
+}
+
 TEST(CliTest, AFailedWriteIsAnErrorNotSuccess) {
   const std::string err = ::testing::TempDir() + "/cli_test_full.err";
   const std::string cmd = absl::StrCat(ATTNSCHED_CLI, " models >/dev/full 2>", err);
@@ -372,6 +402,9 @@ TEST(CliTest, BadMasksNameTheFlagAndTheValue) {
       {"--segments 4p,2p --d 2", "--segments", "every token is padding"},
       {"--scheme causal --segments 4c --n 4 --d 2", "--segments", "not together with a scheme"},
       {"--model gpt2 --segments 4c", "--model", "give either --model or --scheme (or --segments)"},
+      {"--scheme causal --n 8 --tile 0 --d 2", "--tile", "--tile = 0: must be in [1, 8]"},
+      {"--segments 4c,3p --tile 8 --d 2", "--tile", "--tile = 8: must be in [1, 7]"},
+      {"--model gpt2 --tile 2000", "--tile", "--tile = 2000: must be in [1, 1024]"},
   };
   for (const auto& c : cases) {
     const CliRun r = Cli(absl::StrCat("generate ", c.args, " --pes 2 --json"));

@@ -31,6 +31,24 @@ TEST(ConvertTest, ScheduleRoundTripForEveryScheme) {
   }
 }
 
+TEST(ConvertTest, TilesRoundTripAndZeroMeansTokens) {
+  Problem p = MakeProblem(Scheme::kCausal, 10, 2, 2);
+  p.instance.mask = *p.instance.mask.Tiled(4);
+  v1::Problem proto;
+  ProblemToProto(p, &proto);
+  EXPECT_EQ(proto.instance().tile(), 4);
+  EXPECT_EQ(proto.instance().n(), 10);
+  absl::StatusOr<Problem> back = ProblemFromProto(proto);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->mask().tile(), 4);
+  EXPECT_EQ(back->n(), 3);
+  proto.mutable_instance()->set_tile(0);
+  EXPECT_EQ(ProblemFromProto(proto)->mask().tile(), 1);
+  proto.mutable_instance()->set_tile(11);
+  EXPECT_THAT(std::string(ProblemFromProto(proto).status().message()),
+              HasSubstr("problem.instance.tile = 11: must be in [1, 10]"));
+}
+
 TEST(ConvertTest, ZeroCostsMeanTheDefaults) {
   v1::Problem proto;
   proto.mutable_instance()->set_n(8);

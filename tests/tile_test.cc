@@ -14,6 +14,7 @@
 #include "lib/sat/encoder.h"
 #include "lib/schedule/check.h"
 #include "lib/schedule/event_source.h"
+#include "lib/schedule/simulator.h"
 #include "tests/test_util.h"
 
 namespace attnsched {
@@ -173,6 +174,22 @@ TEST(TileTest, TiledInstancesGenerateValidateAndSimulate) {
       EXPECT_EQ(check->validation.stats.work, TotalWork(p)) << Describe(p);
     }
   }
+}
+
+// Above kMaxSimulatedScores token scores the simulator checks a sample of rows: every
+// k-th and the last.
+TEST(TileTest, LargeInstancesSimulateASampleOfRows) {
+  Problem p = MakeProblem(Scheme::kCausal, 6000, 1, 4);  // 18,003,000 scores: k = 2
+  ASSERT_GT(p.mask().ScoreCount(), kMaxSimulatedScores);
+  p.instance.mask = MustTile(p.instance.mask, 100);
+  absl::StatusOr<Generated> g = Generate(p);
+  ASSERT_TRUE(g.ok()) << g.status();
+  VectorEventSource source(g->schedule);
+  absl::StatusOr<SimulationReport> sim = Simulate(source, 3);
+  ASSERT_TRUE(sim.ok()) << sim.status();
+  EXPECT_EQ(sim->rows, 6000);
+  EXPECT_EQ(sim->rows_checked, 3001);  // rows 0, 2, ..., 5998 and 5999
+  EXPECT_LE(sim->max_rel_error, kMaxRelError);
 }
 
 TEST(TileTest, TheSatEngineRefusesTiles) {

@@ -11,7 +11,8 @@ namespace attnsched {
 
 nlohmann::json InstanceJson(const Instance& inst) {
   const MaskSpec spec = SpecOf(inst);
-  nlohmann::json j = {{"n", inst.n()}, {"d", inst.d}};
+  nlohmann::json j = {{"n", spec.n}, {"d", inst.d}};
+  if (spec.tile > 1) j["tile"] = spec.tile;
   if (spec.scheme) {
     j["scheme"] = *spec.scheme;
     return j;

@@ -173,8 +173,8 @@ class ScheduleReader final : public nlohmann::json_sax<json> {
 const std::vector<absl::string_view>& Allowed(Where where) {
   static const std::vector<absl::string_view> top = {"format",    "instance",    "machine", "costs",
                                                       "placement", "event_order", "events"};
-  static const std::vector<absl::string_view> instance = {"n",       "d",      "scheme",
-                                                           "segments", "window", "shared"};
+  static const std::vector<absl::string_view> instance = {"n",        "d",      "scheme", "segments",
+                                                           "window",   "shared", "tile"};
   static const std::vector<absl::string_view> machine = {
       "pes", "link_words", "link_cycles", "link_latency", "link_words_per_cycle", "max_words_per_pe"};
   static const std::vector<absl::string_view> costs = {"c_dot", "c_softmax", "c_axpy"};
@@ -338,7 +338,9 @@ bool ScheduleReader::FieldScalar(const Scalar& v) {
   }
   const bool zero = path == "machine.link_latency" || path == "instance.window" ||
                     path == "machine.max_words_per_pe";
-  const int64_t hi = path == "instance.n" || path == "instance.window" ? kMaxTokens
+  const int64_t hi = path == "instance.n" || path == "instance.window" ||
+                             path == "instance.tile"
+                         ? kMaxTokens
                      : path == "machine.max_words_per_pe" ? kMaxWordsPerPe
                      : path == "instance.d"   ? kMaxHeadDim
                      : path == "machine.pes"  ? kMaxPes
@@ -479,7 +481,7 @@ absl::StatusOr<Schedule> ScheduleReader::Header() {
     if (!field(name)) return absl::InvalidArgumentError(absl::StrCat(name, ": missing (an integer)"));
   }
   MaskSpec spec{scheme_, std::nullopt, field("instance.window").value_or(0), shared_,
-                *field("instance.n")};
+                *field("instance.n"), field("instance.tile").value_or(1)};
   if (segments_) {
     absl::StatusOr<std::vector<Segment>> segments = ParseSegments(*segments_);
     if (!segments.ok()) {

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "lib/export/schedule_json.h"
+#include "lib/model/mask_spec.h"
 #include "lib/model/task_graph.h"
 
 namespace attnsched {
@@ -53,8 +54,10 @@ Summary Summarize(const Problem& p, const Placement& placement, const CheckRepor
   s.violation = report.violation;
   if (s.valid && s.makespan > 0) {
     const double t = static_cast<double>(s.makespan);
+    // The general instance of the same tokens and tiles.
+    const Instance tokens = MakeInstance(Scheme::kGeneral, p.mask().tokens().n(), p.d());
     Problem general = p;
-    general.instance = MakeInstance(Scheme::kGeneral, p.n(), p.d());
+    general.instance = WithTile(tokens, p.mask().tile(), "").value_or(tokens);
     s.makespan_over_lb_work = t / static_cast<double>(s.bounds.work);
     s.speedup_vs_one_pe = static_cast<double>(s.work) / t;
     s.reduction_vs_general =
@@ -63,7 +66,10 @@ Summary Summarize(const Problem& p, const Placement& placement, const CheckRepor
     s.link_utilisation = SpreadOf(st.link_busy_cycles, t);
     s.peak_words = SpreadOf(st.peak_words, 1.0);
   }
-  if (check.simulation) s.max_rel_error = check.simulation->max_rel_error;
+  if (check.simulation) {
+    s.max_rel_error = check.simulation->max_rel_error;
+    s.simulated_rows = check.simulation->rows_checked;
+  }
   return s;
 }
 
@@ -75,7 +81,10 @@ std::string FormatSummaryTable(const Summary& s) {
   };
   if (!s.model.empty()) row("model", absl::StrFormat("%s (%d heads)", s.model, s.heads));
   row(SchemeOf(p.instance) ? "scheme" : "mask", DescribeMask(p.instance));
-  row("n, d, m", absl::StrFormat("%d tokens, %d words, %d PEs", p.n(), p.d(), p.pes()));
+  const int64_t tokens = p.mask().tokens().n();
+  const std::string tiles =
+      p.mask().tile() > 1 ? absl::StrFormat(" in %d tiles of %d", p.n(), p.mask().tile()) : "";
+  row("n, d, m", absl::StrFormat("%d tokens%s, %d words, %d PEs", tokens, tiles, p.d(), p.pes()));
   row("costs", absl::StrFormat("c_dot %d, c_softmax %d, c_axpy %d", p.costs.c_dot,
                                p.costs.c_softmax, p.costs.c_axpy));
   row("links", absl::StrFormat("%d words per %d cycles, latency %d cycles", p.machine.link_words,
@@ -93,7 +102,13 @@ std::string FormatSummaryTable(const Summary& s) {
                                 s.transfers,
                                 s.frees > 0 ? absl::StrCat(", ", s.frees, " frees") : ""));
   row("valid", s.valid ? "yes" : absl::StrCat("NO: ", s.violation->message));
-  if (s.max_rel_error) row("max relative error", absl::StrFormat("%.3g", *s.max_rel_error));
+  if (s.max_rel_error) {
+    const std::string sample =
+        s.simulated_rows < p.mask().tokens().n()
+            ? absl::StrFormat(" (a sample of %d of %d rows)", s.simulated_rows, p.mask().tokens().n())
+            : "";
+    row("max relative error", absl::StrFormat("%.3g%s", *s.max_rel_error, sample));
+  }
   // Figures of a schedule's timing mean nothing for an invalid one.
   auto timed = [&s](std::string text) { return s.valid ? text : std::string("- (invalid)"); };
   row("makespan", timed(absl::StrFormat("%d cycles", s.makespan)));
@@ -167,6 +182,8 @@ nlohmann::json SummaryToJson(const Summary& s) {
       {"peak_words_per_pe", SpreadJson(s.peak_words)},
       {"valid", s.valid},
       {"max_rel_error", s.max_rel_error ? nlohmann::json(*s.max_rel_error) : nlohmann::json()},
+      {"simulated_rows", s.simulated_rows},
+      {"tiles", p.n()},
       {"heads", s.heads},
       {"makespan_all_heads_cycles", s.makespan * s.heads},
       {"work_all_heads_cycles", s.work * s.heads},

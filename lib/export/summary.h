@@ -42,6 +42,9 @@ struct Summary {
   bool valid = false;
   std::optional<Violation> violation;  // the first violation, if invalid
   std::optional<double> max_rel_error;  // set when simulated
+  // Token rows whose outputs the simulation compared (all, or a sample: simulator.h);
+  // 0 when not simulated.
+  int64_t simulated_rows = 0;
   double wall_seconds = 0;
 };
 

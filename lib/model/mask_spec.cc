@@ -63,12 +63,20 @@ absl::StatusOr<Instance> MakeMaskedInstance(const MaskSpec& spec, int64_t d,
                                            "must agree",
                                            spec.n, mask->n()));
   }
-  return Instance{*std::move(mask), d, shared};
+  return WithTile(Instance{*std::move(mask), d, shared}, spec.tile, prefix);
+}
+
+absl::StatusOr<Instance> WithTile(Instance inst, int64_t tile, absl::string_view prefix) {
+  absl::StatusOr<Mask> tiled = inst.mask.Tiled(tile);
+  if (!tiled.ok()) return Prefixed(prefix, tiled.status());
+  inst.mask = *std::move(tiled);
+  return inst;
 }
 
 MaskSpec SpecOf(const Instance& inst) {
   MaskSpec spec;
-  spec.n = inst.n();
+  spec.n = inst.mask.tokens().n();
+  spec.tile = inst.mask.tile();
   if (std::optional<Scheme> scheme = SchemeOf(inst)) {
     spec.scheme = std::string(SchemeName(*scheme));
     return spec;

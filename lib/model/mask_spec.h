@@ -26,18 +26,25 @@ struct MaskSpec {
   std::optional<bool> shared;           // x = q = k = v; scheme "shared" implies it
   // Tokens. With segments it may be 0 (their sum is n); otherwise it must equal it.
   int64_t n = 0;
+  // Tokens per tile (SPEC section 10.4), in [1, n]; 1: the token model.
+  int64_t tile = 1;
 };
 
 // The instance `spec` states, with head dimension d (checked by ValidateProblem).
 // Errors (InvalidArgumentError) name the field with `prefix` ("instance.", "--")
 // and the rule: neither or both of scheme and segments, a bad scheme name or
 // segment entry, n out of [1, kMaxTokens] or not the segments' sum, window < 0,
-// scheme "shared" with shared = false, every token padding.
+// scheme "shared" with shared = false, every token padding, and WithTile's.
 // The segments and the window are named with `prefix` + `mask_prefix` (the service's
 // Instance holds them in `mask.`).
 absl::StatusOr<Instance> MakeMaskedInstance(const MaskSpec& spec, int64_t d,
                                             absl::string_view prefix,
                                             absl::string_view mask_prefix = "");
+
+// `inst` (a token instance) over tiles of `tile` tokens. InvalidArgumentError naming
+// `prefix` + "tile" for a tile outside [1, n] or a mask with more than kMaxTilePairs
+// tile pairs (mask.h).
+absl::StatusOr<Instance> WithTile(Instance inst, int64_t tile, absl::string_view prefix);
 
 // The statement of `inst` that MakeMaskedInstance reads back: the scheme name when
 // the instance is one (SchemeOf), else its segments, window and shared flag.

@@ -19,9 +19,9 @@
 // many rows were checked.
 //
 // Cost: O(d) arithmetic per token score of the sampled rows, for the schedule and
-// again for the reference; memory: two doubles per sampled score (s and p), the
-// residency records (residency.h) and O(n d) for inputs and outputs; nothing per
-// event.
+// again for the reference; memory: two doubles per sampled score (s and p), d per
+// sampled row for the outputs, the residency records (residency.h) and 3 n d for the
+// inputs; nothing per event.
 #ifndef ATTNSCHED_LIB_SCHEDULE_SIMULATOR_H_
 #define ATTNSCHED_LIB_SCHEDULE_SIMULATOR_H_
 
@@ -44,9 +44,9 @@ struct SimulationReport {
   int64_t rows = 0;          // token rows of the instance
 };
 
-// Most token scores the simulator computes (two doubles each: 512 MiB); above it, a
+// Most token scores the simulator computes (two doubles each: 256 MiB); above it, a
 // sample of rows (file comment).
-inline constexpr int64_t kMaxSimulatedScores = int64_t{1} << 25;
+inline constexpr int64_t kMaxSimulatedScores = int64_t{1} << 24;
 
 // Tolerance of SPEC section 4 for double precision.
 inline constexpr double kMaxRelError = 1e-9;
@@ -85,7 +85,7 @@ class Simulation {
   // The sampled scores of token row i at key j: s(i,j), then p(i,j).
   double& Score(int64_t i, int64_t j) { return scores_[row_base_[i] + j]; }
   double& Probability(int64_t i, int64_t j) { return probabilities_[row_base_[i] + j]; }
-  bool Sampled(int64_t i) const { return row_base_[i] != kNotSampled; }
+  bool Sampled(int64_t i) const { return row_slot_[i] != kNotSampled; }
 
   static constexpr int64_t kNotSampled = -1;
 
@@ -94,13 +94,15 @@ class Simulation {
   const Mask& tokens_;                    // the token mask
   const SimulationInputs inputs_;
   Residency residency_;
-  // Per token row: the offset of its scores minus KeyBegin(i), or kNotSampled.
+  // Per token row: the offset of its scores minus KeyBegin(i) (any integer), and its
+  // position among the sampled rows or kNotSampled.
   std::vector<int64_t> row_base_;
-  int64_t rows_checked_ = 0;
+  std::vector<int64_t> row_slot_;
+  std::vector<int64_t> rows_;             // the sampled rows, ascending
   std::vector<double> scores_;
   std::vector<double> probabilities_;
   std::vector<double> row_;               // reused by softmax
-  std::vector<double> out_;
+  std::vector<double> out_;               // d per sampled row
   std::vector<int64_t> axpys_;            // per row (tile), run so far
 };
 

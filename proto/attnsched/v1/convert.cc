@@ -56,6 +56,7 @@ absl::StatusOr<Instance> InstanceFromProto(const v1::Instance& inst) {
   MaskSpec spec;
   spec.n = inst.n();
   spec.window = inst.mask().window();
+  spec.tile = inst.tile() == 0 ? 1 : inst.tile();
   if (inst.shared()) spec.shared = true;
   for (const auto& s : kSchemes) {
     if (inst.scheme() == s.proto) spec.scheme = std::string(SchemeName(s.scheme));
@@ -81,8 +82,9 @@ absl::StatusOr<Instance> InstanceFromProto(const v1::Instance& inst) {
 
 void InstanceToProto(const Instance& instance, v1::Instance* inst) {
   const MaskSpec spec = SpecOf(instance);
-  inst->set_n(instance.n());
+  inst->set_n(spec.n);
   inst->set_d(instance.d);
+  if (spec.tile > 1) inst->set_tile(spec.tile);
   for (const auto& s : kSchemes) {
     if (spec.scheme == SchemeName(s.scheme)) inst->set_scheme(s.proto);
   }
@@ -258,6 +260,7 @@ void SummaryToProto(const Summary& s, v1::ScheduleSummary* proto) {
     v->set_message(s.violation->message);
   }
   if (s.max_rel_error) proto->set_max_rel_error(*s.max_rel_error);
+  proto->set_simulated_rows(s.simulated_rows);
 }
 
 absl::StatusOr<Summary> SummaryFromProto(const v1::ScheduleSummary& proto) {
@@ -290,6 +293,7 @@ absl::StatusOr<Summary> SummaryFromProto(const v1::ScheduleSummary& proto) {
     s.violation = Violation{rule, v.cycle(), v.pe(), v.event_index(), v.message()};
   }
   if (proto.has_max_rel_error()) s.max_rel_error = proto.max_rel_error();
+  s.simulated_rows = proto.simulated_rows();
   return s;
 }
 
