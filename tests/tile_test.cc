@@ -82,7 +82,9 @@ TEST(TileTest, RunsAndWeightsMatchTheTokenRule) {
           ASSERT_EQ(t.Attends(a, c), pairs > 0) << where;
           ASSERT_EQ(c >= t.ReaderBegin(a) && c < t.ReaderEnd(a), PairsByDefinition(t, c, a) > 0)
               << where;
-          if (pairs > 0) ASSERT_EQ(t.Pairs(a, c), pairs) << where;
+          if (pairs > 0) {
+            ASSERT_EQ(t.Pairs(a, c), pairs) << where;
+          }
           if (a <= c && t.Related(a, c)) {
             ASSERT_EQ(t.UnorderedPairs(a, c), UnorderedByDefinition(t, a, c)) << where;
             unordered += t.UnorderedPairs(a, c);
@@ -135,6 +137,11 @@ TEST(TileTest, DurationsAndWordsCountTokenPairs) {
   EXPECT_EQ(Duration(p, Operation{OpKind::kAxpy, 2, 2}), 3 * 3);
   EXPECT_EQ(Words(p.instance, Item{ItemKind::kK, 2, 0}), 2 * 3);
   EXPECT_EQ(Words(p.instance, Item{ItemKind::kS, 1, 0}), 16);
+  // Outside the task graph (unvalidated schedules): one pair, one token.
+  EXPECT_EQ(Duration(p, Operation{OpKind::kDot, 0, 2}), 3);
+  EXPECT_EQ(Duration(p, Operation{OpKind::kAxpy, 7, 0}), 3);
+  EXPECT_EQ(Words(p.instance, Item{ItemKind::kP, 0, 1}), 1);
+  EXPECT_EQ(Words(p.instance, Item{ItemKind::kK, 9, 0}), 3);
   // W is the token instance's.
   EXPECT_EQ(TotalWork(p), TotalWork(MakeProblem(Scheme::kCausal, 10, 3, 2)));
   int64_t sum = 0;

@@ -109,6 +109,31 @@ absl::StatusOr<Item> ParseItem(absl::string_view text) {
   return Item{*kind, p->index[0], p->index[1]};
 }
 
+namespace {
+
+// CheckIndices and CheckOperation (CheckItem) both empty, without the messages: the
+// weights' hot path.
+bool InTaskGraph(const Instance& inst, const Operation& op) {
+  const Mask& mask = inst.mask;
+  if (op.i < 0 || op.i >= inst.n()) return false;
+  if (op.kind == OpKind::kSoftmax) return mask.RowLength(op.i) > 0;
+  if (op.j < 0 || op.j >= inst.n()) return false;
+  if (inst.shared && op.kind == OpKind::kDot) return op.i <= op.j && mask.Related(op.i, op.j);
+  return mask.Attends(op.i, op.j);
+}
+
+bool InTaskGraph(const Instance& inst, const Item& item) {
+  if (item.i < 0 || item.i >= inst.n()) return false;
+  if (IsVector(item.kind)) return IsInputOf(inst, item.kind);
+  if (item.j < 0 || item.j >= inst.n()) return false;
+  if (inst.shared && item.kind == ItemKind::kS) {
+    return item.i <= item.j && inst.mask.Related(item.i, item.j);
+  }
+  return inst.mask.Attends(item.i, item.j);
+}
+
+}  // namespace
+
 int64_t Duration(const Problem& problem, const Operation& op) {
   const Costs& c = problem.costs;
   const Mask& mask = problem.mask();
@@ -124,8 +149,7 @@ int64_t Duration(const Problem& problem, const Operation& op) {
     }
   }
   // Tiles: an operation outside the task graph counts one pair.
-  const bool known = CheckIndices(problem.instance, op).empty() &&
-                     CheckOperation(problem.instance, op).empty();
+  const bool known = InTaskGraph(problem.instance, op);
   switch (op.kind) {
     case OpKind::kDot: return c.c_dot * (known ? DotPairs(problem.instance, op) : 1);
     case OpKind::kSoftmax: return c.c_softmax * (known ? mask.RowPairs(op.i) : 1);
@@ -142,7 +166,7 @@ int64_t Words(const Instance& inst, const Item& item) {
   const Mask& mask = inst.mask;
   if (mask.tile() == 1) return IsVector(item.kind) ? inst.d : 1;
   // Unvalidated items (see Duration) count one token or one pair.
-  const bool known = CheckIndices(inst, item).empty() && CheckItem(inst, item).empty();
+  const bool known = InTaskGraph(inst, item);
   if (IsVector(item.kind)) return inst.d * (known ? mask.TileTokens(item.i) : 1);
   if (!known) return 1;
   if (item.kind == ItemKind::kS && inst.shared) return mask.UnorderedPairs(item.i, item.j);
