@@ -75,15 +75,23 @@ std::vector<Operation> Program(const Problem& problem, int32_t pe, std::vector<O
                                const RingBlocks& blocks,
                                const std::vector<int64_t>& ready) {
   const Mask& mask = problem.mask();
-  const int64_t dot_end = problem.costs.c_dot * static_cast<int64_t>(dots.size());
+  int64_t dot_end = 0;
+  for (const Operation& dot : dots) dot_end += Duration(problem, dot);
   std::vector<int32_t> early, tail;
+  size_t size = dots.size();
   for (int32_t i : blocks.tokens[pe]) {
     if (mask.RowLength(i) == 0) continue;  // a row without keys has no operations
     (ready[i] <= dot_end ? early : tail).push_back(i);
+    size += 1 + static_cast<size_t>(mask.RowLength(i));
   }
   std::stable_sort(tail.begin(), tail.end(),
                    [&ready](int32_t a, int32_t b) { return ready[a] < ready[b]; });
-  std::vector<Operation> program = std::move(dots);
+  // Exactly as long as it will be: programs are as many operations as the schedule
+  // has, and growing by doubling would leave up to half of them unused.
+  std::vector<Operation> program;
+  program.reserve(size);
+  program.insert(program.end(), dots.begin(), dots.end());
+  std::vector<Operation>().swap(dots);
   for (int32_t i : early) program.push_back({OpKind::kSoftmax, i, 0});
   AppendRingRounds(OpKind::kAxpy, pe, early, blocks, problem.instance, program);
   for (int32_t i : tail) {
