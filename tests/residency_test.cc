@@ -3,6 +3,7 @@
 // compiler uses to assemble a schedule: arrivals at home, results, copies by
 // transfers (earliest kept), the dense and hashed vector tables, score indices, and
 // stream merges against a sort.
+#include "lib/schedule/event_stream.h"
 #include "lib/schedule/residency.h"
 
 #include <algorithm>
@@ -111,10 +112,13 @@ TEST(ResidencyTest, ManyPesUseTheHashedVectorTable) {
 TEST(MergeSortedStreamsTest, EqualsSortingTheConcatenation) {
   std::mt19937 rng(11);
   for (int trial = 0; trial < 50; ++trial) {
-    std::vector<std::vector<Event>> streams(1 + rng() % 6);
+    std::vector<EventStream> streams(1 + rng() % 6);
     std::vector<Event> all;
-    for (auto& stream : streams) {
-      const int count = static_cast<int>(rng() % 40);  // some streams empty
+    for (auto& queue : streams) {
+      std::vector<Event> stream;
+      // Some streams empty, some longer than a block.
+      const int count = static_cast<int>(rng() % 3 == 0 ? EventStream::kBlockEvents + rng() % 9000
+                                                         : rng() % 40);
       for (int k = 0; k < count; ++k) {
         const Event e = rng() % 2
                             ? Event::Op(rng() % 30, rng() % 4, {OpKind::kDot, int32_t(rng() % 5), int32_t(rng() % 5)})
@@ -122,10 +126,11 @@ TEST(MergeSortedStreamsTest, EqualsSortingTheConcatenation) {
         stream.push_back(e);
       }
       SortEvents(stream);
+      for (const Event& e : stream) queue.push_back(e);
       all.insert(all.end(), stream.begin(), stream.end());
     }
     SortEvents(all);
-    const std::vector<Event> merged = MergeSortedStreams(streams);
+    const std::vector<Event> merged = MergeSortedStreams(std::move(streams));
     ASSERT_EQ(merged.size(), all.size());
     for (size_t k = 0; k < all.size(); ++k) {
       // Equal events may come from different streams: compare canonical order only.
@@ -135,7 +140,26 @@ TEST(MergeSortedStreamsTest, EqualsSortingTheConcatenation) {
     EXPECT_TRUE(std::is_sorted(merged.begin(), merged.end(), CanonicalLess));
   }
   EXPECT_TRUE(MergeSortedStreams({}).empty());
-  EXPECT_TRUE(MergeSortedStreams({{}, {}}).empty());
+  std::vector<EventStream> two_empty(2);
+  EXPECT_TRUE(MergeSortedStreams(std::move(two_empty)).empty());
+}
+
+// Reading across block boundaries keeps every unread event addressable by its
+// position, whatever has been released.
+TEST(EventStreamTest, ReadsAcrossBlocksInOrder) {
+  EventStream stream;
+  const size_t n = 2 * EventStream::kBlockEvents + 77;
+  for (size_t k = 0; k < n; ++k) stream.push_back(Event::Op(int64_t(k), 0, {OpKind::kDot, 0, 0}));
+  EXPECT_EQ(stream.size(), n);
+  for (size_t k = 0; k < n; ++k) {
+    ASSERT_EQ(stream.front().start, int64_t(k));
+    ASSERT_EQ(stream.at_appended(n - 1).start, int64_t(n - 1));
+    stream.pop_front();
+  }
+  EXPECT_TRUE(stream.empty());
+  stream.push_back(Event::Op(5, 0, {OpKind::kDot, 0, 0}));  // appending after reading all
+  EXPECT_EQ(stream.front().start, 5);
+  EXPECT_EQ(stream.at_appended(n).start, 5);
 }
 
 }  // namespace

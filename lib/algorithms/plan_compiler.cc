@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "lib/algorithms/plan.h"
+#include "lib/schedule/event_stream.h"
 #include "lib/schedule/residency.h"
 
 namespace attnsched {
@@ -67,7 +68,6 @@ class Compiler {
         xfers_(m_) {}
 
   absl::StatusOr<Schedule> Run() {
-    for (int32_t pe = 0; pe < m_; ++pe) ops_[pe].reserve(plan_.programs[pe].size());
     if (plan_.forward_after_last_use) FindLastUses();
     QueueInputs();
     for (int32_t pe = 0; pe < m_; ++pe) ResumeUnit(pe);
@@ -81,7 +81,7 @@ class Compiler {
     } while (ReleaseAllHeld());
     if (absl::Status s = CheckFinished(); !s.ok()) return s;
     // Each unit's and each link's events are already in start order.
-    std::vector<std::vector<Event>> streams = std::move(ops_);
+    std::vector<EventStream> streams = std::move(ops_);
     for (auto& x : xfers_) streams.push_back(std::move(x));
     return Schedule{problem_, std::move(plan_.placement), MergeSortedStreams(std::move(streams))};
   }
@@ -124,7 +124,7 @@ class Compiler {
           held_.emplace(it->first, q);
           return;
         }
-        q.ready = std::max(q.ready, ops_[link][it->second].start);
+        q.ready = std::max(q.ready, ops_[link].at_appended(it->second).start);
       }
     }
     Push(link, q);
@@ -260,8 +260,8 @@ class Compiler {
   std::vector<Unit> units_;
   std::vector<Link> links_;
   std::priority_queue<Wake, std::vector<Wake>, std::greater<Wake>> wakes_;
-  std::vector<std::vector<Event>> ops_;    // per compute unit, in start order
-  std::vector<std::vector<Event>> xfers_;  // per link, in start order
+  std::vector<EventStream> ops_;    // per compute unit, in start order
+  std::vector<EventStream> xfers_;  // per link, in start order
   int64_t seq_ = 0;
   absl::flat_hash_map<uint64_t, size_t> last_use_;  // forward_after_last_use
   absl::flat_hash_map<uint64_t, Queued> held_;      // vectors waiting for that use

@@ -44,43 +44,4 @@ void SortEvents(std::vector<Event>& events) {
   std::sort(events.begin(), events.end(), CanonicalLess);
 }
 
-std::vector<Event> MergeSortedStreams(std::vector<std::vector<Event>> streams) {
-  size_t total = 0;
-  for (const auto& s : streams) total += s.size();
-  const size_t k = streams.size();
-  if (k == 1) return std::move(streams[0]);
-  std::vector<Event> out;
-  out.reserve(total);
-  if (k == 0) return out;
-  // A tree of losers (Knuth, TAOCP vol. 3, section 5.4.1): stream s is leaf k + s of
-  // a complete binary tree; each inner node keeps the loser of its match, node 0 the
-  // overall winner. Each output replays one leaf-to-root path: log2(k) comparisons.
-  std::vector<const Event*> next(k), end(k);
-  for (size_t s = 0; s < k; ++s) {
-    next[s] = streams[s].data();
-    end[s] = next[s] + streams[s].size();
-  }
-  // Stream a's head goes before stream b's; an exhausted stream goes last.
-  const auto before = [&](size_t a, size_t b) {
-    if (next[a] == end[a]) return false;
-    return next[b] == end[b] || CanonicalLess(*next[a], *next[b]);
-  };
-  std::vector<size_t> loser(k), winner(2 * k);
-  for (size_t s = 0; s < k; ++s) winner[k + s] = s;
-  for (size_t node = k - 1; node >= 1; --node) {
-    const size_t a = winner[2 * node], b = winner[2 * node + 1];
-    const bool a_wins = before(a, b);
-    winner[node] = a_wins ? a : b;
-    loser[node] = a_wins ? b : a;
-  }
-  size_t top = winner[1];
-  while (next[top] != end[top]) {
-    out.push_back(*next[top]++);
-    for (size_t node = (k + top) / 2; node >= 1; node /= 2) {
-      if (before(loser[node], top)) std::swap(loser[node], top);
-    }
-  }
-  return out;
-}
-
 }  // namespace attnsched

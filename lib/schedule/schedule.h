@@ -75,11 +75,6 @@ bool CanonicalLess(const Event& a, const Event& b);
 // Sorts events into the canonical order.
 void SortEvents(std::vector<Event>& events);
 
-// Merges streams that are each in canonical order (e.g. one per compute unit and
-// one per link) into one list in canonical order: O(E log S) for S streams, by a tree
-// of losers (Knuth, TAOCP vol. 3, section 5.4.1).
-std::vector<Event> MergeSortedStreams(std::vector<std::vector<Event>> streams);
-
 }  // namespace attnsched
 
 #endif  // ATTNSCHED_LIB_SCHEDULE_SCHEDULE_H_
