@@ -10,6 +10,7 @@
 #include "lib/algorithms/generator.h"
 #include "lib/base/output_file.h"
 #include "lib/model/placement.h"
+#include "lib/schedule/simulator.h"
 
 namespace attnsched::cli {
 namespace {
@@ -60,6 +61,11 @@ int RunGenerate(const Invocation& call) {
       return ReportError("generate", s);
     }
     if (absl::Status s = BinaryOutFlag().status(); !s.ok()) return ReportError("generate", s);
+  }
+  if (absl::GetFlag(FLAGS_simulate)) {  // refused before the work, not after it
+    if (absl::Status s = CheckSimulationSize(request->problem); !s.ok()) {
+      return ReportError("generate", s);
+    }
   }
   ReportLabels labels{"generate", std::nullopt, request->model, request->heads, started, ""};
   if (Remote()) {

@@ -209,6 +209,10 @@ std::string WithFlagNames(absl::string_view command, absl::string_view message) 
       !server.empty() && absl::ConsumePrefix(&message, absl::StrCat(server, ": "))) {
     prefix = absl::StrCat(server, ": ");
   }
+  if (absl::ConsumePrefix(&message, "placement: ") || absl::StartsWith(message, "placement[")) {
+    absl::ConsumePrefix(&message, "placement");
+    return absl::StrCat(prefix, "--placement", absl::StartsWith(message, "[") ? "" : ": ", message);
+  }
   for (absl::string_view field :
        {"n", "d", "pes", "window", "tile", "link_words", "link_cycles", "link_latency",
         "max_words_per_pe", "c_dot", "c_softmax", "c_axpy"}) {

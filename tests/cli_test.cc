@@ -67,7 +67,7 @@ TEST(CliTest, BadRequestsExitTwoWithTheRule) {
       {"generate --model gpt5 --pes 4", "model = \"gpt5\" is not a preset"},
       {"generate --scheme causal --n 5 --d 2 --pes 2 --placement 0,1,2,0,1",
        "placement[2] = 2: must be a PE in [0, 2)"},
-      {"generate --scheme causal --n 5 --d 2 --pes 2 --placement 0,1", "placement has 2 entries"},
+      {"generate --scheme causal --n 5 --d 2 --pes 2 --placement 0,1", "--placement: 2 homes given"},
       {"generate --scheme causal --n 5 --d 2 --pes 2 --placement diagonal",
        "--placement = \"diagonal\": expected block, cyclic, zigzag or a list"},
       {"generate --scheme causal --n 5 --d 2 --pes 2 --link-words 0", "--link-words = 0"},
@@ -136,7 +136,7 @@ TEST(CliTest, JsonErrorsNameTheFieldOnStdout) {
     const char* field;  // nullptr: none
   } cases[] = {
       {"generate --scheme causal --n 0 --d 2 --pes 2 --json", "--n"},
-      {"generate --scheme causal --n 5 --d 2 --pes 2 --placement 0,7,0,0,0 --json", "placement[1]"},
+      {"generate --scheme causal --n 5 --d 2 --pes 2 --placement 0,7,0,0,0 --json", "--placement[1]"},
       {"generate --scheme causal --n 5 --d 2 --pes 2 --placement zz --json", "--placement"},
       {"generate --frobnicate --json", nullptr},
   };
@@ -250,6 +250,24 @@ TEST(CliTest, TiledSchedulesRoundTripThroughFiles) {
   jb.erase("wall_seconds");
   EXPECT_EQ(ja, jb);
 
+  // More tiles than a tiled general mask may have (the summary's comparison once built
+  // one and crashed): a window keeps this instance small.
+  const CliRun windowed = Cli("generate --scheme causal --n 32770 --window 2 --d 1 --pes 4 "
+                              "--tile 2 --nosimulate --json");
+  ASSERT_EQ(windowed.exit, 0) << windowed.err;
+  EXPECT_EQ(nlohmann::json::parse(windowed.out)["makespan_over_lb_work"], 1.0);
+
+  // Inputs too large to simulate: refused before generating, naming --nosimulate.
+  const CliRun big = Cli("generate --scheme causal --n 1048576 --d 1024 --pes 64 --tile 65536");
+  EXPECT_EQ(big.exit, 2);
+  EXPECT_THAT(big.err, HasSubstr("the inputs alone need 25769803776 bytes"));
+  EXPECT_THAT(big.err, HasSubstr("--nosimulate"));
+  // The placement counts tiles, and the error says how many homes it needs.
+  const CliRun homes = Cli("generate --scheme causal --n 10 --d 2 --pes 2 --tile 3 "
+                           "--placement 0,0,0,1,1,1,0,0,0,1");
+  EXPECT_EQ(homes.exit, 2);
+  EXPECT_THAT(homes.err, HasSubstr("--placement: 10 homes given; it needs 4"));
+
   const CliRun solve = Cli("solve --scheme causal --n 4 --d 1 --pes 2 --tile 2");
   EXPECT_EQ(solve.exit, 2);
   EXPECT_THAT(solve.err, HasSubstr("--tile = 2: the SAT engine schedules tokens, not tiles"));
@@ -295,7 +313,7 @@ TEST(CliTest, SolveAndProveWithProofAndDimacs) {
   // Bad input: exit 2 and a message naming the problem. Output files that cannot be
   // written are refused before the search, not after it.
   const std::pair<std::string, std::string> refused[] = {
-      {"solve --scheme causal --n 4 --d 2 --pes 2 --placement 0,0,7", "placement has 3 entries"},
+      {"solve --scheme causal --n 4 --d 2 --pes 2 --placement 0,0,7", "--placement: 3 homes given"},
       {"solve --scheme causal --n 2 --d 1 --pes 2 --proof /nonexistent/p.drat", "cannot be written"},
       {"solve --scheme causal --n 2 --d 1 --pes 2 --out /nonexistent/w.json", "cannot be written"},
       {"solve --scheme causal --n 2 --d 1 --pes 2 --dimacs /tmp", "cannot be written"},

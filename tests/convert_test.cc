@@ -120,7 +120,7 @@ TEST(ConvertTest, BadRequestsNameTheField) {
   EXPECT_THAT(std::string(ScheduleFromProto(s).status().message()),
               HasSubstr("events[2]: needs an op, an item or a free"));
   s.mutable_placement()->RemoveLast();
-  EXPECT_THAT(std::string(ScheduleFromProto(s).status().message()), HasSubstr("placement has 1 entries"));
+  EXPECT_THAT(std::string(ScheduleFromProto(s).status().message()), HasSubstr("placement: 1 homes given"));
 }
 
 TEST(ConvertTest, SummaryJsonKeepsSnakeCaseNames) {
@@ -353,7 +353,7 @@ TEST(ChunksTest, BrokenStreamsNameTheChunk) {
       {with(0, [](v1::ScheduleChunk& c) { c.set_events_total(20'000'000); }),
        "events are repeated"},  // n = 8 has at most a few hundred useful events
       {with(0, [](v1::ScheduleChunk& c) { c.mutable_placement()->RemoveLast(); }),
-       "placement has 7 entries"},
+       "placement: 7 homes given"},
       {with(2, [&](v1::ScheduleChunk& c) { c.mutable_events(3)->set_start(0); }),
        "chunks[2].events[3]: start = 0 is before the previous event's start"},
       {with(1, [](v1::ScheduleChunk& c) { c.set_start_order(true); }),

@@ -183,7 +183,7 @@ TEST(GeneratorTest, BadRequestsAreRefusedByName) {
       {MakeProblem(Scheme::kShared, -8, 2, 2), std::nullopt, "n = -8"},
       {Problem{p.instance, Machine{2, 0, 1, 0}, p.costs}, std::nullopt, "link_words = 0"},
       {Problem{p.instance, Machine{2, 1, 1, -4}, p.costs}, std::nullopt, "link_latency = -4"},
-      {p, PlacementSpec{PlacementKind::kExplicit, {0, 1}}, "placement has 2 entries"},
+      {p, PlacementSpec{PlacementKind::kExplicit, {0, 1}}, "placement: 2 homes given"},
       {p, PlacementSpec{PlacementKind::kExplicit, {0, 1, 2, 0}}, "placement[2] = 2"},
   };
   for (const auto& c : cases) {

@@ -59,6 +59,23 @@ TEST(ProblemTest, TransferCyclesRoundUp) {
   EXPECT_EQ(ArrivalCycle(p, Item{ItemKind::kV, 0, 0}, 100), 129);
 }
 
+// A schedule whose cycles could overflow is refused before any work: here the
+// transfers (2^41 score words at 2^20 cycles a word over 15 links), or the work.
+TEST(ProblemTest, SchedulesTooLongToTimeAreRefused) {
+  Problem p = MakeProblem(Scheme::kGeneral, 1 << 20, 1 << 10, 16);
+  p.instance.mask = *p.instance.mask.Tiled(1 << 19);
+  p.machine.link_cycles = 1 << 20;
+  absl::Status s = ValidateProblem(p);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("the transfers could take"));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("lower link_cycles"));
+  p.machine.link_cycles = 1;
+  EXPECT_TRUE(ValidateProblem(p).ok()) << ValidateProblem(p);
+  p.costs = Costs{1 << 20, 1 << 20, 1 << 20};
+  s = ValidateProblem(p);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("the total work W = "));
+}
+
 TEST(TaskGraphTest, NamesRoundTrip) {
   for (Operation op : {Operation{OpKind::kDot, 3, 5}, Operation{OpKind::kSoftmax, 7, 0},
                        Operation{OpKind::kAxpy, 0, 12}}) {
@@ -214,7 +231,7 @@ TEST(BoundsTest, ReleaseBoundWaitsForTheRowsScores) {
 }
 
 TEST(PlacementTest, RejectsWrongLengthAndRange) {
-  EXPECT_THAT(std::string(ValidatePlacement({0, 1}, 3, 2).message()), HasSubstr("2 entries"));
+  EXPECT_THAT(std::string(ValidatePlacement({0, 1}, 3, 2).message()), HasSubstr("2 homes given; it needs 3"));
   EXPECT_THAT(std::string(ValidatePlacement({0, 2, 1}, 3, 2).message()), HasSubstr("placement[1] = 2"));
   EXPECT_THAT(std::string(ValidatePlacement({0, -1, 1}, 3, 2).message()), HasSubstr("placement[1] = -1"));
   EXPECT_TRUE(ValidatePlacement({0, 1, 1}, 3, 2).ok());

@@ -429,9 +429,14 @@ TEST(LimitsTest, LargeSearchesAreRefusedBeforeAnyWork) {
       SolveOptimal(MakeProblem(Scheme::kCausal, 4096, 128, 64), SearchOptions{});
   EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_LT(absl::Now() - start, absl::Seconds(1));
-  // Sizes whose products overflow 64 bits are refused too, not wrapped around.
+  // Sizes whose products overflow 64 bits are refused too, not wrapped around: this
+  // one's work alone is 2^61 cycles (ValidateProblem's horizon).
   absl::StatusOr<Encoding> e =
       Encode(MakeProblem(Scheme::kGeneral, 1 << 20, 1 << 20, 1 << 16), {int64_t{1} << 45, std::nullopt});
+  EXPECT_EQ(e.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(e.status().message()), HasSubstr("above 2^61 cycles"));
+  // Within the horizon, the formula's size refuses it.
+  e = Encode(MakeProblem(Scheme::kGeneral, 1 << 20, 1, 1 << 16), {int64_t{1} << 45, std::nullopt});
   EXPECT_EQ(e.status().code(), absl::StatusCode::kResourceExhausted);
 }
 

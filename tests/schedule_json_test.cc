@@ -82,7 +82,7 @@ TEST(ScheduleJsonTest, BadFieldsAreNamed) {
   EXPECT_THAT(
       ErrorOf(R"({"format":"attnsched.schedule.v1","instance":{"n":2,"d":1,"scheme":"general"},)"
               R"("machine":{"pes":1},"placement":[0],)" + ev),
-      HasSubstr("placement has 1 entries"));
+      HasSubstr("placement: 1 homes given"));
   EXPECT_THAT(
       ErrorOf(R"({"format":"attnsched.schedule.v1","instance":{"n":2,"d":1,"scheme":"general"},)"
               R"("machine":{"pes":1},"placement":[0,3],)" + ev),

@@ -300,7 +300,7 @@ TEST_F(ServerTest, BadSolveRequestsAreRefusedBeforeAnyWorkerStarts) {
       {{0, -1, 1, 0}, 60, "placement[1] = -1"},
       {{0, 1, 0, 2147483647}, 60, "placement[3] = 2147483647"},
       {{0, 1, 0, -2147483647 - 1}, 60, "placement[3] = -2147483648"},
-      {{0, 1}, 60, "placement has 2 entries"},
+      {{0, 1}, 60, "placement: 2 homes given"},
       {{}, -1, "time_limit_seconds = -1"},
       {{}, std::numeric_limits<double>::quiet_NaN(), "time_limit_seconds = nan"},
   };

@@ -256,7 +256,7 @@ TEST(ValidatorTest, HeaderErrorsAndLimits) {
   Schedule s = Base();
   s.placement.pop_back();
   EXPECT_EQ(testing::ValidateSchedule(s).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(testing::ValidateSchedule(s).status().message()), HasSubstr("placement has 3 entries"));
+  EXPECT_THAT(std::string(testing::ValidateSchedule(s).status().message()), HasSubstr("placement: 3 homes given"));
   Schedule big = Base();
   absl::Status limit = testing::ValidateSchedule(big, ValidationOptions{10}).status();
   EXPECT_EQ(limit.code(), absl::StatusCode::kResourceExhausted);

@@ -240,8 +240,9 @@ absl::StatusOr<Generated> GenerateUnlimited(const Problem& problem,
                                                options, out.schedule));
   out.placement = best.label;
   if (best.pes_used < m) {
-    out.note = absl::StrFormat("tokens homed on PEs 0..%d of %d (more PEs than tokens)",
-                               best.pes_used - 1, m);
+    const char* unit = problem.mask().tile() > 1 ? "tiles" : "tokens";
+    out.note = absl::StrFormat("%s homed on PEs 0..%d of %d (more PEs than %s)", unit,
+                               best.pes_used - 1, m, unit);
   }
   RETURN_IF_ERROR(Improve(options, out));
   const int64_t work = TotalWork(problem);

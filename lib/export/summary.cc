@@ -7,7 +7,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "lib/export/schedule_json.h"
-#include "lib/model/mask_spec.h"
 #include "lib/model/task_graph.h"
 
 namespace attnsched {
@@ -54,14 +53,14 @@ Summary Summarize(const Problem& p, const Placement& placement, const CheckRepor
   s.violation = report.violation;
   if (s.valid && s.makespan > 0) {
     const double t = static_cast<double>(s.makespan);
-    // The general instance of the same tokens and tiles.
-    const Instance tokens = MakeInstance(Scheme::kGeneral, p.mask().tokens().n(), p.d());
+    // The general instance of the same tokens (without tiles: a tiled general mask
+    // can be far larger than this one).
     Problem general = p;
-    general.instance = WithTile(tokens, p.mask().tile(), "").value_or(tokens);
+    general.instance = MakeInstance(Scheme::kGeneral, p.mask().tokens().n(), p.d());
     s.makespan_over_lb_work = t / static_cast<double>(s.bounds.work);
     s.speedup_vs_one_pe = static_cast<double>(s.work) / t;
     s.reduction_vs_general =
-        1.0 - t / static_cast<double>(ComputeLowerBounds(general, placement).work);
+        1.0 - t / static_cast<double>(WorkBound(general));
     s.compute_utilisation = SpreadOf(st.busy_cycles, t);
     s.link_utilisation = SpreadOf(st.link_busy_cycles, t);
     s.peak_words = SpreadOf(st.peak_words, 1.0);

@@ -35,7 +35,8 @@ struct Summary {
   // W / T: the makespan on one PE (W: one unit, no transfers) over this makespan.
   double speedup_vs_one_pe = 0;
   // 1 - T / LB_work(general): how much shorter than the best any general-scheme
-  // schedule of the same sizes can be (the general generator attains that bound).
+  // schedule of the same sizes can be (the general generator attains that bound);
+  // with tiles, against the general instance of the same tokens without tiles.
   double reduction_vs_general = 0;
   Spread compute_utilisation, link_utilisation;  // busy cycles / makespan
   Spread peak_words;                              // words per PE

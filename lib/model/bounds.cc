@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/numeric/int128.h"
 #include "lib/model/link_bounds.h"
 #include "lib/model/task_graph.h"
 
@@ -78,7 +79,10 @@ class ScoreLatency {
 
   // The distance at or below which operator() grows with the distance and above
   // which it shrinks: the largest D with D vector <= (m - D) vector + D scalar.
-  int64_t Peak() const { return std::min(m_ - 1, m_ * vector_ / (2 * vector_ - scalar_)); }
+  int64_t Peak() const {
+    const absl::int128 peak = absl::int128(m_) * vector_ / (2 * absl::int128(vector_) - scalar_);
+    return static_cast<int64_t>(std::min<absl::int128>(m_ - 1, peak));
+  }
 
  private:
   static ItemKind VectorKind(const Problem& problem) {
@@ -135,12 +139,16 @@ int64_t DurationGcd(const Problem& problem) {
                   c.c_softmax * mask.RowPairsGcd());
 }
 
-LowerBounds ComputeLowerBounds(const Problem& problem, const Placement& placement) {
-  const Costs& c = problem.costs;
+int64_t WorkBound(const Problem& problem) {
   const int64_t g = DurationGcd(problem);
   const int64_t unit = g * problem.pes();
+  return g * ((TotalWork(problem) + unit - 1) / unit);
+}
+
+LowerBounds ComputeLowerBounds(const Problem& problem, const Placement& placement) {
+  const Costs& c = problem.costs;
   LowerBounds lb;
-  lb.work = g * ((TotalWork(problem) + unit - 1) / unit);
+  lb.work = WorkBound(problem);
 
   const Mask& mask = problem.mask();
   const int64_t first_dot = ShortestDuration(problem, OpKind::kDot);

@@ -79,6 +79,9 @@ std::vector<int64_t> RowReady(const Problem& problem, const Placement& placement
 // The gcd g of all operation durations of the task graph, in cycles.
 int64_t DurationGcd(const Problem& problem);
 
+// LB_work alone (it needs no placement): g * ceil(W / (g m)), in cycles.
+int64_t WorkBound(const Problem& problem);
+
 // Bounds for `problem` with homes `placement` (size n, entries in [0, m); the caller
 // validates). Cost O(n log m + m log(n c_dot)).
 LowerBounds ComputeLowerBounds(const Problem& problem, const Placement& placement);

@@ -12,7 +12,9 @@ namespace attnsched {
 absl::Status ValidatePlacement(const Placement& placement, int64_t n, int64_t pes) {
   if (static_cast<int64_t>(placement.size()) != n) {
     return absl::InvalidArgumentError(absl::StrFormat(
-        "placement has %d entries; it needs one home PE per token, n = %d", placement.size(), n));
+        "placement: %d homes given; it needs %d: one home PE per token, or per tile when "
+        "the instance has tiles",
+        placement.size(), n));
   }
   for (size_t i = 0; i < placement.size(); ++i) {
     if (placement[i] < 0 || placement[i] >= pes) {

@@ -16,7 +16,8 @@ namespace attnsched {
 using Placement = std::vector<int32_t>;
 
 // OK, or InvalidArgumentError naming the field and rule: wrong length
-// ("placement has 5 entries; it needs one home PE per token, n = 8") or an entry out
+// ("placement: 5 homes given; it needs 8: one home PE per token, or per tile when
+// the instance has tiles") or an entry out
 // of range ("placement[3] = 9: must be a PE in [0, 4)").
 absl::Status ValidatePlacement(const Placement& placement, int64_t n, int64_t pes);
 

@@ -15,6 +15,35 @@ absl::Status CheckRange(absl::string_view field, int64_t value, int64_t lo, int6
       absl::StrFormat("%s = %d: must be in [%d, %d]", field, value, lo, hi));
 }
 
+// Every duration and cycle fits 64 bits with room to spare when the longest schedule
+// a generator can produce does: its work W plus every item crossing every link once
+// more than it must (each hop's duration and latency). Counted in long double.
+absl::Status CheckHorizon(const Problem& p) {
+  const Mask& tokens = p.mask().tokens();
+  const long double n = static_cast<long double>(tokens.n()), d = static_cast<long double>(p.d());
+  const long double scores = static_cast<long double>(tokens.ScoreCount());
+  const long double dots = p.instance.shared ? static_cast<long double>(tokens.PairCount()) : scores;
+  const long double work = dots * p.costs.c_dot + scores * (p.costs.c_softmax + p.costs.c_axpy);
+  const long double kinds = p.instance.shared ? 1 : 3;
+  const long double words = kinds * n * d + dots + scores;  // vectors, s and p
+  const long double items = kinds * p.n() + 2.0L * p.mask().ScoreCount();
+  const long double links =
+      (p.pes() - 1) * (words * p.machine.link_cycles / p.machine.link_words +
+                       items * (1 + p.machine.link_latency));
+  if (work + links <= kMaxHorizon) return absl::OkStatus();
+  if (work >= links) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "the total work W = %.3Lg cycles is above 2^61 cycles, the longest schedule this "
+        "tool times; lower c_dot, c_softmax, c_axpy or n",
+        work));
+  }
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "the transfers could take %.3Lg cycles, above 2^61 cycles, the longest schedule this "
+      "tool times; lower link_cycles, link_latency, d or the tile (a tile's vector has "
+      "tile x d words), or raise link_words",
+      links));
+}
+
 }  // namespace
 
 absl::string_view SchemeName(Scheme scheme) {
@@ -82,7 +111,7 @@ absl::Status ValidateProblem(const Problem& p) {
   for (const auto& c : checks) {
     if (absl::Status s = CheckRange(c.field, c.value, c.lo, c.hi); !s.ok()) return s;
   }
-  return absl::OkStatus();
+  return CheckHorizon(p);
 }
 
 std::string Describe(const Problem& p) {

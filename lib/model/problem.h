@@ -119,8 +119,15 @@ struct Problem {
 // Builds a problem with default costs.
 Problem MakeProblem(Scheme scheme, int64_t n, int64_t d, int64_t pes);
 
+// The longest schedule (cycles) attnsched times: durations, starts and bounds stay
+// below 2^63 with room for their sums.
+inline constexpr int64_t kMaxHorizon = int64_t{1} << 61;
+
 // OK, or InvalidArgumentError naming the first bad field, its value and the rule
-// ("pes = 0: must be >= 1"). Checks every size, cost and the limits above.
+// ("pes = 0: must be >= 1"). Checks every size, cost and the limits above, and that
+// W plus every item crossing every link once (durations and latency) stays within
+// kMaxHorizon, so that no cycle count overflows (with tiles a vector has tile x d
+// words, so long transfers can reach it).
 absl::Status ValidateProblem(const Problem& problem);
 
 // One-line description: "causal n=4096 d=128 on 64 PEs", with tiles "causal n=131072

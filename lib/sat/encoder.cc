@@ -553,8 +553,8 @@ absl::Status CheckEncodable(const Problem& problem) {
   if (problem.mask().tile() > 1) {
     return absl::InvalidArgumentError(absl::StrCat(
         "tile = ", problem.mask().tile(),
-        ": the SAT engine schedules tokens, not tiles; solve with tile 1 (an instance small "
-        "enough for SAT needs no tiles)"));
+        ": the SAT engine schedules tokens, not tiles; give the instance without tiles "
+        "(tile 1: an instance small enough for SAT needs none)"));
   }
   if (problem.machine.max_words_per_pe == 0) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat(

@@ -13,6 +13,7 @@ absl::StatusOr<CheckReport> CheckSchedule(EventSource& source, const CheckOption
     // The header is checked before the simulator sizes anything by it.
     RETURN_IF_ERROR(CheckScheduleHeader(source.problem(), source.placement(), 0,
                                         options.max_events));
+    RETURN_IF_ERROR(CheckSimulationSize(source.problem()));
     simulation.emplace(source.problem(), source.placement(), *options.simulate_seed);
     validation.on_accepted = [&simulation](const Event& e) { return simulation->Apply(e); };
   }

@@ -5,6 +5,7 @@
 #include <random>
 #include <vector>
 
+#include "absl/numeric/int128.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "lib/schedule/residency.h"
@@ -89,6 +90,17 @@ int64_t SampleStride(const Mask& tokens) {
 }
 
 }  // namespace
+
+absl::Status CheckSimulationSize(const Problem& problem) {
+  const absl::int128 words = absl::int128(problem.instance.shared ? 1 : 3) *
+                             problem.mask().tokens().n() * problem.d();
+  if (words <= kMaxSimulatedInputWords) return absl::OkStatus();
+  return absl::ResourceExhaustedError(absl::StrFormat(
+      "simulation: the inputs alone need %d bytes (%s n d doubles), above the limit of %d; "
+      "check the schedule without simulation (CLI --nosimulate, request simulate = false) "
+      "or give a smaller n or d",
+      static_cast<int64_t>(words * 8), problem.instance.shared ? "" : "3", kMaxSimulatedInputWords * 8));
+}
 
 Simulation::Simulation(const Problem& problem, const Placement& placement, uint64_t seed)
     : problem_(problem),
@@ -233,6 +245,7 @@ absl::Status Simulation::RunXfer(const Event& e) {
 
 absl::StatusOr<SimulationReport> Simulate(EventSource& source, uint64_t seed,
                                           const Cancelled& cancelled) {
+  RETURN_IF_ERROR(CheckSimulationSize(source.problem()));
   Simulation simulation(source.problem(), source.placement(), seed);
   int64_t seen = 0;
   for (; source.Valid(); source.Next()) {

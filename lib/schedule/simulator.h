@@ -48,6 +48,15 @@ struct SimulationReport {
 // sample of rows (file comment).
 inline constexpr int64_t kMaxSimulatedScores = int64_t{1} << 24;
 
+// Most input words (3 n d, or n d with shared inputs) the simulator holds: 2 GiB of
+// doubles.
+inline constexpr int64_t kMaxSimulatedInputWords = int64_t{1} << 28;
+
+// OK, or ResourceExhaustedError when `problem`'s inputs exceed kMaxSimulatedInputWords
+// (saying how many bytes they need and to check without simulation). Call before
+// constructing a Simulation.
+absl::Status CheckSimulationSize(const Problem& problem);
+
 // Tolerance of SPEC section 4 for double precision.
 inline constexpr double kMaxRelError = 1e-9;
 
