@@ -1,7 +1,9 @@
 // Speed of the core: generators (plan + compile), validator, simulator and the
 // schedule file, per event; local search over plans, per plan compiled. Run: build/bench/core_bench [--benchmark_filter=...].
 // Figures are recorded in docs/performance.md.
+#include <cstring>
 #include <sstream>
+#include <vector>
 
 #include "benchmark/benchmark.h"
 #include "lib/algorithms/generator.h"
@@ -66,6 +68,18 @@ void BM_WriteReadJson(benchmark::State& state) {
     benchmark::DoNotOptimize(ReadScheduleJson(buffer, kDefaultMaxEvents));
   }
   SetEventCounters(state, static_cast<int64_t>(s.events.size()));
+}
+
+// The floor for any pass over a schedule: copying its events' bytes (24 per event)
+// with memcpy, in the same run as the figures it is compared with. Arg: events.
+void BM_MemcpyEvents(benchmark::State& state) {
+  const std::vector<Event> from(static_cast<size_t>(state.range(0)), Event{});
+  std::vector<Event> to(from.size());
+  for (auto _ : state) {
+    std::memcpy(to.data(), from.data(), from.size() * sizeof(Event));
+    benchmark::ClobberMemory();
+  }
+  SetEventCounters(state, state.range(0));
 }
 
 // general / causal at the GPT-2 and BERT shapes, shared at the BERT shape.
@@ -158,6 +172,7 @@ BENCHMARK(BM_ValidateMasked)->Apply(MaskSizes);
 BENCHMARK(BM_Generate)->Apply(AnyNSizes);
 BENCHMARK(BM_Validate)->Apply(Sizes);
 BENCHMARK(BM_Simulate)->Apply(Sizes);
+BENCHMARK(BM_MemcpyEvents)->Arg(17297472)->ArgName("events")->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_WriteReadJson)
     ->Args({static_cast<int>(Scheme::kCausal), 1024, 64, 16})
     ->ArgNames({"scheme", "n", "d", "m"})

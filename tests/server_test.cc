@@ -495,6 +495,8 @@ TEST_F(ServerTest, RemoteJsonEqualsLocalOverManySchedules) {
         "--scheme causal --n 3 --d 64 --pes 4 --c-dot 1 --c-axpy 1",
         "--segments 7c,5c,9b,3p --d 2 --pes 3", "--scheme causal --n 20 --window 6 --shared "
         "--d 2 --pes 4",  // masks
+        "--segments 30c,9b,3p --window 12 --tile 4 --d 2 --pes 3",  // tiles
+        "--scheme causal --n 200 --d 4 --tile 8 --pes 4 --max-words-per-pe 12000",
         "--scheme general --n 300 --d 4 --pes 4"}) {  // the last in several chunks
     const std::string file = absl::StrCat(::testing::TempDir(), "/remote_json_", files++, ".json");
     runs.push_back(absl::StrCat("generate ", shape, " --out ", file));
@@ -549,6 +551,7 @@ TEST_F(ServerTest, RemoteJsonEqualsLocalOverManySchedules) {
   }
   // Refusals: the server's own message, not a broken stream's.
   for (const char* args : {"generate --scheme causal --n 64 --d 8 --pes 4 --placement 0,1",
+                           "generate --scheme causal --n 8 --d 2 --pes 2 --tile 9",
                            "generate --scheme causal --n 64 --d 8 --pes 4 --max-words-per-pe 1807"}) {
     const testing::CommandResult here =
         testing::RunCommand(absl::StrCat(ATTNSCHED_CLI, " ", args, " --json"));
