@@ -109,31 +109,6 @@ absl::StatusOr<Item> ParseItem(absl::string_view text) {
   return Item{*kind, p->index[0], p->index[1]};
 }
 
-namespace {
-
-// CheckIndices and CheckOperation (CheckItem) both empty, without the messages: the
-// weights' hot path.
-bool InTaskGraph(const Instance& inst, const Operation& op) {
-  const Mask& mask = inst.mask;
-  if (op.i < 0 || op.i >= inst.n()) return false;
-  if (op.kind == OpKind::kSoftmax) return mask.RowLength(op.i) > 0;
-  if (op.j < 0 || op.j >= inst.n()) return false;
-  if (inst.shared && op.kind == OpKind::kDot) return op.i <= op.j && mask.Related(op.i, op.j);
-  return mask.Attends(op.i, op.j);
-}
-
-bool InTaskGraph(const Instance& inst, const Item& item) {
-  if (item.i < 0 || item.i >= inst.n()) return false;
-  if (IsVector(item.kind)) return IsInputOf(inst, item.kind);
-  if (item.j < 0 || item.j >= inst.n()) return false;
-  if (inst.shared && item.kind == ItemKind::kS) {
-    return item.i <= item.j && inst.mask.Related(item.i, item.j);
-  }
-  return inst.mask.Attends(item.i, item.j);
-}
-
-}  // namespace
-
 int64_t Duration(const Problem& problem, const Operation& op) {
   const Costs& c = problem.costs;
   const Mask& mask = problem.mask();

@@ -128,6 +128,26 @@ inline bool IsInputOf(const Instance& inst, ItemKind kind) {
                                            kind == ItemKind::kV);
 }
 
+// CheckIndices and CheckOperation (for an item: CheckItem) would both be empty: the
+// message-free test for hot paths, which build the messages only when it fails.
+inline bool InTaskGraph(const Instance& inst, const Operation& op) {
+  const Mask& mask = inst.mask;
+  if (op.i < 0 || op.i >= inst.n()) return false;
+  if (op.kind == OpKind::kSoftmax) return mask.RowLength(op.i) > 0;
+  if (op.j < 0 || op.j >= inst.n()) return false;
+  if (inst.shared && op.kind == OpKind::kDot) return op.i <= op.j && mask.Related(op.i, op.j);
+  return mask.Attends(op.i, op.j);
+}
+inline bool InTaskGraph(const Instance& inst, const Item& item) {
+  if (item.i < 0 || item.i >= inst.n()) return false;
+  if (IsVector(item.kind)) return IsInputOf(inst, item.kind);
+  if (item.j < 0 || item.j >= inst.n()) return false;
+  if (inst.shared && item.kind == ItemKind::kS) {
+    return item.i <= item.j && inst.mask.Related(item.i, item.j);
+  }
+  return inst.mask.Attends(item.i, item.j);
+}
+
 // Operation counts of the task graph.
 struct OperationCounts {
   int64_t dots = 0;

@@ -155,6 +155,10 @@ absl::StatusOr<SimulationReport> Simulation::Finish(const Cancelled& cancelled) 
 }
 
 absl::Status Simulation::CheckRanges(const Event& e) const {
+  const bool known = e.is_op() ? InTaskGraph(inst_, e.op()) : InTaskGraph(inst_, e.item());
+  if (known && e.pe >= 0 && e.pe < problem_.pes() && !(e.is_xfer() && problem_.pes() == 1)) {
+    return absl::OkStatus();  // the messages below only for an event that is not
+  }
   std::string why = e.is_op() ? CheckIndices(inst_, e.op()) : CheckIndices(inst_, e.item());
   if (why.empty()) why = e.is_op() ? CheckOperation(inst_, e.op()) : CheckItem(inst_, e.item());
   if (why.empty() && (e.pe < 0 || e.pe >= problem_.pes())) why = "PE out of range";

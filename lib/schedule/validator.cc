@@ -235,11 +235,11 @@ class ValidatorRun {
   std::optional<Violation> CheckOp(int64_t index, const Event& e) {
     if (auto v = CheckCommon(index, e)) return v;
     const Operation op = e.op();
-    if (std::string why = CheckIndices(inst_, op); !why.empty()) {
-      return Fail(Rule::kIndexRange, e, index, absl::StrCat(OperationName(op), ": ", why));
-    }
-    if (std::string why = CheckOperation(inst_, op); !why.empty()) {
-      return Fail(Rule::kNotInTaskGraph, e, index, why);
+    if (!InTaskGraph(inst_, op)) {  // the messages only for an operation that is not
+      if (std::string why = CheckIndices(inst_, op); !why.empty()) {
+        return Fail(Rule::kIndexRange, e, index, absl::StrCat(OperationName(op), ": ", why));
+      }
+      return Fail(Rule::kNotInTaskGraph, e, index, CheckOperation(inst_, op));
     }
     if (!done_.Insert(op)) {
       return Fail(Rule::kDuplicateOperation, e, index,
@@ -294,12 +294,13 @@ class ValidatorRun {
       return Fail(Rule::kNoLink, e, index,
                   absl::StrCat("transfer of ", ItemName(item), ": a machine with 1 PE has no link"));
     }
-    if (std::string why = CheckIndices(inst_, item); !why.empty()) {
-      return Fail(Rule::kIndexRange, e, index,
-                  absl::StrCat("transfer of ", ItemName(item), ": ", why));
-    }
-    if (std::string why = CheckItem(inst_, item); !why.empty()) {
-      return Fail(Rule::kNotInTaskGraph, e, index, absl::StrCat("transfer of ", why));
+    if (!InTaskGraph(inst_, item)) {  // the messages only for an item that is not
+      if (std::string why = CheckIndices(inst_, item); !why.empty()) {
+        return Fail(Rule::kIndexRange, e, index,
+                    absl::StrCat("transfer of ", ItemName(item), ": ", why));
+      }
+      return Fail(Rule::kNotInTaskGraph, e, index,
+                  absl::StrCat("transfer of ", CheckItem(inst_, item)));
     }
     const int32_t to = static_cast<int32_t>((e.pe + 1) % m_);
     if (link_free_[e.pe] > e.start) {
