@@ -35,11 +35,6 @@ std::vector<uint32_t> StartOrder(const std::vector<Event>& events) {
   return order;
 }
 
-bool CanonicalLess(const Event& a, const Event& b) {
-  return std::tie(a.start, a.pe, a.type, a.kind, a.i, a.j) <
-         std::tie(b.start, b.pe, b.type, b.kind, b.i, b.j);
-}
-
 void SortEvents(std::vector<Event>& events) {
   std::sort(events.begin(), events.end(), CanonicalLess);
 }
