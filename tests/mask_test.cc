@@ -34,23 +34,8 @@ Mask MustMake(const std::string& segments, int64_t window) {
   return *mask;
 }
 
-// Random masks: 1-4 segments of 1-9 tokens of any kind (not all padding), window 0-6.
-std::vector<Mask> RandomMasks(int count) {
-  std::mt19937 rng(12345);
-  std::vector<Mask> masks;
-  while (static_cast<int>(masks.size()) < count) {
-    std::vector<Segment> segments(1 + rng() % 4);
-    for (Segment& s : segments) {
-      s = Segment{static_cast<int64_t>(1 + rng() % 9), static_cast<SegmentKind>(rng() % 3)};
-    }
-    absl::StatusOr<Mask> mask = Mask::Make(segments, static_cast<int64_t>(rng() % 7), kMaxTokens);
-    if (mask.ok()) masks.push_back(*mask);  // all padding is refused
-  }
-  return masks;
-}
-
 TEST(MaskTest, RunsMatchTheDefinition) {
-  for (const Mask& mask : RandomMasks(300)) {
+  for (const Mask& mask : testing::RandomMasks(300, 12345, 9)) {
     const int64_t n = mask.n();
     int64_t scores = 0, rows = 0, longest = 0;
     for (int64_t i = 0; i < n; ++i) {
@@ -84,7 +69,7 @@ TEST(MaskTest, RunsMatchTheDefinition) {
 }
 
 TEST(MaskTest, DenseIndicesAreBijections) {
-  for (const Mask& mask : RandomMasks(200)) {
+  for (const Mask& mask : testing::RandomMasks(200, 12345, 9)) {
     std::set<int64_t> scores, pairs;
     for (int64_t i = 0; i < mask.n(); ++i) {
       for (int64_t j = 0; j < mask.n(); ++j) {

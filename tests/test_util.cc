@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <random>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -26,6 +27,20 @@ std::string Slurp(const std::string& path) {
 }
 
 }  // namespace
+
+std::vector<Mask> RandomMasks(int count, uint32_t seed, int64_t max_length) {
+  std::mt19937 rng(seed);
+  std::vector<Mask> masks;
+  while (static_cast<int>(masks.size()) < count) {
+    std::vector<Segment> segments(1 + rng() % 4);
+    for (Segment& s : segments) {
+      s = Segment{1 + static_cast<int64_t>(rng() % max_length), static_cast<SegmentKind>(rng() % 3)};
+    }
+    absl::StatusOr<Mask> mask = Mask::Make(segments, static_cast<int64_t>(rng() % 7), kMaxTokens);
+    if (mask.ok()) masks.push_back(*mask);  // all padding is refused
+  }
+  return masks;
+}
 
 CommandResult RunCommand(const std::string& command) {
   static int calls = 0;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "lib/algorithms/generator.h"
 #include "lib/model/bounds.h"
@@ -18,6 +19,10 @@ namespace attnsched::testing {
 // The generator's schedule with default costs, without the local search; fails the
 // test on error.
 Schedule MustGenerate(Scheme scheme, int64_t n, int64_t d, int64_t pes);
+
+// `count` random token masks from `seed`: 1-4 segments of 1..max_length tokens of any
+// kind (not all padding), window 0-6.
+std::vector<Mask> RandomMasks(int count, uint32_t seed, int64_t max_length);
 
 // Generate(problem, options).schedule; fails the test on error.
 Schedule MustGenerate(const Problem& problem, const GenerateOptions& options = {});

@@ -1,7 +1,6 @@
 // Tiles (SPEC section 10.4, lib/model/mask.h): the tiled mask's runs and weights
 // against the token rule counted literally, durations and words, and tiled instances
 // end to end: generated, validated, simulated on real numbers and bounded.
-#include <random>
 #include <string>
 #include <vector>
 
@@ -21,22 +20,6 @@ namespace attnsched {
 namespace {
 
 using ::testing::HasSubstr;
-
-// Random token masks: 1-4 segments of 1-12 tokens of any kind (not all padding),
-// window 0-6.
-std::vector<Mask> RandomMasks(int count) {
-  std::mt19937 rng(777);
-  std::vector<Mask> masks;
-  while (static_cast<int>(masks.size()) < count) {
-    std::vector<Segment> segments(1 + rng() % 4);
-    for (Segment& s : segments) {
-      s = Segment{static_cast<int64_t>(1 + rng() % 12), static_cast<SegmentKind>(rng() % 3)};
-    }
-    absl::StatusOr<Mask> mask = Mask::Make(segments, static_cast<int64_t>(rng() % 7), kMaxTokens);
-    if (mask.ok()) masks.push_back(*mask);  // all padding is refused
-  }
-  return masks;
-}
 
 Mask MustTile(const Mask& tokens, int64_t b) {
   absl::StatusOr<Mask> tiled = tokens.Tiled(b);
@@ -67,7 +50,7 @@ int64_t UnorderedByDefinition(const Mask& t, int64_t a, int64_t b) {
 }
 
 TEST(TileTest, RunsAndWeightsMatchTheTokenRule) {
-  for (const Mask& tokens : RandomMasks(150)) {
+  for (const Mask& tokens : testing::RandomMasks(150, 777, 12)) {
     for (int64_t b = 1; b <= std::min<int64_t>(tokens.n(), 5); ++b) {
       const Mask t = MustTile(tokens, b);
       ASSERT_EQ(t.n(), (tokens.n() + b - 1) / b);
