@@ -3,7 +3,6 @@
 // end: generated, validated, simulated on real numbers, bounded, written and read.
 #include "lib/model/mask.h"
 
-#include <random>
 #include <set>
 #include <sstream>
 #include <string>
