@@ -109,6 +109,10 @@ TEST(TileTest, BadTileSizesAreRefusedNamingTheField) {
                 HasSubstr("tile = " + std::to_string(b) + ": must be in [1, 8]"));
   }
   EXPECT_TRUE(tokens.Tiled(8).ok());
+  EXPECT_FALSE(tokens == *tokens.Tiled(2));  // the tile is part of the mask
+  EXPECT_TRUE(*tokens.Tiled(2) == *tokens.Tiled(2));
+  EXPECT_TRUE(*tokens.Tiled(2)->Tiled(4) == *tokens.Tiled(4));  // tiles of the tokens
+  EXPECT_TRUE(*tokens.Tiled(2)->Tiled(1) == tokens);
 }
 
 TEST(TileTest, DurationsAndWordsCountTokenPairs) {

@@ -162,6 +162,7 @@ void Mask::CountRuns(Table& table, int64_t n) {
 }
 
 absl::StatusOr<Mask> Mask::Tiled(int64_t b) const {
+  if (tile_ > 1) return tokens().Tiled(b);  // tiles of the tokens, not of tiles
   if (b < 1 || b > n_) {
     return absl::InvalidArgumentError(
         absl::StrFormat("tile = %d: must be in [1, %d] (tokens per tile, at most n)", b, n_));

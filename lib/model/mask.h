@@ -98,8 +98,8 @@ class Mask {
 
   // The same mask over tiles of b tokens (see the file comment). Errors
   // (InvalidArgumentError): b outside [1, tokens().n()] ("tile = 0: must be in
-  // [1, 4096]"). b = 1 returns the mask itself. Requires a token mask. O(n + tile
-  // pairs) time, 8 bytes per tile pair.
+  // [1, 4096]"). b = 1 returns the token mask; a tiled mask tiles its tokens anew.
+  // O(n + tile pairs) time, 8 bytes per tile pair.
   absl::StatusOr<Mask> Tiled(int64_t b) const;
 
   // Rows (and keys) of the task graph: tokens, or tiles when tile() > 1.
@@ -206,7 +206,7 @@ class Mask {
   std::string Describe() const;
 
   friend bool operator==(const Mask& a, const Mask& b) {
-    return a.window_ == b.window_ && a.segments() == b.segments();
+    return a.window_ == b.window_ && a.tile_ == b.tile_ && a.segments() == b.segments();
   }
 
  private:
