@@ -264,21 +264,25 @@ void Mask::FillWeightStatistics(Table& tiles) {
   tiles.fewest_pairs = tiles.fewest_unordered = std::numeric_limits<int64_t>::max();
   tiles.pairs_gcd = tiles.unordered_gcd = 0;
   tiles.fewest_row_pairs = std::numeric_limits<int64_t>::max();
+  // A gcd that reached 1 stays 1: skip the division then (most masks get there soon).
+  const auto fold = [](int64_t& gcd, int64_t x) {
+    if (gcd != 1) gcd = std::gcd(gcd, x);
+  };
   for (int64_t t = 0; t < count; ++t) {
     const Run run = tiles.keys[t];
     if (run.end == run.begin) continue;
     tiles.most_row_pairs = std::max(tiles.most_row_pairs, tiles.row_pairs[t]);
     tiles.fewest_row_pairs = std::min(tiles.fewest_row_pairs, tiles.row_pairs[t]);
-    tiles.row_pairs_gcd = std::gcd(tiles.row_pairs_gcd, tiles.row_pairs[t]);
+    fold(tiles.row_pairs_gcd, tiles.row_pairs[t]);
     tiles.fewest_unordered = std::min(tiles.fewest_unordered, tiles.diagonal_pairs[t]);
-    tiles.unordered_gcd = std::gcd(tiles.unordered_gcd, tiles.diagonal_pairs[t]);
+    fold(tiles.unordered_gcd, tiles.diagonal_pairs[t]);
     for (int64_t j = run.begin; j < run.end; ++j) {
       const int64_t pairs = tiles.pairs[tiles.score_base[t] + j];
       tiles.fewest_pairs = std::min(tiles.fewest_pairs, pairs);
-      tiles.pairs_gcd = std::gcd(tiles.pairs_gcd, pairs);
+      fold(tiles.pairs_gcd, pairs);
       if (j < t) {  // UnorderedPairs(j, t)
         tiles.fewest_unordered = std::min(tiles.fewest_unordered, pairs);
-        tiles.unordered_gcd = std::gcd(tiles.unordered_gcd, pairs);
+        fold(tiles.unordered_gcd, pairs);
       }
     }
   }
