@@ -109,13 +109,13 @@ TEST(TileTest, BadTileSizesAreRefusedNamingTheField) {
                 HasSubstr("tile = " + std::to_string(b) + ": must be in [1, 8]"));
   }
   EXPECT_TRUE(tokens.Tiled(8).ok());
-  // Causal n = 2^20 in tiles of 128: 33,558,528 tile pairs, above kMaxTilePairs.
-  absl::StatusOr<Mask> many = Mask::OneSegment(1 << 20, SegmentKind::kCausal).Tiled(128);
+  // Causal n = 2^20 in tiles of 256: 8,390,656 tile pairs, above kMaxTilePairs.
+  absl::StatusOr<Mask> many = Mask::OneSegment(1 << 20, SegmentKind::kCausal).Tiled(256);
   EXPECT_EQ(many.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(many.status().message()),
-              HasSubstr("tile = 128: the mask has 33558528 tile pairs, above the limit of "
-                        "16777216; use a larger tile"));
-  EXPECT_TRUE(Mask::OneSegment(1 << 20, SegmentKind::kCausal).Tiled(256).ok());
+              HasSubstr("tile = 256: the mask has 8390656 tile pairs, above the limit of "
+                        "4194304; use a larger tile"));
+  EXPECT_TRUE(Mask::OneSegment(1 << 20, SegmentKind::kCausal).Tiled(512).ok());
   EXPECT_FALSE(tokens == *tokens.Tiled(2));  // the tile is part of the mask
   EXPECT_TRUE(*tokens.Tiled(2) == *tokens.Tiled(2));
   EXPECT_TRUE(*tokens.Tiled(2)->Tiled(4) == *tokens.Tiled(4));  // tiles of the tokens

@@ -77,10 +77,10 @@ absl::StatusOr<std::vector<Segment>> ParseSegments(absl::string_view text);
 std::string SegmentsText(const std::vector<Segment>& segments);
 
 // Most tile pairs (row tile, key tile) a tiled mask may have: its weights take 8 bytes
-// each (128 MiB at most, built in well under a second), and a schedule has at least
-// two events per pair, so the limit sits near the default event limit; tiles exist to
-// keep schedules smaller than that.
-inline constexpr int64_t kMaxTilePairs = int64_t{1} << 24;
+// each (32 MiB at most, built in about 50 ms; a server builds them for a request before
+// admitting it), and a schedule has at least two events per pair. Tiles exist to keep
+// schedules small: 2048 tiles of a causal sequence are 2.1 million pairs.
+inline constexpr int64_t kMaxTilePairs = int64_t{1} << 22;
 
 class Mask {
  public:
