@@ -84,15 +84,14 @@ int RunGenerate(const Invocation& call) {
   absl::StatusOr<Generated> generated =
       Generate(request->problem, GenerateOptions{*max_events, *placement, search});
   if (!generated.ok()) return ReportError("generate", generated.status());
-  if (const std::string out = absl::GetFlag(FLAGS_out); !out.empty()) {
-    if (absl::Status s = WriteScheduleTo(generated->schedule, "--out", out); !s.ok()) {
-      return ReportError("generate", s);
-    }
-  }
   labels.origin = Origin{generated->generator, generated->placement, generated->pinned,
                          generated->note};
-  VectorEventSource events(generated->schedule);
-  return CheckAndReport(events, labels);
+  // One pass: the check reads the schedule as it is compiled, and --out is written on
+  // the way.
+  if (const std::string out = absl::GetFlag(FLAGS_out); !out.empty()) {
+    return CheckWriteAndReport(*generated->events, generated->event_count, out, labels);
+  }
+  return CheckAndReport(*generated->events, labels);
 }
 
 }  // namespace attnsched::cli

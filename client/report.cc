@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <optional>
 
 #include "absl/flags/flag.h"
@@ -16,6 +17,7 @@
 #include "lib/export/schedule_json.h"
 #include "lib/export/summary.h"
 #include "lib/schedule/check.h"
+#include "lib/schedule/event_sink.h"
 #include "lib/status_macros.h"
 
 namespace attnsched::cli {
@@ -41,11 +43,42 @@ absl::StatusOr<bool> BinaryOutFlag() {
                                                  ": must be json or binary"));
 }
 
+namespace {
+
+std::unique_ptr<EventSink> ScheduleWriter(bool binary, const EventSource& source, int64_t events,
+                                          std::ostream& out) {
+  if (binary) {
+    return std::make_unique<rpc::BinaryScheduleWriter>(source.problem(), source.placement(),
+                                                       events, out);
+  }
+  return std::make_unique<ScheduleJsonWriter>(source.problem(), source.placement(), out);
+}
+
+absl::StatusOr<CheckReport> CheckWithFlags(EventSource& source, const ReportLabels& labels) {
+  CheckOptions options{absl::GetFlag(FLAGS_max_events), std::nullopt, nullptr};
+  if (absl::GetFlag(FLAGS_simulate)) options.simulate_seed = absl::GetFlag(FLAGS_seed);
+  absl::StatusOr<CheckReport> report = CheckSchedule(source, options);
+  if (report.ok()) return report;
+  return absl::Status(report.status().code(),
+                      absl::StrCat(labels.source, report.status().message()));
+}
+
+int Report(const EventSource& source, const absl::StatusOr<CheckReport>& report,
+           const ReportLabels& labels) {
+  if (!report.ok()) return ReportError(labels.command, report.status());
+  return PrintSummary(Summarize(source.problem(), source.placement(), *report), labels);
+}
+
+}  // namespace
+
 absl::Status WriteScheduleTo(EventSource& source, int64_t events, absl::string_view flag,
                              const std::string& path) {
   ASSIGN_OR_RETURN(const bool binary, BinaryOutFlag());
   return WriteOutput(flag, path, [&](std::ostream& out) {
-    return binary ? rpc::WriteBinarySchedule(source, events, out) : WriteScheduleJson(source, out);
+    std::unique_ptr<EventSink> writer = ScheduleWriter(binary, source, events, out);
+    TeeEventSource tee(source, *writer);
+    tee.Drain();
+    return writer->Finish(tee.status());
   });
 }
 
@@ -56,15 +89,23 @@ absl::Status WriteScheduleTo(const Schedule& schedule, absl::string_view flag,
 }
 
 int CheckAndReport(EventSource& source, const ReportLabels& labels) {
-  CheckOptions options{absl::GetFlag(FLAGS_max_events), std::nullopt, nullptr};
-  if (absl::GetFlag(FLAGS_simulate)) options.simulate_seed = absl::GetFlag(FLAGS_seed);
-  absl::StatusOr<CheckReport> report = CheckSchedule(source, options);
-  if (!report.ok()) {
-    return ReportError(labels.command,
-                       absl::Status(report.status().code(),
-                                    absl::StrCat(labels.source, report.status().message())));
-  }
-  return PrintSummary(Summarize(source.problem(), source.placement(), *report), labels);
+  return Report(source, CheckWithFlags(source, labels), labels);
+}
+
+int CheckWriteAndReport(EventSource& source, int64_t events, const std::string& path,
+                        const ReportLabels& labels) {
+  const absl::StatusOr<bool> binary = BinaryOutFlag();
+  if (!binary.ok()) return ReportError(labels.command, binary.status());
+  absl::StatusOr<CheckReport> report;
+  const absl::Status written = WriteOutput("--out", path, [&](std::ostream& out) {
+    std::unique_ptr<EventSink> writer = ScheduleWriter(*binary, source, events, out);
+    TeeEventSource tee(source, *writer);
+    report = CheckWithFlags(tee, labels);
+    tee.Drain();  // the events after a violation, for the file
+    return writer->Finish(tee.status());
+  });
+  if (!written.ok()) return ReportError(labels.command, written);
+  return Report(source, report, labels);
 }
 
 int PrintSummary(Summary summary, const ReportLabels& labels) {

@@ -57,6 +57,12 @@ absl::Status WriteScheduleTo(const Schedule& schedule, absl::string_view flag,
 // read.
 int CheckAndReport(EventSource& source, const ReportLabels& labels);
 
+// The same in one pass that also writes the `events` events to `path` (--out, as
+// WriteScheduleTo): the file holds every event, also those after a violation, and a
+// failed write is reported instead of the summary.
+int CheckWriteAndReport(EventSource& source, int64_t events, const std::string& path,
+                        const ReportLabels& labels);
+
 // Prints a summary (computed here or by a server) with the labels; returns the exit
 // status as CheckAndReport does.
 int PrintSummary(Summary summary, const ReportLabels& labels);

@@ -27,7 +27,7 @@ absl::StatusOr<std::optional<Placement>> PlacementFromFlag(const Problem& p) {
     GenerateOptions options;
     options.search_events = 0;
     ASSIGN_OR_RETURN(const Generated g, Generate(p, options));
-    return g.schedule.placement;
+    return g.events->placement();
   }
   ASSIGN_OR_RETURN(const std::optional<PlacementSpec> spec, PlacementSpecFromFlag());
   if (!spec) return std::nullopt;

@@ -14,6 +14,7 @@
 #include "lib/algorithms/generator.h"
 #include "lib/export/summary.h"
 #include "lib/schedule/check.h"
+#include "lib/schedule/event_sink.h"
 #include "lib/sat/prove.h"
 #include "lib/status_macros.h"
 #include "server/retryable.h"
@@ -57,19 +58,14 @@ class RpcLog {
   absl::Duration queue_wait_;
 };
 
-struct Checked {
-  Schedule schedule;
-  Summary summary;
-};
-
-// The schedule the request asks for, validated, simulated if asked and summarised,
-// within `limit` events and admitted by `lease` at `bytes_per_event` before it is
-// compiled; CancelledError once `cancelled` (the call's) turns true.
-absl::StatusOr<Checked> GenerateChecked(const v1::GenerateRequest& request,
-                                        const ServiceOptions& options, int64_t limit,
-                                        absl::string_view over_limit_hint,
-                                        MemoryBudget::Lease& lease, int64_t bytes_per_event,
-                                        const Cancelled& cancelled) {
+// The schedule the request asks for, as a stream, within `limit` events and admitted
+// by `lease` at `bytes_per_event` before it is compiled; CancelledError once
+// `cancelled` (the call's) turns true.
+absl::StatusOr<Generated> GenerateFor(const v1::GenerateRequest& request,
+                                      const ServiceOptions& options, int64_t limit,
+                                      absl::string_view over_limit_hint,
+                                      MemoryBudget::Lease& lease, int64_t bytes_per_event,
+                                      const Cancelled& cancelled) {
   ASSIGN_OR_RETURN(const Problem problem, rpc::ProblemFromProto(request.problem()));
   GenerateOptions generate{limit, std::nullopt, options.search_events};
   generate.cancelled = cancelled;
@@ -82,17 +78,25 @@ absl::StatusOr<Checked> GenerateChecked(const v1::GenerateRequest& request,
   if (absl::IsResourceExhausted(g.status()) && !RetryAfterMs(g.status())) {
     return absl::ResourceExhaustedError(absl::StrCat(g.status().message(), over_limit_hint));
   }
-  if (!g.ok()) return g.status();
-  VectorEventSource source(g->schedule);
+  return g;
+}
+
+// Validates `source` (g's events, or a tee over them), simulates it if the request
+// asks, and summarises it with g's origin.
+absl::StatusOr<v1::ScheduleSummary> CheckGenerated(EventSource& source, const Generated& g,
+                                                   const v1::GenerateRequest& request,
+                                                   int64_t limit, const Cancelled& cancelled) {
   CheckOptions check{limit, std::nullopt, cancelled};
   if (request.simulate()) check.simulate_seed = request.seed();
   ASSIGN_OR_RETURN(const CheckReport report, CheckSchedule(source, check));
-  Summary summary = Summarize(problem, g->schedule.placement, report);
-  summary.generator = g->generator;
-  summary.placement = g->placement;
-  summary.placement_pinned = g->pinned;
-  summary.note = g->note;
-  return Checked{std::move(g->schedule), std::move(summary)};
+  Summary summary = Summarize(source.problem(), source.placement(), report);
+  summary.generator = g.generator;
+  summary.placement = g.placement;
+  summary.placement_pinned = g.pinned;
+  summary.note = g.note;
+  v1::ScheduleSummary proto;
+  rpc::SummaryToProto(summary, &proto);
+  return proto;
 }
 
 // Runs `fn` on the worker pool and waits, cancelling the job if the client goes away.
@@ -233,14 +237,21 @@ grpc::Status SchedulerService::GenerateSchedule(grpc::ServerContext* context,
                                                 v1::GenerateResponse* response) {
   RpcLog log("GenerateSchedule", *context, metrics_);
   MemoryBudget::Lease lease = budget_.Empty();
-  absl::StatusOr<Checked> g =
-      GenerateChecked(*request, options_, std::min(options_.max_unary_events, options_.max_events),
-                      " (this server's limit for one message; use StreamSchedule)", lease,
-                      kBytesPerEvent + kResponseBytesPerEvent,
-                      [context] { return context->IsCancelled(); });
+  const int64_t limit = std::min(options_.max_unary_events, options_.max_events);
+  const Cancelled cancelled = [context] { return context->IsCancelled(); };
+  absl::StatusOr<Generated> g =
+      GenerateFor(*request, options_, limit,
+                  " (this server's limit for one message; use StreamSchedule)", lease,
+                  kBytesPerEvent + kResponseBytesPerEvent, cancelled);
   if (!g.ok()) return log.Done(g.status());
-  rpc::SummaryToProto(g->summary, response->mutable_summary());
-  rpc::ScheduleToProto(g->schedule, response->mutable_schedule());
+  // One message: the schedule is held to be sent.
+  absl::StatusOr<Schedule> schedule = ReadWhole(*g->events, g->event_count);
+  if (!schedule.ok()) return log.Done(schedule.status());
+  VectorEventSource source(*schedule);
+  absl::StatusOr<v1::ScheduleSummary> summary = CheckGenerated(source, *g, *request, limit, cancelled);
+  if (!summary.ok()) return log.Done(summary.status());
+  *response->mutable_summary() = *std::move(summary);
+  rpc::ScheduleToProto(*schedule, response->mutable_schedule());
   return log.Done(grpc::Status::OK);
 }
 
@@ -249,20 +260,23 @@ grpc::Status SchedulerService::StreamSchedule(grpc::ServerContext* context,
                                               grpc::ServerWriter<v1::ScheduleChunk>* writer) {
   RpcLog log("StreamSchedule", *context, metrics_);
   MemoryBudget::Lease lease = budget_.Empty();
-  absl::StatusOr<Checked> g =
-      GenerateChecked(*request, options_, options_.max_events, "", lease, kBytesPerEvent,
-                      [context] { return context->IsCancelled(); });
+  const Cancelled cancelled = [context] { return context->IsCancelled(); };
+  absl::StatusOr<Generated> g = GenerateFor(*request, options_, options_.max_events, "", lease,
+                                            kBytesPerEvent, cancelled);
   if (!g.ok()) return log.Done(g.status());
-  v1::ScheduleSummary summary;
-  rpc::SummaryToProto(g->summary, &summary);
-  VectorEventSource source(g->schedule);
-  const bool sent = rpc::WriteChunks(source, static_cast<int64_t>(g->schedule.events.size()),
-                                     options_.chunk_events, &summary,
-                                     [&](const v1::ScheduleChunk& chunk) {
-                                       return !context->IsCancelled() && writer->Write(chunk);
-                                     });
-  if (!sent) return log.Done(grpc::Status::CANCELLED);
-  return log.Done(grpc::Status::OK);
+  // One pass: the check reads the schedule as it is compiled, and each chunk is sent
+  // as it fills; the summary, known at the end, goes in the last chunk.
+  rpc::ChunkWriter chunks(g->events->problem(), g->events->placement(), g->event_count,
+                          options_.chunk_events, [&](const v1::ScheduleChunk& chunk) {
+                            return !context->IsCancelled() && writer->Write(chunk);
+                          });
+  TeeEventSource tee(*g->events, chunks);
+  absl::StatusOr<v1::ScheduleSummary> summary =
+      CheckGenerated(tee, *g, *request, options_.max_events, cancelled);
+  if (!summary.ok()) return log.Done(summary.status());
+  tee.Drain();
+  chunks.set_summary(*std::move(summary));
+  return log.Done(chunks.Finish(tee.status()));
 }
 
 grpc::Status SchedulerService::VerifySchedule(grpc::ServerContext* context,

@@ -57,8 +57,9 @@ TEST(GeneratorTest, ValuesForAnySequenceLength) {
     SCOPED_TRACE(Describe(c.problem));
     absl::StatusOr<Generated> g = Generate(c.problem);
     ASSERT_TRUE(g.ok()) << g.status();
-    ExpectValidAndExact(g->schedule);
-    EXPECT_EQ(Makespan(g->schedule), c.makespan);
+    const Schedule s = testing::Whole(*g);
+    ExpectValidAndExact(s);
+    EXPECT_EQ(Makespan(s), c.makespan);
     EXPECT_EQ(g->generator, c.generator);
   }
 }
@@ -67,7 +68,7 @@ TEST(GeneratorTest, OnePeFallbackSaysWhy) {
   absl::StatusOr<Generated> g = Generate(WithCosts(MakeProblem(Scheme::kGeneral, 2, 16, 2), 1, 1));
   ASSERT_TRUE(g.ok());
   EXPECT_EQ(g->placement, "one-pe");
-  EXPECT_EQ(g->schedule.placement, (Placement{0, 0}));
+  EXPECT_EQ(g->events->placement(), (Placement{0, 0}));
   EXPECT_THAT(g->note, HasSubstr("all work on PE 0 of 2"));
   EXPECT_THAT(g->note, HasSubstr("total work W = 12"));
   EXPECT_FALSE(g->pinned);
@@ -123,9 +124,10 @@ TEST(GeneratorTest, EveryPlacementIsServedForAnyN) {
             Generate(p, {kDefaultMaxEvents, PlacementSpec{PlacementKind::kExplicit, homes}, 0});
         ASSERT_TRUE(g.ok()) << g.status();
         EXPECT_TRUE(g->pinned);
-        EXPECT_EQ(g->schedule.placement, homes);
-        ExpectValidAndExact(g->schedule);
-        EXPECT_GE(Makespan(g->schedule), ComputeLowerBounds(p, homes).Max());
+        const Schedule s = testing::Whole(*g);
+        EXPECT_EQ(s.placement, homes);
+        ExpectValidAndExact(s);
+        EXPECT_GE(Makespan(s), ComputeLowerBounds(p, homes).Max());
       }
     }
   }
@@ -204,6 +206,24 @@ TEST(GeneratorTest, EventLimitIsCheckedBeforeAnyWork) {
   s = Generate(llama, {17'000'000, std::nullopt, 0}).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(std::string(s.message()), HasSubstr("17297472 events"));
+}
+
+// Above 300,000 operations the schedule is compiled as it is read: every scheme's
+// stream comes in canonical order, as many events as announced, and validates.
+TEST(GeneratorTest, StreamedSchedulesComeInCanonicalOrder) {
+  for (const Problem& p : {MakeProblem(Scheme::kCausal, 1024, 8, 4),
+                           MakeProblem(Scheme::kGeneral, 700, 4, 3),
+                           MakeProblem(Scheme::kShared, 900, 2, 5),
+                           WithCosts(MakeProblem(Scheme::kGeneral, 600, 64, 7), 1, 1)}) {
+    ASSERT_GT(CountOperations(p.instance).total(), 300'000) << Describe(p);
+    absl::StatusOr<Generated> g = Generate(p);
+    ASSERT_TRUE(g.ok()) << g.status();
+    const int64_t announced = g->event_count;
+    const Schedule s = testing::Whole(*g);
+    EXPECT_EQ(static_cast<int64_t>(s.events.size()), announced) << Describe(p);
+    EXPECT_TRUE(std::is_sorted(s.events.begin(), s.events.end(), CanonicalLess)) << Describe(p);
+    ExpectValidAndExact(s);
+  }
 }
 
 TEST(PlanCompilerTest, DeadlockIsAnInternalErrorNamingTheItem) {

@@ -120,7 +120,9 @@ class PythonClientTest(unittest.TestCase):
 
     def test_stream_then_verify(self):
         chunks = self.stream("shared", 48, 4, 4)
-        summary = chunks[0].summary
+        summary = chunks[-1].summary  # the last chunk carries it
+        self.assertTrue(chunks[-1].last)
+        self.assertTrue(summary.valid)
         self.assertEqual(sum(len(c.events) for c in chunks), summary.events)
         self.assertEqual(chunks[0].events_total, summary.events)
         self.assertEqual([c.chunk_index for c in chunks], list(range(len(chunks))))

@@ -1,5 +1,5 @@
 // Residency (lib/schedule/residency.h), the state the validator, simulator and plan
-// compiler share, and MergeSortedStreams (lib/schedule/schedule.h), which the
+// compiler share, and MergeBefore (lib/schedule/event_stream.h), which the
 // compiler uses to assemble a schedule: arrivals at home, results, copies by
 // transfers (earliest kept), the dense and hashed vector tables, score indices, and
 // stream merges against a sort.
@@ -109,39 +109,51 @@ TEST(ResidencyTest, ManyPesUseTheHashedVectorTable) {
   EXPECT_EQ(r.ArrivalAt(q, away), 31);
 }
 
-TEST(MergeSortedStreamsTest, EqualsSortingTheConcatenation) {
+// Merging before a limit, then the rest, equals sorting the concatenation: the first
+// step yields exactly the events starting before the limit.
+TEST(MergeBeforeTest, EqualsSortingTheConcatenation) {
   std::mt19937 rng(11);
   for (int trial = 0; trial < 50; ++trial) {
+    // Ranked streams: PE p's operations at 2p, its link's transfers at 2p + 1, each
+    // with strictly increasing starts.
     std::vector<EventStream> streams(1 + rng() % 6);
     std::vector<Event> all;
-    for (auto& queue : streams) {
-      std::vector<Event> stream;
+    for (size_t s = 0; s < streams.size(); ++s) {
       // Some streams empty, some longer than a block.
       const int count = static_cast<int>(rng() % 3 == 0 ? EventStream::kBlockEvents + rng() % 9000
                                                          : rng() % 40);
+      const int32_t pe = static_cast<int32_t>(s / 2);
+      int64_t start = 0;
       for (int k = 0; k < count; ++k) {
-        const Event e = rng() % 2
-                            ? Event::Op(rng() % 30, rng() % 4, {OpKind::kDot, int32_t(rng() % 5), int32_t(rng() % 5)})
-                            : Event::Xfer(rng() % 30, rng() % 4, {ItemKind::kK, int32_t(rng() % 5), 0});
-        stream.push_back(e);
+        start += 1 + static_cast<int64_t>(rng() % 3);
+        const Event e = s % 2 == 0
+                            ? Event::Op(start, pe, {OpKind::kDot, int32_t(rng() % 5), int32_t(rng() % 5)})
+                            : Event::Xfer(start, pe, {ItemKind::kK, int32_t(rng() % 5), 0});
+        streams[s].push_back(e);
+        all.push_back(e);
       }
-      SortEvents(stream);
-      for (const Event& e : stream) queue.push_back(e);
-      all.insert(all.end(), stream.begin(), stream.end());
     }
     SortEvents(all);
-    const std::vector<Event> merged = MergeSortedStreams(std::move(streams));
+    const int64_t limit = static_cast<int64_t>(rng() % 64);
+    std::vector<EventStream*> ranked;
+    for (EventStream& stream : streams) ranked.push_back(&stream);
+    std::vector<Event> merged;
+    MergeBefore(ranked, limit, merged);
+    const size_t before = merged.size();
+    EXPECT_EQ(before, static_cast<size_t>(std::count_if(
+                          all.begin(), all.end(), [&](const Event& e) { return e.start < limit; })));
+    MergeBefore(ranked, kMaxStart + 1, merged);
     ASSERT_EQ(merged.size(), all.size());
     for (size_t k = 0; k < all.size(); ++k) {
-      // Equal events may come from different streams: compare canonical order only.
-      EXPECT_FALSE(CanonicalLess(merged[k], all[k]) || CanonicalLess(all[k], merged[k]))
-          << "trial " << trial << " position " << k;
+      ASSERT_EQ(merged[k], all[k]) << "trial " << trial << " position " << k;
     }
     EXPECT_TRUE(std::is_sorted(merged.begin(), merged.end(), CanonicalLess));
   }
-  EXPECT_TRUE(MergeSortedStreams({}).empty());
+  std::vector<Event> out;
   std::vector<EventStream> two_empty(2);
-  EXPECT_TRUE(MergeSortedStreams(std::move(two_empty)).empty());
+  MergeBefore({}, kMaxStart + 1, out);
+  MergeBefore({&two_empty[0], &two_empty[1]}, kMaxStart + 1, out);
+  EXPECT_TRUE(out.empty());
 }
 
 // Reading across block boundaries keeps every unread event addressable by its

@@ -188,15 +188,15 @@ TEST_F(ServerTest, EveryRpcMatchesLocalMode) {
     SetDeadline(context, absl::Seconds(30));
     auto reader = stub->StreamSchedule(&context, generate);
     v1::ScheduleChunk chunk;
-    int chunks = 0;
     while (reader->Read(&chunk)) {
-      if (chunks++ == 0) {
-        EXPECT_EQ(chunk.summary().makespan_cycles(), local_makespan);
-      }
       for (int k = 0; k < chunk.events_size(); ++k) {
         streamed.push_back(*rpc::EventFromProto(chunk.events(k), k));
       }
+      if (chunk.last()) {
+        EXPECT_EQ(chunk.summary().makespan_cycles(), local_makespan);
+      }
     }
+    EXPECT_TRUE(chunk.last());
     ASSERT_TRUE(reader->Finish().ok());
     EXPECT_EQ(streamed, local.events);
   }
@@ -242,6 +242,40 @@ TEST_F(ServerTest, EveryRpcMatchesLocalMode) {
     EXPECT_EQ(response.status(), v1::ProveResponse::STATUS_IMPROVABLE);
     EXPECT_LT(testing::ValidateSchedule(*rpc::ScheduleFromProto(response.better()))->stats.makespan, 20);
   }
+}
+
+// Above 300,000 operations StreamSchedule sends each chunk as the schedule is compiled
+// and checked: many chunks, the summary in the last one only, and the events those of
+// the local generator.
+TEST_F(ServerTest, StreamScheduleSendsAsItGenerates) {
+  ASSERT_FALSE(server_.address().empty()) << server_.Log();
+  auto stub = Connect(server_);
+  const Problem p = MakeProblem(Scheme::kCausal, 1024, 8, 4);  // 525,824 operations
+  const Schedule local = testing::MustGenerate(p);
+  v1::GenerateRequest generate;
+  *generate.mutable_problem() = ProblemProto(Scheme::kCausal, 1024, 8, 4);
+  grpc::ClientContext context;
+  SetDeadline(context, absl::Seconds(60));
+  auto reader = stub->StreamSchedule(&context, generate);
+  v1::ScheduleChunk chunk;
+  std::vector<Event> streamed;
+  int chunks = 0, summaries = 0;
+  int64_t total = -2;
+  while (reader->Read(&chunk)) {
+    if (chunks++ == 0) total = chunk.events_total();
+    summaries += chunk.has_summary() ? 1 : 0;
+    for (int k = 0; k < chunk.events_size(); ++k) {
+      streamed.push_back(*rpc::EventFromProto(chunk.events(k), k));
+    }
+  }
+  ASSERT_TRUE(reader->Finish().ok());
+  EXPECT_GT(chunks, 10);
+  EXPECT_EQ(summaries, 1);
+  ASSERT_TRUE(chunk.last() && chunk.has_summary());
+  EXPECT_TRUE(chunk.summary().valid());
+  EXPECT_EQ(chunk.summary().events(), total);
+  EXPECT_EQ(total, static_cast<int64_t>(local.events.size()));
+  EXPECT_EQ(streamed, local.events);
 }
 
 TEST_F(ServerTest, BadRequestsNameTheFieldAndTheRule) {

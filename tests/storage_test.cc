@@ -178,14 +178,15 @@ TEST(StorageTest, GeneratorsMeetALimitOrSayWhatItTakes) {
   absl::StatusOr<Generated> fast = Generate(p);
   ASSERT_TRUE(fast.ok()) << fast.status();
   EXPECT_THAT(fast->note, HasSubstr("items freed after their last use: at most"));
-  EXPECT_EQ(Makespan(fast->schedule), Makespan(plain));
-  const int64_t fast_peak = PeakOf(fast->schedule);
+  const Schedule fast_schedule = testing::Whole(*fast);
+  EXPECT_EQ(Makespan(fast_schedule), Makespan(plain));
+  const int64_t fast_peak = PeakOf(fast_schedule);
   // Below that: vectors forwarded only after their last use hold less.
   p.machine.max_words_per_pe = fast_peak - 1;
   absl::StatusOr<Generated> paced = Generate(p);
   ASSERT_TRUE(paced.ok()) << paced.status();
   EXPECT_THAT(paced->note, HasSubstr("vectors forwarded only after it"));
-  const int64_t paced_peak = PeakOf(paced->schedule);
+  const int64_t paced_peak = PeakOf(testing::Whole(*paced));
   EXPECT_LT(paced_peak, fast_peak);
   p.machine.max_words_per_pe = paced_peak;  // exactly enough
   EXPECT_TRUE(Generate(p).ok());
@@ -217,19 +218,20 @@ TEST(StorageTest, FlowControlCompilesEveryGeneratorsPlans) {
     EXPECT_THAT(std::string(s.message()), HasSubstr("max_words_per_pe = 1: below")) << Describe(p);
     // Just above the cycle-0 bound: both attempts run, the answer names what they need.
     p.machine.max_words_per_pe = StorageLowerBound(p, nullptr);
-    const absl::StatusOr<Generated> g = Generate(p);
+    absl::StatusOr<Generated> g = Generate(p);
     if (g.ok()) {
-      EXPECT_LE(PeakOf(g->schedule), p.machine.max_words_per_pe) << Describe(p);
+      EXPECT_LE(PeakOf(testing::Whole(*g)), p.machine.max_words_per_pe) << Describe(p);
     } else {
       EXPECT_THAT(std::string(g.status().message()), HasSubstr("forwarded only after it"))
           << Describe(p);
     }
     p.machine.max_words_per_pe = 1 << 30;
-    p.machine.max_words_per_pe = PeakOf(Generate(p)->schedule) - 1;
+    p.machine.max_words_per_pe = PeakOf(MustGenerate(p)) - 1;
     absl::StatusOr<Generated> paced = Generate(p);
     if (paced.ok()) {
-      EXPECT_LE(PeakOf(paced->schedule), p.machine.max_words_per_pe) << Describe(p);
-      absl::StatusOr<SimulationReport> sim = testing::SimulateSchedule(paced->schedule, 2);
+      const Schedule schedule = testing::Whole(*paced);
+      EXPECT_LE(PeakOf(schedule), p.machine.max_words_per_pe) << Describe(p);
+      absl::StatusOr<SimulationReport> sim = testing::SimulateSchedule(schedule, 2);
       ASSERT_TRUE(sim.ok()) << sim.status();
       EXPECT_LE(sim->max_rel_error, kMaxRelError);
     }

@@ -56,7 +56,13 @@ CommandResult RunCommand(const std::string& command) {
 Schedule MustGenerate(const Problem& problem, const GenerateOptions& options) {
   absl::StatusOr<Generated> g = Generate(problem, options);
   EXPECT_TRUE(g.ok()) << g.status();
-  return g.ok() ? std::move(g->schedule) : Schedule{};
+  return g.ok() ? Whole(*g) : Schedule{};
+}
+
+Schedule Whole(Generated& g) {
+  absl::StatusOr<Schedule> s = ReadWhole(*g.events, g.event_count);
+  EXPECT_TRUE(s.ok()) << s.status();
+  return s.ok() ? *std::move(s) : Schedule{};
 }
 
 Schedule MustGenerateOn(const Problem& problem, const Placement& homes) {

@@ -27,6 +27,9 @@ std::vector<Mask> RandomMasks(int count, uint32_t seed, int64_t max_length);
 // Generate(problem, options).schedule; fails the test on error.
 Schedule MustGenerate(const Problem& problem, const GenerateOptions& options = {});
 
+// The events of a generated schedule, read whole (a failed read fails the test).
+Schedule Whole(Generated& g);
+
 // The generator's schedule over pinned `homes`, without the local search.
 Schedule MustGenerateOn(const Problem& problem, const Placement& homes);
 

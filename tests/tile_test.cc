@@ -163,14 +163,13 @@ TEST(TileTest, TiledInstancesGenerateValidateAndSimulate) {
       p.instance.mask = MustTile(inst.mask, b);
       absl::StatusOr<Generated> g = Generate(p);
       ASSERT_TRUE(g.ok()) << Describe(p) << ": " << g.status();
-      VectorEventSource source(g->schedule);
-      absl::StatusOr<CheckReport> check = CheckSchedule(source, CheckOptions{.simulate_seed = 5});
+      absl::StatusOr<CheckReport> check = CheckSchedule(*g->events, CheckOptions{.simulate_seed = 5});
       ASSERT_TRUE(check.ok()) << check.status();
       ASSERT_TRUE(check->validation.valid()) << Describe(p) << ": " << check->validation.violation->message;
       ASSERT_TRUE(check->simulation.has_value());
       EXPECT_LE(check->simulation->max_rel_error, kMaxRelError) << Describe(p);
       EXPECT_EQ(check->simulation->rows_checked, inst.n());
-      const LowerBounds lb = ComputeLowerBounds(p, g->schedule.placement);
+      const LowerBounds lb = ComputeLowerBounds(p, g->events->placement());
       EXPECT_LE(lb.Max(), check->validation.stats.makespan) << Describe(p);
       EXPECT_EQ(check->validation.stats.work, TotalWork(p)) << Describe(p);
     }
@@ -185,8 +184,7 @@ TEST(TileTest, LargeInstancesSimulateASampleOfRows) {
   p.instance.mask = MustTile(p.instance.mask, 100);
   absl::StatusOr<Generated> g = Generate(p);
   ASSERT_TRUE(g.ok()) << g.status();
-  VectorEventSource source(g->schedule);
-  absl::StatusOr<SimulationReport> sim = Simulate(source, 3);
+  absl::StatusOr<SimulationReport> sim = Simulate(*g->events, 3);
   ASSERT_TRUE(sim.ok()) << sim.status();
   EXPECT_EQ(sim->rows, 6000);
   EXPECT_EQ(sim->rows_checked, 3001);  // rows 0, 2, ..., 5998 and 5999

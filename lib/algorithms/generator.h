@@ -14,12 +14,14 @@
 //
 // Example:
 //   Problem p = MakeProblem(Scheme::kCausal, 4099, 128, 64);
-//   absl::StatusOr<Generated> g = Generate(p);   // zigzag placement, validated by the caller
+//   absl::StatusOr<Generated> g = Generate(p);   // zigzag placement
+//   for (; g->events->Valid(); g->events->Next()) Use(g->events->event());
 #ifndef ATTNSCHED_LIB_ALGORITHMS_GENERATOR_H_
 #define ATTNSCHED_LIB_ALGORITHMS_GENERATOR_H_
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -83,8 +85,13 @@ struct GenerateOptions {
 };
 
 struct Generated {
-  Schedule schedule;
-  std::string generator;  // technique, e.g. "zigzag-ring"; "one-pe" for the fallback
+  // The schedule's events in canonical order, read once. Instances above 300,000
+  // operations without a storage limit are compiled as they are read (memory: the
+  // plan and the compiler's state, plan.h); the others are compiled whole first (they
+  // compare candidate schedules, or free items after their last use) and held.
+  std::unique_ptr<EventSource> events;
+  int64_t event_count = 0;  // exactly the events `events` yields
+  std::string generator;    // technique, e.g. "zigzag-ring"; "one-pe" for the fallback
   // "block", "cyclic", "zigzag", "explicit", "least-loaded" or "one-pe"
   std::string placement;
   bool pinned = false;    // the request chose the placement
@@ -95,8 +102,13 @@ struct Generated {
 
 // Validates `problem` and the placement, plans, compiles, and improves as above.
 // Errors: InvalidArgumentError (bad parameter or placement, naming the field and the
-// rule), ResourceExhaustedError (event limit, with the count and the limit).
+// rule), ResourceExhaustedError (event limit, with the count and the limit), and,
+// while `events` is read, its status() (a generator bug: a plan that deadlocks).
 absl::StatusOr<Generated> Generate(const Problem& problem, const GenerateOptions& options = {});
+
+// Generate's schedule read whole (small instances, tests, SAT witnesses).
+absl::StatusOr<Schedule> GenerateSchedule(const Problem& problem,
+                                          const GenerateOptions& options = {});
 
 }  // namespace attnsched
 

@@ -16,12 +16,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "lib/model/placement.h"
 #include "lib/model/problem.h"
 #include "lib/model/task_graph.h"
+#include "lib/schedule/event_source.h"
 #include "lib/schedule/schedule.h"
 
 namespace attnsched {
@@ -51,9 +53,15 @@ struct Plan {
   bool forward_after_last_use = false;
 };
 
-// Compiles `plan` for `problem`. Returns InternalError naming the PE and the item
-// it waits for when the plan deadlocks (an operand that never reaches its PE): a
-// generator bug, never a user error.
+// Compiles `plan` for `problem` as a stream: the schedule's events in canonical
+// order (schedule.h), produced as the list scheduling advances in cycle order, so the
+// memory is the plan, the residency (residency.h) and the events not yet final (about
+// 256 per compute unit), not the schedule. When the plan deadlocks (an operand never
+// reaches its PE: a generator bug, never a user error) the stream ends early and
+// status() is an InternalError naming the PE and the item it waits for.
+std::unique_ptr<EventSource> CompilePlanStream(const Problem& problem, Plan plan);
+
+// The whole schedule of CompilePlanStream, in canonical order; the same errors.
 absl::StatusOr<Schedule> CompilePlan(const Problem& problem, Plan plan);
 
 // The number of events CompilePlan(problem, plan) produces, without compiling: one

@@ -40,10 +40,10 @@ absl::Status TooManyEvents(absl::string_view what, int64_t count, int64_t limit)
 }
 
 // The generator's plan over `homes`, balanced when `balance`, checked against the
-// event limit and admitted (GenerateOptions::admit) before compiling.
-absl::StatusOr<Schedule> CompileGenerator(const Generator& g, const Problem& problem,
-                                          Placement homes, bool balance,
-                                          const GenerateOptions& options) {
+// event limit and admitted (GenerateOptions::admit): its event count.
+absl::StatusOr<std::pair<Plan, int64_t>> AdmittedPlan(const Generator& g, const Problem& problem,
+                                                      Placement homes, bool balance,
+                                                      const GenerateOptions& options) {
   if (IsCancelled(options.cancelled)) return StoppedError("generation");
   DotLists dots = g.dots(problem, homes, balance);
   Plan plan = FinishRingPlan(problem, std::move(homes), std::move(dots));
@@ -53,7 +53,27 @@ absl::StatusOr<Schedule> CompileGenerator(const Generator& g, const Problem& pro
                          events, options.max_events);
   }
   if (options.admit) RETURN_IF_ERROR(options.admit(events));
-  return CompilePlan(problem, std::move(plan));
+  return std::make_pair(std::move(plan), events);
+}
+
+// The same plan, compiled whole.
+absl::StatusOr<Schedule> CompileGenerator(const Generator& g, const Problem& problem,
+                                          Placement homes, bool balance,
+                                          const GenerateOptions& options) {
+  ASSIGN_OR_RETURN(auto plan, AdmittedPlan(g, problem, std::move(homes), balance, options));
+  return CompilePlan(problem, std::move(plan.first));
+}
+
+// The makespan of a plan's schedule, compiled as a stream and not kept.
+absl::StatusOr<int64_t> StreamedMakespan(const Problem& problem, Plan plan) {
+  std::unique_ptr<EventSource> events = CompilePlanStream(problem, std::move(plan));
+  int64_t makespan = 0;
+  for (; events->Valid(); events->Next()) {
+    const Event& e = events->event();
+    if (e.is_op()) makespan = std::max(makespan, e.start + Duration(problem, e.op()));
+  }
+  RETURN_IF_ERROR(events->status());
+  return makespan;
 }
 
 // A placement the generator may use, with its name for the summary.
@@ -78,12 +98,12 @@ std::vector<Candidate> FreeCandidates(const Generator& g, const Problem& problem
 
 // The best schedule (into `best`) over the candidates (ties: fewer transfers),
 // balanced where the compute binds (balancing only adds transfers where the links
-// bind); `both` also tries the other way, which can be better with few tokens per PE.
+// bind), and the other way, which can be better with few tokens per PE.
 // Homes on part of the ring are compiled unbalanced. A candidate over the event limit
 // is passed over while another fits. Returns the
 // candidate used.
 absl::StatusOr<Candidate> CompileBest(const Generator& g, const Problem& problem,
-                                      std::vector<Candidate> candidates, bool both,
+                                      std::vector<Candidate> candidates,
                                       const GenerateOptions& options, Schedule& best) {
   size_t chosen = 0;
   absl::Status over_limit = absl::OkStatus();
@@ -94,7 +114,7 @@ absl::StatusOr<Candidate> CompileBest(const Generator& g, const Problem& problem
     const bool whole_ring = candidates[k].pes_used == problem.pes();
     const bool balance = whole_ring && lb.work >= std::max(lb.link, lb.traffic);
     for (bool b : {balance, !balance}) {
-      if (b != balance && (!both || !whole_ring)) continue;
+      if (b != balance && !whole_ring) continue;
       absl::StatusOr<Schedule> compiled =
           CompileGenerator(g, problem, candidates[k].homes, b, options);
       if (absl::IsResourceExhausted(compiled.status())) {
@@ -138,23 +158,23 @@ Candidate MostPromising(const Problem& problem, std::vector<Candidate> candidate
 }
 
 // A schedule above its placement's lower bound, improved by the local search within
-// the budget of compiled events.
-absl::Status Improve(const GenerateOptions& options, Generated& g) {
-  const int64_t events = std::max<int64_t>(static_cast<int64_t>(g.schedule.events.size()), 1);
+// the budget of compiled events; `info` gets the plans searched and a note.
+absl::Status Improve(const GenerateOptions& options, Schedule& schedule, Generated& info) {
+  const int64_t events = std::max<int64_t>(static_cast<int64_t>(schedule.events.size()), 1);
   const int64_t plans = options.search_events / events;
-  const int64_t target = ComputeLowerBounds(g.schedule.problem, g.schedule.placement).Max();
-  if (plans < kMinSearchPlans || Makespan(g.schedule) <= target) return absl::OkStatus();
+  const int64_t target = ComputeLowerBounds(schedule.problem, schedule.placement).Max();
+  if (plans < kMinSearchPlans || Makespan(schedule) <= target) return absl::OkStatus();
   if (IsCancelled(options.cancelled)) return StoppedError("generation");
   PlanSearchOptions search;
   search.max_evaluations = plans;
   search.target = target;
-  const int64_t before = Makespan(g.schedule);
-  ASSIGN_OR_RETURN(g.schedule, ImproveByPlanSearch(g.schedule, search));
-  g.plans_searched = plans;
-  if (Makespan(g.schedule) < before) {
-    absl::StrAppend(&g.note, g.note.empty() ? "" : "; ",
+  const int64_t before = Makespan(schedule);
+  ASSIGN_OR_RETURN(schedule, ImproveByPlanSearch(schedule, search));
+  info.plans_searched = plans;
+  if (Makespan(schedule) < before) {
+    absl::StrAppend(&info.note, info.note.empty() ? "" : "; ",
                     absl::StrFormat("local search over at most %d plans: %d -> %d cycles", plans,
-                                    before, Makespan(g.schedule)));
+                                    before, Makespan(schedule)));
   }
   return absl::OkStatus();
 }
@@ -201,10 +221,106 @@ const Generator& GeneratorFor(const Instance& inst) {
 
 namespace {
 
-// Generate without regard to a storage limit (but for the plans' flow control, which
+// What the generator chose, before it is read: the schedule compiled whole (instances
+// of at most kCompareEvents operations, which weigh their candidates by compiling
+// them), or the plan of a larger instance's one candidate, compiled as it is read.
+struct Chosen {
+  Generated info;  // all but the events
+  std::optional<Schedule> whole;
+  std::optional<Plan> plan;
+};
+
+std::string PartRingNote(const Problem& problem, int64_t pes_used) {
+  const char* unit = problem.mask().tile() > 1 ? "tiles" : "tokens";
+  return absl::StrFormat("%s homed on PEs 0..%d of %d (more PEs than %s)", unit, pes_used - 1,
+                         problem.pes(), unit);
+}
+
+std::string OnePeNote(const Problem& problem, const Generated& info, absl::string_view ring,
+                      int64_t work) {
+  return absl::StrFormat(
+      "all work on PE 0 of %d: the %s schedule over %s homes takes %s cycles, one PE takes "
+      "the total work W = %d (the links are too slow for the compute)",
+      problem.pes(), info.generator, info.placement, ring, work);
+}
+
+// The candidates of a free placement, or the pinned one.
+absl::StatusOr<std::vector<Candidate>> Candidates(const Generator& g, const Problem& problem,
+                                                  const GenerateOptions& options, bool small) {
+  const int64_t m = problem.pes(), n = problem.n();
+  std::vector<Candidate> candidates;
+  if (options.placement) {
+    ASSIGN_OR_RETURN(Placement pinned, MakePlacement(*options.placement, n, m));
+    candidates.push_back({std::string(PlacementKindName(options.placement->kind)),
+                          std::move(pinned), m});
+    return candidates;
+  }
+  // More PEs than tokens: placements over the whole ring spread the tokens, and every
+  // key with them, around it; homed on PEs 0..n-1 the keys travel at most n links.
+  // Only small instances on rings of at most 2n PEs weigh both.
+  if (m <= n || (small && m <= 2 * n)) candidates = FreeCandidates(g, problem, m);
+  if (m > n) {
+    for (Candidate& c : FreeCandidates(g, problem, n)) candidates.push_back(std::move(c));
+  }
+  return candidates;
+}
+
+// Small instances: every candidate compiled, the best improved by the local search,
+// and one PE when that is faster.
+absl::Status ChooseWhole(const Generator& g, const Problem& problem,
+                         std::vector<Candidate> candidates, const GenerateOptions& options,
+                         Chosen& out) {
+  Schedule best;
+  ASSIGN_OR_RETURN(Candidate c, CompileBest(g, problem, std::move(candidates), options, best));
+  out.info.placement = c.label;
+  if (c.pes_used < problem.pes()) out.info.note = PartRingNote(problem, c.pes_used);
+  RETURN_IF_ERROR(Improve(options, best, out.info));
+  const int64_t work = TotalWork(problem);
+  if (!out.info.pinned && Makespan(best) > work) {
+    out.info.note = OnePeNote(problem, out.info, absl::StrCat(Makespan(best)), work);
+    ASSIGN_OR_RETURN(best, CompileGenerator(g, problem, Placement(problem.n(), 0), false, options));
+    out.info.generator = out.info.placement = "one-pe";
+  }
+  out.whole = std::move(best);
+  return absl::OkStatus();
+}
+
+// Large instances: the most promising candidate's plan, not compiled. One PE instead
+// when the ring is slower than W: when its lower bound says so, or, with the bound
+// above W / 2, when a compilation that keeps nothing measures it (below W / 2 the ring
+// stays under W: its makespan is at most 1.8 times its bound in every measurement,
+// docs/generators.md).
+absl::Status ChoosePlan(const Generator& g, const Problem& problem, Candidate c,
+                        const GenerateOptions& options, Chosen& out) {
+  out.info.placement = c.label;
+  if (c.pes_used < problem.pes()) out.info.note = PartRingNote(problem, c.pes_used);
+  const LowerBounds lb = ComputeLowerBounds(problem, c.homes);
+  // Homes on part of the ring are not balanced: chain shedding would spread the dots
+  // over every PE of the ring, however many.
+  const bool balance = c.pes_used == problem.pes() && lb.work >= std::max(lb.link, lb.traffic);
+  ASSIGN_OR_RETURN(auto plan, AdmittedPlan(g, problem, c.homes, balance, options));
+  const int64_t work = TotalWork(problem);
+  std::string ring;
+  if (!out.info.pinned && lb.Max() > work) {
+    ring = absl::StrCat("at least ", lb.Max());
+  } else if (!out.info.pinned && 2 * lb.Max() > work) {
+    ASSIGN_OR_RETURN(const int64_t t, StreamedMakespan(problem, std::move(plan.first)));
+    if (t > work) ring = absl::StrCat(t);
+    ASSIGN_OR_RETURN(plan, AdmittedPlan(g, problem, std::move(c.homes), balance, options));
+  }
+  if (!ring.empty()) {
+    out.info.note = OnePeNote(problem, out.info, ring, work);
+    ASSIGN_OR_RETURN(plan, AdmittedPlan(g, problem, Placement(problem.n(), 0), false, options));
+    out.info.generator = out.info.placement = "one-pe";
+  }
+  out.info.event_count = plan.second;
+  out.plan = std::move(plan.first);
+  return absl::OkStatus();
+}
+
+// Chooses without regard to a storage limit (but for the plans' flow control, which
 // FinishRingPlan turns on when the problem has a limit).
-absl::StatusOr<Generated> GenerateUnlimited(const Problem& problem,
-                                            const GenerateOptions& options) {
+absl::StatusOr<Chosen> Choose(const Problem& problem, const GenerateOptions& options) {
   RETURN_IF_ERROR(ValidateProblem(problem));
   const int64_t operations = CountOperations(problem.instance).total();
   if (operations > options.max_events) {
@@ -213,57 +329,41 @@ absl::StatusOr<Generated> GenerateUnlimited(const Problem& problem,
                          operations, options.max_events);
   }
   const Generator& g = GeneratorFor(problem.instance);
-  std::optional<Placement> pinned;
-  if (options.placement) {
-    ASSIGN_OR_RETURN(pinned, MakePlacement(*options.placement, problem.n(), problem.pes()));
-  }
   const bool small = operations <= kCompareEvents;
-  const int64_t m = problem.pes(), n = problem.n();
-  std::vector<Candidate> candidates;
-  if (pinned) {
-    candidates.push_back({std::string(PlacementKindName(options.placement->kind)),
-                          std::move(*pinned), m});
+  ASSIGN_OR_RETURN(std::vector<Candidate> candidates, Candidates(g, problem, options, small));
+  Chosen out;
+  out.info.generator = std::string(g.name);
+  out.info.pinned = options.placement.has_value();
+  if (small) {
+    RETURN_IF_ERROR(ChooseWhole(g, problem, std::move(candidates), options, out));
   } else {
-    // More PEs than tokens: placements over the whole ring spread the tokens, and every
-    // key with them, around it; homed on PEs 0..n-1 the keys travel at most n links.
-    // Only small instances on rings of at most 2n PEs weigh both.
-    if (m <= n || (small && m <= 2 * n)) candidates = FreeCandidates(g, problem, m);
-    if (m > n) {
-      for (Candidate& c : FreeCandidates(g, problem, n)) candidates.push_back(std::move(c));
-    }
-  }
-  if (!small) candidates = {MostPromising(problem, std::move(candidates))};
-  Generated out;
-  out.generator = std::string(g.name);
-  out.pinned = options.placement.has_value();
-  ASSIGN_OR_RETURN(Candidate best, CompileBest(g, problem, std::move(candidates), small,
-                                               options, out.schedule));
-  out.placement = best.label;
-  if (best.pes_used < m) {
-    const char* unit = problem.mask().tile() > 1 ? "tiles" : "tokens";
-    out.note = absl::StrFormat("%s homed on PEs 0..%d of %d (more PEs than %s)", unit,
-                               best.pes_used - 1, m, unit);
-  }
-  RETURN_IF_ERROR(Improve(options, out));
-  const int64_t work = TotalWork(problem);
-  if (!out.pinned && Makespan(out.schedule) > work) {
-    const int64_t ring = Makespan(out.schedule);
-    ASSIGN_OR_RETURN(out.schedule, CompileGenerator(g, problem, Placement(problem.n(), 0), false,
-                                                    options));
-    out.note = absl::StrFormat(
-        "all work on PE 0 of %d: the %s schedule over %s homes takes %d cycles, one PE "
-        "takes the total work W = %d (the links are too slow for the compute)",
-        problem.pes(), g.name, out.placement, ring, work);
-    out.generator = out.placement = "one-pe";
+    RETURN_IF_ERROR(ChoosePlan(g, problem, MostPromising(problem, std::move(candidates)), options, out));
   }
   return out;
+}
+
+// The chosen schedule, compiled whole if it is not yet.
+absl::StatusOr<Schedule> Whole(const Problem& problem, Chosen& chosen) {
+  if (chosen.whole) return std::move(*chosen.whole);
+  return CompilePlan(problem, std::move(*chosen.plan));
+}
+
+Generated Held(Generated info, Schedule schedule) {
+  info.event_count = static_cast<int64_t>(schedule.events.size());
+  info.events = std::make_unique<VectorEventSource>(std::move(schedule));
+  return info;
 }
 
 }  // namespace
 
 absl::StatusOr<Generated> Generate(const Problem& problem, const GenerateOptions& options) {
   const int64_t limit = problem.machine.max_words_per_pe;
-  if (limit == 0) return GenerateUnlimited(problem, options);
+  if (limit == 0) {
+    ASSIGN_OR_RETURN(Chosen chosen, Choose(problem, options));
+    if (chosen.whole) return Held(std::move(chosen.info), std::move(*chosen.whole));
+    chosen.info.events = CompilePlanStream(problem, std::move(*chosen.plan));
+    return std::move(chosen.info);
+  }
   RETURN_IF_ERROR(ValidateProblem(problem));
   std::optional<Placement> pinned;
   if (options.placement) {
@@ -272,26 +372,29 @@ absl::StatusOr<Generated> Generate(const Problem& problem, const GenerateOptions
   RETURN_IF_ERROR(CheckStorageLimit(problem, pinned));
   // First the fastest schedule with frees; if it holds too much, the same plans with
   // flow control (a vector leaves a PE after its last use there), which holds about
-  // a block in flight per ring but may wait.
+  // a block in flight per ring but may wait. Frees follow each item's last use, so
+  // these schedules are built whole.
   Problem plain = problem;
   plain.machine.max_words_per_pe = 0;
-  ASSIGN_OR_RETURN(Generated fast, GenerateUnlimited(plain, options));
-  fast.schedule.problem.machine.max_words_per_pe = limit;
-  ASSIGN_OR_RETURN(const auto fast_peak, FreeAndMeasure(fast.schedule));
+  ASSIGN_OR_RETURN(Chosen fast, Choose(plain, options));
+  ASSIGN_OR_RETURN(Schedule fast_schedule, Whole(plain, fast));
+  fast_schedule.problem.machine.max_words_per_pe = limit;
+  ASSIGN_OR_RETURN(const auto fast_peak, FreeAndMeasure(fast_schedule));
   auto noted = [](Generated g, std::string what) {
     absl::StrAppend(&g.note, g.note.empty() ? "" : "; ", what);
     return g;
   };
   if (fast_peak.first <= limit) {
-    return noted(std::move(fast), absl::StrFormat("items freed after their last use: at most "
-                                                  "%d words per PE",
-                                                  fast_peak.first));
+    return noted(Held(std::move(fast.info), std::move(fast_schedule)),
+                 absl::StrFormat("items freed after their last use: at most %d words per PE",
+                                 fast_peak.first));
   }
-  ASSIGN_OR_RETURN(Generated paced, GenerateUnlimited(problem, options));
-  ASSIGN_OR_RETURN(const auto paced_peak, FreeAndMeasure(paced.schedule));
+  ASSIGN_OR_RETURN(Chosen paced, Choose(problem, options));
+  ASSIGN_OR_RETURN(Schedule paced_schedule, Whole(problem, paced));
+  ASSIGN_OR_RETURN(const auto paced_peak, FreeAndMeasure(paced_schedule));
   if (paced_peak.first <= limit) {
-    const int64_t t = Makespan(paced.schedule), t0 = Makespan(fast.schedule);
-    return noted(std::move(paced),
+    const int64_t t = Makespan(paced_schedule), t0 = Makespan(fast_schedule);
+    return noted(Held(std::move(paced.info), std::move(paced_schedule)),
                  absl::StrFormat("items freed after their last use, vectors forwarded only "
                                  "after it: at most %d words per PE (%d without flow control); "
                                  "makespan %d cycles against %d",
@@ -302,7 +405,12 @@ absl::StatusOr<Generated> Generate(const Problem& problem, const GenerateOptions
       "max_words_per_pe = %d: the %s schedule needs %d words on PE %d even with every item a "
       "PE receives freed after its last use and forwarded only after it; raise the limit to "
       "at least %d, or use more PEs",
-      limit, fast.generator, least.first, least.second, least.first));
+      limit, fast.info.generator, least.first, least.second, least.first));
+}
+
+absl::StatusOr<Schedule> GenerateSchedule(const Problem& problem, const GenerateOptions& options) {
+  ASSIGN_OR_RETURN(Generated g, Generate(problem, options));
+  return ReadWhole(*g.events, g.event_count);
 }
 
 }  // namespace attnsched

@@ -23,8 +23,9 @@ nlohmann::json InstanceJson(const Instance& inst) {
   return j;
 }
 
-absl::Status WriteScheduleJson(EventSource& source, std::ostream& out) {
-  const Problem& p = source.problem();
+ScheduleJsonWriter::ScheduleJsonWriter(const Problem& p, const Placement& placement,
+                                       std::ostream& out)
+    : out_(out) {
   nlohmann::json header = {
       {"format", kScheduleFormat},
       {"instance", InstanceJson(p.instance)},
@@ -35,32 +36,43 @@ absl::Status WriteScheduleJson(EventSource& source, std::ostream& out) {
         {"link_latency", p.machine.link_latency}}},
       {"costs",
        {{"c_dot", p.costs.c_dot}, {"c_softmax", p.costs.c_softmax}, {"c_axpy", p.costs.c_axpy}}},
-      {"placement", source.placement()},
+      {"placement", placement},
       {"event_order", kStartOrder},
   };
   if (p.machine.max_words_per_pe > 0) header["machine"]["max_words_per_pe"] = p.machine.max_words_per_pe;
   std::string text = header.dump();
   text.pop_back();  // reopen the object to stream the events
-  out << text << ",\"events\":[";
-  std::string line;
-  for (bool first = true; source.Valid(); source.Next(), first = false) {
-    const Event& e = source.event();
-    line.clear();
-    absl::StrAppend(&line, first ? "\n" : ",\n", "{\"start\":", e.start);
-    if (e.is_op()) {
-      absl::StrAppend(&line, ",\"pe\":", e.pe, ",\"op\":\"", OperationName(e.op()), "\"}");
-    } else if (e.is_free()) {
-      absl::StrAppend(&line, ",\"pe\":", e.pe, ",\"free\":\"", ItemName(e.item()), "\"}");
-    } else {
-      absl::StrAppend(&line, ",\"from_pe\":", e.pe, ",\"item\":\"", ItemName(e.item()), "\"}");
-    }
-    out << line;
+  out_ << text << ",\"events\":[";
+}
+
+absl::Status ScheduleJsonWriter::Write(const Event& e, int64_t /*index*/) {
+  line_.clear();
+  absl::StrAppend(&line_, first_ ? "\n" : ",\n", "{\"start\":", e.start);
+  first_ = false;
+  if (e.is_op()) {
+    absl::StrAppend(&line_, ",\"pe\":", e.pe, ",\"op\":\"", OperationName(e.op()), "\"}");
+  } else if (e.is_free()) {
+    absl::StrAppend(&line_, ",\"pe\":", e.pe, ",\"free\":\"", ItemName(e.item()), "\"}");
+  } else {
+    absl::StrAppend(&line_, ",\"from_pe\":", e.pe, ",\"item\":\"", ItemName(e.item()), "\"}");
   }
-  RETURN_IF_ERROR(source.status());
-  out << "\n]}\n";
-  out.flush();
-  if (!out) return absl::DataLossError("writing the schedule failed (disk full?)");
+  out_ << line_;
   return absl::OkStatus();
+}
+
+absl::Status ScheduleJsonWriter::Finish(const absl::Status& source_status) {
+  // A failed source leaves the array open: a reader sees a truncated file.
+  RETURN_IF_ERROR(source_status);
+  out_ << "\n]}\n";
+  out_.flush();
+  if (!out_) return absl::DataLossError("writing the schedule failed (disk full?)");
+  return absl::OkStatus();
+}
+
+absl::Status WriteScheduleJson(EventSource& source, std::ostream& out) {
+  ScheduleJsonWriter writer(source.problem(), source.placement(), out);
+  for (; source.Valid(); source.Next()) RETURN_IF_ERROR(writer.Write(source.event(), source.index()));
+  return writer.Finish(source.status());
 }
 
 }  // namespace attnsched

@@ -21,10 +21,12 @@
 #include <istream>
 #include <memory>
 #include <ostream>
+#include <string>
 #include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "lib/schedule/event_sink.h"
 #include "lib/schedule/event_source.h"
 #include "lib/schedule/schedule.h"
 #include "nlohmann/json.hpp"
@@ -41,9 +43,25 @@ nlohmann::json InstanceJson(const Instance& inst);
 // The value of "event_order" that declares the events in non-decreasing start order.
 inline constexpr absl::string_view kStartOrder = "start";
 
-// Writes the events of `source` as JSON (one event per line, declared in start
-// order), reading the source to its end. Returns DataLossError if the stream fails,
-// or the source's status when it fails.
+// Writes a schedule as JSON, one event per line, declared in start order (events
+// must come in start order): the header at construction, then each event. Finish
+// returns DataLossError if the stream fails, or the source's status when it failed
+// (the events array is then left open: a reader reports a truncated file).
+class ScheduleJsonWriter final : public EventSink {
+ public:
+  // `out` must outlive the writer.
+  ScheduleJsonWriter(const Problem& problem, const Placement& placement, std::ostream& out);
+  absl::Status Write(const Event& event, int64_t index) override;
+  absl::Status Finish(const absl::Status& source_status) override;
+
+ private:
+  std::ostream& out_;
+  std::string line_;
+  bool first_ = true;
+};
+
+// Writes the events of `source` with a ScheduleJsonWriter, reading the source to its
+// end; Finish's errors.
 absl::Status WriteScheduleJson(EventSource& source, std::ostream& out);
 
 // Reads a schedule. Errors are InvalidArgumentError naming the JSON path and the

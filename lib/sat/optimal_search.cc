@@ -36,8 +36,7 @@ absl::StatusOr<Schedule> UpperBoundSchedule(const Problem& problem,
   GenerateOptions options;
   options.search_events = 0;  // the search runs its own local search (ImprovePlan)
   if (placement) options.placement = PlacementSpec{PlacementKind::kExplicit, *placement};
-  ASSIGN_OR_RETURN(Generated generated, Generate(problem, options));
-  return std::move(generated.schedule);
+  return GenerateSchedule(problem, options);
 }
 
 absl::StatusOr<Schedule> ImprovePlan(const Schedule& start, int64_t target,

@@ -34,4 +34,12 @@ VectorEventSource::VectorEventSource(Schedule&& schedule)
   Refill();
 }
 
+absl::StatusOr<Schedule> ReadWhole(EventSource& source, int64_t expected) {
+  Schedule schedule{source.problem(), source.placement(), {}};
+  schedule.events.reserve(static_cast<size_t>(std::max<int64_t>(expected, 0)));
+  for (; source.Valid(); source.Next()) schedule.events.push_back(source.event());
+  if (!source.status().ok()) return source.status();
+  return schedule;
+}
+
 }  // namespace attnsched

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "lib/schedule/schedule.h"
 
@@ -124,6 +125,10 @@ class VectorEventSource final : public EventSource {
   const Schedule* schedule_;
   ListBlocks blocks_;
 };
+
+// Reads `source` to its end into a schedule (events in the source's order), with room
+// reserved for `expected` events; the source's status() if it fails.
+absl::StatusOr<Schedule> ReadWhole(EventSource& source, int64_t expected = 0);
 
 }  // namespace attnsched
 

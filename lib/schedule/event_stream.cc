@@ -23,21 +23,20 @@ void EventStream::ReleaseFrontBlock() {
   ++first_block_;
 }
 
-std::vector<Event> MergeSortedStreams(std::vector<EventStream> streams) {
-  size_t total = 0;
-  for (const auto& s : streams) total += s.size();
-  std::vector<Event> out;
-  out.reserve(total);
+void MergeBefore(absl::Span<EventStream* const> streams, int64_t limit, std::vector<Event>& out) {
   const size_t k = streams.size();
-  if (k == 0) return out;
+  if (k == 0) return;
+  // key[s]: the start of stream s's front, or `limit` when it has none before it.
+  std::vector<int64_t> key(k);
+  const auto refresh = [&](size_t s) {
+    key[s] = streams[s]->empty() ? limit : std::min(streams[s]->front().start, limit);
+  };
+  for (size_t s = 0; s < k; ++s) refresh(s);
+  // Stream a's front goes before stream b's: the earlier start, then the lower rank.
+  const auto before = [&](size_t a, size_t b) { return key[a] < key[b] || (key[a] == key[b] && a < b); };
   // A tree of losers: stream s is leaf k + s of a complete binary tree; each inner
   // node keeps the loser of its match, and `top` the overall winner. Each output
   // replays one leaf-to-root path: log2(k) comparisons.
-  // Stream a's head goes before stream b's; an exhausted stream goes last.
-  const auto before = [&](size_t a, size_t b) {
-    if (streams[a].empty()) return false;
-    return streams[b].empty() || CanonicalLess(streams[a].front(), streams[b].front());
-  };
   std::vector<size_t> loser(k), winner(2 * k);
   for (size_t s = 0; s < k; ++s) winner[k + s] = s;
   for (size_t node = k - 1; node >= 1; --node) {
@@ -47,14 +46,14 @@ std::vector<Event> MergeSortedStreams(std::vector<EventStream> streams) {
     loser[node] = a_wins ? b : a;
   }
   size_t top = k == 1 ? 0 : winner[1];
-  while (!streams[top].empty()) {
-    out.push_back(streams[top].front());
-    streams[top].pop_front();
+  while (key[top] < limit) {
+    out.push_back(streams[top]->front());
+    streams[top]->pop_front();
+    refresh(top);
     for (size_t node = (k + top) / 2; node >= 1; node /= 2) {
       if (before(loser[node], top)) std::swap(loser[node], top);
     }
   }
-  return out;
 }
 
 }  // namespace attnsched

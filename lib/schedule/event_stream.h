@@ -2,10 +2,9 @@
 // memory goes back to the operating system as it is read.
 //
 // The plan compiler (lib/algorithms/plan.h) writes one stream per compute unit and
-// per link, and MergeSortedStreams (schedule.h) reads them into one list. With plain
-// vectors both copies are alive at the end of the merge (the per-unit streams and the
-// list: 830 MB for the 17.3 M events of Llama-2-7B); freeing a stream's front as it is
-// read keeps the peak near one copy. The storage is blocks of kBlockEvents events,
+// per link, and MergeBefore reads their final events out in canonical order as the
+// compilation advances. Freeing a stream's front as it is read keeps the memory near
+// the events not yet final. The storage is blocks of kBlockEvents events,
 // each its own anonymous mapping (mmap), unmapped as soon as its last event is read:
 // the general-purpose allocator would keep small freed blocks in its heap, where they
 // still count as resident.
@@ -19,6 +18,7 @@
 #include <memory>
 #include <vector>
 
+#include "absl/types/span.h"
 #include "lib/schedule/schedule.h"
 
 namespace attnsched {
@@ -65,10 +65,15 @@ class EventStream {
   size_t begin_ = 0, end_ = 0; // appended events read, and appended
 };
 
-// Merges streams that are each in canonical order (one per compute unit and one per
-// link) into one list in canonical order, reading each from its front: O(E log S) for
-// S streams, by a tree of losers (Knuth, TAOCP vol. 3, section 5.4.1).
-std::vector<Event> MergeSortedStreams(std::vector<EventStream> streams);
+// Appends to `out`, in canonical order, the events of `streams` that start before
+// `limit`, reading them from the streams' fronts. The streams must be ranked: the
+// starts within a stream strictly increase, and of two events with the same start the
+// one of the lower stream goes first (the plan compiler's streams: the compute unit of
+// PE p at 2p, the link from p at 2p + 1; streams without events may be left out). So a merge compares start cycles only:
+// O(S + E log S) for S streams and E events, by a tree of losers (Knuth, TAOCP
+// vol. 3, section 5.4.1). The compiler calls it with the cycle before which every
+// event is final; kMaxStart + 1 merges everything.
+void MergeBefore(absl::Span<EventStream* const> streams, int64_t limit, std::vector<Event>& out);
 
 }  // namespace attnsched
 

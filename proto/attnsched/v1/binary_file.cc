@@ -42,19 +42,36 @@ struct FileChunks {
 
 }  // namespace
 
+BinaryScheduleWriter::BinaryScheduleWriter(const Problem& problem, const Placement& placement,
+                                           int64_t events_total, std::ostream& out)
+    : out_((out << kBinaryMagic, out)),
+      stream_(std::in_place, &out_),
+      chunks_(problem, placement, events_total, kBinaryChunkEvents,
+              [this](const v1::ScheduleChunk& chunk) {
+                return google::protobuf::util::SerializeDelimitedToZeroCopyStream(chunk, &*stream_);
+              }) {}
+
+absl::Status BinaryScheduleWriter::Write(const Event& event, int64_t index) {
+  return Written(chunks_.Write(event, index));
+}
+
+absl::Status BinaryScheduleWriter::Finish(const absl::Status& source_status) {
+  RETURN_IF_ERROR(source_status);
+  RETURN_IF_ERROR(Written(chunks_.Finish(source_status)));
+  stream_.reset();  // writes what it buffers
+  out_.flush();
+  return Written(absl::OkStatus());
+}
+
+absl::Status BinaryScheduleWriter::Written(const absl::Status& status) const {
+  if (status.ok() && out_) return absl::OkStatus();
+  return absl::DataLossError("writing the schedule failed (disk full?)");
+}
+
 absl::Status WriteBinarySchedule(EventSource& source, int64_t events_total, std::ostream& out) {
-  out << kBinaryMagic;
-  google::protobuf::io::OstreamOutputStream stream(&out);
-  absl::Status read;
-  const bool written = WriteChunks(
-      source, events_total, kBinaryChunkEvents, nullptr,
-      [&stream](const v1::ScheduleChunk& chunk) {
-        return google::protobuf::util::SerializeDelimitedToZeroCopyStream(chunk, &stream);
-      },
-      &read);
-  RETURN_IF_ERROR(read);
-  if (!written || !out) return absl::DataLossError("writing the schedule failed (disk full?)");
-  return absl::OkStatus();
+  BinaryScheduleWriter writer(source.problem(), source.placement(), events_total, out);
+  for (; source.Valid(); source.Next()) RETURN_IF_ERROR(writer.Write(source.event(), source.index()));
+  return writer.Finish(source.status());
 }
 
 bool IsBinaryScheduleFile(absl::string_view path) {

@@ -14,11 +14,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <ostream>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "attnsched/v1/chunks.h"
+#include "google/protobuf/io/zero_copy_stream_impl.h"
 #include "lib/schedule/event_source.h"
 
 namespace attnsched::rpc {
@@ -28,8 +30,28 @@ inline constexpr absl::string_view kBinaryMagic = "attnsched.schedule.v1.binary\
 // Events per chunk in a binary file.
 inline constexpr int64_t kBinaryChunkEvents = 65'536;
 
-// Writes the `events_total` events of `source` as a binary schedule file. Errors:
-// DataLossError when `out` fails (a full disk), the source's status when it fails.
+// Writes a binary schedule file of `events_total` events (in start order): the magic
+// line at construction, then the events. Errors: DataLossError when `out` fails (a
+// full disk); Finish returns the source's status when it failed (the file then has no
+// last chunk: a reader reports it cut short).
+class BinaryScheduleWriter final : public EventSink {
+ public:
+  // `out` must outlive the writer.
+  BinaryScheduleWriter(const Problem& problem, const Placement& placement, int64_t events_total,
+                       std::ostream& out);
+  absl::Status Write(const Event& event, int64_t index) override;
+  absl::Status Finish(const absl::Status& source_status) override;
+
+ private:
+  absl::Status Written(const absl::Status& status) const;
+
+  std::ostream& out_;
+  std::optional<google::protobuf::io::OstreamOutputStream> stream_;  // until Finish
+  ChunkWriter chunks_;
+};
+
+// Writes the `events_total` events of `source` with a BinaryScheduleWriter, reading
+// the source to its end; its errors.
 absl::Status WriteBinarySchedule(EventSource& source, int64_t events_total, std::ostream& out);
 
 // True when the file at `path` begins with kBinaryMagic (false when it does not, or

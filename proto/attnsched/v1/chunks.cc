@@ -35,6 +35,7 @@ absl::StatusOr<bool> ChunkEventSource::ReadChunkChecked() {
   RETURN_IF_ERROR(CheckChunk(*chunk_));
   ++chunks_;
   last_seen_ = chunk_->last();
+  if (chunk_->has_summary()) summary_ = chunk_->summary();
   return true;
 }
 
@@ -60,7 +61,6 @@ absl::Status ChunkEventSource::ReadHeader(int64_t max_events, const Admit& admit
     return absl::InvalidArgumentError(absl::StrCat(
         "chunks[0]: more events than the first chunk's events_total = ", events_total_));
   }
-  if (chunk_->has_summary()) summary_ = chunk_->summary();
   if (chunk_->has_simulate()) simulate_ = chunk_->simulate();
   if (chunk_->has_seed()) seed_ = chunk_->seed();
   if (admit) RETURN_IF_ERROR(admit(problem_, in_order ? 0 : events_total_));
@@ -82,8 +82,7 @@ absl::Status ChunkEventSource::CheckChunk(const v1::ScheduleChunk& chunk) const 
                                      {chunk.events_total() != 0, "events_total"},
                                      {chunk.start_order(), "start_order"},
                                      {chunk.has_simulate(), "simulate"},
-                                     {chunk.has_seed(), "seed"},
-                                     {chunk.has_summary(), "summary"}}) {
+                                     {chunk.has_seed(), "seed"}}) {
       if (set) {
         return absl::InvalidArgumentError(
             absl::StrCat(path, ".", field, ": only the first chunk carries the ", field));
@@ -93,6 +92,10 @@ absl::Status ChunkEventSource::CheckChunk(const v1::ScheduleChunk& chunk) const 
   if (last_seen_) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": a chunk after the one marked last"));
+  }
+  if (chunk.has_summary() && !chunk.last()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ".summary: only the last chunk carries the summary"));
   }
   // The first chunk is checked once it has set events_total (ReadHeader).
   if (chunks_ > 0 && events_total_ != kUnknownTotal &&
@@ -186,37 +189,51 @@ absl::Status ChunkEventSource::CheckComplete() const {
       events_total_, " events: a chunk was lost or could not be decoded"));
 }
 
+ChunkWriter::ChunkWriter(const Problem& problem, const Placement& placement,
+                         int64_t events_total, int64_t chunk_events, WriteChunk write)
+    : chunk_events_(chunk_events), write_(std::move(write)) {
+  ProblemToProto(problem, chunk_.mutable_problem());
+  chunk_.mutable_placement()->Assign(placement.begin(), placement.end());
+  chunk_.set_events_total(events_total);
+  chunk_.set_start_order(true);
+}
+
+absl::Status ChunkWriter::Write(const Event& event, int64_t index) {
+  v1::Event* e = chunk_.add_events();
+  EventToProto(event, e);
+  if (index != written_) e->set_index(index);
+  ++written_;
+  if (chunk_.events_size() < chunk_events_) return absl::OkStatus();
+  return Send(false);
+}
+
+absl::Status ChunkWriter::Finish(const absl::Status& source_status) {
+  RETURN_IF_ERROR(source_status);  // no `last` chunk: the receiver sees a cut stream
+  if (summary_) *chunk_.mutable_summary() = *summary_;
+  return Send(true);
+}
+
+absl::Status ChunkWriter::Send(bool last) {
+  chunk_.set_chunk_index(chunks_++);
+  chunk_.set_last(last);
+  if (!write_(chunk_)) return absl::CancelledError("the receiver of the chunk stream left");
+  chunk_.Clear();
+  return absl::OkStatus();
+}
+
 bool WriteChunks(EventSource& source, int64_t events_total, int64_t chunk_events,
                  const v1::ScheduleSummary* summary,
                  const std::function<bool(const v1::ScheduleChunk&)>& write,
                  absl::Status* error) {
-  v1::ScheduleChunk chunk;
-  if (summary != nullptr) *chunk.mutable_summary() = *summary;
-  ProblemToProto(source.problem(), chunk.mutable_problem());
-  chunk.mutable_placement()->Assign(source.placement().begin(), source.placement().end());
-  chunk.set_events_total(events_total);
-  chunk.set_start_order(true);
-  int64_t index = 0, sent = 0;
-  while (true) {
-    const bool more = source.Valid();
-    if (more) {
-      v1::Event* e = chunk.add_events();
-      EventToProto(source.event(), e);
-      if (source.index() != sent) e->set_index(source.index());
-      ++sent;
-      source.Next();
-      if (chunk.events_size() < chunk_events) continue;
-    }
-    if (!more && !source.status().ok()) {
-      if (error != nullptr) *error = source.status();
-      return false;
-    }
-    chunk.set_chunk_index(index++);
-    chunk.set_last(!more);
-    if (!write(chunk)) return false;
-    chunk.Clear();
-    if (!more) return true;
+  ChunkWriter writer(source.problem(), source.placement(), events_total, chunk_events, write);
+  if (summary != nullptr) writer.set_summary(*summary);
+  absl::Status written = absl::OkStatus();
+  for (; source.Valid() && written.ok(); source.Next()) {
+    written = writer.Write(source.event(), source.index());
   }
+  if (written.ok()) written = writer.Finish(source.status());
+  if (!source.status().ok() && error != nullptr) *error = source.status();
+  return written.ok();
 }
 
 }  // namespace attnsched::rpc

@@ -23,6 +23,7 @@
 
 #include "absl/status/statusor.h"
 #include "attnsched/v1/scheduler.pb.h"
+#include "lib/schedule/event_sink.h"
 #include "lib/schedule/event_source.h"
 #include "lib/schedule/schedule.h"
 
@@ -62,7 +63,7 @@ class ChunkEventSource final : public EventSource {
   const Placement& placement() const override { return placement_; }
   absl::Status status() const override { return status_; }
 
-  // The first chunk's summary (StreamSchedule's), if it had one.
+  // The last chunk's summary (StreamSchedule's), once the source has read it.
   const std::optional<v1::ScheduleSummary>& summary() const { return summary_; }
   // The events the first chunk announced; kUnknownTotal when it did not know them.
   int64_t events_total() const { return events_total_; }
@@ -107,14 +108,40 @@ class ChunkEventSource final : public EventSource {
   std::optional<ListBlocks> held_blocks_;  // its events in start order
 };
 
-// Sends the events of `source` (`events_total` of them, or kUnknownTotal; in start
-// order) as chunks of at most `chunk_events` events, the last marked `last`: the first
-// with the problem, the placement, events_total, start_order and `summary` (if any); an event whose index() is not its
-// position in the stream carries it (Event.index), so a receiver reports the same
-// event_index as the source's owner. Stops, returning false, when
-// `write` returns false (the other side ended the call) or the source fails (then
-// `*error` is its status, if `error` is given; the receiver sees a stream short of
-// events_total).
+// Writes events (in start order) as chunks of at most `chunk_events` events, the last
+// marked `last`: the first with the problem, the placement, events_total (or
+// kUnknownTotal) and start_order; the last with the summary, if one is set by then.
+// An event whose index is not its position in the stream carries it (Event.index),
+// so a receiver reports the same event_index as the sender. `write` returns false
+// when the other side ended the call: Write and Finish then return CancelledError.
+// Finish with a failed source status sends no last chunk (the receiver sees a stream
+// short of events_total) and returns that status.
+class ChunkWriter final : public EventSink {
+ public:
+  using WriteChunk = std::function<bool(const v1::ScheduleChunk&)>;
+  ChunkWriter(const Problem& problem, const Placement& placement, int64_t events_total,
+              int64_t chunk_events, WriteChunk write);
+  // The summary for the last chunk (StreamSchedule's: known once the schedule is
+  // generated and checked).
+  void set_summary(v1::ScheduleSummary summary) { summary_ = std::move(summary); }
+  absl::Status Write(const Event& event, int64_t index) override;
+  absl::Status Finish(const absl::Status& source_status) override;
+
+ private:
+  absl::Status Send(bool last);
+
+  const int64_t chunk_events_;
+  const WriteChunk write_;
+  std::optional<v1::ScheduleSummary> summary_;
+  v1::ScheduleChunk chunk_;
+  int64_t chunks_ = 0;   // chunks sent
+  int64_t written_ = 0;  // events written
+};
+
+// Sends the events of `source` (`events_total` of them, or kUnknownTotal) through a
+// ChunkWriter, with `summary` (if any) in the last chunk. Returns false when `write`
+// returns false or the source fails (then `*error` is its status, if `error` is
+// given).
 bool WriteChunks(EventSource& source, int64_t events_total, int64_t chunk_events,
                  const v1::ScheduleSummary* summary,
                  const std::function<bool(const v1::ScheduleChunk&)>& write,
