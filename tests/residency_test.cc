@@ -37,7 +37,10 @@ TEST(ResidencyTest, ResultsAndTransfersKeepTheEarliestArrival) {
   const Item s01{ItemKind::kS, 0, 1};
   EXPECT_EQ(r.ArrivalAt(s01, 0), kNever);
   r.RecordResult({OpKind::kDot, 0, 1}, 1, 7);  // computed on PE 1, ready at 7
-  EXPECT_EQ(r.ArrivalAt(s01, 1), 7);
+  // On its producer: 0, resident once the unit has finished the dot (the unit's
+  // state says when); the producer is kept, not the cycle.
+  EXPECT_EQ(r.ArrivalAt(s01, 1), 0);
+  EXPECT_EQ(r.WhereRan({OpKind::kDot, 0, 1}), 1);
   EXPECT_EQ(r.ArrivalAt(s01, 0), kNever);
   EXPECT_EQ(r.RecordArrival(s01, 0, 12), kNever);  // first copy on PE 0
   EXPECT_EQ(r.ArrivalAt(s01, 0), 12);
@@ -67,13 +70,37 @@ TEST(ResidencyTest, ASoftmaxMakesItsWholeRowResidentAtHome) {
   EXPECT_EQ(r.ArrivalAt({ItemKind::kP, 3, 1}, 0), kNever);  // only the copied one
 }
 
+// A score's producer is kept in 2 bits: the home of i, the home of j, or (a hash map)
+// another PE; freed there it is gone until a copy comes back.
+TEST(ResidencyTest, ProducersAnywhereAndFreedThere) {
+  const Problem p = MakeProblem(Scheme::kGeneral, 6, 2, 3);
+  const Placement homes = BlockPlacement(6, 3);  // 0, 1 on PE 0; 2, 3 on 1; 4, 5 on 2
+  Residency r(p, homes);
+  r.RecordResult({OpKind::kDot, 0, 2}, 0, 3);  // home of i
+  r.RecordResult({OpKind::kDot, 0, 3}, 1, 4);  // home of j
+  r.RecordResult({OpKind::kDot, 0, 1}, 2, 5);  // elsewhere
+  for (const auto& [j, pe] : {std::pair{2, 0}, {3, 1}, {1, 2}}) {
+    const Item s{ItemKind::kS, 0, j};
+    EXPECT_EQ(r.WhereRan({OpKind::kDot, 0, j}), pe) << j;
+    for (int32_t q = 0; q < 3; ++q) EXPECT_EQ(r.ArrivalAt(s, q), q == pe ? 0 : kNever) << j << q;
+  }
+  EXPECT_FALSE(r.WhereRan({OpKind::kDot, 0, 0}).has_value());
+  const Item s01{ItemKind::kS, 0, 1};
+  EXPECT_EQ(r.Free(s01, 2), 0);
+  EXPECT_EQ(r.ArrivalAt(s01, 2), kNever);
+  EXPECT_FALSE(r.WhereRan({OpKind::kDot, 0, 1}).has_value());
+  EXPECT_EQ(r.RecordArrival(s01, 2, 30), kNever);  // back by a transfer
+  EXPECT_EQ(r.ArrivalAt(s01, 2), 30);
+}
+
 TEST(ResidencyTest, SharedScoresAreOneItemEitherWay) {
   // Shared: s(i,j) = s(j,i), stored once under its canonical name (i <= j).
   const Problem p = MakeProblem(Scheme::kShared, 3, 2, 3);
   const Placement homes = BlockPlacement(3, 3);
   Residency r(p, homes);
   r.RecordResult({OpKind::kDot, 0, 2}, 2, 5);
-  EXPECT_EQ(r.ArrivalAt({ItemKind::kS, 0, 2}, 2), 5);
+  EXPECT_EQ(r.ArrivalAt({ItemKind::kS, 0, 2}, 2), 0);
+  EXPECT_EQ(r.ArrivalAt({ItemKind::kS, 0, 2}, 0), kNever);
   // Each canonical score has its own index in [0, dots).
   std::set<int64_t> seen;
   for (int32_t j = 0; j < 3; ++j) {

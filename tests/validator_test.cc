@@ -126,7 +126,7 @@ TEST(ValidatorTest, DuplicateOperation) {
   EXPECT_EQ(v.rule, Rule::kDuplicateOperation);
   EXPECT_EQ(v.cycle, 100);
   EXPECT_EQ(v.event_index, static_cast<int64_t>(s.events.size()) - 1);
-  EXPECT_THAT(v.message, HasSubstr("dot(0,0) runs a second time (first at cycle 0 on PE 0)"));
+  EXPECT_THAT(v.message, HasSubstr("dot(0,0) runs a second time (first on PE 0)"));
 }
 
 TEST(ValidatorTest, MissingOperationComesLastWithoutLocation) {
@@ -230,6 +230,31 @@ TEST(ValidatorTest, ItemNotResidentOnSender) {
   EXPECT_EQ(v.cycle, 100);
   EXPECT_EQ(v.pe, 1);
   EXPECT_THAT(v.message, HasSubstr("needs s(0,0) on the sender, which never reaches PE 1"));
+}
+
+// A score is on its producer once the dot ends: sending or freeing it while the unit
+// still runs the dot breaks the rules, naming the cycle it is ready.
+TEST(ValidatorTest, AScoreIsNotOnItsProducerBeforeItsDotEnds) {
+  const Schedule base = Base();
+  Event dot;  // the last dot: the links are idle by then
+  for (const Event& e : base.events) {
+    if (e.is_op() && e.op().kind == OpKind::kDot && e.start >= dot.start) dot = e;
+  }
+  const int64_t end = dot.start + Duration(base.problem, dot.op());
+  const Item s00 = ScoreItem(base.problem.instance, dot.i, dot.j);
+  for (const Event& e : {Event::Xfer(end - 1, dot.pe, s00), Event::Free(end - 1, dot.pe, s00)}) {
+    Schedule s = base;
+    s.events.push_back(e);
+    const Violation v = MustViolate(s);
+    EXPECT_EQ(v.rule, e.is_xfer() ? Rule::kItemNotResident : Rule::kBadFree);
+    EXPECT_EQ(v.cycle, end - 1);
+    EXPECT_THAT(v.message, HasSubstr(absl::StrCat(" at cycle ", end)));
+  }
+  Schedule sent = base;  // long after, it may go (the unit's later work changes nothing)
+  sent.events.push_back(Event::Xfer(100, dot.pe, s00));
+  absl::StatusOr<ValidationReport> r = testing::ValidateSchedule(sent);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->valid()) << r->violation->message;
 }
 
 TEST(ValidatorTest, RedundantTransferIsOnlyAWarning) {

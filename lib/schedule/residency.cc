@@ -18,8 +18,7 @@ Residency::Residency(const Problem& problem, const Placement& placement)
     : instance_(problem.instance),
       placement_(placement),
       pes_(problem.pes()),
-      score_pe_(CountOperations(problem.instance).dots, -1),
-      score_end_(score_pe_.size(), kNever),
+      producers_((CountOperations(problem.instance).dots + 31) / 32, 0),
       softmax_end_(problem.n(), kNever) {
   const int64_t entries = InputKinds(instance_) * instance_.n() * pes_;
   if (entries <= kDenseVectorLimit) vectors_.assign(entries, kNever);
@@ -35,12 +34,21 @@ int64_t Residency::CopyAt(const Item& item, int32_t pe) const {
   return it == copies_.end() ? kNever : it->second;
 }
 
+int32_t Residency::ProducerOf(const Item& s, int64_t index) const {
+  switch (ProducerCode(index)) {
+    case kNone: return -1;
+    case kHomeOfI: return placement_[s.i];
+    case kHomeOfJ: return placement_[s.j];
+    default: return elsewhere_.at(index);  // kFreedThere: -1
+  }
+}
+
 int64_t Residency::ArrivalAt(const Item& item, int32_t pe) const {
   switch (item.kind) {
     case ItemKind::kS: {
       const int64_t index = ScoreIndex(instance_, item);
-      if (score_pe_[index] == pe) return score_end_[index];
-      return score_pe_[index] < 0 ? kNever : CopyAt(item, pe);
+      if (ProducerOf(item, index) == pe) return 0;
+      return ProducerCode(index) == kNone ? kNever : CopyAt(item, pe);
     }
     case ItemKind::kP:
       if (placement_[item.i] == pe && softmax_end_[item.i] != kNever) {
@@ -56,22 +64,28 @@ int64_t Residency::ArrivalAt(const Item& item, int32_t pe) const {
 
 void Residency::RecordResult(const Operation& op, int32_t pe, int64_t end) {
   if (op.kind == OpKind::kDot) {
-    const int64_t index = ScoreIndex(instance_, ScoreItem(instance_, op.i, op.j));
-    score_pe_[index] = pe;
-    score_end_[index] = end;
+    const Item s = ScoreItem(instance_, op.i, op.j);
+    const int64_t index = ScoreIndex(instance_, s);
+    if (placement_[s.i] == pe) {
+      SetProducerCode(index, kHomeOfI);
+    } else if (placement_[s.j] == pe) {
+      SetProducerCode(index, kHomeOfJ);
+    } else {
+      SetProducerCode(index, kElsewhere);
+      elsewhere_[index] = pe;
+    }
   } else if (op.kind == OpKind::kSoftmax) {
     softmax_end_[op.i] = end;
   }
 }
 
-std::optional<Residency::Result> Residency::ResultOf(const Operation& op) const {
+std::optional<int32_t> Residency::WhereRan(const Operation& op) const {
   if (op.kind == OpKind::kDot) {
-    const int64_t index = ScoreIndex(instance_, ScoreItem(instance_, op.i, op.j));
-    if (score_pe_[index] >= 0 && score_end_[index] != kNever) {
-      return Result{score_pe_[index], score_end_[index]};
-    }
+    const Item s = ScoreItem(instance_, op.i, op.j);
+    const int32_t pe = ProducerOf(s, ScoreIndex(instance_, s));
+    if (pe >= 0) return pe;
   } else if (op.kind == OpKind::kSoftmax && softmax_end_[op.i] != kNever) {
-    return Result{placement_[op.i], softmax_end_[op.i]};
+    return placement_[op.i];
   }
   return std::nullopt;
 }
@@ -79,13 +93,6 @@ std::optional<Residency::Result> Residency::ResultOf(const Operation& op) const 
 int64_t Residency::RecordArrival(const Item& item, int32_t pe, int64_t t) {
   const int64_t before = ArrivalAt(item, pe);
   if (t >= before) return before;
-  if (item.kind == ItemKind::kS) {  // back on its producer after a FREE
-    const int64_t index = ScoreIndex(instance_, item);
-    if (score_pe_[index] == pe) {
-      score_end_[index] = t;
-      return before;
-    }
-  }
   if (int64_t* slot = IsVector(item.kind) ? DenseVectorSlot(item, pe) : nullptr) {
     *slot = t;
   } else {
@@ -99,8 +106,9 @@ int64_t Residency::Free(const Item& item, int32_t pe) {
   if (before == kNever) return before;
   if (item.kind == ItemKind::kS) {
     const int64_t index = ScoreIndex(instance_, item);
-    if (score_pe_[index] == pe) {
-      score_end_[index] = kNever;
+    if (ProducerOf(item, index) == pe) {  // freed where it was produced
+      SetProducerCode(index, kElsewhere);
+      elsewhere_[index] = kFreedThere;
       return before;
     }
   } else if (item.kind == ItemKind::kP) {

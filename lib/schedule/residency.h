@@ -5,12 +5,16 @@
 // table:
 //   - input vectors: a dense (kind, token, PE) table of cycles when it has at most
 //     kDenseVectorLimit entries, else a hash map (inputs at home are resident at 0);
-//   - scores s(i,j): each is produced once, so its producer PE and cycle sit in a
-//     dense array indexed by the dot (one entry per dot of the task graph); copies
-//     made by transfers go to a hash map;
+//   - scores s(i,j): each is produced once, and only where it is produced is kept, in
+//     2 bits per dot of the task graph: at the home of i, at the home of j, or
+//     elsewhere (a hash map holds that PE); copies made by transfers go to a hash map
+//     with their arrival cycles;
 //   - p(i,*) at h(i): one cycle per row (the end of softmax(i)); copies elsewhere go
 //     to the hash map.
-// Memory is O(n m + dots + transfers); lookups on the hot paths touch arrays only.
+// When a score was produced is not kept: every reader of a residency processes its
+// events in start order, and a PE's own score is resident once that PE's compute
+// unit has finished the dot, which the reader knows from the unit (ArrivalAt).
+// Memory is O(n m + dots / 4 + transfers); lookups on the hot paths touch arrays only.
 // A FREE drops a copy's record; a freed result or home input is marked in place
 // (residency after a FREE: SPEC section 10.6).
 // Not thread-safe.
@@ -54,7 +58,10 @@ class Residency {
   Residency(const Problem& problem, const Placement& placement);
 
   // The first cycle at which `item` is resident on `pe`, or kNever. `item` must pass
-  // CheckItem for the instance.
+  // CheckItem for the instance. For a score that `pe` itself produced: 0, i.e.
+  // resident from the end of its dot, which the caller checks against `pe`'s compute
+  // unit (a unit runs one operation at a time, so only its current one can be
+  // unfinished).
   int64_t ArrivalAt(const Item& item, int32_t pe) const;
 
   // Records the result of `op` on `pe`, resident from cycle `end`: s(i,j) for a dot,
@@ -73,16 +80,27 @@ class Residency {
 
   void ReserveCopies(size_t entries) { copies_.reserve(entries); }
 
-  // Where and when a recorded operation's result appeared.
-  struct Result {
-    int32_t pe;
-    int64_t end;
-  };
-  // The result of `op` if RecordResult recorded it: a dot's score, a softmax's row of
-  // p; nullopt for an axpy (it has no result) or an operation not recorded.
-  std::optional<Result> ResultOf(const Operation& op) const;
+  // The PE where a recorded operation ran, found from its result: a dot's score (while
+  // not freed there), a softmax's row of p; nullopt for an axpy (it has no result) or
+  // an operation not recorded.
+  std::optional<int32_t> WhereRan(const Operation& op) const;
 
  private:
+  // Where a score was produced, 2 bits per dot.
+  enum Producer : uint8_t { kNone = 0, kHomeOfI = 1, kHomeOfJ = 2, kElsewhere = 3 };
+  static constexpr int32_t kFreedThere = -1;  // in elsewhere_: freed on its producer
+
+  Producer ProducerCode(int64_t index) const {
+    return static_cast<Producer>((producers_[index >> 5] >> ((index & 31) * 2)) & 3);
+  }
+  void SetProducerCode(int64_t index, Producer code) {
+    uint64_t& word = producers_[index >> 5];
+    const int shift = static_cast<int>(index & 31) * 2;
+    word = (word & ~(uint64_t{3} << shift)) | (uint64_t{code} << shift);
+  }
+  // The PE holding the score at `index` (`s` canonical) where it was produced, or -1
+  // when not produced or freed there.
+  int32_t ProducerOf(const Item& s, int64_t index) const;
   int64_t* DenseVectorSlot(const Item& item, int32_t pe);
   int64_t CopyAt(const Item& item, int32_t pe) const;
   // True when the input `item` (a vector) was freed on its home.
@@ -94,8 +112,8 @@ class Residency {
   const Placement& placement_;
   const int64_t pes_;
   std::vector<int64_t> vectors_;       // dense (kind, token, PE) table, or empty
-  std::vector<int32_t> score_pe_;      // producer of each score, -1 before
-  std::vector<int64_t> score_end_;     // cycle it is resident there from
+  std::vector<uint64_t> producers_;    // Producer of each score, 32 per word
+  absl::flat_hash_map<int64_t, int32_t> elsewhere_;  // kElsewhere scores: their PE
   std::vector<int64_t> softmax_end_;   // p(i, *) resident on h(i) from
   absl::flat_hash_map<uint64_t, int64_t> copies_;  // everything else
   absl::flat_hash_set<uint64_t> home_freed_;       // inputs freed on their home

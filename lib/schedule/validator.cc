@@ -196,7 +196,7 @@ class ValidatorRun {
     if (std::string why = CheckItem(inst_, item); !why.empty()) {
       return Fail(Rule::kNotInTaskGraph, e, index, absl::StrCat("free of ", why));
     }
-    const int64_t arrival = residency_.ArrivalAt(item, e.pe);
+    const int64_t arrival = ArrivalOn(item, e.pe, e.start);
     if (arrival > e.start) {
       const std::string when =
           arrival == Residency::kNever
@@ -212,6 +212,16 @@ class ValidatorRun {
     words_[e.pe] -= Words(inst_, item);
     Touch(e.pe);
     return std::nullopt;
+  }
+
+  // When `item` is resident on `pe` (Residency::ArrivalAt), for a score `pe` produced
+  // too: the end of its dot while the unit still runs it at cycle `at`.
+  int64_t ArrivalOn(const Item& item, int32_t pe, int64_t at) const {
+    const int64_t arrival = residency_.ArrivalAt(item, pe);
+    if (item.kind != ItemKind::kS || arrival != 0 || unit_free_[pe] <= at) return arrival;
+    const Operation& last = unit_last_[pe];
+    const bool running = last.kind == OpKind::kDot && ScoreItem(inst_, last.i, last.j) == item;
+    return running ? unit_free_[pe] : arrival;
   }
 
   std::optional<Violation> Fail(Rule rule, const Event& e, int64_t index, std::string text) {
@@ -311,7 +321,7 @@ class ValidatorRun {
                                   ItemName(link_last_[e.pe]),
                                   link_free_[e.pe]));
     }
-    const int64_t at_sender = residency_.ArrivalAt(item, e.pe);
+    const int64_t at_sender = ArrivalOn(item, e.pe, e.start);
     if (at_sender > e.start) {
       return Fail(Rule::kItemNotResident, e, index,
                   absl::StrCat("transfer of ", ItemName(item), " to PE ", to, " needs ", ItemName(item),
@@ -334,13 +344,10 @@ class ValidatorRun {
     return std::nullopt;
   }
 
-  // "at cycle 12 on PE 0": where `op`, which ran before, ran. Dots and softmaxes are
-  // found from their results (unless freed since); an axpy runs at home and leaves
-  // no result.
+  // "on PE 0": where `op`, which ran before, ran. Dots and softmaxes are found from
+  // their results (unless freed since); an axpy runs at home and leaves no result.
   std::string FirstRunOf(const Operation& op) const {
-    if (const std::optional<Residency::Result> r = residency_.ResultOf(op)) {
-      return absl::StrFormat("at cycle %d on PE %d", r->end - Duration(problem_, op), r->pe);
-    }
+    if (const std::optional<int32_t> pe = residency_.WhereRan(op)) return absl::StrCat("on PE ", *pe);
     if (op.kind == OpKind::kAxpy) return absl::StrCat("earlier on PE ", placement_[op.i]);
     return "earlier";
   }
