@@ -292,7 +292,7 @@ constexpr absl::string_view kUsage =
     "\n"
     "flags:\n";
 
-constexpr Program kProgram{"attnsched", kUsage, "client/flags.cc"};
+constexpr CommandLineSpec kProgram{"attnsched", kUsage, "client/flags.cc"};
 
 int Dispatch(int argc, char** argv) {
   absl::StatusOr<ParsedArgs> args = ParseArgs(argc, argv, kProgram);

@@ -208,7 +208,7 @@ int main(int argc, char** argv) {
   sigaddset(&set, SIGINT);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);  // before any thread starts
   signal(SIGPIPE, SIG_IGN);  // a SAT worker that dies early is an error, not a signal
-  constexpr attnsched::Program kProgram{
+  constexpr attnsched::CommandLineSpec kProgram{
       "attnsched-server",
       "attnsched-server: the attnsched.v1.Scheduler gRPC service\n"
       "\n"

@@ -117,13 +117,15 @@ void BalanceDots(const Problem& problem, const Placement& homes, DotLists& dots)
   for (int64_t k = 1; k <= m; ++k) {
     const int32_t pe = Behind(zero, k, m);
     if (flows[pe] == 0) continue;
-    std::vector<Operation> shed = TakeShed(homes, pe, flows[pe], dots[pe]);
+    std::vector<Operation> list = dots[pe].Expand();  // single dots move
+    std::vector<Operation> shed = TakeShed(homes, pe, flows[pe], list);
+    dots[pe] = Program(std::move(list));
     const int32_t behind = Behind(pe, 1, m);
     // Ordered by the round in which the key reaches the receiver.
     std::stable_sort(shed.begin(), shed.end(), [&](const Operation& a, const Operation& b) {
       return Ahead(homes[a.j], behind, m) < Ahead(homes[b.j], behind, m);
     });
-    dots[behind].insert(dots[behind].end(), shed.begin(), shed.end());
+    dots[behind].Append(absl::MakeConstSpan(shed));
   }
 }
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "lib/algorithms/program.h"
 #include "lib/model/placement.h"
 #include "lib/model/problem.h"
 #include "lib/model/task_graph.h"
@@ -38,7 +39,7 @@ struct Plan {
   Placement placement;
   // programs[p]: the operations PE p runs, in order. Every operation of the task
   // graph must appear exactly once over all programs.
-  std::vector<std::vector<Operation>> programs;
+  std::vector<Program> programs;
   // Called for every input vector at its home (at cycle 0) and every dot result on
   // the PE that computed it; the item then travels `hops` links forward.
   std::function<Forward(const Item& item, int32_t pe)> route;

@@ -43,7 +43,8 @@ struct ByPriority {
 };
 
 struct Unit {
-  size_t next = 0;      // index of the next operation in the program
+  std::optional<Program::Iterator> at;  // the next operation in the program
+  int64_t next = 0;     // its index
   int64_t cursor = 0;   // operands of it known to be resident so far
   int64_t ready = 0;    // latest arrival among those operands
   int64_t free = 0;     // cycle the unit finishes its last operation
@@ -68,7 +69,7 @@ struct Wake {
 // Where the last operation of a PE reading a vector is in its program, and when it
 // started (Plan::forward_after_last_use).
 struct LastUse {
-  size_t index = 0;
+  int64_t index = 0;
   int64_t start = kNoWake;  // unknown until it is committed
 };
 
@@ -91,6 +92,7 @@ class Compiler final : public EventSource {
         units_(m_),
         links_(m_),
         streams_(2 * static_cast<size_t>(m_)) {
+    for (int32_t pe = 0; pe < m_; ++pe) units_[pe].at.emplace(plan_.programs[pe].begin());
     if (plan_.forward_after_last_use) FindLastUses();
     QueueInputs();
     for (int32_t pe = 0; pe < m_; ++pe) ResumeUnit(pe);
@@ -169,11 +171,11 @@ class Compiler final : public EventSource {
   // Per PE, the index in its program of the last operation reading each vector.
   void FindLastUses() {
     for (int32_t pe = 0; pe < m_; ++pe) {
-      const std::vector<Operation>& program = plan_.programs[pe];
-      for (size_t k = 0; k < program.size(); ++k) {
-        if (program[k].kind == OpKind::kSoftmax) continue;  // reads scores only
-        for (int64_t x = 0, n = OperandCount(inst_, program[k]); x < n; ++x) {
-          const Item item = Operand(inst_, program[k], x);
+      int64_t k = 0;
+      for (auto op = plan_.programs[pe].begin(); op != plan_.programs[pe].end(); ++op, ++k) {
+        if (op->kind == OpKind::kSoftmax) continue;  // reads scores only
+        for (int64_t x = 0, n = OperandCount(inst_, *op); x < n; ++x) {
+          const Item item = Operand(inst_, *op, x);
           if (IsVector(item.kind)) last_use_[ResidencyKey(item, pe)].index = k;
         }
       }
@@ -197,7 +199,7 @@ class Compiler final : public EventSource {
 
   // Notes the start of the last uses among `op`'s operands, and releases the vectors
   // held for them.
-  void Release(int32_t pe, size_t index, const Operation& op, int64_t start) {
+  void Release(int32_t pe, int64_t index, const Operation& op, int64_t start) {
     for (int64_t x = 0, n = OperandCount(inst_, op); x < n; ++x) {
       const Item item = Operand(inst_, op, x);
       if (!IsVector(item.kind)) continue;
@@ -290,10 +292,10 @@ class Compiler final : public EventSource {
   // ready.)
   void ResumeUnit(int32_t pe) {
     Unit& u = units_[pe];
-    const std::vector<Operation>& program = plan_.programs[pe];
+    Program::Iterator& at = *u.at;
     u.waiting = kNotWaiting;
-    for (int batch = 0; u.next < program.size(); ++u.next) {
-      const Operation& op = program[u.next];
+    for (int batch = 0; at != plan_.programs[pe].end(); ++at, ++u.next) {
+      const Operation& op = *at;
       const int64_t operands = OperandCount(inst_, op);
       for (; u.cursor < operands; ++u.cursor) {
         const Item item = Operand(inst_, op, u.cursor);
@@ -327,9 +329,8 @@ class Compiler final : public EventSource {
   absl::Status CheckFinished() const {
     for (int32_t pe = 0; pe < m_; ++pe) {
       const Unit& u = units_[pe];
-      const std::vector<Operation>& program = plan_.programs[pe];
-      if (u.next == program.size()) continue;
-      const Operation& op = program[u.next];
+      if (*u.at == plan_.programs[pe].end()) continue;
+      const Operation& op = **u.at;
       return absl::InternalError(absl::StrCat(
           "generator plan deadlocks: PE ", pe, " waits for ",
           ItemName(Operand(inst_, op, u.cursor)), " before ", OperationName(op),

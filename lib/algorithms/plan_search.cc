@@ -144,7 +144,7 @@ class PlanSearch {
   std::optional<Cost> Evaluate(const State& state, Schedule* out) const {
     std::shared_ptr<const RouteTable> table = DeriveRoutes(problem_, homes_, state);
     const int64_t n = problem_.n();
-    Plan plan{homes_, state.programs,
+    Plan plan{homes_, std::vector<Program>(state.programs.begin(), state.programs.end()),
               [table, n](const Item& item, int32_t) {
                 if (item.kind == ItemKind::kP) return Forward{};
                 const int64_t index = ItemIndex(item, n);

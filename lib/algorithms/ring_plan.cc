@@ -71,32 +71,25 @@ std::vector<int64_t> ScoresHome(const Problem& problem, const Placement& homes,
 }
 
 // PE `pe`'s program: its dots, then its rows as FinishRingPlan describes.
-std::vector<Operation> Program(const Problem& problem, int32_t pe, std::vector<Operation> dots,
-                               const RingBlocks& blocks,
-                               const std::vector<int64_t>& ready) {
+Program ProgramOf(const Problem& problem, int32_t pe, Program dots,
+                  const std::shared_ptr<const RingContext>& ring,
+                  const std::vector<int64_t>& ready) {
   const Mask& mask = problem.mask();
   int64_t dot_end = 0;
   for (const Operation& dot : dots) dot_end += Duration(problem, dot);
   std::vector<int32_t> early, tail;
-  size_t size = dots.size();
-  for (int32_t i : blocks.tokens[pe]) {
+  for (int32_t i : ring->blocks.tokens[pe]) {
     if (mask.RowLength(i) == 0) continue;  // a row without keys has no operations
     (ready[i] <= dot_end ? early : tail).push_back(i);
-    size += 1 + static_cast<size_t>(mask.RowLength(i));
   }
   std::stable_sort(tail.begin(), tail.end(),
                    [&ready](int32_t a, int32_t b) { return ready[a] < ready[b]; });
-  // Exactly as long as it will be: programs are as many operations as the schedule
-  // has, and growing by doubling would leave up to half of them unused.
-  std::vector<Operation> program;
-  program.reserve(size);
-  program.insert(program.end(), dots.begin(), dots.end());
-  std::vector<Operation>().swap(dots);
-  for (int32_t i : early) program.push_back({OpKind::kSoftmax, i, 0});
-  AppendRingRounds(OpKind::kAxpy, pe, early, blocks, problem.instance, program);
+  Program program = std::move(dots);
+  for (int32_t i : early) program.Append({OpKind::kSoftmax, i, 0});
+  program.AppendRingRounds(OpKind::kAxpy, pe, std::move(early), ring);
   for (int32_t i : tail) {
-    program.push_back({OpKind::kSoftmax, i, 0});
-    AppendRingRounds(OpKind::kAxpy, pe, {i}, blocks, problem.instance, program);
+    program.Append({OpKind::kSoftmax, i, 0});
+    program.AppendRingRounds(OpKind::kAxpy, pe, {i}, ring);
   }
   return program;
 }
@@ -113,10 +106,10 @@ int32_t KindPriority(ItemKind kind) {
 }  // namespace
 
 DotLists RowHomeDots(const Problem& problem, const Placement& placement, bool balance) {
-  const RingBlocks blocks(placement, problem.pes());
+  auto ring = std::make_shared<const RingContext>(problem.instance, placement, problem.pes());
   DotLists dots(problem.pes());
-  for (int32_t p : blocks.occupied) {
-    AppendRingRounds(OpKind::kDot, p, blocks.tokens[p], blocks, problem.instance, dots[p]);
+  for (int32_t p : ring->blocks.occupied) {
+    dots[p].AppendRingRounds(OpKind::kDot, p, ring->blocks.tokens[p], ring);
   }
   if (balance) BalanceDots(problem, placement, dots);
   return dots;
@@ -125,14 +118,14 @@ DotLists RowHomeDots(const Problem& problem, const Placement& placement, bool ba
 Plan FinishRingPlan(const Problem& problem, Placement placement, DotLists dots) {
   const Instance& inst = problem.instance;
   const int64_t m = problem.pes();
-  const RingBlocks blocks(placement, m);
+  auto ring = std::make_shared<const RingContext>(inst, placement, m);
   const std::vector<int64_t> ready = ScoresHome(problem, placement, dots);
   Plan plan;
   plan.programs.resize(m);
   VectorHops hops{std::vector<int32_t>(inst.n(), 0), std::vector<int32_t>(inst.n(), 0),
                   std::vector<int32_t>(inst.n(), 0)};
   for (int32_t pe = 0; pe < m; ++pe) {
-    plan.programs[pe] = Program(problem, pe, std::move(dots[pe]), blocks, ready);
+    plan.programs[pe] = ProgramOf(problem, pe, std::move(dots[pe]), ring, ready);
     for (const Operation& op : plan.programs[pe]) NoteConsumer(inst, placement, op, pe, m, hops);
   }
   plan.route = [inst, m, homes = placement, hops = std::move(hops)](const Item& item,

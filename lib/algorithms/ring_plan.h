@@ -26,12 +26,13 @@
 namespace attnsched {
 
 // dots[p]: the dots PE p runs, in order. Every dot of the task graph once.
-using DotLists = std::vector<std::vector<Operation>>;
+using DotLists = std::vector<Program>;
 
 // Ring rotation (Yu & Fujita, arXiv 2012.01114, section 4): each PE computes the dots
 // of the rows it homes; in round r = 0..m-1 the keys of the PE r links behind it
-// arrive, and it runs key by key (each key serves all its rows). Not for shared
-// inputs (HalfRingDots in shared_half_ring.h). O(dots).
+// arrive, and it runs key by key (each key serves all its rows): one loop nest per PE
+// (program.h). Not for shared inputs (HalfRingDots in shared_half_ring.h). O(dots)
+// time, O(n) memory.
 // With `balance`, BalanceDots (balance.h) then evens out the PEs' loads.
 DotLists RowHomeDots(const Problem& problem, const Placement& placement, bool balance);
 

@@ -151,7 +151,7 @@ DotLists HalfRing::Dots() const {
   }
   DotLists dots(m_);
   for (int32_t p = 0; p < m_; ++p) {
-    std::vector<Operation>& list = dots[p];
+    std::vector<Operation> list;
     const std::vector<int32_t>& own = tokens_[p];
     for (size_t x = 0; x < own.size(); ++x) {
       for (size_t y = x; y < own.size(); ++y) list.push_back({OpKind::kDot, own[x], own[y]});
@@ -160,6 +160,7 @@ DotLists HalfRing::Dots() const {
     for (const Chunk& chunk : InDeadlineOrder(std::move(chunks[p]), own_cycles)) {
       AppendChunk(chunk, list);
     }
+    dots[p] = Program(std::move(list));
   }
   return dots;
 }

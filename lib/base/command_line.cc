@@ -25,7 +25,7 @@ bool IsOurs(const absl::CommandLineFlag& flag, absl::string_view owner) {
 }
 
 // OK when --name (or --noname for a boolean) is one of the program's flags.
-absl::Status CheckKnown(absl::string_view name, const Program& program) {
+absl::Status CheckKnown(absl::string_view name, const CommandLineSpec& program) {
   for (absl::string_view candidate : {name, absl::StartsWith(name, "no") ? name.substr(2) : name}) {
     absl::CommandLineFlag* flag = absl::FindCommandLineFlag(candidate);
     if (flag != nullptr && IsOurs(*flag, program.flags_file)) return absl::OkStatus();
@@ -50,7 +50,7 @@ bool IsBool(absl::string_view name) {
 
 }  // namespace
 
-absl::StatusOr<ParsedArgs> ParseArgs(int argc, char** argv, const Program& program) {
+absl::StatusOr<ParsedArgs> ParseArgs(int argc, char** argv, const CommandLineSpec& program) {
   ParsedArgs out;
   bool flags_done = false;
   for (int k = 1; k < argc; ++k) {
@@ -97,7 +97,7 @@ absl::StatusOr<ParsedArgs> ParseArgs(int argc, char** argv, const Program& progr
   return out;
 }
 
-std::string HelpText(const Program& program) {
+std::string HelpText(const CommandLineSpec& program) {
   std::vector<const absl::CommandLineFlag*> flags;
   for (const auto& [name, flag] : absl::GetAllFlags()) {
     if (IsOurs(*flag, program.flags_file)) flags.push_back(flag);
@@ -115,7 +115,7 @@ std::string HelpText(const Program& program) {
   return text;
 }
 
-std::string VersionText(const Program& program) {
+std::string VersionText(const CommandLineSpec& program) {
   return absl::StrCat(program.name, " ", ATTNSCHED_VERSION, "\n");
 }
 

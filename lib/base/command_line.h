@@ -15,7 +15,7 @@ namespace attnsched {
 // A program's command line: its name, its usage text, and the source file that
 // defines its flags (ABSL_FLAG), e.g. "client/flags.cc"; other flags linked into the
 // program are not its to take.
-struct Program {
+struct CommandLineSpec {
   absl::string_view name;
   absl::string_view usage;
   absl::string_view flags_file;
@@ -31,13 +31,13 @@ struct ParsedArgs {
 // Accepts --flag=value, --flag value, --flag / --noflag for booleans, and "--" to end
 // flags. Returns InvalidArgumentError naming the flag for unknown flags and bad values
 // ("--workers=x: ...").
-absl::StatusOr<ParsedArgs> ParseArgs(int argc, char** argv, const Program& program);
+absl::StatusOr<ParsedArgs> ParseArgs(int argc, char** argv, const CommandLineSpec& program);
 
 // The usage text, then every flag of the program with its default and help.
-std::string HelpText(const Program& program);
+std::string HelpText(const CommandLineSpec& program);
 
 // The project's version, e.g. "attnsched 0.1.0".
-std::string VersionText(const Program& program);
+std::string VersionText(const CommandLineSpec& program);
 
 }  // namespace attnsched
 
