@@ -55,6 +55,8 @@ absl::Status RefuseLocalOnlyFlags(absl::string_view command, const Invocation& c
 
 // --max-events, checked to be >= 1.
 absl::StatusOr<int64_t> MaxEventsFlag();
+// --max-operations, checked to be >= 1.
+absl::StatusOr<int64_t> MaxOperationsFlag();
 
 // A schedule FILE opened for reading, JSON or binary (told apart by the binary file's
 // first line; docs/schedule-format.md), read as the source advances when the file is

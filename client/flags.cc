@@ -49,8 +49,13 @@ ABSL_FLAG(std::string, out_format, "json",
           "generate: the format of --out, json or binary (length-delimited Protobuf "
           "chunks, about a quarter of the size, verified in bounded memory)");
 ABSL_FLAG(int64_t, max_events, attnsched::kDefaultMaxEvents,
-          "generate, verify: refuse schedules with more events (or task graphs with more "
-          "operations) than this, before allocating them; about 80 bytes of memory per event");
+          "generate, verify: refuse schedules to be held whole in memory (small instances, "
+          "storage limits, files not in start order) with more events than this, before "
+          "allocating them; about 80 bytes of memory per event");
+ABSL_FLAG(int64_t, max_operations, attnsched::kDefaultMaxOperations,
+          "generate, verify, prove: refuse task graphs with more operations than this, "
+          "before allocating the generator's and validator's per-operation state (about 1 "
+          "byte per operation; streamed schedules need nothing per event)");
 ABSL_FLAG(std::string, placement, "free",
           "generate: block, cyclic, zigzag or a list of homes h(0),h(1),... (free, the "
           "default: the generator chooses); solve: the same, or free (the default: SAT "

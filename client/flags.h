@@ -30,6 +30,7 @@ ABSL_DECLARE_FLAG(bool, simulate);
 ABSL_DECLARE_FLAG(std::string, out);
 ABSL_DECLARE_FLAG(std::string, out_format);
 ABSL_DECLARE_FLAG(int64_t, max_events);
+ABSL_DECLARE_FLAG(int64_t, max_operations);
 ABSL_DECLARE_FLAG(std::string, placement);
 ABSL_DECLARE_FLAG(int64_t, search_events);
 ABSL_DECLARE_FLAG(double, time_limit);

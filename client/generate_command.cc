@@ -36,11 +36,11 @@ int RunGenerate(const Invocation& call) {
           "generate", call.flags,
           {"model", "scheme", "segments", "window", "shared", "tile", "n", "d", "pes", "link_words", "link_cycles", "link_latency", "max_words_per_pe",
            "link_words_per_cycle", "c_dot", "c_softmax", "c_axpy", "placement", "search_events",
-           "seed", "json", "simulate", "out", "out_format", "max_events", "server", "tls_ca", "deadline"});
+           "seed", "json", "simulate", "out", "out_format", "max_events", "max_operations", "server", "tls_ca", "deadline"});
       !s.ok()) {
     return ReportError("generate", s);
   }
-  if (absl::Status s = RefuseLocalOnlyFlags("generate", call, {"search_events", "max_events"});
+  if (absl::Status s = RefuseLocalOnlyFlags("generate", call, {"search_events", "max_events", "max_operations"});
       !s.ok()) {
     return ReportError("generate", s);
   }
@@ -48,6 +48,8 @@ int RunGenerate(const Invocation& call) {
   if (!request.ok()) return ReportError("generate", request.status());
   absl::StatusOr<int64_t> max_events = MaxEventsFlag();
   if (!max_events.ok()) return ReportError("generate", max_events.status());
+  absl::StatusOr<int64_t> max_operations = MaxOperationsFlag();
+  if (!max_operations.ok()) return ReportError("generate", max_operations.status());
   absl::StatusOr<std::optional<PlacementSpec>> placement = PlacementSpecFromFlag();
   if (!placement.ok()) return ReportError("generate", placement.status());
   if (absl::GetFlag(FLAGS_out).empty() &&
@@ -82,7 +84,10 @@ int RunGenerate(const Invocation& call) {
                                        ": must be >= 0 (0 turns the local search off)")));
   }
   absl::StatusOr<Generated> generated =
-      Generate(request->problem, GenerateOptions{*max_events, *placement, search});
+      Generate(request->problem, GenerateOptions{.max_events = *max_events,
+                                                 .placement = *placement,
+                                                 .search_events = search,
+                                                 .max_operations = *max_operations});
   if (!generated.ok()) return ReportError("generate", generated.status());
   labels.origin = Origin{generated->generator, generated->placement, generated->pinned,
                          generated->note};

@@ -119,6 +119,13 @@ absl::StatusOr<sat::EncodeLimits> SatLimitsFlags() {
   return limits;
 }
 
+absl::StatusOr<int64_t> MaxOperationsFlag() {
+  const int64_t limit = absl::GetFlag(FLAGS_max_operations);
+  if (limit >= 1) return limit;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "max_operations = ", limit, ": must be >= 1 (operations a task graph may have)"));
+}
+
 absl::StatusOr<int64_t> MaxEventsFlag() {
   const int64_t limit = absl::GetFlag(FLAGS_max_events);
   if (limit >= 1) return limit;
@@ -259,7 +266,8 @@ constexpr absl::string_view kUsage =
     "                     [--window W] [--shared] [--tile B] --pes M [--seed S]\n"
     "                     [--placement block|cyclic|zigzag|h0,h1,...] [--json]\n"
     "                     [--out FILE [--out-format json|binary]] [--max-words-per-pe S]\n"
-    "                     [--nosimulate] [--max-events E] [--search-events E]\n"
+    "                     [--nosimulate] [--max-events E] [--max-operations O]\n"
+    "                     [--search-events E]\n"
     "                     [--link-words W --link-cycles C --link-latency A]\n"
     "      generate, validate and simulate a schedule for any n and m; print its\n"
     "      summary. n, d <= 1048576, m <= 65536, costs and link parameters <= 1048576.\n"
@@ -268,6 +276,7 @@ constexpr absl::string_view kUsage =
     "      and --shared inputs (x = q = k = v) for either. --tile B schedules tiles of\n"
     "      B tokens (long contexts); indices and the placement then count tiles.\n"
     "  attnsched verify FILE [--json] [--seed S] [--nosimulate] [--max-events E]\n"
+    "                   [--max-operations O]\n"
     "      check a schedule file, JSON or binary (told apart by its first line);\n"
     "      exit 0 valid, 1 invalid, 2 bad file or arguments\n"
     "  attnsched models [--json]\n"
@@ -281,7 +290,7 @@ constexpr absl::string_view kUsage =
     "      the optimal makespan by SAT (CaDiCaL), a witness and an UNSAT proof for one\n"
     "      cycle less; exit 0 optimal, 3 a limit was reached (for small n and m)\n"
     "  attnsched prove FILE [--proof FILE] [--time-limit S] [--out FILE] [--json]\n"
-    "                  [--max-events E] [--max-sat-variables V] [--max-sat-clauses C]\n"
+    "                  [--max-operations O] [--max-sat-variables V] [--max-sat-clauses C]\n"
     "                  [--max-sat-memory B]\n"
     "      OPTIMAL (exit 0), IMPROVABLE with a better schedule (exit 1) or UNKNOWN (3)\n"
     "  attnsched health --server HOST:PORT\n"
@@ -319,11 +328,11 @@ int Dispatch(int argc, char** argv) {
     int (*run)(const Invocation&);
     const char* memory_flags;
   } kCommands[] = {
-      {"generate", RunGenerate, "--max-events"},
-      {"verify", RunVerify, "--max-events"},
+      {"generate", RunGenerate, "--max-events or --max-operations"},
+      {"verify", RunVerify, "--max-events or --max-operations"},
       {"models", RunModels, ""},
       {"solve", RunSolve, "--max-sat-memory"},
-      {"prove", RunProve, "--max-events or --max-sat-memory"},
+      {"prove", RunProve, "--max-operations or --max-sat-memory"},
       {"health", RunHealth, ""},
   };
   for (const auto& c : kCommands) {

@@ -16,13 +16,13 @@ namespace attnsched::cli {
 int RunProve(const Invocation& call) {
   absl::StatusOr<Schedule> schedule = ReadScheduleOperand(
       "prove", call,
-      {"proof", "time_limit", "json", "out", "max_events", "server", "tls_ca", "deadline",
+      {"proof", "time_limit", "json", "out", "max_events", "max_operations", "server", "tls_ca", "deadline",
        "max_sat_variables", "max_sat_clauses", "max_sat_memory", "plan_evaluations"});
   if (!schedule.ok()) return ReportError("prove", schedule.status());
   sat::ProveOptions options;
   options.drat_path = absl::GetFlag(FLAGS_proof);
   options.time_limit = absl::Seconds(absl::GetFlag(FLAGS_time_limit));
-  options.max_events = absl::GetFlag(FLAGS_max_events);
+  options.max_operations = absl::GetFlag(FLAGS_max_operations);
   absl::StatusOr<sat::EncodeLimits> limits = SatLimitsFlags();
   if (!limits.ok()) return ReportError("prove", limits.status());
   options.limits = *limits;

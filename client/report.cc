@@ -55,7 +55,7 @@ std::unique_ptr<EventSink> ScheduleWriter(bool binary, const EventSource& source
 }
 
 absl::StatusOr<CheckReport> CheckWithFlags(EventSource& source, const ReportLabels& labels) {
-  CheckOptions options{absl::GetFlag(FLAGS_max_events), std::nullopt, nullptr};
+  CheckOptions options{absl::GetFlag(FLAGS_max_operations), std::nullopt, nullptr};
   if (absl::GetFlag(FLAGS_simulate)) options.simulate_seed = absl::GetFlag(FLAGS_seed);
   absl::StatusOr<CheckReport> report = CheckSchedule(source, options);
   if (report.ok()) return report;

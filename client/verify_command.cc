@@ -11,7 +11,7 @@ namespace attnsched::cli {
 int RunVerify(const Invocation& call) {
   const absl::Time started = absl::Now();
   absl::StatusOr<ScheduleInput> input =
-      OpenScheduleOperand("verify", call, {"json", "seed", "simulate", "max_events", "server",
+      OpenScheduleOperand("verify", call, {"json", "seed", "simulate", "max_events", "max_operations", "server",
                                            "tls_ca", "deadline"});
   if (!input.ok()) return ReportError("verify", input.status());
   const std::string& path = call.operands[0];

@@ -34,11 +34,11 @@ inline constexpr int64_t kBytesPerEvent = 80;
 inline constexpr int64_t kResponseBytesPerEvent = 80;
 inline constexpr int64_t kProveBytesPerEvent = 480;
 
-// Bytes per operation of the task graph that checking a streamed schedule holds
-// (validator and simulator: the operation bits, residency records of scores and p,
-// the simulator's score and p values), estimated from those data structures: 12 +
-// 8 + 12 + 8 bytes per dot, rounded up.
-inline constexpr int64_t kCheckBytesPerOperation = 48;
+// Bytes per operation of the task graph that checking a streamed schedule holds, and
+// generating one as it is streamed (the generator's and validator's bits per
+// operation, the simulator's score and p values: 8 + 8 bytes per dot), estimated from
+// those data structures and rounded up.
+inline constexpr int64_t kCheckBytesPerOperation = 24;
 
 // events * per_event, saturating at INT64_MAX.
 int64_t EventBytes(int64_t events, int64_t per_event = kBytesPerEvent);

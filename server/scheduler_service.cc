@@ -58,20 +58,23 @@ class RpcLog {
   absl::Duration queue_wait_;
 };
 
-// The schedule the request asks for, as a stream, within `limit` events and admitted
-// by `lease` at `bytes_per_event` before it is compiled; CancelledError once
-// `cancelled` (the call's) turns true.
+// The schedule the request asks for, as a stream, admitted by `lease` (at
+// `bytes_per_event` when held) before it is compiled, within `limit` events when it
+// is held (`hold`: the caller reads it whole); CancelledError once `cancelled` (the
+// call's) turns true.
 absl::StatusOr<Generated> GenerateFor(const v1::GenerateRequest& request,
-                                      const ServiceOptions& options, int64_t limit,
+                                      const ServiceOptions& options, int64_t limit, bool hold,
                                       absl::string_view over_limit_hint,
                                       MemoryBudget::Lease& lease, int64_t bytes_per_event,
                                       const Cancelled& cancelled) {
   ASSIGN_OR_RETURN(const Problem problem, rpc::ProblemFromProto(request.problem()));
   GenerateOptions generate{limit, std::nullopt, options.search_events};
   generate.cancelled = cancelled;
+  generate.hold = hold;
   ASSIGN_OR_RETURN(generate.placement, rpc::PlacementFromProto(request.placement()));
-  generate.admit = [&](int64_t events) {
-    return lease.GrowTo(EventBytes(events, bytes_per_event),
+  generate.admit = [&](int64_t events, bool held) {
+    // A streamed schedule holds state per operation, not its events.
+    return lease.GrowTo(held ? EventBytes(events, bytes_per_event) : CheckBytes(events, 0),
                         absl::StrCat("a schedule of ", events, " events"));
   };
   absl::StatusOr<Generated> g = Generate(problem, generate);
@@ -85,8 +88,9 @@ absl::StatusOr<Generated> GenerateFor(const v1::GenerateRequest& request,
 // asks, and summarises it with g's origin.
 absl::StatusOr<v1::ScheduleSummary> CheckGenerated(EventSource& source, const Generated& g,
                                                    const v1::GenerateRequest& request,
-                                                   int64_t limit, const Cancelled& cancelled) {
-  CheckOptions check{limit, std::nullopt, cancelled};
+                                                   int64_t max_operations,
+                                                   const Cancelled& cancelled) {
+  CheckOptions check{max_operations, std::nullopt, cancelled};
   if (request.simulate()) check.simulate_seed = request.seed();
   ASSIGN_OR_RETURN(const CheckReport report, CheckSchedule(source, check));
   Summary summary = Summarize(source.problem(), source.placement(), report);
@@ -240,7 +244,7 @@ grpc::Status SchedulerService::GenerateSchedule(grpc::ServerContext* context,
   const int64_t limit = std::min(options_.max_unary_events, options_.max_events);
   const Cancelled cancelled = [context] { return context->IsCancelled(); };
   absl::StatusOr<Generated> g =
-      GenerateFor(*request, options_, limit,
+      GenerateFor(*request, options_, limit, true,
                   " (this server's limit for one message; use StreamSchedule)", lease,
                   kBytesPerEvent + kResponseBytesPerEvent, cancelled);
   if (!g.ok()) return log.Done(g.status());
@@ -248,7 +252,8 @@ grpc::Status SchedulerService::GenerateSchedule(grpc::ServerContext* context,
   absl::StatusOr<Schedule> schedule = ReadWhole(*g->events, g->event_count);
   if (!schedule.ok()) return log.Done(schedule.status());
   VectorEventSource source(*schedule);
-  absl::StatusOr<v1::ScheduleSummary> summary = CheckGenerated(source, *g, *request, limit, cancelled);
+  absl::StatusOr<v1::ScheduleSummary> summary =
+      CheckGenerated(source, *g, *request, kDefaultMaxOperations, cancelled);
   if (!summary.ok()) return log.Done(summary.status());
   *response->mutable_summary() = *std::move(summary);
   rpc::ScheduleToProto(*schedule, response->mutable_schedule());
@@ -261,8 +266,8 @@ grpc::Status SchedulerService::StreamSchedule(grpc::ServerContext* context,
   RpcLog log("StreamSchedule", *context, metrics_);
   MemoryBudget::Lease lease = budget_.Empty();
   const Cancelled cancelled = [context] { return context->IsCancelled(); };
-  absl::StatusOr<Generated> g = GenerateFor(*request, options_, options_.max_events, "", lease,
-                                            kBytesPerEvent, cancelled);
+  absl::StatusOr<Generated> g = GenerateFor(*request, options_, options_.max_events, false, "",
+                                            lease, kBytesPerEvent, cancelled);
   if (!g.ok()) return log.Done(g.status());
   // One pass: the check reads the schedule as it is compiled, and each chunk is sent
   // as it fills; the summary, known at the end, goes in the last chunk.
@@ -272,7 +277,7 @@ grpc::Status SchedulerService::StreamSchedule(grpc::ServerContext* context,
                           });
   TeeEventSource tee(*g->events, chunks);
   absl::StatusOr<v1::ScheduleSummary> summary =
-      CheckGenerated(tee, *g, *request, options_.max_events, cancelled);
+      CheckGenerated(tee, *g, *request, kDefaultMaxOperations, cancelled);
   if (!summary.ok()) return log.Done(summary.status());
   tee.Drain();
   chunks.set_summary(*std::move(summary));
@@ -298,7 +303,7 @@ grpc::Status SchedulerService::VerifySchedule(grpc::ServerContext* context,
       admit);
   if (!source.ok()) return log.Done(source.status());
   const Cancelled cancelled = [context] { return context->IsCancelled(); };
-  CheckOptions check{options_.max_events, std::nullopt, cancelled};
+  CheckOptions check{kDefaultMaxOperations, std::nullopt, cancelled};
   if ((*source)->simulate()) check.simulate_seed = (*source)->seed();
   absl::StatusOr<CheckReport> report = CheckSchedule(**source, check);
   if (!report.ok()) return log.Done(report.status());

@@ -196,16 +196,32 @@ TEST(GeneratorTest, BadRequestsAreRefusedByName) {
 }
 
 TEST(GeneratorTest, EventLimitIsCheckedBeforeAnyWork) {
-  // Llama-2-7B on 64 PEs has 16.8 million operations; a limit of 1000 refuses it at
-  // once, counting the operations; 17 million admits them and refuses the transfers.
+  // Llama-2-7B on 64 PEs has 16.8 million operations; an operation limit of 1000
+  // refuses it at once, counting them. Held whole, an event limit of 1000 refuses it
+  // at once too; 17 million admits the operations and refuses the transfers. Streamed,
+  // the event limit does not apply.
   const Problem llama = MakeProblem(Scheme::kCausal, 4096, 128, 64);
-  absl::Status s = Generate(llama, {1000, std::nullopt, 0}).status();
+  const auto options = [](int64_t max_events, int64_t max_operations, bool hold) {
+    GenerateOptions o;
+    o.max_events = max_events;
+    o.max_operations = max_operations;
+    o.hold = hold;
+    o.search_events = 0;
+    return o;
+  };
+  absl::Status s = Generate(llama, options(kDefaultMaxEvents, 1000, false)).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(std::string(s.message()), HasSubstr("16785408 operations"));
-  EXPECT_THAT(std::string(s.message()), HasSubstr("event limit 1000"));
-  s = Generate(llama, {17'000'000, std::nullopt, 0}).status();
+  EXPECT_THAT(std::string(s.message()), HasSubstr("operation limit 1000;"));
+  s = Generate(llama, options(1000, kDefaultMaxOperations, true)).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("event limit 1000;"));
+  s = Generate(llama, options(17'000'000, kDefaultMaxOperations, true)).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(std::string(s.message()), HasSubstr("17297472 events"));
+  absl::StatusOr<Generated> streamed = Generate(llama, options(1000, kDefaultMaxOperations, false));
+  ASSERT_TRUE(streamed.ok()) << streamed.status();
+  EXPECT_EQ(streamed->event_count, 17297472);
 }
 
 // Above 300,000 operations the schedule is compiled as it is read: every scheme's

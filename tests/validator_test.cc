@@ -285,7 +285,8 @@ TEST(ValidatorTest, HeaderErrorsAndLimits) {
   Schedule big = Base();
   absl::Status limit = testing::ValidateSchedule(big, ValidationOptions{10}).status();
   EXPECT_EQ(limit.code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_THAT(std::string(limit.message()), HasSubstr("event limit 10"));
+  EXPECT_THAT(std::string(limit.message()), HasSubstr("operation limit 10;"));
+  EXPECT_THAT(std::string(limit.message()), HasSubstr("--max-operations"));
 }
 
 }  // namespace

@@ -66,9 +66,9 @@ const Generator& GeneratorFor(const Instance& inst);
 inline constexpr int64_t kDefaultSearchEvents = 2'000'000;
 
 struct GenerateOptions {
-  // Refuse (ResourceExhaustedError) problems whose schedule would have more events
-  // than this: the operations are counted before any allocation, the transfers
-  // before compiling.
+  // Refuse (ResourceExhaustedError) schedules to be held whole (small instances,
+  // storage limits) with more events than this: the operations are counted before
+  // any allocation, the transfers before compiling. Streamed schedules are not held.
   int64_t max_events = kDefaultMaxEvents;
   // Pinned homes; nullopt: the generator chooses (and may fall back to one PE).
   std::optional<PlacementSpec> placement;
@@ -76,12 +76,19 @@ struct GenerateOptions {
   // events costs E); it runs when that allows at least 100 plans; 0 turns it off.
   int64_t search_events = kDefaultSearchEvents;
   // Called with the exact event count of each schedule before it is compiled (after
-  // max_events is checked); an error stops generation with it. A server's memory
-  // budget uses it to admit a schedule before its memory is allocated. Empty: none.
-  std::function<absl::Status(int64_t events)> admit = nullptr;
+  // max_events is checked) and whether it will be held whole (else streamed); an
+  // error stops generation with it. A server's memory budget uses it to admit a
+  // schedule before its memory is allocated. Empty: none.
+  std::function<absl::Status(int64_t events, bool held)> admit = nullptr;
   // Polled before each plan is compiled and before the local search; when it turns
   // true Generate returns CancelledError (lib/base/cancellation.h). Empty: never.
   Cancelled cancelled = nullptr;
+  // Refuse problems with more operations than this, held or streamed: generating and
+  // checking keep a few bits per operation (ValidationOptions::max_operations).
+  int64_t max_operations = kDefaultMaxOperations;
+  // The caller holds the schedule whole (GenerateSchedule, a unary RPC): max_events
+  // applies to streamed schedules too.
+  bool hold = false;
 };
 
 struct Generated {
@@ -106,7 +113,8 @@ struct Generated {
 // while `events` is read, its status() (a generator bug: a plan that deadlocks).
 absl::StatusOr<Generated> Generate(const Problem& problem, const GenerateOptions& options = {});
 
-// Generate's schedule read whole (small instances, tests, SAT witnesses).
+// Generate's schedule read whole (small instances, tests, SAT witnesses), with
+// options.hold set.
 absl::StatusOr<Schedule> GenerateSchedule(const Problem& problem,
                                           const GenerateOptions& options = {});
 

@@ -40,19 +40,20 @@ absl::Status TooManyEvents(absl::string_view what, int64_t count, int64_t limit)
 }
 
 // The generator's plan over `homes`, balanced when `balance`, checked against the
-// event limit and admitted (GenerateOptions::admit): its event count.
+// event limit when its schedule is to be held, and admitted (GenerateOptions::admit):
+// its event count.
 absl::StatusOr<std::pair<Plan, int64_t>> AdmittedPlan(const Generator& g, const Problem& problem,
-                                                      Placement homes, bool balance,
+                                                      Placement homes, bool balance, bool held,
                                                       const GenerateOptions& options) {
   if (IsCancelled(options.cancelled)) return StoppedError("generation");
   DotLists dots = g.dots(problem, homes, balance);
   Plan plan = FinishRingPlan(problem, std::move(homes), std::move(dots));
   const int64_t events = CountPlanEvents(problem, plan);
-  if (events > options.max_events) {
+  if (held && events > options.max_events) {
     return TooManyEvents(absl::StrFormat("the %s schedule for %s has", g.name, Describe(problem)),
                          events, options.max_events);
   }
-  if (options.admit) RETURN_IF_ERROR(options.admit(events));
+  if (options.admit) RETURN_IF_ERROR(options.admit(events, held));
   return std::make_pair(std::move(plan), events);
 }
 
@@ -60,7 +61,7 @@ absl::StatusOr<std::pair<Plan, int64_t>> AdmittedPlan(const Generator& g, const 
 absl::StatusOr<Schedule> CompileGenerator(const Generator& g, const Problem& problem,
                                           Placement homes, bool balance,
                                           const GenerateOptions& options) {
-  ASSIGN_OR_RETURN(auto plan, AdmittedPlan(g, problem, std::move(homes), balance, options));
+  ASSIGN_OR_RETURN(auto plan, AdmittedPlan(g, problem, std::move(homes), balance, true, options));
   return CompilePlan(problem, std::move(plan.first));
 }
 
@@ -291,14 +292,14 @@ absl::Status ChooseWhole(const Generator& g, const Problem& problem,
 // stays under W: its makespan is at most 1.8 times its bound in every measurement,
 // docs/generators.md).
 absl::Status ChoosePlan(const Generator& g, const Problem& problem, Candidate c,
-                        const GenerateOptions& options, Chosen& out) {
+                        const GenerateOptions& options, bool held, Chosen& out) {
   out.info.placement = c.label;
   if (c.pes_used < problem.pes()) out.info.note = PartRingNote(problem, c.pes_used);
   const LowerBounds lb = ComputeLowerBounds(problem, c.homes);
   // Homes on part of the ring are not balanced: chain shedding would spread the dots
   // over every PE of the ring, however many.
   const bool balance = c.pes_used == problem.pes() && lb.work >= std::max(lb.link, lb.traffic);
-  ASSIGN_OR_RETURN(auto plan, AdmittedPlan(g, problem, c.homes, balance, options));
+  ASSIGN_OR_RETURN(auto plan, AdmittedPlan(g, problem, c.homes, balance, held, options));
   const int64_t work = TotalWork(problem);
   std::string ring;
   if (!out.info.pinned && lb.Max() > work) {
@@ -306,11 +307,11 @@ absl::Status ChoosePlan(const Generator& g, const Problem& problem, Candidate c,
   } else if (!out.info.pinned && 2 * lb.Max() > work) {
     ASSIGN_OR_RETURN(const int64_t t, StreamedMakespan(problem, std::move(plan.first)));
     if (t > work) ring = absl::StrCat(t);
-    ASSIGN_OR_RETURN(plan, AdmittedPlan(g, problem, std::move(c.homes), balance, options));
+    ASSIGN_OR_RETURN(plan, AdmittedPlan(g, problem, std::move(c.homes), balance, held, options));
   }
   if (!ring.empty()) {
     out.info.note = OnePeNote(problem, out.info, ring, work);
-    ASSIGN_OR_RETURN(plan, AdmittedPlan(g, problem, Placement(problem.n(), 0), false, options));
+    ASSIGN_OR_RETURN(plan, AdmittedPlan(g, problem, Placement(problem.n(), 0), false, held, options));
     out.info.generator = out.info.placement = "one-pe";
   }
   out.info.event_count = plan.second;
@@ -319,17 +320,25 @@ absl::Status ChoosePlan(const Generator& g, const Problem& problem, Candidate c,
 }
 
 // Chooses without regard to a storage limit (but for the plans' flow control, which
-// FinishRingPlan turns on when the problem has a limit).
-absl::StatusOr<Chosen> Choose(const Problem& problem, const GenerateOptions& options) {
+// FinishRingPlan turns on when the problem has a limit); `held`: the schedule will be
+// held whole (within max_events).
+absl::StatusOr<Chosen> Choose(const Problem& problem, const GenerateOptions& options,
+                              bool held) {
   RETURN_IF_ERROR(ValidateProblem(problem));
   const int64_t operations = CountOperations(problem.instance).total();
-  if (operations > options.max_events) {
+  if (operations > options.max_operations) {
+    return absl::ResourceExhaustedError(absl::StrFormat(
+        "%s has %d operations, above the operation limit %d; raise --max-operations if "
+        "the machine has the memory (about 1 byte per operation to generate and check)",
+        Describe(problem), operations, options.max_operations));
+  }
+  const bool small = operations <= kCompareEvents;
+  if ((held || small) && operations > options.max_events) {
     return TooManyEvents(absl::StrFormat("%s has %d operations, so a schedule has at least",
                                          Describe(problem), operations),
                          operations, options.max_events);
   }
   const Generator& g = GeneratorFor(problem.instance);
-  const bool small = operations <= kCompareEvents;
   ASSIGN_OR_RETURN(std::vector<Candidate> candidates, Candidates(g, problem, options, small));
   Chosen out;
   out.info.generator = std::string(g.name);
@@ -337,7 +346,8 @@ absl::StatusOr<Chosen> Choose(const Problem& problem, const GenerateOptions& opt
   if (small) {
     RETURN_IF_ERROR(ChooseWhole(g, problem, std::move(candidates), options, out));
   } else {
-    RETURN_IF_ERROR(ChoosePlan(g, problem, MostPromising(problem, std::move(candidates)), options, out));
+    RETURN_IF_ERROR(ChoosePlan(g, problem, MostPromising(problem, std::move(candidates)), options,
+                               held, out));
   }
   return out;
 }
@@ -359,7 +369,7 @@ Generated Held(Generated info, Schedule schedule) {
 absl::StatusOr<Generated> Generate(const Problem& problem, const GenerateOptions& options) {
   const int64_t limit = problem.machine.max_words_per_pe;
   if (limit == 0) {
-    ASSIGN_OR_RETURN(Chosen chosen, Choose(problem, options));
+    ASSIGN_OR_RETURN(Chosen chosen, Choose(problem, options, options.hold));
     if (chosen.whole) return Held(std::move(chosen.info), std::move(*chosen.whole));
     chosen.info.events = CompilePlanStream(problem, std::move(*chosen.plan));
     return std::move(chosen.info);
@@ -376,7 +386,7 @@ absl::StatusOr<Generated> Generate(const Problem& problem, const GenerateOptions
   // these schedules are built whole.
   Problem plain = problem;
   plain.machine.max_words_per_pe = 0;
-  ASSIGN_OR_RETURN(Chosen fast, Choose(plain, options));
+  ASSIGN_OR_RETURN(Chosen fast, Choose(plain, options, true));
   ASSIGN_OR_RETURN(Schedule fast_schedule, Whole(plain, fast));
   fast_schedule.problem.machine.max_words_per_pe = limit;
   ASSIGN_OR_RETURN(const auto fast_peak, FreeAndMeasure(fast_schedule));
@@ -389,7 +399,7 @@ absl::StatusOr<Generated> Generate(const Problem& problem, const GenerateOptions
                  absl::StrFormat("items freed after their last use: at most %d words per PE",
                                  fast_peak.first));
   }
-  ASSIGN_OR_RETURN(Chosen paced, Choose(problem, options));
+  ASSIGN_OR_RETURN(Chosen paced, Choose(problem, options, true));
   ASSIGN_OR_RETURN(Schedule paced_schedule, Whole(problem, paced));
   ASSIGN_OR_RETURN(const auto paced_peak, FreeAndMeasure(paced_schedule));
   if (paced_peak.first <= limit) {
@@ -409,7 +419,9 @@ absl::StatusOr<Generated> Generate(const Problem& problem, const GenerateOptions
 }
 
 absl::StatusOr<Schedule> GenerateSchedule(const Problem& problem, const GenerateOptions& options) {
-  ASSIGN_OR_RETURN(Generated g, Generate(problem, options));
+  GenerateOptions held = options;
+  held.hold = true;
+  ASSIGN_OR_RETURN(Generated g, Generate(problem, held));
   return ReadWhole(*g.events, g.event_count);
 }
 

@@ -144,7 +144,7 @@ absl::StatusOr<ProofResult> Prove(const Schedule& schedule, const ProveOptions& 
   RETURN_IF_ERROR(CheckProvable(schedule));
   VectorEventSource events(schedule);
   ASSIGN_OR_RETURN(const ValidationReport report,
-                   Validate(events, ValidationOptions{options.max_events}));
+                   Validate(events, ValidationOptions{options.max_operations}));
   if (!report.valid()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "the schedule is invalid, so there is nothing to prove: ", report.violation->message));

@@ -31,7 +31,7 @@ struct ProveOptions {
   // Plans the local search for a better schedule compiles at most (0: none).
   int64_t plan_evaluations = kDefaultPlanEvaluations;
   EncodeLimits limits;
-  int64_t max_events = kDefaultMaxEvents;  // the validator's limit on the schedule
+  int64_t max_operations = kDefaultMaxOperations;  // the validator's limit
   absl::Duration time_limit = absl::InfiniteDuration();
   const CancelToken* cancel = nullptr;
 };

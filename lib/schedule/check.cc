@@ -1,5 +1,6 @@
 #include "lib/schedule/check.h"
 
+#include <limits>
 #include <utility>
 
 #include "lib/status_macros.h"
@@ -7,12 +8,13 @@
 namespace attnsched {
 
 absl::StatusOr<CheckReport> CheckSchedule(EventSource& source, const CheckOptions& options) {
-  ValidationOptions validation{options.max_events, options.cancelled};
+  ValidationOptions validation{options.max_operations, options.cancelled};
   std::optional<Simulation> simulation;
   if (options.simulate_seed) {
     // The header is checked before the simulator sizes anything by it.
     RETURN_IF_ERROR(CheckScheduleHeader(source.problem(), source.placement(), 0,
-                                        options.max_events));
+                                        std::numeric_limits<int64_t>::max(),
+                                        options.max_operations));
     RETURN_IF_ERROR(CheckSimulationSize(source.problem()));
     simulation.emplace(source.problem(), source.placement(), *options.simulate_seed);
     validation.on_accepted = [&simulation](const Event& e) { return simulation->Apply(e); };

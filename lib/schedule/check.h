@@ -17,7 +17,7 @@
 namespace attnsched {
 
 struct CheckOptions {
-  int64_t max_events = kDefaultMaxEvents;  // as ValidationOptions::max_events
+  int64_t max_operations = kDefaultMaxOperations;  // as ValidationOptions::max_operations
   std::optional<uint64_t> simulate_seed;   // set: simulate with these inputs
   Cancelled cancelled = nullptr;
 };

@@ -437,18 +437,19 @@ absl::StatusOr<Rule> ParseRuleName(absl::string_view name) {
 }
 
 absl::Status CheckScheduleHeader(const Problem& problem, const Placement& placement,
-                                 int64_t event_count, int64_t max_events) {
+                                 int64_t event_count, int64_t max_events,
+                                 int64_t max_operations) {
   if (absl::Status s = ValidateProblem(problem); !s.ok()) return s;
   if (absl::Status s = ValidatePlacement(placement, problem.n(), problem.pes()); !s.ok()) {
     return s;
   }
   const int64_t limit = std::min(max_events, kMaxIndexableEvents - 1);
   const int64_t operations = CountOperations(problem.instance).total();
-  if (operations > limit) {
+  if (operations > max_operations) {
     return absl::ResourceExhaustedError(absl::StrFormat(
-        "%s has %d operations, above the event limit %d; raise --max-events if the "
-        "machine has the memory (about 80 bytes per event)",
-        Describe(problem), operations, limit));
+        "%s has %d operations, above the operation limit %d; raise --max-operations if "
+        "the machine has the memory (about 1 byte per operation to generate and check)",
+        Describe(problem), operations, max_operations));
   }
   if (const int64_t useful = MaxUsefulEvents(problem); event_count > useful) {
     return absl::InvalidArgumentError(absl::StrFormat(
@@ -479,7 +480,8 @@ int64_t MaxUsefulEvents(const Problem& problem) {
 }
 
 absl::StatusOr<ValidationReport> Validate(EventSource& source, const ValidationOptions& options) {
-  RETURN_IF_ERROR(CheckScheduleHeader(source.problem(), source.placement(), 0, options.max_events));
+  RETURN_IF_ERROR(CheckScheduleHeader(source.problem(), source.placement(), 0,
+                                      std::numeric_limits<int64_t>::max(), options.max_operations));
   return ValidatorRun(source.problem(), source.placement()).Run(source, options);
 }
 

@@ -26,13 +26,19 @@
 
 namespace attnsched {
 
-// Default for ValidationOptions::max_events and the CLI's --max-events.
+// Default for the events a schedule held whole in memory may have (about 80 bytes per
+// event: a list, a file read whole, a unary RPC), and the CLI's --max-events.
 inline constexpr int64_t kDefaultMaxEvents = 40'000'000;
+
+// Default for ValidationOptions::max_operations and the CLI's --max-operations: the
+// validator keeps 3 bits per operation (done, and where each score is), the
+// generator 2 per dot, so 2^31 operations need about 1.3 GB.
+inline constexpr int64_t kDefaultMaxOperations = int64_t{1} << 31;
 
 struct ValidationOptions {
   // Refuse instances whose task graph has more operations than this, before
   // allocating the validator's per-operation state.
-  int64_t max_events = kDefaultMaxEvents;
+  int64_t max_operations = kDefaultMaxOperations;
   // Polled every kCancellationPollEvents events; when it turns true Validate returns
   // CancelledError (lib/base/cancellation.h). Empty: never.
   Cancelled cancelled = nullptr;
@@ -103,7 +109,7 @@ struct ValidationReport {
 // Validates the events of `source`, reading it to its end or to the first violation.
 // Returns InvalidArgumentError for a bad header (problem, placement; the message
 // names the field) or more events than MaxUsefulEvents, ResourceExhaustedError when
-// the task graph exceeds options.max_events, the source's status when it fails, and
+// the task graph exceeds options.max_operations, the source's status when it fails, and
 // CancelledError when cancelled. Rule violations are not errors: they come back in
 // the report.
 absl::StatusOr<ValidationReport> Validate(EventSource& source,
@@ -117,12 +123,13 @@ absl::StatusOr<ValidationReport> Validate(EventSource& source,
 // INT64_MAX / 4.
 int64_t MaxUsefulEvents(const Problem& problem);
 
-// OK when `problem` and `placement` are valid and the task graph and `event_count`
-// (the events a reader is about to hold in memory; 0 for a stream) are within
-// `max_events` and MaxUsefulEvents; the errors Validate returns otherwise
-// (InvalidArgumentError for more events than MaxUsefulEvents).
+// OK when `problem` and `placement` are valid, the task graph is within
+// `max_operations`, and `event_count` (the events a reader is about to hold in memory;
+// 0 for a stream) within `max_events` and MaxUsefulEvents; the errors Validate returns
+// otherwise (InvalidArgumentError for more events than MaxUsefulEvents).
 absl::Status CheckScheduleHeader(const Problem& problem, const Placement& placement,
-                                 int64_t event_count, int64_t max_events);
+                                 int64_t event_count, int64_t max_events,
+                                 int64_t max_operations = kDefaultMaxOperations);
 
 }  // namespace attnsched
 
