@@ -29,7 +29,12 @@ void Program::Append(Program&& other) {
 void Program::AppendRingRounds(OpKind kind, int32_t pe, std::vector<int32_t> rows,
                                std::shared_ptr<const RingContext> ring) {
   int64_t count = 0;
-  for (RingRoundsCursor c(kind, pe, rows, ring->blocks, ring->inst); c.Valid(); c.Next()) ++count;
+  if (kind != OpKind::kDot || !ring->inst.shared) {
+    // Every token is in some block, so each row meets all its keys.
+    for (int32_t i : rows) count += ring->inst.mask.RowLength(i);
+  } else {
+    for (RingRoundsCursor c(kind, pe, rows, ring->blocks, ring->inst); c.Valid(); c.Next()) ++count;
+  }
   if (count == 0) return;
   size_ += count;
   segments_.push_back(Segment{{}, std::move(ring), kind, pe, std::move(rows)});

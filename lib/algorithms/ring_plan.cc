@@ -49,12 +49,18 @@ int32_t ScoreHops(const Instance& inst, const Placement& homes, const Item& s, i
   return hops;
 }
 
-// Per row, the estimated cycle its last score is home (FinishRingPlan's contract).
-std::vector<int64_t> ScoresHome(const Problem& problem, const Placement& homes,
-                                const DotLists& dots) {
+// Per row, the estimated cycle its last score is home (FinishRingPlan's contract),
+// and per PE the cycle its dots end, run back to back.
+struct DotEstimates {
+  std::vector<int64_t> scores_home;  // by row
+  std::vector<int64_t> dots_end;     // by PE
+};
+
+DotEstimates EstimateDots(const Problem& problem, const Placement& homes, const DotLists& dots) {
   const Instance& inst = problem.instance;
   const int64_t m = problem.pes();
-  std::vector<int64_t> ready(inst.n(), 0);
+  DotEstimates out{std::vector<int64_t>(inst.n(), 0), std::vector<int64_t>(m, 0)};
+  std::vector<int64_t>& ready = out.scores_home;
   for (int32_t pe = 0; pe < m; ++pe) {
     int64_t end = 0;
     for (const Operation& dot : dots[pe]) {
@@ -66,17 +72,17 @@ std::vector<int64_t> ScoresHome(const Problem& problem, const Placement& homes,
         if (reads) ready[row] = std::max(ready[row], end + Ahead(pe, homes[row], m) * hop);
       }
     }
+    out.dots_end[pe] = end;
   }
-  return ready;
+  return out;
 }
 
 // PE `pe`'s program: its dots, then its rows as FinishRingPlan describes.
 Program ProgramOf(const Problem& problem, int32_t pe, Program dots,
-                  const std::shared_ptr<const RingContext>& ring,
-                  const std::vector<int64_t>& ready) {
+                  const std::shared_ptr<const RingContext>& ring, const DotEstimates& estimates) {
   const Mask& mask = problem.mask();
-  int64_t dot_end = 0;
-  for (const Operation& dot : dots) dot_end += Duration(problem, dot);
+  const std::vector<int64_t>& ready = estimates.scores_home;
+  const int64_t dot_end = estimates.dots_end[pe];
   std::vector<int32_t> early, tail;
   for (int32_t i : ring->blocks.tokens[pe]) {
     if (mask.RowLength(i) == 0) continue;  // a row without keys has no operations
@@ -119,13 +125,13 @@ Plan FinishRingPlan(const Problem& problem, Placement placement, DotLists dots) 
   const Instance& inst = problem.instance;
   const int64_t m = problem.pes();
   auto ring = std::make_shared<const RingContext>(inst, placement, m);
-  const std::vector<int64_t> ready = ScoresHome(problem, placement, dots);
+  const DotEstimates estimates = EstimateDots(problem, placement, dots);
   Plan plan;
   plan.programs.resize(m);
   VectorHops hops{std::vector<int32_t>(inst.n(), 0), std::vector<int32_t>(inst.n(), 0),
                   std::vector<int32_t>(inst.n(), 0)};
   for (int32_t pe = 0; pe < m; ++pe) {
-    plan.programs[pe] = ProgramOf(problem, pe, std::move(dots[pe]), ring, ready);
+    plan.programs[pe] = ProgramOf(problem, pe, std::move(dots[pe]), ring, estimates);
     for (const Operation& op : plan.programs[pe]) NoteConsumer(inst, placement, op, pe, m, hops);
   }
   plan.route = [inst, m, homes = placement, hops = std::move(hops)](const Item& item,
