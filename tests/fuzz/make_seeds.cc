@@ -4,7 +4,7 @@
 // For each FILE it writes, named after it, into OUT_DIR/schedule_proto/:
 //   FILE.schedule    0x00 + attnsched.v1.Schedule
 //   FILE.chunks      0x01 + ScheduleChunk stream (delimited, 8 events per chunk, the
-//                    first with the summary)
+//                    last with the summary)
 // and into OUT_DIR/request/:
 //   FILE.generate    0x00 + GenerateRequest (its problem, its homes as KIND_EXPLICIT)
 //   FILE.solve       0x01 + SolveRequest (its problem and homes, 1 s)

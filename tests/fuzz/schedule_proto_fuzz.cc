@@ -5,7 +5,7 @@
 //   odd:  a stream of attnsched.v1.ScheduleChunk messages, each preceded by its length
 //         as a varint (Protobuf's delimited format), read through
 //         rpc::ChunkEventSource as VerifySchedule (server) and StreamSchedule (CLI)
-//         do, with the first chunk's summary converted by rpc::SummaryFromProto.
+//         do, with the last chunk's summary converted by rpc::SummaryFromProto.
 // A schedule that converts is validated, summarised and round-tripped (fuzz_util.h).
 // The CLI has no binary schedule file of its own: its files are JSON
 // (schedule_json_fuzz.cc).
@@ -43,13 +43,13 @@ void ChunkStream(const uint8_t* data, size_t size) {
   absl::StatusOr<std::unique_ptr<rpc::ChunkEventSource>> source =
       rpc::ChunkEventSource::Open(read, kMaxEvents);
   if (!source.ok()) return;
-  if ((*source)->summary()) (void)rpc::SummaryFromProto(*(*source)->summary());
   Schedule schedule{(*source)->problem(), (*source)->placement(), {}};
   for (; (*source)->Valid(); (*source)->Next()) {
     if (static_cast<int64_t>(schedule.events.size()) >= kMaxEvents) return;
     schedule.events.push_back((*source)->event());
   }
   if (!(*source)->status().ok()) return;
+  if ((*source)->summary()) (void)rpc::SummaryFromProto(*(*source)->summary());
   CheckLikeVerify(schedule);
 }
 
