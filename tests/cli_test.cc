@@ -1,5 +1,6 @@
 // The attnsched command as users run it: exit statuses, messages, JSON keys.
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -130,6 +131,28 @@ TEST(CliTest, OutOfMemoryNamesTheSubcommandsFlag) {
       "--max-sat-memory 100000000000"));
   EXPECT_EQ(r.exit, 2);
   EXPECT_THAT(r.err, HasSubstr("attnsched solve: out of memory; lower --max-sat-memory"));
+}
+
+// Stopped by a signal while writing --out, generate leaves neither the file nor its
+// temporary (.NAME.partial-PID) behind, for JSON and binary output.
+TEST(CliTest, ASignalLeavesNoPartialOutput) {
+  const std::string dir = absl::StrCat(::testing::TempDir(), "/signal-", getpid());
+  ASSERT_EQ(testing::RunCommand(absl::StrCat("rm -rf ", dir, " && mkdir -p ", dir)).exit, 0);
+  // (A shell starts background jobs with SIGINT ignored, and so does generate then;
+  // SIGINT from a terminal takes the same path as these.)
+  for (const auto& [signal, status] : {std::pair{"TERM", 143}, {"HUP", 129}}) {
+    for (const char* format : {"json", "binary"}) {
+      // 67 million events, about 7 s: still writing when the signal comes, once the
+      // temporary has appeared.
+      const testing::CommandResult r = testing::RunCommand(absl::StrCat(
+          "(", ATTNSCHED_CLI, " generate --scheme causal --n 8192 --d 64 --pes 8 --nosimulate --out ",
+          dir, "/out --out-format ", format, " & pid=$!; for i in $(seq 600); do ls -A ", dir,
+          " | grep -q partial && break; sleep 0.1; done; kill -", signal,
+          " $pid; wait $pid; echo status $?; ls -A ", dir, ")"));
+      // The status of a process the signal ended, then nothing in the directory.
+      EXPECT_EQ(r.out, absl::StrCat("status ", status, "\n")) << signal << " " << format;
+    }
+  }
 }
 
 TEST(CliTest, JsonErrorsNameTheFieldOnStdout) {

@@ -7,8 +7,10 @@
 #include <cstring>
 #include <filesystem>
 #include <system_error>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "lib/base/temporary_files.h"
 
 namespace attnsched {
 namespace {
@@ -40,11 +42,17 @@ absl::StatusOr<OutputFile> OutputFile::Create(absl::string_view flag, const std:
   return OutputFile(std::string(flag), path, temporary);
 }
 
+OutputFile::OutputFile(std::string flag, std::string path, std::string write_path)
+    : flag_(std::move(flag)), path_(std::move(path)), write_path_(std::move(write_path)) {
+  if (write_path_ != path_) slot_ = RegisterTemporary(write_path_);
+}
+
 OutputFile::OutputFile(OutputFile&& other) noexcept
     : flag_(std::move(other.flag_)),
       path_(std::move(other.path_)),
       write_path_(std::move(other.write_path_)),
-      done_(other.done_) {
+      done_(other.done_),
+      slot_(std::exchange(other.slot_, -1)) {
   other.done_ = true;
 }
 
@@ -55,6 +63,7 @@ OutputFile& OutputFile::operator=(OutputFile&& other) noexcept {
     path_ = std::move(other.path_);
     write_path_ = std::move(other.write_path_);
     done_ = other.done_;
+    slot_ = std::exchange(other.slot_, -1);
     other.done_ = true;
   }
   return *this;
@@ -65,6 +74,7 @@ OutputFile::~OutputFile() { RemoveTemporary(); }
 void OutputFile::RemoveTemporary() {
   if (!done_ && write_path_ != path_) std::remove(write_path_.c_str());
   done_ = true;
+  UnregisterTemporary(std::exchange(slot_, -1));
 }
 
 absl::Status OutputFile::Commit(bool written) {
@@ -82,6 +92,7 @@ absl::Status OutputFile::Commit(bool written) {
                                             std::strerror(cause), ")"));
   }
   done_ = true;
+  UnregisterTemporary(std::exchange(slot_, -1));
   return absl::OkStatus();
 }
 

@@ -4,6 +4,8 @@
 // or abandoned output leaves the target as it was and no temporary behind. A target
 // that exists and is not a regular file (a device such as /dev/null or /dev/full, a
 // FIFO) is written in place: it cannot be replaced, but its write errors still count.
+// A process stopped by SIGINT, SIGTERM or SIGHUP removes the temporary too
+// (temporary_files.h).
 //
 // Example:
 //   ASSIGN_OR_RETURN(OutputFile out, OutputFile::Create("--out", path));
@@ -44,12 +46,12 @@ class OutputFile {
   absl::Status Commit(bool written);
 
  private:
-  OutputFile(std::string flag, std::string path, std::string write_path)
-      : flag_(std::move(flag)), path_(std::move(path)), write_path_(std::move(write_path)) {}
+  OutputFile(std::string flag, std::string path, std::string write_path);
   void RemoveTemporary();
 
   std::string flag_, path_, write_path_;
   bool done_ = false;
+  int slot_ = -1;  // RegisterTemporary's, while the temporary may exist
 };
 
 }  // namespace attnsched
