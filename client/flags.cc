@@ -49,9 +49,10 @@ ABSL_FLAG(std::string, out_format, "json",
           "generate: the format of --out, json or binary (length-delimited Protobuf "
           "chunks, about a quarter of the size, verified in bounded memory)");
 ABSL_FLAG(int64_t, max_events, attnsched::kDefaultMaxEvents,
-          "generate, verify: refuse schedules to be held whole in memory (small instances, "
-          "storage limits, files not in start order) with more events than this, before "
-          "allocating them; about 80 bytes of memory per event");
+          "generate, verify: refuse schedules to be held whole in memory with more events "
+          "than this, before allocating them (about 80 bytes per event): instances of at "
+          "most 300,000 operations, storage limits, files not in start order; larger "
+          "schedules are streamed and hold no events");
 ABSL_FLAG(int64_t, max_operations, attnsched::kDefaultMaxOperations,
           "generate, verify, prove: refuse task graphs with more operations than this, "
           "before allocating the generator's and validator's per-operation state (about 1 "

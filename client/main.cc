@@ -87,8 +87,8 @@ absl::Status RefuseLocalOnlyFlags(absl::string_view command, const Invocation& c
     std::string name = flag;
     std::replace(name.begin(), name.end(), '_', '-');
     return absl::InvalidArgumentError(absl::StrCat(
-        "--", name, " applies to local mode only (attnsched-server has its own limits, and ",
-        "proof files are local); run ", command, " without --server to use it"));
+        "--", name, " applies to local mode only (with --server the server applies its own ",
+        "limits and writes no files here); run ", command, " without --server to use it"));
   }
   return absl::OkStatus();
 }
@@ -123,14 +123,14 @@ absl::StatusOr<int64_t> MaxOperationsFlag() {
   const int64_t limit = absl::GetFlag(FLAGS_max_operations);
   if (limit >= 1) return limit;
   return absl::InvalidArgumentError(absl::StrCat(
-      "max_operations = ", limit, ": must be >= 1 (operations a task graph may have)"));
+      "--max-operations = ", limit, ": must be >= 1 (operations a task graph may have)"));
 }
 
 absl::StatusOr<int64_t> MaxEventsFlag() {
   const int64_t limit = absl::GetFlag(FLAGS_max_events);
   if (limit >= 1) return limit;
   return absl::InvalidArgumentError(
-      absl::StrCat("max_events = ", limit, ": must be >= 1 (events a schedule may have)"));
+      absl::StrCat("--max-events = ", limit, ": must be >= 1 (events a schedule may have)"));
 }
 
 namespace {
@@ -156,7 +156,8 @@ absl::Status CheckFileStart(const std::string& path) {
 
 }  // namespace
 
-// The one FILE operand of a subcommand reading a schedule, checked, with --max-events.
+// The one FILE operand of a subcommand reading a schedule, checked, with --max-events
+// (--max-operations checked too, and refused with --server: the server checks).
 absl::StatusOr<std::pair<std::string, int64_t>> ScheduleOperand(
     absl::string_view command, const Invocation& call,
     std::initializer_list<absl::string_view> allowed) {
@@ -166,6 +167,8 @@ absl::StatusOr<std::pair<std::string, int64_t>> ScheduleOperand(
         absl::StrCat("needs exactly one schedule FILE, got ", call.operands.size()));
   }
   ASSIGN_OR_RETURN(const int64_t max_events, MaxEventsFlag());
+  RETURN_IF_ERROR(MaxOperationsFlag().status());
+  RETURN_IF_ERROR(RefuseLocalOnlyFlags(command, call, {"max_operations"}));
   RETURN_IF_ERROR(CheckFileStart(call.operands[0]));
   return std::make_pair(call.operands[0], max_events);
 }

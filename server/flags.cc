@@ -34,7 +34,13 @@ ABSL_FLAG(std::string, health_listen, "",
           "service; empty: none");
 ABSL_FLAG(int64_t, max_unary_events, 2'000'000,
           "GenerateSchedule refuses larger schedules (use StreamSchedule); >= 1");
-ABSL_FLAG(int64_t, max_events, attnsched::kDefaultMaxEvents, "largest schedule, in events; >= 1");
+ABSL_FLAG(int64_t, max_events, attnsched::kDefaultMaxEvents,
+          "largest schedule held whole, in events (small instances, storage limits, "
+          "verification streams not in start order, ProveOptimality); streamed schedules "
+          "hold no events; >= 1");
+ABSL_FLAG(int64_t, max_operations, attnsched::kDefaultMaxOperations,
+          "largest task graph to generate or check, in operations (about 1 byte each, 24 "
+          "with simulation, leased from --memory_budget_bytes); >= 1");
 ABSL_FLAG(int64_t, max_sat_variables, 20'000'000, "largest SAT formula, in variables; >= 1");
 ABSL_FLAG(int64_t, max_sat_clauses, 100'000'000, "largest SAT formula, in clauses; >= 1");
 ABSL_FLAG(int64_t, max_sat_memory_bytes, 0,
@@ -128,6 +134,7 @@ absl::Status CheckServerFlags() {
   for (const auto& [flag, value] :
        {std::pair{"max_unary_events", absl::GetFlag(FLAGS_max_unary_events)},
         {"max_events", absl::GetFlag(FLAGS_max_events)},
+        {"max_operations", absl::GetFlag(FLAGS_max_operations)},
         {"max_sat_variables", absl::GetFlag(FLAGS_max_sat_variables)},
         {"max_sat_clauses", absl::GetFlag(FLAGS_max_sat_clauses)},
         {"memory_budget_bytes", absl::GetFlag(FLAGS_memory_budget_bytes)}}) {

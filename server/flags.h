@@ -18,6 +18,7 @@ ABSL_DECLARE_FLAG(double, drain_delay);
 ABSL_DECLARE_FLAG(std::string, health_listen);
 ABSL_DECLARE_FLAG(int64_t, max_unary_events);
 ABSL_DECLARE_FLAG(int64_t, max_events);
+ABSL_DECLARE_FLAG(int64_t, max_operations);
 ABSL_DECLARE_FLAG(int64_t, max_sat_variables);
 ABSL_DECLARE_FLAG(int64_t, max_sat_clauses);
 ABSL_DECLARE_FLAG(int64_t, max_sat_memory_bytes);

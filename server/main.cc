@@ -48,6 +48,7 @@ ServiceOptions ServiceOptionsFromFlags(std::string sat_worker) {
   ServiceOptions options;
   options.max_unary_events = absl::GetFlag(FLAGS_max_unary_events);
   options.max_events = absl::GetFlag(FLAGS_max_events);
+  options.max_operations = absl::GetFlag(FLAGS_max_operations);
   const int64_t sat_memory = absl::GetFlag(FLAGS_max_sat_memory_bytes);
   options.sat_limits = {absl::GetFlag(FLAGS_max_sat_variables), absl::GetFlag(FLAGS_max_sat_clauses),
                         sat_memory > 0 ? sat_memory

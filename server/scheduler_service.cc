@@ -71,6 +71,7 @@ absl::StatusOr<Generated> GenerateFor(const v1::GenerateRequest& request,
   GenerateOptions generate{limit, std::nullopt, options.search_events};
   generate.cancelled = cancelled;
   generate.hold = hold;
+  generate.max_operations = options.max_operations;
   ASSIGN_OR_RETURN(generate.placement, rpc::PlacementFromProto(request.placement()));
   generate.admit = [&](int64_t events, bool held) {
     // A streamed schedule holds state per operation, not its events.
@@ -253,7 +254,7 @@ grpc::Status SchedulerService::GenerateSchedule(grpc::ServerContext* context,
   if (!schedule.ok()) return log.Done(schedule.status());
   VectorEventSource source(*schedule);
   absl::StatusOr<v1::ScheduleSummary> summary =
-      CheckGenerated(source, *g, *request, kDefaultMaxOperations, cancelled);
+      CheckGenerated(source, *g, *request, options_.max_operations, cancelled);
   if (!summary.ok()) return log.Done(summary.status());
   *response->mutable_summary() = *std::move(summary);
   rpc::ScheduleToProto(*schedule, response->mutable_schedule());
@@ -277,7 +278,7 @@ grpc::Status SchedulerService::StreamSchedule(grpc::ServerContext* context,
                           });
   TeeEventSource tee(*g->events, chunks);
   absl::StatusOr<v1::ScheduleSummary> summary =
-      CheckGenerated(tee, *g, *request, kDefaultMaxOperations, cancelled);
+      CheckGenerated(tee, *g, *request, options_.max_operations, cancelled);
   if (!summary.ok()) return log.Done(summary.status());
   tee.Drain();
   chunks.set_summary(*std::move(summary));
@@ -303,7 +304,7 @@ grpc::Status SchedulerService::VerifySchedule(grpc::ServerContext* context,
       admit);
   if (!source.ok()) return log.Done(source.status());
   const Cancelled cancelled = [context] { return context->IsCancelled(); };
-  CheckOptions check{kDefaultMaxOperations, std::nullopt, cancelled};
+  CheckOptions check{options_.max_operations, std::nullopt, cancelled};
   if ((*source)->simulate()) check.simulate_seed = (*source)->seed();
   absl::StatusOr<CheckReport> report = CheckSchedule(**source, check);
   if (!report.ok()) return log.Done(report.status());

@@ -26,7 +26,8 @@ struct ServiceOptions {
   // GenerateSchedule answers RESOURCE_EXHAUSTED above this many events (one message);
   // StreamSchedule has no such limit below max_events.
   int64_t max_unary_events = 2'000'000;
-  int64_t max_events = kDefaultMaxEvents;  // any schedule, generated or received
+  int64_t max_events = kDefaultMaxEvents;  // a schedule held whole, generated or received
+  int64_t max_operations = kDefaultMaxOperations;  // a task graph generated or checked
   int chunk_events = 50'000;               // events per streamed chunk (< 2 MB)
   sat::EncodeLimits sat_limits;
   int64_t plan_evaluations = kDefaultPlanEvaluations;  // SearchOptions::plan_evaluations

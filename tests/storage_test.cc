@@ -180,6 +180,15 @@ TEST(StorageTest, GeneratorsMeetALimitOrSayWhatItTakes) {
   EXPECT_THAT(fast->note, HasSubstr("items freed after their last use: at most"));
   const Schedule fast_schedule = testing::Whole(*fast);
   EXPECT_EQ(Makespan(fast_schedule), Makespan(plain));
+  // The frees count against the event limit: such a schedule is held whole.
+  GenerateOptions tight;
+  tight.max_events = static_cast<int64_t>(plain.events.size());
+  const absl::Status over = Generate(p, tight).status();
+  EXPECT_EQ(over.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(std::string(over.message()),
+              HasSubstr(absl::StrCat("with its frees, the schedule for general n=64 d=4 on 4 PEs has ",
+                                     fast_schedule.events.size(), " events, above the event limit ",
+                                     plain.events.size())));
   const int64_t fast_peak = PeakOf(fast_schedule);
   // Below that: vectors forwarded only after their last use hold less.
   p.machine.max_words_per_pe = fast_peak - 1;

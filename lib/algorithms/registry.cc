@@ -191,10 +191,17 @@ absl::Status CheckStorageLimit(const Problem& problem, const std::optional<Place
       limit, least, homes ? "" : ", with ceil(n/m) tokens", least));
 }
 
-// Frees what each PE received after its last use; returns the schedule's peak words
-// on its fullest PE and that PE.
-absl::StatusOr<std::pair<int64_t, int32_t>> FreeAndMeasure(Schedule& schedule) {
+// Frees what each PE received after its last use, within the event limit (the frees
+// are events the schedule holds too); returns the schedule's peak words on its fullest
+// PE and that PE.
+absl::StatusOr<std::pair<int64_t, int32_t>> FreeAndMeasure(Schedule& schedule,
+                                                           int64_t max_events) {
   FreeAfterLastUse(schedule);
+  if (const int64_t events = static_cast<int64_t>(schedule.events.size()); events > max_events) {
+    return TooManyEvents(absl::StrFormat("with its frees, the schedule for %s has",
+                                         Describe(schedule.problem)),
+                         events, max_events);
+  }
   // The whole schedule's peak: validated without the limit, which would stop it at
   // the first cycle above.
   const int64_t limit = std::exchange(schedule.problem.machine.max_words_per_pe, 0);
@@ -389,7 +396,7 @@ absl::StatusOr<Generated> Generate(const Problem& problem, const GenerateOptions
   ASSIGN_OR_RETURN(Chosen fast, Choose(plain, options, true));
   ASSIGN_OR_RETURN(Schedule fast_schedule, Whole(plain, fast));
   fast_schedule.problem.machine.max_words_per_pe = limit;
-  ASSIGN_OR_RETURN(const auto fast_peak, FreeAndMeasure(fast_schedule));
+  ASSIGN_OR_RETURN(const auto fast_peak, FreeAndMeasure(fast_schedule, options.max_events));
   auto noted = [](Generated g, std::string what) {
     absl::StrAppend(&g.note, g.note.empty() ? "" : "; ", what);
     return g;
@@ -401,7 +408,7 @@ absl::StatusOr<Generated> Generate(const Problem& problem, const GenerateOptions
   }
   ASSIGN_OR_RETURN(Chosen paced, Choose(problem, options, true));
   ASSIGN_OR_RETURN(Schedule paced_schedule, Whole(problem, paced));
-  ASSIGN_OR_RETURN(const auto paced_peak, FreeAndMeasure(paced_schedule));
+  ASSIGN_OR_RETURN(const auto paced_peak, FreeAndMeasure(paced_schedule, options.max_events));
   if (paced_peak.first <= limit) {
     const int64_t t = Makespan(paced_schedule), t0 = Makespan(fast_schedule);
     return noted(Held(std::move(paced.info), std::move(paced_schedule)),
