@@ -5,8 +5,10 @@
 //   - each link sends, whenever it is free, the queued item with the lowest
 //     priority value among those already resident on the sender (ties: the earliest
 //     ready, then first queued).
-// This is a discrete-event simulation in cycle order for the links; the units need
-// no ordering since their programs are fixed. Generators describe the ring
+// This is a discrete-event simulation in cycle order over links and units (a unit
+// may run up to 256 operations ahead: its programs are fixed and an operand's arrival
+// is final once known), so the events come out in start order as they become final.
+// Generators describe the ring
 // technique (which PE computes what, in which order, and how far each item
 // travels); the compiler derives the cycle of every event, so a generator is valid
 // for any costs and link speed by construction, and only its makespan depends on
