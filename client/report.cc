@@ -76,9 +76,7 @@ absl::Status WriteScheduleTo(EventSource& source, int64_t events, absl::string_v
   ASSIGN_OR_RETURN(const bool binary, BinaryOutFlag());
   return WriteOutput(flag, path, [&](std::ostream& out) {
     std::unique_ptr<EventSink> writer = ScheduleWriter(binary, source, events, out);
-    TeeEventSource tee(source, *writer);
-    tee.Drain();
-    return writer->Finish(tee.status());
+    return WriteAll(source, *writer);
   });
 }
 

@@ -71,8 +71,7 @@ absl::Status ScheduleJsonWriter::Finish(const absl::Status& source_status) {
 
 absl::Status WriteScheduleJson(EventSource& source, std::ostream& out) {
   ScheduleJsonWriter writer(source.problem(), source.placement(), out);
-  for (; source.Valid(); source.Next()) RETURN_IF_ERROR(writer.Write(source.event(), source.index()));
-  return writer.Finish(source.status());
+  return WriteAll(source, writer);
 }
 
 }  // namespace attnsched

@@ -2,6 +2,13 @@
 
 namespace attnsched {
 
+absl::Status WriteAll(EventSource& source, EventSink& sink) {
+  for (; source.Valid(); source.Next()) {
+    if (absl::Status s = sink.Write(source.event(), source.index()); !s.ok()) return s;
+  }
+  return sink.Finish(source.status());
+}
+
 TeeEventSource::TeeEventSource(EventSource& inner, EventSink& sink) : inner_(inner), sink_(sink) {
   Refill();
 }

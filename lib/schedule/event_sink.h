@@ -37,6 +37,10 @@ class EventSink {
   virtual absl::Status Finish(const absl::Status& source_status) = 0;
 };
 
+// Writes every event of `source` to `sink`, reading the source to its end, then
+// finishes the sink: the first error of the sink, or Finish's.
+absl::Status WriteAll(EventSource& source, EventSink& sink);
+
 // An event source that reads `inner` and writes every event it yields to `sink`
 // before yielding it; a sink error ends the events with status() set to it. Both must
 // outlive the tee. Not thread-safe.

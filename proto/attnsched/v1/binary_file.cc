@@ -70,8 +70,7 @@ absl::Status BinaryScheduleWriter::Written(const absl::Status& status) const {
 
 absl::Status WriteBinarySchedule(EventSource& source, int64_t events_total, std::ostream& out) {
   BinaryScheduleWriter writer(source.problem(), source.placement(), events_total, out);
-  for (; source.Valid(); source.Next()) RETURN_IF_ERROR(writer.Write(source.event(), source.index()));
-  return writer.Finish(source.status());
+  return WriteAll(source, writer);
 }
 
 bool IsBinaryScheduleFile(absl::string_view path) {

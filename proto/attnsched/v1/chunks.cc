@@ -227,11 +227,7 @@ bool WriteChunks(EventSource& source, int64_t events_total, int64_t chunk_events
                  absl::Status* error) {
   ChunkWriter writer(source.problem(), source.placement(), events_total, chunk_events, write);
   if (summary != nullptr) writer.set_summary(*summary);
-  absl::Status written = absl::OkStatus();
-  for (; source.Valid() && written.ok(); source.Next()) {
-    written = writer.Write(source.event(), source.index());
-  }
-  if (written.ok()) written = writer.Finish(source.status());
+  const absl::Status written = WriteAll(source, writer);
   if (!source.status().ok() && error != nullptr) *error = source.status();
   return written.ok();
 }
