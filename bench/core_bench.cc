@@ -9,6 +9,7 @@
 #include "lib/algorithms/generator.h"
 #include "lib/algorithms/plan_search.h"
 #include "lib/export/schedule_json.h"
+#include "lib/schedule/event_runs.h"
 #include "lib/schedule/simulator.h"
 #include "lib/schedule/validator.h"
 
@@ -71,6 +72,51 @@ void BM_WriteReadJson(benchmark::State& state) {
     VectorEventSource events(s);
     (void)WriteScheduleJson(events, buffer);
     benchmark::DoNotOptimize(ReadScheduleJson(buffer, kDefaultMaxEvents));
+  }
+  SetEventCounters(state, static_cast<int64_t>(s.events.size()));
+}
+
+// The compact form (lib/schedule/event_runs.h): cutting a schedule's events into runs,
+// and expanding the runs back into events, per event.
+std::vector<EventRun> RunsOf(const Schedule& s) {
+  std::vector<EventRun> runs;
+  RunEncoder encoder(s.problem.pes(), RunEncoder::kDefaultMaxPending, [&runs](const EventRun& r) {
+    runs.push_back(r);
+    return absl::OkStatus();
+  });
+  for (const Event& e : s.events) (void)encoder.Add(e);
+  (void)encoder.Finish();
+  return runs;
+}
+
+void BM_EncodeRuns(benchmark::State& state) {
+  const Schedule s = *GenerateSchedule(ProblemOf(state));
+  size_t runs = 0;
+  for (auto _ : state) runs = RunsOf(s).size();
+  SetEventCounters(state, static_cast<int64_t>(s.events.size()));
+  state.counters["runs"] = static_cast<double>(runs);
+}
+
+void BM_ExpandRuns(benchmark::State& state) {
+  const Schedule s = *GenerateSchedule(ProblemOf(state));
+  const std::vector<EventRun> runs = RunsOf(s);
+  std::vector<Event> block;
+  for (auto _ : state) {
+    RunExpander expander(RunExpander::kDefaultMaxHeld);
+    int64_t events = 0;
+    auto take = [&](bool all) {
+      do {
+        block.clear();
+        expander.Take(all, 4096, block);
+        events += static_cast<int64_t>(block.size());
+      } while (block.size() == 4096);
+    };
+    for (const EventRun& run : runs) {
+      (void)expander.Add(run);
+      take(false);
+    }
+    take(true);
+    benchmark::DoNotOptimize(events);
   }
   SetEventCounters(state, static_cast<int64_t>(s.events.size()));
 }
@@ -175,6 +221,16 @@ BENCHMARK(BM_ValidateMasked)->Apply(MaskSizes);
 BENCHMARK(BM_Generate)->Apply(AnyNSizes);
 BENCHMARK(BM_Validate)->Apply(Sizes);
 BENCHMARK(BM_Simulate)->Apply(Sizes);
+BENCHMARK(BM_EncodeRuns)
+    ->Args({static_cast<int>(Scheme::kCausal), 4096, 128, 64})
+    ->ArgNames({"scheme", "n", "d", "m"})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+BENCHMARK(BM_ExpandRuns)
+    ->Args({static_cast<int>(Scheme::kCausal), 4096, 128, 64})
+    ->ArgNames({"scheme", "n", "d", "m"})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
 BENCHMARK(BM_MemcpyEvents)->Arg(17297472)->ArgName("events")->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_WriteReadJson)
     ->Args({static_cast<int>(Scheme::kCausal), 1024, 64, 16})

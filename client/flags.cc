@@ -46,8 +46,10 @@ ABSL_FLAG(bool, simulate, true,
           "attention computed directly (--nosimulate skips it)");
 ABSL_FLAG(std::string, out, "", "generate: also write the schedule to this file");
 ABSL_FLAG(std::string, out_format, "json",
-          "generate: the format of --out, json or binary (length-delimited Protobuf "
-          "chunks, about a quarter of the size, verified in bounded memory)");
+          "generate: the format of --out: json; binary (length-delimited Protobuf "
+          "chunks, about a quarter of the size, verified in bounded memory); or compact "
+          "(the binary file with runs of repeating events: a ring's file shrinks by the "
+          "length of its runs)");
 ABSL_FLAG(int64_t, max_events, attnsched::kDefaultMaxEvents,
           "generate, verify: refuse schedules to be held whole in memory with more events "
           "than this, before allocating them (about 80 bytes per event): instances of at "

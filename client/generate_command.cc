@@ -62,7 +62,7 @@ int RunGenerate(const Invocation& call) {
     if (absl::Status s = OutputFile::Create("--out", out).status(); !s.ok()) {
       return ReportError("generate", s);
     }
-    if (absl::Status s = BinaryOutFlag().status(); !s.ok()) return ReportError("generate", s);
+    if (absl::Status s = OutFormatFlag().status(); !s.ok()) return ReportError("generate", s);
   }
   if (absl::GetFlag(FLAGS_simulate)) {  // refused before the work, not after it
     if (absl::Status s = CheckSimulationSize(request->problem); !s.ok()) {

@@ -103,6 +103,7 @@ absl::StatusOr<Summary> RemoteGenerate(const Problem& problem,
   rpc::PlacementToProto(placement, request.mutable_placement());
   request.set_simulate(simulate);
   request.set_seed(seed);
+  request.set_compact(true);  // expanded as it is read: the events the runs stand for
   grpc::ClientContext context;
   SetDeadline(context);
   auto reader = stub->StreamSchedule(&context, request);

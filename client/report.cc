@@ -36,22 +36,25 @@ absl::Status WriteOutput(absl::string_view flag, const std::string& path,
   return written;
 }
 
-absl::StatusOr<bool> BinaryOutFlag() {
+absl::StatusOr<OutFormat> OutFormatFlag() {
   const std::string format = absl::GetFlag(FLAGS_out_format);
-  if (format == "json" || format == "binary") return format == "binary";
+  if (format == "json") return OutFormat::kJson;
+  if (format == "binary") return OutFormat::kBinary;
+  if (format == "compact") return OutFormat::kCompact;
   return absl::InvalidArgumentError(absl::StrCat("--out-format = ", format,
-                                                 ": must be json or binary"));
+                                                 ": must be json, binary or compact"));
 }
 
 namespace {
 
-std::unique_ptr<EventSink> ScheduleWriter(bool binary, const EventSource& source, int64_t events,
-                                          std::ostream& out) {
-  if (binary) {
-    return std::make_unique<rpc::BinaryScheduleWriter>(source.problem(), source.placement(),
-                                                       events, out);
+std::unique_ptr<EventSink> ScheduleWriter(OutFormat format, const EventSource& source,
+                                          int64_t events, std::ostream& out) {
+  if (format == OutFormat::kJson) {
+    return std::make_unique<ScheduleJsonWriter>(source.problem(), source.placement(), out);
   }
-  return std::make_unique<ScheduleJsonWriter>(source.problem(), source.placement(), out);
+  return std::make_unique<rpc::BinaryScheduleWriter>(
+      source.problem(), source.placement(), events, out,
+      format == OutFormat::kCompact ? rpc::ChunkForm::kRuns : rpc::ChunkForm::kEvents);
 }
 
 absl::StatusOr<CheckReport> CheckWithFlags(EventSource& source, const ReportLabels& labels) {
@@ -73,9 +76,9 @@ int Report(const EventSource& source, const absl::StatusOr<CheckReport>& report,
 
 absl::Status WriteScheduleTo(EventSource& source, int64_t events, absl::string_view flag,
                              const std::string& path) {
-  ASSIGN_OR_RETURN(const bool binary, BinaryOutFlag());
+  ASSIGN_OR_RETURN(const OutFormat format, OutFormatFlag());
   return WriteOutput(flag, path, [&](std::ostream& out) {
-    std::unique_ptr<EventSink> writer = ScheduleWriter(binary, source, events, out);
+    std::unique_ptr<EventSink> writer = ScheduleWriter(format, source, events, out);
     return WriteAll(source, *writer);
   });
 }
@@ -92,11 +95,11 @@ int CheckAndReport(EventSource& source, const ReportLabels& labels) {
 
 int CheckWriteAndReport(EventSource& source, int64_t events, const std::string& path,
                         const ReportLabels& labels) {
-  const absl::StatusOr<bool> binary = BinaryOutFlag();
-  if (!binary.ok()) return ReportError(labels.command, binary.status());
+  const absl::StatusOr<OutFormat> format = OutFormatFlag();
+  if (!format.ok()) return ReportError(labels.command, format.status());
   absl::StatusOr<CheckReport> report;
   const absl::Status written = WriteOutput("--out", path, [&](std::ostream& out) {
-    std::unique_ptr<EventSink> writer = ScheduleWriter(*binary, source, events, out);
+    std::unique_ptr<EventSink> writer = ScheduleWriter(*format, source, events, out);
     TeeEventSource tee(source, *writer);
     report = CheckWithFlags(tee, labels);
     tee.Drain();  // the events after a violation, for the file

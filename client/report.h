@@ -40,11 +40,15 @@ struct ReportLabels {
 absl::Status WriteOutput(absl::string_view flag, const std::string& path,
                          const std::function<absl::Status(std::ostream&)>& write);
 
-// --out-format: true for binary, false for json; InvalidArgumentError otherwise.
-absl::StatusOr<bool> BinaryOutFlag();
+// The formats of --out-format: JSON, the binary file with events one by one, or the
+// binary file in the compact form (docs/schedule-format.md).
+enum class OutFormat { kJson, kBinary, kCompact };
 
-// Writes the `events` events of `source` to `path` with WriteOutput, as JSON or as a
-// binary file (--out-format).
+// --out-format; InvalidArgumentError naming the flag otherwise.
+absl::StatusOr<OutFormat> OutFormatFlag();
+
+// Writes the `events` events of `source` to `path` with WriteOutput, in the format of
+// --out-format.
 absl::Status WriteScheduleTo(EventSource& source, int64_t events, absl::string_view flag,
                              const std::string& path);
 // The same for a schedule in memory.

@@ -273,9 +273,11 @@ grpc::Status SchedulerService::StreamSchedule(grpc::ServerContext* context,
   // One pass: the check reads the schedule as it is compiled, and each chunk is sent
   // as it fills; the summary, known at the end, goes in the last chunk.
   rpc::ChunkWriter chunks(g->events->problem(), g->events->placement(), g->event_count,
-                          options_.chunk_events, [&](const v1::ScheduleChunk& chunk) {
+                          options_.chunk_events,
+                          [&](const v1::ScheduleChunk& chunk) {
                             return !context->IsCancelled() && writer->Write(chunk);
-                          });
+                          },
+                          request->compact() ? rpc::ChunkForm::kRuns : rpc::ChunkForm::kEvents);
   TeeEventSource tee(*g->events, chunks);
   absl::StatusOr<v1::ScheduleSummary> summary =
       CheckGenerated(tee, *g, *request, options_.max_operations, cancelled);

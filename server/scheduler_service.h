@@ -28,7 +28,7 @@ struct ServiceOptions {
   int64_t max_unary_events = 2'000'000;
   int64_t max_events = kDefaultMaxEvents;  // a schedule held whole, generated or received
   int64_t max_operations = kDefaultMaxOperations;  // a task graph generated or checked
-  int chunk_events = 50'000;               // events per streamed chunk (< 2 MB)
+  int chunk_events = 50'000;               // events (or runs) per streamed chunk (< 2 MB)
   sat::EncodeLimits sat_limits;
   int64_t plan_evaluations = kDefaultPlanEvaluations;  // SearchOptions::plan_evaluations
   int64_t search_events = kDefaultSearchEvents;        // GenerateOptions::search_events

@@ -28,10 +28,10 @@ std::string WriteFile(const std::string& name, const std::string& bytes) {
   return path;
 }
 
-std::string BinaryOf(const Schedule& s) {
+std::string BinaryOf(const Schedule& s, ChunkForm form = ChunkForm::kEvents) {
   VectorEventSource events(s);
   std::ostringstream out;
-  EXPECT_TRUE(WriteBinarySchedule(events, static_cast<int64_t>(s.events.size()), out).ok());
+  EXPECT_TRUE(WriteBinarySchedule(events, static_cast<int64_t>(s.events.size()), out, form).ok());
   return out.str();
 }
 
@@ -45,23 +45,25 @@ absl::StatusOr<std::vector<Event>> ReadAll(const std::string& path) {
   return events;
 }
 
-TEST(BinaryFileTest, EverySchemeRoundTrips) {
+TEST(BinaryFileTest, EverySchemeRoundTripsInBothForms) {
   for (Scheme scheme : {Scheme::kGeneral, Scheme::kShared, Scheme::kCausal}) {
-    const Schedule s = testing::MustGenerate(scheme, 13, 2, 3);
-    const std::string path = WriteFile("round_trip", BinaryOf(s));
-    ASSERT_TRUE(IsBinaryScheduleFile(path));
-    absl::StatusOr<std::unique_ptr<ChunkEventSource>> file = OpenBinarySchedule(path, 1 << 20);
-    ASSERT_TRUE(file.ok()) << file.status();
-    EXPECT_EQ((*file)->placement(), s.placement);
-    EXPECT_EQ(Describe((*file)->problem()), Describe(s.problem));
-    EXPECT_EQ((*file)->events_total(), static_cast<int64_t>(s.events.size()));
-    absl::StatusOr<ValidationReport> report = Validate(**file);
-    ASSERT_TRUE(report.ok()) << report.status();
-    EXPECT_TRUE(report->valid());
-    EXPECT_EQ(report->stats.makespan, Makespan(s));
-    absl::StatusOr<std::vector<Event>> events = ReadAll(path);
-    ASSERT_TRUE(events.ok());
-    EXPECT_EQ(*events, s.events);  // generated schedules are in canonical order
+    for (ChunkForm form : {ChunkForm::kEvents, ChunkForm::kRuns}) {
+      const Schedule s = testing::MustGenerate(scheme, 13, 2, 3);
+      const std::string path = WriteFile("round_trip", BinaryOf(s, form));
+      ASSERT_TRUE(IsBinaryScheduleFile(path));
+      absl::StatusOr<std::unique_ptr<ChunkEventSource>> file = OpenBinarySchedule(path, 1 << 20);
+      ASSERT_TRUE(file.ok()) << file.status();
+      EXPECT_EQ((*file)->placement(), s.placement);
+      EXPECT_EQ(Describe((*file)->problem()), Describe(s.problem));
+      EXPECT_EQ((*file)->events_total(), static_cast<int64_t>(s.events.size()));
+      absl::StatusOr<ValidationReport> report = Validate(**file);
+      ASSERT_TRUE(report.ok()) << report.status();
+      EXPECT_TRUE(report->valid());
+      EXPECT_EQ(report->stats.makespan, Makespan(s));
+      absl::StatusOr<std::vector<Event>> events = ReadAll(path);
+      ASSERT_TRUE(events.ok());
+      EXPECT_EQ(*events, s.events);  // generated schedules are in canonical order
+    }
   }
 }
 

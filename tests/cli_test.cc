@@ -227,21 +227,27 @@ TEST(CliTest, VerifyRoundTripAndBrokenFiles) {
 TEST(CliTest, BinaryFilesVerifyLikeJsonFiles) {
   const std::string json = ::testing::TempDir() + "/cli_test_same.json";
   const std::string binary = ::testing::TempDir() + "/cli_test_same.bin";
-  const std::string shape = "generate --segments 9c,5b,2p --window 4 --d 2 --pes 3 --out ";
+  const std::string compact = ::testing::TempDir() + "/cli_test_same.compact";
+  const std::string shape = "generate --segments 90c,50b,20p --window 40 --d 2 --pes 3 --out ";
   ASSERT_EQ(Cli(shape + json).exit, 0);
   ASSERT_EQ(Cli(shape + binary + " --out-format binary").exit, 0);
-  CliRun a = Cli("verify --json " + json), b = Cli("verify --json " + binary);
+  ASSERT_EQ(Cli(shape + compact + " --out-format compact").exit, 0);
+  CliRun a = Cli("verify --json " + json), b = Cli("verify --json " + binary),
+         c = Cli("verify --json " + compact);
   ASSERT_EQ(a.exit, 0) << a.err;
   ASSERT_EQ(b.exit, 0) << b.err;
-  nlohmann::json ja = nlohmann::json::parse(a.out), jb = nlohmann::json::parse(b.out);
-  ja.erase("wall_seconds");
-  jb.erase("wall_seconds");
+  ASSERT_EQ(c.exit, 0) << c.err;
+  nlohmann::json ja = nlohmann::json::parse(a.out), jb = nlohmann::json::parse(b.out),
+                 jc = nlohmann::json::parse(c.out);
+  for (nlohmann::json* j : {&ja, &jb, &jc}) j->erase("wall_seconds");
   EXPECT_EQ(ja, jb);
+  EXPECT_EQ(ja, jc);
   EXPECT_LT(std::filesystem::file_size(binary), std::filesystem::file_size(json));
+  EXPECT_LT(4 * std::filesystem::file_size(compact), std::filesystem::file_size(binary));
 
   CliRun format = Cli(shape + binary + " --out-format xml");
   EXPECT_EQ(format.exit, 2);
-  EXPECT_THAT(format.err, HasSubstr("--out-format = xml: must be json or binary"));
+  EXPECT_THAT(format.err, HasSubstr("--out-format = xml: must be json, binary or compact"));
 
   const std::string text = Slurp(json);
   const size_t value = text.rfind("{\"start\":") + 9;  // the last event, moved to cycle 0

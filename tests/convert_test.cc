@@ -142,15 +142,18 @@ TEST(ConvertTest, SummaryJsonKeepsSnakeCaseNames) {
   EXPECT_FALSE(proto.has_max_rel_error());
 }
 
-// The chunks of `s` as WriteChunks sends them, `per_chunk` events each.
-std::vector<v1::ScheduleChunk> ChunksOf(const Schedule& s, int64_t per_chunk) {
+// The chunks of `s` as a ChunkWriter sends them, `per_chunk` events (or runs) each.
+std::vector<v1::ScheduleChunk> ChunksOf(const Schedule& s, int64_t per_chunk,
+                                        ChunkForm form = ChunkForm::kEvents) {
   std::vector<v1::ScheduleChunk> out;
   VectorEventSource events(s);
-  EXPECT_TRUE(WriteChunks(events, static_cast<int64_t>(s.events.size()), per_chunk, nullptr,
-                          [&out](const v1::ScheduleChunk& c) {
-                            out.push_back(c);
-                            return true;
-                          }));
+  ChunkWriter writer(s.problem, s.placement, static_cast<int64_t>(s.events.size()), per_chunk,
+                     [&out](const v1::ScheduleChunk& c) {
+                       out.push_back(c);
+                       return true;
+                     },
+                     form);
+  EXPECT_TRUE(WriteAll(events, writer).ok());
   return out;
 }
 
@@ -359,6 +362,66 @@ TEST(ChunksTest, BrokenStreamsNameTheChunk) {
       {with(1, [](v1::ScheduleChunk& c) { c.set_start_order(true); }),
        "chunks[1].start_order: only the first chunk"},
       {{}, "problem: missing"},
+  };
+  for (const auto& c : cases) {
+    const absl::Status status = ReadChunks(c.stream).status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << c.message;
+    EXPECT_THAT(std::string(status.message()), HasSubstr(c.message));
+  }
+}
+
+TEST(ChunksTest, ACompactStreamRoundTripsOnEveryScheme) {
+  for (Scheme scheme : {Scheme::kGeneral, Scheme::kShared, Scheme::kCausal}) {
+    const Schedule s = testing::MustGenerate(scheme, 32, 2, 4);
+    const std::vector<v1::ScheduleChunk> chunks = ChunksOf(s, 5, ChunkForm::kRuns);
+    ASSERT_GT(chunks.size(), 2u);
+    EXPECT_TRUE(chunks[0].compact());
+    EXPECT_TRUE(chunks[0].start_order());
+    int64_t runs = 0;
+    for (const v1::ScheduleChunk& c : chunks) {
+      EXPECT_EQ(c.events_size(), 0);
+      runs += c.runs_size();
+    }
+    EXPECT_LT(3 * runs, static_cast<int64_t>(s.events.size()));
+    absl::StatusOr<std::vector<Event>> back = ReadChunks(chunks);
+    ASSERT_TRUE(back.ok()) << back.status();
+    EXPECT_EQ(*back, s.events);  // generated schedules come in canonical order
+  }
+}
+
+TEST(ChunksTest, BrokenCompactStreamsNameTheRun) {
+  const Schedule s = testing::MustGenerate(Scheme::kCausal, 32, 2, 4);
+  const std::vector<v1::ScheduleChunk> chunks = ChunksOf(s, 5, ChunkForm::kRuns);
+  const std::vector<v1::ScheduleChunk> plain = ChunksOf(s, 10);
+  auto with = [](std::vector<v1::ScheduleChunk> stream, size_t k,
+                 const std::function<void(v1::ScheduleChunk&)>& change) {
+    change(stream[k]);
+    return stream;
+  };
+  std::vector<v1::ScheduleChunk> cut(chunks.begin(), chunks.end() - 1);
+  const struct {
+    std::vector<v1::ScheduleChunk> stream;
+    const char* message;
+  } cases[] = {
+      {with(chunks, 0, [](v1::ScheduleChunk& c) { c.set_start_order(false); }),
+       "chunks[0].compact: needs start_order"},
+      {with(chunks, 1, [](v1::ScheduleChunk& c) { c.set_compact(true); }),
+       "chunks[1].compact: only the first chunk"},
+      {with(chunks, 1, [](v1::ScheduleChunk& c) { c.mutable_runs(2)->set_count(-1); }),
+       "chunks[1].runs[2].count = -1: a run has at least one event"},
+      {with(chunks, 1, [](v1::ScheduleChunk& c) { c.mutable_runs(2)->mutable_first()->set_index(3); }),
+       "chunks[1].runs[2].first.index: not allowed"},
+      {with(chunks, 1, [](v1::ScheduleChunk& c) { c.mutable_runs(2)->clear_first(); }),
+       "chunks[1].runs[2].first: needs an op, an item or a free"},
+      {with(chunks, 2, [](v1::ScheduleChunk& c) { c.mutable_runs(0)->mutable_first()->set_start(0); }),
+       "chunks[2].runs[0].first: before the previous run's first event"},
+      {with(chunks, 1, [](v1::ScheduleChunk& c) { c.mutable_runs(0)->set_count(1'000'000); }),
+       "chunks[1].runs[0]: more events than the first chunk's events_total"},
+      {with(chunks, 1, [&](v1::ScheduleChunk& c) { *c.add_events() = plain[0].events(0); }),
+       "chunks[1].events: a compact stream carries runs, not events"},
+      {with(plain, 1, [&](v1::ScheduleChunk& c) { *c.add_runs() = chunks[0].runs(0); }),
+       "chunks[1].runs: runs make a compact stream, and the first chunk does not set compact"},
+      {cut, "events: a chunk was lost or could not be decoded"},
   };
   for (const auto& c : cases) {
     const absl::Status status = ReadChunks(c.stream).status();

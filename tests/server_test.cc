@@ -278,6 +278,56 @@ TEST_F(ServerTest, StreamScheduleSendsAsItGenerates) {
   EXPECT_EQ(streamed, local.events);
 }
 
+// With compact set, StreamSchedule sends runs (lib/schedule/event_runs.h) that expand
+// to the local generator's events; VerifySchedule takes a compact stream too.
+TEST_F(ServerTest, StreamScheduleSendsTheCompactFormOnRequest) {
+  ASSERT_FALSE(server_.address().empty()) << server_.Log();
+  auto stub = Connect(server_);
+  const Schedule local = testing::MustGenerate(MakeProblem(Scheme::kCausal, 1024, 8, 4));
+  v1::GenerateRequest generate;
+  *generate.mutable_problem() = ProblemProto(Scheme::kCausal, 1024, 8, 4);
+  generate.set_compact(true);
+  grpc::ClientContext context;
+  SetDeadline(context, absl::Seconds(60));
+  auto reader = stub->StreamSchedule(&context, generate);
+  std::vector<v1::ScheduleChunk> chunks;
+  for (v1::ScheduleChunk chunk; reader->Read(&chunk);) chunks.push_back(chunk);
+  ASSERT_TRUE(reader->Finish().ok());
+  ASSERT_FALSE(chunks.empty());
+  EXPECT_TRUE(chunks[0].compact());
+  int64_t runs = 0;
+  for (const v1::ScheduleChunk& c : chunks) runs += c.runs_size();
+  EXPECT_LT(20 * runs, static_cast<int64_t>(local.events.size())) << runs << " runs";
+  size_t next = 0;
+  absl::StatusOr<std::unique_ptr<rpc::ChunkEventSource>> source = rpc::ChunkEventSource::Open(
+      [&](v1::ScheduleChunk& c) -> absl::StatusOr<bool> {
+        if (next == chunks.size()) return false;
+        c = chunks[next++];
+        return true;
+      },
+      0);
+  ASSERT_TRUE(source.ok()) << source.status();
+  absl::StatusOr<Schedule> streamed = ReadWhole(**source);
+  ASSERT_TRUE(streamed.ok()) << streamed.status();
+  EXPECT_EQ(streamed->events, local.events);
+  ASSERT_TRUE((*source)->summary().has_value());
+  EXPECT_TRUE((*source)->summary()->valid());
+
+  grpc::ClientContext verify_context;
+  SetDeadline(verify_context, absl::Seconds(60));
+  v1::VerifyResponse response;
+  auto writer = stub->VerifySchedule(&verify_context, &response);
+  for (v1::ScheduleChunk& c : chunks) {
+    c.clear_summary();
+    ASSERT_TRUE(writer->Write(c));
+  }
+  writer->WritesDone();
+  const grpc::Status verified = writer->Finish();
+  ASSERT_TRUE(verified.ok()) << verified.error_message();
+  EXPECT_TRUE(response.summary().valid());
+  EXPECT_EQ(response.summary().events(), static_cast<int64_t>(local.events.size()));
+}
+
 TEST_F(ServerTest, BadRequestsNameTheFieldAndTheRule) {
   auto stub = Connect(server_);
   v1::Placement out_of_range, homes_without_kind, unknown_kind;

@@ -1,16 +1,20 @@
 #include "tests/fuzz/fuzz_util.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "attnsched/v1/convert.h"
 #include "google/protobuf/stubs/logging.h"
 #include "lib/export/schedule_json.h"
 #include "lib/export/summary.h"
 #include "lib/schedule/check.h"
+#include "lib/schedule/event_runs.h"
 
 namespace attnsched::fuzz {
 namespace {
@@ -62,7 +66,36 @@ void CheckProtoRoundTrip(const Schedule& schedule) {
   }
 }
 
+void CheckRunsRoundTrip(const Schedule& schedule) {
+  std::vector<Event> events = schedule.events;
+  std::stable_sort(events.begin(), events.end(),
+                   [](const Event& a, const Event& b) { return a.start < b.start; });
+  std::vector<Event> canonical = events;
+  std::stable_sort(canonical.begin(), canonical.end(), CanonicalLess);
+  for (size_t max_pending : {RunEncoder::kDefaultMaxPending, size_t{3}}) {
+    RunExpander expander(max_pending + 2);
+    std::vector<Event> expanded;
+    RunEncoder encoder(schedule.problem.pes(), max_pending, [&](const EventRun& run) {
+      if (absl::Status s = CheckRun(run); !s.ok()) {
+        Finding("the run encoder wrote a bad run: " + std::string(s.message()));
+      }
+      if (absl::Status s = expander.Add(run); !s.ok()) {
+        Finding("the run expander refuses the encoder's runs: " + std::string(s.message()));
+      }
+      expander.Take(false, SIZE_MAX, expanded);
+      return absl::OkStatus();
+    });
+    for (const Event& e : events) {
+      if (!encoder.Add(e).ok()) Finding("the run encoder refuses events in start order");
+    }
+    if (!encoder.Finish().ok()) Finding("the run encoder failed to finish");
+    expander.Take(true, SIZE_MAX, expanded);
+    if (expanded != canonical) Finding("the compact form changed the events");
+  }
+}
+
 void CheckLikeVerify(const Schedule& schedule) {
+  CheckRunsRoundTrip(schedule);
   const int64_t n = schedule.problem.n();
   const bool small =
       n * n <= kMaxSimulatedWork && n * n * schedule.problem.d() <= kMaxSimulatedWork;

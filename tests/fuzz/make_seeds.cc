@@ -5,6 +5,7 @@
 //   FILE.schedule    0x00 + attnsched.v1.Schedule
 //   FILE.chunks      0x01 + ScheduleChunk stream (delimited, 8 events per chunk, the
 //                    last with the summary)
+//   FILE.runs        0x01 + the same stream in the compact form (4 runs per chunk)
 // and into OUT_DIR/request/:
 //   FILE.generate    0x00 + GenerateRequest (its problem, its homes as KIND_EXPLICIT)
 //   FILE.solve       0x01 + SolveRequest (its problem and homes, 1 s)
@@ -13,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <tuple>
 
 #include "attnsched/v1/chunks.h"
 #include "attnsched/v1/convert.h"
@@ -55,14 +57,23 @@ bool MakeSeeds(const std::string& out_dir, const std::string& file) {
   v1::ScheduleSummary summary;
   rpc::SummaryToProto(Summarize(s->problem, s->placement, CheckReport{*report, std::nullopt}),
                       &summary);
-  std::string stream;
-  VectorEventSource again(*s);
-  rpc::WriteChunks(again, static_cast<int64_t>(s->events.size()), 8, &summary,
-                   [&stream](const v1::ScheduleChunk& chunk) {
-    google::protobuf::io::StringOutputStream out(&stream);
-    return google::protobuf::util::SerializeDelimitedToZeroCopyStream(chunk, &out);
-  });
-  ok &= Write(out_dir + "/schedule_proto/" + name + ".chunks", 1, stream);
+  for (const auto& [form, per_chunk, suffix] :
+       {std::tuple{rpc::ChunkForm::kEvents, 8, ".chunks"},
+        std::tuple{rpc::ChunkForm::kRuns, 4, ".runs"}}) {
+    std::string stream;
+    VectorEventSource again(*s);
+    rpc::ChunkWriter writer(s->problem, s->placement, static_cast<int64_t>(s->events.size()),
+                            per_chunk,
+                            [&stream](const v1::ScheduleChunk& chunk) {
+                              google::protobuf::io::StringOutputStream out(&stream);
+                              return google::protobuf::util::SerializeDelimitedToZeroCopyStream(
+                                  chunk, &out);
+                            },
+                            form);
+    writer.set_summary(summary);
+    ok &= WriteAll(again, writer).ok();
+    ok &= Write(out_dir + "/schedule_proto/" + name + suffix, 1, stream);
+  }
 
   v1::GenerateRequest generate;
   rpc::ProblemToProto(s->problem, generate.mutable_problem());

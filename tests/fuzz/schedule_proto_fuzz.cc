@@ -3,12 +3,11 @@
 //   even: one attnsched.v1.Schedule message, converted by rpc::ScheduleFromProto
 //         (ProveOptimality's schedule; GenerateResponse's in the CLI's remote mode);
 //   odd:  a stream of attnsched.v1.ScheduleChunk messages, each preceded by its length
-//         as a varint (Protobuf's delimited format), read through
-//         rpc::ChunkEventSource as VerifySchedule (server) and StreamSchedule (CLI)
-//         do, with the last chunk's summary converted by rpc::SummaryFromProto.
+//         as a varint (Protobuf's delimited format), events or the runs of the compact
+//         form, read through rpc::ChunkEventSource as VerifySchedule (server),
+//         StreamSchedule (CLI) and the binary schedule file (after its first line) do,
+//         with the last chunk's summary converted by rpc::SummaryFromProto.
 // A schedule that converts is validated, summarised and round-tripped (fuzz_util.h).
-// The CLI has no binary schedule file of its own: its files are JSON
-// (schedule_json_fuzz.cc).
 #include <cstddef>
 #include <cstdint>
 

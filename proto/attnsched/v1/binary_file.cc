@@ -43,13 +43,15 @@ struct FileChunks {
 }  // namespace
 
 BinaryScheduleWriter::BinaryScheduleWriter(const Problem& problem, const Placement& placement,
-                                           int64_t events_total, std::ostream& out)
+                                           int64_t events_total, std::ostream& out,
+                                           ChunkForm form)
     : out_((out << kBinaryMagic, out)),
       stream_(std::in_place, &out_),
       chunks_(problem, placement, events_total, kBinaryChunkEvents,
               [this](const v1::ScheduleChunk& chunk) {
                 return google::protobuf::util::SerializeDelimitedToZeroCopyStream(chunk, &*stream_);
-              }) {}
+              },
+              form) {}
 
 absl::Status BinaryScheduleWriter::Write(const Event& event, int64_t index) {
   return Written(chunks_.Write(event, index));
@@ -68,8 +70,9 @@ absl::Status BinaryScheduleWriter::Written(const absl::Status& status) const {
   return absl::DataLossError("writing the schedule failed (disk full?)");
 }
 
-absl::Status WriteBinarySchedule(EventSource& source, int64_t events_total, std::ostream& out) {
-  BinaryScheduleWriter writer(source.problem(), source.placement(), events_total, out);
+absl::Status WriteBinarySchedule(EventSource& source, int64_t events_total, std::ostream& out,
+                                 ChunkForm form) {
+  BinaryScheduleWriter writer(source.problem(), source.placement(), events_total, out, form);
   return WriteAll(source, writer);
 }
 

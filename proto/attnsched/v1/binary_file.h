@@ -4,6 +4,8 @@
 // delimited format, google/protobuf/util/delimited_message_util.h). About 19 bytes per
 // event against 49 in JSON (Llama-2-7B's schedule: 324 MB and 855 MB), and read as the
 // consumer advances: verifying a binary file holds one chunk of it, whatever its size.
+// In the compact form (chunks of runs, lib/schedule/event_runs.h) a ring's file is
+// smaller by the length of its runs.
 //
 // Example:
 //   VectorEventSource events(schedule);
@@ -31,14 +33,15 @@ inline constexpr absl::string_view kBinaryMagic = "attnsched.schedule.v1.binary\
 inline constexpr int64_t kBinaryChunkEvents = 65'536;
 
 // Writes a binary schedule file of `events_total` events (in start order): the magic
-// line at construction, then the events. Errors: DataLossError when `out` fails (a
-// full disk); Finish returns the source's status when it failed (the file then has no
-// last chunk: a reader reports it cut short).
+// line at construction, then the events, one by one or as the runs of the compact form
+// (`form`; ChunkWriter's). Errors: DataLossError when `out` fails (a full disk);
+// Finish returns the source's status when it failed (the file then has no last chunk:
+// a reader reports it cut short).
 class BinaryScheduleWriter final : public EventSink {
  public:
   // `out` must outlive the writer.
   BinaryScheduleWriter(const Problem& problem, const Placement& placement, int64_t events_total,
-                       std::ostream& out);
+                       std::ostream& out, ChunkForm form = ChunkForm::kEvents);
   absl::Status Write(const Event& event, int64_t index) override;
   absl::Status Finish(const absl::Status& source_status) override;
 
@@ -52,7 +55,8 @@ class BinaryScheduleWriter final : public EventSink {
 
 // Writes the `events_total` events of `source` with a BinaryScheduleWriter, reading
 // the source to its end; its errors.
-absl::Status WriteBinarySchedule(EventSource& source, int64_t events_total, std::ostream& out);
+absl::Status WriteBinarySchedule(EventSource& source, int64_t events_total, std::ostream& out,
+                                 ChunkForm form = ChunkForm::kEvents);
 
 // True when the file at `path` begins with kBinaryMagic (false when it does not, or
 // cannot be read: the JSON reader then names the problem).

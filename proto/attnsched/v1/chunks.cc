@@ -61,6 +61,14 @@ absl::Status ChunkEventSource::ReadHeader(int64_t max_events, const Admit& admit
     return absl::InvalidArgumentError(absl::StrCat(
         "chunks[0]: more events than the first chunk's events_total = ", events_total_));
   }
+  if (chunk_->compact()) {
+    if (!in_order) {
+      return absl::InvalidArgumentError(
+          "chunks[0].compact: needs start_order (runs come in the order of their first "
+          "events)");
+    }
+    expander_.emplace(RunExpander::kDefaultMaxHeld);
+  }
   if (chunk_->has_simulate()) simulate_ = chunk_->simulate();
   if (chunk_->has_seed()) seed_ = chunk_->seed();
   if (admit) RETURN_IF_ERROR(admit(problem_, in_order ? 0 : events_total_));
@@ -81,6 +89,7 @@ absl::Status ChunkEventSource::CheckChunk(const v1::ScheduleChunk& chunk) const 
                                      {chunk.placement_size() > 0, "placement"},
                                      {chunk.events_total() != 0, "events_total"},
                                      {chunk.start_order(), "start_order"},
+                                     {chunk.compact(), "compact"},
                                      {chunk.has_simulate(), "simulate"},
                                      {chunk.has_seed(), "seed"}}) {
       if (set) {
@@ -114,6 +123,11 @@ absl::StatusOr<Event> ChunkEventSource::ChunkEvent(int k) const {
 }
 
 absl::Status ChunkEventSource::ConvertChunk() {
+  if (chunk_->runs_size() > 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        ChunkPath(chunks_ - 1),
+        ".runs: runs make a compact stream, and the first chunk does not set compact"));
+  }
   block_.clear();
   indices_.clear();
   block_first_ = received_;
@@ -139,8 +153,62 @@ absl::Status ChunkEventSource::ConvertChunk() {
   return absl::OkStatus();
 }
 
+absl::Status ChunkEventSource::AddRuns() {
+  const std::string path = ChunkPath(chunks_ - 1);
+  if (chunk_->events_size() > 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ".events: a compact stream carries runs, not events"));
+  }
+  for (int k = 0; k < chunk_->runs_size(); ++k) {
+    absl::StatusOr<EventRun> run = RunFromProto(chunk_->runs(k), k);
+    if (!run.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ".", run.status().message()));
+    }
+    if (events_total_ != kUnknownTotal && run->count > events_total_ - received_) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ".runs[", k, "]: more events than the first chunk's events_total = ",
+          events_total_));
+    }
+    if (absl::Status s = expander_->Add(*run); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ".runs[", k, "].", s.message()));
+    }
+    received_ += run->count;
+  }
+  return absl::OkStatus();
+}
+
+EventSource::Block ChunkEventSource::NextExpandedBlock() {
+  while (status_.ok()) {
+    block_.clear();
+    expander_->Take(ended_, ListBlocks::kBlockEvents, block_);
+    if (!block_.empty()) {
+      const int64_t first = expanded_;
+      expanded_ += static_cast<int64_t>(block_.size());
+      return {block_, first, {}};
+    }
+    if (ended_) break;
+    if (first_pending_) {
+      first_pending_ = false;
+    } else {
+      absl::StatusOr<bool> more = ReadChunkChecked();
+      if (!more.ok()) {
+        status_ = more.status();
+        break;
+      }
+      if (!*more) {
+        ended_ = true;
+        status_ = CheckComplete();
+        continue;
+      }
+    }
+    status_ = AddRuns();
+  }
+  return {};
+}
+
 EventSource::Block ChunkEventSource::NextBlock() {
   if (held_blocks_) return held_blocks_->Next();
+  if (expander_) return NextExpandedBlock();
   while (status_.ok()) {
     if (first_pending_) {
       first_pending_ = false;
@@ -190,15 +258,28 @@ absl::Status ChunkEventSource::CheckComplete() const {
 }
 
 ChunkWriter::ChunkWriter(const Problem& problem, const Placement& placement,
-                         int64_t events_total, int64_t chunk_events, WriteChunk write)
+                         int64_t events_total, int64_t chunk_events, WriteChunk write,
+                         ChunkForm form)
     : chunk_events_(chunk_events), write_(std::move(write)) {
   ProblemToProto(problem, chunk_.mutable_problem());
   chunk_.mutable_placement()->Assign(placement.begin(), placement.end());
   chunk_.set_events_total(events_total);
   chunk_.set_start_order(true);
+  if (form == ChunkForm::kRuns) {
+    chunk_.set_compact(true);
+    runs_.emplace(problem.pes(), RunEncoder::kDefaultMaxPending,
+                  [this](const EventRun& run) { return AddRun(run); });
+  }
+}
+
+absl::Status ChunkWriter::AddRun(const EventRun& run) {
+  RunToProto(run, chunk_.add_runs());
+  if (chunk_.runs_size() < chunk_events_) return absl::OkStatus();
+  return Send(false);
 }
 
 absl::Status ChunkWriter::Write(const Event& event, int64_t index) {
+  if (runs_) return runs_->Add(event);
   v1::Event* e = chunk_.add_events();
   EventToProto(event, e);
   if (index != written_) e->set_index(index);
@@ -209,6 +290,7 @@ absl::Status ChunkWriter::Write(const Event& event, int64_t index) {
 
 absl::Status ChunkWriter::Finish(const absl::Status& source_status) {
   RETURN_IF_ERROR(source_status);  // no `last` chunk: the receiver sees a cut stream
+  if (runs_) RETURN_IF_ERROR(runs_->Finish());
   if (summary_) *chunk_.mutable_summary() = *summary_;
   return Send(true);
 }

@@ -23,6 +23,7 @@
 
 #include "absl/status/statusor.h"
 #include "attnsched/v1/scheduler.pb.h"
+#include "lib/schedule/event_runs.h"
 #include "lib/schedule/event_sink.h"
 #include "lib/schedule/event_source.h"
 #include "lib/schedule/schedule.h"
@@ -39,9 +40,12 @@ using ReadChunk = std::function<absl::StatusOr<bool>(v1::ScheduleChunk&)>;
 
 // A chunk stream as an event source (lib/schedule/event_source.h). A stream declared
 // in start order is read chunk by chunk as the consumer advances: memory is one
-// chunk. Any other stream is read whole at Open (its events_total within
-// `max_events`) and sorted by start, as VectorEventSource does. index() is an event's
-// Event.index when it has one, else its position in the stream.
+// chunk. A compact stream (runs, lib/schedule/event_runs.h) is expanded as it is
+// read: memory is one chunk and the runs that overlap (at most
+// RunExpander::kDefaultMaxHeld). Any other stream is read whole at Open (its
+// events_total within `max_events`) and sorted by start, as VectorEventSource does.
+// index() is an event's Event.index when it has one, else its position in the stream
+// (in the expanded stream, for a compact one).
 class ChunkEventSource final : public EventSource {
  public:
   // Reads the first chunk (a stream not in start order: all chunks). Errors:
@@ -49,7 +53,9 @@ class ChunkEventSource final : public EventSource {
   // first chunk carries the problem", "chunks[2]: chunk_index = 5, expected 2", "the
   // stream ended after chunks[4] with 200000 of 250000 events: a chunk was lost or
   // could not be decoded"), "problem: missing" for an empty stream, the problem's or
-  // placement's own errors, `read`'s errors, ResourceExhaustedError when a stream to
+  // placement's own errors, "chunks[0].compact: needs start_order", a compact stream's
+// runs ("chunks[1].runs[7].count = 0: ...", a first event before the previous run's,
+// more runs overlapping than the limit), `read`'s errors, ResourceExhaustedError when a stream to
   // hold in memory announces more than `max_events` events. `admit`, if given, is
   // called once the first chunk is checked, with the problem and the events the source
   // will hold (events_total for a stream not in start order, else 0), before it holds
@@ -81,6 +87,10 @@ class ChunkEventSource final : public EventSource {
   absl::StatusOr<Event> ChunkEvent(int k) const;
   // Converts chunk_'s events into block_ (and checks their order).
   absl::Status ConvertChunk();
+  // Adds chunk_'s runs to expander_ (and checks them).
+  absl::Status AddRuns();
+  // The next block of a compact stream's expanded events.
+  Block NextExpandedBlock();
   absl::Status ReadAllAndSort();
   // OK when the stream delivered events_total events.
   absl::Status CheckComplete() const;
@@ -104,15 +114,23 @@ class ChunkEventSource final : public EventSource {
   int64_t block_first_ = 0;       // the stream position of block_[0]
   int64_t last_start_ = 0;        // of the last event converted
   absl::Status status_;
+  std::optional<RunExpander> expander_;    // a compact stream
+  bool ended_ = false;                     // a compact stream read to its end
+  int64_t expanded_ = 0;                   // events handed out of expander_
   std::optional<Schedule> held_;           // a stream not in start order
   std::optional<ListBlocks> held_blocks_;  // its events in start order
 };
 
-// Writes events (in start order) as chunks of at most `chunk_events` events, the last
-// marked `last`: the first with the problem, the placement, events_total (or
-// kUnknownTotal) and start_order; the last with the summary, if one is set by then.
-// An event whose index is not its position in the stream carries it (Event.index),
-// so a receiver reports the same event_index as the sender. `write` returns false
+// How a ChunkWriter sends events: one by one (ScheduleChunk.events), or as the runs of
+// the compact form (ScheduleChunk.runs).
+enum class ChunkForm { kEvents, kRuns };
+
+// Writes events (in start order) as chunks of at most `chunk_events` events (or runs),
+// the last marked `last`: the first with the problem, the placement, events_total (or
+// kUnknownTotal), start_order and compact; the last with the summary, if one is set
+// by then. An event whose index is not its position in the stream carries it
+// (Event.index), so a receiver reports the same event_index as the sender; the
+// compact form numbers events in canonical order instead. `write` returns false
 // when the other side ended the call: Write and Finish then return CancelledError.
 // Finish with a failed source status sends no last chunk (the receiver sees a stream
 // short of events_total) and returns that status.
@@ -120,7 +138,7 @@ class ChunkWriter final : public EventSink {
  public:
   using WriteChunk = std::function<bool(const v1::ScheduleChunk&)>;
   ChunkWriter(const Problem& problem, const Placement& placement, int64_t events_total,
-              int64_t chunk_events, WriteChunk write);
+              int64_t chunk_events, WriteChunk write, ChunkForm form = ChunkForm::kEvents);
   // The summary for the last chunk (StreamSchedule's: known once the schedule is
   // generated and checked).
   void set_summary(v1::ScheduleSummary summary) { summary_ = std::move(summary); }
@@ -129,6 +147,7 @@ class ChunkWriter final : public EventSink {
 
  private:
   absl::Status Send(bool last);
+  absl::Status AddRun(const EventRun& run);
 
   const int64_t chunk_events_;
   const WriteChunk write_;
@@ -136,6 +155,7 @@ class ChunkWriter final : public EventSink {
   v1::ScheduleChunk chunk_;
   int64_t chunks_ = 0;   // chunks sent
   int64_t written_ = 0;  // events written
+  std::optional<RunEncoder> runs_;  // ChunkForm::kRuns
 };
 
 // Sends the events of `source` (`events_total` of them, or kUnknownTotal) through a

@@ -1,5 +1,6 @@
 #include "attnsched/v1/convert.h"
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "lib/model/mask_spec.h"
 #include "lib/schedule/validator.h"
@@ -134,9 +135,12 @@ void ProblemToProto(const Problem& p, v1::Problem* proto) {
   proto->mutable_costs()->set_c_axpy(p.costs.c_axpy);
 }
 
-absl::StatusOr<Event> EventFromProto(const v1::Event& proto, int64_t index) {
-  // The path is built only for an error: this runs once per event of every stream.
-  auto path = [index] { return absl::StrCat("events[", index, "]"); };
+namespace {
+
+// The event of `proto`; errors name it by `path()`, which is called only for an error:
+// this runs once per event of every stream.
+absl::StatusOr<Event> EventAt(const v1::Event& proto,
+                              absl::FunctionRef<std::string()> path) {
   if (proto.start() < -kMaxStart || proto.start() > kMaxStart) {
     return absl::InvalidArgumentError(
         absl::StrCat(path(), ".start = ", proto.start(), ": must be in [-2^62, 2^62]"));
@@ -160,6 +164,36 @@ absl::StatusOr<Event> EventFromProto(const v1::Event& proto, int64_t index) {
                 : Event::Xfer(proto.start(), proto.pe(), it);
   }
   return absl::InvalidArgumentError(absl::StrCat(path(), ": needs an op, an item or a free"));
+}
+
+}  // namespace
+
+absl::StatusOr<Event> EventFromProto(const v1::Event& proto, int64_t index) {
+  return EventAt(proto, [index] { return absl::StrCat("events[", index, "]"); });
+}
+
+absl::StatusOr<EventRun> RunFromProto(const v1::EventRun& proto, int64_t index) {
+  auto path = [index] { return absl::StrCat("runs[", index, "]"); };
+  if (proto.first().has_index()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path(), ".first.index: not allowed (a compact stream numbers its events by their "
+        "position in the expanded stream)"));
+  }
+  ASSIGN_OR_RETURN(const Event first, EventAt(proto.first(), [&] { return path() + ".first"; }));
+  const EventRun run{first, proto.count() == 0 ? 1 : proto.count(), proto.start_step(),
+                     proto.i_step(), proto.j_step()};
+  if (absl::Status s = CheckRun(run); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(path(), ".", s.message()));
+  }
+  return run;
+}
+
+void RunToProto(const EventRun& run, v1::EventRun* proto) {
+  EventToProto(run.first, proto->mutable_first());
+  if (run.count != 1) proto->set_count(run.count);
+  proto->set_start_step(run.start_step);
+  proto->set_i_step(run.i_step);
+  proto->set_j_step(run.j_step);
 }
 
 void EventToProto(const Event& e, v1::Event* proto) {

@@ -13,6 +13,7 @@
 #include "lib/export/summary.h"
 #include "lib/sat/optimal_search.h"
 #include "lib/sat/prove.h"
+#include "lib/schedule/event_runs.h"
 #include "lib/schedule/schedule.h"
 
 namespace attnsched::rpc {
@@ -28,6 +29,11 @@ void ScheduleToProto(const Schedule& schedule, v1::Schedule* proto);
 
 absl::StatusOr<Event> EventFromProto(const v1::Event& proto, int64_t index);
 void EventToProto(const Event& event, v1::Event* proto);
+
+// A run of the compact form (lib/schedule/event_runs.h), checked with CheckRun; errors
+// name it "runs[index]..." ("runs[3].count = -1: a run has at least one event").
+absl::StatusOr<EventRun> RunFromProto(const v1::EventRun& proto, int64_t index);
+void RunToProto(const EventRun& run, v1::EventRun* proto);
 
 // nullopt for KIND_UNSPECIFIED (the generator chooses); explicit homes are checked
 // against n and m later (MakePlacement names the entry).
