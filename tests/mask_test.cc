@@ -68,8 +68,12 @@ TEST(MaskTest, RunsMatchTheDefinition) {
 }
 
 TEST(MaskTest, DenseIndicesAreBijections) {
-  for (const Mask& mask : testing::RandomMasks(200, 12345, 9)) {
-    std::set<int64_t> scores, pairs;
+  std::vector<Mask> masks = testing::RandomMasks(200, 12345, 9);
+  for (int k = 0; k < 40; ++k) {
+    if (masks[k].n() >= 4) masks.push_back(*masks[k].Tiled(2 + k % 3));
+  }
+  for (const Mask& mask : masks) {
+    std::set<int64_t> scores, readers, pairs;
     for (int64_t i = 0; i < mask.n(); ++i) {
       for (int64_t j = 0; j < mask.n(); ++j) {
         if (mask.Attends(i, j)) {
@@ -77,6 +81,14 @@ TEST(MaskTest, DenseIndicesAreBijections) {
           ASSERT_GE(index, 0);
           ASSERT_LT(index, mask.ScoreCount());
           ASSERT_TRUE(scores.insert(index).second) << mask.Describe();
+          // Key by key: the readers of key j are consecutive.
+          const int64_t by_key = mask.ReaderIndex(i, j);
+          ASSERT_GE(by_key, 0);
+          ASSERT_LT(by_key, mask.ScoreCount());
+          ASSERT_TRUE(readers.insert(by_key).second) << mask.Describe();
+          if (i > mask.ReaderBegin(j)) {
+            ASSERT_EQ(by_key, mask.ReaderIndex(i - 1, j) + 1);
+          }
         }
         if (i <= j && mask.Related(i, j)) {
           const int64_t index = mask.PairIndex(i, j);
@@ -87,6 +99,7 @@ TEST(MaskTest, DenseIndicesAreBijections) {
       }
     }
     EXPECT_EQ(static_cast<int64_t>(scores.size()), mask.ScoreCount());
+    EXPECT_EQ(static_cast<int64_t>(readers.size()), mask.ScoreCount());
     EXPECT_EQ(static_cast<int64_t>(pairs.size()), mask.PairCount());
   }
 }

@@ -93,6 +93,29 @@ TEST(ResidencyTest, ProducersAnywhereAndFreedThere) {
   EXPECT_EQ(r.ArrivalAt(s01, 2), 30);
 }
 
+// The softmax's shortcut: the scores of a row produced at the home of its row and not
+// freed there, counted as dots are recorded and scores freed; dots run are known by
+// their scores.
+TEST(ResidencyTest, ScoresAtHomeOfRowCountsWhatASoftmaxFindsThere) {
+  const Problem p = MakeProblem(Scheme::kGeneral, 100, 2, 2);
+  const Placement homes = BlockPlacement(100, 2);  // rows 0..49 on PE 0
+  Residency r(p, homes);
+  EXPECT_EQ(r.ScoresAtHomeOfRow(3), 0);
+  for (int32_t j = 0; j < 100; ++j) {
+    const int64_t index = DotIndex(p.instance, {ItemKind::kS, 3, j});
+    EXPECT_FALSE(r.Produced(index));
+    r.RecordResult({OpKind::kDot, 3, j}, j == 77 ? 1 : 0, 1);  // s(3,77) on PE 1
+    EXPECT_TRUE(r.Produced(index));
+  }
+  EXPECT_EQ(r.ScoresAtHomeOfRow(3), 99);
+  EXPECT_EQ(r.ScoresAtHomeOfRow(4), 0);
+  r.Free({ItemKind::kS, 3, 40}, 0);
+  EXPECT_EQ(r.ScoresAtHomeOfRow(3), 98);
+  r.Free({ItemKind::kS, 3, 77}, 1);  // freed where it was produced, not at home
+  EXPECT_EQ(r.ScoresAtHomeOfRow(3), 98);
+  EXPECT_TRUE(r.Produced(DotIndex(p.instance, {ItemKind::kS, 3, 40})));  // freed, but it ran
+}
+
 TEST(ResidencyTest, SharedScoresAreOneItemEitherWay) {
   // Shared: s(i,j) = s(j,i), stored once under its canonical name (i <= j).
   const Problem p = MakeProblem(Scheme::kShared, 3, 2, 3);
@@ -104,7 +127,7 @@ TEST(ResidencyTest, SharedScoresAreOneItemEitherWay) {
   // Each canonical score has its own index in [0, dots).
   std::set<int64_t> seen;
   for (int32_t j = 0; j < 3; ++j) {
-    for (int32_t i = 0; i <= j; ++i) seen.insert(ScoreIndex(p.instance, {ItemKind::kS, i, j}));
+    for (int32_t i = 0; i <= j; ++i) seen.insert(DotIndex(p.instance, {ItemKind::kS, i, j}));
   }
   EXPECT_EQ(seen, (std::set<int64_t>{0, 1, 2, 3, 4, 5}));
 }

@@ -297,6 +297,7 @@ class Compiler final : public EventSource {
     for (int batch = 0; at != plan_.programs[pe].end(); ++at, ++u.next) {
       const Operation& op = *at;
       const int64_t operands = OperandCount(inst_, op);
+      if (u.cursor == 0) u.cursor = residency_.FirstOperandToLookUp(op, pe);
       for (; u.cursor < operands; ++u.cursor) {
         const Item item = Operand(inst_, op, u.cursor);
         const int64_t arrival = residency_.ArrivalAt(item, pe);

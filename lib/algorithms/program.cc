@@ -56,14 +56,8 @@ Program::Iterator::Iterator(const Iterator& other)
   }
 }
 
-Program::Iterator& Program::Iterator::operator++() {
-  if (nest_) {
-    nest_->Next();
-    if (nest_->Valid()) {
-      current_ = &nest_->op();
-      return *this;
-    }
-  } else if (++index_ < program_->segments_[segment_].ops.size()) {
+Program::Iterator& Program::Iterator::Advance() {
+  if (!nest_ && ++index_ < program_->segments_[segment_].ops.size()) {
     current_ = &program_->segments_[segment_].ops[index_];
     return *this;
   }

@@ -89,11 +89,19 @@ class Program::Iterator {
   Iterator& operator=(const Iterator&) = delete;
   const Operation& operator*() const { return *current_; }
   const Operation* operator->() const { return current_; }
-  Iterator& operator++();
+  Iterator& operator++() {
+    if (nest_) {  // inline: a nest's next operation (Advance moves to the next segment)
+      nest_->Next();
+      if (nest_->Valid()) return *this;
+    }
+    return Advance();
+  }
   friend bool operator!=(const Iterator& it, End) { return it.current_ != nullptr; }
   friend bool operator==(const Iterator& it, End) { return it.current_ == nullptr; }
 
  private:
+  // The next operation of an explicit list, or the first of the next segment.
+  Iterator& Advance();
   // Positions on the first operation of segment_ or a later one (null at the end).
   void Enter();
 

@@ -13,7 +13,11 @@ RingBlocks::RingBlocks(const Placement& placement, int64_t m)
 
 RingRoundsCursor::RingRoundsCursor(OpKind kind, int32_t p, const std::vector<int32_t>& rows,
                                    const RingBlocks& blocks, const Instance& inst)
-    : kind_(kind), rows_(rows), blocks_(blocks), inst_(inst) {
+    : kind_(kind),
+      rows_(rows),
+      blocks_(blocks),
+      inst_(inst),
+      simple_(kind != OpKind::kDot || !inst.shared) {
   if (rows.empty() || blocks.occupied.empty()) return;
   // Rounds r = 0, 1, ... visit PEs p, p - 1, ...: the occupied PEs at or below p,
   // descending, then the rest, descending.
@@ -50,7 +54,7 @@ void RingRoundsCursor::Settle() {
   while (true) {
     for (; row_ != row_last_; ++row_) {
       const int32_t i = *row_, j = *key_;
-      if (kind_ != OpKind::kDot || !inst_.shared) {
+      if (simple_) {
         op_ = Operation{kind_, i, j};
         return;
       }

@@ -41,7 +41,11 @@ class RingRoundsCursor {
   // REQUIRES: Valid().
   const Operation& op() const { return op_; }
   void Next() {
-    ++row_;
+    // Inline while the key stays: the next row that attends it (all but shared dots).
+    if (++row_ != row_last_ && simple_) {
+      op_.i = *row_;
+      return;
+    }
     Settle();
   }
 
@@ -64,6 +68,7 @@ class RingRoundsCursor {
   const int32_t* row_last_ = nullptr;
   Operation op_;
   bool valid_ = false;
+  bool simple_ = false;  // every (row, key) met is an operation: not shared dots
 };
 
 // Appends the operations of a RingRoundsCursor to `program`.

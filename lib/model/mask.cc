@@ -159,6 +159,16 @@ void Mask::CountRuns(Table& table, int64_t n) {
     table.rows_with_keys += length > 0;
     table.longest_row = std::max(table.longest_row, length);
   }
+  // Key by key: the readers of key j are the rows [lo, hi) with begin <= j < end (both
+  // never decrease), found by one sweep.
+  table.reader_base.resize(n);
+  int64_t lo = 0, hi = 0, before = 0;
+  for (int64_t j = 0; j < n; ++j) {
+    while (lo < n && table.keys[lo].end <= j) ++lo;
+    while (hi < n && table.keys[hi].begin <= j) ++hi;
+    table.reader_base[j] = before - lo;
+    before += std::max<int64_t>(hi - lo, 0);
+  }
 }
 
 absl::StatusOr<Mask> Mask::Tiled(int64_t b) const {

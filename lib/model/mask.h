@@ -21,8 +21,9 @@
 // causal = one causal segment (no window).
 //
 // Dense indices (prefix sums over rows, O(1) each): ScoreIndex(i, j) numbers the
-// pairs (i, j in M(i)) row by row in [0, ScoreCount()); PairIndex(i, j) numbers the
-// unordered pairs above column by column in [0, PairCount()).
+// pairs (i, j in M(i)) row by row in [0, ScoreCount()), ReaderIndex(i, j) the same
+// pairs key by key; PairIndex(i, j) numbers the unordered pairs above column by column
+// in [0, PairCount()).
 //
 // Tiles (SPEC section 10.4): Tiled(b) gives the same mask over tiles of b tokens, tile
 // t holding tokens [t b, min((t + 1) b, n)). Every question above is then asked of
@@ -35,8 +36,8 @@
 // shared inputs UnorderedPairs(I, J), RowPairs(I) the row block's pairs. With b = 1
 // every weight is 1 and RowPairs is RowLength.
 //
-// Mask is an immutable value: copies share one table (24 bytes per token: M(i), and
-// two dense-index bases; 4 more for the segment of each token when there are several;
+// Mask is an immutable value: copies share one table (32 bytes per token: M(i), and
+// three dense-index bases; 4 more for the segment of each token when there are several;
 // a tiled mask adds 8 bytes per tile pair) and are cheap.
 // Thread-safe.
 #ifndef ATTNSCHED_LIB_MODEL_MASK_H_
@@ -195,6 +196,9 @@ class Mask {
   // Dense indices (see the file comment). ScoreIndex requires Attends(i, j);
   // PairIndex requires i <= j and Related(i, j).
   int64_t ScoreIndex(int64_t i, int64_t j) const { return table_->score_base[i] + j; }
+  // The same pairs numbered key by key (requires Attends(i, j)): for the readers of a
+  // key in a row, as ring schedules run dots and axpys.
+  int64_t ReaderIndex(int64_t i, int64_t j) const { return table_->reader_base[j] + i; }
   int64_t PairIndex(int64_t i, int64_t j) const { return table_->pair_base[j] + i; }
 
   // True when one bidirectional segment covers every token and the window does not
@@ -230,6 +234,7 @@ class Mask {
     // PairIndex(i, j) - i: the pairs of the columns before j, minus KeyBegin(j).
     std::vector<int64_t> score_base;
     std::vector<int64_t> pair_base;
+    std::vector<int64_t> reader_base;  // ReaderIndex(i, j) - i
     int64_t score_count = 0;
     int64_t pair_count = 0;
     int64_t rows_with_keys = 0;

@@ -7,8 +7,6 @@
 namespace attnsched {
 namespace {
 
-int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
 absl::Status CheckRange(absl::string_view field, int64_t value, int64_t lo, int64_t hi) {
   if (value >= lo && value <= hi) return absl::OkStatus();
   return absl::InvalidArgumentError(
@@ -61,10 +59,6 @@ absl::StatusOr<Scheme> ParseScheme(absl::string_view name) {
   }
   return absl::InvalidArgumentError(
       absl::StrCat("scheme = ", Quoted(name), ": must be one of general, shared, causal"));
-}
-
-int64_t Problem::LinkCycles(int64_t words) const {
-  return CeilDiv(words * machine.link_cycles, machine.link_words);
 }
 
 SegmentKind SchemeSegmentKind(Scheme scheme) {

@@ -113,7 +113,10 @@ struct Problem {
 
   // Cycles a link is busy moving `words` words: ceil(words * link_cycles /
   // link_words) (>= 1 for words >= 1).
-  int64_t LinkCycles(int64_t words) const;
+  int64_t LinkCycles(int64_t words) const {
+    if (machine.link_words == 1) return words * machine.link_cycles;  // no division
+    return (words * machine.link_cycles + machine.link_words - 1) / machine.link_words;
+  }
 };
 
 // Builds a problem with default costs.

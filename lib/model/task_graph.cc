@@ -109,7 +109,7 @@ absl::StatusOr<Item> ParseItem(absl::string_view text) {
   return Item{*kind, p->index[0], p->index[1]};
 }
 
-int64_t Duration(const Problem& problem, const Operation& op) {
+int64_t CoveredDuration(const Problem& problem, const Operation& op) {
   const Costs& c = problem.costs;
   const Mask& mask = problem.mask();
   if (mask.tile() == 1) {  // the hot path: weights are 1
@@ -133,9 +133,6 @@ int64_t Duration(const Problem& problem, const Operation& op) {
   return 0;
 }
 
-int64_t TransferDuration(const Problem& problem, const Item& item) {
-  return problem.LinkCycles(Words(problem.instance, item));
-}
 
 int64_t Words(const Instance& inst, const Item& item) {
   const Mask& mask = inst.mask;

@@ -61,23 +61,35 @@ absl::StatusOr<Item> ParseItem(absl::string_view text);
 // times the token pairs the operation covers: DotPairs for a dot, RowPairs(i) for
 // softmax(i), Pairs(i, j) for axpy(i,j) (mask.h; 1, |M(i)| and 1 without tiles).
 // Defined for any indices (an operation outside the task graph counts one pair), so
-// that unvalidated schedules have a makespan.
-int64_t Duration(const Problem& problem, const Operation& op);
-
-// Cycles an item occupies one link: ceil(words * link_cycles / link_words) (SPEC
-// section 10.5).
-int64_t TransferDuration(const Problem& problem, const Item& item);
-
-// The cycle from which an item sent at `start` over one link is resident on the
-// receiver: start + TransferDuration + link_latency.
-inline int64_t ArrivalCycle(const Problem& problem, const Item& item, int64_t start) {
-  return start + TransferDuration(problem, item) + problem.machine.link_latency;
+// that unvalidated schedules have a makespan. Inline for the dots and axpys of a mask
+// without tiles, which every pass over a schedule asks about.
+int64_t CoveredDuration(const Problem& problem, const Operation& op);
+inline int64_t Duration(const Problem& problem, const Operation& op) {
+  if (problem.mask().tile() == 1 && op.kind != OpKind::kSoftmax) {
+    return op.kind == OpKind::kDot ? problem.costs.c_dot : problem.costs.c_axpy;
+  }
+  return CoveredDuration(problem, op);
 }
 
 // Words of an item (SPEC section 10.4): d per token of its tile for vectors (d without
 // tiles); one per token pair for scores and probabilities (1 without tiles).
 // Unvalidated items count as one token or one pair.
 int64_t Words(const Instance& inst, const Item& item);
+
+// Cycles an item occupies one link: ceil(words * link_cycles / link_words) (SPEC
+// section 10.5). Inline without tiles, where a vector has d words and a scalar 1.
+inline int64_t TransferDuration(const Problem& problem, const Item& item) {
+  if (problem.mask().tile() == 1) {
+    return problem.LinkCycles(IsVector(item.kind) ? problem.d() : 1);
+  }
+  return problem.LinkCycles(Words(problem.instance, item));
+}
+
+// The cycle from which an item sent at `start` over one link is resident on the
+// receiver: start + TransferDuration + link_latency.
+inline int64_t ArrivalCycle(const Problem& problem, const Item& item, int64_t start) {
+  return start + TransferDuration(problem, item) + problem.machine.link_latency;
+}
 
 // Empty string when the token indices of `op` (or `item`) are in [0, n); otherwise
 // the rule broken, e.g. "index i = 9 is out of range [0, 8)".

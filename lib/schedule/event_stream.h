@@ -5,9 +5,11 @@
 // per link, and MergeBefore reads their final events out in canonical order as the
 // compilation advances. Freeing a stream's front as it is read keeps the memory near
 // the events not yet final. The storage is blocks of kBlockEvents events,
-// each its own anonymous mapping (mmap), unmapped as soon as its last event is read:
+// each its own anonymous mapping (mmap), released as soon as its last event is read:
 // the general-purpose allocator would keep small freed blocks in its heap, where they
-// still count as resident.
+// still count as resident. Up to 32 released blocks (6 MiB) per thread stay mapped for
+// the next block a stream of that thread adds, which then costs no page faults (a
+// tenth of a ring compile's time); the rest are unmapped.
 //
 // Not thread-safe; movable, not copyable.
 #ifndef ATTNSCHED_LIB_SCHEDULE_EVENT_STREAM_H_

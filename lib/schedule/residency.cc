@@ -5,11 +5,6 @@
 namespace attnsched {
 namespace {
 
-// Slot of an input vector kind in the dense table: q, k, v -> 0, 1, 2; x -> 0.
-int64_t VectorSlot(ItemKind kind) {
-  return kind == ItemKind::kX ? 0 : static_cast<int64_t>(kind);
-}
-
 int64_t InputKinds(const Instance& inst) { return inst.shared ? 1 : 3; }
 
 }  // namespace
@@ -19,19 +14,15 @@ Residency::Residency(const Problem& problem, const Placement& placement)
       placement_(placement),
       pes_(problem.pes()),
       producers_((CountOperations(problem.instance).dots + 31) / 32, 0),
-      softmax_end_(problem.n(), kNever) {
+      softmax_end_(problem.n(), kNever),
+      scores_at_home_(problem.instance.shared ? 0 : problem.n(), 0) {
   const int64_t entries = InputKinds(instance_) * instance_.n() * pes_;
   if (entries <= kDenseVectorLimit) vectors_.assign(entries, kNever);
 }
 
 int64_t* Residency::DenseVectorSlot(const Item& item, int32_t pe) {
   if (vectors_.empty()) return nullptr;
-  return &vectors_[(VectorSlot(item.kind) * instance_.n() + item.i) * pes_ + pe];
-}
-
-int64_t Residency::CopyAt(const Item& item, int32_t pe) const {
-  auto it = copies_.find(ResidencyKey(item, pe));
-  return it == copies_.end() ? kNever : it->second;
+  return &vectors_[VectorIndex(item, pe)];
 }
 
 int32_t Residency::ProducerOf(const Item& s, int64_t index) const {
@@ -43,46 +34,37 @@ int32_t Residency::ProducerOf(const Item& s, int64_t index) const {
   }
 }
 
-int64_t Residency::ArrivalAt(const Item& item, int32_t pe) const {
-  switch (item.kind) {
-    case ItemKind::kS: {
-      const int64_t index = ScoreIndex(instance_, item);
-      if (ProducerOf(item, index) == pe) return 0;
-      return ProducerCode(index) == kNone ? kNever : CopyAt(item, pe);
-    }
-    case ItemKind::kP:
-      if (placement_[item.i] == pe && softmax_end_[item.i] != kNever) {
-        return softmax_end_[item.i];
-      }
-      return CopyAt(item, pe);
-    default:
-      if (placement_[item.i] == pe && !HomeFreed(item)) return 0;
-      if (vectors_.empty()) return CopyAt(item, pe);
-      return vectors_[(VectorSlot(item.kind) * instance_.n() + item.i) * pes_ + pe];
-  }
+int64_t Residency::ScoreArrivalAt(const Item& s, int32_t pe) const {
+  const int64_t index = DotIndex(instance_, s);
+  if (ProducerOf(s, index) == pe) return 0;
+  return ProducerCode(index) == kNone ? kNever : CopyAt(s, pe);
 }
 
 void Residency::RecordResult(const Operation& op, int32_t pe, int64_t end) {
   if (op.kind == OpKind::kDot) {
     const Item s = ScoreItem(instance_, op.i, op.j);
-    const int64_t index = ScoreIndex(instance_, s);
-    if (placement_[s.i] == pe) {
-      SetProducerCode(index, kHomeOfI);
-    } else if (placement_[s.j] == pe) {
-      SetProducerCode(index, kHomeOfJ);
-    } else {
-      SetProducerCode(index, kElsewhere);
-      elsewhere_[index] = pe;
-    }
+    RecordDot(s, DotIndex(instance_, s), pe);
   } else if (op.kind == OpKind::kSoftmax) {
     softmax_end_[op.i] = end;
+  }
+}
+
+void Residency::RecordDot(const Item& s, int64_t index, int32_t pe) {
+  if (placement_[s.i] == pe) {
+    SetProducerCode(index, kHomeOfI);
+    if (!scores_at_home_.empty()) ++scores_at_home_[s.i];
+  } else if (placement_[s.j] == pe) {
+    SetProducerCode(index, kHomeOfJ);
+  } else {
+    SetProducerCode(index, kElsewhere);
+    elsewhere_[index] = pe;
   }
 }
 
 std::optional<int32_t> Residency::WhereRan(const Operation& op) const {
   if (op.kind == OpKind::kDot) {
     const Item s = ScoreItem(instance_, op.i, op.j);
-    const int32_t pe = ProducerOf(s, ScoreIndex(instance_, s));
+    const int32_t pe = ProducerOf(s, DotIndex(instance_, s));
     if (pe >= 0) return pe;
   } else if (op.kind == OpKind::kSoftmax && softmax_end_[op.i] != kNever) {
     return placement_[op.i];
@@ -105,8 +87,9 @@ int64_t Residency::Free(const Item& item, int32_t pe) {
   const int64_t before = ArrivalAt(item, pe);
   if (before == kNever) return before;
   if (item.kind == ItemKind::kS) {
-    const int64_t index = ScoreIndex(instance_, item);
+    const int64_t index = DotIndex(instance_, item);
     if (ProducerOf(item, index) == pe) {  // freed where it was produced
+      if (ProducerCode(index) == kHomeOfI && !scores_at_home_.empty()) --scores_at_home_[item.i];
       SetProducerCode(index, kElsewhere);
       elsewhere_[index] = kFreedThere;
       return before;

@@ -26,6 +26,7 @@
 #include <optional>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "lib/model/placement.h"
@@ -42,10 +43,12 @@ inline uint64_t ResidencyKey(const Item& item, int32_t pe) {
          (uint64_t(static_cast<uint32_t>(item.j)) << 16) | uint64_t(static_cast<uint32_t>(pe));
 }
 
-// Index of score s(i,j) (canonical, as ScoreItem names it) in [0, dots): the mask's
-// dense index of the pair (Mask::ScoreIndex; shared: Mask::PairIndex).
-inline int64_t ScoreIndex(const Instance& inst, const Item& s) {
-  return inst.shared ? inst.mask.PairIndex(s.i, s.j) : inst.mask.ScoreIndex(s.i, s.j);
+// Index of the dot producing score s(i,j) (canonical, as ScoreItem names it) in
+// [0, dots): the mask's dense index of the pair, key by key (Mask::ReaderIndex; shared:
+// Mask::PairIndex), so that a ring's dots over a received block touch neighbouring
+// bits.
+inline int64_t DotIndex(const Instance& inst, const Item& s) {
+  return inst.shared ? inst.mask.PairIndex(s.i, s.j) : inst.mask.ReaderIndex(s.i, s.j);
 }
 
 class Residency {
@@ -62,12 +65,28 @@ class Residency {
   // resident from the end of its dot, which the caller checks against `pe`'s compute
   // unit (a unit runs one operation at a time, so only its current one can be
   // unfinished).
-  int64_t ArrivalAt(const Item& item, int32_t pe) const;
+  ABSL_ATTRIBUTE_ALWAYS_INLINE int64_t ArrivalAt(const Item& item, int32_t pe) const {
+    switch (item.kind) {  // inline: every operand of every operation asks
+      case ItemKind::kS: return ScoreArrivalAt(item, pe);
+      case ItemKind::kP:
+        if (placement_[item.i] == pe && softmax_end_[item.i] != kNever) {
+          return softmax_end_[item.i];
+        }
+        return CopyAt(item, pe);
+      default:
+        if (placement_[item.i] == pe && !HomeFreed(item)) return 0;
+        if (vectors_.empty()) return CopyAt(item, pe);
+        return vectors_[VectorIndex(item, pe)];
+    }
+  }
 
   // Records the result of `op` on `pe`, resident from cycle `end`: s(i,j) for a dot,
   // p(i, j) for all j in M(i) for a softmax, nothing for an axpy. Each operation
   // must be recorded at most once.
   void RecordResult(const Operation& op, int32_t pe, int64_t end);
+  // RecordResult of a dot whose score is `s` (ScoreItem) at `index` (DotIndex), for a
+  // caller that has both already.
+  void RecordDot(const Item& s, int64_t index, int32_t pe);
 
   // Records that `item` reaches `pe` at cycle `t` (a transfer), keeping the
   // earliest cycle. Returns the arrival known before the call (kNever if none).
@@ -79,6 +98,26 @@ class Residency {
   int64_t Free(const Item& item, int32_t pe);
 
   void ReserveCopies(size_t entries) { copies_.reserve(entries); }
+
+  // Whether the dot at `index` (DotIndex) was recorded: a dot's score records where
+  // it ran, so the validator needs no other set of dots run.
+  bool Produced(int64_t index) const { return ProducerCode(index) != kNone; }
+
+  // Scores s(i, *) of row i produced at the home of i and not freed there (not shared
+  // inputs: 0 there).
+  int64_t ScoresAtHomeOfRow(int32_t i) const {
+    return scores_at_home_.empty() ? 0 : scores_at_home_[i];
+  }
+
+  // The operands of `op` on `pe` to look up one by one, from the first (Operand's
+  // order): none for a softmax on the home of its row when every score of the row was
+  // produced there (ScoresAtHomeOfRow: resident once the unit has finished its dots),
+  // else all.
+  int64_t FirstOperandToLookUp(const Operation& op, int32_t pe) const {
+    if (op.kind != OpKind::kSoftmax || placement_[op.i] != pe) return 0;
+    const int64_t row = instance_.mask.RowLength(op.i);
+    return ScoresAtHomeOfRow(op.i) == row ? row : 0;
+  }
 
   // The PE where a recorded operation ran, found from its result: a dot's score (while
   // not freed there), a softmax's row of p; nullopt for an axpy (it has no result) or
@@ -98,11 +137,21 @@ class Residency {
     const int shift = static_cast<int>(index & 31) * 2;
     word = (word & ~(uint64_t{3} << shift)) | (uint64_t{code} << shift);
   }
-  // The PE holding the score at `index` (`s` canonical) where it was produced, or -1
+  // The PE holding the score at `index` (DotIndex; `s` canonical) where it was produced, or -1
   // when not produced or freed there.
   int32_t ProducerOf(const Item& s, int64_t index) const;
   int64_t* DenseVectorSlot(const Item& item, int32_t pe);
-  int64_t CopyAt(const Item& item, int32_t pe) const;
+  // The dense table's index of input `item` on `pe`: q, k, v (or x) by token and PE.
+  int64_t VectorIndex(const Item& item, int32_t pe) const {
+    const int64_t slot = item.kind == ItemKind::kX ? 0 : static_cast<int64_t>(item.kind);
+    return (slot * instance_.n() + item.i) * pes_ + pe;
+  }
+  int64_t ScoreArrivalAt(const Item& s, int32_t pe) const;
+  int64_t CopyAt(const Item& item, int32_t pe) const {
+    if (copies_.empty()) return kNever;
+    auto it = copies_.find(ResidencyKey(item, pe));
+    return it == copies_.end() ? kNever : it->second;
+  }
   // True when the input `item` (a vector) was freed on its home.
   bool HomeFreed(const Item& item) const {
     return !home_freed_.empty() && home_freed_.contains(ResidencyKey(item, placement_[item.i]));
@@ -115,6 +164,7 @@ class Residency {
   std::vector<uint64_t> producers_;    // Producer of each score, 32 per word
   absl::flat_hash_map<int64_t, int32_t> elsewhere_;  // kElsewhere scores: their PE
   std::vector<int64_t> softmax_end_;   // p(i, *) resident on h(i) from
+  std::vector<int32_t> scores_at_home_;  // ScoresAtHomeOfRow; empty for shared inputs
   absl::flat_hash_map<uint64_t, int64_t> copies_;  // everything else
   absl::flat_hash_set<uint64_t> home_freed_;       // inputs freed on their home
 };

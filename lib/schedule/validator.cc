@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "absl/base/attributes.h"
+#include "absl/base/optimization.h"
 #include "absl/numeric/int128.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -26,43 +28,14 @@ std::string ReachesText(int64_t arrival, int32_t pe, bool freed) {
   return absl::StrCat("which reaches PE ", pe, " only at cycle ", arrival);
 }
 
-// One bit per operation of the task graph: dot and axpy by i * n + j, softmax by i.
-// The operations run so far, one bit per operation of the task graph at the mask's
-// dense index (ScoreIndex; shared dots: PairIndex). Operations must pass
-// CheckOperation first.
-class OperationSet {
- public:
-  explicit OperationSet(const Instance& inst)
-      : inst_(inst),
-        dots_(CountOperations(inst).dots, false),
-        softmaxes_(inst.n(), false),
-        axpys_(inst.mask.ScoreCount(), false) {}
-
-  // Marks `op` as run; returns false if it had run already.
-  bool Insert(const Operation& op) {
-    std::vector<bool>& bits = Bits(op.kind);
-    const int64_t index = Index(op);
-    if (bits[index]) return false;
-    bits[index] = true;
-    return true;
-  }
-  bool Contains(const Operation& op) const { return Bits(op.kind)[Index(op)]; }
-
- private:
-  std::vector<bool>& Bits(OpKind kind) {
-    return kind == OpKind::kDot ? dots_ : kind == OpKind::kSoftmax ? softmaxes_ : axpys_;
-  }
-  const std::vector<bool>& Bits(OpKind kind) const {
-    return kind == OpKind::kDot ? dots_ : kind == OpKind::kSoftmax ? softmaxes_ : axpys_;
-  }
-  int64_t Index(const Operation& op) const {
-    if (op.kind == OpKind::kSoftmax) return op.i;
-    if (op.kind == OpKind::kDot && inst_.shared) return inst_.mask.PairIndex(op.i, op.j);
-    return inst_.mask.ScoreIndex(op.i, op.j);
-  }
-  const Instance& inst_;
-  std::vector<bool> dots_, softmaxes_, axpys_;
-};
+// The dense index of `op` among the operations of its kind: the row of a softmax, else
+// its pair's, key by key (for a dot also its score's: DotIndex of ScoreItem). `op` must
+// be in the task graph.
+int64_t OperationIndex(const Instance& inst, const Operation& op) {
+  if (op.kind == OpKind::kSoftmax) return op.i;
+  if (op.kind == OpKind::kDot && inst.shared) return inst.mask.PairIndex(op.i, op.j);
+  return inst.mask.ReaderIndex(op.i, op.j);
+}
 
 class ValidatorRun {
  public:
@@ -71,9 +44,11 @@ class ValidatorRun {
         placement_(placement),
         inst_(problem.instance),
         m_(problem.pes()),
+        untiled_(problem.mask().tile() == 1),
         useful_events_(MaxUsefulEvents(problem)),
         residency_(problem, placement),
-        done_(problem.instance),
+        softmaxes_done_(inst_.n(), false),
+        axpys_done_(inst_.mask.ScoreCount(), false),
         unit_free_(m_, 0),
         unit_last_(m_),
         link_free_(m_ > 1 ? m_ : 0, 0),
@@ -167,7 +142,7 @@ class ValidatorRun {
   // A use at the FREE's own cycle, listed before it: the operation the unit of
   // e.pe started then, or the transfer its link started then, reading `item`.
   std::optional<Violation> UseInTheSameCycle(const Event& e, const Item& item) {
-    const Operation& op = unit_last_[e.pe];
+    const Operation op = unit_last_[e.pe].op();
     if (unit_last_index_[e.pe] >= 0 && unit_free_[e.pe] - Duration(problem_, op) == e.start) {
       for (int64_t k = 0, n = OperandCount(inst_, op); k < n; ++k) {
         if (Operand(inst_, op, k) == item) {
@@ -219,11 +194,20 @@ class ValidatorRun {
   int64_t ArrivalOn(const Item& item, int32_t pe, int64_t at) const {
     const int64_t arrival = residency_.ArrivalAt(item, pe);
     if (item.kind != ItemKind::kS || arrival != 0 || unit_free_[pe] <= at) return arrival;
-    const Operation& last = unit_last_[pe];
+    const Operation last = unit_last_[pe].op();
     const bool running = last.kind == OpKind::kDot && ScoreItem(inst_, last.i, last.j) == item;
     return running ? unit_free_[pe] : arrival;
   }
 
+  // Whether `op`, at `index` (OperationIndex), ran.
+  bool Ran(const Operation& op, int64_t index) const {
+    switch (op.kind) {
+      case OpKind::kDot: return residency_.Produced(index);
+      case OpKind::kSoftmax: return softmaxes_done_[index];
+      case OpKind::kAxpy: return axpys_done_[index];
+    }
+    return false;
+  }
   std::optional<Violation> Fail(Rule rule, const Event& e, int64_t index, std::string text) {
     return Violation{rule, e.start, e.pe, index, At(e.start, e.pe) + text};
   }
@@ -242,16 +226,46 @@ class ValidatorRun {
     return std::nullopt;
   }
 
+  // An operation event: its violation, or none, and then its effects are recorded. The
+  // rules are tested first without messages; only an event that breaks one pays for
+  // OpViolation, which names it.
   std::optional<Violation> CheckOp(int64_t index, const Event& e) {
+    if (ABSL_PREDICT_FALSE(!OpIsFine(e))) {
+      if (auto v = OpViolation(index, e)) return v;
+    }
+    RecordOp(index, e);
+    return std::nullopt;
+  }
+
+  // OpViolation would find nothing.
+  ABSL_ATTRIBUTE_ALWAYS_INLINE bool OpIsFine(const Event& e) const {
+    if (e.start < 0 || e.start > kMaxStart || e.pe < 0 || e.pe >= m_) return false;
+    const Operation op = e.op();
+    if (!InTaskGraph(inst_, op) || Ran(op, OperationIndex(inst_, op))) return false;
+    if (op.kind != OpKind::kDot && e.pe != placement_[op.i]) return false;
+    if (unit_free_[e.pe] > e.start) return false;
+    if (op.kind != OpKind::kSoftmax) {  // two operands, each of a kind known here
+      return residency_.ArrivalAt(Operand(inst_, op, 0), e.pe) <= e.start &&
+             residency_.ArrivalAt(Operand(inst_, op, 1), e.pe) <= e.start;
+    }
+    const int64_t operands = OperandCount(inst_, op);
+    for (int64_t k = residency_.FirstOperandToLookUp(op, e.pe); k < operands; ++k) {
+      if (residency_.ArrivalAt(Operand(inst_, op, k), e.pe) > e.start) return false;
+    }
+    return true;
+  }
+
+  // The first rule the operation event `e` breaks, in words, or none.
+  ABSL_ATTRIBUTE_NOINLINE std::optional<Violation> OpViolation(int64_t index, const Event& e) {
     if (auto v = CheckCommon(index, e)) return v;
     const Operation op = e.op();
-    if (!InTaskGraph(inst_, op)) {  // the messages only for an operation that is not
+    if (!InTaskGraph(inst_, op)) {
       if (std::string why = CheckIndices(inst_, op); !why.empty()) {
         return Fail(Rule::kIndexRange, e, index, absl::StrCat(OperationName(op), ": ", why));
       }
       return Fail(Rule::kNotInTaskGraph, e, index, CheckOperation(inst_, op));
     }
-    if (!done_.Insert(op)) {
+    if (Ran(op, OperationIndex(inst_, op))) {
       return Fail(Rule::kDuplicateOperation, e, index,
                   absl::StrCat(OperationName(op), " runs a second time (first ", FirstRunOf(op),
                                "); every operation runs exactly once"));
@@ -266,11 +280,11 @@ class ValidatorRun {
       return Fail(Rule::kUnitBusy, e, index,
                   absl::StrFormat("%s starts while the compute unit runs %s until cycle %d "
                                   "(one operation at a time, no preemption)",
-                                  OperationName(op), OperationName(unit_last_[e.pe]),
+                                  OperationName(op), OperationName(unit_last_[e.pe].op()),
                                   unit_free_[e.pe]));
     }
     const int64_t operands = OperandCount(inst_, op);
-    for (int64_t k = 0; k < operands; ++k) {
+    for (int64_t k = residency_.FirstOperandToLookUp(op, e.pe); k < operands; ++k) {
       const Item item = Operand(inst_, op, k);
       const int64_t arrival = residency_.ArrivalAt(item, e.pe);
       if (arrival > e.start) {
@@ -279,22 +293,41 @@ class ValidatorRun {
                                  ReachesText(arrival, e.pe, stats_.frees > 0)));
       }
     }
+    return std::nullopt;
+  }
+
+  // The effects of an operation that breaks no rule: its unit, its result, the words.
+  void RecordOp(int64_t index, const Event& e) {
+    const Operation op = e.op();
+    const int64_t op_index = OperationIndex(inst_, op);
     const int64_t duration = Duration(problem_, op);
     const int64_t end = e.start + duration;
     unit_free_[e.pe] = end;
-    unit_last_[e.pe] = op;
+    unit_last_[e.pe] = e;  // the event, not `op`: a copy of memory not just written
     unit_last_index_[e.pe] = index;
     stats_.busy_cycles[e.pe] += duration;
     stats_.work += duration;
     stats_.makespan = std::max(stats_.makespan, end);
-    residency_.RecordResult(op, e.pe, end);
-    if (op.kind == OpKind::kDot) AddWords(e.pe, Words(inst_, ScoreItem(inst_, op.i, op.j)));
-    if (op.kind == OpKind::kSoftmax) AddWords(e.pe, inst_.mask.RowPairs(op.i));
-    if (op.kind == OpKind::kAxpy && !row_started_[op.i]) {  // o(i) accumulates from here
-      row_started_[op.i] = true;
-      AddWords(e.pe, inst_.d * inst_.mask.TileTokens(op.i));
+    switch (op.kind) {
+      case OpKind::kDot: {
+        const Item s = ScoreItem(inst_, op.i, op.j);
+        residency_.RecordDot(s, op_index, e.pe);  // also marks the dot as run
+        AddWords(e.pe, untiled_ ? 1 : Words(inst_, s));
+        break;
+      }
+      case OpKind::kSoftmax:
+        softmaxes_done_[op_index] = true;
+        residency_.RecordResult(op, e.pe, end);
+        AddWords(e.pe, inst_.mask.RowPairs(op.i));
+        break;
+      case OpKind::kAxpy:
+        axpys_done_[op_index] = true;
+        if (!row_started_[op.i]) {  // o(i) accumulates from here
+          row_started_[op.i] = true;
+          AddWords(e.pe, inst_.d * inst_.mask.TileTokens(op.i));
+        }
+        break;
     }
-    return std::nullopt;
   }
 
   std::optional<Violation> CheckXfer(int64_t index, const Event& e) {
@@ -368,11 +401,11 @@ class ValidatorRun {
         const Operation dot = inst_.shared && j < i ? Operation{OpKind::kDot, j, i}
                                                     : Operation{OpKind::kDot, i, j};
         for (const Operation& op : {dot, Operation{OpKind::kAxpy, i, j}}) {
-          if (!done_.Contains(op)) return Missing(op);
+          if (!Ran(op, OperationIndex(inst_, op))) return Missing(op);
         }
       }
       if (end == mask.KeyBegin(i)) continue;  // a row without keys has no softmax
-      if (const Operation sm{OpKind::kSoftmax, i, 0}; !done_.Contains(sm)) return Missing(sm);
+      if (const Operation sm{OpKind::kSoftmax, i, 0}; !Ran(sm, i)) return Missing(sm);
     }
     return std::nullopt;
   }
@@ -388,11 +421,14 @@ class ValidatorRun {
   const Placement& placement_;
   const Instance& inst_;
   const int64_t m_;
+  const bool untiled_;  // every operation covers one pair (mask tile 1)
   const int64_t useful_events_;
   Residency residency_;
-  OperationSet done_;
+  // The softmaxes and axpys run, by OperationIndex; a dot's run is its score's record
+  // in residency_.
+  std::vector<bool> softmaxes_done_, axpys_done_;
   std::vector<int64_t> unit_free_;
-  std::vector<Operation> unit_last_;  // the operation that keeps each unit busy
+  std::vector<Event> unit_last_;  // the operation that keeps each unit busy
   std::vector<int64_t> link_free_;
   std::vector<Item> link_last_;  // the item that keeps each link busy
   std::vector<int64_t> words_;   // resident on each PE now (SPEC 10.6)
