@@ -37,7 +37,12 @@ absl::Status FromGrpc(const grpc::Status& s, const grpc::ClientContext& context)
     case grpc::StatusCode::DEADLINE_EXCEEDED:
       return absl::UnavailableError(absl::StrCat(message, " (the --deadline passed; raise it)"));
     case grpc::StatusCode::CANCELLED: return absl::CancelledError(message);
-    case grpc::StatusCode::UNAVAILABLE: return absl::UnavailableError(message);
+    case grpc::StatusCode::UNAVAILABLE:
+      return absl::UnavailableError(absl::StrCat(
+          "--server = ", absl::GetFlag(FLAGS_server),
+          ": the server is unavailable (not running or not reachable at that address, or "
+          "shutting down; check --server and try again). gRPC says: ",
+          s.error_message()));
     default: return absl::InternalError(message);
   }
 }

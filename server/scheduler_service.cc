@@ -13,6 +13,7 @@
 #include "attnsched/v1/convert.h"
 #include "lib/algorithms/generator.h"
 #include "lib/export/summary.h"
+#include "lib/base/cancellation.h"
 #include "lib/schedule/check.h"
 #include "lib/schedule/event_sink.h"
 #include "lib/sat/prove.h"
@@ -301,15 +302,20 @@ grpc::Status SchedulerService::VerifySchedule(grpc::ServerContext* context,
         absl::StrCat("checking a schedule of ", held > 0 ? absl::StrCat(held, " events held and ") : "",
                      operations, " operations"));
   };
+  // A stream that ends early because the client went away is a cancellation, not a
+  // malformed request.
+  const auto failed = [context](const absl::Status& status) {
+    return context->IsCancelled() ? StoppedError("verification") : status;
+  };
   absl::StatusOr<std::unique_ptr<rpc::ChunkEventSource>> source = rpc::ChunkEventSource::Open(
       [reader](v1::ScheduleChunk& chunk) -> absl::StatusOr<bool> { return reader->Read(&chunk); }, options_.max_events,
       admit);
-  if (!source.ok()) return log.Done(source.status());
+  if (!source.ok()) return log.Done(failed(source.status()));
   const Cancelled cancelled = [context] { return context->IsCancelled(); };
   CheckOptions check{options_.max_operations, std::nullopt, cancelled};
   if ((*source)->simulate()) check.simulate_seed = (*source)->seed();
   absl::StatusOr<CheckReport> report = CheckSchedule(**source, check);
-  if (!report.ok()) return log.Done(report.status());
+  if (!report.ok()) return log.Done(failed(report.status()));
   Summary summary = Summarize((*source)->problem(), (*source)->placement(), *report);
   summary.generator = "request";
   rpc::SummaryToProto(summary, response->mutable_summary());

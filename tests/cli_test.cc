@@ -305,6 +305,16 @@ TEST(CliTest, TiledSchedulesRoundTripThroughFiles) {
   EXPECT_THAT(solve.err, HasSubstr("--tile = 2: the SAT engine schedules tokens, not tiles"));
 }
 
+// No server at --server: exit 4 and a sentence that says what to check before gRPC's
+// own words.
+TEST(CliTest, AnUnreachableServerIsNamedWithWhatToCheck) {
+  CliRun r = Cli("generate --scheme causal --n 8 --d 2 --pes 2 --server 127.0.0.1:1 --deadline 5");
+  EXPECT_EQ(r.exit, 4) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("--server = 127.0.0.1:1: the server is unavailable (not running "
+                               "or not reachable at that address, or shutting down; check "
+                               "--server and try again). gRPC says: "));
+}
+
 TEST(CliTest, AFailedWriteIsAnErrorNotSuccess) {
   const std::string err = ::testing::TempDir() + "/cli_test_full.err";
   const std::string cmd = absl::StrCat(ATTNSCHED_CLI, " models >/dev/full 2>", err);

@@ -81,6 +81,11 @@ TEST(OutputFileTest, DevicesAreWrittenInPlaceAndBadPathsRefused) {
                         "not exist)"));
   EXPECT_THAT(std::string(OutputFile::Create("--out", "/tmp").status().message()),
               HasSubstr("it is a directory"));
+  // /proc takes no new files, even from root: refused when the output is created, not
+  // after the work, and the message names the directory.
+  EXPECT_THAT(std::string(OutputFile::Create("--out", "/proc/version").status().message()),
+              HasSubstr("--out = /proc/version: cannot be written (no new file can be created "
+                        "in /proc: "));
 }
 
 }  // namespace

@@ -185,6 +185,17 @@ TEST(ScheduleJsonTest, EventLimitStopsReading) {
   EXPECT_THAT(std::string(s.status().message()), HasSubstr("more than 10 events"));
 }
 
+// A stream that fails (a full disk) stops the writer at the event that failed, so a
+// long generation ends there instead of after the last event.
+TEST(ScheduleJsonTest, AFailingStreamStopsTheWriterAtOnce) {
+  const Schedule s = testing::MustGenerate(Scheme::kCausal, 8, 2, 2);
+  std::ostream broken(nullptr);  // no buffer: every write fails
+  ScheduleJsonWriter writer(s.problem, s.placement, broken);
+  const absl::Status first = writer.Write(s.events[0], 0);
+  EXPECT_EQ(first.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(first.message()), HasSubstr("writing the schedule failed"));
+}
+
 TEST(ScheduleJsonTest, MissingFileIsNotFound) {
   absl::StatusOr<Schedule> s = ReadScheduleFile("/nonexistent/schedule.json", 100);
   EXPECT_EQ(s.status().code(), absl::StatusCode::kNotFound);

@@ -328,6 +328,40 @@ TEST_F(ServerTest, StreamScheduleSendsTheCompactFormOnRequest) {
   EXPECT_EQ(response.summary().events(), static_cast<int64_t>(local.events.size()));
 }
 
+// A client that goes away in the middle of a VerifySchedule stream cancelled the call:
+// the server logs CANCELLED, not INVALID_ARGUMENT for a stream cut short.
+TEST_F(ServerTest, AVerifyStreamCutByItsClientIsLoggedAsCancelled) {
+  ASSERT_FALSE(server_.address().empty()) << server_.Log();
+  auto stub = Connect(server_);
+  const Schedule local = testing::MustGenerate(Scheme::kCausal, 64, 2, 4);
+  std::vector<v1::ScheduleChunk> chunks;
+  VectorEventSource events(local);
+  ASSERT_TRUE(rpc::WriteChunks(events, static_cast<int64_t>(local.events.size()), 100, nullptr,
+                               [&chunks](const v1::ScheduleChunk& c) {
+                                 chunks.push_back(c);
+                                 return true;
+                               }));
+  ASSERT_GT(chunks.size(), 2u);
+  {
+    grpc::ClientContext context;
+    SetDeadline(context, absl::Seconds(30));
+    v1::VerifyResponse response;
+    auto writer = stub->VerifySchedule(&context, &response);
+    ASSERT_TRUE(writer->Write(chunks[0]));
+    context.TryCancel();
+    EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+  std::string line;
+  for (int k = 0; k < 100; ++k) {  // the handler logs when it returns
+    const std::string log = server_.Log();
+    const size_t at = log.rfind("rpc method=VerifySchedule");
+    if (at != std::string::npos) line = log.substr(at, log.find('\n', at) - at);
+    if (!line.empty()) break;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_THAT(line, HasSubstr("code=CANCELLED")) << server_.Log();
+}
+
 TEST_F(ServerTest, BadRequestsNameTheFieldAndTheRule) {
   auto stub = Connect(server_);
   v1::Placement out_of_range, homes_without_kind, unknown_kind;

@@ -1,5 +1,6 @@
 #include "lib/base/output_file.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -39,6 +40,14 @@ absl::StatusOr<OutputFile> OutputFile::Create(absl::string_view flag, const std:
   if (access(dir.c_str(), W_OK) != 0) return CannotWrite(flag, path, std::strerror(errno));
   const std::string temporary =
       (dir / absl::StrCat(".", target.filename().string(), ".partial-", getpid())).string();
+  // Created now, so that a directory that takes no new files (/proc, a read-only
+  // mount) is refused before the work, in words that name it.
+  const int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return CannotWrite(flag, path, absl::StrCat("no new file can be created in ", dir.string(),
+                                                ": ", std::strerror(errno)));
+  }
+  close(fd);
   return OutputFile(std::string(flag), path, temporary);
 }
 

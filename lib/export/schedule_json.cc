@@ -57,6 +57,8 @@ absl::Status ScheduleJsonWriter::Write(const Event& e, int64_t /*index*/) {
     absl::StrAppend(&line_, ",\"from_pe\":", e.pe, ",\"item\":\"", ItemName(e.item()), "\"}");
   }
   out_ << line_;
+  // A full disk shows when the stream's buffer is written: stop there, not at the end.
+  if (!out_) return absl::DataLossError("writing the schedule failed (disk full?)");
   return absl::OkStatus();
 }
 
