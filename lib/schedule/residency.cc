@@ -49,16 +49,9 @@ void Residency::RecordResult(const Operation& op, int32_t pe, int64_t end) {
   }
 }
 
-void Residency::RecordDot(const Item& s, int64_t index, int32_t pe) {
-  if (placement_[s.i] == pe) {
-    SetProducerCode(index, kHomeOfI);
-    if (!scores_at_home_.empty()) ++scores_at_home_[s.i];
-  } else if (placement_[s.j] == pe) {
-    SetProducerCode(index, kHomeOfJ);
-  } else {
-    SetProducerCode(index, kElsewhere);
-    elsewhere_[index] = pe;
-  }
+void Residency::RecordElsewhere(int64_t index, int32_t pe) {
+  SetProducerCode(index, kElsewhere);
+  elsewhere_[index] = pe;
 }
 
 std::optional<int32_t> Residency::WhereRan(const Operation& op) const {

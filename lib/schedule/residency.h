@@ -86,7 +86,16 @@ class Residency {
   void RecordResult(const Operation& op, int32_t pe, int64_t end);
   // RecordResult of a dot whose score is `s` (ScoreItem) at `index` (DotIndex), for a
   // caller that has both already.
-  void RecordDot(const Item& s, int64_t index, int32_t pe);
+  void RecordDot(const Item& s, int64_t index, int32_t pe) {  // inline: once per dot
+    if (placement_[s.i] == pe) {
+      SetProducerCode(index, kHomeOfI);
+      if (!scores_at_home_.empty()) ++scores_at_home_[s.i];
+    } else if (placement_[s.j] == pe) {
+      SetProducerCode(index, kHomeOfJ);
+    } else {
+      RecordElsewhere(index, pe);
+    }
+  }
 
   // Records that `item` reaches `pe` at cycle `t` (a transfer), keeping the
   // earliest cycle. Returns the arrival known before the call (kNever if none).
@@ -147,6 +156,7 @@ class Residency {
     return (slot * instance_.n() + item.i) * pes_ + pe;
   }
   int64_t ScoreArrivalAt(const Item& s, int32_t pe) const;
+  void RecordElsewhere(int64_t index, int32_t pe);
   int64_t CopyAt(const Item& item, int32_t pe) const {
     if (copies_.empty()) return kNever;
     auto it = copies_.find(ResidencyKey(item, pe));

@@ -74,25 +74,33 @@ class ValidatorRun {
     // figures are the whole schedule's, and a stream is read to its end.
     if (problem_.machine.max_words_per_pe > 0) TrackEveryCycle();
     int64_t seen = 0;
+    const bool accepted_hook = static_cast<bool>(options.on_accepted);
     for (; source.Valid(); source.Next()) {
       if (++seen % kCancellationPollEvents == 0 && IsCancelled(options.cancelled)) {
         return StoppedError("validation");
       }
       if (seen > useful_events_) return TooManyEvents(seen);
       const Event& e = source.event();
-      ++(e.is_op() ? stats_.operations : e.is_xfer() ? stats_.transfers : stats_.frees);
+      stats_.transfers += e.is_xfer();  // the operations are the rest (below)
+      stats_.frees += e.is_free();
       if (violation_) continue;
       if (e.start != cycle_) {
         if (per_cycle_ && (violation_ = CloseCycle())) continue;
         cycle_ = e.start;
       }
       const int64_t index = source.index();
-      violation_ = e.is_op()     ? CheckOp(index, e)
-                   : e.is_xfer() ? CheckXfer(index, e)
-                                 : CheckFree(index, e);
-      if (!violation_ && options.on_accepted) RETURN_IF_ERROR(options.on_accepted(e));
+      if (const int64_t op_index = e.is_op() ? FineOperation(e) : -1; op_index >= 0) {
+        RecordOp(index, e, op_index);  // the hot path: an operation that breaks no rule
+      } else {
+        violation_ = e.is_op()     ? CheckOp(index, e)
+                     : e.is_xfer() ? CheckXfer(index, e)
+                                   : CheckFree(index, e);
+        if (violation_) continue;
+      }
+      if (accepted_hook) RETURN_IF_ERROR(options.on_accepted(e));
     }
     RETURN_IF_ERROR(source.status());
+    stats_.operations = seen - stats_.transfers - stats_.frees;
     if (!violation_ && per_cycle_) violation_ = CloseCycle();
     if (!per_cycle_) stats_.peak_words = words_;
     if (!violation_) violation_ = FindMissing();
@@ -226,18 +234,19 @@ class ValidatorRun {
     return std::nullopt;
   }
 
-  // An operation event: its violation, or none, and then its effects are recorded. The
-  // rules are tested first without messages; only an event that breaks one pays for
-  // OpViolation, which names it.
+  // An operation event FineOperation did not pass: its violation, named by
+  // OpViolation, or none, and then its effects are recorded.
   std::optional<Violation> CheckOp(int64_t index, const Event& e) {
-    if (ABSL_PREDICT_FALSE(!OpIsFine(e))) {
-      if (auto v = OpViolation(index, e)) return v;
-    }
-    RecordOp(index, e);
+    if (auto v = OpViolation(index, e)) return v;
+    RecordOp(index, e, OperationIndex(inst_, e.op()));
     return std::nullopt;
   }
 
-  // OpViolation would find nothing.
+  // The operation event `e`'s OperationIndex when it breaks no rule (OpViolation would
+  // find nothing), else -1: the rules tested without building any message.
+  ABSL_ATTRIBUTE_ALWAYS_INLINE int64_t FineOperation(const Event& e) const {
+    return OpIsFine(e) ? OperationIndex(inst_, e.op()) : -1;
+  }
   ABSL_ATTRIBUTE_ALWAYS_INLINE bool OpIsFine(const Event& e) const {
     if (e.start < 0 || e.start > kMaxStart || e.pe < 0 || e.pe >= m_) return false;
     const Operation op = e.op();
@@ -297,9 +306,8 @@ class ValidatorRun {
   }
 
   // The effects of an operation that breaks no rule: its unit, its result, the words.
-  void RecordOp(int64_t index, const Event& e) {
+  void RecordOp(int64_t index, const Event& e, int64_t op_index) {
     const Operation op = e.op();
-    const int64_t op_index = OperationIndex(inst_, op);
     const int64_t duration = Duration(problem_, op);
     const int64_t end = e.start + duration;
     unit_free_[e.pe] = end;
