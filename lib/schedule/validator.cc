@@ -101,6 +101,12 @@ class ValidatorRun {
     }
     RETURN_IF_ERROR(source.status());
     stats_.operations = seen - stats_.transfers - stats_.frees;
+    // A unit's operations do not overlap and come in start order: its last one ends
+    // last, and its busy cycles are its work.
+    for (int32_t p = 0; p < m_; ++p) {
+      stats_.makespan = std::max(stats_.makespan, unit_free_[p]);
+      stats_.work += stats_.busy_cycles[p];
+    }
     if (!violation_ && per_cycle_) violation_ = CloseCycle();
     if (!per_cycle_) stats_.peak_words = words_;
     if (!violation_) violation_ = FindMissing();
@@ -314,8 +320,6 @@ class ValidatorRun {
     unit_last_[e.pe] = e;  // the event, not `op`: a copy of memory not just written
     unit_last_index_[e.pe] = index;
     stats_.busy_cycles[e.pe] += duration;
-    stats_.work += duration;
-    stats_.makespan = std::max(stats_.makespan, end);
     switch (op.kind) {
       case OpKind::kDot: {
         const Item s = ScoreItem(inst_, op.i, op.j);
