@@ -91,7 +91,8 @@ TEST(BinaryFileTest, BrokenFilesNameTheChunk) {
   absl::StatusOr<std::vector<Event>> read = ReadAll(truncated);
   EXPECT_EQ(read.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(read.status().message()),
-              HasSubstr("] does not decode (a truncated or corrupted file?)"));
+              HasSubstr("] does not decode: its bytes are not a ScheduleChunk (a truncated or "
+                        "corrupted file?)"));
 
   const std::string headless = WriteFile("headless", bytes.substr(kBinaryMagic.size()));
   EXPECT_FALSE(IsBinaryScheduleFile(headless));
@@ -107,7 +108,20 @@ TEST(BinaryFileTest, BrokenFilesNameTheChunk) {
   // looks like a clean end to Protobuf) are not a clean end.
   const std::string trailing =
       WriteFile("trailing", bytes + std::string(11, '\xff') + bytes.substr(kBinaryMagic.size()));
-  EXPECT_THAT(std::string(ReadAll(trailing).status().message()), HasSubstr("] does not decode"));
+  EXPECT_THAT(std::string(ReadAll(trailing).status().message()),
+              HasSubstr("] does not decode: its length is not a varint"));
+
+  // A length above 16 MiB (here 2^62, which a 32-bit read would wrap to 0) is refused
+  // before anything is parsed.
+  std::string huge = bytes;
+  std::string length;
+  uint64_t v = uint64_t{1} << 62;
+  for (; v >= 0x80; v >>= 7) length += static_cast<char>((v & 0x7f) | 0x80);
+  length += static_cast<char>(v);
+  huge.insert(kBinaryMagic.size(), length);
+  EXPECT_THAT(std::string(ReadAll(WriteFile("huge", huge)).status().message()),
+              HasSubstr("chunks[0] does not decode: its length is 4611686018427387904 bytes, "
+                        "above the 16777216 of a chunk"));
 
   EXPECT_EQ(OpenBinarySchedule(PathOf("absent"), 1 << 20).status().code(),
             absl::StatusCode::kNotFound);

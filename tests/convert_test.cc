@@ -422,6 +422,22 @@ TEST(ChunksTest, BrokenCompactStreamsNameTheRun) {
       {with(plain, 1, [&](v1::ScheduleChunk& c) { *c.add_runs() = chunks[0].runs(0); }),
        "chunks[1].runs: runs make a compact stream, and the first chunk does not set compact"},
       {cut, "events: a chunk was lost or could not be decoded"},
+      // A few bytes may not stand for more than the task graph has: causal n = 32 has
+      // 528 dots, and 10^9 repeated transfers would take the reader minutes.
+      {with(with(chunks, 0, [](v1::ScheduleChunk& c) { c.set_events_total(kUnknownTotal); }), 1,
+            [](v1::ScheduleChunk& c) { c.mutable_runs(0)->set_count(1'000'000'000); }),
+       "chunks[1].runs[0].count = 1000000000: more than the "},
+      {with(chunks, 1,
+            [](v1::ScheduleChunk& c) {
+              for (int k = 0; k < kMaxChunkRecords; ++k) *c.add_runs() = c.runs(0);
+            }),
+       "chunks[1]: 131077 events and runs, more than the 131072 a chunk may carry"},
+      {with(chunks, 1,
+            [](v1::ScheduleChunk& c) {
+              c.mutable_runs(1)->mutable_first()->mutable_op()->set_kind(
+                  static_cast<v1::OpKind>(99));
+            }),
+       "chunks[1].runs[1].first.op.kind = 99: not a OpKind value"},
   };
   for (const auto& c : cases) {
     const absl::Status status = ReadChunks(c.stream).status();

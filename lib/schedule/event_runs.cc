@@ -148,7 +148,7 @@ absl::Status RunExpander::Add(const EventRun& run) {
         "their first events)");
   }
   if (heap_.size() >= max_held_) {
-    return absl::InvalidArgumentError(absl::StrCat(
+    return absl::ResourceExhaustedError(absl::StrCat(
         "more than ", max_held_,
         " runs overlap (attnsched's writers keep at most 65536 open at once)"));
   }

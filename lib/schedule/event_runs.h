@@ -118,8 +118,8 @@ class RunExpander {
 
   // Adds a run (checked with CheckRun by the caller). Errors: InvalidArgumentError when
   // its first event precedes the previous run's ("first: before the previous run's
-  // first event (runs come in the order of their first events)") or when more than
-  // `max_held` runs would be held.
+  // first event (runs come in the order of their first events)"),
+  // ResourceExhaustedError when more than `max_held` runs would be held.
   absl::Status Add(const EventRun& run);
   // Appends to `out` at most `max` events in canonical order: those no run added
   // later can precede, or, with `all` (no run follows), any.

@@ -8,6 +8,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl.h"
 #include "google/protobuf/util/delimited_message_util.h"
 #include "lib/status_macros.h"
@@ -22,21 +23,34 @@ struct FileChunks {
   std::unique_ptr<google::protobuf::io::IstreamInputStream> input;
   int64_t chunks = 0;  // read whole
 
+  // Protobuf's delimited format (as ParseDelimitedFromZeroCopyStream reads it), with
+  // the length checked against kMaxChunkBytes before anything is parsed.
   absl::StatusOr<bool> Read(v1::ScheduleChunk& chunk) {
-    chunk.Clear();  // parsing a delimited message merges into it
-    bool clean_eof = false;
-    if (google::protobuf::util::ParseDelimitedFromZeroCopyStream(&chunk, input.get(),
-                                                                 &clean_eof)) {
-      ++chunks;
-      return true;
+    chunk.Clear();  // parsing merges into it
+    google::protobuf::io::CodedInputStream coded(input.get());
+    uint64_t size = 0;
+    if (!coded.ReadVarint64(&size)) {
+      const void* rest = nullptr;
+      int available = 0;
+      if (!coded.GetDirectBufferPointer(&rest, &available)) return false;  // a clean end
+      return Broken("its length is not a varint");
     }
-    // A length that does not decode looks like a clean end to Protobuf: the end is
-    // clean only if no byte follows.
-    const void* rest = nullptr;
-    int size = 0;
-    if (clean_eof && !input->Next(&rest, &size)) return false;
-    return absl::InvalidArgumentError(
-        absl::StrCat("chunks[", chunks, "] does not decode (a truncated or corrupted file?)"));
+    if (size > kMaxChunkBytes) {
+      return Broken(absl::StrCat("its length is ", size, " bytes, above the ", kMaxChunkBytes,
+                                 " of a chunk"));
+    }
+    const auto limit = coded.PushLimit(static_cast<int>(size));
+    if (!chunk.ParseFromCodedStream(&coded) || !coded.ConsumedEntireMessage()) {
+      return Broken("its bytes are not a ScheduleChunk");
+    }
+    coded.PopLimit(limit);
+    ++chunks;
+    return true;
+  }
+
+  absl::Status Broken(absl::string_view why) const {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "chunks[", chunks, "] does not decode: ", why, " (a truncated or corrupted file?)"));
   }
 };
 

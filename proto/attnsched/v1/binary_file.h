@@ -32,6 +32,10 @@ inline constexpr absl::string_view kBinaryMagic = "attnsched.schedule.v1.binary\
 // Events per chunk in a binary file.
 inline constexpr int64_t kBinaryChunkEvents = 65'536;
 
+// The longest chunk a reader parses, in bytes (its writers' are below 2 MiB); a longer
+// length is refused before anything is allocated for it.
+inline constexpr uint64_t kMaxChunkBytes = uint64_t{16} << 20;
+
 // Writes a binary schedule file of `events_total` events (in start order): the magic
 // line at construction, then the events, one by one or as the runs of the compact form
 // (`form`; ChunkWriter's). Errors: DataLossError when `out` fails (a full disk);
@@ -66,8 +70,8 @@ bool IsBinaryScheduleFile(absl::string_view path);
 // (a file not in start order is held within `max_events` and sorted, as
 // ChunkEventSource does); the source owns the open file. Errors: NotFoundError when
 // the file cannot be opened, InvalidArgumentError for a file without the magic line
-// or a broken stream (naming the chunk: "chunks[4] does not decode (a truncated or
-// corrupted file?)", "chunks[2]: chunk_index = 5, expected 2"), prefixed with the
+// or a broken stream (naming the chunk: "chunks[4] does not decode: its bytes are not a
+// ScheduleChunk (a truncated or corrupted file?)", a length above kMaxChunkBytes, "chunks[2]: chunk_index = 5, expected 2"), prefixed with the
 // path. The source's status() carries such errors met later, without the path.
 absl::StatusOr<std::unique_ptr<ChunkEventSource>> OpenBinarySchedule(absl::string_view path,
                                                                      int64_t max_events);

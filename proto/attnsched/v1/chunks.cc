@@ -13,6 +13,25 @@ namespace {
 
 std::string ChunkPath(int64_t chunk) { return absl::StrCat("chunks[", chunk, "]"); }
 
+// The most events a run of `first`'s kind holds in a schedule that repeats no operation
+// and moves or frees each item at most once per link or PE: the task graph's
+// operations or items of that kind (n vectors; a score per dot; a probability per
+// axpy). Bounds what a few bytes of a compact stream can stand for.
+int64_t RunLimit(const Problem& problem, const OperationCounts& ops, const Event& first) {
+  if (first.is_op()) {
+    switch (first.op().kind) {
+      case OpKind::kDot: return ops.dots;
+      case OpKind::kSoftmax: return ops.softmaxes;
+      case OpKind::kAxpy: return ops.axpys;
+    }
+  }
+  switch (first.item().kind) {
+    case ItemKind::kS: return ops.dots;
+    case ItemKind::kP: return ops.axpys;
+    default: return problem.n();
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ChunkEventSource>> ChunkEventSource::Open(ReadChunk read,
@@ -68,6 +87,7 @@ absl::Status ChunkEventSource::ReadHeader(int64_t max_events, const Admit& admit
           "events)");
     }
     expander_.emplace(RunExpander::kDefaultMaxHeld);
+    operations_ = CountOperations(problem_.instance);
   }
   if (chunk_->has_simulate()) simulate_ = chunk_->simulate();
   if (chunk_->has_seed()) seed_ = chunk_->seed();
@@ -83,6 +103,11 @@ absl::Status ChunkEventSource::CheckChunk(const v1::ScheduleChunk& chunk) const 
     return absl::InvalidArgumentError(absl::StrCat(path, ": chunk_index = ", chunk.chunk_index(),
                                                    ", expected ", chunks_,
                                                    " (chunks arrive in order, none skipped)"));
+  }
+  if (const int64_t records = chunk.events_size() + chunk.runs_size(); records > kMaxChunkRecords) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": ", records, " events and runs, more than the ", kMaxChunkRecords,
+        " a chunk may carry (attnsched's writers send at most 65536)"));
   }
   if (chunks_ > 0) {
     for (const auto& [set, field] : {std::pair{chunk.has_problem(), "problem"},
@@ -169,8 +194,16 @@ absl::Status ChunkEventSource::AddRuns() {
           path, ".runs[", k, "]: more events than the first chunk's events_total = ",
           events_total_));
     }
+    if (const int64_t limit = RunLimit(problem_, operations_, run->first); run->count > limit) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ".runs[", k, "].count = ", run->count, ": more than the ", limit,
+          " operations or items of its kind in the task graph (a run on one PE or link "
+          "repeats none; write such a schedule as events)"));
+    }
     if (absl::Status s = expander_->Add(*run); !s.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ".runs[", k, "].", s.message()));
+      // "first: ..." names a field of the run; the limit on overlapping runs does not.
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ".runs[", k, "]", absl::IsResourceExhausted(s) ? ": " : ".", s.message()));
     }
     received_ += run->count;
   }

@@ -23,6 +23,7 @@
 
 #include "absl/status/statusor.h"
 #include "attnsched/v1/scheduler.pb.h"
+#include "lib/model/task_graph.h"
 #include "lib/schedule/event_runs.h"
 #include "lib/schedule/event_sink.h"
 #include "lib/schedule/event_source.h"
@@ -33,6 +34,10 @@ namespace attnsched::rpc {
 // events_total of a stream in start order whose sender does not know its events in
 // advance (a JSON file read as it is sent); its last chunk is marked `last`.
 inline constexpr int64_t kUnknownTotal = -1;
+
+// The most events and runs one chunk may carry (attnsched's writers send at most
+// 65,536): a chunk is parsed whole, about 150 bytes of memory per event.
+inline constexpr int64_t kMaxChunkRecords = int64_t{1} << 17;
 
 // Reads the next chunk into its argument: true, false at the end of the stream, or
 // an error saying why the stream broke (a chunk that does not decode in a file).
@@ -55,7 +60,9 @@ class ChunkEventSource final : public EventSource {
   // could not be decoded"), "problem: missing" for an empty stream, the problem's or
   // placement's own errors, "chunks[0].compact: needs start_order", a compact stream's
 // runs ("chunks[1].runs[7].count = 0: ...", a first event before the previous run's,
-// more runs overlapping than the limit), `read`'s errors, ResourceExhaustedError when a stream to
+// more runs overlapping than the limit, a run longer than the task graph's
+// operations or items of its kind), a chunk of more than kMaxChunkRecords events and
+// runs, `read`'s errors, ResourceExhaustedError when a stream to
   // hold in memory announces more than `max_events` events. `admit`, if given, is
   // called once the first chunk is checked, with the problem and the events the source
   // will hold (events_total for a stream not in start order, else 0), before it holds
@@ -115,6 +122,7 @@ class ChunkEventSource final : public EventSource {
   int64_t last_start_ = 0;        // of the last event converted
   absl::Status status_;
   std::optional<RunExpander> expander_;    // a compact stream
+  OperationCounts operations_;             // of problem_, for a compact stream's runs
   bool ended_ = false;                     // a compact stream read to its end
   int64_t expanded_ = 0;                   // events handed out of expander_
   std::optional<Schedule> held_;           // a stream not in start order

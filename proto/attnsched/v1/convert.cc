@@ -13,6 +13,13 @@ absl::Status Unspecified(absl::string_view path) {
   return absl::InvalidArgumentError(absl::StrCat(path, ": unspecified (set one of the values)"));
 }
 
+// An enum field outside its values: unspecified (0), or a number the enum lacks.
+absl::Status BadEnum(absl::string_view path, int value, absl::string_view type) {
+  if (value == 0) return Unspecified(path);
+  return absl::InvalidArgumentError(
+      absl::StrCat(path, " = ", value, ": not a ", type, " value"));
+}
+
 void SpreadToProto(const Spread& s, v1::Spread* proto) {
   proto->set_min(s.min);
   proto->set_mean(s.mean);
@@ -148,7 +155,7 @@ absl::StatusOr<Event> EventAt(const v1::Event& proto,
   if (proto.has_op()) {
     const v1::Operation& op = proto.op();
     if (op.kind() < v1::OP_KIND_DOT || op.kind() > v1::OP_KIND_AXPY) {
-      return Unspecified(path() + ".op.kind");
+      return BadEnum(path() + ".op.kind", op.kind(), "OpKind");
     }
     const auto kind = static_cast<OpKind>(op.kind() - v1::OP_KIND_DOT);
     return Event::Op(proto.start(), proto.pe(), Operation{kind, op.i(), op.j()});
@@ -157,7 +164,7 @@ absl::StatusOr<Event> EventAt(const v1::Event& proto,
     const bool free = proto.has_free();
     const v1::Item& item = free ? proto.free() : proto.item();
     if (item.kind() < v1::ITEM_KIND_Q || item.kind() > v1::ITEM_KIND_P) {
-      return Unspecified(path() + (free ? ".free.kind" : ".item.kind"));
+      return BadEnum(path() + (free ? ".free.kind" : ".item.kind"), item.kind(), "ItemKind");
     }
     const Item it{static_cast<ItemKind>(item.kind() - v1::ITEM_KIND_Q), item.i(), item.j()};
     return free ? Event::Free(proto.start(), proto.pe(), it)
