@@ -23,7 +23,9 @@ ABSL_FLAG(int, workers, attnsched::server::DefaultWorkers(),
           "SAT worker threads, 1..1024 (default: the CPUs this process may use, the "
           "container's CPU quota when lower)");
 ABSL_FLAG(int, queue, 16, "SAT jobs that may wait for a worker, 0..1000000; more are refused");
-ABSL_FLAG(double, max_deadline, 600, "seconds: the longest a SAT job may run (0, 604800]");
+ABSL_FLAG(double, max_deadline, 600,
+          "seconds: the longest a SAT job, a generation or a verification may run, "
+          "(0, 604800]");
 ABSL_FLAG(double, grace, 10, "seconds running jobs may finish after SIGTERM, [0, 3600]");
 ABSL_FLAG(double, drain_delay, 5,
           "seconds the listener stays open after SIGTERM, answering health NOT_SERVING so "

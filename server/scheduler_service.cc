@@ -236,6 +236,37 @@ grpc::Status RunSatJob(WorkerPool& pool, const std::string& worker, grpc::Server
   return grpc::Status::OK;
 }
 
+// When a schedule handler (generate, stream, verify) stops: at the client's
+// cancellation, or after this server's --max_deadline from the start of the call, as
+// SAT jobs do in the pool: a few bytes of a compact stream may stand for hours of
+// checking.
+class HandlerStop {
+ public:
+  HandlerStop(const grpc::ServerContext& context, absl::Duration limit, absl::string_view what)
+      : context_(context), limit_(limit), stop_at_(absl::Now() + limit), what_(what) {}
+
+  Cancelled cancelled() const {
+    return [this] { return context_.IsCancelled() || absl::Now() > stop_at_; };
+  }
+  // `status`, named by why the handler stopped: CANCELLED when the client went away
+  // (whatever the stream looked like then), RESOURCE_EXHAUSTED when the time limit
+  // struck (the same request would strike it again).
+  absl::Status Named(const absl::Status& status) const {
+    if (context_.IsCancelled()) return StoppedError(what_);
+    if (!absl::IsCancelled(status)) return status;
+    return absl::ResourceExhaustedError(absl::StrCat(
+        what_, " took longer than this server's time limit of ",
+        absl::ToDoubleSeconds(limit_), " s (--max_deadline); run it locally, or ask for a "
+        "smaller schedule"));
+  }
+
+ private:
+  const grpc::ServerContext& context_;
+  const absl::Duration limit_;
+  const absl::Time stop_at_;
+  const std::string what_;
+};
+
 }  // namespace
 
 grpc::Status SchedulerService::GenerateSchedule(grpc::ServerContext* context,
@@ -244,19 +275,20 @@ grpc::Status SchedulerService::GenerateSchedule(grpc::ServerContext* context,
   RpcLog log("GenerateSchedule", *context, metrics_);
   MemoryBudget::Lease lease = budget_.Empty();
   const int64_t limit = std::min(options_.max_unary_events, options_.max_events);
-  const Cancelled cancelled = [context] { return context->IsCancelled(); };
+  const HandlerStop stop(*context, pool_.max_deadline(), "generation");
+  const Cancelled cancelled = stop.cancelled();
   absl::StatusOr<Generated> g =
       GenerateFor(*request, options_, limit, true,
                   " (this server's limit for one message; use StreamSchedule)", lease,
                   kBytesPerEvent + kResponseBytesPerEvent, cancelled);
-  if (!g.ok()) return log.Done(g.status());
+  if (!g.ok()) return log.Done(stop.Named(g.status()));
   // One message: the schedule is held to be sent.
   absl::StatusOr<Schedule> schedule = ReadWhole(*g->events, g->event_count);
-  if (!schedule.ok()) return log.Done(schedule.status());
+  if (!schedule.ok()) return log.Done(stop.Named(schedule.status()));
   VectorEventSource source(*schedule);
   absl::StatusOr<v1::ScheduleSummary> summary =
       CheckGenerated(source, *g, *request, options_.max_operations, cancelled);
-  if (!summary.ok()) return log.Done(summary.status());
+  if (!summary.ok()) return log.Done(stop.Named(summary.status()));
   *response->mutable_summary() = *std::move(summary);
   rpc::ScheduleToProto(*schedule, response->mutable_schedule());
   return log.Done(grpc::Status::OK);
@@ -267,10 +299,11 @@ grpc::Status SchedulerService::StreamSchedule(grpc::ServerContext* context,
                                               grpc::ServerWriter<v1::ScheduleChunk>* writer) {
   RpcLog log("StreamSchedule", *context, metrics_);
   MemoryBudget::Lease lease = budget_.Empty();
-  const Cancelled cancelled = [context] { return context->IsCancelled(); };
+  const HandlerStop stop(*context, pool_.max_deadline(), "generation");
+  const Cancelled cancelled = stop.cancelled();
   absl::StatusOr<Generated> g = GenerateFor(*request, options_, options_.max_events, false, "",
                                             lease, kBytesPerEvent, cancelled);
-  if (!g.ok()) return log.Done(g.status());
+  if (!g.ok()) return log.Done(stop.Named(g.status()));
   // One pass: the check reads the schedule as it is compiled, and each chunk is sent
   // as it fills; the summary, known at the end, goes in the last chunk.
   rpc::ChunkWriter chunks(g->events->problem(), g->events->placement(), g->event_count,
@@ -282,7 +315,7 @@ grpc::Status SchedulerService::StreamSchedule(grpc::ServerContext* context,
   TeeEventSource tee(*g->events, chunks);
   absl::StatusOr<v1::ScheduleSummary> summary =
       CheckGenerated(tee, *g, *request, options_.max_operations, cancelled);
-  if (!summary.ok()) return log.Done(summary.status());
+  if (!summary.ok()) return log.Done(stop.Named(summary.status()));
   tee.Drain();
   chunks.set_summary(*std::move(summary));
   return log.Done(chunks.Finish(tee.status()));
@@ -303,19 +336,16 @@ grpc::Status SchedulerService::VerifySchedule(grpc::ServerContext* context,
                      operations, " operations"));
   };
   // A stream that ends early because the client went away is a cancellation, not a
-  // malformed request.
-  const auto failed = [context](const absl::Status& status) {
-    return context->IsCancelled() ? StoppedError("verification") : status;
-  };
+  // malformed request (HandlerStop::Named).
+  const HandlerStop stop(*context, pool_.max_deadline(), "verification");
   absl::StatusOr<std::unique_ptr<rpc::ChunkEventSource>> source = rpc::ChunkEventSource::Open(
       [reader](v1::ScheduleChunk& chunk) -> absl::StatusOr<bool> { return reader->Read(&chunk); }, options_.max_events,
       admit);
-  if (!source.ok()) return log.Done(failed(source.status()));
-  const Cancelled cancelled = [context] { return context->IsCancelled(); };
-  CheckOptions check{options_.max_operations, std::nullopt, cancelled};
+  if (!source.ok()) return log.Done(stop.Named(source.status()));
+  CheckOptions check{options_.max_operations, std::nullopt, stop.cancelled()};
   if ((*source)->simulate()) check.simulate_seed = (*source)->seed();
   absl::StatusOr<CheckReport> report = CheckSchedule(**source, check);
-  if (!report.ok()) return log.Done(failed(report.status()));
+  if (!report.ok()) return log.Done(stop.Named(report.status()));
   Summary summary = Summarize((*source)->problem(), (*source)->placement(), *report);
   summary.generator = "request";
   rpc::SummaryToProto(summary, response->mutable_summary());

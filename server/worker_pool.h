@@ -97,6 +97,8 @@ class WorkerPool {
   void Shutdown(absl::Duration grace);
 
   PoolStats stats() const;
+  // The longest a job may run (PoolOptions::max_deadline).
+  absl::Duration max_deadline() const { return options_.max_deadline; }
 
  private:
   explicit WorkerPool(const PoolOptions& options);

@@ -1212,6 +1212,31 @@ grpc::StatusCode StreamSimulated(v1::Scheduler::Stub& stub, int64_t n, int64_t d
   return reader->Finish().error_code();
 }
 
+// --max_deadline bounds the schedule handlers too, not only SAT jobs: a stream of
+// Llama-2-7B's head with simulation (about 6 s) stops after 1 s with
+// RESOURCE_EXHAUSTED naming the limit, whatever the client's own deadline.
+TEST(ServerPoolTest, TheServersTimeLimitStopsALongStream) {
+  ServerProcess server({"--workers", "1", "--max_deadline", "1"});
+  ASSERT_FALSE(server.address().empty()) << server.Log();
+  auto stub = Connect(server);
+  grpc::ClientContext context;
+  SetDeadline(context, absl::Seconds(60));
+  v1::GenerateRequest request;
+  *request.mutable_problem() = ProblemProto(Scheme::kCausal, 4096, 128, 64);
+  request.set_simulate(true);
+  const absl::Time started = absl::Now();
+  auto reader = stub->StreamSchedule(&context, request);
+  v1::ScheduleChunk chunk;
+  while (reader->Read(&chunk)) {
+  }
+  const grpc::Status status = reader->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("generation took longer than this server's time limit of 1 s "
+                        "(--max_deadline)"));
+  EXPECT_LT(absl::Now() - started, absl::Seconds(5));
+}
+
 TEST(ServerPoolTest, SigtermStopsWithinTheGraceEvenWhileAHandlerComputes) {
   // Llama-2-7B's head with simulation: about 6 s of generating, validating and
   // simulating inside one handler. The drain cancels the call, the handler stops at its
