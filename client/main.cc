@@ -195,13 +195,15 @@ absl::StatusOr<Schedule> ReadScheduleOperand(absl::string_view command, const In
   if (!rpc::IsBinaryScheduleFile(path)) return ReadScheduleFile(path, max_events);
   ASSIGN_OR_RETURN(std::unique_ptr<rpc::ChunkEventSource> source,
                    rpc::OpenBinarySchedule(path, max_events));
+  const auto too_many = [&] {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        path, ": the schedule has more than ", max_events,
+        " events, the event limit; raise --max-events if the machine has the memory"));
+  };
+  if (source->events_total() > max_events) return too_many();  // known before reading
   Schedule schedule{source->problem(), source->placement(), {}};
   for (; source->Valid(); source->Next()) {
-    if (static_cast<int64_t>(schedule.events.size()) >= max_events) {
-      return absl::ResourceExhaustedError(absl::StrCat(
-          path, ": the schedule has more than ", max_events,
-          " events, the event limit; raise --max-events if the machine has the memory"));
-    }
+    if (static_cast<int64_t>(schedule.events.size()) >= max_events) return too_many();
     schedule.events.push_back(source->event());
   }
   RETURN_IF_ERROR(source->status());

@@ -244,6 +244,11 @@ TEST(CliTest, BinaryFilesVerifyLikeJsonFiles) {
   EXPECT_EQ(ja, jc);
   EXPECT_LT(std::filesystem::file_size(binary), std::filesystem::file_size(json));
   EXPECT_LT(4 * std::filesystem::file_size(compact), std::filesystem::file_size(binary));
+  // A schedule read whole (prove) is refused by its announced total, before its runs
+  // are expanded.
+  CliRun limited = Cli("prove " + compact + " --max-events 1000");
+  EXPECT_EQ(limited.exit, 2);
+  EXPECT_THAT(limited.err, HasSubstr("has more than 1000 events, the event limit"));
 
   CliRun format = Cli(shape + binary + " --out-format xml");
   EXPECT_EQ(format.exit, 2);
