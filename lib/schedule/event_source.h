@@ -65,6 +65,12 @@ class EventSource {
   void Next() {
     if (++position_ == block_.events.size()) Refill();
   }
+  // The event `k` positions after the current one, when the current block holds it;
+  // else null. For consumers that prefetch what a coming event will read (the
+  // validator); it never reads ahead of the block.
+  const Event* Lookahead(size_t k) const {
+    return position_ + k < block_.events.size() ? &block_.events[position_ + k] : nullptr;
+  }
   // OK while reading and after a complete read; otherwise why the events ended early.
   virtual absl::Status status() const = 0;
 

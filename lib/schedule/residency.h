@@ -108,6 +108,16 @@ class Residency {
 
   void ReserveCopies(size_t entries) { copies_.reserve(entries); }
 
+  // Prefetches (into the cache, without waiting) what ArrivalAt(item, pe) reads, and
+  // what Produced and RecordDot read for the dot at `index`: a checker that knows its
+  // coming events overlaps these loads with its work (about a fifth of validation).
+  void Prefetch(const Item& item, int32_t pe) const {
+    if (item.kind == ItemKind::kS) return PrefetchDot(DotIndex(instance_, item));
+    if (item.kind == ItemKind::kP) return __builtin_prefetch(&softmax_end_[item.i]);
+    if (!vectors_.empty()) __builtin_prefetch(&vectors_[VectorIndex(item, pe)]);
+  }
+  void PrefetchDot(int64_t index) const { __builtin_prefetch(&producers_[index >> 5]); }
+
   // Whether the dot at `index` (DotIndex) was recorded: a dot's score records where
   // it ran, so the validator needs no other set of dots run.
   bool Produced(int64_t index) const { return ProducerCode(index) != kNone; }
