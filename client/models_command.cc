@@ -22,14 +22,14 @@ int RunModels(const Invocation& call) {
     if (absl::GetFlag(FLAGS_json)) {
       nlohmann::json entry = InstanceJson(PresetInstance(p));
       entry.update({{"name", p.name}, {"title", p.title}, {"heads", p.heads},
-                    {"source", p.source}});
+                    {"kv_heads", p.kv_heads}, {"source", p.source}});
       list.push_back(std::move(entry));
       continue;
     }
     const Instance inst = PresetInstance(p);
-    std::cout << absl::StrFormat("%-17s n=%-5d d=%-4d heads=%-3d %s\n  mask: %s\n  source: %s\n",
-                                 p.name, inst.n(), p.d, p.heads, p.title, DescribeMask(inst),
-                                 p.source);
+    std::cout << absl::StrFormat(
+        "%-17s n=%-5d d=%-4d heads=%-3d kv_heads=%-3d %s\n  mask: %s\n  source: %s\n", p.name,
+        inst.n(), p.d, p.heads, p.kv_heads, p.title, DescribeMask(inst), p.source);
   }
   if (absl::GetFlag(FLAGS_json)) std::cout << list.dump(2) << "\n";
   return kExitOk;

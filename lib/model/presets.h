@@ -1,6 +1,7 @@
 // Attention shapes of well-known models (SPEC section 7, "Real inputs"), each with
 // the published configuration it comes from. One head is scheduled; a model's heads
-// multiply the totals, which the CLI reports as such.
+// multiply the totals, which the CLI reports as such. Key/value heads are listed as
+// published (grouped-query attention shares each among heads / kv_heads query heads).
 #ifndef ATTNSCHED_LIB_MODEL_PRESETS_H_
 #define ATTNSCHED_LIB_MODEL_PRESETS_H_
 
@@ -20,7 +21,8 @@ struct ModelPreset {
   int64_t window = 0;          // sliding window (0: none)
   bool shared = false;         // x = q = k = v
   int64_t d = 0;               // head dimension in words
-  int64_t heads = 0;           // attention heads per layer
+  int64_t heads = 0;           // attention (query) heads per layer
+  int64_t kv_heads = 0;        // key/value heads (GQA when fewer than heads; divides it)
   absl::string_view source;    // the published configuration
 };
 
