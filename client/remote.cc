@@ -11,6 +11,7 @@
 #include "client/flags.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
+#include "lib/model/heads.h"
 #include "lib/status_macros.h"
 
 namespace attnsched::cli {
@@ -170,7 +171,10 @@ absl::StatusOr<sat::OptimalResult> RemoteSolve(
   ASSIGN_OR_RETURN(auto stub, Connect());
   v1::SolveRequest request;
   rpc::ProblemToProto(problem, request.mutable_problem());
-  if (placement) request.mutable_placement()->Assign(placement->begin(), placement->end());
+  if (placement) {
+    const Placement homes = HeadPlacement(problem.instance, *placement);
+    request.mutable_placement()->Assign(homes.begin(), homes.end());
+  }
   request.set_time_limit_seconds(time_limit_seconds);
   grpc::ClientContext context;
   SetDeadline(context);

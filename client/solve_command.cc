@@ -15,6 +15,7 @@
 #include "lib/export/schedule_json.h"
 #include "lib/sat/optimal_search.h"
 #include "lib/sat/prove.h"
+#include "lib/model/heads.h"
 #include "lib/status_macros.h"
 #include "nlohmann/json.hpp"
 
@@ -31,7 +32,7 @@ absl::StatusOr<std::optional<Placement>> PlacementFromFlag(const Problem& p) {
   }
   ASSIGN_OR_RETURN(const std::optional<PlacementSpec> spec, PlacementSpecFromFlag());
   if (!spec) return std::nullopt;
-  return MakePlacement(*spec, p.n(), p.pes());
+  return MakeLayerPlacement(*spec, p.instance, p.pes());
 }
 
 std::string PlacementName(const std::optional<Placement>& placement) {

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "attnsched/v1/convert.h"
 #include "lib/sat/prove.h"
+#include "lib/model/heads.h"
 #include "lib/status_macros.h"
 
 namespace attnsched::server {
@@ -46,7 +47,11 @@ absl::Status Solve(const SatJob& job, const Emit& emit) {
   ASSIGN_OR_RETURN(const Problem problem, rpc::ProblemFromProto(request.problem()));
   sat::SearchOptions options;
   if (!request.placement().empty()) {
-    options.placement = Placement(request.placement().begin(), request.placement().end());
+    ASSIGN_OR_RETURN(options.placement,
+                     CheckedLayerPlacement(problem.instance,
+                                           Placement(request.placement().begin(),
+                                                     request.placement().end()),
+                                           problem.pes()));
   }
   options.limits = LimitsOf(job);
   options.plan_evaluations = job.plan_evaluations();

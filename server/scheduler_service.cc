@@ -17,6 +17,7 @@
 #include "lib/schedule/check.h"
 #include "lib/schedule/event_sink.h"
 #include "lib/sat/prove.h"
+#include "lib/model/heads.h"
 #include "lib/status_macros.h"
 #include "server/retryable.h"
 #include "server/sat_process.h"
@@ -361,7 +362,8 @@ grpc::Status SchedulerService::SolveOptimal(grpc::ServerContext* context,
   if (!problem.ok()) return log.Done(problem.status());
   if (!request->placement().empty()) {
     const Placement homes(request->placement().begin(), request->placement().end());
-    if (absl::Status s = ValidatePlacement(homes, problem->n(), problem->pes()); !s.ok()) {
+    if (absl::Status s = CheckedLayerPlacement(problem->instance, homes, problem->pes()).status();
+        !s.ok()) {
       return log.Done(s);
     }
   }

@@ -320,7 +320,7 @@ TEST(ChunksTest, AStreamInAnyOrderIsSortedByStart) {
   chunks[0].set_start_order(false);
   size_t k = 0;
   for (v1::ScheduleChunk& c : chunks) {
-    for (v1::Event& e : *c.mutable_events()) EventToProto(s.events[k++], &e);
+    for (v1::Event& e : *c.mutable_events()) EventToProto(s.events[k++], s.problem.instance, &e);
   }
   absl::StatusOr<std::vector<Event>> back = ReadChunks(chunks);
   ASSERT_TRUE(back.ok()) << back.status();

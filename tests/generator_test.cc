@@ -57,8 +57,8 @@ TEST(ProgramTest, RingNestsVisitEveryOperationOnce) {
         program.AppendRingRounds(kind, pe, ring->blocks.tokens[pe], ring);
         for (const Operation& op : program) {
           ASSERT_EQ(op.kind, kind);
-          ASSERT_TRUE(InTaskGraph(p.instance, op)) << OperationName(op);
-          EXPECT_TRUE(seen.insert({op.i, op.j}).second) << OperationName(op) << " twice";
+          ASSERT_TRUE(InTaskGraph(p.instance, op)) << OperationName(p.instance, op);
+          EXPECT_TRUE(seen.insert({op.i, op.j}).second) << OperationName(p.instance, op) << " twice";
           ++visited;
         }
         EXPECT_EQ(program.size(), static_cast<int64_t>(program.Expand().size()));

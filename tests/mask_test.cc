@@ -265,8 +265,8 @@ TEST(MaskedScheduleTest, PadRowsHaveNoOperations) {
   const Schedule s = testing::MustGenerate(p);
   for (const Event& e : s.events) {
     if (!e.is_op()) continue;
-    EXPECT_LT(e.i, 5) << "pad row " << e.i << " runs " << OperationName(e.op());
-    EXPECT_LT(e.j, 5) << "pad key " << e.j << " is attended by " << OperationName(e.op());
+    EXPECT_LT(e.i, 5) << "pad row " << e.i << " runs " << OperationName(p.instance, e.op());
+    EXPECT_LT(e.j, 5) << "pad key " << e.j << " is attended by " << OperationName(p.instance, e.op());
   }
   EXPECT_EQ(CountOperations(p.instance).softmaxes, 5);
 }

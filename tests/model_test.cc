@@ -77,25 +77,27 @@ TEST(ProblemTest, SchedulesTooLongToTimeAreRefused) {
 }
 
 TEST(TaskGraphTest, NamesRoundTrip) {
+  const Instance one;  // one head: v1 names
   for (Operation op : {Operation{OpKind::kDot, 3, 5}, Operation{OpKind::kSoftmax, 7, 0},
                        Operation{OpKind::kAxpy, 0, 12}}) {
-    EXPECT_EQ(*ParseOperation(OperationName(op)), op) << OperationName(op);
+    EXPECT_EQ(*ParseOperation(one, OperationName(one, op)), op) << OperationName(one, op);
   }
   for (Item item : {Item{ItemKind::kQ, 1, 0}, Item{ItemKind::kX, 9, 0}, Item{ItemKind::kS, 2, 3},
                     Item{ItemKind::kP, 4, 4}}) {
-    EXPECT_EQ(*ParseItem(ItemName(item)), item) << ItemName(item);
+    EXPECT_EQ(*ParseItem(one, ItemName(one, item)), item) << ItemName(one, item);
   }
-  EXPECT_EQ(OperationName({OpKind::kDot, 3, 5}), "dot(3,5)");
-  EXPECT_EQ(ItemName({ItemKind::kK, 5, 0}), "k(5)");
+  EXPECT_EQ(OperationName(one, {OpKind::kDot, 3, 5}), "dot(3,5)");
+  EXPECT_EQ(ItemName(one, {ItemKind::kK, 5, 0}), "k(5)");
 }
 
 TEST(TaskGraphTest, ParseRejectsMalformedNames) {
+  const Instance one;
   for (const char* bad : {"dot(3)", "softmax(1,2)", "dot(1,2,3)", "dit(1,2)", "dot(a,1)",
                           "dot(-1,2)", "dot(1,2", "o(3)", "k(99999999999)", ""}) {
-    EXPECT_FALSE(ParseOperation(bad).ok() && ParseItem(bad).ok()) << bad;
+    EXPECT_FALSE(ParseOperation(one, bad).ok() && ParseItem(one, bad).ok()) << bad;
   }
-  EXPECT_THAT(std::string(ParseItem("o(3)").status().message()), HasSubstr("o(i) never moves"));
-  EXPECT_THAT(std::string(ParseOperation("dot(1,2,3)").status().message()), HasSubstr("more than two"));
+  EXPECT_THAT(std::string(ParseItem(one, "o(3)").status().message()), HasSubstr("o(i) never moves"));
+  EXPECT_THAT(std::string(ParseOperation(one, "dot(1,2,3)").status().message()), HasSubstr("more than two"));
 }
 
 TEST(TaskGraphTest, MembershipFollowsTheScheme) {

@@ -53,7 +53,7 @@ TEST(RelabelTest, SharedPairsKeepTheirMinMaxNames) {
     const bool dot = e.is_op() && e.op().kind == OpKind::kDot;
     const bool score = !e.is_op() && e.item().kind == ItemKind::kS;
     if (dot || score) {
-      EXPECT_LE(e.i, e.j) << DescribeEvent(e, 2);
+      EXPECT_LE(e.i, e.j) << DescribeEvent(renamed.problem, e);
     }
   }
 }

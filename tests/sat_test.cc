@@ -399,7 +399,7 @@ TEST(VerifyBySatTest, EncodeDecodeRoundTrip) {
   std::vector<int> units;
   for (const Event& ev : s.events) {
     const int v = ev.is_op() ? e->OpVar(ev.op(), ev.pe, ev.start) : e->XferVar(ev.item(), ev.pe, ev.start);
-    ASSERT_NE(v, 0) << DescribeEvent(ev, 2);
+    ASSERT_NE(v, 0) << DescribeEvent(s.problem, ev);
     units.push_back(v);
   }
   Cnf& cnf = e->mutable_cnf();

@@ -190,7 +190,7 @@ TEST_F(ServerTest, EveryRpcMatchesLocalMode) {
     v1::ScheduleChunk chunk;
     while (reader->Read(&chunk)) {
       for (int k = 0; k < chunk.events_size(); ++k) {
-        streamed.push_back(*rpc::EventFromProto(chunk.events(k), k));
+        streamed.push_back(*rpc::EventFromProto(chunk.events(k), k, Instance{}));
       }
       if (chunk.last()) {
         EXPECT_EQ(chunk.summary().makespan_cycles(), local_makespan);
@@ -265,7 +265,7 @@ TEST_F(ServerTest, StreamScheduleSendsAsItGenerates) {
     if (chunks++ == 0) total = chunk.events_total();
     summaries += chunk.has_summary() ? 1 : 0;
     for (int k = 0; k < chunk.events_size(); ++k) {
-      streamed.push_back(*rpc::EventFromProto(chunk.events(k), k));
+      streamed.push_back(*rpc::EventFromProto(chunk.events(k), k, Instance{}));
     }
   }
   ASSERT_TRUE(reader->Finish().ok());

@@ -50,8 +50,10 @@ struct Generator {
   bool work_blocks;
 };
 
-// The generator for `inst`: for the full mask with shared inputs the half-ring over
-// block homes; otherwise ring rotation (each row's dots at its home, keys and values
+// The generator for `inst`, chosen by one head's mask (a layer of heads is one mask,
+// problem.h): for the full mask with shared inputs and one head the half-ring over
+// block homes (it needs every pair related; with heads shared inputs take the masked
+// ring); otherwise ring rotation (each row's dots at its home, keys and values
 // forwarded only as far as a row attends them; shared pairs as ring.h says): over
 // block homes for the full mask ("ring-rotation"), zigzag homes for one causal
 // segment without a window cut ("zigzag-ring"), and block homes for every other mask

@@ -156,9 +156,7 @@ class Compiler final : public EventSource {
 
   void QueueInputs() {
     for (int32_t i = 0; i < inst_.n(); ++i) {
-      for (ItemKind kind : {ItemKind::kQ, ItemKind::kK, ItemKind::kV, ItemKind::kX}) {
-        if (IsInputOf(inst_, kind)) Route(Item{kind, i, 0}, plan_.placement[i], 0);
-      }
+      ForEachInput(inst_, i, [&](const Item& item) { Route(item, plan_.placement[i], 0); });
     }
   }
 
@@ -334,7 +332,7 @@ class Compiler final : public EventSource {
       const Operation& op = **u.at;
       return absl::InternalError(absl::StrCat(
           "generator plan deadlocks: PE ", pe, " waits for ",
-          ItemName(Operand(inst_, op, u.cursor)), " before ", OperationName(op),
+          ItemName(inst_, Operand(inst_, op, u.cursor)), " before ", OperationName(inst_, op),
           ", and it never arrives (a generator bug; please report it with the command line)"));
     }
     return absl::OkStatus();
@@ -371,9 +369,9 @@ int64_t CountPlanEvents(const Problem& problem, const Plan& plan) {
   const Instance& inst = problem.instance;
   int64_t events = 0;
   for (int32_t i = 0; i < inst.n(); ++i) {
-    for (ItemKind kind : {ItemKind::kQ, ItemKind::kK, ItemKind::kV, ItemKind::kX}) {
-      if (IsInputOf(inst, kind)) events += plan.route(Item{kind, i, 0}, plan.placement[i]).hops;
-    }
+    ForEachInput(inst, i, [&](const Item& item) {
+      events += plan.route(item, plan.placement[i]).hops;
+    });
   }
   for (int32_t pe = 0; pe < static_cast<int32_t>(plan.programs.size()); ++pe) {
     events += static_cast<int64_t>(plan.programs[pe].size());

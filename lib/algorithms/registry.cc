@@ -12,6 +12,7 @@
 #include "lib/algorithms/generator.h"
 #include "lib/algorithms/plan_search.h"
 #include "lib/algorithms/shared_half_ring.h"
+#include "lib/model/heads.h"
 #include "lib/model/bounds.h"
 #include "lib/schedule/event_source.h"
 #include "lib/schedule/storage.h"
@@ -85,15 +86,21 @@ struct Candidate {
 };
 
 // The free placements the generator weighs with its tokens homed on PEs 0..pes-1:
-// its named placement, then least-loaded and work blocks where it uses them.
+// its named placement, then least-loaded and work blocks where it uses them. Chosen
+// for one head and repeated for every head (a token's home serves all its heads).
 std::vector<Candidate> FreeCandidates(const Generator& g, const Problem& problem, int64_t pes) {
-  Problem ring = problem;
-  ring.machine.pes = pes;
+  Problem head = HeadProblem(problem);
+  head.machine.pes = pes;
+  const Instance& inst = problem.instance;
   std::vector<Candidate> out;
   out.push_back({std::string(PlacementKindName(g.placement)),
-                 *MakePlacement(PlacementSpec{g.placement, {}}, problem.n(), pes), pes});
-  if (g.chain_balanced) out.push_back({"least-loaded", LeastLoadedPlacement(ring), pes});
-  if (g.work_blocks) out.push_back({"work-blocks", WorkBlockPlacement(ring), pes});
+                 *MakeLayerPlacement(PlacementSpec{g.placement, {}}, inst, pes), pes});
+  if (g.chain_balanced) {
+    out.push_back({"least-loaded", LayerPlacement(inst, LeastLoadedPlacement(head)), pes});
+  }
+  if (g.work_blocks) {
+    out.push_back({"work-blocks", LayerPlacement(inst, WorkBlockPlacement(head)), pes});
+  }
   return out;
 }
 
@@ -222,8 +229,10 @@ absl::StatusOr<std::pair<int64_t, int32_t>> FreeAndMeasure(Schedule& schedule,
 }  // namespace
 
 const Generator& GeneratorFor(const Instance& inst) {
-  if (inst.mask.Full()) return inst.shared ? kShared : kGeneral;
-  if (inst.mask.PlainCausal()) return kCausal;
+  // The half ring needs every pair of the layer related: one head's.
+  if (inst.head_mask().Full() && inst.heads() == 1) return inst.shared ? kShared : kGeneral;
+  if (inst.head_mask().Full() && !inst.shared) return kGeneral;
+  if (inst.head_mask().PlainCausal()) return kCausal;
   return kMasked;
 }
 
@@ -255,10 +264,10 @@ std::string OnePeNote(const Problem& problem, const Generated& info, absl::strin
 // The candidates of a free placement, or the pinned one.
 absl::StatusOr<std::vector<Candidate>> Candidates(const Generator& g, const Problem& problem,
                                                   const GenerateOptions& options, bool small) {
-  const int64_t m = problem.pes(), n = problem.n();
+  const int64_t m = problem.pes(), n = problem.instance.rows_per_head();
   std::vector<Candidate> candidates;
   if (options.placement) {
-    ASSIGN_OR_RETURN(Placement pinned, MakePlacement(*options.placement, n, m));
+    ASSIGN_OR_RETURN(Placement pinned, MakeLayerPlacement(*options.placement, problem.instance, m));
     candidates.push_back({std::string(PlacementKindName(options.placement->kind)),
                           std::move(pinned), m});
     return candidates;
@@ -384,7 +393,7 @@ absl::StatusOr<Generated> Generate(const Problem& problem, const GenerateOptions
   RETURN_IF_ERROR(ValidateProblem(problem));
   std::optional<Placement> pinned;
   if (options.placement) {
-    ASSIGN_OR_RETURN(pinned, MakePlacement(*options.placement, problem.n(), problem.pes()));
+    ASSIGN_OR_RETURN(pinned, MakeLayerPlacement(*options.placement, problem.instance, problem.pes()));
   }
   RETURN_IF_ERROR(CheckStorageLimit(problem, pinned));
   // First the fastest schedule with frees; if it holds too much, the same plans with

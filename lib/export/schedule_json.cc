@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "lib/model/heads.h"
 #include "lib/model/mask_spec.h"
 #include "lib/status_macros.h"
 #include "nlohmann/json.hpp"
@@ -13,6 +14,10 @@ nlohmann::json InstanceJson(const Instance& inst) {
   const MaskSpec spec = SpecOf(inst);
   nlohmann::json j = {{"n", spec.n}, {"d", inst.d}};
   if (spec.tile > 1) j["tile"] = spec.tile;
+  if (spec.heads > 1) {
+    j["heads"] = spec.heads;
+    j["kv_heads"] = spec.kv_heads;
+  }
   if (spec.scheme) {
     j["scheme"] = *spec.scheme;
     return j;
@@ -25,7 +30,7 @@ nlohmann::json InstanceJson(const Instance& inst) {
 
 ScheduleJsonWriter::ScheduleJsonWriter(const Problem& p, const Placement& placement,
                                        std::ostream& out)
-    : out_(out) {
+    : out_(out), inst_(p.instance) {
   nlohmann::json header = {
       {"format", kScheduleFormat},
       {"instance", InstanceJson(p.instance)},
@@ -36,7 +41,7 @@ ScheduleJsonWriter::ScheduleJsonWriter(const Problem& p, const Placement& placem
         {"link_latency", p.machine.link_latency}}},
       {"costs",
        {{"c_dot", p.costs.c_dot}, {"c_softmax", p.costs.c_softmax}, {"c_axpy", p.costs.c_axpy}}},
-      {"placement", placement},
+      {"placement", HeadPlacement(p.instance, placement)},
       {"event_order", kStartOrder},
   };
   if (p.machine.max_words_per_pe > 0) header["machine"]["max_words_per_pe"] = p.machine.max_words_per_pe;
@@ -50,11 +55,11 @@ absl::Status ScheduleJsonWriter::Write(const Event& e, int64_t /*index*/) {
   absl::StrAppend(&line_, first_ ? "\n" : ",\n", "{\"start\":", e.start);
   first_ = false;
   if (e.is_op()) {
-    absl::StrAppend(&line_, ",\"pe\":", e.pe, ",\"op\":\"", OperationName(e.op()), "\"}");
+    absl::StrAppend(&line_, ",\"pe\":", e.pe, ",\"op\":\"", OperationName(inst_, e.op()), "\"}");
   } else if (e.is_free()) {
-    absl::StrAppend(&line_, ",\"pe\":", e.pe, ",\"free\":\"", ItemName(e.item()), "\"}");
+    absl::StrAppend(&line_, ",\"pe\":", e.pe, ",\"free\":\"", ItemName(inst_, e.item()), "\"}");
   } else {
-    absl::StrAppend(&line_, ",\"from_pe\":", e.pe, ",\"item\":\"", ItemName(e.item()), "\"}");
+    absl::StrAppend(&line_, ",\"from_pe\":", e.pe, ",\"item\":\"", ItemName(inst_, e.item()), "\"}");
   }
   out_ << line_;
   // A full disk shows when the stream's buffer is written: stop there, not at the end.

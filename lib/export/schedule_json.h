@@ -56,6 +56,7 @@ class ScheduleJsonWriter final : public EventSink {
 
  private:
   std::ostream& out_;
+  const Instance inst_;  // names the events
   std::string line_;
   bool first_ = true;
 };

@@ -21,8 +21,10 @@
 #include "absl/strings/escaping.h"
 #include "lib/base/bounded_queue.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "lib/export/schedule_json.h"
+#include "lib/model/heads.h"
 #include "lib/model/mask_spec.h"
 #include "lib/model/quote.h"
 #include "lib/status_macros.h"
@@ -132,6 +134,11 @@ class ScheduleReader final : public nlohmann::json_sax<json> {
   bool Fail(const absl::Status& status) { return Fail(std::string(status.message()), status.code()); }
   // The problem and the placement, checked.
   absl::StatusOr<Schedule> Header();
+  // The instance, checked (the "instance" object has been read).
+  absl::StatusOr<Instance> InstanceOf() const;
+  // The instance that names the events: the file's once its "instance" object has
+  // been read, else one head's (a file with heads states them before its events).
+  bool SetNaming();
   // At the start of "events": streams from here when asked to and the header is whole.
   bool MaybeStartStreaming();
   // Keeps or hands over an event of the events array.
@@ -145,6 +152,8 @@ class ScheduleReader final : public nlohmann::json_sax<json> {
   // An integer in [lo, hi] for the current path, or an error.
   std::optional<int64_t> Integer(const Scalar& v, int64_t lo, int64_t hi);
   bool EndEvent();
+  // The integer read at `name` ("instance.n"), if any.
+  std::optional<int64_t> Field(absl::string_view name) const;
   // OK unless the file declares start order and an event breaks it.
   absl::Status CheckDeclaredOrder() const;
 
@@ -167,14 +176,15 @@ class ScheduleReader final : public nlohmann::json_sax<json> {
   Placement placement_;
   std::vector<Event> events_;
   PartialEvent event_;
+  std::optional<Instance> naming_;  // SetNaming's, from the first event on
 };
 
 // The keys allowed in each object.
 const std::vector<absl::string_view>& Allowed(Where where) {
   static const std::vector<absl::string_view> top = {"format",    "instance",    "machine", "costs",
                                                       "placement", "event_order", "events"};
-  static const std::vector<absl::string_view> instance = {"n",        "d",      "scheme", "segments",
-                                                           "window",   "shared", "tile"};
+  static const std::vector<absl::string_view> instance = {
+      "n", "d", "scheme", "segments", "window", "shared", "tile", "heads", "kv_heads"};
   static const std::vector<absl::string_view> machine = {
       "pes", "link_words", "link_cycles", "link_latency", "link_words_per_cycle", "max_words_per_pe"};
   static const std::vector<absl::string_view> costs = {"c_dot", "c_softmax", "c_axpy"};
@@ -343,6 +353,7 @@ bool ScheduleReader::FieldScalar(const Scalar& v) {
                          ? kMaxTokens
                      : path == "machine.max_words_per_pe" ? kMaxWordsPerPe
                      : path == "instance.d"   ? kMaxHeadDim
+                     : path == "instance.heads" || path == "instance.kv_heads" ? kMaxHeads
                      : path == "machine.pes"  ? kMaxPes
                      : path.rfind("costs.", 0) == 0 ? kMaxCost
                                                     : kMaxLinkParameter;
@@ -377,6 +388,7 @@ bool ScheduleReader::EndEvent() {
                              "\"from_pe\") or \"free\" (with \"pe\")"));
   }
   const bool is_op = event_.op.has_value();
+  if (!naming_ && !SetNaming()) return false;
   if (!streaming_ && static_cast<int64_t>(events_.size()) >= max_events_) {
     return Fail(absl::StrCat("the schedule has more than ", max_events_,
                              " events, the event limit; raise --max-events if the machine "
@@ -385,11 +397,11 @@ bool ScheduleReader::EndEvent() {
   }
   const std::string field = absl::StrCat(path, is_op ? ".op: " : event_.free ? ".free: " : ".item: ");
   if (is_op) {
-    absl::StatusOr<Operation> op = ParseOperation(*event_.op);
+    absl::StatusOr<Operation> op = ParseOperation(*naming_, *event_.op);
     if (!op.ok()) return Fail(field + std::string(op.status().message()));
     return Emit(Event::Op(*event_.start, static_cast<int32_t>(*event_.pe), *op));
   } else {
-    absl::StatusOr<Item> item = ParseItem(event_.free ? *event_.free : *event_.item);
+    absl::StatusOr<Item> item = ParseItem(*naming_, event_.free ? *event_.free : *event_.item);
     if (!item.ok()) return Fail(field + std::string(item.status().message()));
     return Emit(event_.free
                     ? Event::Free(*event_.start, static_cast<int32_t>(*event_.pe), *item)
@@ -458,17 +470,45 @@ absl::StatusOr<Schedule> ScheduleReader::Finish() {
   return s;
 }
 
+bool ScheduleReader::SetNaming() {
+  naming_ = Instance{};
+  if (std::find(objects_.begin(), objects_.end(), "instance") == objects_.end()) return true;
+  absl::StatusOr<Instance> inst = InstanceOf();
+  if (!inst.ok()) return Fail(inst.status());
+  naming_ = *std::move(inst);
+  return true;
+}
+
+std::optional<int64_t> ScheduleReader::Field(absl::string_view name) const {
+  for (const auto& [key, value] : fields_) {
+    if (key == name) return value;
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<Instance> ScheduleReader::InstanceOf() const {
+  for (absl::string_view name : {"instance.n", "instance.d"}) {
+    if (!Field(name)) return absl::InvalidArgumentError(absl::StrCat(name, ": missing (an integer)"));
+  }
+  MaskSpec spec{scheme_, std::nullopt, Field("instance.window").value_or(0), shared_,
+                *Field("instance.n"), Field("instance.tile").value_or(1),
+                Field("instance.heads").value_or(1), Field("instance.kv_heads").value_or(0)};
+  if (segments_) {
+    absl::StatusOr<std::vector<Segment>> segments = ParseSegments(*segments_);
+    if (!segments.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("instance.", segments.status().message()));
+    }
+    spec.segments = *std::move(segments);
+  }
+  return MakeMaskedInstance(spec, *Field("instance.d"), "instance.");
+}
+
 absl::StatusOr<Schedule> ScheduleReader::Header() {
   if (!error_.ok()) return error_;
   auto present = [this](absl::string_view name) {
     return std::find(objects_.begin(), objects_.end(), name) != objects_.end();
   };
-  auto field = [this](absl::string_view name) -> std::optional<int64_t> {
-    for (const auto& [key, value] : fields_) {
-      if (key == name) return value;
-    }
-    return std::nullopt;
-  };
+  auto field = [this](absl::string_view name) { return Field(name); };
   if (!format_) return absl::InvalidArgumentError("format: missing (\"attnsched.schedule.v1\")");
   if (*format_ != kScheduleFormat) {
     return absl::InvalidArgumentError(
@@ -477,20 +517,15 @@ absl::StatusOr<Schedule> ScheduleReader::Header() {
   for (absl::string_view object : {"instance", "machine", "placement", "events"}) {
     if (!present(object)) return absl::InvalidArgumentError(absl::StrCat(object, ": missing"));
   }
-  for (absl::string_view name : {"instance.n", "instance.d", "machine.pes"}) {
-    if (!field(name)) return absl::InvalidArgumentError(absl::StrCat(name, ": missing (an integer)"));
-  }
-  MaskSpec spec{scheme_, std::nullopt, field("instance.window").value_or(0), shared_,
-                *field("instance.n"), field("instance.tile").value_or(1)};
-  if (segments_) {
-    absl::StatusOr<std::vector<Segment>> segments = ParseSegments(*segments_);
-    if (!segments.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("instance.", segments.status().message()));
-    }
-    spec.segments = *std::move(segments);
-  }
   Problem p;
-  ASSIGN_OR_RETURN(p.instance, MakeMaskedInstance(spec, *field("instance.d"), "instance."));
+  ASSIGN_OR_RETURN(p.instance, InstanceOf());
+  if (!field("machine.pes")) return absl::InvalidArgumentError("machine.pes: missing (an integer)");
+  if (naming_ && p.instance.heads() != naming_->heads()) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "instance.heads = %d comes after the events, which were read as one head's; put the "
+        "instance before the events",
+        p.instance.heads()));
+  }
   if (field("machine.link_words") && field("machine.link_words_per_cycle")) {
     return absl::InvalidArgumentError(
         "machine: give link_words or its v1 name link_words_per_cycle, not both");
@@ -509,8 +544,8 @@ absl::StatusOr<Schedule> ScheduleReader::Header() {
     p.costs = Costs{*field("costs.c_dot"), *field("costs.c_softmax"), *field("costs.c_axpy")};
   }
   RETURN_IF_ERROR(ValidateProblem(p));
-  RETURN_IF_ERROR(ValidatePlacement(placement_, p.n(), p.pes()));
-  return Schedule{p, placement_, {}};
+  ASSIGN_OR_RETURN(Placement placement, CheckedLayerPlacement(p.instance, placement_, p.pes()));
+  return Schedule{p, std::move(placement), {}};
 }
 
 // Runs `reader` over `in`: its first error, or the stream's.

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lib/model/heads.h"
 #include "lib/status_macros.h"
 
 namespace attnsched {
@@ -63,7 +64,8 @@ absl::StatusOr<Instance> MakeMaskedInstance(const MaskSpec& spec, int64_t d,
                                            "must agree",
                                            spec.n, mask->n()));
   }
-  return WithTile(Instance{*std::move(mask), d, shared}, spec.tile, prefix);
+  ASSIGN_OR_RETURN(Instance head, WithTile(Instance{*std::move(mask), d, shared}, spec.tile, prefix));
+  return WithHeads(head, spec.heads, spec.kv_heads, prefix);
 }
 
 absl::StatusOr<Instance> WithTile(Instance inst, int64_t tile, absl::string_view prefix) {
@@ -75,14 +77,17 @@ absl::StatusOr<Instance> WithTile(Instance inst, int64_t tile, absl::string_view
 
 MaskSpec SpecOf(const Instance& inst) {
   MaskSpec spec;
-  spec.n = inst.mask.tokens().n();
-  spec.tile = inst.mask.tile();
+  const Mask& mask = inst.head_mask();
+  spec.n = mask.tokens().n();
+  spec.tile = mask.tile();
+  spec.heads = inst.heads();
+  spec.kv_heads = inst.kv_heads();
   if (std::optional<Scheme> scheme = SchemeOf(inst)) {
     spec.scheme = std::string(SchemeName(*scheme));
     return spec;
   }
-  spec.segments = inst.mask.segments();
-  spec.window = inst.mask.window();
+  spec.segments = mask.segments();
+  spec.window = mask.window();
   spec.shared = inst.shared;
   return spec;
 }

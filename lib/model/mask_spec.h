@@ -28,13 +28,17 @@ struct MaskSpec {
   int64_t n = 0;
   // Tokens per tile (SPEC section 10.4), in [1, n]; 1: the token model.
   int64_t tile = 1;
+  // Query heads and key/value heads (SPEC section 10.3; WithHeads, heads.h); kv_heads
+  // 0: as many as heads.
+  int64_t heads = 1;
+  int64_t kv_heads = 0;
 };
 
 // The instance `spec` states, with head dimension d (checked by ValidateProblem).
 // Errors (InvalidArgumentError) name the field with `prefix` ("instance.", "--")
 // and the rule: neither or both of scheme and segments, a bad scheme name or
 // segment entry, n out of [1, kMaxTokens] or not the segments' sum, window < 0,
-// scheme "shared" with shared = false, every token padding, and WithTile's.
+// scheme "shared" with shared = false, every token padding, WithTile's and WithHeads'.
 // The segments and the window are named with `prefix` + `mask_prefix` (the service's
 // Instance holds them in `mask.`).
 absl::StatusOr<Instance> MakeMaskedInstance(const MaskSpec& spec, int64_t d,
@@ -47,7 +51,8 @@ absl::StatusOr<Instance> MakeMaskedInstance(const MaskSpec& spec, int64_t d,
 absl::StatusOr<Instance> WithTile(Instance inst, int64_t tile, absl::string_view prefix);
 
 // The statement of `inst` that MakeMaskedInstance reads back: the scheme name when
-// the instance is one (SchemeOf), else its segments, window and shared flag.
+// the instance is one (SchemeOf), else its segments, window and shared flag; one
+// head's n and its heads.
 MaskSpec SpecOf(const Instance& inst);
 
 }  // namespace attnsched

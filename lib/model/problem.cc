@@ -70,15 +70,16 @@ Instance MakeInstance(Scheme scheme, int64_t n, int64_t d) {
 }
 
 std::optional<Scheme> SchemeOf(const Instance& inst) {
-  if (inst.mask.window() != 0) return std::nullopt;
-  if (inst.mask.Full()) return inst.shared ? Scheme::kShared : Scheme::kGeneral;
-  if (inst.mask.PlainCausal() && !inst.shared) return Scheme::kCausal;
+  const Mask& mask = inst.head_mask();
+  if (mask.window() != 0) return std::nullopt;
+  if (mask.Full()) return inst.shared ? Scheme::kShared : Scheme::kGeneral;
+  if (mask.PlainCausal() && !inst.shared) return Scheme::kCausal;
   return std::nullopt;
 }
 
 std::string DescribeMask(const Instance& inst) {
   if (std::optional<Scheme> scheme = SchemeOf(inst)) return std::string(SchemeName(*scheme));
-  return absl::StrCat(inst.mask.Describe(), inst.shared ? " shared" : "");
+  return absl::StrCat(inst.head_mask().Describe(), inst.shared ? " shared" : "");
 }
 
 Problem MakeProblem(Scheme scheme, int64_t n, int64_t d, int64_t pes) {
@@ -91,7 +92,7 @@ absl::Status ValidateProblem(const Problem& p) {
     int64_t value;
     int64_t lo, hi;
   } checks[] = {
-      {"n", p.mask().tokens().n(), 1, kMaxTokens},
+      {"n", p.instance.head_mask().tokens().n(), 1, kMaxTokens},
       {"d", p.instance.d, 1, kMaxHeadDim},
       {"pes", p.machine.pes, 1, kMaxPes},
       {"link_words", p.machine.link_words, 1, kMaxLinkParameter},
@@ -109,9 +110,12 @@ absl::Status ValidateProblem(const Problem& p) {
 }
 
 std::string Describe(const Problem& p) {
+  const Instance& inst = p.instance;
   const std::string tile = p.mask().tile() > 1 ? absl::StrCat(" tile ", p.mask().tile()) : "";
-  return absl::StrFormat("%s n=%d d=%d%s on %d PEs", DescribeMask(p.instance),
-                         p.mask().tokens().n(), p.d(), tile, p.pes());
+  const std::string heads =
+      inst.heads() > 1 ? absl::StrCat(" heads ", inst.heads(), "/", inst.kv_heads()) : "";
+  return absl::StrFormat("%s n=%d d=%d%s%s on %d PEs", DescribeMask(inst),
+                         inst.head_mask().tokens().n(), p.d(), tile, heads, p.pes());
 }
 
 }  // namespace attnsched

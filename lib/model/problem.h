@@ -8,8 +8,11 @@
 #define ATTNSCHED_LIB_MODEL_PROBLEM_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 
@@ -39,23 +42,60 @@ inline constexpr int64_t kMaxTokens = int64_t{1} << 20;
 inline constexpr int64_t kMaxHeadDim = int64_t{1} << 20;
 inline constexpr int64_t kMaxPes = int64_t{1} << 16;
 inline constexpr int64_t kMaxCost = int64_t{1} << 20;
+// Most heads of a layer; the layer's tokens (heads x n) are held to kMaxTokens too.
+inline constexpr int64_t kMaxHeads = int64_t{1} << 10;
 // Largest link_words, link_cycles and link_latency.
 inline constexpr int64_t kMaxLinkParameter = int64_t{1} << 20;
 // Largest storage limit in words per PE.
 inline constexpr int64_t kMaxWordsPerPe = int64_t{1} << 50;
 
-// One attention head: mask.tokens().n() tokens (>= 1) with head dimension d (>= 1
-// words), the mask saying which keys each row attends (lib/model/mask.h), and whether
-// the inputs are shared (x(i) = q(i) = k(i) = v(i); valid with every mask: one dot per
-// unordered related pair, SPEC section 10.2). With tiles (mask.tile() = b > 1, SPEC
-// section 10.4) the task graph, the placement and every index are over the tiles.
+// Heads of a layer (SPEC section 10.3): h query heads, g key/value heads (g divides
+// h; query head a uses key/value head a / (h/g)), and one head's mask. Built by
+// WithHeads (lib/model/heads.h); shared by every copy of an Instance.
+struct HeadLayout {
+  int64_t heads = 1;
+  int64_t kv_heads = 1;
+  Mask head_mask;  // one head's mask (tiled like the layer's)
+  // g < h only: KvRow for every row of the layer (4 bytes per row).
+  std::vector<int32_t> kv_row;
+};
+
+// An attention layer: h heads (1 unless built by WithHeads, lib/model/heads.h) of
+// mask.tokens().n() / h tokens (>= 1) each, with head dimension d (>= 1 words), and
+// whether the inputs are shared (x(i) = q(i) = k(i) = v(i); valid with every mask:
+// one dot per unordered related pair, SPEC section 10.2; needs g = h).
+//
+// `mask` is the task graph's mask: with one head the head's mask (lib/model/mask.h);
+// with h heads, h copies of the head's mask one after another (the layer's row a n + i
+// is token i of head a, n = rows_per_head()): heads never attend each other, so every
+// rule, bound and generator of one mask holds for the layer unchanged. The one
+// difference is sharing: the key and value vectors of the h/g query heads of a group
+// are one item, named by the group's first head (KvRow). Names, files and the wire
+// carry (head, i) instead of the layer row (lib/model/heads.h).
+// With tiles (mask.tile() = b > 1, SPEC section 10.4) the task graph, the placement and
+// every index are over the tiles.
 struct Instance {
+  Instance() = default;
+  // One head.
+  Instance(Mask head_mask, int64_t head_dim, bool shared_inputs)
+      : mask(std::move(head_mask)), d(head_dim), shared(shared_inputs) {}
+
   Mask mask;
   int64_t d = 0;
   bool shared = false;
+  std::shared_ptr<const HeadLayout> layout;  // null: one head
+  const int32_t* kv_row = nullptr;           // layout->kv_row's data, or null (g = h)
 
-  // Rows of the task graph: tokens, or tiles with tiles.
+  // Rows of the task graph: tokens, or tiles with tiles; over all heads.
   int64_t n() const { return mask.n(); }
+  int64_t heads() const { return layout ? layout->heads : 1; }
+  int64_t kv_heads() const { return layout ? layout->kv_heads : 1; }
+  // One head's mask, and its rows (tokens or tiles).
+  const Mask& head_mask() const { return layout ? layout->head_mask : mask; }
+  int64_t rows_per_head() const { return head_mask().n(); }
+  // The row naming the key and value vectors that layer row c reads: the row of c's
+  // token in the first head of c's group (c itself when g = h).
+  int32_t KvRow(int32_t c) const { return kv_row ? kv_row[c] : c; }
 };
 
 // The kind of the one segment of `scheme`'s mask: causal for causal, else bidirectional.
@@ -134,7 +174,8 @@ inline constexpr int64_t kMaxHorizon = int64_t{1} << 61;
 absl::Status ValidateProblem(const Problem& problem);
 
 // One-line description: "causal n=4096 d=128 on 64 PEs", with tiles "causal n=131072
-// d=128 tile 128 on 64 PEs" (n counts tokens).
+// d=128 tile 128 on 64 PEs", with heads "causal n=8192 d=128 heads 32/8 on 64 PEs" (n
+// counts one head's tokens).
 std::string Describe(const Problem& problem);
 
 }  // namespace attnsched

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <charconv>
 #include <limits>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lib/model/heads.h"
 #include "lib/model/quote.h"
 
 namespace attnsched {
@@ -17,33 +19,65 @@ constexpr absl::string_view kItemNames[] = {"q", "k", "v", "x", "s", "p"};
 bool TakesTwoIndices(OpKind kind) { return kind != OpKind::kSoftmax; }
 bool TakesTwoIndices(ItemKind kind) { return !IsVector(kind); }
 
-// Parses "name(a)" or "name(a,b)" into name and indices.
+// Parses "name(a)", "name(a,b)", "name[h](a)" or "name[h](a,b)" into name, head and
+// indices.
 struct ParsedName {
   absl::string_view name;
+  int32_t head = 0;
+  bool has_head = false;
   int32_t index[2] = {0, 0};
   int count = 0;
 };
 
+// A non-negative 32-bit integer, or nullopt.
+std::optional<int32_t> ParseIndex(absl::string_view arg) {
+  int64_t value = -1;
+  auto [ptr, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), value);
+  if (ec != std::errc() || ptr != arg.data() + arg.size() || value < 0 ||
+      value > std::numeric_limits<int32_t>::max()) {
+    return std::nullopt;
+  }
+  return static_cast<int32_t>(value);
+}
+
+absl::Status BadIndex(absl::string_view text, absl::string_view arg) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      Quoted(text), ": index ", Quoted(arg), " is not a non-negative 32-bit integer"));
+}
+
+// Splits "name[h]" into name and head.
+absl::Status ParseHead(absl::string_view text, ParsedName& out) {
+  const size_t bracket = out.name.find('[');
+  if (bracket == absl::string_view::npos) return absl::OkStatus();
+  if (out.name.back() != ']') {
+    return absl::InvalidArgumentError(
+        absl::StrCat(Quoted(text), " is not a canonical name like dot[1](3,5) or k[0](5)"));
+  }
+  const absl::string_view head = out.name.substr(bracket + 1, out.name.size() - bracket - 2);
+  const std::optional<int32_t> value = ParseIndex(head);
+  if (!value) return BadIndex(text, head);
+  out.name = out.name.substr(0, bracket);
+  out.head = *value;
+  out.has_head = true;
+  return absl::OkStatus();
+}
+
 absl::StatusOr<ParsedName> ParseCall(absl::string_view text) {
   ParsedName out;
   const size_t open = text.find('(');
-  if (open == absl::string_view::npos || text.empty() || text.back() != ')') {
+  if (open == absl::string_view::npos || open == 0 || text.back() != ')') {
     return absl::InvalidArgumentError(
         absl::StrCat(Quoted(text), " is not a canonical name like dot(3,5) or k(5)"));
   }
   out.name = text.substr(0, open);
+  if (absl::Status s = ParseHead(text, out); !s.ok()) return s;
   absl::string_view args = text.substr(open + 1, text.size() - open - 2);
   while (out.count < 2) {
     const size_t comma = args.find(',');
     absl::string_view arg = args.substr(0, comma);
-    int64_t value = -1;
-    auto [ptr, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), value);
-    if (ec != std::errc() || ptr != arg.data() + arg.size() || value < 0 ||
-        value > std::numeric_limits<int32_t>::max()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          Quoted(text), ": index ", Quoted(arg), " is not a non-negative 32-bit integer"));
-    }
-    out.index[out.count++] = static_cast<int32_t>(value);
+    const std::optional<int32_t> value = ParseIndex(arg);
+    if (!value) return BadIndex(text, arg);
+    out.index[out.count++] = *value;
     if (comma == absl::string_view::npos) return out;
     args = args.substr(comma + 1);
   }
@@ -72,33 +106,43 @@ std::string RangeError(absl::string_view name, int64_t value, int64_t n) {
   return absl::StrFormat("index %s = %d is out of range [0, %d)", name, value, n);
 }
 
+// "name(i)", "name(i,j)", with heads "name[h](i)" or "name[h](i,j)".
+std::string Name(absl::string_view name, bool heads, bool two, const HeadIndices& at) {
+  const std::string head = heads ? absl::StrCat("[", at.head, "]") : "";
+  if (!two) return absl::StrCat(name, head, "(", at.i, ")");
+  return absl::StrCat(name, head, "(", at.i, ",", at.j, ")");
+}
+
+// The message of a name's head or indices outside the instance, after the name.
+absl::Status InName(absl::string_view text, const absl::Status& status) {
+  return absl::InvalidArgumentError(absl::StrCat(Quoted(text), ": ", status.message()));
+}
+
 }  // namespace
 
-std::string OperationName(const Operation& op) {
-  if (!TakesTwoIndices(op.kind)) {
-    return absl::StrCat(kOpNames[static_cast<int>(op.kind)], "(", op.i, ")");
-  }
-  return absl::StrCat(kOpNames[static_cast<int>(op.kind)], "(", op.i, ",", op.j, ")");
+std::string OperationName(const Instance& inst, const Operation& op) {
+  return Name(kOpNames[static_cast<int>(op.kind)], inst.heads() > 1, TakesTwoIndices(op.kind),
+              HeadIndicesOf(inst, op));
 }
 
-std::string ItemName(const Item& item) {
-  if (!TakesTwoIndices(item.kind)) {
-    return absl::StrCat(kItemNames[static_cast<int>(item.kind)], "(", item.i, ")");
-  }
-  return absl::StrCat(kItemNames[static_cast<int>(item.kind)], "(", item.i, ",", item.j, ")");
+std::string ItemName(const Instance& inst, const Item& item) {
+  return Name(kItemNames[static_cast<int>(item.kind)], inst.heads() > 1,
+              TakesTwoIndices(item.kind), HeadIndicesOf(inst, item));
 }
 
-absl::StatusOr<Operation> ParseOperation(absl::string_view text) {
+absl::StatusOr<Operation> ParseOperation(const Instance& inst, absl::string_view text) {
   absl::StatusOr<ParsedName> p = ParseCall(text);
   if (!p.ok()) return p.status();
   absl::StatusOr<OpKind> kind = LookUpKind<OpKind>(
       p->name, kOpNames, text, "an operation (dot(i,j), softmax(i) or axpy(i,j))");
   if (!kind.ok()) return kind.status();
   if (absl::Status s = CheckArity(*kind, *p, text); !s.ok()) return s;
-  return Operation{*kind, p->index[0], p->index[1]};
+  absl::StatusOr<Operation> op = LayerOperation(inst, *kind, {p->head, p->index[0], p->index[1]});
+  if (!op.ok()) return InName(text, op.status());
+  return op;
 }
 
-absl::StatusOr<Item> ParseItem(absl::string_view text) {
+absl::StatusOr<Item> ParseItem(const Instance& inst, absl::string_view text) {
   absl::StatusOr<ParsedName> p = ParseCall(text);
   if (!p.ok()) return p.status();
   absl::StatusOr<ItemKind> kind = LookUpKind<ItemKind>(
@@ -106,7 +150,9 @@ absl::StatusOr<Item> ParseItem(absl::string_view text) {
       "a transferable item (q(i), k(i), v(i), x(i), s(i,j) or p(i,j); o(i) never moves)");
   if (!kind.ok()) return kind.status();
   if (absl::Status s = CheckArity(*kind, *p, text); !s.ok()) return s;
-  return Item{*kind, p->index[0], p->index[1]};
+  absl::StatusOr<Item> item = LayerItem(inst, *kind, {p->head, p->index[0], p->index[1]});
+  if (!item.ok()) return InName(text, item.status());
+  return item;
 }
 
 int64_t CoveredDuration(const Problem& problem, const Operation& op) {
@@ -163,42 +209,46 @@ std::string CheckOperation(const Instance& inst, const Operation& op) {
   const Mask& mask = inst.mask;
   if (op.kind == OpKind::kSoftmax) {
     if (mask.RowLength(op.i) > 0) return {};
-    return absl::StrCat(OperationName(op), " is not an operation of the instance: ",
+    return absl::StrCat(OperationName(inst, op), " is not an operation of the instance: ",
                         mask.WhyNotAttends(op.i, op.i));
   }
   if (inst.shared && op.kind == OpKind::kDot) {
     if (op.i > op.j) {
-      return absl::StrCat(OperationName(op),
+      return absl::StrCat(OperationName(inst, op),
                           " is not an operation of shared inputs (one dot(i,j) with i <= j "
                           "serves both rows; write dot(",
                           op.j, ",", op.i, "))");
     }
     if (mask.Related(op.i, op.j)) return {};
-    return absl::StrCat(OperationName(op), " is not an operation of the instance: ",
+    return absl::StrCat(OperationName(inst, op), " is not an operation of the instance: ",
                         mask.WhyNotAttends(op.j, op.i));
   }
   if (mask.Attends(op.i, op.j)) return {};
-  return absl::StrCat(OperationName(op), " is not an operation of the instance: ", mask.WhyNotAttends(op.i, op.j));
+  return absl::StrCat(OperationName(inst, op), " is not an operation of the instance: ", mask.WhyNotAttends(op.i, op.j));
 }
 
 std::string CheckItem(const Instance& inst, const Item& item) {
   const Mask& mask = inst.mask;
   if (IsVector(item.kind)) {
-    if (IsInputOf(inst, item.kind)) return {};
-    return absl::StrCat(ItemName(item), " does not exist in the instance: the input vectors are ",
-                        inst.shared ? "x (shared inputs)" : "q, k and v");
+    if (!IsInputOf(inst, item.kind)) {
+      return absl::StrCat(ItemName(inst, item), " does not exist in the instance: the input "
+                          "vectors are ", inst.shared ? "x (shared inputs)" : "q, k and v");
+    }
+    if (IsInputRow(inst, item)) return {};
+    return absl::StrCat("row ", item.i, " of the layer holds no key or value vector: the query "
+                        "heads of a group share their first head's (a library bug)");
   }
   if (item.kind == ItemKind::kS && inst.shared) {
     if (item.i > item.j) {
-      return absl::StrCat(ItemName(item), " does not exist with shared inputs (scores are "
+      return absl::StrCat(ItemName(inst, item), " does not exist with shared inputs (scores are "
                                           "named s(min,max); write s(",
                           item.j, ",", item.i, "))");
     }
     if (mask.Related(item.i, item.j)) return {};
-    return absl::StrCat(ItemName(item), " does not exist in the instance: ", mask.WhyNotAttends(item.j, item.i));
+    return absl::StrCat(ItemName(inst, item), " does not exist in the instance: ", mask.WhyNotAttends(item.j, item.i));
   }
   if (mask.Attends(item.i, item.j)) return {};
-  return absl::StrCat(ItemName(item), " does not exist in the instance: ", mask.WhyNotAttends(item.i, item.j));
+  return absl::StrCat(ItemName(inst, item), " does not exist in the instance: ", mask.WhyNotAttends(item.i, item.j));
 }
 
 OperationCounts CountOperations(const Instance& inst) {

@@ -1,6 +1,7 @@
 // The task graph of SPEC section 3: operations, the items they read and write, and
-// their durations. Canonical names (`dot(3,5)`, `k(5)`) are used in all text, JSON
-// and error messages.
+// their durations. Canonical names (`dot(3,5)`, `k(5)`; with heads `dot[1](3,5)`,
+// `k[0](5)`, SPEC section 10.3) are used in all text, JSON and error messages.
+// With heads, indices are the layer's rows (problem.h, Instance; lib/model/heads.h).
 //
 //   operation    exists for                      operands               where
 //   dot(i,j)     distinct inputs: j in M(i)      q(i), k(j)             any PE
@@ -48,14 +49,17 @@ struct Item {
 
 inline bool IsVector(ItemKind kind) { return kind <= ItemKind::kX; }
 
-// Canonical names, e.g. "dot(3,5)", "softmax(3)", "k(5)", "s(3,5)".
-std::string OperationName(const Operation& op);
-std::string ItemName(const Item& item);
+// Canonical names, e.g. "dot(3,5)", "softmax(3)", "k(5)", "s(3,5)"; with h > 1 heads
+// the head in brackets, "dot[1](3,5)", "k[0](5)" (k and v: the key/value head).
+std::string OperationName(const Instance& inst, const Operation& op);
+std::string ItemName(const Instance& inst, const Item& item);
 
-// Parses canonical names. Errors (InvalidArgumentError) say what was expected; the
-// indices are only checked to be non-negative 32-bit integers, not against n.
-absl::StatusOr<Operation> ParseOperation(absl::string_view text);
-absl::StatusOr<Item> ParseItem(absl::string_view text);
+// Parses canonical names of `inst`'s operations and items (a head in brackets is
+// optional with one head, where it must be 0). Errors (InvalidArgumentError) say
+// what was expected; with one head the indices are only checked to be non-negative
+// 32-bit integers, not against n; with heads LayerItem's rules apply (heads.h).
+absl::StatusOr<Operation> ParseOperation(const Instance& inst, absl::string_view text);
+absl::StatusOr<Item> ParseItem(const Instance& inst, absl::string_view text);
 
 // Duration of `op` in cycles (SPEC sections 3 and 10.4): c_dot, c_softmax and c_axpy
 // times the token pairs the operation covers: DotPairs for a dot, RowPairs(i) for
@@ -140,6 +144,24 @@ inline bool IsInputOf(const Instance& inst, ItemKind kind) {
                                            kind == ItemKind::kV);
 }
 
+// Whether the input vector `item` (of a kind IsInputOf accepts, index in range) is an
+// item: always, except k and v of a row whose group's vectors another row names
+// (grouped heads: Instance::KvRow).
+inline bool IsInputRow(const Instance& inst, const Item& item) {
+  return (item.kind != ItemKind::kK && item.kind != ItemKind::kV) ||
+         inst.KvRow(item.i) == item.i;
+}
+
+// Calls f(item) for each input vector of row i, resident at its home from cycle 0:
+// q, k, v (k and v only where IsInputRow), or x for shared inputs.
+template <typename F>
+void ForEachInput(const Instance& inst, int32_t i, F f) {
+  for (ItemKind kind : {ItemKind::kQ, ItemKind::kK, ItemKind::kV, ItemKind::kX}) {
+    const Item item{kind, i, 0};
+    if (IsInputOf(inst, kind) && IsInputRow(inst, item)) f(item);
+  }
+}
+
 // CheckIndices and CheckOperation (for an item: CheckItem) would both be empty: the
 // message-free test for hot paths, which build the messages only when it fails.
 inline bool InTaskGraph(const Instance& inst, const Operation& op) {
@@ -152,7 +174,7 @@ inline bool InTaskGraph(const Instance& inst, const Operation& op) {
 }
 inline bool InTaskGraph(const Instance& inst, const Item& item) {
   if (item.i < 0 || item.i >= inst.n()) return false;
-  if (IsVector(item.kind)) return IsInputOf(inst, item.kind);
+  if (IsVector(item.kind)) return IsInputOf(inst, item.kind) && IsInputRow(inst, item);
   if (item.j < 0 || item.j >= inst.n()) return false;
   if (inst.shared && item.kind == ItemKind::kS) {
     return item.i <= item.j && inst.mask.Related(item.i, item.j);
@@ -186,12 +208,12 @@ inline Item Operand(const Instance& inst, const Operation& op, int64_t k) {
   switch (op.kind) {
     case OpKind::kDot:
       if (shared) return Item{ItemKind::kX, k == 0 ? op.i : op.j, 0};
-      return k == 0 ? Item{ItemKind::kQ, op.i, 0} : Item{ItemKind::kK, op.j, 0};
+      return k == 0 ? Item{ItemKind::kQ, op.i, 0} : Item{ItemKind::kK, inst.KvRow(op.j), 0};
     case OpKind::kSoftmax:
       return ScoreItem(inst, op.i, inst.mask.KeyBegin(op.i) + k);
     case OpKind::kAxpy:
       if (k == 0) return Item{ItemKind::kP, op.i, op.j};
-      return Item{shared ? ItemKind::kX : ItemKind::kV, op.j, 0};
+      return shared ? Item{ItemKind::kX, op.j, 0} : Item{ItemKind::kV, inst.KvRow(op.j), 0};
   }
   return {};
 }

@@ -48,9 +48,8 @@ std::vector<Operation> AllOperations(const Instance& inst) {
 // All items that may be resident somewhere: input vectors, scores, probabilities.
 std::vector<Item> AllItems(const Instance& inst) {
   std::vector<Item> items;
-  for (ItemKind kind : {ItemKind::kQ, ItemKind::kK, ItemKind::kV, ItemKind::kX}) {
-    if (!IsInputOf(inst, kind)) continue;
-    for (int32_t i = 0; i < inst.n(); ++i) items.push_back({kind, i, 0});
+  for (int32_t i = 0; i < inst.n(); ++i) {
+    ForEachInput(inst, i, [&](const Item& item) { items.push_back(item); });
   }
   ForEachScore(inst, [&](int32_t i, int32_t j) { items.push_back({ItemKind::kS, i, j}); });
   ForEachPair(inst.mask, [&](int32_t i, int32_t j) { items.push_back({ItemKind::kP, i, j}); });

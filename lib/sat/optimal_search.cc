@@ -8,6 +8,7 @@
 #include "lib/model/bounds.h"
 #include "lib/schedule/relabel.h"
 #include "lib/schedule/check.h"
+#include "lib/model/heads.h"
 #include "lib/status_macros.h"
 
 namespace attnsched::sat {
@@ -59,7 +60,10 @@ absl::Time HalfTimeLeft(absl::Time deadline) {
 
 int64_t SearchLowerBound(const Problem& problem, const std::optional<Placement>& placement) {
   const LowerBounds lb =
-      ComputeLowerBounds(problem, placement ? *placement : CyclicPlacement(problem.n(), problem.pes()));
+      ComputeLowerBounds(problem, placement ? *placement
+                                    : LayerPlacement(problem.instance,
+                                                     CyclicPlacement(problem.instance.rows_per_head(),
+                                                                     problem.pes())));
   // LB_home, LB_load, LB_release, LB_link and LB_traffic hold for their homes only.
   return placement ? lb.Max() : std::max(lb.work, lb.path);
 }

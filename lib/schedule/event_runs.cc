@@ -53,10 +53,11 @@ absl::Status CheckRun(const EventRun& run) {
   return absl::OkStatus();
 }
 
-RunEncoder::RunEncoder(int64_t pes, size_t max_pending, Emit emit)
+RunEncoder::RunEncoder(int64_t pes, size_t max_pending, Emit emit, int64_t rows_per_head)
     : pes_(pes),
       max_pending_(std::max<size_t>(max_pending, 1)),
       emit_(std::move(emit)),
+      rows_per_head_(rows_per_head),
       open_(static_cast<size_t>(pes * kLanesPerPe), kNone) {}
 
 absl::Status RunEncoder::Add(const Event& event) {
@@ -109,7 +110,8 @@ absl::Status RunEncoder::Cut(const Event& event) {
   return absl::OkStatus();
 }
 
-bool RunEncoder::Extends(EventRun& run, const Event& e) {
+bool RunEncoder::Extends(EventRun& run, const Event& e) const {
+  if (rows_per_head_ > 0 && e.i / rows_per_head_ != run.first.i / rows_per_head_) return false;
   const Event last = run.at(run.count - 1);
   const absl::int128 start_step = static_cast<absl::int128>(e.start) - last.start;
   const int64_t i_step = int64_t{e.i} - last.i;

@@ -75,7 +75,10 @@ class RunEncoder {
 
   using Emit = std::function<absl::Status(const EventRun&)>;
   // `pes`: the problem's PEs (events on others are emitted as runs of one).
-  RunEncoder(int64_t pes, size_t max_pending, Emit emit);
+  // `rows_per_head`: with heads (lib/model/heads.h) the rows of one head, and a run
+  // stays in the head of its first event (names and files index within a head); 0:
+  // one head.
+  RunEncoder(int64_t pes, size_t max_pending, Emit emit, int64_t rows_per_head = 0);
 
   // Adds the next event; `emit`'s errors.
   absl::Status Add(const Event& event);
@@ -92,7 +95,7 @@ class RunEncoder {
   absl::Status CutCycle();
   absl::Status Cut(const Event& event);
   // Whether `event` continues `run` (and sets the steps of a run of one).
-  static bool Extends(EventRun& run, const Event& event);
+  bool Extends(EventRun& run, const Event& event) const;
   int64_t LaneOf(const Event& event) const;
   // Emits the closed runs at the front, then closes the front while too many wait.
   absl::Status Flush();
@@ -100,6 +103,7 @@ class RunEncoder {
   const int64_t pes_;
   const size_t max_pending_;
   const Emit emit_;
+  const int64_t rows_per_head_;
   std::vector<Event> cycle_;         // the events of the current start cycle
   std::vector<int64_t> open_;        // per lane: the sequence number of its open run
   std::deque<Pending> pending_;      // runs by first event; pending_[0] is number base_

@@ -9,11 +9,15 @@
 
 namespace attnsched {
 
-std::string DescribeEvent(const Event& event, int64_t pes) {
-  if (event.is_op()) return absl::StrCat(OperationName(event.op()), " on PE ", event.pe);
-  if (event.is_free()) return absl::StrCat("free of ", ItemName(event.item()), " on PE ", event.pe);
-  const int64_t to = pes > 0 ? (event.pe + 1) % pes : 0;
-  return absl::StrCat("transfer of ", ItemName(event.item()), " on link ", event.pe, "->", to);
+std::string DescribeEvent(const Problem& problem, const Event& event) {
+  const Instance& inst = problem.instance;
+  if (event.is_op()) return absl::StrCat(OperationName(inst, event.op()), " on PE ", event.pe);
+  if (event.is_free()) {
+    return absl::StrCat("free of ", ItemName(inst, event.item()), " on PE ", event.pe);
+  }
+  const int64_t pes = problem.pes(), to = pes > 0 ? (event.pe + 1) % pes : 0;
+  return absl::StrCat("transfer of ", ItemName(inst, event.item()), " on link ", event.pe, "->",
+                      to);
 }
 
 int64_t Makespan(const Schedule& schedule) {

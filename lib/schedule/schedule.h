@@ -53,7 +53,7 @@ struct Event {
 };
 
 // "dot(3,5) on PE 2", "transfer of k(5) on link 1->2" or "free of k(5) on PE 2".
-std::string DescribeEvent(const Event& event, int64_t pes);
+std::string DescribeEvent(const Problem& problem, const Event& event);
 
 struct Schedule {
   Problem problem;

@@ -165,7 +165,7 @@ absl::Status Simulation::CheckRanges(const Event& e) const {
   if (why.empty() && e.is_xfer() && problem_.pes() == 1) why = "no link on 1 PE";
   if (why.empty()) return absl::OkStatus();
   return absl::FailedPreconditionError(absl::StrCat(
-      "simulator: ", DescribeEvent(e, problem_.pes()), ": ", why,
+      "simulator: ", DescribeEvent(problem_, e), ": ", why,
       "; validate the schedule first"));
 }
 
@@ -175,7 +175,7 @@ absl::Status Simulation::Read(const Event& e, const Item& item) const {
   return absl::FailedPreconditionError(absl::StrFormat(
       "simulator: cycle %d: %s reads %s, which PE %d does not hold then; validate the "
       "schedule first",
-      e.start, DescribeEvent(e, problem_.pes()), ItemName(item), e.pe));
+      e.start, DescribeEvent(problem_, e), ItemName(inst_, item), e.pe));
 }
 
 // Each operation reads the values of the items it names, and only after Read found

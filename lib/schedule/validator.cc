@@ -8,6 +8,7 @@
 #include "absl/numeric/int128.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lib/model/heads.h"
 #include "lib/model/quote.h"
 #include "lib/schedule/residency.h"
 #include "lib/status_macros.h"
@@ -78,9 +79,8 @@ class ValidatorRun {
         link_last_index_(link_free_.size(), -1) {
     stats_.busy_cycles.assign(m_, 0);
     stats_.link_busy_cycles.assign(link_free_.size(), 0);
-    const int64_t input_words = inst_.shared ? inst_.d : 3 * inst_.d;
-    for (size_t t = 0; t < placement.size(); ++t) {
-      words_[placement[t]] += input_words * inst_.mask.TileTokens(static_cast<int64_t>(t));
+    for (int32_t t = 0; t < static_cast<int32_t>(placement.size()); ++t) {
+      ForEachInput(inst_, t, [&](const Item& item) { words_[placement[t]] += Words(inst_, item); });
     }
     stats_.peak_words = words_;
   }
@@ -181,7 +181,7 @@ class ValidatorRun {
         if (Operand(inst_, op, k) == item) {
           return Fail(Rule::kOperandNotResident, Event::Op(e.start, e.pe, op),
                       unit_last_index_[e.pe],
-                      absl::StrCat(OperationName(op), " needs ", ItemName(item),
+                      absl::StrCat(OperationName(inst_, op), " needs ", ItemName(inst_, item),
                                    ", which PE ", e.pe, " frees in the same cycle"));
         }
       }
@@ -189,7 +189,7 @@ class ValidatorRun {
     if (m_ > 1 && link_last_index_[e.pe] >= 0 && link_last_[e.pe] == item &&
         link_free_[e.pe] - TransferDuration(problem_, item) == e.start) {
       return Fail(Rule::kItemNotResident, Event::Xfer(e.start, e.pe, item), link_last_index_[e.pe],
-                  absl::StrCat("transfer of ", ItemName(item), " needs it on the sender, which frees "
+                  absl::StrCat("transfer of ", ItemName(inst_, item), " needs it on the sender, which frees "
                                "it in the same cycle"));
     }
     return std::nullopt;
@@ -199,7 +199,7 @@ class ValidatorRun {
     if (auto v = CheckCommon(index, e)) return v;
     const Item item = e.item();
     if (std::string why = CheckIndices(inst_, item); !why.empty()) {
-      return Fail(Rule::kIndexRange, e, index, absl::StrCat("free of ", ItemName(item), ": ", why));
+      return Fail(Rule::kIndexRange, e, index, absl::StrCat("free of ", ItemName(inst_, item), ": ", why));
     }
     if (std::string why = CheckItem(inst_, item); !why.empty()) {
       return Fail(Rule::kNotInTaskGraph, e, index, absl::StrCat("free of ", why));
@@ -211,7 +211,7 @@ class ValidatorRun {
               ? "it is not there (freed before, or never delivered)"
               : absl::StrCat("it arrives only at cycle ", arrival);
       return Fail(Rule::kBadFree, e, index,
-                  absl::StrCat("free of ", ItemName(item), ": PE ", e.pe, " does not hold it then: ",
+                  absl::StrCat("free of ", ItemName(inst_, item), ": PE ", e.pe, " does not hold it then: ",
                                when, "; free only what is resident"));
     }
     if (auto v = UseInTheSameCycle(e, item)) return v;
@@ -263,12 +263,12 @@ class ValidatorRun {
   std::optional<Violation> CheckCommon(int64_t index, const Event& e) {
     if (e.start < 0 || e.start > kMaxStart) {
       return Violation{Rule::kStartRange, e.start, e.pe, index,
-                       absl::StrCat(DescribeEvent(e, m_), " starts at cycle ", e.start,
+                       absl::StrCat(DescribeEvent(problem_, e), " starts at cycle ", e.start,
                                     "; time is counted in whole cycles from 0 to 2^62")};
     }
     if (e.pe < 0 || e.pe >= m_) {
       return Fail(Rule::kPeRange, e, index,
-                  absl::StrFormat("%s: PE %d is out of range [0, %d)", DescribeEvent(e, m_),
+                  absl::StrFormat("%s: PE %d is out of range [0, %d)", DescribeEvent(problem_, e),
                                   e.pe, m_));
     }
     return std::nullopt;
@@ -310,26 +310,27 @@ class ValidatorRun {
     const Operation op = e.op();
     if (!InTaskGraph(inst_, op)) {
       if (std::string why = CheckIndices(inst_, op); !why.empty()) {
-        return Fail(Rule::kIndexRange, e, index, absl::StrCat(OperationName(op), ": ", why));
+        return Fail(Rule::kIndexRange, e, index, absl::StrCat(OperationName(inst_, op), ": ", why));
       }
       return Fail(Rule::kNotInTaskGraph, e, index, CheckOperation(inst_, op));
     }
     if (Ran(op, OperationIndex(inst_, op))) {
       return Fail(Rule::kDuplicateOperation, e, index,
-                  absl::StrCat(OperationName(op), " runs a second time (first ", FirstRunOf(op),
+                  absl::StrCat(OperationName(inst_, op), " runs a second time (first ", FirstRunOf(op),
                                "); every operation runs exactly once"));
     }
     const int32_t home = placement_[op.i];
     if (op.kind != OpKind::kDot && e.pe != home) {
       return Fail(Rule::kNotAtHome, e, index,
-                  absl::StrFormat("%s must run on the home of token %d, PE %d", OperationName(op), op.i,
+                  absl::StrFormat("%s must run on the home of token %d, PE %d", OperationName(inst_, op),
+                                  HeadIndicesOf(inst_, op).i,
                                   home));
     }
     if (unit_free_[e.pe] > e.start) {
       return Fail(Rule::kUnitBusy, e, index,
                   absl::StrFormat("%s starts while the compute unit runs %s until cycle %d "
                                   "(one operation at a time, no preemption)",
-                                  OperationName(op), OperationName(unit_last_[e.pe].op()),
+                                  OperationName(inst_, op), OperationName(inst_, unit_last_[e.pe].op()),
                                   unit_free_[e.pe]));
     }
     const int64_t operands = OperandCount(inst_, op);
@@ -338,7 +339,7 @@ class ValidatorRun {
       const int64_t arrival = residency_.ArrivalAt(item, e.pe);
       if (arrival > e.start) {
         return Fail(Rule::kOperandNotResident, e, index,
-                    absl::StrCat(OperationName(op), " needs ", ItemName(item), ", ",
+                    absl::StrCat(OperationName(inst_, op), " needs ", ItemName(inst_, item), ", ",
                                  ReachesText(arrival, e.pe, stats_.frees > 0)));
       }
     }
@@ -381,12 +382,12 @@ class ValidatorRun {
     const Item item = e.item();
     if (m_ == 1) {
       return Fail(Rule::kNoLink, e, index,
-                  absl::StrCat("transfer of ", ItemName(item), ": a machine with 1 PE has no link"));
+                  absl::StrCat("transfer of ", ItemName(inst_, item), ": a machine with 1 PE has no link"));
     }
     if (!InTaskGraph(inst_, item)) {  // the messages only for an item that is not
       if (std::string why = CheckIndices(inst_, item); !why.empty()) {
         return Fail(Rule::kIndexRange, e, index,
-                    absl::StrCat("transfer of ", ItemName(item), ": ", why));
+                    absl::StrCat("transfer of ", ItemName(inst_, item), ": ", why));
       }
       return Fail(Rule::kNotInTaskGraph, e, index,
                   absl::StrCat("transfer of ", CheckItem(inst_, item)));
@@ -396,14 +397,14 @@ class ValidatorRun {
       return Fail(Rule::kLinkBusy, e, index,
                   absl::StrFormat("transfer of %s starts while link %d->%d carries %s until "
                                   "cycle %d (one transfer at a time)",
-                                  ItemName(item), e.pe, to,
-                                  ItemName(link_last_[e.pe]),
+                                  ItemName(inst_, item), e.pe, to,
+                                  ItemName(inst_, link_last_[e.pe]),
                                   link_free_[e.pe]));
     }
     const int64_t at_sender = ArrivalOn(item, e.pe, e.start);
     if (at_sender > e.start) {
       return Fail(Rule::kItemNotResident, e, index,
-                  absl::StrCat("transfer of ", ItemName(item), " to PE ", to, " needs ", ItemName(item),
+                  absl::StrCat("transfer of ", ItemName(inst_, item), " to PE ", to, " needs ", ItemName(inst_, item),
                                " on the sender, ", ReachesText(at_sender, e.pe, stats_.frees > 0)));
     }
     const int64_t duration = TransferDuration(problem_, item);
@@ -416,7 +417,7 @@ class ValidatorRun {
     if (before == Residency::kNever) {
       AddWords(to, Words(inst_, item));
     } else if (before <= arrival && stats_.redundant_transfers++ == 0) {
-      stats_.first_redundant = absl::StrCat(At(e.start, e.pe), "transfer of ", ItemName(item),
+      stats_.first_redundant = absl::StrCat(At(e.start, e.pe), "transfer of ", ItemName(inst_, item),
                                             " to PE ", to, ", which already holds it from cycle ",
                                             before);
     }
@@ -456,9 +457,9 @@ class ValidatorRun {
     return std::nullopt;
   }
 
-  static Violation Missing(const Operation& op) {
+  Violation Missing(const Operation& op) const {
     return Violation{Rule::kMissingOperation, -1, -1, -1,
-                     absl::StrCat(OperationName(op),
+                     absl::StrCat(OperationName(inst_, op),
                                   " never runs: every operation of the task graph must appear "
                                   "exactly once")};
   }
@@ -524,6 +525,11 @@ absl::Status CheckScheduleHeader(const Problem& problem, const Placement& placem
   if (absl::Status s = ValidateProblem(problem); !s.ok()) return s;
   if (absl::Status s = ValidatePlacement(placement, problem.n(), problem.pes()); !s.ok()) {
     return s;
+  }
+  if (placement != LayerPlacement(problem.instance, HeadPlacement(problem.instance, placement))) {
+    return absl::InvalidArgumentError(
+        "placement: the heads' rows of a token have different homes; a token's vectors of "
+        "every head live on its home (give one head's homes)");
   }
   const int64_t limit = std::min(max_events, kMaxIndexableEvents - 1);
   const int64_t operations = CountOperations(problem.instance).total();

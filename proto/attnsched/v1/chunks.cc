@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "attnsched/v1/convert.h"
+#include "lib/model/heads.h"
 #include "lib/schedule/validator.h"
 #include "lib/status_macros.h"
 
@@ -64,7 +65,11 @@ absl::Status ChunkEventSource::ReadHeader(int64_t max_events, const Admit& admit
     return absl::InvalidArgumentError("problem: missing (the first chunk carries the problem)");
   }
   ASSIGN_OR_RETURN(problem_, ProblemFromProto(chunk_->problem()));
-  placement_.assign(chunk_->placement().begin(), chunk_->placement().end());
+  ASSIGN_OR_RETURN(placement_,
+                   CheckedLayerPlacement(problem_.instance,
+                                         Placement(chunk_->placement().begin(),
+                                                   chunk_->placement().end()),
+                                         problem_.pes()));
   events_total_ = chunk_->events_total();
   // A stream in start order is never held: only a sorted copy counts against the limit.
   const bool in_order = chunk_->start_order();
@@ -141,7 +146,7 @@ absl::Status ChunkEventSource::CheckChunk(const v1::ScheduleChunk& chunk) const 
 }
 
 absl::StatusOr<Event> ChunkEventSource::ChunkEvent(int k) const {
-  absl::StatusOr<Event> e = EventFromProto(chunk_->events(k), k);
+  absl::StatusOr<Event> e = EventFromProto(chunk_->events(k), k, problem_.instance);
   if (e.ok()) return e;
   return absl::Status(e.status().code(),  // "chunks[2].events[7]...": within its chunk
                       absl::StrCat(ChunkPath(chunks_ - 1), ".", e.status().message()));
@@ -185,7 +190,7 @@ absl::Status ChunkEventSource::AddRuns() {
         absl::StrCat(path, ".events: a compact stream carries runs, not events"));
   }
   for (int k = 0; k < chunk_->runs_size(); ++k) {
-    absl::StatusOr<EventRun> run = RunFromProto(chunk_->runs(k), k);
+    absl::StatusOr<EventRun> run = RunFromProto(chunk_->runs(k), k, problem_.instance);
     if (!run.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(path, ".", run.status().message()));
     }
@@ -293,20 +298,22 @@ absl::Status ChunkEventSource::CheckComplete() const {
 ChunkWriter::ChunkWriter(const Problem& problem, const Placement& placement,
                          int64_t events_total, int64_t chunk_events, WriteChunk write,
                          ChunkForm form)
-    : chunk_events_(chunk_events), write_(std::move(write)) {
+    : chunk_events_(chunk_events), write_(std::move(write)), inst_(problem.instance) {
   ProblemToProto(problem, chunk_.mutable_problem());
-  chunk_.mutable_placement()->Assign(placement.begin(), placement.end());
+  const Placement homes = HeadPlacement(inst_, placement);
+  chunk_.mutable_placement()->Assign(homes.begin(), homes.end());
   chunk_.set_events_total(events_total);
   chunk_.set_start_order(true);
   if (form == ChunkForm::kRuns) {
     chunk_.set_compact(true);
     runs_.emplace(problem.pes(), RunEncoder::kDefaultMaxPending,
-                  [this](const EventRun& run) { return AddRun(run); });
+                  [this](const EventRun& run) { return AddRun(run); },
+                  inst_.heads() > 1 ? inst_.rows_per_head() : 0);
   }
 }
 
 absl::Status ChunkWriter::AddRun(const EventRun& run) {
-  RunToProto(run, chunk_.add_runs());
+  RunToProto(run, inst_, chunk_.add_runs());
   if (chunk_.runs_size() < chunk_events_) return absl::OkStatus();
   return Send(false);
 }
@@ -314,7 +321,7 @@ absl::Status ChunkWriter::AddRun(const EventRun& run) {
 absl::Status ChunkWriter::Write(const Event& event, int64_t index) {
   if (runs_) return runs_->Add(event);
   v1::Event* e = chunk_.add_events();
-  EventToProto(event, e);
+  EventToProto(event, inst_, e);
   if (index != written_) e->set_index(index);
   ++written_;
   if (chunk_.events_size() < chunk_events_) return absl::OkStatus();

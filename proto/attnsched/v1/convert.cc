@@ -2,6 +2,8 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "lib/model/heads.h"
 #include "lib/model/mask_spec.h"
 #include "lib/schedule/validator.h"
 #include "lib/status_macros.h"
@@ -65,6 +67,8 @@ absl::StatusOr<Instance> InstanceFromProto(const v1::Instance& inst) {
   spec.n = inst.n();
   spec.window = inst.mask().window();
   spec.tile = inst.tile() == 0 ? 1 : inst.tile();
+  spec.heads = inst.heads() == 0 ? 1 : inst.heads();
+  spec.kv_heads = inst.kv_heads();
   if (inst.shared()) spec.shared = true;
   for (const auto& s : kSchemes) {
     if (inst.scheme() == s.proto) spec.scheme = std::string(SchemeName(s.scheme));
@@ -93,6 +97,10 @@ void InstanceToProto(const Instance& instance, v1::Instance* inst) {
   inst->set_n(spec.n);
   inst->set_d(instance.d);
   if (spec.tile > 1) inst->set_tile(spec.tile);
+  if (spec.heads > 1) {
+    inst->set_heads(spec.heads);
+    inst->set_kv_heads(spec.kv_heads);
+  }
   for (const auto& s : kSchemes) {
     if (spec.scheme == SchemeName(s.scheme)) inst->set_scheme(s.proto);
   }
@@ -144,9 +152,14 @@ void ProblemToProto(const Problem& p, v1::Problem* proto) {
 
 namespace {
 
-// The event of `proto`; errors name it by `path()`, which is called only for an error:
-// this runs once per event of every stream.
-absl::StatusOr<Event> EventAt(const v1::Event& proto,
+// `status`'s message after `path`.
+absl::Status At(absl::string_view path, const absl::Status& status) {
+  return absl::InvalidArgumentError(absl::StrCat(path, ": ", status.message()));
+}
+
+// The event of `proto` in `inst`; errors name it by `path()`, which is called only for
+// an error: this runs once per event of every stream.
+absl::StatusOr<Event> EventAt(const v1::Event& proto, const Instance& inst,
                               absl::FunctionRef<std::string()> path) {
   if (proto.start() < -kMaxStart || proto.start() > kMaxStart) {
     return absl::InvalidArgumentError(
@@ -158,7 +171,9 @@ absl::StatusOr<Event> EventAt(const v1::Event& proto,
       return BadEnum(path() + ".op.kind", op.kind(), "OpKind");
     }
     const auto kind = static_cast<OpKind>(op.kind() - v1::OP_KIND_DOT);
-    return Event::Op(proto.start(), proto.pe(), Operation{kind, op.i(), op.j()});
+    absl::StatusOr<Operation> layer = LayerOperation(inst, kind, {op.head(), op.i(), op.j()});
+    if (!layer.ok()) return At(path() + ".op", layer.status());
+    return Event::Op(proto.start(), proto.pe(), *layer);
   }
   if (proto.has_item() || proto.has_free()) {
     const bool free = proto.has_free();
@@ -166,67 +181,101 @@ absl::StatusOr<Event> EventAt(const v1::Event& proto,
     if (item.kind() < v1::ITEM_KIND_Q || item.kind() > v1::ITEM_KIND_P) {
       return BadEnum(path() + (free ? ".free.kind" : ".item.kind"), item.kind(), "ItemKind");
     }
-    const Item it{static_cast<ItemKind>(item.kind() - v1::ITEM_KIND_Q), item.i(), item.j()};
-    return free ? Event::Free(proto.start(), proto.pe(), it)
-                : Event::Xfer(proto.start(), proto.pe(), it);
+    const auto kind = static_cast<ItemKind>(item.kind() - v1::ITEM_KIND_Q);
+    absl::StatusOr<Item> it = LayerItem(inst, kind, {item.head(), item.i(), item.j()});
+    if (!it.ok()) return At(path() + (free ? ".free" : ".item"), it.status());
+    return free ? Event::Free(proto.start(), proto.pe(), *it)
+                : Event::Xfer(proto.start(), proto.pe(), *it);
   }
   return absl::InvalidArgumentError(absl::StrCat(path(), ": needs an op, an item or a free"));
 }
 
-}  // namespace
-
-absl::StatusOr<Event> EventFromProto(const v1::Event& proto, int64_t index) {
-  return EventAt(proto, [index] { return absl::StrCat("events[", index, "]"); });
+// With heads: the run's last event stays in the head of its first (the layer's rows
+// of an index outside a head are another head's).
+absl::Status CheckRunInHead(const Instance& inst, const v1::EventRun& proto, int64_t count) {
+  if (inst.heads() == 1) return absl::OkStatus();
+  const v1::Event& first = proto.first();
+  const int64_t i = first.has_op() ? first.op().i() : first.has_item() ? first.item().i()
+                                                                        : first.free().i();
+  const int64_t j = first.has_op() ? first.op().j() : first.has_item() ? first.item().j()
+                                                                        : first.free().j();
+  const int64_t last_i = i + (count - 1) * proto.i_step(), last_j = j + (count - 1) * proto.j_step();
+  const int64_t rows = inst.rows_per_head();
+  const bool uses_j = first.has_op() ? first.op().kind() != v1::OP_KIND_SOFTMAX
+                                     : (first.has_item() ? first.item() : first.free()).kind() >=
+                                           v1::ITEM_KIND_S;
+  if (last_i >= 0 && last_i < rows && (!uses_j || (last_j >= 0 && last_j < rows))) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "its last event's indices (%d, %d) leave the head's rows [0, %d); a run stays in one "
+      "head",
+      last_i, last_j, rows));
 }
 
-absl::StatusOr<EventRun> RunFromProto(const v1::EventRun& proto, int64_t index) {
+}  // namespace
+
+absl::StatusOr<Event> EventFromProto(const v1::Event& proto, int64_t index, const Instance& inst) {
+  return EventAt(proto, inst, [index] { return absl::StrCat("events[", index, "]"); });
+}
+
+absl::StatusOr<EventRun> RunFromProto(const v1::EventRun& proto, int64_t index,
+                                      const Instance& inst) {
   auto path = [index] { return absl::StrCat("runs[", index, "]"); };
   if (proto.first().has_index()) {
     return absl::InvalidArgumentError(absl::StrCat(
         path(), ".first.index: not allowed (a compact stream numbers its events by their "
         "position in the expanded stream)"));
   }
-  ASSIGN_OR_RETURN(const Event first, EventAt(proto.first(), [&] { return path() + ".first"; }));
+  ASSIGN_OR_RETURN(const Event first,
+                   EventAt(proto.first(), inst, [&] { return path() + ".first"; }));
   const EventRun run{first, proto.count() == 0 ? 1 : proto.count(), proto.start_step(),
                      proto.i_step(), proto.j_step()};
   if (absl::Status s = CheckRun(run); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(path(), ".", s.message()));
   }
+  if (absl::Status s = CheckRunInHead(inst, proto, run.count); !s.ok()) return At(path(), s);
   return run;
 }
 
-void RunToProto(const EventRun& run, v1::EventRun* proto) {
-  EventToProto(run.first, proto->mutable_first());
+void RunToProto(const EventRun& run, const Instance& inst, v1::EventRun* proto) {
+  EventToProto(run.first, inst, proto->mutable_first());
   if (run.count != 1) proto->set_count(run.count);
   proto->set_start_step(run.start_step);
   proto->set_i_step(run.i_step);
   proto->set_j_step(run.j_step);
 }
 
-void EventToProto(const Event& e, v1::Event* proto) {
+void EventToProto(const Event& e, const Instance& inst, v1::Event* proto) {
   proto->set_start(e.start);
   proto->set_pe(e.pe);
   if (e.is_op()) {
+    const HeadIndices at = HeadIndicesOf(inst, e.op());
     v1::Operation* op = proto->mutable_op();
     op->set_kind(static_cast<v1::OpKind>(v1::OP_KIND_DOT + e.kind));
-    op->set_i(e.i);
-    op->set_j(e.j);
+    op->set_i(at.i);
+    op->set_j(at.j);
+    if (at.head != 0) op->set_head(at.head);
   } else {
+    const HeadIndices at = HeadIndicesOf(inst, e.item());
     v1::Item* item = e.is_free() ? proto->mutable_free() : proto->mutable_item();
     item->set_kind(static_cast<v1::ItemKind>(v1::ITEM_KIND_Q + e.kind));
-    item->set_i(e.i);
-    item->set_j(e.j);
+    item->set_i(at.i);
+    item->set_j(at.j);
+    if (at.head != 0) item->set_head(at.head);
   }
 }
 
 absl::StatusOr<Schedule> ScheduleFromProto(const v1::Schedule& proto) {
   Schedule s;
   ASSIGN_OR_RETURN(s.problem, ProblemFromProto(proto.problem()));
-  s.placement.assign(proto.placement().begin(), proto.placement().end());
-  RETURN_IF_ERROR(ValidatePlacement(s.placement, s.problem.n(), s.problem.pes()));
+  ASSIGN_OR_RETURN(s.placement,
+                   CheckedLayerPlacement(s.problem.instance,
+                                         Placement(proto.placement().begin(), proto.placement().end()),
+                                         s.problem.pes()));
   s.events.reserve(proto.events_size());
   for (int k = 0; k < proto.events_size(); ++k) {
-    ASSIGN_OR_RETURN(const Event e, EventFromProto(proto.events(k), k));
+    ASSIGN_OR_RETURN(const Event e, EventFromProto(proto.events(k), k, s.problem.instance));
     s.events.push_back(e);
   }
   return s;
@@ -267,9 +316,10 @@ void PlacementToProto(const std::optional<PlacementSpec>& spec, v1::Placement* p
 
 void ScheduleToProto(const Schedule& s, v1::Schedule* proto) {
   ProblemToProto(s.problem, proto->mutable_problem());
-  proto->mutable_placement()->Assign(s.placement.begin(), s.placement.end());
+  const Placement homes = HeadPlacement(s.problem.instance, s.placement);
+  proto->mutable_placement()->Assign(homes.begin(), homes.end());
   proto->mutable_events()->Reserve(static_cast<int>(s.events.size()));
-  for (const Event& e : s.events) EventToProto(e, proto->add_events());
+  for (const Event& e : s.events) EventToProto(e, s.problem.instance, proto->add_events());
 }
 
 void SummaryToProto(const Summary& s, v1::ScheduleSummary* proto) {

@@ -27,13 +27,19 @@ void ProblemToProto(const Problem& problem, v1::Problem* proto);
 absl::StatusOr<Schedule> ScheduleFromProto(const v1::Schedule& proto);
 void ScheduleToProto(const Schedule& schedule, v1::Schedule* proto);
 
-absl::StatusOr<Event> EventFromProto(const v1::Event& proto, int64_t index);
-void EventToProto(const Event& event, v1::Event* proto);
+// An event of `inst`: with heads the proto's (head, i, j) become the layer's rows
+// (lib/model/heads.h), and a head or index outside the instance is an error naming
+// the field ("events[4].item: head 1 is out of range [0, 1): the instance has 1
+// key/value head"). With one head, indices are left to the validator.
+absl::StatusOr<Event> EventFromProto(const v1::Event& proto, int64_t index, const Instance& inst);
+void EventToProto(const Event& event, const Instance& inst, v1::Event* proto);
 
-// A run of the compact form (lib/schedule/event_runs.h), checked with CheckRun; errors
-// name it "runs[index]..." ("runs[3].count = -1: a run has at least one event").
-absl::StatusOr<EventRun> RunFromProto(const v1::EventRun& proto, int64_t index);
-void RunToProto(const EventRun& run, v1::EventRun* proto);
+// A run of the compact form (lib/schedule/event_runs.h), checked with CheckRun and,
+// with heads, kept inside its first event's head; errors name it "runs[index]..."
+// ("runs[3].count = -1: a run has at least one event").
+absl::StatusOr<EventRun> RunFromProto(const v1::EventRun& proto, int64_t index,
+                                      const Instance& inst);
+void RunToProto(const EventRun& run, const Instance& inst, v1::EventRun* proto);
 
 // nullopt for KIND_UNSPECIFIED (the generator chooses); explicit homes are checked
 // against n and m later (MakePlacement names the entry).
