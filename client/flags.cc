@@ -16,6 +16,12 @@ ABSL_FLAG(std::string, segments, "",
 ABSL_FLAG(int64_t, tile, 1,
           "generate: tokens per tile b (1..n): operations over tiles of b tokens, the "
           "placement per tile (docs/model.md, Tiles)");
+ABSL_FLAG(int64_t, heads, 1,
+          "generate, solve: query heads h, scheduled together (docs/model.md, Heads); with "
+          "--model the preset's first h heads and their key/value heads");
+ABSL_FLAG(int64_t, kv_heads, 0,
+          "generate, solve: key/value heads g, dividing --heads (GQA; 1: MQA); 0 means as "
+          "many as --heads; not with --model (the preset groups its heads)");
 ABSL_FLAG(int64_t, window, 0,
           "generate: sliding window w: row i attends keys with |i - j| < w (0: none)");
 ABSL_FLAG(bool, shared, false, "generate: shared inputs x = q = k = v, with any mask");

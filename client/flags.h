@@ -11,6 +11,8 @@ ABSL_DECLARE_FLAG(std::string, model);
 ABSL_DECLARE_FLAG(std::string, scheme);
 ABSL_DECLARE_FLAG(std::string, segments);
 ABSL_DECLARE_FLAG(int64_t, window);
+ABSL_DECLARE_FLAG(int64_t, heads);
+ABSL_DECLARE_FLAG(int64_t, kv_heads);
 ABSL_DECLARE_FLAG(int64_t, tile);
 ABSL_DECLARE_FLAG(bool, shared);
 ABSL_DECLARE_FLAG(int64_t, n);

@@ -226,7 +226,7 @@ std::string WithFlagNames(absl::string_view command, absl::string_view message) 
     return absl::StrCat(prefix, "--placement", absl::StartsWith(message, "[") ? "" : ": ", message);
   }
   for (absl::string_view field :
-       {"n", "d", "pes", "window", "tile", "link_words", "link_cycles", "link_latency",
+       {"n", "d", "pes", "window", "tile", "heads", "kv_heads", "link_words", "link_cycles", "link_latency",
         "max_words_per_pe", "c_dot", "c_softmax", "c_axpy"}) {
     if (!absl::StartsWith(message, absl::StrCat(field, " = "))) continue;
     std::string flag = absl::StrCat("--", field);

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "lib/export/schedule_json.h"
 #include "lib/model/mask_spec.h"
+#include "lib/model/heads.h"
 #include "lib/model/presets.h"
 #include "lib/status_macros.h"
 
@@ -35,7 +36,7 @@ absl::StatusOr<Machine> MachineFromFlags(const std::vector<std::string>& given) 
   return machine;
 }
 
-// --scheme or --segments, --n, --d, --window, --shared, --tile.
+// --scheme or --segments, --n, --d, --window, --shared, --tile, --heads, --kv-heads.
 absl::StatusOr<Instance> InstanceFromFlags(const std::vector<std::string>& given) {
   if (!Given(given, "scheme") && !Given(given, "segments")) {
     return absl::InvalidArgumentError(
@@ -51,6 +52,8 @@ absl::StatusOr<Instance> InstanceFromFlags(const std::vector<std::string>& given
   spec.n = absl::GetFlag(FLAGS_n);
   spec.window = absl::GetFlag(FLAGS_window);
   spec.tile = absl::GetFlag(FLAGS_tile);
+  spec.heads = absl::GetFlag(FLAGS_heads);
+  spec.kv_heads = absl::GetFlag(FLAGS_kv_heads);
   if (Given(given, "shared")) spec.shared = absl::GetFlag(FLAGS_shared);
   if (Given(given, "scheme")) spec.scheme = absl::GetFlag(FLAGS_scheme);
   if (Given(given, "segments")) {
@@ -61,6 +64,26 @@ absl::StatusOr<Instance> InstanceFromFlags(const std::vector<std::string>& given
     spec.segments = *std::move(segments);
   }
   return MakeMaskedInstance(spec, absl::GetFlag(FLAGS_d), "--");
+}
+
+// The first --heads query heads of `preset` with their key/value heads: heads / group
+// (group = the preset's query heads per key/value head), one when heads <= group.
+absl::StatusOr<Instance> PresetHeads(const ModelPreset& preset, const Instance& head,
+                                     const std::vector<std::string>& given) {
+  if (Given(given, "kv_heads")) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "--kv-heads: not with --model (%s groups its %d heads into %d key/value heads; "
+        "--heads takes the first of them)",
+        preset.name, preset.heads, preset.kv_heads));
+  }
+  const int64_t heads = absl::GetFlag(FLAGS_heads), group = preset.heads / preset.kv_heads;
+  if (heads < 1 || heads > preset.heads || (heads > group && heads % group != 0)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "--heads = %d: %s has %d heads in groups of %d sharing a key/value head; give 1 to "
+        "%d heads, or a multiple of %d up to %d",
+        heads, preset.name, preset.heads, group, group, group, preset.heads));
+  }
+  return WithHeads(head, heads, heads <= group ? 1 : heads / group, "--");
 }
 
 }  // namespace
@@ -86,8 +109,9 @@ absl::StatusOr<Request> RequestFromFlags(const std::vector<std::string>& given) 
     ASSIGN_OR_RETURN(const ModelPreset preset, FindPreset(model));
     r.model = std::string(preset.name);
     r.heads = preset.heads;
-    ASSIGN_OR_RETURN(r.problem.instance,
+    ASSIGN_OR_RETURN(const Instance head,
                      WithTile(PresetInstance(preset), absl::GetFlag(FLAGS_tile), "--"));
+    ASSIGN_OR_RETURN(r.problem.instance, PresetHeads(preset, head, given));
   } else {
     ASSIGN_OR_RETURN(r.problem.instance, InstanceFromFlags(given));
   }

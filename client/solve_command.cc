@@ -84,7 +84,7 @@ int RunSolve(const Invocation& call) {
   }
   if (absl::Status s = CheckFlagsApply(
           "solve", call.flags,
-          {"model", "scheme", "segments", "window", "shared", "tile", "n", "d", "pes", "link_words", "link_cycles", "link_latency",
+          {"model", "scheme", "segments", "window", "shared", "tile", "heads", "kv_heads", "n", "d", "pes", "link_words", "link_cycles", "link_latency",
            "link_words_per_cycle", "c_dot", "c_softmax", "c_axpy", "placement", "time_limit",
            "proof", "dimacs", "json", "out", "server", "tls_ca", "deadline", "max_sat_variables",
            "max_sat_clauses", "max_sat_memory", "plan_evaluations"});

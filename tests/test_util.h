@@ -30,7 +30,7 @@ Schedule MustGenerate(const Problem& problem, const GenerateOptions& options = {
 // The events of a generated schedule, read whole (a failed read fails the test).
 Schedule Whole(Generated& g);
 
-// The generator's schedule over pinned `homes`, without the local search.
+// The generator's schedule over pinned `homes` (one head's), without the local search.
 Schedule MustGenerateOn(const Problem& problem, const Placement& homes);
 
 // Checks what every generated schedule must satisfy: valid, computing attention

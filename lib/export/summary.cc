@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "lib/export/schedule_json.h"
+#include "lib/model/heads.h"
 #include "lib/model/task_graph.h"
 
 namespace attnsched {
@@ -56,7 +57,8 @@ Summary Summarize(const Problem& p, const Placement& placement, const CheckRepor
     // The general instance of the same tokens (without tiles: a tiled general mask
     // can be far larger than this one).
     Problem general = p;
-    general.instance = MakeInstance(Scheme::kGeneral, p.mask().tokens().n(), p.d());
+    general.instance = *WithHeads(MakeInstance(Scheme::kGeneral, p.instance.head_mask().tokens().n(), p.d()),
+                                  p.instance.heads(), p.instance.heads(), "");
     s.makespan_over_lb_work = t / static_cast<double>(s.bounds.work);
     s.speedup_vs_one_pe = static_cast<double>(s.work) / t;
     s.reduction_vs_general =
@@ -72,6 +74,19 @@ Summary Summarize(const Problem& p, const Placement& placement, const CheckRepor
   return s;
 }
 
+namespace {
+
+// Batches of the scheduled heads that cover the model's heads, and their work.
+int64_t Batches(const Summary& s) {
+  const int64_t scheduled = s.problem.instance.heads();
+  return std::max<int64_t>(1, (s.heads + scheduled - 1) / scheduled);
+}
+int64_t AllHeadsWork(const Summary& s) {
+  return std::max(s.heads, s.problem.instance.heads()) * (s.work / s.problem.instance.heads());
+}
+
+}  // namespace
+
 std::string FormatSummaryTable(const Summary& s) {
   const Problem& p = s.problem;
   std::string out;
@@ -80,10 +95,17 @@ std::string FormatSummaryTable(const Summary& s) {
   };
   if (!s.model.empty()) row("model", absl::StrFormat("%s (%d heads)", s.model, s.heads));
   row(SchemeOf(p.instance) ? "scheme" : "mask", DescribeMask(p.instance));
-  const int64_t tokens = p.mask().tokens().n();
+  const Instance& inst = p.instance;
+  const int64_t tokens = inst.head_mask().tokens().n();
   const std::string tiles =
-      p.mask().tile() > 1 ? absl::StrFormat(" in %d tiles of %d", p.n(), p.mask().tile()) : "";
+      p.mask().tile() > 1
+          ? absl::StrFormat(" in %d tiles of %d", inst.rows_per_head(), p.mask().tile())
+          : "";
   row("n, d, m", absl::StrFormat("%d tokens%s, %d words, %d PEs", tokens, tiles, p.d(), p.pes()));
+  if (inst.heads() > 1) {
+    row("heads", absl::StrFormat("%d query heads, %d key/value heads, scheduled together",
+                                 inst.heads(), inst.kv_heads()));
+  }
   row("costs", absl::StrFormat("c_dot %d, c_softmax %d, c_axpy %d", p.costs.c_dot,
                                p.costs.c_softmax, p.costs.c_axpy));
   row("links", absl::StrFormat("%d words per %d cycles, latency %d cycles", p.machine.link_words,
@@ -134,10 +156,11 @@ std::string FormatSummaryTable(const Summary& s) {
   if (s.redundant_transfers > 0) {
     row("warning", absl::StrFormat("%d redundant transfers", s.redundant_transfers));
   }
-  if (s.heads > 1 && s.valid) {
-    row("all heads, one after another",
-        absl::StrFormat("%d cycles makespan, %d cycles work", s.makespan * s.heads,
-                        s.work * s.heads));
+  if (s.heads > inst.heads() && s.valid) {
+    row("all heads, in batches",
+        absl::StrFormat("%d batches of %d heads one after another: %d cycles makespan, %d "
+                        "cycles work",
+                        Batches(s), inst.heads(), s.makespan * Batches(s), AllHeadsWork(s)));
   }
   row("wall time", absl::StrFormat("%.2f s", s.wall_seconds));
   return out;
@@ -184,8 +207,10 @@ nlohmann::json SummaryToJson(const Summary& s) {
       {"simulated_rows", s.simulated_rows},
       {"tiles", p.n()},
       {"heads", s.heads},
-      {"makespan_all_heads_cycles", s.makespan * s.heads},
-      {"work_all_heads_cycles", s.work * s.heads},
+      {"scheduled_heads", p.instance.heads()},
+      {"kv_heads", p.instance.kv_heads()},
+      {"makespan_all_heads_cycles", s.makespan * Batches(s)},
+      {"work_all_heads_cycles", AllHeadsWork(s)},
       {"wall_seconds", s.wall_seconds},
   });
   if (!s.model.empty()) j["model"] = s.model;

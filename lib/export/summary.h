@@ -22,7 +22,9 @@ struct Spread {
 struct Summary {
   Problem problem;
   std::string model;      // preset name, or empty
-  int64_t heads = 1;      // heads of the model; figures are per head unless "all heads"
+  // Heads of the model; the schedule covers problem.instance.heads() of them, and the
+  // "all heads" figures run ceil(heads / those) such batches one after another.
+  int64_t heads = 1;
   std::string generator;  // technique name, or "file" for a verified schedule
   std::string placement;  // "block", "cyclic", "zigzag", "explicit", "one-pe" or "file"
   bool placement_pinned = false;  // the request chose it (else the generator did)

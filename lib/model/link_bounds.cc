@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <set>
+#include <utility>
 #include <vector>
 
 #include "absl/numeric/int128.h"
@@ -16,9 +17,11 @@ constexpr int64_t kSaturated = std::numeric_limits<int64_t>::max() / 4;
 // Link cycles PE p's incoming link must carry for the foreign keys its rows attend
 // (LB_link's sum for one PE). `rows`: p's tokens, ascending. The readers R(j) of key j
 // are a run that moves forward with j (mask.h), so two pointers into `rows` count
-// p's readers of each key: O(n + |rows|).
+// p's readers of each key: O(n + |rows|). With grouped heads one k and one v serve the
+// rows of every head of the group (heads.h): readers are counted per key/value item
+// (Instance::KvRow) in `readers` (size n, zero on entry and on return).
 int64_t IncomingCycles(const Problem& problem, const Placement& placement, int32_t p,
-                       const std::vector<int32_t>& rows) {
+                       const std::vector<int32_t>& rows, std::vector<int64_t>& readers) {
   const Instance& inst = problem.instance;
   const bool shared = inst.shared;
   // A score has at least one word (exactly one without tiles).
@@ -30,17 +33,22 @@ int64_t IncomingCycles(const Problem& problem, const Placement& placement, int32
     return v + std::min(TransferDuration(problem, Item{ItemKind::kK, j, 0}), r * s);
   };
   const int64_t count = static_cast<int64_t>(rows.size());
-  int64_t sum = 0, lo = 0, hi = 0;
+  int64_t lo = 0, hi = 0;
   for (int64_t j = 0; j < inst.n(); ++j) {
     while (lo < count && rows[lo] < inst.mask.ReaderBegin(j)) ++lo;
     while (hi < count && rows[hi] < inst.mask.ReaderEnd(j)) ++hi;
-    if (placement[j] != p && hi > lo) sum += per_key(static_cast<int32_t>(j), hi - lo);
+    if (placement[j] != p) readers[inst.KvRow(static_cast<int32_t>(j))] += hi - lo;
+  }
+  int64_t sum = 0;
+  for (int32_t j = 0; j < static_cast<int32_t>(inst.n()); ++j) {
+    if (readers[j] > 0) sum += per_key(j, std::exchange(readers[j], 0));
   }
   return sum;
 }
 
 // Links v(j) (x(j)) must cross: the farthest forward PE from h(j) with a row that
-// attends j. The readers R(j) slide forward with j (mask.h): counts per PE and the
+// attends j (grouped heads: a row of any head of the group, at KvRow(j); 0 at other
+// rows). The readers R(j) slide forward with j (mask.h): counts per PE and the
 // set of PEs with any. Size n; O(n log m).
 std::vector<int64_t> ValueHops(const Problem& problem, const Placement& placement) {
   const int64_t n = problem.n(), m = problem.pes();
@@ -60,7 +68,8 @@ std::vector<int64_t> ValueHops(const Problem& problem, const Placement& placemen
     // The reader just behind h(j) on the ring is the farthest ahead of it.
     const auto at = readers.lower_bound(placement[j]);
     const int64_t farthest = at == readers.begin() ? *readers.rbegin() : *std::prev(at);
-    hops[j] = Ahead(placement[j], farthest, m);
+    const int32_t kv = problem.instance.KvRow(static_cast<int32_t>(j));  // grouped heads
+    hops[kv] = std::max<int64_t>(hops[kv], Ahead(placement[j], farthest, m));
   }
   return hops;
 }
@@ -117,10 +126,11 @@ int64_t LinkBound(const Problem& problem, const Placement& placement) {
   if (problem.pes() < 2) return 0;
   int64_t bound = 0;
   const std::vector<std::vector<int32_t>> tokens = TokensByPe(placement, problem.pes());
+  std::vector<int64_t> readers(problem.n(), 0);
   for (int32_t p = 0; p < problem.pes(); ++p) {
     const std::vector<int32_t>& rows = tokens[p];
     if (rows.empty()) continue;
-    const int64_t cycles = IncomingCycles(problem, placement, p, rows);
+    const int64_t cycles = IncomingCycles(problem, placement, p, rows, readers);
     if (cycles == 0) continue;
     bound = std::max(bound, cycles + problem.machine.link_latency +
                                 ShortestDuration(problem, OpKind::kAxpy));

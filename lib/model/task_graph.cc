@@ -113,6 +113,14 @@ std::string Name(absl::string_view name, bool heads, bool two, const HeadIndices
   return absl::StrCat(name, head, "(", at.i, ",", at.j, ")");
 }
 
+// With heads a name gives its head: "dot(0,1)" of a layer names no operation.
+absl::Status CheckHeadGiven(const Instance& inst, const ParsedName& p, absl::string_view text) {
+  if (inst.heads() == 1 || p.has_head) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      Quoted(text), " gives no head; the instance has ", inst.heads(),
+      " heads: write the head in brackets, e.g. ", p.name, "[0](...)"));
+}
+
 // The message of a name's head or indices outside the instance, after the name.
 absl::Status InName(absl::string_view text, const absl::Status& status) {
   return absl::InvalidArgumentError(absl::StrCat(Quoted(text), ": ", status.message()));
@@ -137,6 +145,7 @@ absl::StatusOr<Operation> ParseOperation(const Instance& inst, absl::string_view
       p->name, kOpNames, text, "an operation (dot(i,j), softmax(i) or axpy(i,j))");
   if (!kind.ok()) return kind.status();
   if (absl::Status s = CheckArity(*kind, *p, text); !s.ok()) return s;
+  if (absl::Status s = CheckHeadGiven(inst, *p, text); !s.ok()) return s;
   absl::StatusOr<Operation> op = LayerOperation(inst, *kind, {p->head, p->index[0], p->index[1]});
   if (!op.ok()) return InName(text, op.status());
   return op;
@@ -150,6 +159,7 @@ absl::StatusOr<Item> ParseItem(const Instance& inst, absl::string_view text) {
       "a transferable item (q(i), k(i), v(i), x(i), s(i,j) or p(i,j); o(i) never moves)");
   if (!kind.ok()) return kind.status();
   if (absl::Status s = CheckArity(*kind, *p, text); !s.ok()) return s;
+  if (absl::Status s = CheckHeadGiven(inst, *p, text); !s.ok()) return s;
   absl::StatusOr<Item> item = LayerItem(inst, *kind, {p->head, p->index[0], p->index[1]});
   if (!item.ok()) return InName(text, item.status());
   return item;

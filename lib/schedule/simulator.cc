@@ -8,6 +8,7 @@
 #include "absl/numeric/int128.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lib/model/heads.h"
 #include "lib/schedule/residency.h"
 #include "lib/status_macros.h"
 
@@ -51,7 +52,8 @@ void SoftmaxInPlace(std::vector<double>& row, int64_t d) {
 // Attention computed directly for the token rows `rows`, over the keys the mask's
 // definition (Mask::AttendsByDefinition, not the runs the task graph uses) selects
 // among the keys of row i's segment within the window; a row that attends no key has
-// o(i) = 0. Row-major, d values per entry of `rows`.
+// o(i) = 0. Row-major, d values per entry of `rows`. With grouped heads a key token's
+// vectors are its group's (KvToken, from the head counts, not the task graph's KvRow).
 absl::StatusOr<std::vector<double>> Reference(const Instance& inst, const SimulationInputs& in,
                                                const std::vector<int64_t>& rows,
                                                const Cancelled& cancelled) {
@@ -74,6 +76,7 @@ absl::StatusOr<std::vector<double>> Reference(const Instance& inst, const Simula
     }
     if (keys.empty()) continue;
     row.resize(keys.size());
+    for (int64_t& j : keys) j = KvToken(inst, j);
     for (size_t x = 0; x < keys.size(); ++x) row[x] = Dot(&q[i * d], &k[keys[x] * d], d);
     SoftmaxInPlace(row, d);
     for (size_t x = 0; x < keys.size(); ++x) {
@@ -202,13 +205,17 @@ void Simulation::RunDot(const Operation& op) {
   const int64_t d = inst_.d;
   const std::vector<double>& q = inputs_.q;
   const std::vector<double>& k = inst_.shared ? inputs_.q : inputs_.k;
-  // Rows of tile a against keys of tile b; with shared inputs the dot serves both.
+  // Rows of tile a against keys of tile b, whose vectors are those of the item the dot
+  // reads (grouped heads: its group's); with shared inputs the dot serves both.
   const auto pairs = [&](int64_t a, int64_t b) {
+    const int64_t shift = KeyTokenShift(b);
     for (int64_t i = inst_.mask.TileBegin(a); i < inst_.mask.TileEnd(a); ++i) {
       if (!Sampled(i)) continue;
       const int64_t begin = std::max(tokens_.KeyBegin(i), inst_.mask.TileBegin(b));
       const int64_t end = std::min(tokens_.KeyEnd(i), inst_.mask.TileEnd(b));
-      for (int64_t j = begin; j < end; ++j) Score(i, j) = Dot(&q[i * d], &k[j * d], d);
+      for (int64_t j = begin; j < end; ++j) {
+        Score(i, j) = Dot(&q[i * d], &k[(j + shift) * d], d);
+      }
     }
   };
   pairs(op.i, op.j);
@@ -227,6 +234,7 @@ void Simulation::RunSoftmax(int64_t tile) {
 void Simulation::RunAxpy(const Operation& op) {
   const int64_t d = inst_.d;
   const std::vector<double>& v = inst_.shared ? inputs_.q : inputs_.v;
+  const int64_t shift = KeyTokenShift(op.j);
   for (int64_t i = inst_.mask.TileBegin(op.i); i < inst_.mask.TileEnd(op.i); ++i) {
     if (!Sampled(i)) continue;
     const int64_t begin = std::max(tokens_.KeyBegin(i), inst_.mask.TileBegin(op.j));
@@ -234,7 +242,7 @@ void Simulation::RunAxpy(const Operation& op) {
     double* o = &out_[static_cast<size_t>(row_slot_[i] * d)];
     for (int64_t j = begin; j < end; ++j) {
       const double p = Probability(i, j);
-      for (int64_t c = 0; c < d; ++c) o[c] += p * v[j * d + c];
+      for (int64_t c = 0; c < d; ++c) o[c] += p * v[(j + shift) * d + c];
     }
   }
 }

@@ -89,6 +89,12 @@ class Simulation {
   absl::Status RunOp(const Event& e);
   absl::Status RunXfer(const Event& e);
   void RunDot(const Operation& op);
+  // Added to a token of key tile `tile` to find the token whose key and value vectors
+  // it stands for: those of the task graph's item (Instance::KvRow; 0 but with grouped
+  // heads).
+  int64_t KeyTokenShift(int64_t tile) const {
+    return inst_.mask.TileBegin(inst_.KvRow(static_cast<int32_t>(tile))) - inst_.mask.TileBegin(tile);
+  }
   void RunSoftmax(int64_t tile);
   void RunAxpy(const Operation& op);
   // The sampled scores of token row i at key j: s(i,j), then p(i,j).
