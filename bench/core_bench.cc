@@ -9,6 +9,7 @@
 #include "lib/algorithms/generator.h"
 #include "lib/algorithms/plan_search.h"
 #include "lib/export/schedule_json.h"
+#include "lib/model/heads.h"
 #include "lib/schedule/event_runs.h"
 #include "lib/schedule/simulator.h"
 #include "lib/schedule/validator.h"
@@ -205,6 +206,27 @@ void TiledSizes(benchmark::internal::Benchmark* b) {
   b->Args({131072, 128, 64})->Args({131072, 64, 64})->Args({32768, 32, 8});
   b->ArgNames({"n", "tile", "m"})->Unit(benchmark::kMillisecond)->Iterations(1);
 }
+
+// Layers of heads (SPEC 10.3) against one head: causal, d = 128, 64 PEs; one head of
+// 4096 tokens and 16 heads of 1024 (about the same events), with 16 and with 4
+// key/value heads; and one head of 1024 (the same shape per head). Args: n, heads,
+// kv_heads.
+Problem HeadsProblemOf(const benchmark::State& state) {
+  Problem p = MakeProblem(Scheme::kCausal, state.range(0), 128, 64);
+  p.instance = *WithHeads(p.instance, state.range(1), state.range(2), "");
+  return p;
+}
+
+void BM_GenerateHeads(benchmark::State& state) { GenerateEach(state, HeadsProblemOf(state)); }
+void BM_ValidateHeads(benchmark::State& state) { ValidateEach(state, HeadsProblemOf(state)); }
+
+void HeadsSizes(benchmark::internal::Benchmark* b) {
+  b->Args({4096, 1, 1})->Args({1024, 16, 16})->Args({1024, 16, 4})->Args({1024, 1, 1});
+  b->ArgNames({"n", "heads", "kv"})->Unit(benchmark::kMillisecond)->Iterations(3);
+}
+
+BENCHMARK(BM_GenerateHeads)->Apply(HeadsSizes);
+BENCHMARK(BM_ValidateHeads)->Apply(HeadsSizes);
 
 BENCHMARK(BM_GenerateTiled)->Apply(TiledSizes);
 BENCHMARK(BM_ValidateTiled)->Apply(TiledSizes);

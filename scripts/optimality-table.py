@@ -13,6 +13,7 @@ Usage: scripts/optimality-table.py [--time-limit SECONDS] [--attnsched PATH]
                                    [--schemes general,shared,causal]
                                    [--placements block,cyclic,free]
                                    [--ns 2,3,4,6,8] [--ms 1,2,3,4] [--ds 1,2] [--any-n]
+                                   [--pin-generator]
                                    [-- FLAGS] > rows.md
 """
 import argparse
@@ -42,6 +43,8 @@ def main():
     parser.add_argument("--ms", default="1,2,3,4")
     parser.add_argument("--ds", default="1,2")
     parser.add_argument("--any-n", action="store_true", help="also n not a multiple of m")
+    parser.add_argument("--pin-generator", action="store_true",
+                        help="generate on the solve's placement too (free: the generator's own)")
     parser.add_argument("extra", nargs="*")
     args = parser.parse_args()
     print("| scheme | placement | n | m | d | generator T | local search T | SAT optimum | "
@@ -56,7 +59,8 @@ def main():
                     for d in ints(args.ds):
                         size = ["--scheme", scheme, "--n", str(n), "--d", str(d),
                                 "--pes", str(m), *args.extra]
-                        gen = run([args.attnsched, "generate", *size, "--json"])
+                        pin = ["--placement", placement] if args.pin_generator else []
+                        gen = run([args.attnsched, "generate", *size, *pin, "--json"])
                         began = time.monotonic()
                         r = run([args.attnsched, "solve", *size, "--json", "--placement",
                                  placement, "--time-limit", args.time_limit])

@@ -158,6 +158,7 @@ TEST(HeadsTest, GroupedHeadsCarryAQuarterOfTheKeyValueWords) {
     const double ratio = static_cast<double>(KeyValueLinkWords(gqa)) /
                          static_cast<double>(KeyValueLinkWords(mha));
     EXPECT_NEAR(ratio, 0.25, 0.0025) << SchemeName(scheme);
+    EXPECT_EQ(testing::ValidateSchedule(gqa)->stats.key_value_link_words, KeyValueLinkWords(gqa));
   }
 }
 

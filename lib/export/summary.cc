@@ -45,6 +45,7 @@ Summary Summarize(const Problem& p, const Placement& placement, const CheckRepor
   s.operations = st.operations;
   s.transfers = st.transfers;
   s.frees = st.frees;
+  s.key_value_link_words = st.key_value_link_words;
   s.events = s.operations + s.transfers + s.frees;
   s.redundant_transfers = st.redundant_transfers;
   s.makespan = st.makespan;
@@ -153,6 +154,7 @@ std::string FormatSummaryTable(const Summary& s) {
                                    "makespan on one PE: the placement forces slow transfers",
                                    s.work));
   }
+  row("key/value words on links", absl::StrFormat("%d", s.key_value_link_words));
   if (s.redundant_transfers > 0) {
     row("warning", absl::StrFormat("%d redundant transfers", s.redundant_transfers));
   }
@@ -205,6 +207,7 @@ nlohmann::json SummaryToJson(const Summary& s) {
       {"valid", s.valid},
       {"max_rel_error", s.max_rel_error ? nlohmann::json(*s.max_rel_error) : nlohmann::json()},
       {"simulated_rows", s.simulated_rows},
+      {"key_value_link_words", s.key_value_link_words},
       {"tiles", p.n()},
       {"heads", s.heads},
       {"scheduled_heads", p.instance.heads()},

@@ -48,6 +48,7 @@ struct Summary {
   // Token rows whose outputs the simulation compared (all, or a sample: simulator.h);
   // 0 when not simulated.
   int64_t simulated_rows = 0;
+  int64_t key_value_link_words = 0;  // ScheduleStats::key_value_link_words
   double wall_seconds = 0;
 };
 

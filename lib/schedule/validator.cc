@@ -413,6 +413,9 @@ class ValidatorRun {
     link_last_[e.pe] = item;
     link_last_index_[e.pe] = index;
     stats_.link_busy_cycles[e.pe] += duration;
+    if (item.kind == ItemKind::kK || item.kind == ItemKind::kV || item.kind == ItemKind::kX) {
+      stats_.key_value_link_words += Words(inst_, item);
+    }
     const int64_t before = residency_.RecordArrival(item, to, arrival);
     if (before == Residency::kNever) {
       AddWords(to, Words(inst_, item));

@@ -88,6 +88,9 @@ struct ScheduleStats {
   int64_t transfers = 0;       // XFER events
   int64_t frees = 0;           // FREE events
   int64_t redundant_transfers = 0;  // the receiver already held the item (a warning)
+  // Words of key and value vectors (k, v; x for shared inputs) over all transfers: one
+  // crossing of one link each (with grouped heads one serves the group's query heads).
+  int64_t key_value_link_words = 0;
   std::string first_redundant;      // message for the first of them, if any
   std::vector<int64_t> busy_cycles;       // per PE: compute cycles
   std::vector<int64_t> link_busy_cycles;  // per link p -> p+1 (empty for m = 1)

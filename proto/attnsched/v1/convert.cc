@@ -352,6 +352,7 @@ void SummaryToProto(const Summary& s, v1::ScheduleSummary* proto) {
   }
   if (s.max_rel_error) proto->set_max_rel_error(*s.max_rel_error);
   proto->set_simulated_rows(s.simulated_rows);
+  proto->set_key_value_link_words(s.key_value_link_words);
 }
 
 absl::StatusOr<Summary> SummaryFromProto(const v1::ScheduleSummary& proto) {
@@ -385,6 +386,7 @@ absl::StatusOr<Summary> SummaryFromProto(const v1::ScheduleSummary& proto) {
   }
   if (proto.has_max_rel_error()) s.max_rel_error = proto.max_rel_error();
   s.simulated_rows = proto.simulated_rows();
+  s.key_value_link_words = proto.key_value_link_words();
   return s;
 }
 
