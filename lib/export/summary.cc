@@ -160,9 +160,10 @@ std::string FormatSummaryTable(const Summary& s) {
   }
   if (s.heads > inst.heads() && s.valid) {
     row("all heads, in batches",
-        absl::StrFormat("%d batches of %d heads one after another: %d cycles makespan, %d "
+        absl::StrFormat("%d batches of %d head%s one after another: %d cycles makespan, %d "
                         "cycles work",
-                        Batches(s), inst.heads(), s.makespan * Batches(s), AllHeadsWork(s)));
+                        Batches(s), inst.heads(), inst.heads() == 1 ? "" : "s",
+                        s.makespan * Batches(s), AllHeadsWork(s)));
   }
   row("wall time", absl::StrFormat("%.2f s", s.wall_seconds));
   return out;
