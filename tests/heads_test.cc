@@ -77,7 +77,7 @@ TEST(HeadsTest, NamesCarryTheHeadAndRoundTrip) {
 TEST(HeadsTest, NamesOutsideTheLayerAreRefused) {
   const Problem mqa = LayerProblem(Scheme::kGeneral, 4, 2, 2, 2, 1);
   EXPECT_THAT(std::string(ParseItem(mqa.instance, "k[1](2)").status().message()),
-              HasSubstr("head 1 is out of range [0, 1): the instance has 1 key/value heads"));
+              HasSubstr("head 1 is out of range [0, 1): the instance has 1 key/value head"));
   EXPECT_THAT(std::string(ParseOperation(mqa.instance, "dot[2](0,1)").status().message()),
               HasSubstr("head 2 is out of range [0, 2)"));
   EXPECT_THAT(std::string(ParseOperation(mqa.instance, "dot[1](4,1)").status().message()),
@@ -99,9 +99,10 @@ TEST(HeadsTest, BadHeadCountsAreRefusedNamingTheField) {
     const char* message;
   } cases[] = {
       {general, 0, 0, "--heads = 0: must be in [1, 1024]"},
-      {general, 6, 4, "--kv_heads = 4: must divide heads = 6"},
-      {general, 4, 8, "--kv_heads = 8: must divide heads = 4"},
-      {shared, 4, 2, "--kv_heads = 2 with shared inputs: must equal heads = 4"},
+      {general, 4, -2, "--kv-heads = -2: must be in [1, 1024]"},
+      {general, 6, 4, "--kv-heads = 4: must divide heads = 6"},
+      {general, 4, 8, "--kv-heads = 8: must divide heads = 4"},
+      {shared, 4, 2, "--kv-heads = 2 with shared inputs: must equal heads = 4"},
       {MakeInstance(Scheme::kGeneral, 1 << 19, 2), 4, 4, "above the limit of 1048576"},
   };
   for (const auto& c : cases) {
@@ -146,8 +147,17 @@ TEST(HeadsTest, AFileUsingAKeyHeadTheLayerLacksIsRefused) {
   absl::StatusOr<Schedule> read = ReadScheduleJson(in, 1000);
   EXPECT_TRUE(absl::IsInvalidArgument(read.status()));
   EXPECT_THAT(std::string(read.status().message()),
-              HasSubstr("head 1 is out of range [0, 1): the instance has 1 key/value heads"));
+              HasSubstr("head 1 is out of range [0, 1): the instance has 1 key/value head"));
   EXPECT_THAT(std::string(read.status().message()), HasSubstr(".item: \"k[1]("));
+
+  // Events named before the instance that gives their heads: the message says so.
+  std::istringstream late(
+      R"js({"format":"attnsched.schedule.v1","machine":{"pes":1},"placement":[0,0],)js"
+      R"js("events":[{"start":0,"pe":0,"op":"dot[1](0,0)"}],)js"
+      R"js("instance":{"n":2,"d":1,"scheme":"general","heads":2}})js");
+  absl::StatusOr<Schedule> late_read = ReadScheduleJson(late, 1000);
+  EXPECT_THAT(std::string(late_read.status().message()),
+              HasSubstr("a file with heads gives its instance before its events"));
 }
 
 TEST(HeadsTest, GroupedHeadsCarryAQuarterOfTheKeyValueWords) {

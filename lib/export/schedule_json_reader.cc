@@ -177,6 +177,7 @@ class ScheduleReader final : public nlohmann::json_sax<json> {
   std::vector<Event> events_;
   PartialEvent event_;
   std::optional<Instance> naming_;  // SetNaming's, from the first event on
+  bool named_before_instance_ = false;  // naming_ is one head's: no instance yet
 };
 
 // The keys allowed in each object.
@@ -347,7 +348,7 @@ bool ScheduleReader::FieldScalar(const Scalar& v) {
     return true;
   }
   const bool zero = path == "machine.link_latency" || path == "instance.window" ||
-                    path == "machine.max_words_per_pe";
+                    path == "machine.max_words_per_pe" || path == "instance.kv_heads";
   const int64_t hi = path == "instance.n" || path == "instance.window" ||
                              path == "instance.tile"
                          ? kMaxTokens
@@ -395,14 +396,18 @@ bool ScheduleReader::EndEvent() {
                              "has the memory"),
                 absl::StatusCode::kResourceExhausted);
   }
-  const std::string field = absl::StrCat(path, is_op ? ".op: " : event_.free ? ".free: " : ".item: ");
+  std::string field = absl::StrCat(path, is_op ? ".op: " : event_.free ? ".free: " : ".item: ");
+  const absl::string_view hint =
+      named_before_instance_ ? " (read before the instance; a file with heads gives its "
+                               "instance before its events)"
+                             : "";
   if (is_op) {
     absl::StatusOr<Operation> op = ParseOperation(*naming_, *event_.op);
-    if (!op.ok()) return Fail(field + std::string(op.status().message()));
+    if (!op.ok()) return Fail(absl::StrCat(field, op.status().message(), hint));
     return Emit(Event::Op(*event_.start, static_cast<int32_t>(*event_.pe), *op));
   } else {
     absl::StatusOr<Item> item = ParseItem(*naming_, event_.free ? *event_.free : *event_.item);
-    if (!item.ok()) return Fail(field + std::string(item.status().message()));
+    if (!item.ok()) return Fail(absl::StrCat(field, item.status().message(), hint));
     return Emit(event_.free
                     ? Event::Free(*event_.start, static_cast<int32_t>(*event_.pe), *item)
                     : Event::Xfer(*event_.start, static_cast<int32_t>(*event_.from_pe), *item));
@@ -472,7 +477,10 @@ absl::StatusOr<Schedule> ScheduleReader::Finish() {
 
 bool ScheduleReader::SetNaming() {
   naming_ = Instance{};
-  if (std::find(objects_.begin(), objects_.end(), "instance") == objects_.end()) return true;
+  if (std::find(objects_.begin(), objects_.end(), "instance") == objects_.end()) {
+    named_before_instance_ = true;
+    return true;
+  }
   absl::StatusOr<Instance> inst = InstanceOf();
   if (!inst.ok()) return Fail(inst.status());
   naming_ = *std::move(inst);

@@ -209,7 +209,7 @@ nlohmann::json SummaryToJson(const Summary& s) {
       {"max_rel_error", s.max_rel_error ? nlohmann::json(*s.max_rel_error) : nlohmann::json()},
       {"simulated_rows", s.simulated_rows},
       {"key_value_link_words", s.key_value_link_words},
-      {"tiles", p.n()},
+      {"tiles", p.instance.rows_per_head()},
       {"heads", s.heads},
       {"scheduled_heads", p.instance.heads()},
       {"kv_heads", p.instance.kv_heads()},

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "lib/status_macros.h"
 
@@ -20,15 +21,21 @@ absl::Status CheckHeadCounts(const Instance& head, int64_t heads, int64_t kv_hea
   if (heads < 1 || heads > kMaxHeads) {
     return Invalid(prefix, absl::StrFormat("heads = %d: must be in [1, %d]", heads, kMaxHeads));
   }
-  if (kv_heads < 1 || kv_heads > heads || heads % kv_heads != 0) {
-    return Invalid(prefix, absl::StrFormat("kv_heads = %d: must divide heads = %d (each key/value "
+  // The CLI's flags are spelled with dashes (--kv-heads), fields with underscores.
+  const std::string kv = absl::EndsWith(prefix, "--") ? "kv-heads" : "kv_heads";
+  if (kv_heads < 1 || kv_heads > kMaxHeads) {
+    return Invalid(prefix, absl::StrFormat("%s = %d: must be in [1, %d] (0: as many as heads)",
+                                           kv, kv_heads, kMaxHeads));
+  }
+  if (kv_heads > heads || heads % kv_heads != 0) {
+    return Invalid(prefix, absl::StrFormat("%s = %d: must divide heads = %d (each key/value "
                                            "head serves heads / kv_heads query heads)",
-                                           kv_heads, heads));
+                                           kv, kv_heads, heads));
   }
   if (head.shared && kv_heads != heads) {
-    return Invalid(prefix, absl::StrFormat("kv_heads = %d with shared inputs: must equal heads = "
+    return Invalid(prefix, absl::StrFormat("%s = %d with shared inputs: must equal heads = "
                                            "%d (x = q = k = v is one vector per head)",
-                                           kv_heads, heads));
+                                           kv, kv_heads, heads));
   }
   const Mask& tokens = head.mask.tokens();
   if (heads > 1 && tokens.n() % head.mask.tile() != 0) {
@@ -39,9 +46,9 @@ absl::Status CheckHeadCounts(const Instance& head, int64_t heads, int64_t kv_hea
   }
   if (heads * tokens.n() > kMaxTokens) {
     return Invalid(prefix, absl::StrFormat("heads = %d: the layer holds heads x n = %d tokens, "
-                                           "above the limit of %d; schedule fewer heads (each "
-                                           "head's work is the same, so heads = 1 times the "
-                                           "heads bounds the layer)",
+                                           "above the limit of %d; schedule fewer heads (every "
+                                           "head has the same work: the heads one batch after "
+                                           "another bound the layer)",
                                            heads, heads * tokens.n(), kMaxTokens));
   }
   return absl::OkStatus();
@@ -61,13 +68,14 @@ std::string OutOfRange(absl::string_view what, int64_t value, int64_t limit,
   return absl::StrFormat("%s %d is out of range [0, %d): %s", what, value, limit, why);
 }
 
-// Checks (head, i, j) against `heads` heads (`what`: "heads" or "key/value heads") of
+// Checks (head, i, j) against `heads` heads (`what`: "head" or "key/value head") of
 // `rows` rows and returns the layer indices, head `head` starting at row `first`.
 absl::StatusOr<HeadIndices> Flatten(HeadIndices at, bool uses_j, int64_t heads,
                                     absl::string_view what, int64_t rows, int64_t first) {
   if (at.head < 0 || at.head >= heads) {
     return absl::InvalidArgumentError(
-        OutOfRange("head", at.head, heads, absl::StrCat("the instance has ", heads, " ", what)));
+        OutOfRange("head", at.head, heads,
+                   absl::StrCat("the instance has ", heads, " ", what, heads == 1 ? "" : "s")));
   }
   if (at.i < 0 || at.i >= rows) {
     return absl::InvalidArgumentError(OutOfRange("index i =", at.i, rows, "rows of a head"));
@@ -139,7 +147,7 @@ absl::StatusOr<Operation> LayerOperation(const Instance& inst, OpKind kind, Head
     return Operation{kind, at.i, at.j};
   }
   ASSIGN_OR_RETURN(const HeadIndices flat,
-                   Flatten(at, kind != OpKind::kSoftmax, inst.heads(), "heads",
+                   Flatten(at, kind != OpKind::kSoftmax, inst.heads(), "head",
                            inst.rows_per_head(), at.head));
   return Operation{kind, flat.i, flat.j};
 }
@@ -153,7 +161,7 @@ absl::StatusOr<Item> LayerItem(const Instance& inst, ItemKind kind, HeadIndices 
   const int64_t group = inst.heads() / inst.kv_heads();
   ASSIGN_OR_RETURN(const HeadIndices flat,
                    Flatten(at, !IsVector(kind), kv ? inst.kv_heads() : inst.heads(),
-                           kv ? "key/value heads" : "heads", inst.rows_per_head(),
+                           kv ? "key/value head" : "head", inst.rows_per_head(),
                            kv ? at.head * group : at.head));
   return Item{kind, flat.i, flat.j};
 }
