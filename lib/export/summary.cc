@@ -104,8 +104,9 @@ std::string FormatSummaryTable(const Summary& s) {
           : "";
   row("n, d, m", absl::StrFormat("%d tokens%s, %d words, %d PEs", tokens, tiles, p.d(), p.pes()));
   if (inst.heads() > 1) {
-    row("heads", absl::StrFormat("%d query heads, %d key/value heads, scheduled together",
-                                 inst.heads(), inst.kv_heads()));
+    row("heads", absl::StrFormat("%d query heads, %d key/value heads, scheduled together; "
+                                 "work per head %d cycles",
+                                 inst.heads(), inst.kv_heads(), s.work / inst.heads()));
   }
   row("costs", absl::StrFormat("c_dot %d, c_softmax %d, c_axpy %d", p.costs.c_dot,
                                p.costs.c_softmax, p.costs.c_axpy));
@@ -213,6 +214,7 @@ nlohmann::json SummaryToJson(const Summary& s) {
       {"heads", s.heads},
       {"scheduled_heads", p.instance.heads()},
       {"kv_heads", p.instance.kv_heads()},
+      {"work_per_head_cycles", s.work / p.instance.heads()},
       {"makespan_all_heads_cycles", s.makespan * Batches(s)},
       {"work_all_heads_cycles", AllHeadsWork(s)},
       {"wall_seconds", s.wall_seconds},
