@@ -2,6 +2,8 @@
 // multi-query layers generated, validated, simulated and bounded together; names,
 // files and the wire carry (head, index); bad head counts and head indices are
 // refused naming the field.
+#include "lib/model/heads.h"
+
 #include <map>
 #include <sstream>
 #include <string>
@@ -15,7 +17,6 @@
 #include "lib/algorithms/generator.h"
 #include "lib/export/schedule_json.h"
 #include "lib/model/bounds.h"
-#include "lib/model/heads.h"
 #include "lib/model/link_bounds.h"
 #include "lib/model/task_graph.h"
 #include "lib/sat/optimal_search.h"
@@ -84,10 +85,10 @@ TEST(HeadsTest, NamesOutsideTheLayerAreRefused) {
               HasSubstr("index i = 4 is out of range [0, 4)"));
   EXPECT_THAT(std::string(ParseOperation(mqa.instance, "dot(0,1)").status().message()),
               HasSubstr("gives no head; the instance has 2 heads"));
-  EXPECT_THAT(std::string(ParseOperation(MakeInstance(Scheme::kGeneral, 4, 2), "dot[1](0,1)")
-                              .status()
-                              .message()),
-              HasSubstr("head 1: must be 0 (the instance has one head)"));
+  EXPECT_THAT(
+      std::string(
+          ParseOperation(MakeInstance(Scheme::kGeneral, 4, 2), "dot[1](0,1)").status().message()),
+      HasSubstr("head 1: must be 0 (the instance has one head)"));
 }
 
 TEST(HeadsTest, BadHeadCountsAreRefusedNamingTheField) {
@@ -165,8 +166,8 @@ TEST(HeadsTest, GroupedHeadsCarryAQuarterOfTheKeyValueWords) {
   for (Scheme scheme : {Scheme::kGeneral, Scheme::kCausal}) {
     const Schedule mha = testing::MustGenerate(LayerProblem(scheme, 64, 4, 4, 8, 8));
     const Schedule gqa = testing::MustGenerate(LayerProblem(scheme, 64, 4, 4, 8, 2));
-    const double ratio = static_cast<double>(KeyValueLinkWords(gqa)) /
-                         static_cast<double>(KeyValueLinkWords(mha));
+    const double ratio =
+        static_cast<double>(KeyValueLinkWords(gqa)) / static_cast<double>(KeyValueLinkWords(mha));
     EXPECT_NEAR(ratio, 0.25, 0.0025) << SchemeName(scheme);
     EXPECT_EQ(testing::ValidateSchedule(gqa)->stats.key_value_link_words, KeyValueLinkWords(gqa));
   }
@@ -191,7 +192,8 @@ TEST(HeadsTest, OneTokenPerPeWithEightHeadsStaysWithinFivePercentOfTheBounds) {
     const Schedule s = testing::MustGenerate(LayerProblem(Scheme::kGeneral, 8, 4, 8, 8, kv_heads));
     const std::optional<testing::Checked> c = testing::CheckGenerated(s, true, 5);
     ASSERT_TRUE(c.has_value());
-    EXPECT_LE(static_cast<double>(c->makespan), 1.05 * static_cast<double>(c->bounds.Max())) << "kv heads " << kv_heads;
+    EXPECT_LE(static_cast<double>(c->makespan), 1.05 * static_cast<double>(c->bounds.Max()))
+        << "kv heads " << kv_heads;
   }
 }
 
@@ -222,12 +224,13 @@ TEST(HeadsTest, SchedulesRoundTripThroughProtoAndCompactChunks) {
 
   std::vector<v1::ScheduleChunk> chunks;
   VectorEventSource source(s);
-  rpc::ChunkWriter writer(p, s.placement, static_cast<int64_t>(s.events.size()), 64,
-                          [&chunks](const v1::ScheduleChunk& c) {
-                            chunks.push_back(c);
-                            return true;
-                          },
-                          rpc::ChunkForm::kRuns);
+  rpc::ChunkWriter writer(
+      p, s.placement, static_cast<int64_t>(s.events.size()), 64,
+      [&chunks](const v1::ScheduleChunk& c) {
+        chunks.push_back(c);
+        return true;
+      },
+      rpc::ChunkForm::kRuns);
   ASSERT_TRUE(WriteAll(source, writer).ok());
   int64_t runs = 0;
   for (const v1::ScheduleChunk& c : chunks) {

@@ -12,8 +12,8 @@
 #include "lib/algorithms/generator.h"
 #include "lib/algorithms/plan_search.h"
 #include "lib/algorithms/shared_half_ring.h"
-#include "lib/model/heads.h"
 #include "lib/model/bounds.h"
+#include "lib/model/heads.h"
 #include "lib/schedule/event_source.h"
 #include "lib/schedule/storage.h"
 #include "lib/status_macros.h"
@@ -393,7 +393,8 @@ absl::StatusOr<Generated> Generate(const Problem& problem, const GenerateOptions
   RETURN_IF_ERROR(ValidateProblem(problem));
   std::optional<Placement> pinned;
   if (options.placement) {
-    ASSIGN_OR_RETURN(pinned, MakeLayerPlacement(*options.placement, problem.instance, problem.pes()));
+    ASSIGN_OR_RETURN(pinned,
+                     MakeLayerPlacement(*options.placement, problem.instance, problem.pes()));
   }
   RETURN_IF_ERROR(CheckStorageLimit(problem, pinned));
   // First the fastest schedule with frees; if it holds too much, the same plans with

@@ -59,7 +59,8 @@ absl::Status ScheduleJsonWriter::Write(const Event& e, int64_t /*index*/) {
   } else if (e.is_free()) {
     absl::StrAppend(&line_, ",\"pe\":", e.pe, ",\"free\":\"", ItemName(inst_, e.item()), "\"}");
   } else {
-    absl::StrAppend(&line_, ",\"from_pe\":", e.pe, ",\"item\":\"", ItemName(inst_, e.item()), "\"}");
+    absl::StrAppend(&line_, ",\"from_pe\":", e.pe, ",\"item\":\"", ItemName(inst_, e.item()),
+                    "\"}");
   }
   out_ << line_;
   // A full disk shows when the stream's buffer is written: stop there, not at the end.

@@ -19,10 +19,10 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
-#include "lib/base/bounded_queue.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "lib/base/bounded_queue.h"
 #include "lib/export/schedule_json.h"
 #include "lib/model/heads.h"
 #include "lib/model/mask_spec.h"
@@ -176,7 +176,7 @@ class ScheduleReader final : public nlohmann::json_sax<json> {
   Placement placement_;
   std::vector<Event> events_;
   PartialEvent event_;
-  std::optional<Instance> naming_;  // SetNaming's, from the first event on
+  std::optional<Instance> naming_;      // SetNaming's, from the first event on
   bool named_before_instance_ = false;  // naming_ is one head's: no instance yet
 };
 
@@ -349,15 +349,14 @@ bool ScheduleReader::FieldScalar(const Scalar& v) {
   }
   const bool zero = path == "machine.link_latency" || path == "instance.window" ||
                     path == "machine.max_words_per_pe" || path == "instance.kv_heads";
-  const int64_t hi = path == "instance.n" || path == "instance.window" ||
-                             path == "instance.tile"
+  const int64_t hi = path == "instance.n" || path == "instance.window" || path == "instance.tile"
                          ? kMaxTokens
-                     : path == "machine.max_words_per_pe" ? kMaxWordsPerPe
-                     : path == "instance.d"   ? kMaxHeadDim
+                     : path == "machine.max_words_per_pe"                      ? kMaxWordsPerPe
+                     : path == "instance.d"                                    ? kMaxHeadDim
                      : path == "instance.heads" || path == "instance.kv_heads" ? kMaxHeads
-                     : path == "machine.pes"  ? kMaxPes
-                     : path.rfind("costs.", 0) == 0 ? kMaxCost
-                                                    : kMaxLinkParameter;
+                     : path == "machine.pes"                                   ? kMaxPes
+                     : path.rfind("costs.", 0) == 0                            ? kMaxCost
+                                                                               : kMaxLinkParameter;
   const std::optional<int64_t> value = Integer(v, zero ? 0 : 1, hi);
   if (value) fields_.emplace_back(path, *value);
   return value.has_value();
@@ -397,10 +396,10 @@ bool ScheduleReader::EndEvent() {
                 absl::StatusCode::kResourceExhausted);
   }
   std::string field = absl::StrCat(path, is_op ? ".op: " : event_.free ? ".free: " : ".item: ");
-  const absl::string_view hint =
-      named_before_instance_ ? " (read before the instance; a file with heads gives its "
-                               "instance before its events)"
-                             : "";
+  const absl::string_view hint = named_before_instance_
+                                     ? " (read before the instance; a file with heads gives its "
+                                       "instance before its events)"
+                                     : "";
   if (is_op) {
     absl::StatusOr<Operation> op = ParseOperation(*naming_, *event_.op);
     if (!op.ok()) return Fail(absl::StrCat(field, op.status().message(), hint));
@@ -496,11 +495,17 @@ std::optional<int64_t> ScheduleReader::Field(absl::string_view name) const {
 
 absl::StatusOr<Instance> ScheduleReader::InstanceOf() const {
   for (absl::string_view name : {"instance.n", "instance.d"}) {
-    if (!Field(name)) return absl::InvalidArgumentError(absl::StrCat(name, ": missing (an integer)"));
+    if (!Field(name))
+      return absl::InvalidArgumentError(absl::StrCat(name, ": missing (an integer)"));
   }
-  MaskSpec spec{scheme_, std::nullopt, Field("instance.window").value_or(0), shared_,
-                *Field("instance.n"), Field("instance.tile").value_or(1),
-                Field("instance.heads").value_or(1), Field("instance.kv_heads").value_or(0)};
+  MaskSpec spec{scheme_,
+                std::nullopt,
+                Field("instance.window").value_or(0),
+                shared_,
+                *Field("instance.n"),
+                Field("instance.tile").value_or(1),
+                Field("instance.heads").value_or(1),
+                Field("instance.kv_heads").value_or(0)};
   if (segments_) {
     absl::StatusOr<std::vector<Segment>> segments = ParseSegments(*segments_);
     if (!segments.ok()) {

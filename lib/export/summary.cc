@@ -58,8 +58,9 @@ Summary Summarize(const Problem& p, const Placement& placement, const CheckRepor
     // The general instance of the same tokens (without tiles: a tiled general mask
     // can be far larger than this one).
     Problem general = p;
-    general.instance = *WithHeads(MakeInstance(Scheme::kGeneral, p.instance.head_mask().tokens().n(), p.d()),
-                                  p.instance.heads(), p.instance.heads(), "");
+    general.instance =
+        *WithHeads(MakeInstance(Scheme::kGeneral, p.instance.head_mask().tokens().n(), p.d()),
+                   p.instance.heads(), p.instance.heads(), "");
     s.makespan_over_lb_work = t / static_cast<double>(s.bounds.work);
     s.speedup_vs_one_pe = static_cast<double>(s.work) / t;
     s.reduction_vs_general =

@@ -4,8 +4,8 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "lib/status_macros.h"
 
@@ -24,8 +24,8 @@ absl::Status CheckHeadCounts(const Instance& head, int64_t heads, int64_t kv_hea
   // The CLI's flags are spelled with dashes (--kv-heads), fields with underscores.
   const std::string kv = absl::EndsWith(prefix, "--") ? "kv-heads" : "kv_heads";
   if (kv_heads < 1 || kv_heads > kMaxHeads) {
-    return Invalid(prefix, absl::StrFormat("%s = %d: must be in [1, %d] (0: as many as heads)",
-                                           kv, kv_heads, kMaxHeads));
+    return Invalid(prefix, absl::StrFormat("%s = %d: must be in [1, %d] (0: as many as heads)", kv,
+                                           kv_heads, kMaxHeads));
   }
   if (kv_heads > heads || heads % kv_heads != 0) {
     return Invalid(prefix, absl::StrFormat("%s = %d: must divide heads = %d (each key/value "
@@ -39,10 +39,11 @@ absl::Status CheckHeadCounts(const Instance& head, int64_t heads, int64_t kv_hea
   }
   const Mask& tokens = head.mask.tokens();
   if (heads > 1 && tokens.n() % head.mask.tile() != 0) {
-    return Invalid(prefix, absl::StrFormat("tile = %d with heads = %d: the tile must divide n = %d, "
-                                           "or a tile would hold tokens of two heads; choose a "
-                                           "tile that divides n",
-                                           head.mask.tile(), heads, tokens.n()));
+    return Invalid(prefix,
+                   absl::StrFormat("tile = %d with heads = %d: the tile must divide n = %d, "
+                                   "or a tile would hold tokens of two heads; choose a "
+                                   "tile that divides n",
+                                   head.mask.tile(), heads, tokens.n()));
   }
   if (heads * tokens.n() > kMaxTokens) {
     return Invalid(prefix, absl::StrFormat("heads = %d: the layer holds heads x n = %d tokens, "
@@ -146,9 +147,8 @@ absl::StatusOr<Operation> LayerOperation(const Instance& inst, OpKind kind, Head
     RETURN_IF_ERROR(OneHead(at.head));
     return Operation{kind, at.i, at.j};
   }
-  ASSIGN_OR_RETURN(const HeadIndices flat,
-                   Flatten(at, kind != OpKind::kSoftmax, inst.heads(), "head",
-                           inst.rows_per_head(), at.head));
+  ASSIGN_OR_RETURN(const HeadIndices flat, Flatten(at, kind != OpKind::kSoftmax, inst.heads(),
+                                                   "head", inst.rows_per_head(), at.head));
   return Operation{kind, flat.i, flat.j};
 }
 

@@ -29,9 +29,9 @@ namespace attnsched {
 // `kv_heads` key/value heads (kv_heads = 0: as many as heads). heads = 1 returns
 // `head`. Errors (InvalidArgumentError naming `prefix` + the field, the value and the
 // rule; after the prefix "--" the flag "kv-heads"): heads or kv_heads outside [1,
-// kMaxHeads]; kv_heads not dividing heads; shared inputs with kv_heads != heads; a tile that does not divide n (a tile
-// would hold tokens of two heads); heads x n above kMaxTokens. O(h n) time and memory
-// (the layer's mask tables; 4 more bytes per row for grouped heads).
+// kMaxHeads]; kv_heads not dividing heads; shared inputs with kv_heads != heads; a tile that does
+// not divide n (a tile would hold tokens of two heads); heads x n above kMaxTokens. O(h n) time and
+// memory (the layer's mask tables; 4 more bytes per row for grouped heads).
 absl::StatusOr<Instance> WithHeads(const Instance& head, int64_t heads, int64_t kv_heads,
                                    absl::string_view prefix);
 

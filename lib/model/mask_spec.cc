@@ -64,7 +64,8 @@ absl::StatusOr<Instance> MakeMaskedInstance(const MaskSpec& spec, int64_t d,
                                            "must agree",
                                            spec.n, mask->n()));
   }
-  ASSIGN_OR_RETURN(Instance head, WithTile(Instance{*std::move(mask), d, shared}, spec.tile, prefix));
+  ASSIGN_OR_RETURN(Instance head,
+                   WithTile(Instance{*std::move(mask), d, shared}, spec.tile, prefix));
   return WithHeads(head, spec.heads, spec.kv_heads, prefix);
 }
 

@@ -14,10 +14,9 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "lib/model/mask.h"
 
 namespace attnsched {

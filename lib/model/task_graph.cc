@@ -41,8 +41,8 @@ std::optional<int32_t> ParseIndex(absl::string_view arg) {
 }
 
 absl::Status BadIndex(absl::string_view text, absl::string_view arg) {
-  return absl::InvalidArgumentError(absl::StrCat(
-      Quoted(text), ": index ", Quoted(arg), " is not a non-negative 32-bit integer"));
+  return absl::InvalidArgumentError(
+      absl::StrCat(Quoted(text), ": index ", Quoted(arg), " is not a non-negative 32-bit integer"));
 }
 
 // Splits "name[h]" into name and head.
@@ -116,9 +116,9 @@ std::string Name(absl::string_view name, bool heads, bool two, const HeadIndices
 // With heads a name gives its head: "dot(0,1)" of a layer names no operation.
 absl::Status CheckHeadGiven(const Instance& inst, const ParsedName& p, absl::string_view text) {
   if (inst.heads() == 1 || p.has_head) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(
-      Quoted(text), " gives no head; the instance has ", inst.heads(),
-      " heads: write the head in brackets, e.g. ", p.name, "[0](...)"));
+  return absl::InvalidArgumentError(
+      absl::StrCat(Quoted(text), " gives no head; the instance has ", inst.heads(),
+                   " heads: write the head in brackets, e.g. ", p.name, "[0](...)"));
 }
 
 // The message of a name's head or indices outside the instance, after the name.
@@ -134,8 +134,8 @@ std::string OperationName(const Instance& inst, const Operation& op) {
 }
 
 std::string ItemName(const Instance& inst, const Item& item) {
-  return Name(kItemNames[static_cast<int>(item.kind)], inst.heads() > 1,
-              TakesTwoIndices(item.kind), HeadIndicesOf(inst, item));
+  return Name(kItemNames[static_cast<int>(item.kind)], inst.heads() > 1, TakesTwoIndices(item.kind),
+              HeadIndicesOf(inst, item));
 }
 
 absl::StatusOr<Operation> ParseOperation(const Instance& inst, absl::string_view text) {
@@ -219,8 +219,8 @@ std::string CheckOperation(const Instance& inst, const Operation& op) {
   const Mask& mask = inst.mask;
   if (op.kind == OpKind::kSoftmax) {
     if (mask.RowLength(op.i) > 0) return {};
-    return absl::StrCat(OperationName(inst, op), " is not an operation of the instance: ",
-                        mask.WhyNotAttends(op.i, op.i));
+    return absl::StrCat(OperationName(inst, op),
+                        " is not an operation of the instance: ", mask.WhyNotAttends(op.i, op.i));
   }
   if (inst.shared && op.kind == OpKind::kDot) {
     if (op.i > op.j) {
@@ -230,35 +230,42 @@ std::string CheckOperation(const Instance& inst, const Operation& op) {
                           op.j, ",", op.i, "))");
     }
     if (mask.Related(op.i, op.j)) return {};
-    return absl::StrCat(OperationName(inst, op), " is not an operation of the instance: ",
-                        mask.WhyNotAttends(op.j, op.i));
+    return absl::StrCat(OperationName(inst, op),
+                        " is not an operation of the instance: ", mask.WhyNotAttends(op.j, op.i));
   }
   if (mask.Attends(op.i, op.j)) return {};
-  return absl::StrCat(OperationName(inst, op), " is not an operation of the instance: ", mask.WhyNotAttends(op.i, op.j));
+  return absl::StrCat(OperationName(inst, op),
+                      " is not an operation of the instance: ", mask.WhyNotAttends(op.i, op.j));
 }
 
 std::string CheckItem(const Instance& inst, const Item& item) {
   const Mask& mask = inst.mask;
   if (IsVector(item.kind)) {
     if (!IsInputOf(inst, item.kind)) {
-      return absl::StrCat(ItemName(inst, item), " does not exist in the instance: the input "
-                          "vectors are ", inst.shared ? "x (shared inputs)" : "q, k and v");
+      return absl::StrCat(ItemName(inst, item),
+                          " does not exist in the instance: the input "
+                          "vectors are ",
+                          inst.shared ? "x (shared inputs)" : "q, k and v");
     }
     if (IsInputRow(inst, item)) return {};
-    return absl::StrCat("row ", item.i, " of the layer holds no key or value vector: the query "
+    return absl::StrCat("row ", item.i,
+                        " of the layer holds no key or value vector: the query "
                         "heads of a group share their first head's (a library bug)");
   }
   if (item.kind == ItemKind::kS && inst.shared) {
     if (item.i > item.j) {
-      return absl::StrCat(ItemName(inst, item), " does not exist with shared inputs (scores are "
-                                          "named s(min,max); write s(",
+      return absl::StrCat(ItemName(inst, item),
+                          " does not exist with shared inputs (scores are "
+                          "named s(min,max); write s(",
                           item.j, ",", item.i, "))");
     }
     if (mask.Related(item.i, item.j)) return {};
-    return absl::StrCat(ItemName(inst, item), " does not exist in the instance: ", mask.WhyNotAttends(item.j, item.i));
+    return absl::StrCat(ItemName(inst, item),
+                        " does not exist in the instance: ", mask.WhyNotAttends(item.j, item.i));
   }
   if (mask.Attends(item.i, item.j)) return {};
-  return absl::StrCat(ItemName(inst, item), " does not exist in the instance: ", mask.WhyNotAttends(item.i, item.j));
+  return absl::StrCat(ItemName(inst, item),
+                      " does not exist in the instance: ", mask.WhyNotAttends(item.i, item.j));
 }
 
 OperationCounts CountOperations(const Instance& inst) {

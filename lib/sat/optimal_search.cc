@@ -6,9 +6,9 @@
 #include "lib/algorithms/generator.h"
 #include "lib/algorithms/plan_search.h"
 #include "lib/model/bounds.h"
-#include "lib/schedule/relabel.h"
-#include "lib/schedule/check.h"
 #include "lib/model/heads.h"
+#include "lib/schedule/check.h"
+#include "lib/schedule/relabel.h"
 #include "lib/status_macros.h"
 
 namespace attnsched::sat {
@@ -36,7 +36,7 @@ absl::StatusOr<Schedule> UpperBoundSchedule(const Problem& problem,
                                             const std::optional<Placement>& placement) {
   GenerateOptions options;
   options.search_events = 0;  // the search runs its own local search (ImprovePlan)
-  if (placement) {  // a spec names one head's homes
+  if (placement) {            // a spec names one head's homes
     options.placement =
         PlacementSpec{PlacementKind::kExplicit, HeadPlacement(problem.instance, *placement)};
   }
@@ -62,11 +62,11 @@ absl::Time HalfTimeLeft(absl::Time deadline) {
 }
 
 int64_t SearchLowerBound(const Problem& problem, const std::optional<Placement>& placement) {
-  const LowerBounds lb =
-      ComputeLowerBounds(problem, placement ? *placement
-                                    : LayerPlacement(problem.instance,
-                                                     CyclicPlacement(problem.instance.rows_per_head(),
-                                                                     problem.pes())));
+  const LowerBounds lb = ComputeLowerBounds(
+      problem,
+      placement ? *placement
+                : LayerPlacement(problem.instance,
+                                 CyclicPlacement(problem.instance.rows_per_head(), problem.pes())));
   // LB_home, LB_load, LB_release, LB_link and LB_traffic hold for their homes only.
   return placement ? lb.Max() : std::max(lb.work, lb.path);
 }

@@ -167,9 +167,8 @@ absl::Status Simulation::CheckRanges(const Event& e) const {
   if (why.empty() && (e.pe < 0 || e.pe >= problem_.pes())) why = "PE out of range";
   if (why.empty() && e.is_xfer() && problem_.pes() == 1) why = "no link on 1 PE";
   if (why.empty()) return absl::OkStatus();
-  return absl::FailedPreconditionError(absl::StrCat(
-      "simulator: ", DescribeEvent(problem_, e), ": ", why,
-      "; validate the schedule first"));
+  return absl::FailedPreconditionError(absl::StrCat("simulator: ", DescribeEvent(problem_, e), ": ",
+                                                    why, "; validate the schedule first"));
 }
 
 absl::Status Simulation::Read(const Event& e, const Item& item) const {

@@ -93,7 +93,8 @@ class Simulation {
   // it stands for: those of the task graph's item (Instance::KvRow; 0 but with grouped
   // heads).
   int64_t KeyTokenShift(int64_t tile) const {
-    return inst_.mask.TileBegin(inst_.KvRow(static_cast<int32_t>(tile))) - inst_.mask.TileBegin(tile);
+    return inst_.mask.TileBegin(inst_.KvRow(static_cast<int32_t>(tile))) -
+           inst_.mask.TileBegin(tile);
   }
   void RunSoftmax(int64_t tile);
   void RunAxpy(const Operation& op);

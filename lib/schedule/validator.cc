@@ -189,7 +189,8 @@ class ValidatorRun {
     if (m_ > 1 && link_last_index_[e.pe] >= 0 && link_last_[e.pe] == item &&
         link_free_[e.pe] - TransferDuration(problem_, item) == e.start) {
       return Fail(Rule::kItemNotResident, Event::Xfer(e.start, e.pe, item), link_last_index_[e.pe],
-                  absl::StrCat("transfer of ", ItemName(inst_, item), " needs it on the sender, which frees "
+                  absl::StrCat("transfer of ", ItemName(inst_, item),
+                               " needs it on the sender, which frees "
                                "it in the same cycle"));
     }
     return std::nullopt;
@@ -199,7 +200,8 @@ class ValidatorRun {
     if (auto v = CheckCommon(index, e)) return v;
     const Item item = e.item();
     if (std::string why = CheckIndices(inst_, item); !why.empty()) {
-      return Fail(Rule::kIndexRange, e, index, absl::StrCat("free of ", ItemName(inst_, item), ": ", why));
+      return Fail(Rule::kIndexRange, e, index,
+                  absl::StrCat("free of ", ItemName(inst_, item), ": ", why));
     }
     if (std::string why = CheckItem(inst_, item); !why.empty()) {
       return Fail(Rule::kNotInTaskGraph, e, index, absl::StrCat("free of ", why));
@@ -211,8 +213,8 @@ class ValidatorRun {
               ? "it is not there (freed before, or never delivered)"
               : absl::StrCat("it arrives only at cycle ", arrival);
       return Fail(Rule::kBadFree, e, index,
-                  absl::StrCat("free of ", ItemName(inst_, item), ": PE ", e.pe, " does not hold it then: ",
-                               when, "; free only what is resident"));
+                  absl::StrCat("free of ", ItemName(inst_, item), ": PE ", e.pe,
+                               " does not hold it then: ", when, "; free only what is resident"));
     }
     if (auto v = UseInTheSameCycle(e, item)) return v;
     if (!per_cycle_) TrackEveryCycle();
@@ -316,22 +318,21 @@ class ValidatorRun {
     }
     if (Ran(op, OperationIndex(inst_, op))) {
       return Fail(Rule::kDuplicateOperation, e, index,
-                  absl::StrCat(OperationName(inst_, op), " runs a second time (first ", FirstRunOf(op),
-                               "); every operation runs exactly once"));
+                  absl::StrCat(OperationName(inst_, op), " runs a second time (first ",
+                               FirstRunOf(op), "); every operation runs exactly once"));
     }
     const int32_t home = placement_[op.i];
     if (op.kind != OpKind::kDot && e.pe != home) {
       return Fail(Rule::kNotAtHome, e, index,
-                  absl::StrFormat("%s must run on the home of token %d, PE %d", OperationName(inst_, op),
-                                  HeadIndicesOf(inst_, op).i,
-                                  home));
+                  absl::StrFormat("%s must run on the home of token %d, PE %d",
+                                  OperationName(inst_, op), HeadIndicesOf(inst_, op).i, home));
     }
     if (unit_free_[e.pe] > e.start) {
       return Fail(Rule::kUnitBusy, e, index,
                   absl::StrFormat("%s starts while the compute unit runs %s until cycle %d "
                                   "(one operation at a time, no preemption)",
-                                  OperationName(inst_, op), OperationName(inst_, unit_last_[e.pe].op()),
-                                  unit_free_[e.pe]));
+                                  OperationName(inst_, op),
+                                  OperationName(inst_, unit_last_[e.pe].op()), unit_free_[e.pe]));
     }
     const int64_t operands = OperandCount(inst_, op);
     for (int64_t k = residency_.FirstOperandToLookUp(op, e.pe); k < operands; ++k) {
@@ -381,8 +382,9 @@ class ValidatorRun {
     if (auto v = CheckCommon(index, e)) return v;
     const Item item = e.item();
     if (m_ == 1) {
-      return Fail(Rule::kNoLink, e, index,
-                  absl::StrCat("transfer of ", ItemName(inst_, item), ": a machine with 1 PE has no link"));
+      return Fail(
+          Rule::kNoLink, e, index,
+          absl::StrCat("transfer of ", ItemName(inst_, item), ": a machine with 1 PE has no link"));
     }
     if (!InTaskGraph(inst_, item)) {  // the messages only for an item that is not
       if (std::string why = CheckIndices(inst_, item); !why.empty()) {
@@ -398,14 +400,14 @@ class ValidatorRun {
                   absl::StrFormat("transfer of %s starts while link %d->%d carries %s until "
                                   "cycle %d (one transfer at a time)",
                                   ItemName(inst_, item), e.pe, to,
-                                  ItemName(inst_, link_last_[e.pe]),
-                                  link_free_[e.pe]));
+                                  ItemName(inst_, link_last_[e.pe]), link_free_[e.pe]));
     }
     const int64_t at_sender = ArrivalOn(item, e.pe, e.start);
     if (at_sender > e.start) {
       return Fail(Rule::kItemNotResident, e, index,
-                  absl::StrCat("transfer of ", ItemName(inst_, item), " to PE ", to, " needs ", ItemName(inst_, item),
-                               " on the sender, ", ReachesText(at_sender, e.pe, stats_.frees > 0)));
+                  absl::StrCat("transfer of ", ItemName(inst_, item), " to PE ", to, " needs ",
+                               ItemName(inst_, item), " on the sender, ",
+                               ReachesText(at_sender, e.pe, stats_.frees > 0)));
     }
     const int64_t duration = TransferDuration(problem_, item);
     const int64_t arrival = ArrivalCycle(problem_, item, e.start);
@@ -420,9 +422,9 @@ class ValidatorRun {
     if (before == Residency::kNever) {
       AddWords(to, Words(inst_, item));
     } else if (before <= arrival && stats_.redundant_transfers++ == 0) {
-      stats_.first_redundant = absl::StrCat(At(e.start, e.pe), "transfer of ", ItemName(inst_, item),
-                                            " to PE ", to, ", which already holds it from cycle ",
-                                            before);
+      stats_.first_redundant =
+          absl::StrCat(At(e.start, e.pe), "transfer of ", ItemName(inst_, item), " to PE ", to,
+                       ", which already holds it from cycle ", before);
     }
     return std::nullopt;
   }

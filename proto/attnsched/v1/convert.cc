@@ -195,15 +195,18 @@ absl::StatusOr<Event> EventAt(const v1::Event& proto, const Instance& inst,
 absl::Status CheckRunInHead(const Instance& inst, const v1::EventRun& proto, int64_t count) {
   if (inst.heads() == 1) return absl::OkStatus();
   const v1::Event& first = proto.first();
-  const int64_t i = first.has_op() ? first.op().i() : first.has_item() ? first.item().i()
-                                                                        : first.free().i();
-  const int64_t j = first.has_op() ? first.op().j() : first.has_item() ? first.item().j()
-                                                                        : first.free().j();
-  const int64_t last_i = i + (count - 1) * proto.i_step(), last_j = j + (count - 1) * proto.j_step();
+  const int64_t i = first.has_op()     ? first.op().i()
+                    : first.has_item() ? first.item().i()
+                                       : first.free().i();
+  const int64_t j = first.has_op()     ? first.op().j()
+                    : first.has_item() ? first.item().j()
+                                       : first.free().j();
+  const int64_t last_i = i + (count - 1) * proto.i_step(),
+                last_j = j + (count - 1) * proto.j_step();
   const int64_t rows = inst.rows_per_head();
-  const bool uses_j = first.has_op() ? first.op().kind() != v1::OP_KIND_SOFTMAX
-                                     : (first.has_item() ? first.item() : first.free()).kind() >=
-                                           v1::ITEM_KIND_S;
+  const bool uses_j =
+      first.has_op() ? first.op().kind() != v1::OP_KIND_SOFTMAX
+                     : (first.has_item() ? first.item() : first.free()).kind() >= v1::ITEM_KIND_S;
   if (last_i >= 0 && last_i < rows && (!uses_j || (last_j >= 0 && last_j < rows))) {
     return absl::OkStatus();
   }
@@ -269,10 +272,10 @@ void EventToProto(const Event& e, const Instance& inst, v1::Event* proto) {
 absl::StatusOr<Schedule> ScheduleFromProto(const v1::Schedule& proto) {
   Schedule s;
   ASSIGN_OR_RETURN(s.problem, ProblemFromProto(proto.problem()));
-  ASSIGN_OR_RETURN(s.placement,
-                   CheckedLayerPlacement(s.problem.instance,
-                                         Placement(proto.placement().begin(), proto.placement().end()),
-                                         s.problem.pes()));
+  ASSIGN_OR_RETURN(s.placement, CheckedLayerPlacement(
+                                    s.problem.instance,
+                                    Placement(proto.placement().begin(), proto.placement().end()),
+                                    s.problem.pes()));
   s.events.reserve(proto.events_size());
   for (int k = 0; k < proto.events_size(); ++k) {
     ASSIGN_OR_RETURN(const Event e, EventFromProto(proto.events(k), k, s.problem.instance));
