@@ -165,6 +165,14 @@ class EncoderRun {
     for (int64_t i = 0; i < inst_.n(); ++i) {
       ExactlyOne(cnf(), std::span<const int>(&e_.home_[i * m_], m_));
     }
+    // Heads: a token's rows in every head share its home (lib/model/heads.h); with
+    // exactly one home each, h(row) = p implying h(token) = p makes them equal.
+    const int64_t rows = inst_.rows_per_head();
+    for (int64_t r = rows; r < inst_.n(); ++r) {
+      for (int64_t p = 0; p < m_; ++p) {
+        cnf().AddClause({-e_.home_[r * m_ + p], e_.home_[(r % rows) * m_ + p]});
+      }
+    }
     if (!o_.symmetry_breaking) return;
     // Rotating a free placement around the ring maps schedules onto schedules.
     cnf().AddClause({e_.home_[0]});

@@ -284,12 +284,6 @@ absl::StatusOr<OptimalResult> SolveOptimal(const Problem& problem, const SearchO
   // Before anything indexes by home PE (the bounds, the relabeling).
   RETURN_IF_ERROR(ValidateProblem(problem));
   RETURN_IF_ERROR(CheckEncodable(problem));
-  if (!options.placement && problem.instance.heads() > 1) {
-    return absl::InvalidArgumentError(
-        "placement: free with heads > 1; the search over free placements would give the heads "
-        "of a token different homes: pin a placement (block, cyclic, zigzag or a list of one "
-        "head's homes)");
-  }
   if (!options.placement) return SolveFree(problem, options);
   RETURN_IF_ERROR(ValidatePlacement(*options.placement, problem.n(), problem.pes()));
   RETURN_IF_ERROR(CheckSize(problem, options));
