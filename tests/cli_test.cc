@@ -470,6 +470,18 @@ TEST(CliTest, BadMasksNameTheFlagAndTheValue) {
       {"--scheme causal --n 8 --tile 0 --d 2", "--tile", "--tile = 0: must be in [1, 8]"},
       {"--segments 4c,3p --tile 8 --d 2", "--tile", "--tile = 8: must be in [1, 7]"},
       {"--model gpt2 --tile 2000", "--tile", "--tile = 2000: must be in [1, 1024]"},
+      {"--scheme causal --n 8 --d 2 --heads 0", "--heads", "--heads = 0: must be in [1, 1024]"},
+      {"--scheme causal --n 8 --d 2 --heads 6 --kv-heads 4", "--kv-heads",
+       "--kv-heads = 4: must divide heads = 6"},
+      {"--scheme causal --n 8 --d 2 --heads 4 --kv-heads -1", "--kv-heads",
+       "--kv-heads = -1: must be in [1, 1024]"},
+      {"--scheme general --n 8 --d 2 --shared --heads 4 --kv-heads 2", "--kv-heads",
+       "--kv-heads = 2 with shared inputs: must equal heads = 4"},
+      {"--scheme causal --n 524288 --d 2 --heads 4", "--heads",
+       "--heads = 4: the layer holds heads x n = 2097152 tokens"},
+      {"--model llama-3-8b --heads 6", "--heads", "llama-3-8b has 32 heads in groups of 4"},
+      {"--model llama-3-8b --heads 33", "--heads", "--heads = 33"},
+      {"--model llama-3-8b --kv-heads 8", "--kv-heads", "--kv-heads: not with --model"},
   };
   for (const auto& c : cases) {
     const CliRun r = Cli(absl::StrCat("generate ", c.args, " --pes 2 --json"));
