@@ -531,7 +531,8 @@ absl::Status CheckScheduleHeader(const Problem& problem, const Placement& placem
   if (absl::Status s = ValidatePlacement(placement, problem.n(), problem.pes()); !s.ok()) {
     return s;
   }
-  if (placement != LayerPlacement(problem.instance, HeadPlacement(problem.instance, placement))) {
+  if (problem.instance.heads() > 1 &&
+      placement != LayerPlacement(problem.instance, HeadPlacement(problem.instance, placement))) {
     return absl::InvalidArgumentError(
         "placement: the heads' rows of a token have different homes; a token's vectors of "
         "every head live on its home (give one head's homes)");

@@ -192,21 +192,16 @@ absl::StatusOr<Event> EventAt(const v1::Event& proto, const Instance& inst,
 
 // With heads: the run's last event stays in the head of its first (the layer's rows
 // of an index outside a head are another head's).
-absl::Status CheckRunInHead(const Instance& inst, const v1::EventRun& proto, int64_t count) {
+absl::Status CheckRunInHead(const Instance& inst, const EventRun& run) {
   if (inst.heads() == 1) return absl::OkStatus();
-  const v1::Event& first = proto.first();
-  const int64_t i = first.has_op()     ? first.op().i()
-                    : first.has_item() ? first.item().i()
-                                       : first.free().i();
-  const int64_t j = first.has_op()     ? first.op().j()
-                    : first.has_item() ? first.item().j()
-                                       : first.free().j();
-  const int64_t last_i = i + (count - 1) * proto.i_step(),
-                last_j = j + (count - 1) * proto.j_step();
+  const Event& first = run.first;
+  const HeadIndices at =
+      first.is_op() ? HeadIndicesOf(inst, first.op()) : HeadIndicesOf(inst, first.item());
+  const bool uses_j = first.is_op() ? first.op().kind != OpKind::kSoftmax
+                                    : !IsVector(first.item().kind);
+  const int64_t last_i = at.i + (run.count - 1) * run.i_step;
+  const int64_t last_j = at.j + (run.count - 1) * run.j_step;
   const int64_t rows = inst.rows_per_head();
-  const bool uses_j =
-      first.has_op() ? first.op().kind() != v1::OP_KIND_SOFTMAX
-                     : (first.has_item() ? first.item() : first.free()).kind() >= v1::ITEM_KIND_S;
   if (last_i >= 0 && last_i < rows && (!uses_j || (last_j >= 0 && last_j < rows))) {
     return absl::OkStatus();
   }
@@ -237,7 +232,7 @@ absl::StatusOr<EventRun> RunFromProto(const v1::EventRun& proto, int64_t index,
   if (absl::Status s = CheckRun(run); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(path(), ".", s.message()));
   }
-  if (absl::Status s = CheckRunInHead(inst, proto, run.count); !s.ok()) return At(path(), s);
+  if (absl::Status s = CheckRunInHead(inst, run); !s.ok()) return At(path(), s);
   return run;
 }
 
