@@ -1,9 +1,11 @@
 // The schedule file format: round trips and every kind of bad file.
+#include "lib/export/schedule_json.h"
+
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/export/schedule_json.h"
 #include "tests/test_util.h"
 
 namespace attnsched {
@@ -51,6 +53,32 @@ TEST(ScheduleJsonTest, MinimalFileWithDefaults) {
   EXPECT_EQ(s->problem.machine.link_latency, 0);
   ASSERT_EQ(s->events.size(), 1u);
   EXPECT_EQ(s->events[0].op(), (Operation{OpKind::kDot, 0, 1}));
+}
+
+TEST(ScheduleJsonTest, EventsCarryTheirEndAndReceiverWhichReadersIgnore) {
+  Schedule s = testing::MustGenerate(Scheme::kCausal, 4, 2, 2);
+  s.problem.machine.link_latency = 3;
+  const std::string text = ToJson(s);
+  // A transfer of d = 2 words on a 1 word/cycle link, received 3 cycles later.
+  const int64_t k = testing::FindEvent(s, [](const Event& e) { return e.is_xfer(); });
+  const Event& x = s.events[k];
+  const std::string line =
+      absl::StrCat("{\"start\":", x.start, ",\"end\":", x.start + 2, ",\"from_pe\":", x.pe,
+                   ",\"to_pe\":", 1 - x.pe, ",\"arrival\":", x.start + 5, ",\"item\":\"");
+  EXPECT_THAT(text, HasSubstr(line));
+  EXPECT_THAT(text, HasSubstr(absl::StrCat("{\"start\":0,\"end\":2,\"pe\":0,\"op\":\"dot(")));
+  // Output only: other values read as the same events (an edited start needs no
+  // edited end); they must still be integers.
+  std::string edited = text;
+  edited.replace(edited.find(line), line.size(),
+                 absl::StrCat("{\"start\":", x.start, ",\"end\":7,\"from_pe\":", x.pe,
+                              ",\"to_pe\":9,\"arrival\":0,\"item\":\""));
+  absl::StatusOr<Schedule> back = FromJson(edited);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->events, s.events);
+  EXPECT_THAT(ErrorOf(std::string(kHeader) +
+                      R"js("events":[{"start":0,"end":"soon","pe":0,"op":"dot(0,1)"}]})js"),
+              HasSubstr("events[0].end = \"soon\""));
 }
 
 TEST(ScheduleJsonTest, TruncatedFileSaysWhere) {

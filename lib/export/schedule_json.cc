@@ -30,7 +30,7 @@ nlohmann::json InstanceJson(const Instance& inst) {
 
 ScheduleJsonWriter::ScheduleJsonWriter(const Problem& p, const Placement& placement,
                                        std::ostream& out)
-    : out_(out), inst_(p.instance) {
+    : out_(out), problem_(p) {
   nlohmann::json header = {
       {"format", kScheduleFormat},
       {"instance", InstanceJson(p.instance)},
@@ -51,15 +51,18 @@ ScheduleJsonWriter::ScheduleJsonWriter(const Problem& p, const Placement& placem
 }
 
 absl::Status ScheduleJsonWriter::Write(const Event& e, int64_t /*index*/) {
+  const Instance& inst = problem_.instance;
+  const EventTiming timing = TimingOf(problem_, e);
   line_.clear();
-  absl::StrAppend(&line_, first_ ? "\n" : ",\n", "{\"start\":", e.start);
+  absl::StrAppend(&line_, first_ ? "\n" : ",\n", "{\"start\":", e.start, ",\"end\":", timing.end);
   first_ = false;
   if (e.is_op()) {
-    absl::StrAppend(&line_, ",\"pe\":", e.pe, ",\"op\":\"", OperationName(inst_, e.op()), "\"}");
+    absl::StrAppend(&line_, ",\"pe\":", e.pe, ",\"op\":\"", OperationName(inst, e.op()), "\"}");
   } else if (e.is_free()) {
-    absl::StrAppend(&line_, ",\"pe\":", e.pe, ",\"free\":\"", ItemName(inst_, e.item()), "\"}");
+    absl::StrAppend(&line_, ",\"pe\":", e.pe, ",\"free\":\"", ItemName(inst, e.item()), "\"}");
   } else {
-    absl::StrAppend(&line_, ",\"from_pe\":", e.pe, ",\"item\":\"", ItemName(inst_, e.item()),
+    absl::StrAppend(&line_, ",\"from_pe\":", e.pe, ",\"to_pe\":", timing.receiver,
+                    ",\"arrival\":", timing.arrival, ",\"item\":\"", ItemName(inst, e.item()),
                     "\"}");
   }
   out_ << line_;

@@ -9,11 +9,15 @@
 //    "costs": {"c_dot": 2, "c_softmax": 1, "c_axpy": 2},      (optional: defaults)
 //    "placement": [0, 1, ...],                                   (h(i), n entries)
 //    "event_order": "start",        (optional: the events are in start order)
-//    "events": [{"start": 0, "pe": 0, "op": "dot(0,0)"},
-//               {"start": 0, "from_pe": 0, "item": "k(0)"},
-//               {"start": 9, "pe": 1, "free": "k(0)"}, ...]}
-// Events use the canonical names of SPEC section 4. Reading streams the events
-// array (the JSON document is never held whole).
+//    "events": [{"start": 0, "end": 2, "pe": 0, "op": "dot(0,0)"},
+//               {"start": 0, "end": 2, "from_pe": 0, "to_pe": 1, "arrival": 2,
+//                "item": "k(0)"},
+//               {"start": 9, "end": 9, "pe": 1, "free": "k(0)"}, ...]}
+// Events use the canonical names of SPEC section 4. "end", "to_pe" and "arrival"
+// are output only (TimingOf, schedule.h): the writer gives them; the reader takes
+// integers there and ignores them (the cost rules give them), so a file whose starts
+// were edited reads as its starts say. Reading streams the events array (the JSON
+// document is never held whole).
 #ifndef ATTNSCHED_LIB_EXPORT_SCHEDULE_JSON_H_
 #define ATTNSCHED_LIB_EXPORT_SCHEDULE_JSON_H_
 
@@ -56,7 +60,7 @@ class ScheduleJsonWriter final : public EventSink {
 
  private:
   std::ostream& out_;
-  const Instance inst_;  // names the events
+  const Problem problem_;  // names and times the events
   std::string line_;
   bool first_ = true;
 };

@@ -73,6 +73,7 @@ struct JsonStream {
 // The fields of one event object, collected until it ends.
 struct PartialEvent {
   std::optional<int64_t> start, pe, from_pe;
+  std::optional<int64_t> end, to_pe, arrival;  // output only: read, not used
   std::optional<std::string> op, item, free;
 };
 
@@ -189,8 +190,8 @@ const std::vector<absl::string_view>& Allowed(Where where) {
   static const std::vector<absl::string_view> machine = {
       "pes", "link_words", "link_cycles", "link_latency", "link_words_per_cycle", "max_words_per_pe"};
   static const std::vector<absl::string_view> costs = {"c_dot", "c_softmax", "c_axpy"};
-  static const std::vector<absl::string_view> event = {"start", "pe",   "from_pe",
-                                                        "op",    "item", "free"};
+  static const std::vector<absl::string_view> event = {"start",   "end", "pe",   "from_pe", "to_pe",
+                                                       "arrival", "op",  "item", "free"};
   static const std::vector<absl::string_view> none;
   switch (where) {
     case Where::kTop: return top;
@@ -369,11 +370,17 @@ bool ScheduleReader::EventScalar(const Scalar& v) {
     (key_ == "op" ? event_.op : key_ == "item" ? event_.item : event_.free) = *v.string;
     return true;
   }
-  const bool start = key_ == "start";
+  const bool cycle = key_ == "start" || key_ == "end" || key_ == "arrival";
   const std::optional<int64_t> value =
-      start ? Integer(v, -kMaxStart, kMaxStart) : Integer(v, -kInt32Max, kInt32Max);
+      cycle ? Integer(v, -kMaxStart, std::numeric_limits<int64_t>::max())
+            : Integer(v, -kInt32Max, kInt32Max);
   if (!value) return false;
-  (start ? event_.start : key_ == "pe" ? event_.pe : event_.from_pe) = *value;
+  (key_ == "start"     ? event_.start
+   : key_ == "end"     ? event_.end
+   : key_ == "arrival" ? event_.arrival
+   : key_ == "pe"      ? event_.pe
+   : key_ == "to_pe"   ? event_.to_pe
+                       : event_.from_pe) = *value;
   return true;
 }
 

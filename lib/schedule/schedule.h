@@ -52,6 +52,33 @@ struct Event {
   friend bool operator==(const Event&, const Event&) = default;
 };
 
+// When an event ends and who receives it (SPEC sections 3 and 10.5), in cycles:
+//   OP    end = start + Duration(op); the result is on the PE from `end`
+//   XFER  end = start + TransferDuration(item): the link is free again then;
+//         arrival = end + link_latency: the item is resident on `receiver`, the
+//         PE after the sender, (pe + 1) mod m
+//   FREE  end = arrival = start; receiver -1
+// Files and the wire carry `end` and `receiver` (and `arrival`) for their readers;
+// this is where they come from.
+struct EventTiming {
+  int64_t end = 0;
+  int64_t arrival = 0;  // XFER: when the receiver holds the item; else end
+  int32_t receiver = -1;
+};
+inline EventTiming TimingOf(const Problem& problem, const Event& e) {
+  if (e.is_op()) {
+    const int64_t end = e.start + Duration(problem, e.op());
+    return {end, end, -1};
+  }
+  if (e.is_free()) return {e.start, e.start, -1};
+  const int64_t end = e.start + TransferDuration(problem, e.item());
+  return {end, end + problem.machine.link_latency,
+          static_cast<int32_t>((e.pe + 1) % problem.pes())};
+}
+
+// Appends the event's operation or item name ("dot(3,5)", "k[1](5)") to `out`.
+void AppendEventName(const Instance& inst, const Event& e, std::string* out);
+
 // "dot(3,5) on PE 2", "transfer of k(5) on link 1->2" or "free of k(5) on PE 2".
 std::string DescribeEvent(const Problem& problem, const Event& event);
 

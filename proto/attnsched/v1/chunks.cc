@@ -295,25 +295,25 @@ absl::Status ChunkEventSource::CheckComplete() const {
       events_total_, " events: a chunk was lost or could not be decoded"));
 }
 
-ChunkWriter::ChunkWriter(const Problem& problem, const Placement& placement,
-                         int64_t events_total, int64_t chunk_events, WriteChunk write,
-                         ChunkForm form)
-    : chunk_events_(chunk_events), write_(std::move(write)), inst_(problem.instance) {
+ChunkWriter::ChunkWriter(const Problem& problem, const Placement& placement, int64_t events_total,
+                         int64_t chunk_events, WriteChunk write, ChunkForm form)
+    : chunk_events_(chunk_events), write_(std::move(write)), problem_(problem) {
   ProblemToProto(problem, chunk_.mutable_problem());
-  const Placement homes = HeadPlacement(inst_, placement);
+  const Placement homes = HeadPlacement(problem_.instance, placement);
   chunk_.mutable_placement()->Assign(homes.begin(), homes.end());
   chunk_.set_events_total(events_total);
   chunk_.set_start_order(true);
   if (form == ChunkForm::kRuns) {
     chunk_.set_compact(true);
-    runs_.emplace(problem.pes(), RunEncoder::kDefaultMaxPending,
-                  [this](const EventRun& run) { return AddRun(run); },
-                  inst_.heads() > 1 ? inst_.rows_per_head() : 0);
+    runs_.emplace(
+        problem.pes(), RunEncoder::kDefaultMaxPending,
+        [this](const EventRun& run) { return AddRun(run); },
+        problem_.instance.heads() > 1 ? problem_.instance.rows_per_head() : 0);
   }
 }
 
 absl::Status ChunkWriter::AddRun(const EventRun& run) {
-  RunToProto(run, inst_, chunk_.add_runs());
+  RunToProto(run, problem_, chunk_.add_runs());
   if (chunk_.runs_size() < chunk_events_) return absl::OkStatus();
   return Send(false);
 }
@@ -321,7 +321,7 @@ absl::Status ChunkWriter::AddRun(const EventRun& run) {
 absl::Status ChunkWriter::Write(const Event& event, int64_t index) {
   if (runs_) return runs_->Add(event);
   v1::Event* e = chunk_.add_events();
-  EventToProto(event, inst_, e);
+  EventToProto(event, problem_, e);
   if (index != written_) e->set_index(index);
   ++written_;
   if (chunk_.events_size() < chunk_events_) return absl::OkStatus();

@@ -159,7 +159,7 @@ class ChunkWriter final : public EventSink {
 
   const int64_t chunk_events_;
   const WriteChunk write_;
-  const Instance inst_;  // names the events on the wire
+  const Problem problem_;  // names and times the events on the wire
   std::optional<v1::ScheduleSummary> summary_;
   v1::ScheduleChunk chunk_;
   int64_t chunks_ = 0;   // chunks sent
