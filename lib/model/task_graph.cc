@@ -106,11 +106,19 @@ std::string RangeError(absl::string_view name, int64_t value, int64_t n) {
   return absl::StrFormat("index %s = %d is out of range [0, %d)", name, value, n);
 }
 
-// "name(i)", "name(i,j)", with heads "name[h](i)" or "name[h](i,j)".
-std::string Name(absl::string_view name, bool heads, bool two, const HeadIndices& at) {
-  const std::string head = heads ? absl::StrCat("[", at.head, "]") : "";
-  if (!two) return absl::StrCat(name, head, "(", at.i, ")");
-  return absl::StrCat(name, head, "(", at.i, ",", at.j, ")");
+// Appends "name(i)", "name(i,j)", with heads "name[h](i)" or "name[h](i,j)".
+void AppendName(absl::string_view name, bool heads, bool two, const HeadIndices& at,
+                std::string* out) {
+  if (heads) {
+    absl::StrAppend(out, name, "[", at.head, "](", at.i);
+  } else {
+    absl::StrAppend(out, name, "(", at.i);
+  }
+  if (two) {
+    absl::StrAppend(out, ",", at.j, ")");
+  } else {
+    out->push_back(')');
+  }
 }
 
 // With heads a name gives its head: "dot(0,1)" of a layer names no operation.
@@ -128,15 +136,30 @@ absl::Status InName(absl::string_view text, const absl::Status& status) {
 
 }  // namespace
 
+void AppendOperationName(const Instance& inst, const Operation& op, std::string* out) {
+  AppendName(kOpNames[static_cast<int>(op.kind)], inst.heads() > 1, TakesTwoIndices(op.kind),
+             HeadIndicesOf(inst, op), out);
+}
+
+void AppendItemName(const Instance& inst, const Item& item, std::string* out) {
+  AppendName(kItemNames[static_cast<int>(item.kind)], inst.heads() > 1, TakesTwoIndices(item.kind),
+             HeadIndicesOf(inst, item), out);
+}
+
 std::string OperationName(const Instance& inst, const Operation& op) {
-  return Name(kOpNames[static_cast<int>(op.kind)], inst.heads() > 1, TakesTwoIndices(op.kind),
-              HeadIndicesOf(inst, op));
+  std::string name;
+  AppendOperationName(inst, op, &name);
+  return name;
 }
 
 std::string ItemName(const Instance& inst, const Item& item) {
-  return Name(kItemNames[static_cast<int>(item.kind)], inst.heads() > 1, TakesTwoIndices(item.kind),
-              HeadIndicesOf(inst, item));
+  std::string name;
+  AppendItemName(inst, item, &name);
+  return name;
 }
+
+absl::string_view OpKindName(OpKind kind) { return kOpNames[static_cast<int>(kind)]; }
+absl::string_view ItemKindName(ItemKind kind) { return kItemNames[static_cast<int>(kind)]; }
 
 absl::StatusOr<Operation> ParseOperation(const Instance& inst, absl::string_view text) {
   absl::StatusOr<ParsedName> p = ParseCall(text);

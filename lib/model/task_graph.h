@@ -53,6 +53,12 @@ inline bool IsVector(ItemKind kind) { return kind <= ItemKind::kX; }
 // the head in brackets, "dot[1](3,5)", "k[0](5)" (k and v: the key/value head).
 std::string OperationName(const Instance& inst, const Operation& op);
 std::string ItemName(const Instance& inst, const Item& item);
+// The same names appended to `out` (writers of millions of names reuse one buffer).
+void AppendOperationName(const Instance& inst, const Operation& op, std::string* out);
+void AppendItemName(const Instance& inst, const Item& item, std::string* out);
+// The kinds' names: "dot", "softmax", "axpy"; "q", "k", "v", "x", "s", "p".
+absl::string_view OpKindName(OpKind kind);
+absl::string_view ItemKindName(ItemKind kind);
 
 // Parses canonical names of `inst`'s operations and items (a head in brackets is
 // optional with one head, where it must be 0). Errors (InvalidArgumentError) say

@@ -90,7 +90,8 @@ class ValidatorRun {
     // storage limit or a FREE makes them matter; before, they only grow, and the
     // peak is the total. After a violation the rest is only counted: the summary's
     // figures are the whole schedule's, and a stream is read to its end.
-    if (problem_.machine.max_words_per_pe > 0) TrackEveryCycle();
+    on_words_ = options.on_words;
+    if (problem_.machine.max_words_per_pe > 0 || on_words_) TrackEveryCycle();
     int64_t seen = 0;
     const bool accepted_hook = static_cast<bool>(options.on_accepted);
     for (; source.Valid(); source.Next()) {
@@ -160,6 +161,7 @@ class ValidatorRun {
     for (int32_t p : touched_) {
       touched_flag_[p] = false;
       stats_.peak_words[p] = std::max(stats_.peak_words[p], words_[p]);
+      if (on_words_) on_words_(cycle_, p, words_[p]);
       if (limit > 0 && words_[p] > limit && !over) {
         over = Violation{Rule::kStorageExceeded, cycle_, p, -1,
                          absl::StrFormat("cycle %d, PE %d: %d words resident, above the storage "
@@ -490,6 +492,7 @@ class ValidatorRun {
   std::vector<int64_t> unit_last_index_;  // the event of each unit's last operation
   std::vector<int64_t> link_last_index_;  // the event of each link's last transfer
   bool per_cycle_ = false;           // resident words closed every cycle
+  std::function<void(int64_t, int32_t, int64_t)> on_words_;  // ValidationOptions
   int64_t cycle_ = 0;                // the start of the events being read
   ScheduleStats stats_;
   std::optional<Violation> violation_;

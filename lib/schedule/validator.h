@@ -46,6 +46,12 @@ struct ValidationOptions {
   // (the simulator executes it there: one pass checks and executes). An error it
   // returns ends the validation with that error. Empty: nothing.
   std::function<absl::Status(const Event&)> on_accepted = nullptr;
+  // Called with (cycle, pe, words): the words resident on `pe` (ScheduleStats::
+  // peak_words counts them) from `cycle` on, for every PE at cycle 0 and then at
+  // each cycle they may have changed, in cycle order, until the first violation.
+  // Setting it makes the count exact per cycle, as a FREE or a storage limit does.
+  // Empty: nothing.
+  std::function<void(int64_t, int32_t, int64_t)> on_words = nullptr;
 };
 
 // The rules of SPEC section 4, one per way to break them.

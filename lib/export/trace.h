@@ -1,0 +1,100 @@
+// A schedule as a timeline in the Chrome trace event format (the JSON object form
+// that chrome://tracing and Perfetto's UI open; docs/pictures.md):
+//   {"displayTimeUnit": "ns", "otherData": {...}, "traceEvents": [
+//     {"ph": "M", ...}                       process and track names, sort order
+//     {"ph": "X", "pid": 0, "tid": 2, "ts": 12, "dur": 2, "name": "dot(3,5)",
+//      "cat": "dot", "args": {"i": 3, "j": 5}}, ...
+//     {"ph": "C", "pid": 0, "name": "words on PE 2", "ts": 12, "args": {"words": 40}}]}
+// Tracks (pid, tid): (0, p) the compute unit of PE p; (0, m + p) the FREEs of PE p;
+// (1, p) the link p -> (p + 1) mod m. One cycle is one trace microsecond ("ts",
+// "dur"). A slice's args give the head (with heads), i and j (when the name has
+// them), and for a transfer the words, the receiver (to_pe) and the arrival cycle.
+// Counters give the words resident on each PE (ValidationOptions::on_words).
+//
+// Bounded output: `aggregate` merges each track's consecutive events of one kind
+// into one slice ("dot x37", from the first start to the last end, args events and
+// busy_cycles), and a window [from, to) keeps the events that overlap it (a FREE:
+// whose cycle lies in it). More than max_slices slices is an error, before the
+// output grows past them.
+//
+// The writer is an event sink (event_sink.h): events come in start order, each is
+// formatted as it arrives (aggregated slices when they close), so memory is O(m).
+// Example:
+//   TraceWriter trace(problem, {}, out);
+//   TeeEventSource tee(source, trace);
+//   ValidationOptions check;
+//   check.on_words = [&](int64_t t, int32_t pe, int64_t w) { trace.Words(t, pe, w); };
+//   Validate(tee, check);  tee.Drain();
+//   RETURN_IF_ERROR(trace.Finish(tee.status()));
+#ifndef ATTNSCHED_LIB_EXPORT_TRACE_H_
+#define ATTNSCHED_LIB_EXPORT_TRACE_H_
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "lib/schedule/event_sink.h"
+#include "lib/schedule/schedule.h"
+
+namespace attnsched {
+
+// The default for TraceOptions::max_slices and the CLI's --max-slices: about 1.2 GB
+// of JSON, more than Perfetto's UI loads at once.
+inline constexpr int64_t kDefaultMaxSlices = 10'000'000;
+
+struct TraceOptions {
+  int64_t from = 0;  // cycles: the window [from, to)
+  int64_t to = kMaxStart;
+  bool aggregate = false;  // merge consecutive events of one kind per track
+  int64_t max_slices = kDefaultMaxSlices;
+};
+
+class TraceWriter final : public EventSink {
+ public:
+  // `out` must outlive the writer. Writes the header.
+  TraceWriter(const Problem& problem, const TraceOptions& options, std::ostream& out);
+
+  // An event, in start order. ResourceExhaustedError past max_slices; DataLossError
+  // when `out` fails.
+  absl::Status Write(const Event& event, int64_t index) override;
+  // `words` resident on `pe` from `cycle` on (ValidationOptions::on_words), in cycle
+  // order: a counter sample when it changed.
+  void Words(int64_t cycle, int32_t pe, int64_t words);
+  absl::Status Finish(const absl::Status& source_status) override;
+
+  int64_t slices() const { return slices_; }
+
+ private:
+  // A track's open aggregate: its events so far.
+  struct Open {
+    Event first, last;
+    int64_t end = 0, events = 0, busy = 0;
+  };
+  struct Sample {
+    int64_t words = -1;  // the last value seen; -1 before the first
+    bool shown = false;  // a sample inside the window was written
+  };
+
+  static int64_t Track(const Problem& problem, const Event& e);
+  bool InWindow(const Event& e, int64_t end) const;
+  absl::Status Slice(const Event& e, int64_t end, const Open* merged);
+  absl::Status Close(Open& open);
+  void Counter(int64_t cycle, int32_t pe, int64_t words);
+  absl::Status Flush();
+
+  const Problem problem_;
+  const TraceOptions options_;
+  std::ostream& out_;
+  std::vector<Open> open_;       // per track (aggregate)
+  std::vector<Sample> samples_;  // per PE
+  std::vector<bool> named_;      // per track: its metadata was written
+  std::string buffer_;
+  int64_t slices_ = 0;
+};
+
+}  // namespace attnsched
+
+#endif  // ATTNSCHED_LIB_EXPORT_TRACE_H_
