@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "lib/sat/encoder.h"
 #include "lib/schedule/event_source.h"
 #include "lib/schedule/schedule.h"
@@ -42,11 +43,17 @@ int RunProve(const Invocation& call);
 // attnsched health --server HOST:PORT: SERVING (exit 0), NOT_SERVING (exit 1), or
 // unreachable (exit 4). For container health checks and probes.
 int RunHealth(const Invocation& call);
+// trace, gantt, program: a schedule FILE, or the generate flags' schedule, validated
+// and turned into a Perfetto trace (--out), an SVG picture (--out), or per-PE
+// programs (stdout or --out); exit 1 for an invalid schedule.
+int RunTrace(const Invocation& call);
+int RunGantt(const Invocation& call);
+int RunProgram(const Invocation& call);
 
 // OK when every flag given applies to `command` (one of `allowed`); otherwise an
 // InvalidArgumentError naming the flag and the subcommands it belongs to.
 absl::Status CheckFlagsApply(absl::string_view command, const std::vector<std::string>& given,
-                             std::initializer_list<absl::string_view> allowed);
+                             absl::Span<const absl::string_view> allowed);
 
 // In remote mode, InvalidArgumentError naming the first flag given of `local_only`
 // (flags only local mode honours; the server has its own); OK otherwise.
@@ -68,14 +75,13 @@ struct ScheduleInput {
 
 // For subcommands that read one schedule FILE: checks the flags against `allowed`
 // and the operands, and opens the file (--max-events bounds the events held).
-absl::StatusOr<ScheduleInput> OpenScheduleOperand(absl::string_view command,
-                                                  const Invocation& call,
-                                                  std::initializer_list<absl::string_view> allowed);
+absl::StatusOr<ScheduleInput> OpenScheduleOperand(absl::string_view command, const Invocation& call,
+                                                  absl::Span<const absl::string_view> allowed);
 
 // The same, read whole into memory in the file's order (for the SAT engine), within
 // --max-events.
 absl::StatusOr<Schedule> ReadScheduleOperand(absl::string_view command, const Invocation& call,
-                                             std::initializer_list<absl::string_view> allowed);
+                                             absl::Span<const absl::string_view> allowed);
 
 // --max-sat-variables, --max-sat-clauses and --max-sat-memory; InvalidArgumentError
 // naming the flag for a value below 1.
@@ -94,7 +100,8 @@ absl::Status CheckSatFlags(
 // Prints "attnsched COMMAND: message" to stderr (with --json also
 // {"error": {"code", "message", "field", "exit_status"}} on stdout; "field" is the
 // field or flag the message names, or null) and returns the exit status for
-// `status`: kExitInvalid for internal errors (a bug), kExitRetry for UNAVAILABLE and
+// `status`: kExitInvalid for internal errors (a bug) and FAILED_PRECONDITION (an
+// invalid schedule where a valid one is needed), kExitRetry for UNAVAILABLE and
 // DEADLINE_EXCEEDED, kExitUsage otherwise.
 int ReportError(absl::string_view command, const absl::Status& status);
 

@@ -3,6 +3,7 @@
 #include "absl/flags/flag.h"
 #include "lib/algorithms/generator.h"
 #include "lib/base/system_memory.h"
+#include "lib/export/trace.h"
 #include "lib/sat/encoder.h"
 #include "lib/sat/optimal_search.h"
 #include "lib/schedule/validator.h"
@@ -50,7 +51,9 @@ ABSL_FLAG(bool, json, false, "print one JSON object instead of a table");
 ABSL_FLAG(bool, simulate, true,
           "generate, verify: execute valid schedules on real numbers and compare with "
           "attention computed directly (--nosimulate skips it)");
-ABSL_FLAG(std::string, out, "", "generate: also write the schedule to this file");
+ABSL_FLAG(std::string, out, "",
+          "generate: also write the schedule to this file; trace, gantt: the output file "
+          "(required); program: write the programs here instead of stdout");
 ABSL_FLAG(std::string, out_format, "json",
           "generate: the format of --out: json; binary (length-delimited Protobuf "
           "chunks, about a quarter of the size, verified in bounded memory); or compact "
@@ -98,3 +101,17 @@ ABSL_FLAG(std::string, server, "",
 ABSL_FLAG(std::string, tls_ca, "",
           "with --server: PEM root certificates to verify the server (TLS); empty: plaintext");
 ABSL_FLAG(double, deadline, 600, "with --server: the RPC deadline in seconds");
+ABSL_FLAG(int64_t, from, 0, "trace: the window's first cycle, >= 0");
+ABSL_FLAG(int64_t, to, 0, "trace: the window's end cycle (exclusive), > --from; 0: the end");
+ABSL_FLAG(bool, aggregate, false,
+          "trace: merge each track's consecutive events of one kind into one slice");
+ABSL_FLAG(int64_t, max_slices, attnsched::kDefaultMaxSlices,
+          "trace: refuse traces of more slices (aggregate or take a window instead)");
+ABSL_FLAG(std::string, style, "auto",
+          "gantt: chart (a rect per event), heatmap (utilisation per PE and link over time "
+          "bins) or auto (the chart up to 64 tokens and 128 PEs)");
+ABSL_FLAG(int64_t, bins, 256, "gantt: the heat map's time columns, 1..4096");
+ABSL_FLAG(int64_t, pe, -1, "program: only this PE's program (streamed); -1: every PE's");
+ABSL_FLAG(bool, loops, true,
+          "program: runs of instructions that repeat with constant steps as one loop line "
+          "(--noloops lists every instruction)");

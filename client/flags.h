@@ -45,5 +45,13 @@ ABSL_DECLARE_FLAG(std::string, dimacs);
 ABSL_DECLARE_FLAG(std::string, server);
 ABSL_DECLARE_FLAG(std::string, tls_ca);
 ABSL_DECLARE_FLAG(double, deadline);
+ABSL_DECLARE_FLAG(int64_t, from);
+ABSL_DECLARE_FLAG(int64_t, to);
+ABSL_DECLARE_FLAG(bool, aggregate);
+ABSL_DECLARE_FLAG(int64_t, max_slices);
+ABSL_DECLARE_FLAG(std::string, style);
+ABSL_DECLARE_FLAG(int64_t, bins);
+ABSL_DECLARE_FLAG(int64_t, pe);
+ABSL_DECLARE_FLAG(bool, loops);
 
 #endif  // ATTNSCHED_CLIENT_FLAGS_H_

@@ -28,7 +28,7 @@
 namespace attnsched::cli {
 
 absl::Status CheckFlagsApply(absl::string_view command, const std::vector<std::string>& given,
-                             std::initializer_list<absl::string_view> allowed) {
+                             absl::Span<const absl::string_view> allowed) {
   for (const std::string& flag : given) {
     if (std::find(allowed.begin(), allowed.end(), flag) != allowed.end()) continue;
     std::string name = flag;
@@ -160,7 +160,7 @@ absl::Status CheckFileStart(const std::string& path) {
 // (--max-operations checked too, and refused with --server: the server checks).
 absl::StatusOr<std::pair<std::string, int64_t>> ScheduleOperand(
     absl::string_view command, const Invocation& call,
-    std::initializer_list<absl::string_view> allowed) {
+    absl::Span<const absl::string_view> allowed) {
   RETURN_IF_ERROR(CheckFlagsApply(command, call.flags, allowed));
   if (call.operands.size() != 1) {
     return absl::InvalidArgumentError(
@@ -173,9 +173,8 @@ absl::StatusOr<std::pair<std::string, int64_t>> ScheduleOperand(
   return std::make_pair(call.operands[0], max_events);
 }
 
-absl::StatusOr<ScheduleInput> OpenScheduleOperand(
-    absl::string_view command, const Invocation& call,
-    std::initializer_list<absl::string_view> allowed) {
+absl::StatusOr<ScheduleInput> OpenScheduleOperand(absl::string_view command, const Invocation& call,
+                                                  absl::Span<const absl::string_view> allowed) {
   ASSIGN_OR_RETURN(const auto operand, ScheduleOperand(command, call, allowed));
   const auto& [path, max_events] = operand;
   if (rpc::IsBinaryScheduleFile(path)) {
@@ -189,7 +188,7 @@ absl::StatusOr<ScheduleInput> OpenScheduleOperand(
 }
 
 absl::StatusOr<Schedule> ReadScheduleOperand(absl::string_view command, const Invocation& call,
-                                             std::initializer_list<absl::string_view> allowed) {
+                                             absl::Span<const absl::string_view> allowed) {
   ASSIGN_OR_RETURN(const auto operand, ScheduleOperand(command, call, allowed));
   const auto& [path, max_events] = operand;
   if (!rpc::IsBinaryScheduleFile(path)) return ReadScheduleFile(path, max_events);
@@ -243,7 +242,10 @@ int ReportError(absl::string_view command, const absl::Status& raw) {
   std::cerr << "attnsched" << (command.empty() ? "" : " ") << command << ": " << status.message()
             << "\n";
   int exit = kExitUsage;
-  if (status.code() == absl::StatusCode::kInternal) exit = kExitInvalid;
+  if (status.code() == absl::StatusCode::kInternal ||
+      status.code() == absl::StatusCode::kFailedPrecondition) {
+    exit = kExitInvalid;
+  }
   if (status.code() == absl::StatusCode::kUnavailable ||
       status.code() == absl::StatusCode::kDeadlineExceeded) {
     exit = kExitRetry;
@@ -301,6 +303,17 @@ constexpr absl::string_view kUsage =
     "      OPTIMAL (exit 0), IMPROVABLE with a better schedule (exit 1) or UNKNOWN (3)\n"
     "  attnsched health --server HOST:PORT\n"
     "      the server's gRPC health: SERVING (exit 0), NOT_SERVING (1), unreachable (4)\n"
+    "  attnsched trace (FILE | generate's flags) --out T.json [--aggregate]\n"
+    "                  [--from C] [--to C] [--max-slices S]\n"
+    "      the schedule as a timeline for Perfetto (ui.perfetto.dev) or chrome://tracing:\n"
+    "      a track per PE and per link, a counter of resident words per PE\n"
+    "  attnsched gantt (FILE | generate's flags) --out G.svg [--style auto|chart|heatmap]\n"
+    "                  [--bins B]\n"
+    "      the schedule as an SVG Gantt chart (up to 64 tokens), or a utilisation heat map\n"
+    "  attnsched program (FILE | generate's flags) [--pe P] [--noloops] [--json]\n"
+    "                    [--out FILE]\n"
+    "      each PE's instructions in start order: compute, send, receive, free, with\n"
+    "      loops where the schedule repeats; exit 1 (all three) for an invalid schedule\n"
     "\n"
     "generate, verify, solve and prove run in-process, or on attnsched-server with\n"
     "--server HOST:PORT (--tls-ca FILE, --deadline SECONDS); the output is the same.\n"
@@ -323,7 +336,8 @@ int Dispatch(int argc, char** argv) {
     return kExitOk;
   }
   if (args->positional.empty()) {
-    std::cerr << "attnsched: give a subcommand (generate, verify, models, solve, prove, health); attnsched --help\n";
+    std::cerr << "attnsched: give a subcommand (generate, verify, models, solve, prove, health, "
+                 "trace, gantt, program); attnsched --help\n";
     return kExitUsage;
   }
   const std::string command = args->positional.front();
@@ -340,6 +354,9 @@ int Dispatch(int argc, char** argv) {
       {"solve", RunSolve, "--max-sat-memory"},
       {"prove", RunProve, "--max-operations or --max-sat-memory"},
       {"health", RunHealth, ""},
+      {"trace", RunTrace, "--max-operations"},
+      {"gantt", RunGantt, "--max-operations"},
+      {"program", RunProgram, "--max-events or --pe"},
   };
   for (const auto& c : kCommands) {
     if (command != c.name) continue;
@@ -352,7 +369,8 @@ int Dispatch(int argc, char** argv) {
     }
   }
   std::cerr << "attnsched: unknown subcommand \"" << command
-            << "\"; the subcommands are generate, verify, models, solve, prove, health (attnsched --help)\n";
+            << "\"; the subcommands are generate, verify, models, solve, prove, health, trace, "
+               "gantt, program (attnsched --help)\n";
   return kExitUsage;
 }
 

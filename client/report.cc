@@ -32,8 +32,8 @@ absl::Status WriteOutput(absl::string_view flag, const std::string& path,
   }
   const absl::Status written = write(out);
   out.close();
-  RETURN_IF_ERROR(file.Commit(written.ok() && !out.fail()));
-  return written;
+  const absl::Status committed = file.Commit(written.ok() && !out.fail());
+  return written.ok() ? committed : written;  // why the output stopped, if it did
 }
 
 absl::StatusOr<OutFormat> OutFormatFlag() {

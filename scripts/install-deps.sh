@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package that attnsched's build, tests, benchmarks, demo and
 # fuzzing (scripts/fuzz.sh: clang, libFuzzer and the sanitizers' runtimes, llvm-symbolizer) need.
+# librsvg2-bin renders the SVG pictures to PNG (scripts/render-pictures.sh, tests/pictures_test.py).
 # Idempotent: packages already present are skipped by apt; safe to run on every build.
 set -euo pipefail
 
@@ -15,6 +16,7 @@ packages=(
   nlohmann-json3-dev libcpp-httplib-dev
   clang-14 libclang-rt-14-dev llvm-14
   python3 python3-grpcio python3-protobuf python3-yaml openssl
+  librsvg2-bin
 )
 
 missing=()

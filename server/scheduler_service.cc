@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <deque>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -12,12 +13,13 @@
 #include "attnsched/v1/chunks.h"
 #include "attnsched/v1/convert.h"
 #include "lib/algorithms/generator.h"
-#include "lib/export/summary.h"
 #include "lib/base/cancellation.h"
+#include "lib/export/pe_programs.h"
+#include "lib/export/summary.h"
+#include "lib/model/heads.h"
+#include "lib/sat/prove.h"
 #include "lib/schedule/check.h"
 #include "lib/schedule/event_sink.h"
-#include "lib/sat/prove.h"
-#include "lib/model/heads.h"
 #include "lib/status_macros.h"
 #include "server/retryable.h"
 #include "server/sat_process.h"
@@ -320,6 +322,87 @@ grpc::Status SchedulerService::StreamSchedule(grpc::ServerContext* context,
   tee.Drain();
   chunks.set_summary(*std::move(summary));
   return log.Done(chunks.Finish(tee.status()));
+}
+
+namespace {
+
+// Fills ProgramChunks of at most `chunk_instructions` instructions and sends each as
+// it fills: the first with the problem and the placement, the last with the summary.
+class ProgramChunks {
+ public:
+  using Send = std::function<bool(const v1::ProgramChunk&)>;
+  ProgramChunks(const Problem& problem, const Placement& placement, int chunk_instructions,
+                Send send)
+      : problem_(problem), chunk_instructions_(chunk_instructions), send_(std::move(send)) {
+    rpc::ProblemToProto(problem, chunk_.mutable_problem());
+    const Placement homes = HeadPlacement(problem.instance, placement);
+    chunk_.mutable_placement()->Assign(homes.begin(), homes.end());
+  }
+  absl::Status Add(const Instruction& in) {
+    rpc::InstructionToProto(in, problem_, chunk_.add_instructions());
+    return chunk_.instructions_size() < chunk_instructions_ ? absl::OkStatus() : SendChunk();
+  }
+  absl::Status Finish(v1::ScheduleSummary summary) {
+    *chunk_.mutable_summary() = std::move(summary);
+    chunk_.set_last(true);
+    return SendChunk();
+  }
+
+ private:
+  absl::Status SendChunk() {
+    chunk_.set_chunk_index(index_++);
+    if (!send_(chunk_)) return StoppedError("streaming the programs");
+    chunk_.Clear();
+    return absl::OkStatus();
+  }
+
+  const Problem& problem_;
+  const int chunk_instructions_;
+  const Send send_;
+  v1::ProgramChunk chunk_;
+  int64_t index_ = 0;
+};
+
+}  // namespace
+
+grpc::Status SchedulerService::StreamPrograms(grpc::ServerContext* context,
+                                              const v1::ProgramRequest* request,
+                                              grpc::ServerWriter<v1::ProgramChunk>* writer) {
+  RpcLog log("StreamPrograms", *context, metrics_);
+  MemoryBudget::Lease lease = budget_.Empty();
+  const HandlerStop stop(*context, pool_.max_deadline(), "generation");
+  const Cancelled cancelled = stop.cancelled();
+  const v1::GenerateRequest& generate = request->generate();
+  absl::StatusOr<Generated> g = GenerateFor(generate, options_, options_.max_events, false, "",
+                                            lease, kBytesPerEvent, cancelled);
+  if (!g.ok()) return log.Done(stop.Named(g.status()));
+  const Problem& problem = g->events->problem();
+  std::optional<int32_t> pe;
+  if (request->has_pe()) {
+    if (request->pe() < 0 || request->pe() >= problem.pes()) {
+      return log.Done(absl::InvalidArgumentError(
+          absl::StrCat("pe = ", request->pe(), ": out of range [0, ", problem.pes(),
+                       "): the problem has ", problem.pes(), " PEs (unset: every PE)")));
+    }
+    pe = request->pe();
+  }
+  // One pass, as StreamSchedule: the check reads the schedule as it is compiled and
+  // each chunk of instructions is sent as it fills.
+  ProgramChunks chunks(problem, g->events->placement(), options_.chunk_events,
+                       [&](const v1::ProgramChunk& chunk) {
+                         return !context->IsCancelled() && writer->Write(chunk);
+                       });
+  ProgramSplitter split(problem, pe, request->loops(),
+                        [&chunks](const Instruction& in) { return chunks.Add(in); });
+  TeeEventSource tee(*g->events, split);
+  v1::GenerateRequest unsimulated = generate;
+  unsimulated.set_simulate(false);
+  absl::StatusOr<v1::ScheduleSummary> summary =
+      CheckGenerated(tee, *g, unsimulated, options_.max_operations, cancelled);
+  if (!summary.ok()) return log.Done(stop.Named(summary.status()));
+  tee.Drain();
+  if (absl::Status s = split.Finish(tee.status()); !s.ok()) return log.Done(stop.Named(s));
+  return log.Done(stop.Named(chunks.Finish(*std::move(summary))));
 }
 
 grpc::Status SchedulerService::VerifySchedule(grpc::ServerContext* context,

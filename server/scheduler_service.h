@@ -54,6 +54,8 @@ class SchedulerService final : public v1::Scheduler::Service {
                             grpc::ServerWriter<v1::SolveProgress>* writer) override;
   grpc::Status ProveOptimality(grpc::ServerContext* context, const v1::ProveRequest* request,
                                v1::ProveResponse* response) override;
+  grpc::Status StreamPrograms(grpc::ServerContext* context, const v1::ProgramRequest* request,
+                              grpc::ServerWriter<v1::ProgramChunk>* writer) override;
 
  private:
   // A SAT job carrying this server's formula limits.

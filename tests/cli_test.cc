@@ -328,6 +328,91 @@ TEST(CliTest, AFailedWriteIsAnErrorNotSuccess) {
   EXPECT_THAT(Slurp(err), HasSubstr("writing the output failed"));
 }
 
+// trace, gantt and program read a file or generate flags alike, and write whole
+// outputs; the program of a PE matches the schedule file's events on it.
+TEST(CliTest, TraceGanttAndProgramOfAFileAndOfGenerateFlags) {
+  const std::string dir = ::testing::TempDir();
+  const std::string schedule = dir + "/cli_test_pictures.json";
+  ASSERT_EQ(Cli("generate --scheme causal --n 8 --d 2 --pes 4 --out " + schedule).exit, 0);
+  for (const std::string& input : {schedule, std::string("--scheme causal --n 8 --d 2 --pes 4")}) {
+    CliRun trace = Cli("trace " + input + " --out " + dir + "/cli_test_t.json --json");
+    ASSERT_EQ(trace.exit, 0) << trace.err;
+    const nlohmann::json t = nlohmann::json::parse(Slurp(dir + "/cli_test_t.json"));
+    EXPECT_EQ(
+        nlohmann::json::parse(trace.out)["slices"], t["traceEvents"].size() - [&] {
+          int64_t other = 0;
+          for (const auto& e : t["traceEvents"]) other += e["ph"] != "X";
+          return other;
+        }());
+    CliRun gantt = Cli("gantt " + input + " --out " + dir + "/cli_test_g.svg");
+    ASSERT_EQ(gantt.exit, 0) << gantt.err;
+    EXPECT_THAT(Slurp(dir + "/cli_test_g.svg"), HasSubstr("<svg"));
+    CliRun program = Cli("program " + input + " --pe 3 --noloops --json");
+    ASSERT_EQ(program.exit, 0) << program.err;
+    const nlohmann::json j = nlohmann::json::parse(program.out);
+    ASSERT_EQ(j["programs"].size(), 1u);
+    EXPECT_EQ(j["programs"][0]["pe"], 3);
+    const nlohmann::json file = nlohmann::json::parse(Slurp(schedule));
+    int64_t on_three = 0;
+    for (const auto& e : file["events"]) {
+      on_three +=
+          e.value("pe", -1) == 3 || e.value("from_pe", -1) == 3 || e.value("to_pe", -1) == 3;
+    }
+    EXPECT_EQ(j["programs"][0]["instructions"].size(), on_three);
+    EXPECT_EQ(j["programs"][0]["instructions_total"], on_three);
+  }
+  CliRun text = Cli("program " + schedule);
+  ASSERT_EQ(text.exit, 0);
+  EXPECT_THAT(text.out, HasSubstr("PE 0:\n"));
+  EXPECT_THAT(text.out, HasSubstr("compute dot(0,0)"));
+  EXPECT_THAT(text.out, HasSubstr("# PE 3: "));
+}
+
+TEST(CliTest, TraceGanttAndProgramRefuseBadFlagsNamingThem) {
+  const std::string dir = ::testing::TempDir();
+  const std::string small = "--scheme general --n 4 --d 2 --pes 2";
+  const std::string file = dir + "/cli_test_refused.json";
+  ASSERT_EQ(Cli("generate " + small + " --out " + file).exit, 0);
+  const struct {
+    std::string args, message;
+  } cases[] = {
+      {"trace " + small, "--out: give the trace's file"},
+      {"trace " + small + " --out /nonexistent/t.json", "--out = /nonexistent/t.json"},
+      {"trace " + small + " --out " + dir + "/x.json --from -1", "--from = -1"},
+      {"trace " + small + " --out " + dir + "/x.json --from 5 --to 5",
+       "--to = 5: must be above --from"},
+      {"trace " + small + " --out " + dir + "/x.json --from 100000",
+       "--from = 100000: the schedule ends at cycle"},
+      {"trace " + small + " --out " + dir + "/x.json --max-slices 3", "more than 3 slices"},
+      {"trace " + small + " --out " + dir + "/x.json --max-slices 0", "--max-slices = 0"},
+      {"trace " + small + " --out " + dir + "/x.json --pe 1", "--pe does not apply to trace"},
+      {"gantt " + small + " --out " + dir + "/x.svg --style pie", "--style = pie"},
+      {"gantt " + small + " --out " + dir + "/x.svg --bins 0", "--bins = 0"},
+      {"gantt " + small, "--out: give the picture's file"},
+      {"program " + small + " --pe 2", "--pe = 2: out of range [0, 2)"},
+      {"program " + small + " --pe -2", "--pe = -2"},
+      {"program " + small + " --out /nonexistent/p.txt", "--out = /nonexistent/p.txt"},
+      {"program " + small + " --server localhost:1", "--server: program runs in-process only"},
+      {"program " + file + " --max-events 3", "more than 3 instructions"},
+  };
+  for (const auto& c : cases) {
+    CliRun run = Cli(c.args);
+    EXPECT_EQ(run.exit, 2) << c.args << "\n" << run.err;
+    EXPECT_THAT(run.err, HasSubstr(c.message)) << c.args;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir + "/x.json")) << "a refused trace leaves no file";
+  // An invalid schedule is drawn by none of them: exit 1 with the violation.
+  const std::string text = Slurp(file);
+  const std::string cut =
+      TempFile("cut_pictures.json", text.substr(0, text.rfind(",\n{")) + "\n]}\n");
+  for (const std::string command : {"trace", "gantt", "program"}) {
+    CliRun run = Cli(command + " " + cut + " --out " + dir + "/cli_test_invalid.out");
+    EXPECT_EQ(run.exit, 1) << command << run.err;
+    EXPECT_THAT(run.err, HasSubstr("the schedule is invalid: "));
+    EXPECT_FALSE(std::filesystem::exists(dir + "/cli_test_invalid.out"));
+  }
+}
+
 TEST(CliTest, SolveAndProveWithProofAndDimacs) {
   const std::string dir = ::testing::TempDir();
   CliRun solve = Cli("solve --scheme causal --n 2 --d 1 --pes 2 --json --proof " + dir +

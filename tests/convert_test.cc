@@ -1,8 +1,9 @@
 // The service contract's mapping to library types: round trips, defaults, and bad
 // requests named by field.
-#include "attnsched/v1/chunks.h"
 #include "attnsched/v1/convert.h"
 
+#include "absl/strings/str_cat.h"
+#include "attnsched/v1/chunks.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
@@ -29,6 +30,27 @@ TEST(ConvertTest, ScheduleRoundTripForEveryScheme) {
     EXPECT_EQ(back->problem.costs.c_softmax, 2);
     EXPECT_EQ(SchemeOf(back->problem.instance), scheme);
   }
+}
+
+TEST(ConvertTest, EventsCarryTheirEndAndReceiverWhichReadersIgnore) {
+  Schedule s = testing::MustGenerate(Scheme::kGeneral, 4, 2, 2);
+  s.problem.machine.link_latency = 3;
+  const int64_t k = testing::FindEvent(s, [](const Event& e) { return e.is_xfer(); });
+  v1::Schedule proto;
+  ScheduleToProto(s, &proto);
+  const v1::Event& x = proto.events(static_cast<int>(k));
+  EXPECT_EQ(x.end(), x.start() + 2);
+  EXPECT_EQ(x.to_pe(), 1 - x.pe());
+  EXPECT_EQ(x.arrival(), x.start() + 5);
+  const v1::Event& op = proto.events(0);
+  EXPECT_EQ(op.end(), op.start() + s.problem.costs.c_dot);
+  EXPECT_FALSE(op.has_to_pe());
+  // Output only: other values read as the same events.
+  proto.mutable_events(static_cast<int>(k))->set_to_pe(x.pe());
+  proto.mutable_events(0)->set_arrival(5);
+  absl::StatusOr<Schedule> back = ScheduleFromProto(proto);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->events, s.events);
 }
 
 TEST(ConvertTest, TilesRoundTripAndZeroMeansTokens) {
@@ -320,7 +342,7 @@ TEST(ChunksTest, AStreamInAnyOrderIsSortedByStart) {
   chunks[0].set_start_order(false);
   size_t k = 0;
   for (v1::ScheduleChunk& c : chunks) {
-    for (v1::Event& e : *c.mutable_events()) EventToProto(s.events[k++], s.problem.instance, &e);
+    for (v1::Event& e : *c.mutable_events()) EventToProto(s.events[k++], s.problem, &e);
   }
   absl::StatusOr<std::vector<Event>> back = ReadChunks(chunks);
   ASSERT_TRUE(back.ok()) << back.status();

@@ -188,9 +188,11 @@ TEST_F(ServerTest, EveryRpcMatchesLocalMode) {
     SetDeadline(context, absl::Seconds(30));
     auto reader = stub->StreamSchedule(&context, generate);
     v1::ScheduleChunk chunk;
+    Problem problem;
     while (reader->Read(&chunk)) {
+      if (chunk.chunk_index() == 0) problem = *rpc::ProblemFromProto(chunk.problem());
       for (int k = 0; k < chunk.events_size(); ++k) {
-        streamed.push_back(*rpc::EventFromProto(chunk.events(k), k, Instance{}));
+        streamed.push_back(*rpc::EventFromProto(chunk.events(k), k, problem.instance));
       }
       if (chunk.last()) {
         EXPECT_EQ(chunk.summary().makespan_cycles(), local_makespan);
@@ -261,11 +263,15 @@ TEST_F(ServerTest, StreamScheduleSendsAsItGenerates) {
   std::vector<Event> streamed;
   int chunks = 0, summaries = 0;
   int64_t total = -2;
+  Problem problem;
   while (reader->Read(&chunk)) {
-    if (chunks++ == 0) total = chunk.events_total();
+    if (chunks++ == 0) {
+      total = chunk.events_total();
+      problem = *rpc::ProblemFromProto(chunk.problem());
+    }
     summaries += chunk.has_summary() ? 1 : 0;
     for (int k = 0; k < chunk.events_size(); ++k) {
-      streamed.push_back(*rpc::EventFromProto(chunk.events(k), k, Instance{}));
+      streamed.push_back(*rpc::EventFromProto(chunk.events(k), k, problem.instance));
     }
   }
   ASSERT_TRUE(reader->Finish().ok());
@@ -276,6 +282,59 @@ TEST_F(ServerTest, StreamScheduleSendsAsItGenerates) {
   EXPECT_EQ(chunk.summary().events(), total);
   EXPECT_EQ(total, static_cast<int64_t>(local.events.size()));
   EXPECT_EQ(streamed, local.events);
+}
+
+// StreamPrograms: every PE's instructions, each transfer as a send and a receive; one
+// PE's with loops expands to exactly its events; a PE out of range is named.
+TEST_F(ServerTest, StreamProgramsSendsEachPesInstructions) {
+  ASSERT_FALSE(server_.address().empty()) << server_.Log();
+  auto stub = Connect(server_);
+  const Problem p = MakeProblem(Scheme::kCausal, 64, 2, 4);
+  const Schedule local = testing::MustGenerate(p);
+  auto programs = [&](std::optional<int32_t> pe, bool loops, std::vector<v1::Instruction>& out,
+                      v1::ProgramChunk& last) {
+    v1::ProgramRequest request;
+    *request.mutable_generate()->mutable_problem() = ProblemProto(Scheme::kCausal, 64, 2, 4);
+    if (pe) request.set_pe(*pe);
+    request.set_loops(loops);
+    grpc::ClientContext context;
+    SetDeadline(context, absl::Seconds(60));
+    auto reader = stub->StreamPrograms(&context, request);
+    while (reader->Read(&last))
+      out.insert(out.end(), last.instructions().begin(), last.instructions().end());
+    return reader->Finish();
+  };
+  std::vector<v1::Instruction> all;
+  v1::ProgramChunk last;
+  ASSERT_TRUE(programs(std::nullopt, false, all, last).ok());
+  ASSERT_TRUE(last.last() && last.summary().valid());
+  int64_t transfers = 0, receives = 0;
+  for (const Event& e : local.events) transfers += e.is_xfer();
+  for (const v1::Instruction& in : all) {
+    if (in.type() != v1::Instruction::TYPE_RECEIVE) continue;
+    ++receives;
+    EXPECT_EQ(in.pe(), (in.run().first().pe() + 1) % 4);
+    EXPECT_EQ(in.run().first().to_pe(), in.pe());
+  }
+  EXPECT_EQ(static_cast<int64_t>(all.size()),
+            static_cast<int64_t>(local.events.size()) + transfers);
+  EXPECT_EQ(receives, transfers);
+
+  std::vector<v1::Instruction> two;
+  ASSERT_TRUE(programs(2, true, two, last).ok());
+  int64_t expanded = 0, on_two = 0;
+  for (const v1::Instruction& in : two) {
+    EXPECT_EQ(in.pe(), 2);
+    expanded += std::max<int64_t>(1, in.run().count());
+  }
+  for (const Event& e : local.events) on_two += e.pe == 2 || (e.is_xfer() && e.pe == 1);
+  EXPECT_EQ(expanded, on_two);
+  EXPECT_LT(two.size() * 4, static_cast<size_t>(on_two)) << "loops shorten the program";
+
+  std::vector<v1::Instruction> none;
+  const grpc::Status bad = programs(4, false, none, last);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(bad.error_message(), HasSubstr("pe = 4: out of range [0, 4)"));
 }
 
 // With compact set, StreamSchedule sends runs (lib/schedule/event_runs.h) that expand

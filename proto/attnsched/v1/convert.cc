@@ -157,8 +157,9 @@ absl::Status At(absl::string_view path, const absl::Status& status) {
   return absl::InvalidArgumentError(absl::StrCat(path, ": ", status.message()));
 }
 
-// The event of `proto` in `inst`; errors name it by `path()`, which is called only for
-// an error: this runs once per event of every stream.
+// The event of `proto` in `inst` (its derived fields are output only: not read);
+// errors name it by `path()`, which is called only for an error: this runs once per
+// event of every stream.
 absl::StatusOr<Event> EventAt(const v1::Event& proto, const Instance& inst,
                               absl::FunctionRef<std::string()> path) {
   if (proto.start() < -kMaxStart || proto.start() > kMaxStart) {
@@ -236,17 +237,31 @@ absl::StatusOr<EventRun> RunFromProto(const v1::EventRun& proto, int64_t index,
   return run;
 }
 
-void RunToProto(const EventRun& run, const Instance& inst, v1::EventRun* proto) {
-  EventToProto(run.first, inst, proto->mutable_first());
+void RunToProto(const EventRun& run, const Problem& problem, v1::EventRun* proto) {
+  EventToProto(run.first, problem, proto->mutable_first());
   if (run.count != 1) proto->set_count(run.count);
   proto->set_start_step(run.start_step);
   proto->set_i_step(run.i_step);
   proto->set_j_step(run.j_step);
 }
 
-void EventToProto(const Event& e, const Instance& inst, v1::Event* proto) {
+void InstructionToProto(const Instruction& in, const Problem& problem, v1::Instruction* proto) {
+  proto->set_pe(in.pe);
+  proto->set_type(static_cast<v1::Instruction::Type>(v1::Instruction::TYPE_COMPUTE +
+                                                     static_cast<int>(in.type)));
+  RunToProto(in.run, problem, proto->mutable_run());
+}
+
+void EventToProto(const Event& e, const Problem& problem, v1::Event* proto) {
+  const Instance& inst = problem.instance;
+  const EventTiming timing = TimingOf(problem, e);
   proto->set_start(e.start);
+  proto->set_end(timing.end);
   proto->set_pe(e.pe);
+  if (e.is_xfer()) {
+    proto->set_to_pe(timing.receiver);
+    proto->set_arrival(timing.arrival);
+  }
   if (e.is_op()) {
     const HeadIndices at = HeadIndicesOf(inst, e.op());
     v1::Operation* op = proto->mutable_op();
@@ -317,7 +332,7 @@ void ScheduleToProto(const Schedule& s, v1::Schedule* proto) {
   const Placement homes = HeadPlacement(s.problem.instance, s.placement);
   proto->mutable_placement()->Assign(homes.begin(), homes.end());
   proto->mutable_events()->Reserve(static_cast<int>(s.events.size()));
-  for (const Event& e : s.events) EventToProto(e, s.problem.instance, proto->add_events());
+  for (const Event& e : s.events) EventToProto(e, s.problem, proto->add_events());
 }
 
 void SummaryToProto(const Summary& s, v1::ScheduleSummary* proto) {

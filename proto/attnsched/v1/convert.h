@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "attnsched/v1/scheduler.pb.h"
+#include "lib/export/pe_programs.h"
 #include "lib/export/summary.h"
 #include "lib/sat/optimal_search.h"
 #include "lib/sat/prove.h"
@@ -27,19 +28,26 @@ void ProblemToProto(const Problem& problem, v1::Problem* proto);
 absl::StatusOr<Schedule> ScheduleFromProto(const v1::Schedule& proto);
 void ScheduleToProto(const Schedule& schedule, v1::Schedule* proto);
 
-// An event of `inst`: with heads the proto's (head, i, j) become the layer's rows
+// An event of `problem`: with heads the proto's (head, i, j) become the layer's rows
 // (lib/model/heads.h), and a head or index outside the instance is an error naming
 // the field ("events[4].item: head 1 is out of range [0, 1): the instance has 1
-// key/value head"). With one head, indices are left to the validator.
+// key/value head"). With one head, indices are left to the validator. The derived
+// fields end, to_pe and arrival are output only: not read (as AIP-203's OUTPUT_ONLY
+// fields; the problem's cost rules give them, TimingOf in lib/schedule/schedule.h).
 absl::StatusOr<Event> EventFromProto(const v1::Event& proto, int64_t index, const Instance& inst);
-void EventToProto(const Event& event, const Instance& inst, v1::Event* proto);
+// Sets every field, the derived ones too.
+void EventToProto(const Event& event, const Problem& problem, v1::Event* proto);
 
 // A run of the compact form (lib/schedule/event_runs.h), checked with CheckRun and,
 // with heads, kept inside its first event's head; errors name it "runs[index]..."
-// ("runs[3].count = -1: a run has at least one event").
+// ("runs[3].count = -1: a run has at least one event"). The first event's derived
+// fields describe that event only.
 absl::StatusOr<EventRun> RunFromProto(const v1::EventRun& proto, int64_t index,
                                       const Instance& inst);
-void RunToProto(const EventRun& run, const Instance& inst, v1::EventRun* proto);
+void RunToProto(const EventRun& run, const Problem& problem, v1::EventRun* proto);
+
+// An instruction of a per-PE program (lib/export/pe_programs.h).
+void InstructionToProto(const Instruction& in, const Problem& problem, v1::Instruction* proto);
 
 // nullopt for KIND_UNSPECIFIED (the generator chooses); explicit homes are checked
 // against n and m later (MakePlacement names the entry).

@@ -1,0 +1,105 @@
+#include "client/rendered_schedule.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "client/flags.h"
+#include "client/problem_flags.h"
+#include "lib/status_macros.h"
+
+namespace attnsched::cli {
+namespace {
+
+// The flags that ask for a generated schedule (as generate takes them, local mode).
+constexpr absl::string_view kGenerateFlags[] = {"model",
+                                                "scheme",
+                                                "segments",
+                                                "window",
+                                                "shared",
+                                                "tile",
+                                                "heads",
+                                                "kv_heads",
+                                                "n",
+                                                "d",
+                                                "pes",
+                                                "link_words",
+                                                "link_cycles",
+                                                "link_latency",
+                                                "max_words_per_pe",
+                                                "link_words_per_cycle",
+                                                "c_dot",
+                                                "c_softmax",
+                                                "c_axpy",
+                                                "placement",
+                                                "search_events"};
+
+std::vector<absl::string_view> Join(absl::Span<const absl::string_view> a,
+                                    absl::Span<const absl::string_view> b) {
+  std::vector<absl::string_view> all(a.begin(), a.end());
+  all.insert(all.end(), b.begin(), b.end());
+  all.push_back("max_events");
+  all.push_back("max_operations");
+  return all;
+}
+
+absl::StatusOr<ScheduleToRender> GenerateToRender(const Invocation& call) {
+  ASSIGN_OR_RETURN(const Request request, RequestFromFlags(call.flags));
+  ASSIGN_OR_RETURN(const int64_t max_events, MaxEventsFlag());
+  ASSIGN_OR_RETURN(const int64_t max_operations, MaxOperationsFlag());
+  ASSIGN_OR_RETURN(const std::optional<PlacementSpec> placement, PlacementSpecFromFlag());
+  const int64_t search = absl::GetFlag(FLAGS_search_events);
+  if (search < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--search-events = ", search, ": must be >= 0 (0 turns the local search off)"));
+  }
+  ASSIGN_OR_RETURN(Generated generated,
+                   Generate(request.problem, GenerateOptions{.max_events = max_events,
+                                                             .placement = placement,
+                                                             .search_events = search,
+                                                             .max_operations = max_operations}));
+  ScheduleToRender out;
+  out.generated.emplace(std::move(generated));
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<ScheduleToRender> OpenScheduleToRender(absl::string_view command,
+                                                      const Invocation& call,
+                                                      absl::Span<const absl::string_view> own) {
+  if (!absl::GetFlag(FLAGS_server).empty() || !absl::GetFlag(FLAGS_tls_ca).empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--server: ", command,
+                     " runs in-process only (the service's StreamPrograms RPC "
+                     "serves programs; docs/service.md)"));
+  }
+  if (call.operands.empty()) {
+    RETURN_IF_ERROR(CheckFlagsApply(command, call.flags, Join(own, kGenerateFlags)));
+    return GenerateToRender(call);
+  }
+  ASSIGN_OR_RETURN(ScheduleInput input, OpenScheduleOperand(command, call, Join(own, {})));
+  ScheduleToRender out;
+  out.file = std::move(input.source);
+  return out;
+}
+
+absl::StatusOr<ScheduleStats> RenderValidated(
+    EventSource& source, EventSink& sink, std::function<void(int64_t, int32_t, int64_t)> on_words) {
+  TeeEventSource tee(source, sink);
+  ValidationOptions options;
+  options.max_operations = absl::GetFlag(FLAGS_max_operations);
+  options.on_words = std::move(on_words);
+  absl::StatusOr<ValidationReport> report = Validate(tee, options);
+  if (!report.ok()) return report.status();
+  if (!report->valid()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the schedule is invalid: ", report->violation->message));
+  }
+  tee.Drain();
+  RETURN_IF_ERROR(sink.Finish(tee.status()));
+  return std::move(report->stats);
+}
+
+}  // namespace attnsched::cli
