@@ -19,6 +19,8 @@
 namespace attnsched::cli {
 namespace {
 
+constexpr size_t kFlushBytes = size_t{1} << 20;
+
 // Writes programs as text or JSON (docs/schedule-format.md, "Per-PE programs"): one
 // PE's as its instructions arrive, every PE's grouped by PE at the end (holding at
 // most `max_held` instructions).
@@ -40,11 +42,12 @@ class ProgramPrinter {
                                {"programs", nlohmann::json::array()}};
       std::string text = header.dump();
       text.resize(text.size() - 2);  // reopen "programs": [
-      out_ << text;
+      text_.Put(text);
     } else {
-      out_ << "# attnsched per-PE programs of " << InstanceJson(problem.instance).dump() << " on "
-           << problem.pes()
-           << " PEs; columns: start, end (cycles), instruction; \"xN:\" a loop of N\n";
+      text_.Put(absl::StrCat("# attnsched per-PE programs of ",
+                             InstanceJson(problem.instance).dump(), " on ", problem.pes(),
+                             " PEs; columns: start, end (cycles), instruction; \"xN:\" a loop of "
+                             "N\n"));
     }
     if (pe_) Open(*pe_);
   }
@@ -71,7 +74,8 @@ class ProgramPrinter {
         Close();
       }
     }
-    out_ << (json_ ? "]}\n" : "");
+    if (json_) text_.Put("]}\n");
+    RETURN_IF_ERROR(Flush());
     out_.flush();
     if (!out_) return absl::DataLossError("writing the programs failed (disk full?)");
     return absl::OkStatus();
@@ -79,41 +83,43 @@ class ProgramPrinter {
 
  private:
   void Open(int32_t pe) {
-    line_.clear();
     if (json_) {
-      absl::StrAppend(&line_, pe == first_pe() ? "\n" : ",\n", "{\"pe\":", pe,
-                      ",\"instructions\":[");
+      text_.Put(pe == first_pe() ? "\n" : ",\n").Put("{\"pe\":").Put(pe).Put(",\"instructions\":[");
     } else {
-      absl::StrAppend(&line_, "PE ", pe, ":\n");
+      text_.Put("PE ").Put(pe).Put(":\n");
     }
-    out_ << line_;
     lines_ = instructions_ = 0;
     current_ = pe;
   }
   void Close() {
     if (json_) {
-      out_ << "],\"lines\":" << lines_ << ",\"instructions_total\":" << instructions_ << "}";
+      text_.Put("],\"lines\":").Put(lines_).Put(",\"instructions_total\":").Put(instructions_);
+      text_.Put('}');
     } else {
-      out_ << "# PE " << current_ << ": " << instructions_ << " instructions in " << lines_
-           << " lines\n";
+      text_.Put("# PE ").Put(current_).Put(": ").Put(instructions_).Put(" instructions in ");
+      text_.Put(lines_).Put(" lines\n");
     }
+  }
+  // Writes the text so far to the output.
+  absl::Status Flush() {
+    out_.write(text_.data(), static_cast<std::streamsize>(text_.size()));
+    text_.clear();
+    if (!out_) return absl::DataLossError("writing the programs failed (disk full?)");
+    return absl::OkStatus();
   }
   int32_t first_pe() const { return pe_ ? *pe_ : 0; }
 
   absl::Status Print(const Instruction& in) {
-    line_.clear();
     if (json_) {
-      line_.append(lines_ == 0 ? "\n" : ",\n");
-      AppendInstructionJson(problem_, in, &line_);
+      text_.Put(lines_ == 0 ? "\n" : ",\n");
+      AppendInstructionJson(problem_, in, text_);
     } else {
-      AppendInstructionText(problem_, in, &line_);
-      line_.push_back('\n');
+      AppendInstructionText(problem_, in, text_);
+      text_.Put('\n');
     }
     ++lines_;
     instructions_ += in.run.count;
-    out_ << line_;
-    if (!out_) return absl::DataLossError("writing the programs failed (disk full?)");
-    return absl::OkStatus();
+    return text_.size() < kFlushBytes ? absl::OkStatus() : Flush();
   }
 
   const Problem problem_;
@@ -125,7 +131,7 @@ class ProgramPrinter {
   int64_t held_count_ = 0;
   int32_t current_ = 0;
   int64_t lines_ = 0, instructions_ = 0;
-  std::string line_;
+  TextBuffer text_;  // written out past kFlushBytes
 };
 
 absl::StatusOr<std::optional<int32_t>> PeFlag(const Problem& problem) {

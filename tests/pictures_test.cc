@@ -235,12 +235,14 @@ TEST(ProgramTest, LoopsMakeARingScheduleAShortProgram) {
 
 TEST(ProgramTest, TextAndJsonLinesNameTheInstruction) {
   const Schedule s = MustGenerate(Scheme::kGeneral, 4, 2, 2);
-  std::string text, json;
+  TextBuffer text_buffer, json;
+  std::string text;
   for (const Instruction& in : ProgramsOf(s, 1, false)) {
     if (in.type != InstructionType::kReceive) continue;
-    AppendInstructionText(s.problem, in, &text);
-    AppendInstructionJson(s.problem, in, &json);
-    const nlohmann::json j = nlohmann::json::parse(json);
+    AppendInstructionText(s.problem, in, text_buffer);
+    AppendInstructionJson(s.problem, in, json);
+    text = std::string(text_buffer.view());
+    const nlohmann::json j = nlohmann::json::parse(json.view());
     EXPECT_EQ(j["type"], "receive");
     EXPECT_EQ(j["from_pe"], 0);
     EXPECT_EQ(j["arrival"], ArrivalCycle(s.problem, in.run.first.item(), in.run.first.start));

@@ -184,20 +184,20 @@ void GanttWriter::WriteChart(std::ostream& svg) const {
               absl::StrCat("attnsched schedule: ", m, " PEs, ", end_, " cycles"));
   WriteRowLabels(svg, labels);
   const double scale = kPlotWidth / static_cast<double>(end);
-  std::string name;
+  char name[kMaxNameBytes];
   for (const Event& e : events_) {
     const EventTiming t = TimingOf(problem_, e);
     const int64_t row = e.is_xfer() ? m + e.pe : e.pe;
     const double y = RowY(static_cast<size_t>(row));
     const bool free = e.is_free();
-    name.clear();
-    AppendEventName(problem_.instance, e, &name);
+    const absl::string_view shown(
+        name, static_cast<size_t>(WriteEventName(problem_.instance, e, name) - name));
     svg << absl::StrFormat(
         "<rect class=\"event\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.0f\" "
         "fill=\"%s\"><title>%s%s %d-%d</title></rect>\n",
         kLeft + D(e.start) * scale, free ? y + kRow : y,
         free ? 1.0 : std::max(0.5, D(t.end - e.start) * scale), free ? 3.0 : kRow,
-        kKinds[KindOf(e)].colour, free ? "free " : "", name, e.start, t.end);
+        kKinds[KindOf(e)].colour, free ? "free " : "", shown, e.start, t.end);
   }
   WriteAxis(svg, labels.size(), end);
   double x = kLeft;

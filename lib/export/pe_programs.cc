@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "lib/status_macros.h"
 
 namespace attnsched {
@@ -49,48 +48,57 @@ absl::Status ProgramSplitter::Finish(const absl::Status& source_status) {
   return runs_ ? runs_->Finish() : absl::OkStatus();
 }
 
-void AppendInstructionText(const Problem& problem, const Instruction& in, std::string* out) {
+namespace {
+
+void PutName(const Problem& problem, const Event& e, TextBuffer& out) {
+  out.Commit(WriteEventName(problem.instance, e, out.Room(kMaxNameBytes)));
+}
+
+}  // namespace
+
+void AppendInstructionText(const Problem& problem, const Instruction& in, TextBuffer& out) {
   const Event& e = in.run.first;
   const EventTiming t = TimingOf(problem, e);
-  absl::StrAppendFormat(out, "%12d %12d  %s ", e.start, t.end, InstructionTypeName(in.type));
-  AppendEventName(problem.instance, e, out);
+  out.PutPadded(e.start, 12).Put(' ').PutPadded(t.end, 12).Put("  ");
+  out.Put(InstructionTypeName(in.type)).Put(' ');
+  PutName(problem, e, out);
   if (in.type == InstructionType::kSend) {
-    absl::StrAppend(out, " to PE ", t.receiver, ", arrives ", t.arrival);
+    out.Put(" to PE ").Put(t.receiver).Put(", arrives ").Put(t.arrival);
   } else if (in.type == InstructionType::kReceive) {
-    absl::StrAppend(out, " from PE ", e.pe, ", arrives ", t.arrival);
+    out.Put(" from PE ").Put(e.pe).Put(", arrives ").Put(t.arrival);
   }
   const EventRun& r = in.run;
   if (r.count > 1) {
-    absl::StrAppend(out, "  x", r.count, ":");
+    out.Put("  x").Put(r.count).Put(':');
     const char* sep = " ";
     for (const auto& [name, step] :
          {std::pair{"start", r.start_step}, std::pair{"i", int64_t{r.i_step}},
           std::pair{"j", int64_t{r.j_step}}}) {
       if (step == 0) continue;
-      absl::StrAppend(out, sep, name, step > 0 ? " +" : " ", step);
+      out.Put(sep).Put(name).Put(step > 0 ? " +" : " ").Put(step);
       sep = ", ";
     }
   }
 }
 
-void AppendInstructionJson(const Problem& problem, const Instruction& in, std::string* out) {
+void AppendInstructionJson(const Problem& problem, const Instruction& in, TextBuffer& out) {
   const Event& e = in.run.first;
   const EventTiming t = TimingOf(problem, e);
-  absl::StrAppend(out, "{\"type\":\"", InstructionTypeName(in.type), "\",\"start\":", e.start,
-                  ",\"end\":", t.end, e.is_op() ? ",\"op\":\"" : ",\"item\":\"");
-  AppendEventName(problem.instance, e, out);
-  out->push_back('"');
+  out.Put("{\"type\":\"").Put(InstructionTypeName(in.type)).Put("\",\"start\":").Put(e.start);
+  out.Put(",\"end\":").Put(t.end).Put(e.is_op() ? ",\"op\":\"" : ",\"item\":\"");
+  PutName(problem, e, out);
+  out.Put('"');
   if (in.type == InstructionType::kSend) {
-    absl::StrAppend(out, ",\"to_pe\":", t.receiver, ",\"arrival\":", t.arrival);
+    out.Put(",\"to_pe\":").Put(t.receiver).Put(",\"arrival\":").Put(t.arrival);
   } else if (in.type == InstructionType::kReceive) {
-    absl::StrAppend(out, ",\"from_pe\":", e.pe, ",\"arrival\":", t.arrival);
+    out.Put(",\"from_pe\":").Put(e.pe).Put(",\"arrival\":").Put(t.arrival);
   }
   const EventRun& r = in.run;
   if (r.count > 1) {
-    absl::StrAppend(out, ",\"repeat\":{\"count\":", r.count, ",\"start_step\":", r.start_step,
-                    ",\"i_step\":", r.i_step, ",\"j_step\":", r.j_step, "}");
+    out.Put(",\"repeat\":{\"count\":").Put(r.count).Put(",\"start_step\":").Put(r.start_step);
+    out.Put(",\"i_step\":").Put(r.i_step).Put(",\"j_step\":").Put(r.j_step).Put('}');
   }
-  out->push_back('}');
+  out.Put('}');
 }
 
 }  // namespace attnsched

@@ -28,6 +28,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "lib/base/text_buffer.h"
 #include "lib/schedule/event_runs.h"
 #include "lib/schedule/event_sink.h"
 #include "lib/schedule/schedule.h"
@@ -74,7 +75,7 @@ class ProgramSplitter final : public EventSink {
 //   "     12      14  receive k(4) from PE 1, arrives 15"
 //   "     20      20  free k(4)"
 // start and end in cycles; a loop adds "  x7: start +2, j +1" (the steps not 0).
-void AppendInstructionText(const Problem& problem, const Instruction& in, std::string* out);
+void AppendInstructionText(const Problem& problem, const Instruction& in, TextBuffer& out);
 
 // Appends the instruction's JSON object (no newline):
 //   {"type":"compute","start":12,"end":14,"op":"dot(3,5)"}
@@ -84,7 +85,7 @@ void AppendInstructionText(const Problem& problem, const Instruction& in, std::s
 // and for a loop "repeat":{"count":7,"start_step":2,"i_step":0,"j_step":1}, whose
 // instructions k = 0..count-1 start at start + k * start_step, with i + k * i_step
 // and j + k * j_step; end and arrival are the first's.
-void AppendInstructionJson(const Problem& problem, const Instruction& in, std::string* out);
+void AppendInstructionJson(const Problem& problem, const Instruction& in, TextBuffer& out);
 
 }  // namespace attnsched
 

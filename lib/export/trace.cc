@@ -34,11 +34,11 @@ TraceWriter::TraceWriter(const Problem& problem, const TraceOptions& options, st
       {"window", {options.from, options.to}},
       {"aggregate", options.aggregate},
   };
-  buffer_ = absl::StrCat("{\"displayTimeUnit\":\"ns\",\"otherData\":", other.dump(),
-                         ",\"traceEvents\":[\n",
-                         "{\"ph\":\"M\",\"pid\":0,\"name\":\"process_name\",\"args\":{\"name\":"
-                         "\"PEs\"}},\n{\"ph\":\"M\",\"pid\":1,\"name\":\"process_name\",\"args\":"
-                         "{\"name\":\"links\"}}");
+  buffer_.Put(absl::StrCat("{\"displayTimeUnit\":\"ns\",\"otherData\":", other.dump(),
+                           ",\"traceEvents\":[\n",
+                           "{\"ph\":\"M\",\"pid\":0,\"name\":\"process_name\",\"args\":{\"name\":"
+                           "\"PEs\"}},\n{\"ph\":\"M\",\"pid\":1,\"name\":\"process_name\",\"args\":"
+                           "{\"name\":\"links\"}}"));
 }
 
 int64_t TraceWriter::Track(const Problem& problem, const Event& e) {
@@ -86,44 +86,50 @@ absl::Status TraceWriter::Slice(const Event& e, int64_t end, const Open* merged)
   const int64_t m = problem_.pes();
   const int pid = track < 2 * m ? 0 : 1;
   const int64_t tid = pid == 0 ? track : track - 2 * m;
-  if (!named_[track]) {
-    named_[track] = true;
-    const std::string name = track < m       ? absl::StrCat("PE ", e.pe)
-                             : track < 2 * m ? absl::StrCat("PE ", e.pe, " frees")
-                                             : absl::StrCat("link ", e.pe, "->", (e.pe + 1) % m);
-    const int64_t order = track < m ? 2 * track : track < 2 * m ? 2 * (track - m) + 1 : tid;
-    absl::StrAppend(&buffer_, ",\n{\"ph\":\"M\",\"pid\":", pid, ",\"tid\":", tid,
-                    ",\"name\":\"thread_name\",\"args\":{\"name\":\"", name,
-                    "\"}},\n{\"ph\":\"M\",\"pid\":", pid, ",\"tid\":", tid,
-                    ",\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":", order, "}}");
-  }
+  if (!named_[track]) Name(track, e.pe);
   const Instance& inst = problem_.instance;
-  absl::StrAppend(&buffer_, ",\n{\"ph\":\"X\",\"pid\":", pid, ",\"tid\":", tid, ",\"ts\":", e.start,
-                  ",\"dur\":", end - e.start, ",\"cat\":\"", KindName(e), "\",\"name\":\"");
+  TextBuffer& b = buffer_;
+  b.Put(",\n{\"ph\":\"X\",\"pid\":").Put(int64_t{pid}).Put(",\"tid\":").Put(tid);
+  b.Put(",\"ts\":").Put(e.start).Put(",\"dur\":").Put(end - e.start);
+  b.Put(",\"cat\":\"").Put(KindName(e)).Put("\",\"name\":\"");
   if (merged != nullptr) {
-    absl::StrAppend(&buffer_, KindName(e), " x", merged->events,
-                    "\",\"args\":{\"events\":", merged->events, ",\"busy_cycles\":", merged->busy,
-                    ",\"first\":\"");
-    AppendEventName(inst, e, &buffer_);
-    buffer_.append("\",\"last\":\"");
-    AppendEventName(inst, merged->last, &buffer_);
-    buffer_.append("\"}}");
+    b.Put(KindName(e)).Put(" x").Put(merged->events).Put("\",\"args\":{\"events\":");
+    b.Put(merged->events).Put(",\"busy_cycles\":").Put(merged->busy).Put(",\"first\":\"");
+    b.Commit(WriteEventName(inst, e, b.Room(kMaxNameBytes)));
+    b.Put("\",\"last\":\"");
+    b.Commit(WriteEventName(inst, merged->last, b.Room(kMaxNameBytes)));
+    b.Put("\"}}");
   } else {
     const bool two = e.is_op() ? e.op().kind != OpKind::kSoftmax : !IsVector(e.item().kind);
     const HeadIndices at = e.is_op() ? HeadIndicesOf(inst, e.op()) : HeadIndicesOf(inst, e.item());
-    AppendEventName(inst, e, &buffer_);
-    buffer_.append("\",\"args\":{");
-    if (inst.heads() > 1) absl::StrAppend(&buffer_, "\"head\":", at.head, ",");
-    absl::StrAppend(&buffer_, "\"i\":", at.i);
-    if (two) absl::StrAppend(&buffer_, ",\"j\":", at.j);
+    b.Commit(WriteEventName(inst, e, b.Room(kMaxNameBytes)));
+    b.Put("\",\"args\":{");
+    if (inst.heads() > 1) b.Put("\"head\":").Put(at.head).Put(',');
+    b.Put("\"i\":").Put(at.i);
+    if (two) b.Put(",\"j\":").Put(at.j);
     if (e.is_xfer()) {
       const EventTiming t = TimingOf(problem_, e);
-      absl::StrAppend(&buffer_, ",\"words\":", attnsched::Words(inst, e.item()),
-                      ",\"to_pe\":", t.receiver, ",\"arrival\":", t.arrival);
+      b.Put(",\"words\":").Put(attnsched::Words(inst, e.item())).Put(",\"to_pe\":");
+      b.Put(t.receiver).Put(",\"arrival\":").Put(t.arrival);
     }
-    buffer_.append("}}");
+    b.Put("}}");
   }
-  return buffer_.size() >= kFlushBytes ? Flush() : absl::OkStatus();
+  return b.size() >= kFlushBytes ? Flush() : absl::OkStatus();
+}
+
+void TraceWriter::Name(int64_t track, int32_t pe) {
+  named_[track] = true;
+  const int64_t m = problem_.pes();
+  const int pid = track < 2 * m ? 0 : 1;
+  const int64_t tid = pid == 0 ? track : track - 2 * m;
+  const std::string name = track < m       ? absl::StrCat("PE ", pe)
+                           : track < 2 * m ? absl::StrCat("PE ", pe, " frees")
+                                           : absl::StrCat("link ", pe, "->", (pe + 1) % m);
+  const int64_t order = track < m ? 2 * track : track < 2 * m ? 2 * (track - m) + 1 : tid;
+  buffer_.Put(absl::StrCat(
+      ",\n{\"ph\":\"M\",\"pid\":", pid, ",\"tid\":", tid,
+      ",\"name\":\"thread_name\",\"args\":{\"name\":\"", name, "\"}},\n{\"ph\":\"M\",\"pid\":", pid,
+      ",\"tid\":", tid, ",\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":", order, "}}"));
 }
 
 void TraceWriter::Words(int64_t cycle, int32_t pe, int64_t words) {
@@ -136,8 +142,8 @@ void TraceWriter::Words(int64_t cycle, int32_t pe, int64_t words) {
 
 void TraceWriter::Counter(int64_t cycle, int32_t pe, int64_t words) {
   samples_[pe].shown = true;
-  absl::StrAppend(&buffer_, ",\n{\"ph\":\"C\",\"pid\":0,\"name\":\"words on PE ", pe,
-                  "\",\"ts\":", cycle, ",\"args\":{\"words\":", words, "}}");
+  buffer_.Put(",\n{\"ph\":\"C\",\"pid\":0,\"name\":\"words on PE ").Put(pe);
+  buffer_.Put("\",\"ts\":").Put(cycle).Put(",\"args\":{\"words\":").Put(words).Put("}}");
 }
 
 absl::Status TraceWriter::Flush() {
@@ -154,7 +160,7 @@ absl::Status TraceWriter::Finish(const absl::Status& source_status) {
     const Sample& s = samples_[p];
     if (!s.shown && s.words >= 0 && options_.from < options_.to) Counter(options_.from, p, s.words);
   }
-  buffer_.append("\n]}\n");
+  buffer_.Put("\n]}\n");
   RETURN_IF_ERROR(Flush());
   out_.flush();
   if (!out_) return absl::DataLossError("writing the trace failed (disk full?)");

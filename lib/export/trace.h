@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "lib/base/text_buffer.h"
 #include "lib/schedule/event_sink.h"
 #include "lib/schedule/schedule.h"
 
@@ -81,6 +82,7 @@ class TraceWriter final : public EventSink {
   static int64_t Track(const Problem& problem, const Event& e);
   bool InWindow(const Event& e, int64_t end) const;
   absl::Status Slice(const Event& e, int64_t end, const Open* merged);
+  void Name(int64_t track, int32_t pe);  // the track's metadata
   absl::Status Close(Open& open);
   void Counter(int64_t cycle, int32_t pe, int64_t words);
   absl::Status Flush();
@@ -91,7 +93,7 @@ class TraceWriter final : public EventSink {
   std::vector<Open> open_;       // per track (aggregate)
   std::vector<Sample> samples_;  // per PE
   std::vector<bool> named_;      // per track: its metadata was written
-  std::string buffer_;
+  TextBuffer buffer_;
   int64_t slices_ = 0;
 };
 

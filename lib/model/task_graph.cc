@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <limits>
 #include <optional>
 
@@ -106,19 +107,25 @@ std::string RangeError(absl::string_view name, int64_t value, int64_t n) {
   return absl::StrFormat("index %s = %d is out of range [0, %d)", name, value, n);
 }
 
-// Appends "name(i)", "name(i,j)", with heads "name[h](i)" or "name[h](i,j)".
-void AppendName(absl::string_view name, bool heads, bool two, const HeadIndices& at,
-                std::string* out) {
+// Writes "name(i)", "name(i,j)", with heads "name[h](i)" or "name[h](i,j)" at `out`
+// (room for kMaxNameBytes); returns the end.
+char* WriteName(absl::string_view name, bool heads, bool two, const HeadIndices& at, char* out) {
+  constexpr int kDigits = 11;  // an int32_t
+  std::memcpy(out, name.data(), name.size());
+  out += name.size();
   if (heads) {
-    absl::StrAppend(out, name, "[", at.head, "](", at.i);
-  } else {
-    absl::StrAppend(out, name, "(", at.i);
+    *out++ = '[';
+    out = std::to_chars(out, out + kDigits, at.head).ptr;
+    *out++ = ']';
   }
+  *out++ = '(';
+  out = std::to_chars(out, out + kDigits, at.i).ptr;
   if (two) {
-    absl::StrAppend(out, ",", at.j, ")");
-  } else {
-    out->push_back(')');
+    *out++ = ',';
+    out = std::to_chars(out, out + kDigits, at.j).ptr;
   }
+  *out++ = ')';
+  return out;
 }
 
 // With heads a name gives its head: "dot(0,1)" of a layer names no operation.
@@ -136,26 +143,24 @@ absl::Status InName(absl::string_view text, const absl::Status& status) {
 
 }  // namespace
 
-void AppendOperationName(const Instance& inst, const Operation& op, std::string* out) {
-  AppendName(kOpNames[static_cast<int>(op.kind)], inst.heads() > 1, TakesTwoIndices(op.kind),
-             HeadIndicesOf(inst, op), out);
+char* WriteOperationName(const Instance& inst, const Operation& op, char* out) {
+  return WriteName(kOpNames[static_cast<int>(op.kind)], inst.heads() > 1, TakesTwoIndices(op.kind),
+                   HeadIndicesOf(inst, op), out);
 }
 
-void AppendItemName(const Instance& inst, const Item& item, std::string* out) {
-  AppendName(kItemNames[static_cast<int>(item.kind)], inst.heads() > 1, TakesTwoIndices(item.kind),
-             HeadIndicesOf(inst, item), out);
+char* WriteItemName(const Instance& inst, const Item& item, char* out) {
+  return WriteName(kItemNames[static_cast<int>(item.kind)], inst.heads() > 1,
+                   TakesTwoIndices(item.kind), HeadIndicesOf(inst, item), out);
 }
 
 std::string OperationName(const Instance& inst, const Operation& op) {
-  std::string name;
-  AppendOperationName(inst, op, &name);
-  return name;
+  char name[kMaxNameBytes];
+  return std::string(name, WriteOperationName(inst, op, name));
 }
 
 std::string ItemName(const Instance& inst, const Item& item) {
-  std::string name;
-  AppendItemName(inst, item, &name);
-  return name;
+  char name[kMaxNameBytes];
+  return std::string(name, WriteItemName(inst, item, name));
 }
 
 absl::string_view OpKindName(OpKind kind) { return kOpNames[static_cast<int>(kind)]; }

@@ -53,9 +53,11 @@ inline bool IsVector(ItemKind kind) { return kind <= ItemKind::kX; }
 // the head in brackets, "dot[1](3,5)", "k[0](5)" (k and v: the key/value head).
 std::string OperationName(const Instance& inst, const Operation& op);
 std::string ItemName(const Instance& inst, const Item& item);
-// The same names appended to `out` (writers of millions of names reuse one buffer).
-void AppendOperationName(const Instance& inst, const Operation& op, std::string* out);
-void AppendItemName(const Instance& inst, const Item& item, std::string* out);
+// The same names written at `out`, which has room for kMaxNameBytes; return the end
+// (writers of millions of names, lib/base/text_buffer.h).
+inline constexpr size_t kMaxNameBytes = 48;
+char* WriteOperationName(const Instance& inst, const Operation& op, char* out);
+char* WriteItemName(const Instance& inst, const Item& item, char* out);
 // The kinds' names: "dot", "softmax", "axpy"; "q", "k", "v", "x", "s", "p".
 absl::string_view OpKindName(OpKind kind);
 absl::string_view ItemKindName(ItemKind kind);

@@ -20,14 +20,6 @@ std::string DescribeEvent(const Problem& problem, const Event& event) {
                       to);
 }
 
-void AppendEventName(const Instance& inst, const Event& e, std::string* out) {
-  if (e.is_op()) {
-    AppendOperationName(inst, e.op(), out);
-  } else {
-    AppendItemName(inst, e.item(), out);
-  }
-}
-
 int64_t Makespan(const Schedule& schedule) {
   int64_t t = 0;
   for (const Event& e : schedule.events) {

@@ -76,8 +76,11 @@ inline EventTiming TimingOf(const Problem& problem, const Event& e) {
           static_cast<int32_t>((e.pe + 1) % problem.pes())};
 }
 
-// Appends the event's operation or item name ("dot(3,5)", "k[1](5)") to `out`.
-void AppendEventName(const Instance& inst, const Event& e, std::string* out);
+// Writes the event's operation or item name ("dot(3,5)", "k[1](5)") at `out`, which
+// has room for kMaxNameBytes; returns the end.
+inline char* WriteEventName(const Instance& inst, const Event& e, char* out) {
+  return e.is_op() ? WriteOperationName(inst, e.op(), out) : WriteItemName(inst, e.item(), out);
+}
 
 // "dot(3,5) on PE 2", "transfer of k(5) on link 1->2" or "free of k(5) on PE 2".
 std::string DescribeEvent(const Problem& problem, const Event& event);
