@@ -105,8 +105,9 @@ ABSL_FLAG(int64_t, from, 0, "trace: the window's first cycle, >= 0");
 ABSL_FLAG(int64_t, to, 0, "trace: the window's end cycle (exclusive), > --from; 0: the end");
 ABSL_FLAG(bool, aggregate, false,
           "trace: merge each track's consecutive events of one kind into one slice");
-ABSL_FLAG(int64_t, max_slices, attnsched::kDefaultMaxSlices,
-          "trace: refuse traces of more slices (aggregate or take a window instead)");
+ABSL_FLAG(int64_t, max_trace_events, attnsched::kDefaultMaxTraceEvents,
+          "trace: refuse traces of more slices and counter samples (--aggregate or a window "
+          "--from/--to make fewer)");
 ABSL_FLAG(std::string, style, "auto",
           "gantt: chart (a rect per event), heatmap (utilisation per PE and link over time "
           "bins) or auto (the chart up to 64 tokens and 128 PEs)");

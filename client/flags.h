@@ -48,7 +48,7 @@ ABSL_DECLARE_FLAG(double, deadline);
 ABSL_DECLARE_FLAG(int64_t, from);
 ABSL_DECLARE_FLAG(int64_t, to);
 ABSL_DECLARE_FLAG(bool, aggregate);
-ABSL_DECLARE_FLAG(int64_t, max_slices);
+ABSL_DECLARE_FLAG(int64_t, max_trace_events);
 ABSL_DECLARE_FLAG(std::string, style);
 ABSL_DECLARE_FLAG(int64_t, bins);
 ABSL_DECLARE_FLAG(int64_t, pe);

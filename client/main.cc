@@ -304,7 +304,7 @@ constexpr absl::string_view kUsage =
     "  attnsched health --server HOST:PORT\n"
     "      the server's gRPC health: SERVING (exit 0), NOT_SERVING (1), unreachable (4)\n"
     "  attnsched trace (FILE | generate's flags) --out T.json [--aggregate]\n"
-    "                  [--from C] [--to C] [--max-slices S]\n"
+    "                  [--from C] [--to C] [--max-trace-events E]\n"
     "      the schedule as a timeline for Perfetto (ui.perfetto.dev) or chrome://tracing:\n"
     "      a track per PE and per link, a counter of resident words per PE\n"
     "  attnsched gantt (FILE | generate's flags) --out G.svg [--style auto|chart|heatmap]\n"

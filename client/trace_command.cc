@@ -18,7 +18,7 @@ absl::StatusOr<TraceOptions> TraceOptionsFromFlags() {
   TraceOptions options;
   options.from = absl::GetFlag(FLAGS_from);
   options.aggregate = absl::GetFlag(FLAGS_aggregate);
-  options.max_slices = absl::GetFlag(FLAGS_max_slices);
+  options.max_events = absl::GetFlag(FLAGS_max_trace_events);
   const int64_t to = absl::GetFlag(FLAGS_to);
   if (options.from < 0 || options.from > kMaxStart) {
     return absl::InvalidArgumentError(
@@ -30,9 +30,9 @@ absl::StatusOr<TraceOptions> TraceOptionsFromFlags() {
                                                    ") and at most 2^62; 0 is the end"));
   }
   if (to != 0) options.to = to;
-  if (options.max_slices < 1) {
+  if (options.max_events < 1) {
     return absl::InvalidArgumentError(
-        absl::StrCat("--max-slices = ", options.max_slices, ": must be >= 1"));
+        absl::StrCat("--max-trace-events = ", options.max_events, ": must be >= 1"));
   }
   return options;
 }
@@ -46,7 +46,7 @@ absl::Status Trace(const Invocation& call) {
   ASSIGN_OR_RETURN(const TraceOptions options, TraceOptionsFromFlags());
   ASSIGN_OR_RETURN(ScheduleToRender input,
                    OpenScheduleToRender("trace", call,
-                                        {"out", "from", "to", "aggregate", "max_slices", "json"}));
+                                        {"out", "from", "to", "aggregate", "max_trace_events", "json"}));
   EventSource& source = input.source();
   int64_t slices = 0, makespan = 0;
   RETURN_IF_ERROR(WriteOutput("--out", path, [&](std::ostream& out) -> absl::Status {
@@ -54,9 +54,9 @@ absl::Status Trace(const Invocation& call) {
     absl::StatusOr<ScheduleStats> stats = RenderValidated(
         source, trace,
         [&trace](int64_t t, int32_t pe, int64_t words) { trace.Words(t, pe, words); });
-    if (trace.slices() > options.max_slices) {
+    if (trace.slices() + trace.samples() > options.max_events) {
       return absl::ResourceExhaustedError(
-          absl::StrCat(stats.status().message(), " (--aggregate, --from/--to, --max-slices)"));
+          absl::StrCat(stats.status().message(), " (--aggregate, --from/--to, --max-trace-events)"));
     }
     RETURN_IF_ERROR(stats.status());
     makespan = stats->makespan;

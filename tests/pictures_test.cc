@@ -138,6 +138,7 @@ TEST(TraceTest, AggregatesCountEveryEventAndItsBusyCycles) {
   for (int64_t b : t.stats.link_busy_cycles) link_busy += b;
   EXPECT_EQ(busy, t.stats.work + link_busy);
   EXPECT_LT(slices.size() * 10, s.events.size()) << "a ring schedule aggregates well";
+  for (const nlohmann::json& e : t.json["traceEvents"]) EXPECT_NE(e["ph"], "C") << "no counters";
 }
 
 TEST(TraceTest, AWindowKeepsTheEventsThatOverlapIt) {
@@ -157,11 +158,20 @@ TEST(TraceTest, AWindowKeepsTheEventsThatOverlapIt) {
   }
 }
 
-TEST(TraceTest, MoreSlicesThanTheLimitIsAnError) {
+TEST(TraceTest, MoreTraceEventsThanTheLimitIsAnError) {
   const Schedule s = MustGenerate(Scheme::kGeneral, 8, 2, 2);
-  const Traced t = TraceOf(s, {.max_slices = 5});
+  const Traced t = TraceOf(s, {.max_events = 5});
   EXPECT_EQ(t.status.code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_THAT(std::string(t.status.message()), HasSubstr("more than 5 slices"));
+  EXPECT_THAT(std::string(t.status.message()), HasSubstr("more than 5 trace events"));
+  // Counter samples count too: the slices alone fit, with the samples they do not.
+  const Traced all = TraceOf(s);
+  ASSERT_TRUE(all.status.ok());
+  const int64_t events = static_cast<int64_t>(all.json["traceEvents"].size());
+  const int64_t slices = static_cast<int64_t>(Slices(all.json).size());
+  int64_t metadata = 0;
+  for (const nlohmann::json& e : all.json["traceEvents"]) metadata += e["ph"] == "M";
+  EXPECT_TRUE(TraceOf(s, {.max_events = events - metadata}).status.ok());
+  EXPECT_EQ(TraceOf(s, {.max_events = slices}).status.code(), absl::StatusCode::kResourceExhausted);
 }
 
 std::vector<Instruction> ProgramsOf(const Schedule& s, std::optional<int32_t> pe, bool loops) {

@@ -76,12 +76,8 @@ absl::Status TraceWriter::Close(Open& open) {
 }
 
 absl::Status TraceWriter::Slice(const Event& e, int64_t end, const Open* merged) {
-  if (++slices_ > options_.max_slices) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "the trace has more than ", options_.max_slices,
-        " slices, the slice limit; aggregate them, take a window of cycles, or raise the "
-        "limit"));
-  }
+  ++slices_;
+  RETURN_IF_ERROR(CheckLimit());
   const int64_t track = Track(problem_, e);
   const int64_t m = problem_.pes();
   const int pid = track < 2 * m ? 0 : 1;
@@ -132,7 +128,16 @@ void TraceWriter::Name(int64_t track, int32_t pe) {
       ",\"tid\":", tid, ",\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":", order, "}}"));
 }
 
+absl::Status TraceWriter::CheckLimit() const {
+  if (slices_ + samples_count_ <= options_.max_events) return absl::OkStatus();
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "the trace has more than ", options_.max_events,
+      " trace events (slices and counter samples), the limit; aggregate them, take a window "
+      "of cycles, or raise the limit"));
+}
+
 void TraceWriter::Words(int64_t cycle, int32_t pe, int64_t words) {
+  if (options_.aggregate) return;
   Sample& s = samples_[pe];
   if (words == s.words || cycle >= options_.to) return;
   if (cycle > options_.from && !s.shown && s.words >= 0) Counter(options_.from, pe, s.words);
@@ -142,6 +147,7 @@ void TraceWriter::Words(int64_t cycle, int32_t pe, int64_t words) {
 
 void TraceWriter::Counter(int64_t cycle, int32_t pe, int64_t words) {
   samples_[pe].shown = true;
+  ++samples_count_;
   buffer_.Put(",\n{\"ph\":\"C\",\"pid\":0,\"name\":\"words on PE ").Put(pe);
   buffer_.Put("\",\"ts\":").Put(cycle).Put(",\"args\":{\"words\":").Put(words).Put("}}");
 }
@@ -160,6 +166,7 @@ absl::Status TraceWriter::Finish(const absl::Status& source_status) {
     const Sample& s = samples_[p];
     if (!s.shown && s.words >= 0 && options_.from < options_.to) Counter(options_.from, p, s.words);
   }
+  RETURN_IF_ERROR(CheckLimit());
   buffer_.Put("\n]}\n");
   RETURN_IF_ERROR(Flush());
   out_.flush();

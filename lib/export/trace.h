@@ -13,9 +13,10 @@
 //
 // Bounded output: `aggregate` merges each track's consecutive events of one kind
 // into one slice ("dot x37", from the first start to the last end, args events and
-// busy_cycles), and a window [from, to) keeps the events that overlap it (a FREE:
-// whose cycle lies in it). More than max_slices slices is an error, before the
-// output grows past them.
+// busy_cycles) and leaves the counters out (they change with nearly every event); a
+// window [from, to) keeps the events that overlap it (a FREE: whose cycle lies in
+// it). More than max_events trace events (slices and counter samples) is an error,
+// before the output grows past them.
 //
 // The writer is an event sink (event_sink.h): events come in start order, each is
 // formatted as it arrives (aggregated slices when they close), so memory is O(m).
@@ -42,15 +43,15 @@
 
 namespace attnsched {
 
-// The default for TraceOptions::max_slices and the CLI's --max-slices: about 1.2 GB
-// of JSON, more than Perfetto's UI loads at once.
-inline constexpr int64_t kDefaultMaxSlices = 10'000'000;
+// The default for TraceOptions::max_events and the CLI's --max-trace-events: about
+// 1 GB of JSON, about what Perfetto's UI loads at once.
+inline constexpr int64_t kDefaultMaxTraceEvents = 10'000'000;
 
 struct TraceOptions {
   int64_t from = 0;  // cycles: the window [from, to)
   int64_t to = kMaxStart;
   bool aggregate = false;  // merge consecutive events of one kind per track
-  int64_t max_slices = kDefaultMaxSlices;
+  int64_t max_events = kDefaultMaxTraceEvents;  // slices and counter samples
 };
 
 class TraceWriter final : public EventSink {
@@ -58,8 +59,8 @@ class TraceWriter final : public EventSink {
   // `out` must outlive the writer. Writes the header.
   TraceWriter(const Problem& problem, const TraceOptions& options, std::ostream& out);
 
-  // An event, in start order. ResourceExhaustedError past max_slices; DataLossError
-  // when `out` fails.
+  // An event, in start order. ResourceExhaustedError past max_events trace events;
+  // DataLossError when `out` fails.
   absl::Status Write(const Event& event, int64_t index) override;
   // `words` resident on `pe` from `cycle` on (ValidationOptions::on_words), in cycle
   // order: a counter sample when it changed.
@@ -67,6 +68,7 @@ class TraceWriter final : public EventSink {
   absl::Status Finish(const absl::Status& source_status) override;
 
   int64_t slices() const { return slices_; }
+  int64_t samples() const { return samples_count_; }  // counter samples
 
  private:
   // A track's open aggregate: its events so far.
@@ -86,6 +88,8 @@ class TraceWriter final : public EventSink {
   absl::Status Close(Open& open);
   void Counter(int64_t cycle, int32_t pe, int64_t words);
   absl::Status Flush();
+  // ResourceExhaustedError once more than max_events trace events were made.
+  absl::Status CheckLimit() const;
 
   const Problem problem_;
   const TraceOptions options_;
@@ -94,7 +98,7 @@ class TraceWriter final : public EventSink {
   std::vector<Sample> samples_;  // per PE
   std::vector<bool> named_;      // per track: its metadata was written
   TextBuffer buffer_;
-  int64_t slices_ = 0;
+  int64_t slices_ = 0, samples_count_ = 0;
 };
 
 }  // namespace attnsched
