@@ -6,7 +6,6 @@
 #include "client/flags.h"
 #include "client/rendered_schedule.h"
 #include "client/report.h"
-#include "lib/base/output_file.h"
 #include "lib/export/gantt.h"
 #include "lib/status_macros.h"
 #include "nlohmann/json.hpp"
@@ -34,11 +33,7 @@ absl::StatusOr<GanttOptions> GanttOptionsFromFlags() {
 }
 
 absl::Status Gantt(const Invocation& call) {
-  const std::string path = absl::GetFlag(FLAGS_out);
-  if (path.empty()) {
-    return absl::InvalidArgumentError("--out: give the picture's file, e.g. --out gantt.svg");
-  }
-  RETURN_IF_ERROR(OutputFile::Create("--out", path).status());  // before the work
+  ASSIGN_OR_RETURN(const std::string path, RequiredOutFlag("the picture's file", "gantt.svg"));
   ASSIGN_OR_RETURN(const GanttOptions options, GanttOptionsFromFlags());
   ASSIGN_OR_RETURN(ScheduleToRender input,
                    OpenScheduleToRender("gantt", call, {"out", "style", "bins", "json"}));

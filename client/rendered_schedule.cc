@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "client/flags.h"
 #include "client/problem_flags.h"
+#include "lib/base/output_file.h"
 #include "lib/status_macros.h"
 
 namespace attnsched::cli {
@@ -65,6 +66,15 @@ absl::StatusOr<ScheduleToRender> GenerateToRender(const Invocation& call) {
 }
 
 }  // namespace
+
+absl::StatusOr<std::string> RequiredOutFlag(absl::string_view what, absl::string_view example) {
+  const std::string path = absl::GetFlag(FLAGS_out);
+  if (path.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("--out: give ", what, ", e.g. --out ", example));
+  }
+  RETURN_IF_ERROR(OutputFile::Create("--out", path).status());
+  return path;
+}
 
 absl::StatusOr<ScheduleToRender> OpenScheduleToRender(absl::string_view command,
                                                       const Invocation& call,

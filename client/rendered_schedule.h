@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -25,6 +27,10 @@ struct ScheduleToRender {
   std::optional<Generated> generated;
   EventSource& source() { return file ? *file : *generated->events; }
 };
+
+// --out, which the command needs: a path that can be written (checked before any
+// work), or InvalidArgumentError naming the flag with `example` ("--out trace.json").
+absl::StatusOr<std::string> RequiredOutFlag(absl::string_view what, absl::string_view example);
 
 // With one operand, the schedule FILE (flags: `own`, --max-events, --max-operations);
 // without, the schedule generate makes of the generate flags (`own` and generate's

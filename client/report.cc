@@ -33,7 +33,9 @@ absl::Status WriteOutput(absl::string_view flag, const std::string& path,
   const absl::Status written = write(out);
   out.close();
   const absl::Status committed = file.Commit(written.ok() && !out.fail());
-  return written.ok() ? committed : written;  // why the output stopped, if it did
+  // A failed write is the commit's to name (flag, path, errno); any other error (an
+  // invalid schedule, a limit) says why the output stopped.
+  return written.ok() || absl::IsDataLoss(written) ? committed : written;
 }
 
 absl::StatusOr<OutFormat> OutFormatFlag() {

@@ -6,7 +6,6 @@
 #include "client/flags.h"
 #include "client/rendered_schedule.h"
 #include "client/report.h"
-#include "lib/base/output_file.h"
 #include "lib/export/trace.h"
 #include "lib/status_macros.h"
 #include "nlohmann/json.hpp"
@@ -38,11 +37,7 @@ absl::StatusOr<TraceOptions> TraceOptionsFromFlags() {
 }
 
 absl::Status Trace(const Invocation& call) {
-  const std::string path = absl::GetFlag(FLAGS_out);
-  if (path.empty()) {
-    return absl::InvalidArgumentError("--out: give the trace's file, e.g. --out trace.json");
-  }
-  RETURN_IF_ERROR(OutputFile::Create("--out", path).status());  // before the work
+  ASSIGN_OR_RETURN(const std::string path, RequiredOutFlag("the trace's file", "trace.json"));
   ASSIGN_OR_RETURN(const TraceOptions options, TraceOptionsFromFlags());
   ASSIGN_OR_RETURN(ScheduleToRender input,
                    OpenScheduleToRender("trace", call,
