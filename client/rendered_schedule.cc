@@ -97,18 +97,20 @@ absl::StatusOr<ScheduleToRender> OpenScheduleToRender(absl::string_view command,
 
 absl::StatusOr<ScheduleStats> RenderValidated(
     EventSource& source, EventSink& sink, std::function<void(int64_t, int32_t, int64_t)> on_words) {
-  TeeEventSource tee(source, sink);
+  // The sink takes the events the rules accepted, so a writer never sees an event on a
+  // PE or link the machine does not have.
   ValidationOptions options;
   options.max_operations = absl::GetFlag(FLAGS_max_operations);
   options.on_words = std::move(on_words);
-  absl::StatusOr<ValidationReport> report = Validate(tee, options);
+  int64_t index = 0;
+  options.on_accepted = [&sink, &index](const Event& e) { return sink.Write(e, index++); };
+  absl::StatusOr<ValidationReport> report = Validate(source, options);
   if (!report.ok()) return report.status();
   if (!report->valid()) {
     return absl::FailedPreconditionError(
         absl::StrCat("the schedule is invalid: ", report->violation->message));
   }
-  tee.Drain();
-  RETURN_IF_ERROR(sink.Finish(tee.status()));
+  RETURN_IF_ERROR(sink.Finish(source.status()));
   return std::move(report->stats);
 }
 

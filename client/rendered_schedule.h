@@ -39,10 +39,11 @@ absl::StatusOr<ScheduleToRender> OpenScheduleToRender(absl::string_view command,
                                                       const Invocation& call,
                                                       absl::Span<const absl::string_view> own);
 
-// Reads `source` to its end, validating it and writing each event to `sink`
-// (`on_words` gets the resident words, ValidationOptions::on_words), then finishes
-// the sink. An invalid schedule is FailedPreconditionError with the violation's
-// message (exit 1: nothing is drawn of a schedule the machine cannot run).
+// Reads `source` to its end, validating it and writing each event the rules accept to
+// `sink` (ValidationOptions::on_accepted; `on_words` gets the resident words,
+// ValidationOptions::on_words), then finishes the sink. An invalid schedule is
+// FailedPreconditionError with the violation's message (exit 1: nothing is drawn of a schedule the
+// machine cannot run).
 absl::StatusOr<ScheduleStats> RenderValidated(
     EventSource& source, EventSink& sink,
     std::function<void(int64_t, int32_t, int64_t)> on_words = nullptr);

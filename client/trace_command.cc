@@ -56,10 +56,10 @@ absl::Status Trace(const Invocation& call) {
     RETURN_IF_ERROR(stats.status());
     makespan = stats->makespan;
     slices = trace.slices();
-    if (options.from > 0 && options.from >= makespan) {
+    if (options.from > 0 && options.from >= trace.last_end()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("--from = ", options.from, ": the schedule ends at cycle ", makespan,
-                       " (its makespan); give a window that starts before it"));
+          absl::StrCat("--from = ", options.from, ": the schedule's last event ends at cycle ",
+                       trace.last_end(), "; give a window that starts before it"));
     }
     return absl::OkStatus();
   }));

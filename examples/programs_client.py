@@ -30,15 +30,25 @@ import sys
 SCHEMES = ("general", "shared", "causal")
 
 
+def int_in(lo, hi):
+    def parse(text):
+        value = int(text)
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"{value} is not in [{lo}, {hi}]")
+        return value
+    return parse
+
+
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--stubs", required=True, help="directory of the generated Python stubs")
     p.add_argument("--server", default="localhost:50051", help="HOST:PORT of attnsched-server")
     p.add_argument("--scheme", choices=SCHEMES, default="causal")
-    p.add_argument("--n", type=int, default=16, help="tokens")
-    p.add_argument("--d", type=int, default=2, help="head dimension, words")
-    p.add_argument("--pes", type=int, default=4, help="PEs in the ring")
-    p.add_argument("--pe", type=int, default=0, help="the PE whose program to print")
+    p.add_argument("--n", type=int_in(1, 1 << 20), default=16, help="tokens")
+    p.add_argument("--d", type=int_in(1, 1 << 20), default=2, help="head dimension, words")
+    p.add_argument("--pes", type=int_in(1, 1 << 16), default=4, help="PEs in the ring")
+    p.add_argument("--pe", type=int_in(0, (1 << 16) - 1), default=0,
+                   help="the PE whose program to print (the server checks it against --pes)")
     p.add_argument("--trace", help="write a Perfetto (Chrome trace event) JSON file here")
     p.add_argument("--timeout", type=float, default=60, help="seconds per call")
     return p.parse_args()
@@ -63,8 +73,9 @@ def print_program(pb, stub, problem, pe, timeout):
     request = pb.ProgramRequest(generate=pb.GenerateRequest(problem=problem), pe=pe, loops=True)
     heads = max(1, problem.instance.heads)
     lines = instructions = 0
-    print(f"PE {pe}:")
     for chunk in stub.StreamPrograms(request, timeout=timeout):
+        if chunk.chunk_index == 0:
+            print(f"PE {pe}:")  # once the server has accepted the request
         for ins in chunk.instructions:
             e = ins.run.first
             kind = pb.Instruction.Type.Name(ins.type).split("_")[-1].lower()
@@ -88,7 +99,7 @@ def print_program(pb, stub, problem, pe, timeout):
     return instructions
 
 
-def write_trace(pb, stub, problem, path, timeout):
+def write_trace(pb, stub, problem, out, timeout):
     """One slice per event: PEs as process 0 (one track per PE), links as process 1."""
     heads = max(1, problem.instance.heads)
     slices = []
@@ -98,13 +109,14 @@ def write_trace(pb, stub, problem, path, timeout):
             link = what == "item"
             pid, tid = (1, e.pe) if link else (0, e.pe if what == "op" else problem.machine.pes + e.pe)
             args = {"to_pe": e.to_pe, "arrival": e.arrival} if link else {}
+            name = event_name(pb, e, heads)
             slices.append({"ph": "X", "pid": pid, "tid": tid, "ts": e.start, "dur": e.end - e.start,
-                           "name": event_name(pb, e, heads), "cat": what, "args": args})
+                           "name": name, "cat": "free" if what == "free" else name.split("(")[0].split("[")[0],
+                           "args": args})
     names = [{"ph": "M", "pid": 0, "name": "process_name", "args": {"name": "PEs"}},
              {"ph": "M", "pid": 1, "name": "process_name", "args": {"name": "links"}}]
-    with open(path, "w") as out:
-        json.dump({"displayTimeUnit": "ns", "traceEvents": names + slices}, out)
-    print(f"trace: {len(slices)} slices written to {path} (open it in ui.perfetto.dev)")
+    json.dump({"displayTimeUnit": "ns", "traceEvents": names + slices}, out)
+    print(f"trace: {len(slices)} slices written to {out.name} (open it in ui.perfetto.dev)")
     return len(slices)
 
 
@@ -118,12 +130,18 @@ def main():
     problem = pb.Problem(
         instance=pb.Instance(n=args.n, d=args.d, scheme=pb.Scheme.Value(f"SCHEME_{args.scheme.upper()}")),
         machine=pb.Machine(pes=args.pes))
+    try:
+        trace = open(args.trace, "w") if args.trace else None  # refused before any call
+    except OSError as error:
+        print(f"programs_client: --trace {args.trace}: {error.strerror}", file=sys.stderr)
+        return 2
     with grpc.insecure_channel(args.server) as channel:
         stub = rpc.SchedulerStub(channel)
         try:
             print_program(pb, stub, problem, args.pe, args.timeout)
-            if args.trace:
-                write_trace(pb, stub, problem, args.trace, args.timeout)
+            if trace:
+                with trace:
+                    write_trace(pb, stub, problem, trace, args.timeout)
         except grpc.RpcError as error:
             print(f"programs_client: {error.code().name}: {error.details()}", file=sys.stderr)
             return 2

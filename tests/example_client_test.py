@@ -52,6 +52,7 @@ class ExampleClientTest(unittest.TestCase):
                 self.assertEqual(server.stop(), 0)
             self.assertEqual(bad.returncode, 2)
             self.assertIn("INVALID_ARGUMENT: pe = 9: out of range [0, 4)", bad.stderr)
+            self.assertNotIn("PE 9:", bad.stdout)
             local = cli_json("program", *SHAPE, "--pe", "1")["programs"][0]
             footer = [line for line in run.stdout.splitlines() if line.startswith("# PE 1:")]
             self.assertEqual(footer[0].split()[3], str(local["instructions_total"]), run.stdout)

@@ -233,6 +233,27 @@ TEST(ProgramTest, AllProgramsWithLoopsRebuildTheScheduleAndItValidates) {
   }
 }
 
+// Every instruction of a loop has the loop's duration: causal softmaxes over rows of
+// different lengths, and tiles of different sizes, cut runs (seen to fail uncut).
+TEST(ProgramTest, ALoopsInstructionsShareItsDuration) {
+  Problem tiled = MakeProblem(Scheme::kCausal, 16, 2, 2);
+  tiled.instance = Instance(*Mask::OneSegment(16, SegmentKind::kCausal).Tiled(3), 2, false);
+  for (const Schedule& s : {MustGenerate(Scheme::kCausal, 16, 2, 2), MustGenerate(tiled)}) {
+    int64_t loops = 0;
+    for (const Instruction& in : ProgramsOf(s, std::nullopt, true)) {
+      const EventTiming first = TimingOf(s.problem, in.run.first);
+      loops += in.run.count > 1;
+      for (int64_t k = 1; k < in.run.count; ++k) {
+        const Event e = in.run.at(k);
+        ASSERT_EQ(TimingOf(s.problem, e).end, first.end + k * in.run.start_step)
+            << DescribeEvent(s.problem, e);
+        ASSERT_EQ(TimingOf(s.problem, e).arrival, first.arrival + k * in.run.start_step);
+      }
+    }
+    EXPECT_GT(loops, 0);
+  }
+}
+
 TEST(ProgramTest, LoopsMakeARingScheduleAShortProgram) {
   const Schedule s = MustGenerate(Scheme::kGeneral, 256, 2, 4);
   const std::vector<Instruction> lines = ProgramsOf(s, 1, true);

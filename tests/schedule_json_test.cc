@@ -79,6 +79,11 @@ TEST(ScheduleJsonTest, EventsCarryTheirEndAndReceiverWhichReadersIgnore) {
   EXPECT_THAT(ErrorOf(std::string(kHeader) +
                       R"js("events":[{"start":0,"end":"soon","pe":0,"op":"dot(0,1)"}]})js"),
               HasSubstr("events[0].end = \"soon\""));
+  // An integer beyond 64 bits is out of range, not "not an integer".
+  EXPECT_THAT(ErrorOf(std::string(kHeader) + R"js("events":[{"start":0,)js"
+                                             R"js("end":100000000000000000000000000000,"pe":0,)js"
+                                             R"js("op":"dot(0,1)"}]})js"),
+              HasSubstr("events[0].end = 100000000000000000000000000000: must be in ["));
 }
 
 TEST(ScheduleJsonTest, TruncatedFileSaysWhere) {

@@ -24,11 +24,20 @@ bool IsOurs(const absl::CommandLineFlag& flag, absl::string_view owner) {
   return absl::EndsWith(flag.Filename(), owner);
 }
 
-// OK when --name (or --noname for a boolean) is one of the program's flags.
+bool IsBool(absl::string_view name) {
+  absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+  return flag != nullptr && flag->IsOfType<bool>();
+}
+
+// OK when --name is one of the program's flags, or --noname for a boolean one.
 absl::Status CheckKnown(absl::string_view name, const CommandLineSpec& program) {
-  for (absl::string_view candidate : {name, absl::StartsWith(name, "no") ? name.substr(2) : name}) {
-    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(candidate);
-    if (flag != nullptr && IsOurs(*flag, program.flags_file)) return absl::OkStatus();
+  const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+  if (flag != nullptr && IsOurs(*flag, program.flags_file)) return absl::OkStatus();
+  if (absl::StartsWith(name, "no")) {
+    const absl::CommandLineFlag* negated = absl::FindCommandLineFlag(name.substr(2));
+    if (negated != nullptr && IsOurs(*negated, program.flags_file) && IsBool(name.substr(2))) {
+      return absl::OkStatus();
+    }
   }
   return absl::InvalidArgumentError(absl::StrCat("unknown flag --", Dashed(name), "; ",
                                                  program.name, " --help lists the flags"));
@@ -41,11 +50,6 @@ absl::Status SetFlag(absl::string_view name, absl::string_view value) {
     return absl::InvalidArgumentError(absl::StrCat("--", Dashed(name), "=", value, ": ", error));
   }
   return absl::OkStatus();
-}
-
-bool IsBool(absl::string_view name) {
-  absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
-  return flag != nullptr && flag->IsOfType<bool>();
 }
 
 }  // namespace
@@ -78,13 +82,20 @@ absl::StatusOr<ParsedArgs> ParseArgs(int argc, char** argv, const CommandLineSpe
     absl::string_view name = name_storage;
     if (absl::Status known = CheckKnown(name, program); !known.ok()) return known;
     std::string value;
+    const bool negated = absl::FindCommandLineFlag(name) == nullptr;  // --noname, a boolean
+    if (eq != absl::string_view::npos && negated) {
+      const std::string flag = Dashed(name.substr(2));
+      return absl::InvalidArgumentError(absl::StrCat("--no", flag, " takes no value; write --",
+                                                     flag, "=", arg.substr(eq + 1), " or --no",
+                                                     flag));
+    }
     if (eq != absl::string_view::npos) {
       value = std::string(arg.substr(eq + 1));
-    } else if (IsBool(name)) {
-      value = "true";
-    } else if (absl::StartsWith(name, "no") && IsBool(name.substr(2))) {
+    } else if (negated) {
       name.remove_prefix(2);
       value = "false";
+    } else if (IsBool(name)) {
+      value = "true";
     } else if (k + 1 < argc) {
       value = argv[++k];
     } else {

@@ -8,8 +8,9 @@
 //
 // Which one (GanttOptions::mode): kAuto draws the chart when the instance has at most
 // 64 rows (tokens, or tiles; times heads), m <= 128 and the schedule at most
-// max_rects events, else the heat map. The writer is an event sink taking the
-// schedule in start order; the chart holds its events (at most max_rects; kAuto
+// max_rects events, else the heat map. The writer is an event sink taking the events
+// of a valid schedule (its rows are PEs: hand it what the validator accepts) in start
+// order; the chart holds its events (at most max_rects; kAuto
 // turns to the heat map past them), the heat map O(rows x bins) counters whose
 // width doubles as the schedule grows, so memory is bounded either way.
 #ifndef ATTNSCHED_LIB_EXPORT_GANTT_H_

@@ -13,7 +13,7 @@ absl::string_view InstructionTypeName(InstructionType type) {
 
 ProgramSplitter::ProgramSplitter(const Problem& problem, std::optional<int32_t> pe, bool loops,
                                  Emit emit)
-    : m_(problem.pes()), pe_(pe), emit_(std::move(emit)) {
+    : problem_(problem), m_(problem.pes()), pe_(pe), emit_(std::move(emit)) {
   if (loops) {
     const Instance& inst = problem.instance;
     runs_.emplace(
@@ -31,6 +31,25 @@ absl::Status ProgramSplitter::Write(const Event& e, int64_t /*index*/) {
 }
 
 absl::Status ProgramSplitter::Split(const EventRun& run) {
+  // A loop's instructions share one duration, so that its line's end and arrival plus
+  // k x start_step are the k-th's: cut a run where the duration changes (softmaxes
+  // over rows of different lengths; with tiles, tiles of different sizes).
+  for (int64_t k = 0; k < run.count;) {
+    const Event first = run.at(k);
+    const int64_t cycles = TimingOf(problem_, first).end - first.start;
+    int64_t next = k + 1;
+    while (next < run.count) {
+      const Event e = run.at(next);
+      if (TimingOf(problem_, e).end - e.start != cycles) break;
+      ++next;
+    }
+    RETURN_IF_ERROR(EmitRun(EventRun{first, next - k, run.start_step, run.i_step, run.j_step}));
+    k = next;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ProgramSplitter::EmitRun(const EventRun& run) {
   const Event& e = run.first;
   if (!e.is_xfer()) {
     if (!Wanted(e.pe)) return absl::OkStatus();

@@ -9,10 +9,12 @@
 // so every transfer appears twice: as its sender's send and its receiver's receive.
 // With loops, an instruction stands for a run of the compact form (event_runs.h):
 // `count` instructions whose start, i and j advance by start_step, i_step and
-// j_step, so the periodic part of a ring schedule (a PE's dots over a received
-// block, a link's blocks) is one line, and a schedule of 1e9 events a short program.
+// j_step, all of one duration (runs are cut where it changes), so the k-th ends and
+// arrives k x start_step after the first; the periodic part of a ring schedule (a PE's dots over a
+// received block, a link's blocks) is one line, and a schedule of 1e9 events a short program.
 //
-// The splitter is an event sink: it takes the schedule in start order and emits
+// The splitter is an event sink: it takes the events of a valid schedule (PEs in
+// [0, m): hand it what the validator accepts) in start order and emits
 // instructions in the order of their first events, tagged with their PE, holding
 // O(m) state (with loops, RunEncoder's pending runs). Example:
 //   ProgramSplitter split(problem, /*pe=*/std::nullopt, /*loops=*/true,
@@ -59,10 +61,12 @@ class ProgramSplitter final : public EventSink {
   absl::Status Finish(const absl::Status& source_status) override;
 
  private:
-  // The instructions of a run, for the PEs asked for.
+  // The instructions of a run, for the PEs asked for, cut into runs of one duration.
   absl::Status Split(const EventRun& run);
+  absl::Status EmitRun(const EventRun& run);  // one duration
   bool Wanted(int32_t pe) const { return !pe_ || *pe_ == pe; }
 
+  const Problem problem_;
   const int64_t m_;
   const std::optional<int32_t> pe_;
   const Emit emit_;
@@ -84,7 +88,7 @@ void AppendInstructionText(const Problem& problem, const Instruction& in, TextBu
 //   {"type":"free","start":20,"end":20,"item":"k(4)"}
 // and for a loop "repeat":{"count":7,"start_step":2,"i_step":0,"j_step":1}, whose
 // instructions k = 0..count-1 start at start + k * start_step, with i + k * i_step
-// and j + k * j_step; end and arrival are the first's.
+// and j + k * j_step, and end and arrive k * start_step after the first.
 void AppendInstructionJson(const Problem& problem, const Instruction& in, TextBuffer& out);
 
 }  // namespace attnsched

@@ -6,6 +6,7 @@
 // an event source, a file that declares "event_order": "start" before its events is
 // parsed on a thread of its own that hands batches of events to the consumer through a
 // bounded queue: memory is a few batches, whatever the file's size.
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -22,6 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "lib/base/bounded_queue.h"
 #include "lib/export/schedule_json.h"
 #include "lib/model/heads.h"
@@ -284,11 +286,17 @@ bool ScheduleReader::end_array() {
 }
 
 std::optional<int64_t> ScheduleReader::Integer(const Scalar& v, int64_t lo, int64_t hi) {
-  if (!v.integer) {
-    Fail(absl::StrCat(Path(), " = ", v.shown, ": must be an integer"));
-    return std::nullopt;
-  }
-  if (*v.integer < lo || *v.integer > hi) {
+  // An integer too large for 64 bits comes as a float or an unsigned of its digits.
+  absl::string_view digits = v.shown;
+  absl::ConsumePrefix(&digits, "-");
+  const bool integer_text =
+      !digits.empty() &&
+      std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!v.integer || *v.integer < lo || *v.integer > hi) {
+    if (!v.integer && !integer_text) {
+      Fail(absl::StrCat(Path(), " = ", v.shown, ": must be an integer"));
+      return std::nullopt;
+    }
     Fail(absl::StrCat(Path(), " = ", v.shown, ": must be in [", lo, ", ", hi, "]"));
     return std::nullopt;
   }

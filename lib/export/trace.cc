@@ -1,5 +1,6 @@
 #include "lib/export/trace.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -31,7 +32,8 @@ TraceWriter::TraceWriter(const Problem& problem, const TraceOptions& options, st
       {"instance", InstanceJson(problem.instance)},
       {"pes", problem.pes()},
       {"time_unit", "1 cycle is shown as 1 us"},
-      {"window", {options.from, options.to}},
+      {"window",
+       {options.from, options.to == kMaxStart ? nlohmann::json() : nlohmann::json(options.to)}},
       {"aggregate", options.aggregate},
   };
   buffer_.Put(absl::StrCat("{\"displayTimeUnit\":\"ns\",\"otherData\":", other.dump(),
@@ -53,6 +55,7 @@ bool TraceWriter::InWindow(const Event& e, int64_t end) const {
 
 absl::Status TraceWriter::Write(const Event& e, int64_t /*index*/) {
   const int64_t end = TimingOf(problem_, e).end;
+  last_end_ = std::max(last_end_, end);
   if (!InWindow(e, end)) return absl::OkStatus();
   if (!options_.aggregate) return Slice(e, end, nullptr);
   Open& open = open_[Track(problem_, e)];

@@ -18,15 +18,16 @@
 // it). More than max_events trace events (slices and counter samples) is an error,
 // before the output grows past them.
 //
-// The writer is an event sink (event_sink.h): events come in start order, each is
+// The writer is an event sink (event_sink.h): the events of a valid schedule (it
+// indexes its tracks by PE: hand it what the validator accepts) in start order, each
 // formatted as it arrives (aggregated slices when they close), so memory is O(m).
 // Example:
 //   TraceWriter trace(problem, {}, out);
-//   TeeEventSource tee(source, trace);
 //   ValidationOptions check;
+//   check.on_accepted = [&](const Event& e) { return trace.Write(e, 0); };
 //   check.on_words = [&](int64_t t, int32_t pe, int64_t w) { trace.Words(t, pe, w); };
-//   Validate(tee, check);  tee.Drain();
-//   RETURN_IF_ERROR(trace.Finish(tee.status()));
+//   ASSIGN_OR_RETURN(ValidationReport report, Validate(source, check));
+//   if (report.valid()) RETURN_IF_ERROR(trace.Finish(source.status()));
 #ifndef ATTNSCHED_LIB_EXPORT_TRACE_H_
 #define ATTNSCHED_LIB_EXPORT_TRACE_H_
 
@@ -68,6 +69,9 @@ class TraceWriter final : public EventSink {
   absl::Status Finish(const absl::Status& source_status) override;
 
   int64_t slices() const { return slices_; }
+  // The latest end of the events written so far (a transfer may end after the
+  // makespan, which counts operations).
+  int64_t last_end() const { return last_end_; }
   int64_t samples() const { return samples_count_; }  // counter samples
 
  private:
@@ -99,6 +103,7 @@ class TraceWriter final : public EventSink {
   std::vector<bool> named_;      // per track: its metadata was written
   TextBuffer buffer_;
   int64_t slices_ = 0, samples_count_ = 0;
+  int64_t last_end_ = 0;
 };
 
 }  // namespace attnsched
