@@ -4,6 +4,7 @@
 #include <string>
 
 #include "benchmark/benchmark.h"
+#include "lib/sat/confirm.h"
 #include "lib/sat/encoder.h"
 #include "lib/sat/optimal_search.h"
 
@@ -53,6 +54,50 @@ void BM_SolveOptimal(benchmark::State& state) {
 }
 constexpr int kShared = static_cast<int>(Scheme::kShared);
 constexpr int kCausal = static_cast<int>(Scheme::kCausal);
+
+// The confirmation's cost: the UNSAT formula "makespan <= optimum - 1" (block
+// placement, the encoding solve uses) solved by CaDiCaL from scratch, then by
+// CryptoMiniSat (lib/sat/confirm.h); counters give both times and their ratio.
+// Args: scheme, n, d, m (instances docs/optimality.md decides by UNSAT).
+void BM_ConfirmUnsat(benchmark::State& state) {
+  const Problem p = MakeProblem(static_cast<Scheme>(state.range(0)), state.range(1), state.range(2),
+                                state.range(3));
+  const Placement block = BlockPlacement(p.n(), p.pes());
+  absl::StatusOr<OptimalResult> optimum = SolveOptimal(p, {.placement = block});
+  if (!optimum.ok() || !optimum->optimal || optimum->proof != ProofKind::kUnsat) {
+    state.SkipWithError("not decided by an UNSAT answer");
+    return;
+  }
+  const int64_t bound = optimum->makespan - 1;
+  absl::StatusOr<Encoding> e = Encode(p, {bound + 1, block, true, true, false, 1});
+  const int below[] = {-e->MakespanAbove(bound)};
+  double cadical = 0, cryptominisat = 0;
+  for (auto _ : state) {
+    SatSolver solver(e->cnf());
+    const absl::Time began = absl::Now();
+    benchmark::DoNotOptimize(solver.Solve(below));
+    cadical += absl::ToDoubleSeconds(absl::Now() - began);
+    absl::StatusOr<Confirmation> c = ConfirmUnsat(e->cnf(), below, "bench", absl::Seconds(600));
+    if (!c.ok() || c->answer != SatResult::kUnsat) state.SkipWithError("not confirmed");
+    cryptominisat += c.ok() ? c->seconds : 0;
+  }
+  const double n = static_cast<double>(state.iterations());
+  state.counters["cadical_s"] = cadical / n;
+  state.counters["cryptominisat_s"] = cryptominisat / n;
+  state.counters["ratio"] = cryptominisat / cadical;
+  state.counters["clauses"] = static_cast<double>(e->cnf().num_clauses());
+}
+BENCHMARK(BM_ConfirmUnsat)
+    ->Args({kShared, 4, 2, 4})
+    ->Args({kCausal, 4, 2, 2})
+    ->Args({kCausal, 6, 1, 2})
+    ->Args({kCausal, 6, 2, 3})
+    ->Args({kCausal, 8, 1, 2})
+    ->Args({kCausal, 8, 1, 4})
+    ->Args({kCausal, 8, 2, 4})
+    ->ArgNames({"scheme", "n", "d", "m"})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
 BENCHMARK(BM_SolveOptimal)
     ->Args({kCausal, 4, 2, 4, 0, 1})
     ->Args({kCausal, 4, 2, 4, 0, 0})

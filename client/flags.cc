@@ -93,6 +93,10 @@ ABSL_FLAG(int64_t, plan_evaluations, attnsched::kDefaultPlanEvaluations,
 ABSL_FLAG(std::string, proof, "",
           "solve, prove: write a DRAT proof that one cycle less is impossible to this file "
           "(checked by CaDiCaL)");
+ABSL_FLAG(bool, confirm, false,
+          "solve, prove: solve the formula of an UNSAT answer again with a second, independent "
+          "solver (CryptoMiniSat 5) within --time-limit; a disagreement is an error that keeps "
+          "the formula for a bug report; local mode only");
 ABSL_FLAG(std::string, dimacs, "",
           "solve: write the CNF for makespan <= optimum - 1 to this file (DIMACS)");
 ABSL_FLAG(std::string, server, "",

@@ -96,9 +96,9 @@ absl::Status RefuseLocalOnlyFlags(absl::string_view command, const Invocation& c
 absl::Status CheckSatFlags(
     absl::string_view command, const Invocation& call,
     std::initializer_list<std::pair<absl::string_view, std::string>> outputs) {
-  RETURN_IF_ERROR(RefuseLocalOnlyFlags(
-      command, call,
-      {"proof", "plan_evaluations", "max_sat_variables", "max_sat_clauses", "max_sat_memory"}));
+  RETURN_IF_ERROR(RefuseLocalOnlyFlags(command, call,
+                                       {"proof", "confirm", "plan_evaluations", "max_sat_variables",
+                                        "max_sat_clauses", "max_sat_memory"}));
   for (const auto& [flag, path] : outputs) {
     if (!path.empty()) RETURN_IF_ERROR(OutputFile::Create(absl::StrCat("--", flag), path).status());
   }
@@ -293,11 +293,13 @@ constexpr absl::string_view kUsage =
     "                  [--window W] [--shared] --pes M\n"
     "                  [--placement block|cyclic|zigzag|free|generator|h0,h1,...]\n"
     "                  [--time-limit S]\n"
-    "                  [--proof FILE] [--dimacs FILE] [--out FILE] [--json]\n"
+    "                  [--proof FILE] [--confirm] [--dimacs FILE] [--out FILE] [--json]\n"
     "                  [--max-sat-variables V] [--max-sat-clauses C] [--max-sat-memory B]\n"
     "      the optimal makespan by SAT (CaDiCaL), a witness and an UNSAT proof for one\n"
-    "      cycle less; exit 0 optimal, 3 a limit was reached (for small n and m)\n"
-    "  attnsched prove FILE [--proof FILE] [--time-limit S] [--out FILE] [--json]\n"
+    "      cycle less (--confirm: solved again by CryptoMiniSat); exit 0 optimal, 3 a\n"
+    "      limit was reached, or --confirm not confirmed in time (for small n and m)\n"
+    "  attnsched prove FILE [--proof FILE] [--confirm] [--time-limit S] [--out FILE]\n"
+    "                  [--json]\n"
     "                  [--max-operations O] [--max-sat-variables V] [--max-sat-clauses C]\n"
     "                  [--max-sat-memory B]\n"
     "      OPTIMAL (exit 0), IMPROVABLE with a better schedule (exit 1) or UNKNOWN (3)\n"

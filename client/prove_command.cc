@@ -14,13 +14,15 @@
 namespace attnsched::cli {
 
 int RunProve(const Invocation& call) {
-  absl::StatusOr<Schedule> schedule = ReadScheduleOperand(
-      "prove", call,
-      {"proof", "time_limit", "json", "out", "max_events", "max_operations", "server", "tls_ca", "deadline",
-       "max_sat_variables", "max_sat_clauses", "max_sat_memory", "plan_evaluations"});
+  absl::StatusOr<Schedule> schedule =
+      ReadScheduleOperand("prove", call,
+                          {"proof", "confirm", "time_limit", "json", "out", "max_events",
+                           "max_operations", "server", "tls_ca", "deadline", "max_sat_variables",
+                           "max_sat_clauses", "max_sat_memory", "plan_evaluations"});
   if (!schedule.ok()) return ReportError("prove", schedule.status());
   sat::ProveOptions options;
   options.drat_path = absl::GetFlag(FLAGS_proof);
+  options.confirm = absl::GetFlag(FLAGS_confirm);
   options.time_limit = absl::Seconds(absl::GetFlag(FLAGS_time_limit));
   options.max_operations = absl::GetFlag(FLAGS_max_operations);
   absl::StatusOr<sat::EncodeLimits> limits = SatLimitsFlags();
@@ -52,7 +54,11 @@ int RunProve(const Invocation& call) {
                                 {"solve_seconds", r->stats.seconds},
                                 {"variables", r->stats.variables},
                                 {"clauses", r->stats.clauses},
-                                {"conflicts", r->stats.conflicts}}
+                                {"conflicts", r->stats.conflicts},
+                                {"confirmed_by", r->confirmed_by.empty()
+                                                     ? nlohmann::json()
+                                                     : nlohmann::json(r->confirmed_by)},
+                                {"confirm_seconds", r->confirm_seconds}}
                      .dump(2)
               << "\n";
   } else {
@@ -60,6 +66,7 @@ int RunProve(const Invocation& call) {
                                  "  proof       %s: %s\n",
                                  status, r->makespan, r->lower_bound,
                                  sat::ProofKindName(r->proof), r->detail);
+    if (options.confirm) std::cout << ConfirmationLine(r->confirmed_by, r->confirm_seconds);
   }
   switch (r->status) {
     case sat::ProofStatus::kOptimal: return kExitOk;

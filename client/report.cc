@@ -38,6 +38,13 @@ absl::Status WriteOutput(absl::string_view flag, const std::string& path,
   return written.ok() || absl::IsDataLoss(written) ? committed : written;
 }
 
+std::string ConfirmationLine(const std::string& confirmed_by, double seconds) {
+  if (confirmed_by.empty()) {
+    return "  confirmed   no (no UNSAT answer to confirm, or not in time)\n";
+  }
+  return absl::StrFormat("  confirmed   by %s, %.2f s\n", confirmed_by, seconds);
+}
+
 absl::StatusOr<OutFormat> OutFormatFlag() {
   const std::string format = absl::GetFlag(FLAGS_out_format);
   if (format == "json") return OutFormat::kJson;

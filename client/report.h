@@ -67,6 +67,10 @@ int CheckAndReport(EventSource& source, const ReportLabels& labels);
 int CheckWriteAndReport(EventSource& source, int64_t events, const std::string& path,
                         const ReportLabels& labels);
 
+// The "confirmed" line of solve and prove --confirm: the second solver and its time,
+// or that the answer was not confirmed (none needed: a lower bound, or not optimal).
+std::string ConfirmationLine(const std::string& confirmed_by, double seconds);
+
 // Prints a summary (computed here or by a server) with the labels; returns the exit
 // status as CheckAndReport does.
 int PrintSummary(Summary summary, const ReportLabels& labels);

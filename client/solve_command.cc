@@ -65,14 +65,24 @@ nlohmann::json ResultJson(const Problem& p, const std::optional<Placement>& plac
         {{"bound_cycles", a.bound}, {"answer", sat::SatResultName(a.result)}, {"seconds", a.seconds}});
   }
   nlohmann::json j = InstanceJson(p.instance);
-  j.update({{"pes", p.pes()},
-          {"placement", PlacementName(placement)}, {"homes", r.witness.placement},
-          {"status", r.optimal ? "OPTIMAL" : "UNKNOWN"}, {"optimal", r.optimal},
-          {"makespan_cycles", r.makespan}, {"lower_bound_cycles", r.lower_bound},
-          {"upper_bound_cycles", r.upper_bound}, {"proof", sat::ProofKindName(r.proof)},
-          {"unknown_reason", sat::StopReasonName(r.stopped)}, {"solve_seconds", r.stats.seconds},
-          {"variables", r.stats.variables}, {"clauses", r.stats.clauses},
-          {"conflicts", r.stats.conflicts}, {"attempts", attempts}});
+  j.update(
+      {{"pes", p.pes()},
+       {"placement", PlacementName(placement)},
+       {"homes", r.witness.placement},
+       {"status", r.optimal ? "OPTIMAL" : "UNKNOWN"},
+       {"optimal", r.optimal},
+       {"makespan_cycles", r.makespan},
+       {"lower_bound_cycles", r.lower_bound},
+       {"upper_bound_cycles", r.upper_bound},
+       {"proof", sat::ProofKindName(r.proof)},
+       {"unknown_reason", sat::StopReasonName(r.stopped)},
+       {"solve_seconds", r.stats.seconds},
+       {"variables", r.stats.variables},
+       {"clauses", r.stats.clauses},
+       {"conflicts", r.stats.conflicts},
+       {"attempts", attempts},
+       {"confirmed_by", r.confirmed_by.empty() ? nlohmann::json() : nlohmann::json(r.confirmed_by)},
+       {"confirm_seconds", r.confirm_seconds}});
   return j;
 }
 
@@ -82,12 +92,39 @@ int RunSolve(const Invocation& call) {
   if (!call.operands.empty()) {
     return ReportError("solve", absl::InvalidArgumentError("takes flags only, no operands"));
   }
-  if (absl::Status s = CheckFlagsApply(
-          "solve", call.flags,
-          {"model", "scheme", "segments", "window", "shared", "tile", "heads", "kv_heads", "n", "d", "pes", "link_words", "link_cycles", "link_latency",
-           "link_words_per_cycle", "c_dot", "c_softmax", "c_axpy", "placement", "time_limit",
-           "proof", "dimacs", "json", "out", "server", "tls_ca", "deadline", "max_sat_variables",
-           "max_sat_clauses", "max_sat_memory", "plan_evaluations"});
+  if (absl::Status s = CheckFlagsApply("solve", call.flags,
+                                       {"model",
+                                        "scheme",
+                                        "segments",
+                                        "window",
+                                        "shared",
+                                        "tile",
+                                        "heads",
+                                        "kv_heads",
+                                        "n",
+                                        "d",
+                                        "pes",
+                                        "link_words",
+                                        "link_cycles",
+                                        "link_latency",
+                                        "link_words_per_cycle",
+                                        "c_dot",
+                                        "c_softmax",
+                                        "c_axpy",
+                                        "placement",
+                                        "time_limit",
+                                        "proof",
+                                        "confirm",
+                                        "dimacs",
+                                        "json",
+                                        "out",
+                                        "server",
+                                        "tls_ca",
+                                        "deadline",
+                                        "max_sat_variables",
+                                        "max_sat_clauses",
+                                        "max_sat_memory",
+                                        "plan_evaluations"});
       !s.ok()) {
     return ReportError("solve", s);
   }
@@ -117,9 +154,11 @@ int RunSolve(const Invocation& call) {
   if (!r.ok()) return ReportError("solve", r.status());
   sat::ProveOptions prove;
   prove.drat_path = absl::GetFlag(FLAGS_proof);
+  prove.confirm = absl::GetFlag(FLAGS_confirm);
   prove.time_limit = options.time_limit;
   prove.limits = options.limits;
-  if (absl::Status s = sat::BackWithDrat(*r, *placement, prove); !s.ok()) return ReportError("solve", s);
+  if (absl::Status s = sat::BackUnsat(*r, *placement, prove); !s.ok())
+    return ReportError("solve", s);
   if (const std::string path = absl::GetFlag(FLAGS_dimacs); !path.empty()) {
     if (absl::Status s = WriteDimacs(p, *placement, r->makespan, path); !s.ok()) {
       return ReportError("solve", s);
@@ -143,6 +182,8 @@ int RunSolve(const Invocation& call) {
             ? ""
             : absl::StrCat(" (stopped by the ", sat::StopReasonName(r->stopped), ")"),
         r->stats.variables, r->stats.clauses, r->stats.conflicts, r->stats.seconds);
+    if (absl::GetFlag(FLAGS_confirm))
+      std::cout << ConfirmationLine(r->confirmed_by, r->confirm_seconds);
   }
   return r->optimal ? kExitOk : kExitUnknown;
 }

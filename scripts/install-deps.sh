@@ -10,7 +10,7 @@ packages=(
   libabsl-dev
   libprotobuf-dev protobuf-compiler
   libgrpc++-dev protobuf-compiler-grpc libssl-dev
-  libcadical-dev
+  libcadical-dev libcryptominisat5-dev
   libgtest-dev libgmock-dev googletest
   libbenchmark-dev
   nlohmann-json3-dev libcpp-httplib-dev

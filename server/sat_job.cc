@@ -63,7 +63,7 @@ absl::Status Solve(const SatJob& job, const Emit& emit) {
     prove.drat_path = job.drat_path();
     prove.limits = options.limits;
     prove.time_limit = options.time_limit;
-    RETURN_IF_ERROR(sat::BackWithDrat(r, options.placement, prove));
+    RETURN_IF_ERROR(sat::BackUnsat(r, options.placement, prove));
   }
   SatJobOutput output;
   rpc::SolveResultToProto(r, output.mutable_solve_result());

@@ -481,6 +481,32 @@ TEST(CliTest, SolveAndProveWithProofAndDimacs) {
   }
 }
 
+// --confirm: an UNSAT answer solved again by CryptoMiniSat, named in the output;
+// local only, and a formula over the limits is refused before either solver runs.
+TEST(CliTest, ConfirmNamesTheSecondSolver) {
+  CliRun solve =
+      Cli("solve --scheme causal --n 4 --d 2 --pes 2 --placement block --confirm --json");
+  ASSERT_EQ(solve.exit, 0) << solve.err;
+  const nlohmann::json j = nlohmann::json::parse(solve.out);
+  EXPECT_EQ(j["proof"], "unsat");
+  EXPECT_THAT(j["confirmed_by"].get<std::string>(), HasSubstr("CryptoMiniSat 5."));
+  EXPECT_GT(j["confirm_seconds"].get<double>(), 0);
+  const std::string witness = ::testing::TempDir() + "/cli_test_confirm.json";
+  ASSERT_EQ(
+      Cli("solve --scheme causal --n 4 --d 2 --pes 2 --placement block --out " + witness).exit, 0);
+  CliRun prove = Cli("prove " + witness + " --confirm");
+  ASSERT_EQ(prove.exit, 0) << prove.err;
+  EXPECT_THAT(prove.out, HasSubstr("confirmed   by CryptoMiniSat 5."));
+  CliRun remote = Cli("solve --scheme causal --n 4 --d 2 --pes 2 --confirm --server 127.0.0.1:1");
+  EXPECT_EQ(remote.exit, 2);
+  EXPECT_THAT(remote.err, HasSubstr("--confirm"));
+  CliRun big =
+      Cli("solve --scheme causal --n 4 --d 2 --pes 2 --placement block --confirm "
+          "--max-sat-clauses 100");
+  EXPECT_EQ(big.exit, 2);
+  EXPECT_THAT(big.err, HasSubstr("--max-sat-clauses"));
+}
+
 TEST(CliTest, LostOutputIsAnErrorNotSuccess) {
   // Writes to /dev/full fail: exit 2 naming the flag, never "drat_checked" with no proof.
   const std::pair<std::string, std::string> cases[] = {

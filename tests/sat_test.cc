@@ -558,7 +558,7 @@ TEST(ProofTest, DratBacksTheFreeClaimNotThePinnedOne) {
   ProveOptions options;
   options.drat_path = path;
   OptimalResult r = solved;
-  ASSERT_TRUE(BackWithDrat(r, std::nullopt, options).ok());
+  ASSERT_TRUE(BackUnsat(r, std::nullopt, options).ok());
   EXPECT_EQ(r.proof, ProofKind::kDratChecked);
   EXPECT_THAT(Slurp(path), HasSubstr("0\n"));
   const absl::StatusOr<ProofResult> pinned = Prove(solved.witness, options);

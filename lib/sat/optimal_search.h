@@ -64,12 +64,14 @@ struct OptimalResult {
   int64_t makespan = 0;      // cycles: the best witness
   bool optimal = false;
   // kLowerBound (makespan equals it), kUnsat (makespan - 1 is UNSAT), kDratChecked
-  // (BackWithDrat) or kNone.
+  // (BackUnsat) or kNone.
   ProofKind proof = ProofKind::kNone;
   StopReason stopped = StopReason::kNone;  // when not optimal: what stopped the search
   Schedule witness;
   std::vector<BoundAttempt> attempts;
   SolverStats stats;
+  std::string confirmed_by;    // BackUnsat with confirm: the second solver, or empty
+  double confirm_seconds = 0;  // its solve
 };
 
 // Errors: InvalidArgumentError (bad problem or placement), ResourceExhaustedError

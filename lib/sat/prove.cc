@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "lib/model/bounds.h"
+#include "lib/sat/confirm.h"
 #include "lib/schedule/relabel.h"
 #include "lib/schedule/validator.h"
 #include "lib/status_macros.h"
@@ -68,6 +69,21 @@ absl::Status SolveBelow(const Problem& problem, const std::optional<Placement>& 
     result.detail = absl::StrCat("stopped by the ", StopReasonName(solver.stop_reason()));
   } else if (answer == SatResult::kUnsat) {
     if (drat) RETURN_IF_ERROR(solver.CloseProof());
+    if (o.confirm) {
+      const std::string claim = absl::StrCat("makespan <= ", bound, " for ", Describe(problem));
+      ASSIGN_OR_RETURN(const Confirmation c,
+                       ConfirmUnsat(encoding.cnf(), assumptions, claim, o.time_limit));
+      result.confirm_seconds = c.seconds;
+      if (c.answer != SatResult::kUnsat) {
+        result.status = ProofStatus::kUnknown;
+        result.detail = absl::StrFormat(
+            "CaDiCaL: makespan <= %d is UNSAT, but %s did not confirm it within the time "
+            "limit (%.1f s)",
+            bound, c.solver, c.seconds);
+        return absl::OkStatus();
+      }
+      result.confirmed_by = c.solver;
+    }
     result.status = ProofStatus::kOptimal;
     result.proof = drat ? ProofKind::kDratChecked : ProofKind::kUnsat;
     result.detail = absl::StrFormat("makespan <= %d is UNSAT%s", bound,
@@ -211,13 +227,22 @@ absl::StatusOr<ProofResult> Prove(const Schedule& schedule, const ProveOptions& 
   return result;
 }
 
-absl::Status BackWithDrat(OptimalResult& result, const std::optional<Placement>& placement,
-                          const ProveOptions& options) {
-  if (result.proof != ProofKind::kUnsat || options.drat_path.empty()) return absl::OkStatus();
+absl::Status BackUnsat(OptimalResult& result, const std::optional<Placement>& placement,
+                       const ProveOptions& options) {
+  if (result.proof != ProofKind::kUnsat || (options.drat_path.empty() && !options.confirm)) {
+    return absl::OkStatus();
+  }
   ProofResult proof;
   RETURN_IF_ERROR(
       SolveBelow(result.witness.problem, placement, result.makespan - 1, options, proof));
   if (proof.proof == ProofKind::kDratChecked) result.proof = proof.proof;
+  result.confirmed_by = proof.confirmed_by;
+  result.confirm_seconds = proof.confirm_seconds;
+  if (options.confirm && proof.confirmed_by.empty()) {
+    result.optimal = false;  // not confirmed in time: only confirmed claims count
+    result.proof = ProofKind::kNone;
+    result.stopped = StopReason::kTimeLimit;
+  }
   return absl::OkStatus();
 }
 

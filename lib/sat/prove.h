@@ -25,6 +25,9 @@ absl::string_view ProofStatusName(ProofStatus s);  // "OPTIMAL", "IMPROVABLE", "
 
 struct ProveOptions {
   std::string drat_path;  // empty: no DRAT proof
+  // Solve the UNSAT formula again with CryptoMiniSat (confirm.h), within time_limit;
+  // an answer it does not confirm in time is UNKNOWN, a disagreement an InternalError.
+  bool confirm = false;
   bool time_windows = true;
   bool symmetry_breaking = true;
   int64_t counting_stride = 1;  // EncodeOptions::counting_stride
@@ -44,6 +47,8 @@ struct ProofResult {
   std::string detail;  // which bound, the improvement, or the limit reached
   std::optional<Schedule> better;
   SolverStats stats;
+  std::string confirmed_by;    // with ProveOptions::confirm: the solver that agreed, or empty
+  double confirm_seconds = 0;  // its solve
 };
 
 // Errors: InvalidArgumentError when the schedule is invalid (the violation is named:
@@ -59,12 +64,15 @@ absl::StatusOr<ProofResult> Prove(const Schedule& schedule, const ProveOptions& 
 absl::Status CheckProvable(const Schedule& schedule);
 
 // After SolveOptimal with `placement` (nullopt: free): when `result`'s proof is
-// "unsat", proves the same claim again, "no schedule with this placement (free: with
-// any placement) has makespan <= makespan - 1", from a fresh formula with a DRAT proof
-// (options.drat_path) checked by CaDiCaL, and makes the proof "drat_checked" on
-// success; any other result is left as it is. Errors as Prove.
-absl::Status BackWithDrat(OptimalResult& result, const std::optional<Placement>& placement,
-                          const ProveOptions& options);
+// "unsat" and options ask for a DRAT proof or a confirmation, proves the same claim
+// again, "no schedule with this placement (free: with any placement) has makespan <=
+// makespan - 1", from a fresh formula: with options.drat_path its DRAT proof is
+// checked by CaDiCaL and the proof becomes "drat_checked"; with options.confirm
+// CryptoMiniSat solves it too and `confirmed_by` names it (not confirmed in time: the
+// result is no longer optimal, stopped by the time limit). Any other result is left
+// as it is. Errors as Prove, and InternalError when the two solvers disagree.
+absl::Status BackUnsat(OptimalResult& result, const std::optional<Placement>& placement,
+                       const ProveOptions& options);
 
 }  // namespace attnsched::sat
 

@@ -1,0 +1,103 @@
+// The second solver: CryptoMiniSat confirms CaDiCaL's UNSAT answers, and a claim it
+// refutes (a clause removed, a wrong bound) is an error that keeps the formula.
+#include "lib/sat/confirm.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "lib/sat/encoder.h"
+#include "lib/sat/prove.h"
+#include "tests/test_util.h"
+
+namespace attnsched::sat {
+namespace {
+
+using ::testing::HasSubstr;
+
+// The DIMACS file a disagreement message names.
+std::string KeptFile(absl::string_view message) {
+  const size_t at = message.find("kept in ");
+  const size_t end = message.find(' ', at + 8);
+  return std::string(message.substr(at + 8, end - at - 8));
+}
+
+TEST(ConfirmTest, AnUnsatFormulaIsConfirmedAndOneWithAClauseRemovedIsCaught) {
+  Cnf cnf;  // x or y, not x, not y: UNSAT
+  const int x = cnf.NewVar(), y = cnf.NewVar();
+  cnf.AddClause({x, y});
+  cnf.AddClause({-x});
+  Cnf without = cnf;  // the same without "not y": SAT (y)
+  cnf.AddClause({-y});
+  absl::StatusOr<Confirmation> c = ConfirmUnsat(cnf, {}, "a 3-clause formula", absl::Seconds(10));
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->answer, SatResult::kUnsat);
+  EXPECT_THAT(c->solver, HasSubstr("CryptoMiniSat 5."));
+  absl::StatusOr<Confirmation> wrong =
+      ConfirmUnsat(without, {}, "a formula with a clause removed", absl::Seconds(10));
+  ASSERT_EQ(wrong.status().code(), absl::StatusCode::kInternal);
+  const std::string message(wrong.status().message());
+  EXPECT_THAT(message, HasSubstr("CaDiCaL and CryptoMiniSat"));
+  EXPECT_THAT(message,
+              HasSubstr("disagree: CaDiCaL answered UNSAT for a formula with a clause removed"));
+  const std::string kept = KeptFile(message);
+  std::ifstream in(kept);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_THAT(text.str(), HasSubstr("p cnf 2 2"));
+  std::filesystem::remove(kept);
+}
+
+// The scheduling formula: makespan <= optimum - 1 is UNSAT and confirmed; claiming the
+// optimum itself UNSAT (a wrong claim, as a buggy solver would make) is caught, with the
+// assumption kept as a unit clause.
+TEST(ConfirmTest, TheSchedulingFormulaBelowTheOptimumIsConfirmedAndAWrongBoundCaught) {
+  const Problem p = MakeProblem(Scheme::kCausal, 4, 2, 2);
+  const Placement block = BlockPlacement(4, 2);
+  absl::StatusOr<OptimalResult> r = SolveOptimal(p, {.placement = block});
+  ASSERT_TRUE(r.ok() && r->optimal && r->proof == ProofKind::kUnsat) << r.status();
+  absl::StatusOr<Encoding> e = Encode(p, {r->makespan + 1, block, true, true, false, 1});
+  ASSERT_TRUE(e.ok());
+  const int below[] = {-e->MakespanAbove(r->makespan - 1)};
+  absl::StatusOr<Confirmation> c = ConfirmUnsat(e->cnf(), below, "below", absl::Seconds(60));
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->answer, SatResult::kUnsat);
+  const int at[] = {-e->MakespanAbove(r->makespan)};
+  absl::StatusOr<Confirmation> wrong = ConfirmUnsat(e->cnf(), at, "the optimum", absl::Seconds(60));
+  ASSERT_EQ(wrong.status().code(), absl::StatusCode::kInternal);
+  const std::string kept = KeptFile(wrong.status().message());
+  std::ifstream in(kept);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_THAT(text.str(), HasSubstr(absl::StrCat("\n", at[0], " 0\n")));
+  std::filesystem::remove(kept);
+}
+
+// solve and prove's path: BackUnsat names the confirming solver; a time limit too short
+// to confirm leaves the result unconfirmed and not optimal.
+TEST(ConfirmTest, BackUnsatNamesTheSecondSolverOrWithdrawsTheClaim) {
+  const Problem p = MakeProblem(Scheme::kCausal, 4, 2, 2);
+  const Placement block = BlockPlacement(4, 2);
+  absl::StatusOr<OptimalResult> r = SolveOptimal(p, {.placement = block});
+  ASSERT_TRUE(r.ok() && r->proof == ProofKind::kUnsat);
+  OptimalResult confirmed = *r;
+  ProveOptions options;
+  options.confirm = true;
+  options.time_limit = absl::Seconds(60);
+  ASSERT_TRUE(BackUnsat(confirmed, block, options).ok());
+  EXPECT_TRUE(confirmed.optimal);
+  EXPECT_THAT(confirmed.confirmed_by, HasSubstr("CryptoMiniSat"));
+  OptimalResult rushed = *r;
+  options.time_limit = absl::Microseconds(1);
+  ASSERT_TRUE(BackUnsat(rushed, block, options).ok());
+  EXPECT_FALSE(rushed.optimal);
+  EXPECT_TRUE(rushed.confirmed_by.empty());
+  EXPECT_EQ(rushed.stopped, StopReason::kTimeLimit);
+}
+
+}  // namespace
+}  // namespace attnsched::sat
