@@ -35,7 +35,7 @@ int RunProve(const Invocation& call) {
     return ReportError("prove", flags);
   }
   absl::StatusOr<sat::ProofResult> r =
-      Remote() ? RemoteProve(*schedule, absl::GetFlag(FLAGS_time_limit))
+      Remote() ? RemoteProve(*schedule, absl::GetFlag(FLAGS_time_limit), options.confirm)
                : sat::Prove(*schedule, options);
   if (!r.ok()) return ReportError("prove", r.status());
   if (const std::string path = absl::GetFlag(FLAGS_out); !path.empty() && r->better) {

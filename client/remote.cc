@@ -167,7 +167,7 @@ absl::StatusOr<Summary> RemoteVerify(EventSource& source, int64_t events_total, 
 
 absl::StatusOr<sat::OptimalResult> RemoteSolve(
     const Problem& problem, const std::optional<Placement>& placement, double time_limit_seconds,
-    const std::function<void(const sat::BoundAttempt&)>& on_progress) {
+    bool confirm, const std::function<void(const sat::BoundAttempt&)>& on_progress) {
   ASSIGN_OR_RETURN(auto stub, Connect());
   v1::SolveRequest request;
   rpc::ProblemToProto(problem, request.mutable_problem());
@@ -176,6 +176,7 @@ absl::StatusOr<sat::OptimalResult> RemoteSolve(
     request.mutable_placement()->Assign(homes.begin(), homes.end());
   }
   request.set_time_limit_seconds(time_limit_seconds);
+  request.set_confirm(confirm);
   grpc::ClientContext context;
   SetDeadline(context);
   auto reader = stub->SolveOptimal(&context, request);
@@ -213,11 +214,13 @@ absl::StatusOr<bool> RemoteHealth() {
   return response.status() == grpc::health::v1::HealthCheckResponse::SERVING;
 }
 
-absl::StatusOr<sat::ProofResult> RemoteProve(const Schedule& schedule, double time_limit_seconds) {
+absl::StatusOr<sat::ProofResult> RemoteProve(const Schedule& schedule, double time_limit_seconds,
+                                             bool confirm) {
   ASSIGN_OR_RETURN(auto stub, Connect());
   v1::ProveRequest request;
   rpc::ScheduleToProto(schedule, request.mutable_schedule());
   request.set_time_limit_seconds(time_limit_seconds);
+  request.set_confirm(confirm);
   grpc::ClientContext context;
   SetDeadline(context);
   v1::ProveResponse response;

@@ -43,14 +43,16 @@ absl::StatusOr<Summary> RemoteGenerate(const Problem& problem,
 absl::StatusOr<Summary> RemoteVerify(EventSource& source, int64_t events_total, bool simulate,
                                      uint64_t seed);
 // SolveOptimal; `on_progress` is called for each bound as it streams in.
+// `confirm`: SolveRequest.confirm.
 absl::StatusOr<sat::OptimalResult> RemoteSolve(
     const Problem& problem, const std::optional<Placement>& placement, double time_limit_seconds,
-    const std::function<void(const sat::BoundAttempt&)>& on_progress);
+    bool confirm, const std::function<void(const sat::BoundAttempt&)>& on_progress);
 // grpc.health.v1.Health/Check for the whole server: true when SERVING.
 absl::StatusOr<bool> RemoteHealth();
 
 // ProveOptimality.
-absl::StatusOr<sat::ProofResult> RemoteProve(const Schedule& schedule, double time_limit_seconds);
+absl::StatusOr<sat::ProofResult> RemoteProve(const Schedule& schedule, double time_limit_seconds,
+                                             bool confirm);
 
 }  // namespace attnsched::cli
 

@@ -58,9 +58,10 @@ absl::Status Solve(const SatJob& job, const Emit& emit) {
   options.time_limit = absl::Seconds(job.time_limit_seconds());
   ReportProgress(problem, emit, options);
   ASSIGN_OR_RETURN(sat::OptimalResult r, sat::SolveOptimal(problem, options));
-  if (request.drat_proof()) {
+  if (request.drat_proof() || request.confirm()) {
     sat::ProveOptions prove;
-    prove.drat_path = job.drat_path();
+    if (request.drat_proof()) prove.drat_path = job.drat_path();
+    prove.confirm = request.confirm();
     prove.limits = options.limits;
     prove.time_limit = options.time_limit;
     RETURN_IF_ERROR(sat::BackUnsat(r, options.placement, prove));
@@ -78,6 +79,7 @@ absl::Status Prove(const SatJob& job, const Emit& emit) {
   options.plan_evaluations = job.plan_evaluations();
   options.time_limit = absl::Seconds(job.time_limit_seconds());
   if (job.prove().drat_proof()) options.drat_path = job.drat_path();
+  options.confirm = job.prove().confirm();
   ASSIGN_OR_RETURN(sat::ProofResult r, sat::Prove(schedule, options));
   if (r.proof == sat::ProofKind::kDratChecked) {
     r.detail = absl::StrCat("makespan <= ", r.makespan - 1,

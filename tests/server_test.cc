@@ -496,13 +496,15 @@ TEST_F(ServerTest, BadSolveRequestsAreRefusedBeforeAnyWorkerStarts) {
   }
 }
 
-TEST_F(ServerTest, DratProofsAreCheckedInTheServer) {
-  // causal n=4, d=1 on 2 PEs, block homes: optimum 17, "makespan <= 16" UNSAT.
+TEST_F(ServerTest, DratProofsAndConfirmationsAreMadeInTheServer) {
+  // causal n=4, d=1 on 2 PEs, block homes: optimum 17, "makespan <= 16" UNSAT, its DRAT
+  // proof checked and the answer confirmed by CryptoMiniSat in the SAT worker.
   auto stub = Connect(server_);
   v1::SolveRequest solve;
   *solve.mutable_problem() = ProblemProto(Scheme::kCausal, 4, 1, 2);
   for (int32_t h : BlockPlacement(4, 2)) solve.add_placement(h);
   solve.set_drat_proof(true);
+  solve.set_confirm(true);
   grpc::ClientContext solve_context;
   SetDeadline(solve_context, absl::Seconds(30));
   auto reader = stub->SolveOptimal(&solve_context, solve);
@@ -511,9 +513,11 @@ TEST_F(ServerTest, DratProofsAreCheckedInTheServer) {
   ASSERT_TRUE(reader->Finish().ok());
   EXPECT_EQ(last.result().makespan_cycles(), 17);
   EXPECT_EQ(last.result().proof(), v1::PROOF_KIND_DRAT_CHECKED);
+  EXPECT_THAT(last.result().confirmed_by(), HasSubstr("CryptoMiniSat 5."));
   v1::ProveRequest prove;
   *prove.mutable_schedule() = last.result().witness();
   prove.set_drat_proof(true);
+  prove.set_confirm(true);
   grpc::ClientContext prove_context;
   SetDeadline(prove_context, absl::Seconds(30));
   v1::ProveResponse response;
@@ -521,6 +525,7 @@ TEST_F(ServerTest, DratProofsAreCheckedInTheServer) {
   EXPECT_EQ(response.status(), v1::ProveResponse::STATUS_OPTIMAL);
   EXPECT_EQ(response.proof(), v1::PROOF_KIND_DRAT_CHECKED);
   EXPECT_THAT(response.detail(), HasSubstr("checked online by CaDiCaL in the server"));
+  EXPECT_THAT(response.confirmed_by(), HasSubstr("CryptoMiniSat 5."));
 }
 
 TEST(ServerStartTest, HelpListsTheFlagsAndABadSatWorkerIsRefused) {

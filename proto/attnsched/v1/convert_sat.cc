@@ -83,6 +83,8 @@ void SolveResultToProto(const sat::OptimalResult& r, v1::SolveResult* proto) {
   proto->set_clauses(r.stats.clauses);
   proto->set_conflicts(r.stats.conflicts);
   ScheduleToProto(r.witness, proto->mutable_witness());
+  proto->set_confirmed_by(r.confirmed_by);
+  proto->set_confirm_seconds(r.confirm_seconds);
 }
 
 absl::StatusOr<sat::OptimalResult> SolveResultFromProto(const v1::SolveResult& proto) {
@@ -100,6 +102,8 @@ absl::StatusOr<sat::OptimalResult> SolveResultFromProto(const v1::SolveResult& p
   ASSIGN_OR_RETURN(r.stopped, FromProto(kStopReasons, proto.stop_reason(), "result.stop_reason"));
   r.stats = {proto.variables(), proto.clauses(), proto.conflicts(), proto.solve_seconds()};
   ASSIGN_OR_RETURN(r.witness, ScheduleFromProto(proto.witness()));
+  r.confirmed_by = proto.confirmed_by();
+  r.confirm_seconds = proto.confirm_seconds();
   return r;
 }
 
@@ -115,6 +119,8 @@ void ProveResultToProto(const sat::ProofResult& r, v1::ProveResponse* proto) {
   proto->set_clauses(r.stats.clauses);
   proto->set_conflicts(r.stats.conflicts);
   if (r.better) ScheduleToProto(*r.better, proto->mutable_better());
+  proto->set_confirmed_by(r.confirmed_by);
+  proto->set_confirm_seconds(r.confirm_seconds);
 }
 
 absl::StatusOr<sat::ProofResult> ProveResultFromProto(const v1::ProveResponse& proto) {
@@ -125,6 +131,8 @@ absl::StatusOr<sat::ProofResult> ProveResultFromProto(const v1::ProveResponse& p
   ASSIGN_OR_RETURN(r.proof, FromProto(kProofKinds, proto.proof(), "proof"));
   r.detail = proto.detail();
   r.stats = {proto.variables(), proto.clauses(), proto.conflicts(), proto.solve_seconds()};
+  r.confirmed_by = proto.confirmed_by();
+  r.confirm_seconds = proto.confirm_seconds();
   if (proto.has_better()) {
     ASSIGN_OR_RETURN(r.better, ScheduleFromProto(proto.better()));
   }
