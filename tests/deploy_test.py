@@ -232,6 +232,25 @@ class DockerfileTest(unittest.TestCase):
         self.assertIn("/src/build/server/attnsched-server", copied)
         self.assertEqual(copied[-1], "/usr/local/bin/")
 
+    def test_runtime_stage_installs_every_library_the_binaries_load(self):
+        # The packages owning what ldd resolves for the three binaries built here must
+        # be installed by the runtime stage or come with debian:12-slim (once the SAT
+        # worker's CryptoMiniSat library was missing).
+        runtime = dict(dockerfile()["runtime"])
+        installed = set(re.findall(r"\blib[\w.+-]+|\bzlib1g\b", runtime["RUN"]))
+        base = {"libc6", "libgcc-s1", "libstdc++6"}
+        server, cli = os.environ["SERVER"], os.environ["CLI"]
+        worker = os.path.join(os.path.dirname(server), "attnsched-sat-worker")
+        for binary in (server, worker, cli):
+            ldd = subprocess.run(["ldd", binary], capture_output=True, text=True, check=True)
+            for path in re.findall(r"=> (/\S+)", ldd.stdout):
+                owner = subprocess.run(["dpkg", "-S", os.path.realpath(path)],
+                                       capture_output=True, text=True)
+                if owner.returncode != 0:
+                    owner = subprocess.run(["dpkg", "-S", path], capture_output=True, text=True)
+                package = owner.stdout.split(":")[0]
+                self.assertIn(package, installed | base, f"{binary} loads {path}")
+
     def test_stops_with_sigterm_and_leaves_workers_to_the_cpu_quota(self):
         runtime = dict(dockerfile()["runtime"])
         self.assertEqual(runtime.get("STOPSIGNAL"), "SIGTERM")
