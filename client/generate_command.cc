@@ -34,9 +34,9 @@ int RunGenerate(const Invocation& call) {
   }
   if (absl::Status s = CheckFlagsApply(
           "generate", call.flags,
-          {"model", "scheme", "segments", "window", "shared", "tile", "heads", "kv_heads", "n", "d", "pes", "link_words", "link_cycles", "link_latency", "max_words_per_pe",
-           "link_words_per_cycle", "c_dot", "c_softmax", "c_axpy", "placement", "search_events",
-           "seed", "json", "simulate", "out", "out_format", "max_events", "max_operations", "server", "tls_ca", "deadline"});
+          WithProblemFlags({"max_words_per_pe", "placement", "search_events", "seed", "json",
+                            "simulate", "out", "out_format", "max_events", "max_operations",
+                            "server", "tls_ca", "deadline"}));
       !s.ok()) {
     return ReportError("generate", s);
   }

@@ -1,6 +1,7 @@
 #include "client/problem_flags.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_format.h"
@@ -92,6 +93,12 @@ absl::StatusOr<std::optional<PlacementSpec>> PlacementSpecFromFlag() {
   const std::string text = absl::GetFlag(FLAGS_placement);
   if (text == "free") return std::nullopt;
   return ParsePlacementSpec(text, "--placement");
+}
+
+std::vector<absl::string_view> WithProblemFlags(absl::Span<const absl::string_view> own) {
+  std::vector<absl::string_view> all(std::begin(kProblemFlags), std::end(kProblemFlags));
+  all.insert(all.end(), own.begin(), own.end());
+  return all;
 }
 
 absl::StatusOr<Request> RequestFromFlags(const std::vector<std::string>& given) {

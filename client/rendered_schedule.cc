@@ -13,27 +13,8 @@
 namespace attnsched::cli {
 namespace {
 
-// The flags that ask for a generated schedule (as generate takes them, local mode).
-constexpr absl::string_view kGenerateFlags[] = {"model",
-                                                "scheme",
-                                                "segments",
-                                                "window",
-                                                "shared",
-                                                "tile",
-                                                "heads",
-                                                "kv_heads",
-                                                "n",
-                                                "d",
-                                                "pes",
-                                                "link_words",
-                                                "link_cycles",
-                                                "link_latency",
-                                                "max_words_per_pe",
-                                                "link_words_per_cycle",
-                                                "c_dot",
-                                                "c_softmax",
-                                                "c_axpy",
-                                                "placement",
+// generate's flags besides the problem's that ask for a generated schedule (local mode).
+constexpr absl::string_view kGenerateFlags[] = {"max_words_per_pe", "placement",
                                                 "search_events"};
 
 std::vector<absl::string_view> Join(absl::Span<const absl::string_view> a,
@@ -86,7 +67,7 @@ absl::StatusOr<ScheduleToRender> OpenScheduleToRender(absl::string_view command,
                      "serves programs; docs/service.md)"));
   }
   if (call.operands.empty()) {
-    RETURN_IF_ERROR(CheckFlagsApply(command, call.flags, Join(own, kGenerateFlags)));
+    RETURN_IF_ERROR(CheckFlagsApply(command, call.flags, WithProblemFlags(Join(own, kGenerateFlags))));
     return GenerateToRender(call);
   }
   ASSIGN_OR_RETURN(ScheduleInput input, OpenScheduleOperand(command, call, Join(own, {})));

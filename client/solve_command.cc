@@ -92,39 +92,11 @@ int RunSolve(const Invocation& call) {
   if (!call.operands.empty()) {
     return ReportError("solve", absl::InvalidArgumentError("takes flags only, no operands"));
   }
-  if (absl::Status s = CheckFlagsApply("solve", call.flags,
-                                       {"model",
-                                        "scheme",
-                                        "segments",
-                                        "window",
-                                        "shared",
-                                        "tile",
-                                        "heads",
-                                        "kv_heads",
-                                        "n",
-                                        "d",
-                                        "pes",
-                                        "link_words",
-                                        "link_cycles",
-                                        "link_latency",
-                                        "link_words_per_cycle",
-                                        "c_dot",
-                                        "c_softmax",
-                                        "c_axpy",
-                                        "placement",
-                                        "time_limit",
-                                        "proof",
-                                        "confirm",
-                                        "dimacs",
-                                        "json",
-                                        "out",
-                                        "server",
-                                        "tls_ca",
-                                        "deadline",
-                                        "max_sat_variables",
-                                        "max_sat_clauses",
-                                        "max_sat_memory",
-                                        "plan_evaluations"});
+  if (absl::Status s = CheckFlagsApply(
+          "solve", call.flags,
+          WithProblemFlags({"placement", "time_limit", "proof", "confirm", "dimacs", "json", "out",
+                            "server", "tls_ca", "deadline", "max_sat_variables", "max_sat_clauses",
+                            "max_sat_memory", "plan_evaluations"}));
       !s.ok()) {
     return ReportError("solve", s);
   }
