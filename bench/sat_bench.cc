@@ -63,7 +63,9 @@ void BM_ConfirmUnsat(benchmark::State& state) {
   const Problem p = MakeProblem(static_cast<Scheme>(state.range(0)), state.range(1), state.range(2),
                                 state.range(3));
   const Placement block = BlockPlacement(p.n(), p.pes());
-  absl::StatusOr<OptimalResult> optimum = SolveOptimal(p, {.placement = block});
+  SearchOptions search;
+  search.placement = block;
+  absl::StatusOr<OptimalResult> optimum = SolveOptimal(p, search);
   if (!optimum.ok() || !optimum->optimal || optimum->proof != ProofKind::kUnsat) {
     state.SkipWithError("not decided by an UNSAT answer");
     return;

@@ -14,12 +14,15 @@
 
 // RETURN_IF_ERROR(expr): returns the absl::Status `expr` from the enclosing function
 // when it is not OK.
-#define RETURN_IF_ERROR(expr)                             \
-  do {                                                    \
-    if (absl::Status attnsched_status = (expr);           \
-        !attnsched_status.ok()) {                         \
-      return attnsched_status;                            \
-    }                                                     \
+// The status variable is numbered by __COUNTER__ so that a RETURN_IF_ERROR inside a
+// lambda passed to another RETURN_IF_ERROR does not shadow the outer one (-Wshadow).
+#define RETURN_IF_ERROR(expr) \
+  ATTNSCHED_RETURN_IF_ERROR_IMPL(expr, ATTNSCHED_CONCAT(attnsched_status_, __COUNTER__))
+#define ATTNSCHED_RETURN_IF_ERROR_IMPL(expr, status)  \
+  do {                                                \
+    if (absl::Status status = (expr); !status.ok()) { \
+      return status;                                  \
+    }                                                 \
   } while (false)
 
 #endif  // ATTNSCHED_LIB_STATUS_MACROS_H_

@@ -425,10 +425,10 @@ TEST(CliTest, TraceGanttAndProgramRefuseBadFlagsNamingThem) {
     bad.replace(bad.find(key), key.size(), pe);
     invalid.push_back(TempFile(absl::StrCat("bad_pe_", invalid.size(), ".json"), bad));
   }
-  for (const std::string& file : invalid) {
+  for (const std::string& schedule : invalid) {
     for (const std::string command : {"trace", "gantt", "program"}) {
-      CliRun run = Cli(command + " " + file + " --out " + dir + "/cli_test_invalid.out");
-      EXPECT_EQ(run.exit, 1) << command << " " << file << run.err;
+      CliRun run = Cli(command + " " + schedule + " --out " + dir + "/cli_test_invalid.out");
+      EXPECT_EQ(run.exit, 1) << command << " " << schedule << run.err;
       EXPECT_THAT(run.err, HasSubstr("the schedule is invalid: "));
       EXPECT_FALSE(std::filesystem::exists(dir + "/cli_test_invalid.out"));
     }

@@ -58,7 +58,9 @@ TEST(ConfirmTest, AnUnsatFormulaIsConfirmedAndOneWithAClauseRemovedIsCaught) {
 TEST(ConfirmTest, TheSchedulingFormulaBelowTheOptimumIsConfirmedAndAWrongBoundCaught) {
   const Problem p = MakeProblem(Scheme::kCausal, 4, 2, 2);
   const Placement block = BlockPlacement(4, 2);
-  absl::StatusOr<OptimalResult> r = SolveOptimal(p, {.placement = block});
+  SearchOptions search;
+  search.placement = block;
+  absl::StatusOr<OptimalResult> r = SolveOptimal(p, search);
   ASSERT_TRUE(r.ok() && r->optimal && r->proof == ProofKind::kUnsat) << r.status();
   absl::StatusOr<Encoding> e = Encode(p, {r->makespan + 1, block, true, true, false, 1});
   ASSERT_TRUE(e.ok());
@@ -82,7 +84,9 @@ TEST(ConfirmTest, TheSchedulingFormulaBelowTheOptimumIsConfirmedAndAWrongBoundCa
 TEST(ConfirmTest, BackUnsatNamesTheSecondSolverOrWithdrawsTheClaim) {
   const Problem p = MakeProblem(Scheme::kCausal, 4, 2, 2);
   const Placement block = BlockPlacement(4, 2);
-  absl::StatusOr<OptimalResult> r = SolveOptimal(p, {.placement = block});
+  SearchOptions search;
+  search.placement = block;
+  absl::StatusOr<OptimalResult> r = SolveOptimal(p, search);
   ASSERT_TRUE(r.ok() && r->proof == ProofKind::kUnsat);
   OptimalResult confirmed = *r;
   ProveOptions options;

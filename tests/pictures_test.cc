@@ -154,7 +154,9 @@ TEST(TraceTest, AWindowKeepsTheEventsThatOverlapIt) {
   EXPECT_GT(inside, 0);
   EXPECT_EQ(static_cast<int64_t>(Slices(t.json).size()), inside);
   for (const nlohmann::json& e : t.json["traceEvents"]) {
-    if (e["ph"] == "C") EXPECT_GE(e["ts"].get<int64_t>(), 10);
+    if (e["ph"] == "C") {
+      EXPECT_GE(e["ts"].get<int64_t>(), 10);
+    }
   }
 }
 
