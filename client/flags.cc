@@ -97,6 +97,10 @@ ABSL_FLAG(bool, confirm, false,
           "solve, prove: solve the formula of an UNSAT answer again with a second, independent "
           "solver (CryptoMiniSat 5) within --time-limit; a disagreement is an error that keeps "
           "the formula for a bug report; local mode only");
+ABSL_FLAG(bool, race, true,
+          "solve, prove (local mode; a server has its own): race CryptoMiniSat against CaDiCaL "
+          "on a second thread, the first answer wins (two cores to gain; off with --proof or "
+          "--confirm in prove, which need CaDiCaL's own answer)");
 ABSL_FLAG(std::string, dimacs, "",
           "solve: write the CNF for makespan <= optimum - 1 to this file (DIMACS)");
 ABSL_FLAG(std::string, server, "",

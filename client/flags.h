@@ -42,6 +42,7 @@ ABSL_DECLARE_FLAG(int64_t, max_sat_clauses);
 ABSL_DECLARE_FLAG(int64_t, max_sat_memory);
 ABSL_DECLARE_FLAG(std::string, proof);
 ABSL_DECLARE_FLAG(bool, confirm);
+ABSL_DECLARE_FLAG(bool, race);
 ABSL_DECLARE_FLAG(std::string, dimacs);
 ABSL_DECLARE_FLAG(std::string, server);
 ABSL_DECLARE_FLAG(std::string, tls_ca);

@@ -96,9 +96,9 @@ absl::Status RefuseLocalOnlyFlags(absl::string_view command, const Invocation& c
 absl::Status CheckSatFlags(
     absl::string_view command, const Invocation& call,
     std::initializer_list<std::pair<absl::string_view, std::string>> outputs) {
-  RETURN_IF_ERROR(RefuseLocalOnlyFlags(
-      command, call,
-      {"proof", "plan_evaluations", "max_sat_variables", "max_sat_clauses", "max_sat_memory"}));
+  RETURN_IF_ERROR(RefuseLocalOnlyFlags(command, call,
+                                       {"proof", "plan_evaluations", "race", "max_sat_variables",
+                                        "max_sat_clauses", "max_sat_memory"}));
   for (const auto& [flag, path] : outputs) {
     if (!path.empty()) RETURN_IF_ERROR(OutputFile::Create(absl::StrCat("--", flag), path).status());
   }

@@ -18,7 +18,7 @@ int RunProve(const Invocation& call) {
       ReadScheduleOperand("prove", call,
                           {"proof", "confirm", "time_limit", "json", "out", "max_events",
                            "max_operations", "server", "tls_ca", "deadline", "max_sat_variables",
-                           "max_sat_clauses", "max_sat_memory", "plan_evaluations"});
+                           "max_sat_clauses", "max_sat_memory", "plan_evaluations", "race"});
   if (!schedule.ok()) return ReportError("prove", schedule.status());
   sat::ProveOptions options;
   options.drat_path = absl::GetFlag(FLAGS_proof);
@@ -29,6 +29,7 @@ int RunProve(const Invocation& call) {
   if (!limits.ok()) return ReportError("prove", limits.status());
   options.limits = *limits;
   options.plan_evaluations = absl::GetFlag(FLAGS_plan_evaluations);
+  options.race = absl::GetFlag(FLAGS_race);
   const absl::Status flags = CheckSatFlags(
       "prove", call, {{"out", absl::GetFlag(FLAGS_out)}, {"proof", options.drat_path}});
   if (!flags.ok()) {
@@ -55,9 +56,8 @@ int RunProve(const Invocation& call) {
                                 {"variables", r->stats.variables},
                                 {"clauses", r->stats.clauses},
                                 {"conflicts", r->stats.conflicts},
-                                {"confirmed_by", r->confirmed_by.empty()
-                                                     ? nlohmann::json()
-                                                     : nlohmann::json(r->confirmed_by)},
+                                {"unsat_by", OrNull(r->unsat_by)},
+                                {"confirmed_by", OrNull(r->confirmed_by)},
                                 {"confirm_seconds", r->confirm_seconds}}
                      .dump(2)
               << "\n";

@@ -38,6 +38,10 @@ absl::Status WriteOutput(absl::string_view flag, const std::string& path,
   return written.ok() || absl::IsDataLoss(written) ? committed : written;
 }
 
+nlohmann::json OrNull(const std::string& text) {
+  return text.empty() ? nlohmann::json() : nlohmann::json(text);
+}
+
 std::string ConfirmationLine(const std::string& confirmed_by, double seconds) {
   if (confirmed_by.empty()) {
     return "  confirmed   no (no UNSAT answer to confirm, or not in time)\n";

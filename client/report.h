@@ -14,6 +14,7 @@
 #include "lib/export/summary.h"
 #include "lib/schedule/event_source.h"
 #include "lib/schedule/schedule.h"
+#include "nlohmann/json.hpp"
 
 namespace attnsched::cli {
 
@@ -70,6 +71,9 @@ int CheckWriteAndReport(EventSource& source, int64_t events, const std::string& 
 // The "confirmed" line of solve and prove --confirm: the second solver and its time,
 // or that the answer was not confirmed (none needed: a lower bound, or not optimal).
 std::string ConfirmationLine(const std::string& confirmed_by, double seconds);
+
+// JSON null for an empty string (a solver name that does not apply), else the string.
+nlohmann::json OrNull(const std::string& text);
 
 // Prints a summary (computed here or by a server) with the labels; returns the exit
 // status as CheckAndReport does.

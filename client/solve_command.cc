@@ -65,24 +65,24 @@ nlohmann::json ResultJson(const Problem& p, const std::optional<Placement>& plac
         {{"bound_cycles", a.bound}, {"answer", sat::SatResultName(a.result)}, {"seconds", a.seconds}});
   }
   nlohmann::json j = InstanceJson(p.instance);
-  j.update(
-      {{"pes", p.pes()},
-       {"placement", PlacementName(placement)},
-       {"homes", r.witness.placement},
-       {"status", r.optimal ? "OPTIMAL" : "UNKNOWN"},
-       {"optimal", r.optimal},
-       {"makespan_cycles", r.makespan},
-       {"lower_bound_cycles", r.lower_bound},
-       {"upper_bound_cycles", r.upper_bound},
-       {"proof", sat::ProofKindName(r.proof)},
-       {"unknown_reason", sat::StopReasonName(r.stopped)},
-       {"solve_seconds", r.stats.seconds},
-       {"variables", r.stats.variables},
-       {"clauses", r.stats.clauses},
-       {"conflicts", r.stats.conflicts},
-       {"attempts", attempts},
-       {"confirmed_by", r.confirmed_by.empty() ? nlohmann::json() : nlohmann::json(r.confirmed_by)},
-       {"confirm_seconds", r.confirm_seconds}});
+  j.update({{"pes", p.pes()},
+            {"placement", PlacementName(placement)},
+            {"homes", r.witness.placement},
+            {"status", r.optimal ? "OPTIMAL" : "UNKNOWN"},
+            {"optimal", r.optimal},
+            {"makespan_cycles", r.makespan},
+            {"lower_bound_cycles", r.lower_bound},
+            {"upper_bound_cycles", r.upper_bound},
+            {"proof", sat::ProofKindName(r.proof)},
+            {"unknown_reason", sat::StopReasonName(r.stopped)},
+            {"solve_seconds", r.stats.seconds},
+            {"variables", r.stats.variables},
+            {"clauses", r.stats.clauses},
+            {"conflicts", r.stats.conflicts},
+            {"attempts", attempts},
+            {"unsat_by", OrNull(r.unsat_by)},
+            {"confirmed_by", OrNull(r.confirmed_by)},
+            {"confirm_seconds", r.confirm_seconds}});
   return j;
 }
 
@@ -96,7 +96,7 @@ int RunSolve(const Invocation& call) {
           "solve", call.flags,
           WithProblemFlags({"placement", "time_limit", "proof", "confirm", "dimacs", "json", "out",
                             "server", "tls_ca", "deadline", "max_sat_variables", "max_sat_clauses",
-                            "max_sat_memory", "plan_evaluations"}));
+                            "max_sat_memory", "plan_evaluations", "race"}));
       !s.ok()) {
     return ReportError("solve", s);
   }
@@ -112,6 +112,7 @@ int RunSolve(const Invocation& call) {
   if (!limits.ok()) return ReportError("solve", limits.status());
   options.limits = *limits;
   options.plan_evaluations = absl::GetFlag(FLAGS_plan_evaluations);
+  options.race = absl::GetFlag(FLAGS_race);
   if (isatty(STDERR_FILENO)) options.on_progress = PrintProgress;
   const absl::Status flags = CheckSatFlags("solve", call,
                                            {{"out", absl::GetFlag(FLAGS_out)},
@@ -151,9 +152,11 @@ int RunSolve(const Invocation& call) {
   } else {
     std::cout << absl::StrFormat(
         "  %s, placement %s\n  status      %s\n  makespan    %d cycles (upper bound %d, lower "
-        "bound %d)\n  proof       %s%s\n  formula     %d variables, %d clauses, %d conflicts, %.2f s\n",
+        "bound %d)\n  proof       %s%s%s\n  formula     %d variables, %d clauses, %d conflicts, "
+        "%.2f s\n",
         Describe(p), PlacementName(*placement), j["status"].get<std::string>(), r->makespan,
         r->upper_bound, r->lower_bound, sat::ProofKindName(r->proof),
+        r->unsat_by.empty() ? "" : absl::StrCat(" (", r->unsat_by, ")"),
         r->stopped == sat::StopReason::kNone
             ? ""
             : absl::StrCat(" (stopped by the ", sat::StopReasonName(r->stopped), ")"),

@@ -52,6 +52,9 @@ ABSL_FLAG(int64_t, max_sat_memory_bytes, 0,
 ABSL_FLAG(int64_t, plan_evaluations, attnsched::kDefaultPlanEvaluations,
           "plans the local search for a better first schedule compiles at most per SAT job "
           "(0: none)");
+ABSL_FLAG(bool, sat_race, true,
+          "a SAT job that starts with two cores free (at most half the CPUs busy with SAT "
+          "jobs, itself included) races CryptoMiniSat against CaDiCaL on a second thread");
 ABSL_FLAG(int64_t, search_events, attnsched::kDefaultSearchEvents,
           "GenerateSchedule, StreamSchedule: events the local search over plans compiles at "
           "most per schedule (small instances only; 0: none)");

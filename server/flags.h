@@ -24,6 +24,7 @@ ABSL_DECLARE_FLAG(int64_t, max_sat_clauses);
 ABSL_DECLARE_FLAG(int64_t, max_sat_memory_bytes);
 ABSL_DECLARE_FLAG(int64_t, plan_evaluations);
 ABSL_DECLARE_FLAG(int64_t, search_events);
+ABSL_DECLARE_FLAG(bool, sat_race);
 ABSL_DECLARE_FLAG(int64_t, memory_budget_bytes);
 ABSL_DECLARE_FLAG(int, max_message_bytes);
 ABSL_DECLARE_FLAG(std::string, metrics_listen);

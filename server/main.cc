@@ -56,6 +56,7 @@ ServiceOptions ServiceOptionsFromFlags(std::string sat_worker) {
   options.sat_worker = std::move(sat_worker);
   options.plan_evaluations = absl::GetFlag(FLAGS_plan_evaluations);
   options.search_events = absl::GetFlag(FLAGS_search_events);
+  options.race_cpus = absl::GetFlag(FLAGS_sat_race) ? DefaultWorkers() : 0;
   return options;
 }
 

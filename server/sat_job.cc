@@ -55,6 +55,7 @@ absl::Status Solve(const SatJob& job, const Emit& emit) {
   }
   options.limits = LimitsOf(job);
   options.plan_evaluations = job.plan_evaluations();
+  options.race = job.race();
   options.time_limit = absl::Seconds(job.time_limit_seconds());
   ReportProgress(problem, emit, options);
   ASSIGN_OR_RETURN(sat::OptimalResult r, sat::SolveOptimal(problem, options));
@@ -77,6 +78,7 @@ absl::Status Prove(const SatJob& job, const Emit& emit) {
   sat::ProveOptions options;
   options.limits = LimitsOf(job);
   options.plan_evaluations = job.plan_evaluations();
+  options.race = job.race();
   options.time_limit = absl::Seconds(job.time_limit_seconds());
   if (job.prove().drat_proof()) options.drat_path = job.drat_path();
   options.confirm = job.prove().confirm();

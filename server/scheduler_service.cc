@@ -175,15 +175,17 @@ constexpr absl::Duration kAnswerMargin = absl::Milliseconds(100);
 
 // Runs `job` in a SAT worker process (sat_process.h) on the pool and waits; OK when
 // the worker delivered a result (state.last), else the status to answer with.
-grpc::Status RunSatJob(WorkerPool& pool, const std::string& worker, grpc::ServerContext& context,
-                       RpcLog& log, internal::SatJob job, double seconds,
-                       const std::shared_ptr<SatJobState>& state,
+grpc::Status RunSatJob(WorkerPool& pool, const ServiceOptions& options,
+                       grpc::ServerContext& context, RpcLog& log, internal::SatJob job,
+                       double seconds, const std::shared_ptr<SatJobState>& state,
                        const std::function<void()>& drain) {
   grpc::Status status = RunOnPool(
       pool, context, log,
-      [state, job = std::move(job), worker, seconds](const sat::CancelToken& cancel,
-                                                     absl::Time deadline) mutable {
+      [state, job = std::move(job), worker = options.sat_worker, seconds,
+       race_cpus = options.race_cpus,
+       &pool](const sat::CancelToken& cancel, absl::Time deadline) mutable {
         job.set_time_limit_seconds(absl::ToDoubleSeconds(TimeLimit(seconds, deadline)));
+        job.set_race(race_cpus > 0 && pool.stats().busy * 2 <= race_cpus);
         absl::Status process = RunInWorkerProcess(
             worker, job, cancel, deadline - kAnswerMargin,
             [&state](const internal::SatJobOutput& out) {
@@ -228,7 +230,7 @@ grpc::Status RunSatJob(WorkerPool& pool, const std::string& worker, grpc::Server
   if (!state->process.ok()) return ToGrpcStatus(state->process);
   if (!state->last) {
     return grpc::Status(grpc::StatusCode::INTERNAL,
-                        absl::StrCat("the SAT worker ", worker,
+                        absl::StrCat("the SAT worker ", options.sat_worker,
                                      " ended without a result (is --sat_worker an "
                                      "attnsched-sat-worker of this version?)"));
   }
@@ -468,7 +470,7 @@ grpc::Status SchedulerService::SolveOptimal(grpc::ServerContext* context,
   };
   internal::SatJob job = JobWithLimits();
   *job.mutable_solve() = *request;
-  grpc::Status status = RunSatJob(pool_, options_.sat_worker, *context, log, std::move(job),
+  grpc::Status status = RunSatJob(pool_, options_, *context, log, std::move(job),
                                   request->time_limit_seconds(), state, drain);
   if (!status.ok()) return log.Done(status);
   absl::MutexLock lock(&state->mu);
@@ -501,7 +503,7 @@ grpc::Status SchedulerService::ProveOptimality(grpc::ServerContext* context,
   internal::SatJob job = JobWithLimits();
   *job.mutable_prove() = *request;
   auto state = std::make_shared<SatJobState>();
-  grpc::Status status = RunSatJob(pool_, options_.sat_worker, *context, log, std::move(job),
+  grpc::Status status = RunSatJob(pool_, options_, *context, log, std::move(job),
                                   request->time_limit_seconds(), state, [] {});
   if (!status.ok()) return log.Done(status);
   absl::MutexLock lock(&state->mu);

@@ -32,6 +32,9 @@ struct ServiceOptions {
   sat::EncodeLimits sat_limits;
   int64_t plan_evaluations = kDefaultPlanEvaluations;  // SearchOptions::plan_evaluations
   int64_t search_events = kDefaultSearchEvents;        // GenerateOptions::search_events
+  // A SAT job races two solvers (SatJob.race) when it starts with at most race_cpus / 2
+  // jobs running, itself included, i.e. with two cores to itself (0: never).
+  int race_cpus = 0;
   // attnsched-sat-worker, which runs each SAT job in a process of its own.
   std::string sat_worker;
 };

@@ -447,6 +447,7 @@ TEST(CliTest, SolveAndProveWithProofAndDimacs) {
   EXPECT_EQ(j["makespan_cycles"], 6);
   EXPECT_EQ(j["lower_bound_cycles"], 5);
   EXPECT_EQ(j["proof"], "drat_checked");
+  EXPECT_EQ(j["unsat_by"], "CaDiCaL") << "a DRAT proof is CaDiCaL's answer";
   for (const char* key : {"solve_seconds", "variables", "clauses"}) EXPECT_TRUE(j.contains(key));
   EXPECT_THAT(Slurp(dir + "/cli_test.cnf"), HasSubstr("p cnf "));
   EXPECT_THAT(Slurp(dir + "/cli_test.cnf"), HasSubstr("makespan <= 5 cycles"));
@@ -454,6 +455,17 @@ TEST(CliTest, SolveAndProveWithProofAndDimacs) {
   CliRun prove = Cli("prove --json " + dir + "/cli_test_opt.json");
   ASSERT_EQ(prove.exit, 0) << prove.err;
   EXPECT_EQ(nlohmann::json::parse(prove.out)["status"], "OPTIMAL");
+  // The race (on by default) names the solver that answered; --race=false is CaDiCaL.
+  for (const std::string race : {"", " --race=false"}) {
+    CliRun raced = Cli("solve --scheme causal --n 4 --d 2 --pes 4 --json" + race);
+    ASSERT_EQ(raced.exit, 0) << raced.err;
+    const nlohmann::json r = nlohmann::json::parse(raced.out);
+    EXPECT_EQ(r["makespan_cycles"], 19) << race;
+    EXPECT_EQ(r["proof"], "unsat") << race;
+    const std::string by = r["unsat_by"];
+    EXPECT_TRUE(by == "CaDiCaL" || (race.empty() && absl::StartsWith(by, "CryptoMiniSat 5.")))
+        << race << ": " << by;
+  }
 
   ASSERT_EQ(Cli("generate --scheme causal --n 4 --d 2 --pes 4 --out " + dir + "/cli_test_g.json").exit, 0);
   CliRun better = Cli("prove " + dir + "/cli_test_g.json");

@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "lib/model/bounds.h"
 #include "lib/sat/cardinality.h"
+#include "lib/sat/cms_solver.h"
 #include "lib/sat/optimal_search.h"
 #include "lib/sat/prove.h"
 #include "lib/sat/verify_by_sat.h"
@@ -509,6 +510,51 @@ TEST(LimitsTest, CancellationStopsTheSolverPromptly) {
   std::cout << "cancellation latency: " << returned - cancelled_at << "\n";
 }
 
+// A race of CaDiCaL and CryptoMiniSat (lib/sat/portfolio.h) decides the same optima
+// with valid witnesses (MustSolve checks them), names the solver of each UNSAT answer,
+// and stops both members on cancellation. The instances make SAT do the work.
+TEST(OptimalTest, ARaceOfTwoSolversFindsTheSameOptimaAndNamesWhoAnswered) {
+  const struct {
+    Scheme scheme;
+    int64_t n, d, m;
+    std::optional<Placement> placement;
+  } cases[] = {{Scheme::kGeneral, 3, 1, 2, std::nullopt},
+               {Scheme::kShared, 4, 1, 4, std::nullopt},
+               {Scheme::kCausal, 4, 1, 2, BlockPlacement(4, 2)},
+               {Scheme::kCausal, 4, 2, 4, std::nullopt}};
+  for (const auto& c : cases) {
+    const Problem p = MakeProblem(c.scheme, c.n, c.d, c.m);
+    SearchOptions alone, race;
+    alone.placement = race.placement = c.placement;
+    alone.plan_evaluations = race.plan_evaluations = 0;
+    race.race = true;
+    const OptimalResult a = MustSolve(p, alone), b = MustSolve(p, race);
+    ASSERT_TRUE(a.optimal && b.optimal) << Describe(p);
+    EXPECT_EQ(a.makespan, b.makespan) << Describe(p);
+    EXPECT_EQ(a.proof, b.proof) << Describe(p);
+    if (a.proof == ProofKind::kUnsat) {
+      EXPECT_EQ(a.unsat_by, "CaDiCaL");
+      EXPECT_TRUE(b.unsat_by == "CaDiCaL" || b.unsat_by == CmsSolver::Name()) << b.unsat_by;
+    } else {
+      EXPECT_EQ(b.unsat_by, "");
+    }
+  }
+  CancelToken cancel;
+  SearchOptions options;
+  options.placement = BlockPlacement(8, 4);
+  options.cancel = &cancel;
+  options.race = true;
+  std::thread canceller([&cancel] {
+    absl::SleepFor(absl::Milliseconds(300));
+    cancel.Cancel();
+  });
+  const absl::Time start = absl::Now();
+  const OptimalResult r = MustSolve(HardProblem(), options);
+  canceller.join();
+  EXPECT_EQ(r.stopped, StopReason::kCancelled);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(3));
+}
+
 std::string Slurp(const std::string& path) {
   std::ifstream in(path);
   std::stringstream text;
@@ -533,6 +579,14 @@ TEST(ProofTest, DratProofIsWrittenAndChecked) {
   EXPECT_FALSE(Slurp(path).empty());
   // DRAT lines end with 0, the last adds the empty clause.
   EXPECT_THAT(Slurp(path), HasSubstr("0\n"));
+  EXPECT_EQ(proof->unsat_by, "CaDiCaL") << "a DRAT proof is CaDiCaL's: no race";
+  // Without a proof a race may answer; the detail says who did.
+  options.drat_path.clear();
+  options.race = true;
+  proof = Prove(r.witness, options);
+  ASSERT_TRUE(proof.ok()) << proof.status();
+  EXPECT_EQ(proof->proof, ProofKind::kUnsat);
+  EXPECT_THAT(proof->detail, HasSubstr(absl::StrCat(proof->unsat_by, " answered first")));
 }
 
 TEST(ProofTest, AnUnwritableProofFileIsAnErrorNotACrash) {

@@ -1,17 +1,22 @@
 // The CaDiCaL wrapper's states (lib/sat/solver.h): answers and values, incremental
 // solving under assumptions, the three ways a Solve stops early and the reason it
 // reports, statistics, and the DRAT proof's life cycle (published on CloseProof only,
-// a failed write an error with no file).
+// a failed write an error with no file). The same for CryptoMiniSat
+// (lib/sat/cms_solver.h) and the portfolio racing both (lib/sat/portfolio.h): either
+// solver's answer and model, the loser stopped, deadlines and cancellation.
 #include "lib/sat/solver.h"
 
 #include <unistd.h>
 
 #include <filesystem>
 #include <string>
+#include <thread>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "lib/sat/cms_solver.h"
 #include "lib/sat/cnf.h"
+#include "lib/sat/portfolio.h"
 
 namespace attnsched::sat {
 namespace {
@@ -102,6 +107,126 @@ TEST(SatSolverTest, ADratProofAppearsOnlyWhenClosed) {
   const SatSolver unwritable(Pigeonhole(2), "/nonexistent/dir/p.drat");
   EXPECT_FALSE(unwritable.status().ok());
   EXPECT_THAT(std::string(unwritable.status().message()), ::testing::HasSubstr("--proof"));
+}
+
+// Two clauses over a, b and an assumption list that is SAT, UNSAT, then SAT again:
+// every member answers it under every call, with a model satisfying the clauses.
+template <typename Solver>
+void ExpectIncrementalAnswers(Solver& solver) {
+  const int not_b[] = {-2};
+  const int with_a[] = {1};
+  absl::StatusOr<SatResult> r = solver.Solve({}, SolveLimits{});
+  ASSERT_TRUE(r.ok() && *r == SatResult::kSat);
+  EXPECT_TRUE(solver.Value(2));
+  r = solver.Solve(not_b, SolveLimits{});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, SatResult::kUnsat);
+  r = solver.Solve(with_a, SolveLimits{});
+  ASSERT_TRUE(r.ok() && *r == SatResult::kSat);
+  EXPECT_TRUE(solver.Value(1) && solver.Value(2));
+}
+
+Cnf TwoClauses() {
+  Cnf cnf;
+  const int a = cnf.NewVar(), b = cnf.NewVar();
+  cnf.AddClause({a, b});
+  cnf.AddClause({-a, b});
+  return cnf;
+}
+
+TEST(CmsSolverTest, AnswersValuesAssumptionsAndLimits) {
+  CmsSolver solver(TwoClauses());
+  ExpectIncrementalAnswers(solver);
+  EXPECT_EQ(CmsSolver::Name().rfind("CryptoMiniSat 5.", 0), 0u) << CmsSolver::Name();
+  CmsSolver hard(Pigeonhole(11));  // beyond minutes for CryptoMiniSat
+  const absl::Time start = absl::Now();
+  absl::StatusOr<SatResult> r = hard.Solve({}, {start + absl::Milliseconds(100), -1, nullptr});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, SatResult::kUnknown);
+  EXPECT_EQ(hard.stop_reason(), StopReason::kTimeLimit);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  EXPECT_GT(hard.conflicts(), 0);
+  CancelToken cancel;
+  std::thread canceller([&cancel] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    cancel.Cancel();
+  });
+  r = hard.Solve({}, {absl::InfiniteFuture(), -1, &cancel});
+  canceller.join();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, SatResult::kUnknown);
+  EXPECT_EQ(hard.stop_reason(), StopReason::kCancelled);
+  EXPECT_EQ(hard.Solve({}, {absl::InfiniteFuture(), 10, nullptr}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(CancelTokenTest, AChildIsCancelledWithItsParentNotTheOtherWay) {
+  CancelToken parent;
+  CancelToken child(&parent);
+  CancelToken orphan(nullptr);
+  child.Cancel();
+  EXPECT_TRUE(child.cancelled());
+  EXPECT_FALSE(parent.cancelled());
+  CancelToken sibling(&parent);
+  parent.Cancel();
+  EXPECT_TRUE(sibling.cancelled());
+  EXPECT_FALSE(orphan.cancelled());
+}
+
+TEST(PortfolioSolverTest, EitherMemberAnswersIncrementally) {
+  for (const bool race : {false, true}) {
+    PortfolioSolver solver(TwoClauses(), race);
+    EXPECT_EQ(solver.racing(), race);
+    ExpectIncrementalAnswers(solver);
+    const std::string& by = solver.answered_by();
+    EXPECT_TRUE(by == "CaDiCaL" || (race && by == CmsSolver::Name())) << by;
+    EXPECT_EQ(solver.stats().variables, 2);
+  }
+  // A DRAT proof is CaDiCaL's: no race then.
+  const std::string path = ::testing::TempDir() + "/portfolio_" + std::to_string(getpid());
+  PortfolioSolver proving(Pigeonhole(4), true, path);
+  EXPECT_FALSE(proving.racing());
+  absl::StatusOr<SatResult> r = proving.Solve({}, SolveLimits{});
+  ASSERT_TRUE(r.ok() && *r == SatResult::kUnsat);
+  EXPECT_EQ(proving.answered_by(), "CaDiCaL");
+  EXPECT_TRUE(proving.CloseProof().ok());
+  EXPECT_TRUE(std::filesystem::exists(path));
+}
+
+// Pigeonhole at 7 and 8 holes: UNSAT after thousands of conflicts in both solvers, so
+// both are busy when the first answers; at 11 holes neither answers for minutes.
+TEST(PortfolioSolverTest, TheRaceReturnsTheFirstAnswerAndStopsTheLoser) {
+  for (const int holes : {7, 8}) {
+    PortfolioSolver solver(Pigeonhole(holes), true);
+    const absl::Time start = absl::Now();
+    absl::StatusOr<SatResult> r = solver.Solve({}, SolveLimits{});
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(*r, SatResult::kUnsat) << holes;
+    EXPECT_FALSE(solver.answered_by().empty());
+    EXPECT_LE(solver.stats().seconds, absl::ToDoubleSeconds(absl::Now() - start));
+  }
+  PortfolioSolver hard(Pigeonhole(11), true);
+  absl::StatusOr<SatResult> r =
+      hard.Solve({}, {absl::Now() + absl::Milliseconds(200), -1, nullptr});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, SatResult::kUnknown);
+  EXPECT_EQ(hard.stop_reason(), StopReason::kTimeLimit);
+  CancelToken cancel;
+  std::thread canceller([&cancel] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    cancel.Cancel();
+  });
+  const absl::Time start = absl::Now();
+  r = hard.Solve({}, {absl::InfiniteFuture(), -1, &cancel});
+  canceller.join();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, SatResult::kUnknown);
+  EXPECT_EQ(hard.stop_reason(), StopReason::kCancelled);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5)) << "both members stop on the caller's token";
+  // A conflict limit is CaDiCaL's: that call runs it alone.
+  r = hard.Solve({}, {absl::InfiniteFuture(), 10, nullptr});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(hard.stop_reason(), StopReason::kConflictLimit);
 }
 
 }  // namespace

@@ -7,15 +7,11 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "cryptominisat5/cryptominisat.h"
+#include "lib/sat/cms_solver.h"
 #include "lib/status_macros.h"
 
 namespace attnsched::sat {
 namespace {
-
-CMSat::Lit LitOf(int literal) {
-  return CMSat::Lit(static_cast<uint32_t>(std::abs(literal) - 1), literal < 0);
-}
 
 // Writes `cnf` with `assumptions` as unit clauses to a fresh file under $TMPDIR; its path.
 absl::StatusOr<std::string> KeepDimacs(const Cnf& cnf, std::span<const int> assumptions,
@@ -37,32 +33,20 @@ absl::StatusOr<std::string> KeepDimacs(const Cnf& cnf, std::span<const int> assu
 
 }  // namespace
 
-std::string ConfirmingSolver() {
-  return absl::StrCat("CryptoMiniSat ", CMSat::SATSolver::get_version());
-}
+std::string ConfirmingSolver() { return CmsSolver::Name(); }
 
 absl::StatusOr<Confirmation> ConfirmUnsat(const Cnf& cnf, std::span<const int> assumptions,
                                           absl::string_view claim, absl::Duration time_limit) {
   const absl::Time began = absl::Now();
-  CMSat::SATSolver solver;
-  solver.set_max_time(absl::ToDoubleSeconds(time_limit));
-  solver.new_vars(static_cast<size_t>(cnf.num_vars()));
-  std::vector<CMSat::Lit> clause;
-  for (int literal : cnf.literals()) {
-    if (literal != 0) {
-      clause.push_back(LitOf(literal));
-      continue;
-    }
-    solver.add_clause(clause);
-    clause.clear();
-  }
-  std::vector<CMSat::Lit> assume;
-  for (int a : assumptions) assume.push_back(LitOf(a));
-  const CMSat::lbool answer = solver.solve(&assume);
+  CmsSolver solver(cnf);
+  ASSIGN_OR_RETURN(const SatResult answer,
+                   solver.Solve(assumptions, SolveLimits{began + time_limit, -1, nullptr}));
   Confirmation out{SatResult::kUnknown, ConfirmingSolver(),
                    absl::ToDoubleSeconds(absl::Now() - began)};
-  if (answer == CMSat::l_False) out.answer = SatResult::kUnsat;
-  if (answer != CMSat::l_True) return out;
+  if (answer != SatResult::kSat) {
+    out.answer = answer;
+    return out;
+  }
   ASSIGN_OR_RETURN(const std::string kept, KeepDimacs(cnf, assumptions, claim));
   return absl::InternalError(absl::StrCat(
       "CaDiCaL and ", out.solver, " disagree: CaDiCaL answered UNSAT for ", claim, ", ", out.solver,

@@ -35,8 +35,8 @@ struct Confirmation {
   double seconds = 0;  // wall time of its solve
 };
 
-// CryptoMiniSat's answer for `cnf` under `assumptions` within `time_limit` (CPU time
-// of its one thread). A SAT answer contradicts `claim` (what CaDiCaL's UNSAT answer
+// CryptoMiniSat's answer (lib/sat/cms_solver.h) for `cnf` under `assumptions` within
+// `time_limit` (wall time). A SAT answer contradicts `claim` (what CaDiCaL's UNSAT answer
 // said, e.g. "makespan <= 35 with placement block"): InternalError saying so, with the
 // formula written to a file under $TMPDIR (or /tmp) whose path the message gives.
 absl::StatusOr<Confirmation> ConfirmUnsat(const Cnf& cnf, std::span<const int> assumptions,

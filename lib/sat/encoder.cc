@@ -594,6 +594,11 @@ absl::Status CheckEstimate(const Problem& problem, const EncodeOptions& options,
       kSatBytesPerClause, static_cast<double>(limits.max_bytes) / 1e9));
 }
 
+bool FitsTwice(const SizeEstimate& size, const EncodeLimits& limits) {
+  return 2.0 * static_cast<double>(size.clauses) * kSatBytesPerClause <=
+         static_cast<double>(limits.max_bytes);
+}
+
 absl::StatusOr<Encoding> Encode(const Problem& problem, const EncodeOptions& options,
                                 const EncodeLimits& limits) {
   RETURN_IF_ERROR(ValidateProblem(problem));

@@ -106,6 +106,10 @@ absl::Status CheckEncodable(const Problem& problem);
 absl::Status CheckEstimate(const Problem& problem, const EncodeOptions& options,
                            const EncodeLimits& limits);
 
+// Whether two copies of the formula fit limits.max_bytes (a race of two solvers,
+// lib/sat/portfolio.h, loads it twice; kSatBytesPerClause was measured for CaDiCaL).
+bool FitsTwice(const SizeEstimate& size, const EncodeLimits& limits);
+
 class Encoding {
  public:
   const Cnf& cnf() const { return cnf_; }

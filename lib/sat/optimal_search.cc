@@ -7,6 +7,7 @@
 #include "lib/algorithms/plan_search.h"
 #include "lib/model/bounds.h"
 #include "lib/model/heads.h"
+#include "lib/sat/portfolio.h"
 #include "lib/schedule/check.h"
 #include "lib/schedule/relabel.h"
 #include "lib/status_macros.h"
@@ -142,14 +143,14 @@ absl::StatusOr<std::optional<Schedule>> DescendOnFormula(const Problem& problem,
     return std::nullopt;
   }
   ASSIGN_OR_RETURN(const Encoding encoding, Encode(problem, encode, options.limits));
-  SatSolver solver(encoding.cnf());
+  PortfolioSolver solver(encoding.cnf(), options.race && FitsTwice(size, options.limits));
   SolveLimits limits{deadline, -1, options.cancel};
   if (later_plans > 0) limits.deadline = std::min(deadline, absl::Now() + kSatSlice);
   while (out.makespan > out.lower_bound) {
     const int64_t bound = out.makespan - 1;
     const int assumption[] = {-encoding.MakespanAbove(bound)};
     const double before = solver.stats().seconds;
-    const SatResult result = solver.Solve(assumption, limits);
+    ASSIGN_OR_RETURN(const SatResult result, solver.Solve(assumption, limits));
     out.stats = solver.stats();
     if (result == SatResult::kUnknown && limits.deadline < deadline &&
         solver.stop_reason() == StopReason::kTimeLimit) {
@@ -173,6 +174,7 @@ absl::StatusOr<std::optional<Schedule>> DescendOnFormula(const Problem& problem,
     if (result == SatResult::kUnsat) {
       out.optimal = true;
       out.proof = ProofKind::kUnsat;
+      out.unsat_by = solver.answered_by();
       break;
     }
     best = encoding.Decode([&solver](int v) { return solver.Value(v); });

@@ -46,6 +46,10 @@ struct SearchOptions {
   // a pinned placement to tokens sorted by home.
   bool symmetry_breaking = true;
   int64_t counting_stride = 1;  // EncodeOptions::counting_stride
+  // Race CryptoMiniSat against CaDiCaL on every bound (lib/sat/portfolio.h): two
+  // threads, two copies of the formula (only when both fit limits.max_bytes,
+  // FitsTwice); the witnesses found depend on timing.
+  bool race = false;
   // Plans the local search of the upper bound compiles at most (0: none).
   int64_t plan_evaluations = kDefaultPlanEvaluations;
   EncodeLimits limits;
@@ -70,6 +74,8 @@ struct OptimalResult {
   Schedule witness;
   std::vector<BoundAttempt> attempts;
   SolverStats stats;
+  std::string unsat_by;        // with proof kUnsat: the solver that answered, "CaDiCaL" or
+                               // "CryptoMiniSat 5.11.4" (race); BackUnsat's is CaDiCaL
   std::string confirmed_by;    // BackUnsat with confirm: the second solver, or empty
   double confirm_seconds = 0;  // its solve
 };

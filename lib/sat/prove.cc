@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "lib/model/bounds.h"
 #include "lib/sat/confirm.h"
+#include "lib/sat/portfolio.h"
 #include "lib/schedule/relabel.h"
 #include "lib/schedule/validator.h"
 #include "lib/status_macros.h"
@@ -52,16 +53,17 @@ absl::Status SolveBelow(const Problem& problem, const std::optional<Placement>& 
     return absl::OkStatus();
   }
   ASSIGN_OR_RETURN(const Encoding encoding, Encode(problem, encode, o.limits));
-  SatSolver solver(encoding.cnf(), o.drat_path);
+  PortfolioSolver solver(encoding.cnf(), o.race && !o.confirm && FitsTwice(size, o.limits),
+                         o.drat_path);
   RETURN_IF_ERROR(solver.status());
   std::vector<int> assumptions;
   if (!drat) assumptions.push_back(-encoding.MakespanAbove(bound));
-  SatResult answer = solver.Solve(assumptions, limits);
+  ASSIGN_OR_RETURN(SatResult answer, solver.Solve(assumptions, limits));
   if (sliced && answer == SatResult::kUnknown && limits.deadline < deadline &&
       solver.stop_reason() == StopReason::kTimeLimit) {
     if (pause()) return absl::OkStatus();
     limits.deadline = deadline;
-    answer = solver.Solve(assumptions, limits);
+    ASSIGN_OR_RETURN(answer, solver.Solve(assumptions, limits));
   }
   result.stats = solver.stats();
   if (answer == SatResult::kUnknown) {
@@ -69,6 +71,7 @@ absl::Status SolveBelow(const Problem& problem, const std::optional<Placement>& 
     result.detail = absl::StrCat("stopped by the ", StopReasonName(solver.stop_reason()));
   } else if (answer == SatResult::kUnsat) {
     if (drat) RETURN_IF_ERROR(solver.CloseProof());
+    result.unsat_by = solver.answered_by();
     if (o.confirm) {
       const std::string claim = absl::StrCat("makespan <= ", bound, " for ", Describe(problem));
       ASSIGN_OR_RETURN(const Confirmation c,
@@ -86,10 +89,11 @@ absl::Status SolveBelow(const Problem& problem, const std::optional<Placement>& 
     }
     result.status = ProofStatus::kOptimal;
     result.proof = drat ? ProofKind::kDratChecked : ProofKind::kUnsat;
-    result.detail = absl::StrFormat("makespan <= %d is UNSAT%s", bound,
-                                    drat ? absl::StrCat(" (DRAT proof in ", o.drat_path,
-                                                        ", checked by CaDiCaL)")
-                                         : "");
+    result.detail = absl::StrFormat(
+        "makespan <= %d is UNSAT%s", bound,
+        drat              ? absl::StrCat(" (DRAT proof in ", o.drat_path, ", checked by CaDiCaL)")
+        : solver.racing() ? absl::StrCat(" (", solver.answered_by(), " answered first in the race)")
+                          : "");
   } else {
     Schedule better = encoding.Decode([&solver](int v) { return solver.Value(v); });
     RETURN_IF_ERROR(CheckWitness(better));
@@ -236,6 +240,7 @@ absl::Status BackUnsat(OptimalResult& result, const std::optional<Placement>& pl
   RETURN_IF_ERROR(
       SolveBelow(result.witness.problem, placement, result.makespan - 1, options, proof));
   if (proof.proof == ProofKind::kDratChecked) result.proof = proof.proof;
+  if (proof.proof != ProofKind::kNone) result.unsat_by = proof.unsat_by;
   result.confirmed_by = proof.confirmed_by;
   result.confirm_seconds = proof.confirm_seconds;
   if (options.confirm && proof.confirmed_by.empty()) {

@@ -28,6 +28,10 @@ struct ProveOptions {
   // Solve the UNSAT formula again with CryptoMiniSat (confirm.h), within time_limit;
   // an answer it does not confirm in time is UNKNOWN, a disagreement an InternalError.
   bool confirm = false;
+  // Race CryptoMiniSat against CaDiCaL (lib/sat/portfolio.h); off when a DRAT proof
+  // or a confirmation is asked for, since both need CaDiCaL's own UNSAT answer, and
+  // when two copies of the formula do not fit limits.max_bytes (FitsTwice).
+  bool race = false;
   bool time_windows = true;
   bool symmetry_breaking = true;
   int64_t counting_stride = 1;  // EncodeOptions::counting_stride
@@ -47,6 +51,7 @@ struct ProofResult {
   std::string detail;  // which bound, the improvement, or the limit reached
   std::optional<Schedule> better;
   SolverStats stats;
+  std::string unsat_by;        // with proof kUnsat or kDratChecked: the solver that answered
   std::string confirmed_by;    // with ProveOptions::confirm: the solver that agreed, or empty
   double confirm_seconds = 0;  // its solve
 };

@@ -42,11 +42,19 @@ namespace attnsched::sat {
 
 class CancelToken {
  public:
+  CancelToken() = default;
+  // A token that is cancelled also when `parent` is (null: none); the portfolio
+  // (lib/sat/portfolio.h) stops the loser of a race with one.
+  explicit CancelToken(const CancelToken* parent) : parent_(parent) {}
   void Cancel() { cancelled_.store(true, std::memory_order_relaxed); }
-  bool cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
+  bool cancelled() const {
+    return cancelled_.load(std::memory_order_relaxed) ||
+           (parent_ != nullptr && parent_->cancelled());
+  }
 
  private:
   std::atomic<bool> cancelled_{false};
+  const CancelToken* parent_ = nullptr;
 };
 
 struct SolveLimits {

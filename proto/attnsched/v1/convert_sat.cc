@@ -85,6 +85,7 @@ void SolveResultToProto(const sat::OptimalResult& r, v1::SolveResult* proto) {
   ScheduleToProto(r.witness, proto->mutable_witness());
   proto->set_confirmed_by(r.confirmed_by);
   proto->set_confirm_seconds(r.confirm_seconds);
+  proto->set_unsat_by(r.unsat_by);
 }
 
 absl::StatusOr<sat::OptimalResult> SolveResultFromProto(const v1::SolveResult& proto) {
@@ -104,6 +105,7 @@ absl::StatusOr<sat::OptimalResult> SolveResultFromProto(const v1::SolveResult& p
   ASSIGN_OR_RETURN(r.witness, ScheduleFromProto(proto.witness()));
   r.confirmed_by = proto.confirmed_by();
   r.confirm_seconds = proto.confirm_seconds();
+  r.unsat_by = proto.unsat_by();
   return r;
 }
 
@@ -121,6 +123,7 @@ void ProveResultToProto(const sat::ProofResult& r, v1::ProveResponse* proto) {
   if (r.better) ScheduleToProto(*r.better, proto->mutable_better());
   proto->set_confirmed_by(r.confirmed_by);
   proto->set_confirm_seconds(r.confirm_seconds);
+  proto->set_unsat_by(r.unsat_by);
 }
 
 absl::StatusOr<sat::ProofResult> ProveResultFromProto(const v1::ProveResponse& proto) {
@@ -133,6 +136,7 @@ absl::StatusOr<sat::ProofResult> ProveResultFromProto(const v1::ProveResponse& p
   r.stats = {proto.variables(), proto.clauses(), proto.conflicts(), proto.solve_seconds()};
   r.confirmed_by = proto.confirmed_by();
   r.confirm_seconds = proto.confirm_seconds();
+  r.unsat_by = proto.unsat_by();
   if (proto.has_better()) {
     ASSIGN_OR_RETURN(r.better, ScheduleFromProto(proto.better()));
   }

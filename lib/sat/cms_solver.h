@@ -1,0 +1,56 @@
+// CryptoMiniSat 5 (Debian libcryptominisat5-dev, through its C++ API,
+// cryptominisat5/cryptominisat.h; Soos, Nohl and Castelluccia, SAT 2009) behind the
+// same interface as SatSolver (lib/sat/solver.h): load a Cnf once, Solve() under
+// assumptions any number of times (learned clauses are kept between calls), Value()
+// after a kSat answer. Used as the second member of the portfolio
+// (lib/sat/portfolio.h) and as the confirming solver (lib/sat/confirm.h).
+//
+// Deadline and cancellation: CryptoMiniSat has no terminator callback, so Solve()
+// runs a watcher thread that calls interrupt_asap() (again every millisecond until
+// the solve returns: CryptoMiniSat clears the flag when a solve starts) once the
+// deadline passes or the CancelToken is cancelled. A conflict limit
+// (SolveLimits::max_conflicts) is not supported: InvalidArgumentError.
+// Not thread-safe, except that any thread may cancel the token it was given.
+#ifndef ATTNSCHED_LIB_SAT_CMS_SOLVER_H_
+#define ATTNSCHED_LIB_SAT_CMS_SOLVER_H_
+
+#include <memory>
+#include <span>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "lib/sat/cnf.h"
+#include "lib/sat/outcome.h"
+#include "lib/sat/solver.h"
+
+namespace CMSat {
+class SATSolver;
+}
+
+namespace attnsched::sat {
+
+class CmsSolver {
+ public:
+  explicit CmsSolver(const Cnf& cnf);
+  ~CmsSolver();
+  CmsSolver(const CmsSolver&) = delete;
+  CmsSolver& operator=(const CmsSolver&) = delete;
+
+  // kUnknown when the deadline passed or the token was cancelled (stop_reason()).
+  // InvalidArgumentError for a conflict limit.
+  absl::StatusOr<SatResult> Solve(std::span<const int> assumptions, const SolveLimits& limits);
+  bool Value(int var) const;  // after kSat; var in [1, num_vars]
+  StopReason stop_reason() const { return stop_reason_; }
+  int64_t conflicts() const;  // over all Solve() calls
+
+  // "CryptoMiniSat 5.11.4".
+  static std::string Name();
+
+ private:
+  std::unique_ptr<CMSat::SATSolver> solver_;
+  StopReason stop_reason_ = StopReason::kNone;
+};
+
+}  // namespace attnsched::sat
+
+#endif  // ATTNSCHED_LIB_SAT_CMS_SOLVER_H_
