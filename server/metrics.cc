@@ -26,6 +26,11 @@ void Metrics::AddSolveSeconds(double seconds) {
   solve_seconds_ += seconds;
 }
 
+void Metrics::CountRacedJob() {
+  absl::MutexLock lock(&mu_);
+  ++raced_jobs_;
+}
+
 std::string Metrics::Render(const PoolStats& pool, int workers,
                             const MemoryBudget& memory) const {
   absl::MutexLock lock(&mu_);
@@ -49,6 +54,10 @@ std::string Metrics::Render(const PoolStats& pool, int workers,
           "# HELP attnsched_sat_solve_seconds_total Seconds inside the SAT solver.\n"
           "# TYPE attnsched_sat_solve_seconds_total counter\n"
           "attnsched_sat_solve_seconds_total %.6f\n"
+          "# HELP attnsched_sat_raced_jobs_total SAT jobs that raced CryptoMiniSat against "
+          "CaDiCaL.\n"
+          "# TYPE attnsched_sat_raced_jobs_total counter\n"
+          "attnsched_sat_raced_jobs_total %d\n"
           "# HELP attnsched_queue_depth SAT jobs waiting for a worker.\n"
           "# TYPE attnsched_queue_depth gauge\n"
           "attnsched_queue_depth %d\n"
@@ -67,7 +76,7 @@ std::string Metrics::Render(const PoolStats& pool, int workers,
           "# HELP attnsched_memory_leased_bytes Bytes of the budget running requests hold.\n"
           "# TYPE attnsched_memory_leased_bytes gauge\n"
           "attnsched_memory_leased_bytes %d\n",
-          solve_seconds_, pool.queued, pool.busy, workers, pool.rejected, memory.total(),
+          solve_seconds_, raced_jobs_, pool.queued, pool.busy, workers, pool.rejected, memory.total(),
           memory.in_use()));
   return out;
 }

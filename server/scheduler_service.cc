@@ -175,17 +175,19 @@ constexpr absl::Duration kAnswerMargin = absl::Milliseconds(100);
 
 // Runs `job` in a SAT worker process (sat_process.h) on the pool and waits; OK when
 // the worker delivered a result (state.last), else the status to answer with.
-grpc::Status RunSatJob(WorkerPool& pool, const ServiceOptions& options,
+grpc::Status RunSatJob(WorkerPool& pool, const ServiceOptions& options, Metrics& metrics,
                        grpc::ServerContext& context, RpcLog& log, internal::SatJob job,
                        double seconds, const std::shared_ptr<SatJobState>& state,
                        const std::function<void()>& drain) {
   grpc::Status status = RunOnPool(
       pool, context, log,
       [state, job = std::move(job), worker = options.sat_worker, seconds,
-       race_cpus = options.race_cpus,
-       &pool](const sat::CancelToken& cancel, absl::Time deadline) mutable {
+       race_cpus = options.race_cpus, &pool,
+       &metrics](const sat::CancelToken& cancel, absl::Time deadline) mutable {
         job.set_time_limit_seconds(absl::ToDoubleSeconds(TimeLimit(seconds, deadline)));
+        // Two cores to itself: at most half the CPUs busy with jobs, this one included.
         job.set_race(race_cpus > 0 && pool.stats().busy * 2 <= race_cpus);
+        if (job.race()) metrics.CountRacedJob();
         absl::Status process = RunInWorkerProcess(
             worker, job, cancel, deadline - kAnswerMargin,
             [&state](const internal::SatJobOutput& out) {
@@ -470,7 +472,7 @@ grpc::Status SchedulerService::SolveOptimal(grpc::ServerContext* context,
   };
   internal::SatJob job = JobWithLimits();
   *job.mutable_solve() = *request;
-  grpc::Status status = RunSatJob(pool_, options_, *context, log, std::move(job),
+  grpc::Status status = RunSatJob(pool_, options_, metrics_, *context, log, std::move(job),
                                   request->time_limit_seconds(), state, drain);
   if (!status.ok()) return log.Done(status);
   absl::MutexLock lock(&state->mu);
@@ -503,7 +505,7 @@ grpc::Status SchedulerService::ProveOptimality(grpc::ServerContext* context,
   internal::SatJob job = JobWithLimits();
   *job.mutable_prove() = *request;
   auto state = std::make_shared<SatJobState>();
-  grpc::Status status = RunSatJob(pool_, options_, *context, log, std::move(job),
+  grpc::Status status = RunSatJob(pool_, options_, metrics_, *context, log, std::move(job),
                                   request->time_limit_seconds(), state, [] {});
   if (!status.ok()) return log.Done(status);
   absl::MutexLock lock(&state->mu);

@@ -160,7 +160,9 @@ SmallSolve SolveSmallOnceFree(v1::Scheduler::Stub& stub, absl::Duration within) 
 
 class ServerTest : public ::testing::Test {
  protected:
-  ServerProcess server_{{"--workers", "2", "--queue", "4"}};
+  // No races: local and remote answers are compared field by field, and a race's
+  // witness depends on timing (ServerMetricsTest covers a racing server).
+  ServerProcess server_{{"--workers", "2", "--queue", "4", "--sat_race=false"}};
 };
 
 TEST_F(ServerTest, EveryRpcMatchesLocalMode) {
@@ -756,8 +758,8 @@ TEST_F(ServerTest, CliRemoteModePrintsWhatLocalModePrints) {
        {std::string("generate --model gpt2 --pes 16"),
         "generate --scheme shared --n 48 --d 4 --pes 4 --out " + file, "verify " + file,
         std::string("solve --scheme causal --n 4 --d 2 --pes 4"), "prove " + file}) {
-    // The test's server races no SAT job (race_cpus 0), and a race's witness depends
-    // on timing: local mode races neither.
+    // The fixture's server races no SAT job (--sat_race=false), and a race's witness
+    // depends on timing: local mode races neither.
     const bool sat = absl::StartsWith(args, "solve") || absl::StartsWith(args, "prove");
     const testing::CommandResult here = testing::RunCommand(
         absl::StrCat(ATTNSCHED_CLI, " ", args, " --json", sat ? " --race=false" : ""));
@@ -840,6 +842,29 @@ TEST(ServerMetricsTest, PrometheusTextCountsRequestsByMethodAndCode) {
   EXPECT_THAT(text, HasSubstr("attnsched_queue_depth 0"));
   EXPECT_THAT(text, HasSubstr("attnsched_workers 2"));
   EXPECT_THAT(text, HasSubstr("attnsched_memory_leased_bytes 0"));
+  EXPECT_THAT(text, HasSubstr("attnsched_sat_raced_jobs_total 0"));
+  // A SAT job on an idle server with two CPUs races two solvers (--sat_race, default
+  // on), and names the solver of its UNSAT answer.
+  grpc::ClientContext context;
+  SetDeadline(context, absl::Seconds(60));
+  v1::SolveRequest request;
+  *request.mutable_problem() = ProblemProto(Scheme::kCausal, 4, 2, 4);
+  request.set_time_limit_seconds(30);
+  auto reader = stub->SolveOptimal(&context, request);
+  v1::SolveProgress progress;
+  std::optional<v1::SolveResult> result;
+  while (reader->Read(&progress)) {
+    if (progress.has_result()) result = progress.result();
+  }
+  ASSERT_TRUE(reader->Finish().ok());
+  ASSERT_TRUE(result.has_value());
+  EXPECT_EQ(result->makespan_cycles(), 19);
+  EXPECT_EQ(result->proof(), v1::PROOF_KIND_UNSAT);
+  const std::string& by = result->unsat_by();
+  EXPECT_TRUE(by == "CaDiCaL" || absl::StartsWith(by, "CryptoMiniSat 5.")) << by;
+  const bool two_cpus = std::thread::hardware_concurrency() >= 2;
+  EXPECT_THAT(HttpGet(metrics_address, "/metrics"),
+              HasSubstr(absl::StrCat("attnsched_sat_raced_jobs_total ", two_cpus ? 1 : 0)));
 }
 
 // The memory budget admits every schedule before it is built or received: GPT-2's
