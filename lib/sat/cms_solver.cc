@@ -1,5 +1,6 @@
 #include "lib/sat/cms_solver.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <thread>
@@ -15,10 +16,11 @@ CMSat::Lit LitOf(int literal) {
   return CMSat::Lit(static_cast<uint32_t>(std::abs(literal) - 1), literal < 0);
 }
 
-// Why a solve under `limits` must stop now (kNone: it need not).
-StopReason Expired(const SolveLimits& limits) {
+// Why a solve under `limits` must stop now, `early` before the deadline (kNone: it
+// need not).
+StopReason Expired(const SolveLimits& limits, absl::Duration early) {
   if (limits.cancel != nullptr && limits.cancel->cancelled()) return StopReason::kCancelled;
-  if (absl::Now() >= limits.deadline) return StopReason::kTimeLimit;
+  if (absl::Now() + early >= limits.deadline) return StopReason::kTimeLimit;
   return StopReason::kNone;
 }
 
@@ -49,16 +51,20 @@ absl::StatusOr<SatResult> CmsSolver::Solve(std::span<const int> assumptions,
     return absl::InvalidArgumentError(
         "a conflict limit is CaDiCaL's only: CryptoMiniSat runs to its deadline");
   }
-  stop_reason_ = Expired(limits);
+  stop_reason_ = Expired(limits, longest_stop_delay_);
   if (stop_reason_ != StopReason::kNone) return SatResult::kUnknown;
   std::vector<CMSat::Lit> assume;
   assume.reserve(assumptions.size());
   for (int a : assumptions) assume.push_back(LitOf(a));
   std::atomic<bool> done{false};
   StopReason why = StopReason::kNone;  // written by the watcher, read after join
+  absl::Time interrupted = absl::InfiniteFuture();
   std::thread watcher([&] {
     while (!done.load(std::memory_order_acquire)) {
-      if (why == StopReason::kNone) why = Expired(limits);
+      if (why == StopReason::kNone) {
+        why = Expired(limits, longest_stop_delay_);
+        if (why != StopReason::kNone) interrupted = absl::Now();
+      }
       // Again and again: a solve that had not yet started would clear the flag.
       if (why != StopReason::kNone) solver_->interrupt_asap();
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -67,6 +73,9 @@ absl::StatusOr<SatResult> CmsSolver::Solve(std::span<const int> assumptions,
   const CMSat::lbool answer = solver_->solve(&assume);
   done.store(true, std::memory_order_release);
   watcher.join();
+  if (why != StopReason::kNone) {
+    longest_stop_delay_ = std::max(longest_stop_delay_, absl::Now() - interrupted);
+  }
   if (answer == CMSat::l_True) return SatResult::kSat;
   if (answer == CMSat::l_False) return SatResult::kUnsat;
   if (why == StopReason::kNone) {

@@ -8,7 +8,10 @@
 // Deadline and cancellation: CryptoMiniSat has no terminator callback, so Solve()
 // runs a watcher thread that calls interrupt_asap() (again every millisecond until
 // the solve returns: CryptoMiniSat clears the flag when a solve starts) once the
-// deadline passes or the CancelToken is cancelled. A conflict limit
+// deadline passes or the CancelToken is cancelled. CryptoMiniSat does not look at the
+// flag inside some of its inprocessing, so a solve can run on for a while after it:
+// as SatSolver does for CaDiCaL's polls, the deadline is met early, by the longest
+// delay seen so far between an interrupt and the solve's return. A conflict limit
 // (SolveLimits::max_conflicts) is not supported: InvalidArgumentError.
 // Not thread-safe, except that any thread may cancel the token it was given.
 #ifndef ATTNSCHED_LIB_SAT_CMS_SOLVER_H_
@@ -19,6 +22,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "lib/sat/cnf.h"
 #include "lib/sat/outcome.h"
 #include "lib/sat/solver.h"
@@ -49,6 +53,7 @@ class CmsSolver {
  private:
   std::unique_ptr<CMSat::SATSolver> solver_;
   StopReason stop_reason_ = StopReason::kNone;
+  absl::Duration longest_stop_delay_;  // from an interrupt to the return, over all Solve calls
 };
 
 }  // namespace attnsched::sat

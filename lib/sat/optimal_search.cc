@@ -137,13 +137,15 @@ absl::StatusOr<std::optional<Schedule>> DescendOnFormula(const Problem& problem,
   EncodeOptions encode{out.upper_bound, options.placement, options.time_windows,
                        options.symmetry_breaking, false, options.counting_stride};
   const SizeEstimate size = EstimateSize(problem, encode);
-  deadline -= EstimatedFreeTime(size);  // the answer comes after the formula is freed
-  if (absl::Now() + EstimatedLoadTime(size) >= deadline) {
+  const bool race = options.race && FitsTwice(size, options.limits);
+  const int copies = race ? 2 : 1;
+  deadline -= EstimatedFreeTime(size) * copies;  // the answer comes after they are freed
+  if (absl::Now() + EstimatedLoadTime(size) * copies >= deadline) {
     out.stopped = StopReason::kTimeLimit;  // no time to build the formula
     return std::nullopt;
   }
   ASSIGN_OR_RETURN(const Encoding encoding, Encode(problem, encode, options.limits));
-  PortfolioSolver solver(encoding.cnf(), options.race && FitsTwice(size, options.limits));
+  PortfolioSolver solver(encoding.cnf(), race);
   SolveLimits limits{deadline, -1, options.cancel};
   if (later_plans > 0) limits.deadline = std::min(deadline, absl::Now() + kSatSlice);
   while (out.makespan > out.lower_bound) {

@@ -41,20 +41,21 @@ absl::Status SolveBelow(const Problem& problem, const std::optional<Placement>& 
   EncodeOptions encode{drat ? bound : bound + 1, placement, o.time_windows,
                        o.symmetry_breaking, false, o.counting_stride};
   const SizeEstimate size = EstimateSize(problem, encode);
-  // The answer comes after the formula is freed.
-  const absl::Time deadline = absl::Now() + o.time_limit - EstimatedFreeTime(size);
+  const bool race = o.race && !o.confirm && !drat && FitsTwice(size, o.limits);
+  const int copies = race ? 2 : 1;
+  // The answer comes after the formulas are freed.
+  const absl::Time deadline = absl::Now() + o.time_limit - EstimatedFreeTime(size) * copies;
   SolveLimits limits{deadline, -1, o.cancel};
   const bool sliced = pause && !drat;
   if (sliced) limits.deadline = std::min(deadline, absl::Now() + kSatSlice);
-  if (absl::Now() + EstimatedLoadTime(size) >= deadline) {
+  if (absl::Now() + EstimatedLoadTime(size) * copies >= deadline) {
     result.status = ProofStatus::kUnknown;  // no time to build the formula
     result.detail = absl::StrCat("stopped by the ", StopReasonName(StopReason::kTimeLimit),
                                  " (no time left to build the formula)");
     return absl::OkStatus();
   }
   ASSIGN_OR_RETURN(const Encoding encoding, Encode(problem, encode, o.limits));
-  PortfolioSolver solver(encoding.cnf(), o.race && !o.confirm && FitsTwice(size, o.limits),
-                         o.drat_path);
+  PortfolioSolver solver(encoding.cnf(), race, o.drat_path);
   RETURN_IF_ERROR(solver.status());
   std::vector<int> assumptions;
   if (!drat) assumptions.push_back(-encoding.MakespanAbove(bound));
