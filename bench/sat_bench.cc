@@ -112,6 +112,41 @@ BENCHMARK(BM_SolveOptimal)
     ->ArgNames({"scheme", "n", "d", "m", "placement", "symmetry"})
     ->Unit(benchmark::kMillisecond);
 
+// CaDiCaL alone against the race of CaDiCaL and CryptoMiniSat (SearchOptions::race,
+// lib/sat/portfolio.h) on the whole optimal search, 60 s limit. Args: n, d, m, race
+// (0/1); causal, block placement. Counters: the makespan, whether it was decided, and
+// which solver gave the UNSAT answer (1: CryptoMiniSat).
+void BM_RaceOptimal(benchmark::State& state) {
+  const Problem p = MakeProblem(Scheme::kCausal, state.range(0), state.range(1), state.range(2));
+  SearchOptions options;
+  options.placement = BlockPlacement(p.n(), p.pes());
+  options.race = state.range(3) == 1;
+  options.time_limit = absl::Seconds(60);
+  for (auto _ : state) {
+    absl::StatusOr<OptimalResult> r = SolveOptimal(p, options);
+    if (!r.ok()) {
+      state.SkipWithError(std::string(r.status().message()).c_str());
+      break;
+    }
+    state.counters["makespan"] = static_cast<double>(r->makespan);
+    state.counters["decided"] = r->optimal ? 1 : 0;
+    state.counters["unsat_by_cms"] = r->unsat_by.rfind("CryptoMiniSat", 0) == 0 ? 1 : 0;
+  }
+}
+BENCHMARK(BM_RaceOptimal)
+    ->Args({8, 2, 4, 0})
+    ->Args({8, 2, 4, 1})
+    ->Args({9, 1, 3, 0})
+    ->Args({9, 1, 3, 1})
+    ->Args({9, 1, 4, 0})
+    ->Args({9, 1, 4, 1})
+    ->Args({10, 1, 3, 0})
+    ->Args({10, 1, 3, 1})
+    ->ArgNames({"n", "d", "m", "race"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
+
 // How closely a search that cannot finish keeps its time limit (issue target: wall
 // time <= limit + 5% + 100 ms), the answer's memory freed included. Args: n, d, time
 // limit in seconds; causal, 4 PEs, block placement.
