@@ -96,7 +96,7 @@ ABSL_FLAG(std::string, proof, "",
 ABSL_FLAG(bool, confirm, false,
           "solve, prove: solve the formula of an UNSAT answer again with a second, independent "
           "solver (CryptoMiniSat 5) within --time-limit; a disagreement is an error that keeps "
-          "the formula for a bug report; local mode only");
+          "the formula for a bug report; with --server the server confirms");
 ABSL_FLAG(bool, race, true,
           "solve, prove (local mode; a server has its own): race CryptoMiniSat against CaDiCaL "
           "on a second thread, the first answer wins (two cores to gain; off with --proof or "

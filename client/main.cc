@@ -88,7 +88,8 @@ absl::Status RefuseLocalOnlyFlags(absl::string_view command, const Invocation& c
     std::replace(name.begin(), name.end(), '_', '-');
     return absl::InvalidArgumentError(absl::StrCat(
         "--", name, " applies to local mode only (with --server the server applies its own ",
-        "limits and writes no files here); run ", command, " without --server to use it"));
+        "limits and settings, attnsched-server's flags such as --sat_race, and writes no files ",
+        "here); run ", command, " without --server to use it"));
   }
   return absl::OkStatus();
 }
@@ -292,14 +293,15 @@ constexpr absl::string_view kUsage =
     "  attnsched solve (--scheme S --n N --d D | --segments L --d D | --model NAME)\n"
     "                  [--window W] [--shared] --pes M\n"
     "                  [--placement block|cyclic|zigzag|free|generator|h0,h1,...]\n"
-    "                  [--time-limit S]\n"
+    "                  [--time-limit S] [--race=false]\n"
     "                  [--proof FILE] [--confirm] [--dimacs FILE] [--out FILE] [--json]\n"
     "                  [--max-sat-variables V] [--max-sat-clauses C] [--max-sat-memory B]\n"
-    "      the optimal makespan by SAT (CaDiCaL), a witness and an UNSAT proof for one\n"
+    "      the optimal makespan by SAT (CaDiCaL raced against CryptoMiniSat unless\n"
+    "      --race=false), a witness and an UNSAT proof for one\n"
     "      cycle less (--confirm: solved again by CryptoMiniSat); exit 0 optimal, 3 a\n"
     "      limit was reached, or --confirm not confirmed in time (for small n and m)\n"
     "  attnsched prove FILE [--proof FILE] [--confirm] [--time-limit S] [--out FILE]\n"
-    "                  [--json]\n"
+    "                  [--json] [--race=false]\n"
     "                  [--max-operations O] [--max-sat-variables V] [--max-sat-clauses C]\n"
     "                  [--max-sat-memory B]\n"
     "      OPTIMAL (exit 0), IMPROVABLE with a better schedule (exit 1) or UNKNOWN (3)\n"

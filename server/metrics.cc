@@ -26,9 +26,9 @@ void Metrics::AddSolveSeconds(double seconds) {
   solve_seconds_ += seconds;
 }
 
-void Metrics::CountRacedJob() {
+void Metrics::CountRaceAllowedJob() {
   absl::MutexLock lock(&mu_);
-  ++raced_jobs_;
+  ++race_allowed_jobs_;
 }
 
 std::string Metrics::Render(const PoolStats& pool, int workers,
@@ -54,10 +54,11 @@ std::string Metrics::Render(const PoolStats& pool, int workers,
           "# HELP attnsched_sat_solve_seconds_total Seconds inside the SAT solver.\n"
           "# TYPE attnsched_sat_solve_seconds_total counter\n"
           "attnsched_sat_solve_seconds_total %.6f\n"
-          "# HELP attnsched_sat_raced_jobs_total SAT jobs that raced CryptoMiniSat against "
-          "CaDiCaL.\n"
-          "# TYPE attnsched_sat_raced_jobs_total counter\n"
-          "attnsched_sat_raced_jobs_total %d\n"
+          "# HELP attnsched_sat_race_allowed_jobs_total SAT jobs started with two cores free, "
+          "allowed to race CryptoMiniSat against CaDiCaL (a job races only the formulas it "
+          "solves that fit twice in memory).\n"
+          "# TYPE attnsched_sat_race_allowed_jobs_total counter\n"
+          "attnsched_sat_race_allowed_jobs_total %d\n"
           "# HELP attnsched_queue_depth SAT jobs waiting for a worker.\n"
           "# TYPE attnsched_queue_depth gauge\n"
           "attnsched_queue_depth %d\n"
@@ -76,8 +77,8 @@ std::string Metrics::Render(const PoolStats& pool, int workers,
           "# HELP attnsched_memory_leased_bytes Bytes of the budget running requests hold.\n"
           "# TYPE attnsched_memory_leased_bytes gauge\n"
           "attnsched_memory_leased_bytes %d\n",
-          solve_seconds_, raced_jobs_, pool.queued, pool.busy, workers, pool.rejected, memory.total(),
-          memory.in_use()));
+          solve_seconds_, race_allowed_jobs_, pool.queued, pool.busy, workers, pool.rejected,
+          memory.total(), memory.in_use()));
   return out;
 }
 

@@ -1,7 +1,7 @@
 // Service metrics in the Prometheus text exposition format (version 0.0.4), served by
 // attnsched-server on --metrics_listen (cpp-httplib): requests by method and gRPC
-// code, request seconds, SAT solve seconds, SAT jobs that raced two solvers, the worker pool's queue depth, busy
-// workers and refusals, and the memory budget and its leased bytes. Thread-safe.
+// code, request seconds, SAT solve seconds, SAT jobs allowed to race two solvers, the worker pool's
+// queue depth, busy workers and refusals, and the memory budget and its leased bytes. Thread-safe.
 #ifndef ATTNSCHED_SERVER_METRICS_H_
 #define ATTNSCHED_SERVER_METRICS_H_
 
@@ -22,8 +22,9 @@ class Metrics {
   void CountRequest(absl::string_view method, absl::string_view code, double seconds);
   // Seconds the SAT solver ran for one request.
   void AddSolveSeconds(double seconds);
-  // One SAT job that raced two solvers (ServiceOptions::race_cpus).
-  void CountRacedJob();
+  // One SAT job started with a race allowed (ServiceOptions::race_cpus); it races the
+  // formulas it solves (none when a bound decides it), when they fit twice in memory.
+  void CountRaceAllowedJob();
   // The exposition text, with the pool's and the memory budget's gauges as of now.
   std::string Render(const PoolStats& pool, int workers, const MemoryBudget& memory) const;
 
@@ -32,7 +33,7 @@ class Metrics {
   std::map<std::pair<std::string, std::string>, int64_t> requests_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, double> request_seconds_ ABSL_GUARDED_BY(mu_);
   double solve_seconds_ ABSL_GUARDED_BY(mu_) = 0;
-  int64_t raced_jobs_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t race_allowed_jobs_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 // "OK", "INVALID_ARGUMENT", ... for a gRPC status code number.

@@ -187,7 +187,7 @@ grpc::Status RunSatJob(WorkerPool& pool, const ServiceOptions& options, Metrics&
         job.set_time_limit_seconds(absl::ToDoubleSeconds(TimeLimit(seconds, deadline)));
         // Two cores to itself: at most half the CPUs busy with jobs, this one included.
         job.set_race(race_cpus > 0 && pool.stats().busy * 2 <= race_cpus);
-        if (job.race()) metrics.CountRacedJob();
+        if (job.race()) metrics.CountRaceAllowedJob();
         absl::Status process = RunInWorkerProcess(
             worker, job, cancel, deadline - kAnswerMargin,
             [&state](const internal::SatJobOutput& out) {

@@ -70,7 +70,8 @@ TEST(CliTest, BadRequestsExitTwoWithTheRule) {
       {"generate --model gpt5 --pes 4", "model = \"gpt5\" is not a preset"},
       // --noFLAG takes no value, and only booleans have one (both once a SIGSEGV).
       {"generate --scheme causal --n 5 --d 2 --pes 2 --nosimulate=true",
-       "--nosimulate takes no value; write --simulate=true or --nosimulate"},
+       "--nosimulate takes no value; write --nosimulate or --simulate=false (--simulate=true for "
+       "the opposite)"},
       {"models --nojson=x", "--nojson takes no value"},
       {"generate --scheme causal --n 5 --d 2 --pes 2 --nomax-events 3",
        "unknown flag --nomax-events"},

@@ -842,9 +842,9 @@ TEST(ServerMetricsTest, PrometheusTextCountsRequestsByMethodAndCode) {
   EXPECT_THAT(text, HasSubstr("attnsched_queue_depth 0"));
   EXPECT_THAT(text, HasSubstr("attnsched_workers 2"));
   EXPECT_THAT(text, HasSubstr("attnsched_memory_leased_bytes 0"));
-  EXPECT_THAT(text, HasSubstr("attnsched_sat_raced_jobs_total 0"));
-  // A SAT job on an idle server with two CPUs races two solvers (--sat_race, default
-  // on), and names the solver of its UNSAT answer.
+  EXPECT_THAT(text, HasSubstr("attnsched_sat_race_allowed_jobs_total 0"));
+  // A SAT job on an idle server with two CPUs may race two solvers (--sat_race,
+  // default on), and names the solver of its UNSAT answer.
   grpc::ClientContext context;
   SetDeadline(context, absl::Seconds(60));
   v1::SolveRequest request;
@@ -864,7 +864,7 @@ TEST(ServerMetricsTest, PrometheusTextCountsRequestsByMethodAndCode) {
   EXPECT_TRUE(by == "CaDiCaL" || absl::StartsWith(by, "CryptoMiniSat 5.")) << by;
   const bool two_cpus = std::thread::hardware_concurrency() >= 2;
   EXPECT_THAT(HttpGet(metrics_address, "/metrics"),
-              HasSubstr(absl::StrCat("attnsched_sat_raced_jobs_total ", two_cpus ? 1 : 0)));
+              HasSubstr(absl::StrCat("attnsched_sat_race_allowed_jobs_total ", two_cpus ? 1 : 0)));
 }
 
 // The memory budget admits every schedule before it is built or received: GPT-2's

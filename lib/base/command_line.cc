@@ -85,9 +85,10 @@ absl::StatusOr<ParsedArgs> ParseArgs(int argc, char** argv, const CommandLineSpe
     const bool negated = absl::FindCommandLineFlag(name) == nullptr;  // --noname, a boolean
     if (eq != absl::string_view::npos && negated) {
       const std::string flag = Dashed(name.substr(2));
-      return absl::InvalidArgumentError(absl::StrCat("--no", flag, " takes no value; write --",
-                                                     flag, "=", arg.substr(eq + 1), " or --no",
-                                                     flag));
+      // --noFLAG=true means FLAG=false: name the two spellings that say so.
+      return absl::InvalidArgumentError(absl::StrCat("--no", flag, " takes no value; write --no",
+                                                     flag, " or --", flag, "=false (--", flag,
+                                                     "=true for the opposite)"));
     }
     if (eq != absl::string_view::npos) {
       value = std::string(arg.substr(eq + 1));
