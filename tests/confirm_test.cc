@@ -20,10 +20,24 @@ namespace {
 using ::testing::HasSubstr;
 
 // The DIMACS file a disagreement message names.
-std::string KeptFile(absl::string_view message) {
+// The text of the DIMACS file a disagreement's message says it kept; the file is removed.
+std::string TakeKeptFile(absl::string_view message) {
   const size_t at = message.find("kept in ");
   const size_t end = message.find(' ', at + 8);
-  return std::string(message.substr(at + 8, end - at - 8));
+  const std::string kept(message.substr(at + 8, end - at - 8));
+  std::stringstream text;
+  text << std::ifstream(kept).rdbuf();
+  std::filesystem::remove(kept);
+  return text.str();
+}
+
+// Causal n = 4, d = 2 on 2 PEs with block homes: optimal by UNSAT (CaDiCaL alone).
+Problem Small() { return MakeProblem(Scheme::kCausal, 4, 2, 2); }
+Placement Block() { return BlockPlacement(4, 2); }
+absl::StatusOr<OptimalResult> SolveSmall() {
+  SearchOptions search;
+  search.placement = Block();
+  return SolveOptimal(Small(), search);
 }
 
 TEST(ConfirmTest, AnUnsatFormulaIsConfirmedAndOneWithAClauseRemovedIsCaught) {
@@ -44,25 +58,16 @@ TEST(ConfirmTest, AnUnsatFormulaIsConfirmedAndOneWithAClauseRemovedIsCaught) {
   EXPECT_THAT(message, HasSubstr("CaDiCaL and CryptoMiniSat"));
   EXPECT_THAT(message,
               HasSubstr("disagree: CaDiCaL answered UNSAT for a formula with a clause removed"));
-  const std::string kept = KeptFile(message);
-  std::ifstream in(kept);
-  std::stringstream text;
-  text << in.rdbuf();
-  EXPECT_THAT(text.str(), HasSubstr("p cnf 2 2"));
-  std::filesystem::remove(kept);
+  EXPECT_THAT(TakeKeptFile(message), HasSubstr("p cnf 2 2"));
 }
 
 // The scheduling formula: makespan <= optimum - 1 is UNSAT and confirmed; claiming the
 // optimum itself UNSAT (a wrong claim, as a buggy solver would make) is caught, with the
 // assumption kept as a unit clause.
 TEST(ConfirmTest, TheSchedulingFormulaBelowTheOptimumIsConfirmedAndAWrongBoundCaught) {
-  const Problem p = MakeProblem(Scheme::kCausal, 4, 2, 2);
-  const Placement block = BlockPlacement(4, 2);
-  SearchOptions search;
-  search.placement = block;
-  absl::StatusOr<OptimalResult> r = SolveOptimal(p, search);
+  absl::StatusOr<OptimalResult> r = SolveSmall();
   ASSERT_TRUE(r.ok() && r->optimal && r->proof == ProofKind::kUnsat) << r.status();
-  absl::StatusOr<Encoding> e = Encode(p, {r->makespan + 1, block, true, true, false, 1});
+  absl::StatusOr<Encoding> e = Encode(Small(), {r->makespan + 1, Block(), true, true, false, 1});
   ASSERT_TRUE(e.ok());
   const int below[] = {-e->MakespanAbove(r->makespan - 1)};
   absl::StatusOr<Confirmation> c = ConfirmUnsat(e->cnf(), below, "below", absl::Seconds(60));
@@ -71,33 +76,24 @@ TEST(ConfirmTest, TheSchedulingFormulaBelowTheOptimumIsConfirmedAndAWrongBoundCa
   const int at[] = {-e->MakespanAbove(r->makespan)};
   absl::StatusOr<Confirmation> wrong = ConfirmUnsat(e->cnf(), at, "the optimum", absl::Seconds(60));
   ASSERT_EQ(wrong.status().code(), absl::StatusCode::kInternal);
-  const std::string kept = KeptFile(wrong.status().message());
-  std::ifstream in(kept);
-  std::stringstream text;
-  text << in.rdbuf();
-  EXPECT_THAT(text.str(), HasSubstr(absl::StrCat("\n", at[0], " 0\n")));
-  std::filesystem::remove(kept);
+  EXPECT_THAT(TakeKeptFile(wrong.status().message()), HasSubstr(absl::StrCat("\n", at[0], " 0\n")));
 }
 
 // solve and prove's path: BackUnsat names the confirming solver; a time limit too short
 // to confirm leaves the result unconfirmed and not optimal.
 TEST(ConfirmTest, BackUnsatNamesTheSecondSolverOrWithdrawsTheClaim) {
-  const Problem p = MakeProblem(Scheme::kCausal, 4, 2, 2);
-  const Placement block = BlockPlacement(4, 2);
-  SearchOptions search;
-  search.placement = block;
-  absl::StatusOr<OptimalResult> r = SolveOptimal(p, search);
+  absl::StatusOr<OptimalResult> r = SolveSmall();
   ASSERT_TRUE(r.ok() && r->proof == ProofKind::kUnsat);
   OptimalResult confirmed = *r;
   ProveOptions options;
   options.confirm = true;
   options.time_limit = absl::Seconds(60);
-  ASSERT_TRUE(BackUnsat(confirmed, block, options).ok());
+  ASSERT_TRUE(BackUnsat(confirmed, Block(), options).ok());
   EXPECT_TRUE(confirmed.optimal);
   EXPECT_THAT(confirmed.confirmed_by, HasSubstr("CryptoMiniSat"));
   OptimalResult rushed = *r;
   options.time_limit = absl::Microseconds(1);
-  ASSERT_TRUE(BackUnsat(rushed, block, options).ok());
+  ASSERT_TRUE(BackUnsat(rushed, Block(), options).ok());
   EXPECT_FALSE(rushed.optimal);
   EXPECT_TRUE(rushed.confirmed_by.empty());
   EXPECT_EQ(rushed.stopped, StopReason::kTimeLimit);
