@@ -7,8 +7,10 @@
 
 #include "benchmark/benchmark.h"
 #include "lib/algorithms/generator.h"
+#include "lib/algorithms/list_scheduler.h"
 #include "lib/algorithms/plan_search.h"
 #include "lib/export/schedule_json.h"
+#include "lib/model/bounds.h"
 #include "lib/model/heads.h"
 #include "lib/schedule/event_runs.h"
 #include "lib/schedule/simulator.h"
@@ -284,6 +286,31 @@ BENCHMARK(BM_PlanSearch)
     ->ArgNames({"scheme", "n", "d", "m"})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
+
+// Link-timed list scheduling (list_scheduler.h) of a causal layer with one token per
+// PE, d = 4, block homes, aiming at the largest lower bound: the orders, and their
+// compilation (derived_routes.h, plan.h). Args: n = m, heads, kv_heads.
+void BM_ListSchedule(benchmark::State& state) {
+  Problem p = MakeProblem(Scheme::kCausal, state.range(0), 4, state.range(0));
+  p.instance = *WithHeads(p.instance, state.range(1), state.range(2), "");
+  const Placement homes =
+      *MakeLayerPlacement(PlacementSpec{PlacementKind::kBlock, {}}, p.instance, p.pes());
+  const int64_t bound = ComputeLowerBounds(p, homes).Max();
+  int64_t makespan = 0;
+  for (auto _ : state) {
+    makespan =
+        Makespan(*CompilePlan(p, DerivedPlan(p, homes, LinkTimedOrders(p, homes, bound, false))));
+  }
+  state.counters["bound"] = static_cast<double>(bound);
+  state.counters["makespan"] = static_cast<double>(makespan);
+}
+BENCHMARK(BM_ListSchedule)
+    ->Args({8, 8, 8})
+    ->Args({8, 8, 2})
+    ->Args({16, 8, 2})
+    ->Args({32, 8, 2})
+    ->ArgNames({"n", "heads", "kv"})
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace attnsched

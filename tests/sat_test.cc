@@ -141,10 +141,13 @@ TEST(OptimalTest, SymmetryBreakingKeepsTheOptimumWhereSatSearches) {
 }
 
 TEST(OptimalTest, TheLocalSearchResumesWhenSatStalls) {
-  // Causal n=8, d=2 on 2 PEs, block homes: ring rotation 130, LB_work 90. The quick
-  // part of the local search stops at 99; SAT does not reach 90 within its first
-  // slice; the rest of the local search does, so the answer needs no UNSAT proof.
-  const Problem p = MakeProblem(Scheme::kCausal, 8, 2, 2);
+  // Causal n=8, d=2 with shared inputs on 2 PEs, block homes: the zigzag ring 130,
+  // LB_work 90 (list scheduling, which reaches 90 with distinct inputs, takes only
+  // those). The quick part of the local search stops at 102; SAT does not reach 90
+  // within its first slice; the rest of the local search does, so the answer needs
+  // no UNSAT proof.
+  Problem p = MakeProblem(Scheme::kCausal, 8, 2, 2);
+  p.instance.shared = true;
   SearchOptions options;
   options.placement = BlockPlacement(8, 2);
   std::vector<int64_t> witnesses;

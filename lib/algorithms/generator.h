@@ -8,9 +8,11 @@
 // (plan.h), so every schedule is valid for any costs and links by construction. With
 // a free placement it never returns a schedule slower than one PE: when the ring's
 // makespan exceeds the total work W (links too slow for the compute), all work runs
-// on PE 0 (T = W). Finally a local search over plans (plan_search.h) improves a
-// schedule that is above its placement's lower bound, within a budget of compiled
-// events, so only small instances pay for it.
+// on PE 0 (T = W). A small schedule still above its placement's lower bound is
+// scheduled again by link-timed list scheduling (list_scheduler.h) over the same
+// homes, the shorter kept ("list-scheduling"). Finally a local search over plans
+// (plan_search.h) improves a schedule that is above its placement's lower bound,
+// within a budget of compiled events, so only small instances pay for it.
 //
 // Example:
 //   Problem p = MakeProblem(Scheme::kCausal, 4099, 128, 64);
@@ -100,7 +102,7 @@ struct Generated {
   // compare candidate schedules, or free items after their last use) and held.
   std::unique_ptr<EventSource> events;
   int64_t event_count = 0;  // exactly the events `events` yields
-  std::string generator;    // technique, e.g. "zigzag-ring"; "one-pe" for the fallback
+  std::string generator;    // technique, e.g. "zigzag-ring"; "list-scheduling"; "one-pe"
   // "block", "cyclic", "zigzag", "explicit", "least-loaded" or "one-pe"
   std::string placement;
   bool pinned = false;    // the request chose the placement

@@ -2,13 +2,12 @@
 
 #include <algorithm>
 #include <compare>
-#include <limits>
-#include <memory>
 #include <optional>
 #include <random>
 #include <utility>
 #include <vector>
 
+#include "lib/algorithms/derived_routes.h"
 #include "lib/algorithms/plan.h"
 #include "lib/algorithms/ring.h"
 #include "lib/schedule/event_source.h"
@@ -16,72 +15,13 @@
 namespace attnsched {
 namespace {
 
-using Programs = std::vector<std::vector<Operation>>;
-
-// Index of an item that can travel: input vectors by (kind, token), scores by
-// (i, j). p items are produced and used at h(i) and never travel.
-int64_t ItemIndex(const Item& item, int64_t n) {
-  if (IsVector(item.kind)) return static_cast<int64_t>(item.kind) * n + item.i;
-  return 4 * n + int64_t{item.i} * n + item.j;
-}
-
 // The search state: each PE's program, and per item an offset added to its derived
-// link priority (the derived order is a guess; the offsets let the search revise it).
+// link priority (derived_routes.h: the derived order is a guess; the offsets let the
+// search revise it).
 struct State {
-  Programs programs;
-  std::vector<int32_t> priority_offset;  // by ItemIndex
+  OperationOrders programs;
+  std::vector<int32_t> priority_offset;  // by TravellingItemIndex
 };
-
-// Per item: links to cross (to its farthest consumer), the PE it starts from, and
-// per link along its way the priority there: the estimated start of the earliest
-// consumer beyond that link, plus the state's offset.
-struct RouteTable {
-  int64_t m = 0;
-  std::vector<int32_t> hops;
-  std::vector<int32_t> source;
-  std::vector<int32_t> priority;  // by ItemIndex * m + links already crossed
-};
-
-std::shared_ptr<const RouteTable> DeriveRoutes(const Problem& problem, const Placement& homes,
-                                               const State& state) {
-  const int64_t n = problem.n();
-  const int64_t m = problem.pes();
-  const Instance& inst = problem.instance;
-  std::vector<int32_t> dot_pe(n * n, 0);
-  for (int32_t p = 0; p < m; ++p) {
-    for (const Operation& op : state.programs[p]) {
-      if (op.kind == OpKind::kDot) dot_pe[op.i * n + op.j] = p;
-    }
-  }
-  auto table = std::make_shared<RouteTable>();
-  const size_t items = state.priority_offset.size();
-  table->m = m;
-  table->hops.assign(items, 0);
-  table->source.assign(items, 0);
-  table->priority.assign(items * m, std::numeric_limits<int32_t>::max());
-  for (int32_t c = 0; c < m; ++c) {
-    int64_t estimate = 0;
-    for (const Operation& op : state.programs[c]) {
-      for (int64_t k = 0; k < OperandCount(inst, op); ++k) {
-        const Item item = Operand(inst, op, k);
-        if (item.kind == ItemKind::kP) continue;
-        const int32_t source = IsVector(item.kind) ? homes[item.i] : dot_pe[item.i * n + item.j];
-        const int32_t distance = Ahead(source, c, m);
-        if (distance == 0) continue;
-        const int64_t index = ItemIndex(item, n);
-        table->hops[index] = std::max(table->hops[index], distance);
-        table->source[index] = source;
-        const int32_t priority = static_cast<int32_t>(estimate) + state.priority_offset[index];
-        for (int32_t crossed = 0; crossed < distance; ++crossed) {
-          int32_t& slot = table->priority[index * m + crossed];
-          slot = std::min(slot, priority);
-        }
-      }
-      estimate += Duration(problem, op);
-    }
-  }
-  return table;
-}
 
 // Lexicographic cost: makespan first, then the sum of operation end cycles.
 struct Cost {
@@ -100,7 +40,7 @@ class PlanSearch {
         rng_(options.seed) {
     const int64_t n = start.problem.n();
     state_.programs.resize(m_);
-    state_.priority_offset.assign(4 * n + n * n, 0);
+    state_.priority_offset.assign(TravellingItemCount(n), 0);
     for (VectorEventSource events(start); events.Valid(); events.Next()) {
       const Event& e = events.event();
       if (e.is_op()) state_.programs[e.pe].push_back(e.op());
@@ -142,19 +82,7 @@ class PlanSearch {
 
   // nullopt when the programs deadlock; `out` (if any) receives the schedule.
   std::optional<Cost> Evaluate(const State& state, Schedule* out) const {
-    std::shared_ptr<const RouteTable> table = DeriveRoutes(problem_, homes_, state);
-    const int64_t n = problem_.n();
-    Plan plan{homes_, std::vector<Program>(state.programs.begin(), state.programs.end()),
-              [table, n](const Item& item, int32_t) {
-                if (item.kind == ItemKind::kP) return Forward{};
-                const int64_t index = ItemIndex(item, n);
-                return Forward{table->hops[index], table->priority[index * table->m]};
-              },
-              [table, n](const Item& item, int32_t pe) {
-                const int64_t index = ItemIndex(item, n);
-                const int32_t crossed = Ahead(table->source[index], pe, table->m);
-                return table->priority[index * table->m + crossed];
-              }};
+    Plan plan = DerivedPlan(problem_, homes_, state.programs, state.priority_offset);
     absl::StatusOr<Schedule> compiled = CompilePlan(problem_, std::move(plan));
     if (!compiled.ok()) return std::nullopt;
     Cost cost;

@@ -3,10 +3,9 @@
 //
 // The search state is a plan without its routing: which PE runs each dot, the order
 // of each PE's program (softmax and axpy stay at home), and a link priority offset
-// per item. The routing is derived from the programs: every item travels as far
-// forward as its farthest consumer, and on each link the item whose earliest consumer
-// beyond that link has the earliest estimated start (the work before it in its
-// program, plus the item's offset) goes first (Plan::relay_priority). CompilePlan
+// per item. The routing is derived from the programs (derived_routes.h: every item
+// travels as far forward as its farthest consumer, and on each link the item whose
+// earliest consumer beyond it has the earliest estimated start goes first). CompilePlan
 // times each candidate, so every schedule found is valid by construction; callers
 // check it again. Moves: shift an operation within its program (up to 6 places),
 // move a dot to another PE (near the same relative position), or change an offset
