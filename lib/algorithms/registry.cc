@@ -194,8 +194,10 @@ absl::Status Improve(const GenerateOptions& options, Schedule& schedule, Generat
 // deadlines where links and units are both tight, and a missed deadline delays the
 // rest of its chain), each with the values' link time estimated and not, the
 // shortest kept when shorter than `best`: for a schedule above its lower bound,
-// with distinct inputs, and with at most kListWork dots x m^2 (the list scheduler's
-// time, about 0.1 s per aim; causal n = m = 16 with 8 heads is 0.28 million).
+// with distinct inputs, without a storage limit (its plans have no flow control,
+// Plan::forward_after_last_use; Generate list-schedules the attempt without the
+// limit), and with at most kListWork dots x m^2 (the list scheduler's time, about
+// 0.1 s per aim; causal n = m = 16 with 8 heads is 0.28 million).
 constexpr int kListTargets = 7;
 constexpr int64_t kListWork = int64_t{1} << 22;
 
@@ -204,7 +206,8 @@ absl::Status TryListScheduling(const Problem& problem, const GenerateOptions& op
   const int64_t bound = ComputeLowerBounds(problem, best.placement).Max();
   const int64_t m = problem.pes();
   const int64_t work = CountOperations(problem.instance).dots * m * m;
-  if (problem.instance.shared || Makespan(best) <= bound || work > kListWork) {
+  if (problem.instance.shared || problem.machine.max_words_per_pe > 0 || Makespan(best) <= bound ||
+      work > kListWork) {
     return absl::OkStatus();
   }
   const int64_t before = Makespan(best);
