@@ -490,6 +490,50 @@ TEST(LimitsTest, NoFormulaIsBuiltWithoutTimeToLoadIt) {
   EXPECT_TRUE(CheckWitness(r.witness).ok());
 }
 
+// Encode polls its stop predicate all along and answers CancelledError, never a
+// partial formula, whichever poll says stop, the last included.
+TEST(LimitsTest, EncodingStopsWhenAsked) {
+  const EncodeOptions options{60, BlockPlacement(8, 4)};
+  absl::StatusOr<Encoding> whole = Encode(HardProblem(), options);
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  int64_t polls = 0;
+  absl::StatusOr<Encoding> e = Encode(HardProblem(), options, {}, [&polls] {
+    ++polls;
+    return false;
+  });
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ(e->cnf().literals(), whole->cnf().literals());
+  const int64_t all_polls = polls;
+  EXPECT_GT(all_polls, 500);  // per operation, item and (PE, cycle) of the families
+  for (const int64_t stop_at : {int64_t{1}, all_polls / 2, all_polls}) {
+    polls = 0;
+    e = Encode(HardProblem(), options, {}, [&] { return ++polls >= stop_at; });
+    EXPECT_EQ(e.status().code(), absl::StatusCode::kCancelled) << stop_at;
+    EXPECT_THAT(std::string(e.status().message()), HasSubstr("encoding stopped"));
+    EXPECT_EQ(polls, stop_at);
+  }
+}
+
+// The formula of causal n = 12, d = 4 on 4 PEs (4 million clauses) takes about 3.2 s
+// to build and load into CaDiCaL on this machine, where EstimatedLoadTime says 0.7 s:
+// the search builds it, and the time limit holds because building (Encode) and
+// loading (SatSolver::Solve, LoadClauses) stop at the deadline. Target: limit + 5% +
+// 100 ms (docs/sat-encoding.md, "Keeping the time limit"); 3.4 s before they did.
+TEST(LimitsTest, TheTimeLimitHoldsWhileTheFormulaIsBuiltAndLoaded) {
+  const Problem p = MakeProblem(Scheme::kCausal, 12, 4, 4);
+  SearchOptions options;
+  options.placement = BlockPlacement(12, 4);
+  options.plan_evaluations = 0;
+  options.time_limit = absl::Seconds(2);
+  const absl::Time start = absl::Now();
+  const OptimalResult r = MustSolve(p, options);
+  const absl::Duration wall = absl::Now() - start;
+  EXPECT_FALSE(r.optimal);
+  EXPECT_EQ(r.stopped, StopReason::kTimeLimit);
+  EXPECT_LT(wall, options.time_limit * 1.05 + absl::Milliseconds(100));
+  std::cout << "a 2 s search ended after " << wall << "\n";
+}
+
 // The issue asks for 100 ms; CaDiCaL 1.5.3 does not poll its terminator during some
 // inprocessing rounds (measured gaps up to ~250 ms, docs/sat-encoding.md), so the
 // bound asserted here is 500 ms and the typical latency is reported.

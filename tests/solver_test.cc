@@ -89,8 +89,9 @@ TEST(SatSolverTest, ADratProofAppearsOnlyWhenClosed) {
   const std::string dir = ::testing::TempDir() + "/solver_test_" + std::to_string(getpid());
   std::filesystem::create_directories(dir);
   const std::string path = dir + "/php.drat";
+  const Cnf php4 = Pigeonhole(4), php2 = Pigeonhole(2);
   {
-    SatSolver solver(Pigeonhole(4), path);
+    SatSolver solver(php4, path);
     ASSERT_TRUE(solver.status().ok()) << solver.status();
     ASSERT_EQ(solver.Solve({}), SatResult::kUnsat);
     EXPECT_FALSE(std::filesystem::exists(path));  // still being written elsewhere
@@ -98,13 +99,13 @@ TEST(SatSolverTest, ADratProofAppearsOnlyWhenClosed) {
   }
   EXPECT_GT(std::filesystem::file_size(path), 0u);
   {
-    SatSolver solver(Pigeonhole(4), "/dev/full");  // every write fails
+    SatSolver solver(php4, "/dev/full");  // every write fails
     ASSERT_TRUE(solver.status().ok());
     ASSERT_EQ(solver.Solve({}), SatResult::kUnsat);
     const absl::Status closed = solver.CloseProof();
     EXPECT_EQ(closed.code(), absl::StatusCode::kDataLoss) << closed;
   }
-  const SatSolver unwritable(Pigeonhole(2), "/nonexistent/dir/p.drat");
+  const SatSolver unwritable(php2, "/nonexistent/dir/p.drat");
   EXPECT_FALSE(unwritable.status().ok());
   EXPECT_THAT(std::string(unwritable.status().message()), ::testing::HasSubstr("--proof"));
 }
@@ -135,10 +136,11 @@ Cnf TwoClauses() {
 }
 
 TEST(CmsSolverTest, AnswersValuesAssumptionsAndLimits) {
-  CmsSolver solver(TwoClauses());
+  const Cnf two = TwoClauses(), php11 = Pigeonhole(11);
+  CmsSolver solver(two);
   ExpectIncrementalAnswers(solver);
   EXPECT_EQ(CmsSolver::Name().rfind("CryptoMiniSat 5.", 0), 0u) << CmsSolver::Name();
-  CmsSolver hard(Pigeonhole(11));  // beyond minutes for CryptoMiniSat
+  CmsSolver hard(php11);  // beyond minutes for CryptoMiniSat
   const absl::Time start = absl::Now();
   absl::StatusOr<SatResult> r = hard.Solve({}, {start + absl::Milliseconds(100), -1, nullptr});
   ASSERT_TRUE(r.ok());
@@ -160,6 +162,71 @@ TEST(CmsSolverTest, AnswersValuesAssumptionsAndLimits) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// x1, x1 -> x2, ..., x(n-1) -> xn: SAT with every variable true, UNSAT under -xn,
+// and a clause lost or added twice out of order would show in one of the two.
+Cnf Chain(int n) {
+  Cnf cnf;
+  for (int v = 0; v < n; ++v) cnf.NewVar();
+  cnf.AddClause({1});
+  for (int v = 1; v < n; ++v) cnf.AddClause({-v, v + 1});
+  return cnf;
+}
+
+TEST(LoadClausesTest, PollsEveryKLoadPollClausesAndResumesWhereItStopped) {
+  const Cnf cnf = Chain(3 * static_cast<int>(kLoadPollClauses));
+  CancelToken cancel;
+  const SolveLimits limits{absl::InfiniteFuture(), -1, &cancel};
+  std::vector<int> firsts;  // each added clause's first literal
+  auto add = [&](std::span<const int> clause) {
+    firsts.push_back(clause[0]);
+    if (firsts.size() == 10) cancel.Cancel();
+  };
+  size_t cursor = 0;
+  EXPECT_EQ(LoadClauses(cnf, limits, cursor, add), StopReason::kCancelled);
+  // Cancelled during the 10th clause: the poll before the next kLoadPollClauses stops it.
+  ASSERT_EQ(firsts.size(), static_cast<size_t>(kLoadPollClauses));
+  EXPECT_EQ(cursor, 1 + 3 * (kLoadPollClauses - 1) + 1);  // {1, 0}, then {-v, v + 1, 0} each
+  EXPECT_EQ(LoadClauses(cnf, SolveLimits{}, cursor, add), StopReason::kNone);
+  ASSERT_EQ(firsts.size(), static_cast<size_t>(cnf.num_clauses()));
+  EXPECT_EQ(firsts[0], 1);
+  for (size_t c = 1; c < firsts.size(); ++c) ASSERT_EQ(firsts[c], -static_cast<int>(c));
+  EXPECT_EQ(cursor, cnf.literals().size());
+  EXPECT_EQ(LoadClauses(cnf, limits, cursor, add), StopReason::kNone);  // nothing left
+  const SolveLimits past{absl::Now() - absl::Seconds(1), -1, nullptr};
+  cursor = 0;
+  EXPECT_EQ(LoadClauses(cnf, past, cursor, add), StopReason::kTimeLimit);
+  EXPECT_EQ(cursor, 0u);
+}
+
+// Each solver loads its formula in its first Solve(), under that call's deadline;
+// stopped part way (a 300,000-clause chain loads in about 0.2 s), it loads the rest
+// in the next call and answers as if it had loaded it at once.
+template <typename Solver>
+void ExpectALoadStoppedAtTheDeadlineToResume(Solver& solver, int n) {
+  absl::StatusOr<SatResult> r = solver.Solve({}, {absl::Now() + absl::Milliseconds(1)});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, SatResult::kUnknown);
+  EXPECT_EQ(solver.stop_reason(), StopReason::kTimeLimit);
+  const int not_last[] = {-n};
+  r = solver.Solve(not_last, SolveLimits{});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, SatResult::kUnsat);
+  r = solver.Solve({}, SolveLimits{});
+  ASSERT_TRUE(r.ok() && *r == SatResult::kSat);
+  EXPECT_TRUE(solver.Value(1) && solver.Value(n / 2) && solver.Value(n));
+}
+
+TEST(LoadClausesTest, EverySolverResumesALoadStoppedAtTheDeadline) {
+  constexpr int kVars = 300'000;
+  const Cnf chain = Chain(kVars);
+  SatSolver cadical(chain);
+  ExpectALoadStoppedAtTheDeadlineToResume(cadical, kVars);
+  CmsSolver cms(chain);
+  ExpectALoadStoppedAtTheDeadlineToResume(cms, kVars);
+  PortfolioSolver race(chain, true);
+  ExpectALoadStoppedAtTheDeadlineToResume(race, kVars);
+}
+
 TEST(CancelTokenTest, AChildIsCancelledWithItsParentNotTheOtherWay) {
   CancelToken parent;
   CancelToken child(&parent);
@@ -174,8 +241,9 @@ TEST(CancelTokenTest, AChildIsCancelledWithItsParentNotTheOtherWay) {
 }
 
 TEST(PortfolioSolverTest, EitherMemberAnswersIncrementally) {
+  const Cnf two = TwoClauses(), php4 = Pigeonhole(4);
   for (const bool race : {false, true}) {
-    PortfolioSolver solver(TwoClauses(), race);
+    PortfolioSolver solver(two, race);
     EXPECT_EQ(solver.racing(), race);
     ExpectIncrementalAnswers(solver);
     const std::string& by = solver.answered_by();
@@ -184,7 +252,7 @@ TEST(PortfolioSolverTest, EitherMemberAnswersIncrementally) {
   }
   // A DRAT proof is CaDiCaL's: no race then.
   const std::string path = ::testing::TempDir() + "/portfolio_" + std::to_string(getpid());
-  PortfolioSolver proving(Pigeonhole(4), true, path);
+  PortfolioSolver proving(php4, true, path);
   EXPECT_FALSE(proving.racing());
   absl::StatusOr<SatResult> r = proving.Solve({}, SolveLimits{});
   ASSERT_TRUE(r.ok() && *r == SatResult::kUnsat);
@@ -197,7 +265,8 @@ TEST(PortfolioSolverTest, EitherMemberAnswersIncrementally) {
 // both are busy when the first answers; at 11 holes neither answers for minutes.
 TEST(PortfolioSolverTest, TheRaceReturnsTheFirstAnswerAndStopsTheLoser) {
   for (const int holes : {7, 8}) {
-    PortfolioSolver solver(Pigeonhole(holes), true);
+    const Cnf php = Pigeonhole(holes);
+    PortfolioSolver solver(php, true);
     const absl::Time start = absl::Now();
     absl::StatusOr<SatResult> r = solver.Solve({}, SolveLimits{});
     ASSERT_TRUE(r.ok()) << r.status();
@@ -205,7 +274,8 @@ TEST(PortfolioSolverTest, TheRaceReturnsTheFirstAnswerAndStopsTheLoser) {
     EXPECT_FALSE(solver.answered_by().empty());
     EXPECT_LE(solver.stats().seconds, absl::ToDoubleSeconds(absl::Now() - start));
   }
-  PortfolioSolver hard(Pigeonhole(11), true);
+  const Cnf php11 = Pigeonhole(11);
+  PortfolioSolver hard(php11, true);
   absl::StatusOr<SatResult> r =
       hard.Solve({}, {absl::Now() + absl::Milliseconds(200), -1, nullptr});
   ASSERT_TRUE(r.ok());

@@ -16,27 +16,10 @@ CMSat::Lit LitOf(int literal) {
   return CMSat::Lit(static_cast<uint32_t>(std::abs(literal) - 1), literal < 0);
 }
 
-// Why a solve under `limits` must stop now, `early` before the deadline (kNone: it
-// need not).
-StopReason Expired(const SolveLimits& limits, absl::Duration early) {
-  if (limits.cancel != nullptr && limits.cancel->cancelled()) return StopReason::kCancelled;
-  if (absl::Now() + early >= limits.deadline) return StopReason::kTimeLimit;
-  return StopReason::kNone;
-}
-
 }  // namespace
 
-CmsSolver::CmsSolver(const Cnf& cnf) : solver_(std::make_unique<CMSat::SATSolver>()) {
+CmsSolver::CmsSolver(const Cnf& cnf) : cnf_(cnf), solver_(std::make_unique<CMSat::SATSolver>()) {
   solver_->new_vars(static_cast<size_t>(cnf.num_vars()));
-  std::vector<CMSat::Lit> clause;
-  for (int literal : cnf.literals()) {
-    if (literal != 0) {
-      clause.push_back(LitOf(literal));
-      continue;
-    }
-    solver_->add_clause(clause);
-    clause.clear();
-  }
 }
 
 CmsSolver::~CmsSolver() = default;
@@ -52,6 +35,14 @@ absl::StatusOr<SatResult> CmsSolver::Solve(std::span<const int> assumptions,
         "a conflict limit is CaDiCaL's only: CryptoMiniSat runs to its deadline");
   }
   stop_reason_ = Expired(limits, longest_stop_delay_);
+  if (stop_reason_ == StopReason::kNone) {
+    std::vector<CMSat::Lit> lits;
+    stop_reason_ = LoadClauses(cnf_, limits, loaded_, [&](std::span<const int> clause) {
+      lits.clear();
+      for (int literal : clause) lits.push_back(LitOf(literal));
+      solver_->add_clause(lits);
+    });
+  }
   if (stop_reason_ != StopReason::kNone) return SatResult::kUnknown;
   std::vector<CMSat::Lit> assume;
   assume.reserve(assumptions.size());

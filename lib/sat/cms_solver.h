@@ -1,9 +1,10 @@
 // CryptoMiniSat 5 (Debian libcryptominisat5-dev, through its C++ API,
 // cryptominisat5/cryptominisat.h; Soos, Nohl and Castelluccia, SAT 2009) behind the
-// same interface as SatSolver (lib/sat/solver.h): load a Cnf once, Solve() under
-// assumptions any number of times (learned clauses are kept between calls), Value()
-// after a kSat answer. Used as the second member of the portfolio
-// (lib/sat/portfolio.h) and as the confirming solver (lib/sat/confirm.h).
+// same interface as SatSolver (lib/sat/solver.h): the first Solve() loads the Cnf
+// under its limits (LoadClauses); Solve() runs under assumptions any number of times
+// (learned clauses are kept between calls); Value() after a kSat answer. Used as the
+// second member of the portfolio (lib/sat/portfolio.h) and as the confirming solver
+// (lib/sat/confirm.h).
 //
 // Deadline and cancellation: CryptoMiniSat has no terminator callback, so Solve()
 // runs a watcher thread that calls interrupt_asap() (again every millisecond until
@@ -35,7 +36,9 @@ namespace attnsched::sat {
 
 class CmsSolver {
  public:
+  // A solver of `cnf`, which must outlive it (Solve() loads it).
   explicit CmsSolver(const Cnf& cnf);
+  explicit CmsSolver(const Cnf&& cnf) = delete;
   ~CmsSolver();
   CmsSolver(const CmsSolver&) = delete;
   CmsSolver& operator=(const CmsSolver&) = delete;
@@ -51,6 +54,8 @@ class CmsSolver {
   static std::string Name();
 
  private:
+  const Cnf& cnf_;
+  size_t loaded_ = 0;  // literals of cnf_ added to solver_
   std::unique_ptr<CMSat::SATSolver> solver_;
   StopReason stop_reason_ = StopReason::kNone;
   absl::Duration longest_stop_delay_;  // from an interrupt to the return, over all Solve calls

@@ -119,26 +119,39 @@ SizeEstimate EstimateSize(const Problem& p, const EncodeOptions& options) {
 
 class EncoderRun {
  public:
-  EncoderRun(const Problem& problem, const EncodeOptions& options, Encoding& e)
-      : p_(problem), inst_(problem.instance), o_(options), e_(e), m_(problem.pes()),
+  EncoderRun(const Problem& problem, const EncodeOptions& options, const Cancelled& stop,
+             Encoding& e)
+      : p_(problem),
+        inst_(problem.instance),
+        o_(options),
+        stop_(stop),
+        e_(e),
+        m_(problem.pes()),
         h_(options.horizon) {}
 
-  void Run() {
+  // False when `stop` turned true (polled between the steps and per operation, item,
+  // (PE, cycle) or counted cycle within them): the formula is then incomplete.
+  bool Run() {
     e_.problem_ = p_;
     e_.horizon_ = h_;
     e_.placement_ = o_.placement;
-    MakeHomeVars();
-    MakeOpVars();
-    MakeItemVars();
-    AddOperationClauses();
-    AddCapacityClauses();
-    AddResidencyClauses();
-    AddMakespanLadder();
-    if (o_.symmetry_breaking) AddSymmetryBreaking();
-    if (o_.counting_stride > 0) AddCountingConstraints();
+    using Step = void (EncoderRun::*)();
+    for (const Step step :
+         {&EncoderRun::MakeHomeVars, &EncoderRun::MakeOpVars, &EncoderRun::MakeItemVars,
+          &EncoderRun::AddOperationClauses, &EncoderRun::AddCapacityClauses,
+          &EncoderRun::AddResidencyClauses, &EncoderRun::AddMakespanLadder,
+          &EncoderRun::AddSymmetryBreaking, &EncoderRun::AddCountingConstraints}) {
+      (this->*step)();
+      if (Stopped()) return false;
+    }
+    return true;
   }
 
  private:
+  bool Stopped() {
+    stopped_ = stopped_ || IsCancelled(stop_);
+    return stopped_;
+  }
   Cnf& cnf() { return e_.cnf_; }
   bool Free() const { return !o_.placement.has_value(); }
 
@@ -236,6 +249,7 @@ class EncoderRun {
   void AddOperationClauses() {
     std::vector<int> starts;
     for (const Encoding::OpVars& v : e_.ops_) {
+      if (Stopped()) return;
       starts.clear();
       const int64_t operands = OperandCount(inst_, v.op);
       for (int64_t pe = v.first_pe; pe < v.first_pe + v.pe_count; ++pe) {
@@ -275,7 +289,10 @@ class EncoderRun {
         }
       }
     }
-    for (const auto& lits : busy) AtMostOne(cnf(), lits);
+    for (const auto& lits : busy) {
+      if (Stopped()) return;
+      AtMostOne(cnf(), lits);
+    }
     if (m_ < 2) return;
     for (auto& lits : busy) lits.clear();
     for (const Encoding::ItemVars& v : e_.items_) {
@@ -285,7 +302,10 @@ class EncoderRun {
         }
       }
     }
-    for (const auto& lits : busy) AtMostOne(cnf(), lits);
+    for (const auto& lits : busy) {
+      if (Stopped()) return;
+      AtMostOne(cnf(), lits);
+    }
   }
 
   // The variable whose truth makes `item` appear on `pe` at cycle t (result of the
@@ -305,6 +325,7 @@ class EncoderRun {
   void AddResidencyClauses() {
     std::vector<int> why;
     for (const Encoding::ItemVars& v : e_.items_) {
+      if (Stopped()) return;
       const bool input = IsVector(v.item.kind);
       for (int64_t pe = 0; pe < m_; ++pe) {
         const int r0 = R(v, pe, 0);
@@ -341,6 +362,7 @@ class EncoderRun {
       cnf().AddClause({-e_.makespan_above_[t], e_.makespan_above_[t - 1]});
     }
     for (const Encoding::OpVars& v : e_.ops_) {
+      if (Stopped()) return;
       for (int64_t pe = v.first_pe; pe < v.first_pe + v.pe_count; ++pe) {
         for (int64_t t = v.est; t <= v.lst; ++t) {
           cnf().AddClause({-X(v, pe, t), e_.makespan_above_[t + v.duration - 1]});
@@ -367,7 +389,7 @@ class EncoderRun {
   // counter over the late literals at cycle t; "at least k cycles of home work start
   // at or after t" implies E[t + k - 1]. Sound: one unit runs them one at a time.
   void AddCountingConstraints() {
-    if (Free()) return;
+    if (o_.counting_stride <= 0 || Free()) return;
     std::vector<std::vector<const Encoding::OpVars*>> home_ops(m_);
     for (const Encoding::OpVars& v : e_.ops_) {
       if (IsHomeOp(v.op.kind) && v.lst >= v.est) home_ops[v.first_pe].push_back(&v);
@@ -376,6 +398,7 @@ class EncoderRun {
       std::vector<std::vector<int>> late;
       for (const Encoding::OpVars* v : home_ops[pe]) late.push_back(LateLadder(*v, pe));
       for (int64_t t = 0; t < h_; t += o_.counting_stride) {
+        if (Stopped()) return;
         const int64_t cap = h_ - t;  // at most this many cycles fit
         std::vector<int> prev(cap + 2, 0), cur(cap + 2, 0);  // prev[k]: >= k so far
         for (size_t i = 0; i < late.size(); ++i) {
@@ -416,7 +439,7 @@ class EncoderRun {
   // placement has its homes sorted (MakeHomeVars), so the tokens of a home are
   // consecutive there.
   void AddSymmetryBreaking() {
-    if (!TokensInterchangeable(inst_)) return;
+    if (!o_.symmetry_breaking || !TokensInterchangeable(inst_)) return;
     if (Free()) {
       for (int32_t i = 0; i + 1 < inst_.n(); ++i) SoftmaxBefore(i, i + 1);
       return;
@@ -465,6 +488,8 @@ class EncoderRun {
   const Problem& p_;
   const Instance& inst_;
   const EncodeOptions& o_;
+  const Cancelled& stop_;
+  bool stopped_ = false;
   Encoding& e_;
   const int64_t m_, h_;
 };
@@ -600,7 +625,7 @@ bool FitsTwice(const SizeEstimate& size, const EncodeLimits& limits) {
 }
 
 absl::StatusOr<Encoding> Encode(const Problem& problem, const EncodeOptions& options,
-                                const EncodeLimits& limits) {
+                                const EncodeLimits& limits, const Cancelled& stop) {
   RETURN_IF_ERROR(ValidateProblem(problem));
   RETURN_IF_ERROR(CheckEncodable(problem));
   if (options.placement) {
@@ -612,7 +637,7 @@ absl::StatusOr<Encoding> Encode(const Problem& problem, const EncodeOptions& opt
   }
   RETURN_IF_ERROR(CheckEstimate(problem, options, limits));
   Encoding e;
-  EncoderRun(problem, options, e).Run();
+  if (!EncoderRun(problem, options, stop, e).Run()) return StoppedError("encoding");
   return e;
 }
 

@@ -40,6 +40,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "lib/base/cancellation.h"
 #include "lib/sat/cnf.h"
 #include "lib/schedule/schedule.h"
 
@@ -168,9 +169,11 @@ class Encoding {
 
 // Builds the formula. InvalidArgumentError for a bad problem, placement or
 // horizon; ResourceExhaustedError, before building, when EstimateSize exceeds the
-// limits (the message gives the estimate and the limit).
+// limits (the message gives the estimate and the limit); CancelledError when `stop`
+// turns true while building (polled per operation, item or (PE, cycle) of each
+// clause family: well under a millisecond apart; lib/base/cancellation.h).
 absl::StatusOr<Encoding> Encode(const Problem& problem, const EncodeOptions& options,
-                                const EncodeLimits& limits = {});
+                                const EncodeLimits& limits = {}, const Cancelled& stop = {});
 
 }  // namespace attnsched::sat
 

@@ -140,17 +140,24 @@ absl::StatusOr<std::optional<Schedule>> DescendOnFormula(const Problem& problem,
   const bool race = options.race && FitsTwice(size, options.limits);
   const int copies = race ? 2 : 1;
   deadline -= EstimatedFreeTime(size) * copies;  // the answer comes after they are freed
-  if (absl::Now() + EstimatedLoadTime(size) * copies >= deadline) {
+  // CryptoMiniSat loads its copy on a thread of its own (PortfolioSolver).
+  if (absl::Now() + EstimatedLoadTime(size) >= deadline) {
     out.stopped = StopReason::kTimeLimit;  // no time to build the formula
     return std::nullopt;
   }
-  ASSIGN_OR_RETURN(const Encoding encoding, Encode(problem, encode, options.limits));
-  PortfolioSolver solver(encoding.cnf(), race);
   SolveLimits limits{deadline, -1, options.cancel};
+  absl::StatusOr<const Encoding> encoding = Encode(
+      problem, encode, options.limits, [&limits] { return Expired(limits) != StopReason::kNone; });
+  if (absl::IsCancelled(encoding.status())) {
+    out.stopped = Expired(limits);
+    return std::nullopt;
+  }
+  RETURN_IF_ERROR(encoding.status());
+  PortfolioSolver solver(encoding->cnf(), race);
   if (later_plans > 0) limits.deadline = std::min(deadline, absl::Now() + kSatSlice);
   while (out.makespan > out.lower_bound) {
     const int64_t bound = out.makespan - 1;
-    const int assumption[] = {-encoding.MakespanAbove(bound)};
+    const int assumption[] = {-encoding->MakespanAbove(bound)};
     const double before = solver.stats().seconds;
     ASSIGN_OR_RETURN(const SatResult result, solver.Solve(assumption, limits));
     out.stats = solver.stats();
@@ -179,7 +186,7 @@ absl::StatusOr<std::optional<Schedule>> DescendOnFormula(const Problem& problem,
       out.unsat_by = solver.answered_by();
       break;
     }
-    best = encoding.Decode([&solver](int v) { return solver.Value(v); });
+    best = encoding->Decode([&solver](int v) { return solver.Value(v); });
     RETURN_IF_ERROR(CheckWitness(best));
     out.makespan = Makespan(best);
     if (options.on_witness) options.on_witness(best);

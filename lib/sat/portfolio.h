@@ -38,7 +38,10 @@ namespace attnsched::sat {
 class PortfolioSolver {
  public:
   // `race`: CryptoMiniSat too, unless `drat_path` is set (SatSolver's constructor).
+  // `cnf` must outlive the solver: each member loads it in its first Solve(), so in
+  // a race CryptoMiniSat loads on its own thread while CaDiCaL loads and solves.
   PortfolioSolver(const Cnf& cnf, bool race, const std::string& drat_path = "");
+  PortfolioSolver(const Cnf&& cnf, bool race, const std::string& drat_path = "") = delete;
 
   // OK unless the DRAT file could not be opened (SatSolver::status()).
   absl::Status status() const { return first_.status(); }

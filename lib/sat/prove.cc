@@ -48,13 +48,24 @@ absl::Status SolveBelow(const Problem& problem, const std::optional<Placement>& 
   SolveLimits limits{deadline, -1, o.cancel};
   const bool sliced = pause && !drat;
   if (sliced) limits.deadline = std::min(deadline, absl::Now() + kSatSlice);
-  if (absl::Now() + EstimatedLoadTime(size) * copies >= deadline) {
+  // CryptoMiniSat loads its copy on a thread of its own (PortfolioSolver).
+  if (absl::Now() + EstimatedLoadTime(size) >= deadline) {
     result.status = ProofStatus::kUnknown;  // no time to build the formula
     result.detail = absl::StrCat("stopped by the ", StopReasonName(StopReason::kTimeLimit),
                                  " (no time left to build the formula)");
     return absl::OkStatus();
   }
-  ASSIGN_OR_RETURN(const Encoding encoding, Encode(problem, encode, o.limits));
+  const SolveLimits until_deadline{deadline, -1, o.cancel};
+  absl::StatusOr<const Encoding> built = Encode(
+      problem, encode, o.limits, [&] { return Expired(until_deadline) != StopReason::kNone; });
+  if (absl::IsCancelled(built.status())) {
+    result.status = ProofStatus::kUnknown;
+    result.detail = absl::StrCat("stopped by the ", StopReasonName(Expired(until_deadline)),
+                                 " while building the formula");
+    return absl::OkStatus();
+  }
+  RETURN_IF_ERROR(built.status());
+  const Encoding& encoding = *built;
   PortfolioSolver solver(encoding.cnf(), race, o.drat_path);
   RETURN_IF_ERROR(solver.status());
   std::vector<int> assumptions;

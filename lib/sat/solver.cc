@@ -53,6 +53,12 @@ class SatSolver::Counter : public CaDiCaL::Learner {
   int64_t learned = 0;
 };
 
+StopReason Expired(const SolveLimits& limits, absl::Duration early) {
+  if (limits.cancel != nullptr && limits.cancel->cancelled()) return StopReason::kCancelled;
+  if (absl::Now() + early >= limits.deadline) return StopReason::kTimeLimit;
+  return StopReason::kNone;
+}
+
 absl::string_view SatResultName(SatResult r) {
   switch (r) {
     case SatResult::kSat: return "SAT";
@@ -63,7 +69,9 @@ absl::string_view SatResultName(SatResult r) {
 }
 
 SatSolver::SatSolver(const Cnf& cnf, const std::string& drat_path)
-    : solver_(std::make_unique<CaDiCaL::Solver>()), counter_(std::make_unique<Counter>()) {
+    : cnf_(cnf),
+      solver_(std::make_unique<CaDiCaL::Solver>()),
+      counter_(std::make_unique<Counter>()) {
   solver_->set("quiet", 1);          // CaDiCaL reports on stdout otherwise
   solver_->set("terminateint", 1);   // poll the terminator at every chance (see solver.h)
   if (!drat_path.empty()) {
@@ -87,7 +95,6 @@ SatSolver::SatSolver(const Cnf& cnf, const std::string& drat_path)
     solver_->trace_proof(proof_file_, drat_path.c_str());
   }
   solver_->reserve(cnf.num_vars());
-  for (int lit : cnf.literals()) solver_->add(lit);
   solver_->connect_learner(counter_.get());
   stats_.variables = cnf.num_vars();
   stats_.clauses = cnf.num_clauses();
@@ -99,11 +106,14 @@ SatSolver::~SatSolver() {
 }
 
 SatResult SatSolver::Solve(std::span<const int> assumptions, const SolveLimits& limits) {
-  stop_reason_ = StopReason::kNone;
-  if (limits.cancel != nullptr && limits.cancel->cancelled()) {
-    stop_reason_ = StopReason::kCancelled;
-    return SatResult::kUnknown;
+  stop_reason_ = Expired(limits);
+  if (stop_reason_ == StopReason::kNone) {
+    stop_reason_ = LoadClauses(cnf_, limits, loaded_, [this](std::span<const int> clause) {
+      for (int lit : clause) solver_->add(lit);
+      solver_->add(0);
+    });
   }
+  if (stop_reason_ != StopReason::kNone) return SatResult::kUnknown;
   Limiter limiter(limits, longest_poll_gap_);
   solver_->connect_terminator(&limiter);
   if (limits.max_conflicts >= 0) {
