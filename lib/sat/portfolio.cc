@@ -1,5 +1,6 @@
 #include "lib/sat/portfolio.h"
 
+#include <exception>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -44,13 +45,27 @@ absl::StatusOr<SatResult> PortfolioSolver::Race(std::span<const int> assumptions
   SolveLimits member = limits;
   member.cancel = &decided;
   absl::StatusOr<SatResult> second = SatResult::kUnknown;
+  std::exception_ptr thrown;  // std::bad_alloc: rethrown here, where callers catch it
   std::thread thread([&] {
-    second = second_->Solve(assumptions, member);
-    if (second.ok() && Definitive(*second)) decided.Cancel();
+    try {
+      second = second_->Solve(assumptions, member);
+      if (second.ok() && Definitive(*second)) decided.Cancel();
+    } catch (...) {
+      thrown = std::current_exception();
+      decided.Cancel();
+    }
   });
-  const SatResult first = first_.Solve(assumptions, member);
+  SatResult first = SatResult::kUnknown;
+  try {
+    first = first_.Solve(assumptions, member);
+  } catch (...) {
+    decided.Cancel();
+    thread.join();
+    throw;
+  }
   if (Definitive(first)) decided.Cancel();
   thread.join();
+  if (thrown) std::rethrow_exception(thrown);
   if (!second.ok()) return second.status();
   if (Definitive(first) && Definitive(*second) && first != *second) {
     return absl::InternalError(absl::StrCat(

@@ -48,7 +48,9 @@ class PortfolioSolver {
 
   // The first definitive answer, or kUnknown when the deadline passed or the token
   // was cancelled before either solver answered (stop_reason()). InternalError when
-  // both answered and disagree (a solver bug: the message says which said what).
+  // both answered and disagree (a solver bug: the message says which said what). An
+  // exception of either member (std::bad_alloc) stops the other and is rethrown on
+  // the calling thread.
   absl::StatusOr<SatResult> Solve(std::span<const int> assumptions, const SolveLimits& limits);
   // After kSat: the value in the model of the solver that answered.
   bool Value(int var) const;
