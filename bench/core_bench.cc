@@ -11,6 +11,7 @@
 #include "lib/algorithms/plan_search.h"
 #include "lib/export/schedule_json.h"
 #include "lib/model/bounds.h"
+#include "lib/model/free_bound.h"
 #include "lib/model/heads.h"
 #include "lib/schedule/event_runs.h"
 #include "lib/schedule/simulator.h"
@@ -310,6 +311,23 @@ BENCHMARK(BM_ListSchedule)
     ->Args({16, 8, 2})
     ->Args({32, 8, 2})
     ->ArgNames({"n", "heads", "kv"})
+    ->Unit(benchmark::kMillisecond);
+
+// The free placement's bound (free_bound.h): the least pinned bound over the
+// candidate placements. Args: scheme, n, d, m.
+void BM_FreeBound(benchmark::State& state) {
+  const Problem p = ProblemOf(state);
+  FreeBound bound;
+  for (auto _ : state) bound = FreePlacementBound(p);
+  state.counters["candidates"] = static_cast<double>(bound.candidates);
+  state.counters["bound"] = static_cast<double>(bound.cycles);
+  state.counters["LB_work"] = static_cast<double>(WorkBound(p));
+}
+BENCHMARK(BM_FreeBound)
+    ->Args({static_cast<int>(Scheme::kShared), 9, 1, 4})
+    ->Args({static_cast<int>(Scheme::kCausal), 9, 2, 3})
+    ->Args({static_cast<int>(Scheme::kCausal), 16, 2, 2})
+    ->ArgNames({"scheme", "n", "d", "m"})
     ->Unit(benchmark::kMillisecond);
 
 }  // namespace

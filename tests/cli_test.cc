@@ -438,20 +438,20 @@ TEST(CliTest, TraceGanttAndProgramRefuseBadFlagsNamingThem) {
 
 TEST(CliTest, SolveAndProveWithProofAndDimacs) {
   const std::string dir = ::testing::TempDir();
-  CliRun solve = Cli("solve --scheme causal --n 2 --d 1 --pes 2 --json --proof " + dir +
-                     "/cli_test.drat --dimacs " + dir + "/cli_test.cnf --out " + dir +
-                     "/cli_test_opt.json");
+  CliRun solve =
+      Cli("solve --scheme causal --n 3 --d 1 --pes 3 --json --proof " + dir +
+          "/cli_test.drat --dimacs " + dir + "/cli_test.cnf --out " + dir + "/cli_test_opt.json");
   ASSERT_EQ(solve.exit, 0) << solve.err;
   const nlohmann::json j = nlohmann::json::parse(solve.out);
   EXPECT_EQ(j["status"], "OPTIMAL");
   EXPECT_EQ(j["optimal"], true);
-  EXPECT_EQ(j["makespan_cycles"], 6);
-  EXPECT_EQ(j["lower_bound_cycles"], 5);
+  EXPECT_EQ(j["makespan_cycles"], 9);
+  EXPECT_EQ(j["lower_bound_cycles"], 8);
   EXPECT_EQ(j["proof"], "drat_checked");
   EXPECT_EQ(j["unsat_by"], "CaDiCaL") << "a DRAT proof is CaDiCaL's answer";
   for (const char* key : {"solve_seconds", "variables", "clauses"}) EXPECT_TRUE(j.contains(key));
   EXPECT_THAT(Slurp(dir + "/cli_test.cnf"), HasSubstr("p cnf "));
-  EXPECT_THAT(Slurp(dir + "/cli_test.cnf"), HasSubstr("makespan <= 5 cycles"));
+  EXPECT_THAT(Slurp(dir + "/cli_test.cnf"), HasSubstr("makespan <= 8 cycles"));
 
   CliRun prove = Cli("prove --json " + dir + "/cli_test_opt.json");
   ASSERT_EQ(prove.exit, 0) << prove.err;
@@ -520,11 +520,12 @@ TEST(CliTest, ConfirmNamesTheSecondSolver) {
 TEST(CliTest, LostOutputIsAnErrorNotSuccess) {
   // Writes to /dev/full fail: exit 2 naming the flag, never "drat_checked" with no proof.
   const std::pair<std::string, std::string> cases[] = {
-      {"solve --scheme causal --n 2 --d 1 --pes 2 --json --proof /dev/full",
+      {"solve --scheme causal --n 3 --d 1 --pes 3 --json --proof /dev/full",
        "--proof = /dev/full: writing failed"},
       {"solve --scheme causal --n 2 --d 1 --pes 2 --dimacs /dev/full",
        "--dimacs = /dev/full: writing failed"},
-      {"solve --scheme causal --n 2 --d 1 --pes 2 --out /dev/full", "--out = /dev/full: writing failed"},
+      {"solve --scheme causal --n 2 --d 1 --pes 2 --out /dev/full",
+       "--out = /dev/full: writing failed"},
       {"generate --scheme causal --n 8 --d 2 --pes 2 --out /dev/full",
        "--out = /dev/full: writing failed"},
   };

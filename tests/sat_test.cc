@@ -86,14 +86,26 @@ TEST(OptimalTest, TwoTokensCausalOnTwoPesNeedsSix) {
   // Makespan 5 would force softmax(1) (2 cycles) to start at cycle 1 on h(1) with
   // both s(1,0) and s(1,1) there: both dots in cycle 0, and a score computed on the
   // other PE arrives only at cycle 2 (1 cycle dot + 1 cycle transfer); one unit
-  // cannot run both dots in cycle 0. So T >= 6, and 6 is reached.
+  // cannot run both dots in cycle 0. So T >= 6, and 6 is reached. The free bound
+  // (lib/model/free_bound.h) says so without SAT: apart, LB_release is 6; together,
+  // all 9 cycles of work are on one PE.
   const OptimalResult r = MustSolve(MakeProblem(Scheme::kCausal, 2, 1, 2));
-  EXPECT_EQ(r.lower_bound, 5);
+  EXPECT_EQ(r.lower_bound, 6);
   EXPECT_EQ(r.makespan, 6);
+  EXPECT_TRUE(r.optimal);
+  EXPECT_EQ(r.proof, ProofKind::kLowerBound);
+}
+
+TEST(OptimalTest, TwoSharedTokensOnTwoPesNeedSeven) {
+  // shared, n = 2, d = 1, m = 2, free: the least bound over the placements is 6;
+  // SAT shows that 6 is not reached and 7 is.
+  const OptimalResult r = MustSolve(MakeProblem(Scheme::kShared, 2, 1, 2));
+  EXPECT_EQ(r.lower_bound, 6);
+  EXPECT_EQ(r.makespan, 7);
   EXPECT_TRUE(r.optimal);
   EXPECT_EQ(r.proof, ProofKind::kUnsat);
   ASSERT_FALSE(r.attempts.empty());
-  EXPECT_EQ(r.attempts.back().bound, 5);
+  EXPECT_EQ(r.attempts.back().bound, 6);
   EXPECT_EQ(r.attempts.back().result, SatResult::kUnsat);
 }
 
@@ -649,11 +661,11 @@ TEST(ProofTest, AnUnwritableProofFileIsAnErrorNotACrash) {
 }
 
 TEST(ProofTest, DratBacksTheFreeClaimNotThePinnedOne) {
-  // Causal n=2, d=1 on 2 PEs, free: optimum 6, LB_work 5, so "no placement gives 5"
-  // needs SAT. The witness's own homes have LB_release 6 (row 1 waits for q(1) or
-  // k(0) to cross a link): proving the witness alone would need no formula and would
-  // say nothing about other placements.
-  const OptimalResult solved = MustSolve(MakeProblem(Scheme::kCausal, 2, 1, 2));
+  // Causal n=3, d=1 on 3 PEs, free: optimum 9, the least bound over the placements
+  // 8, so "no placement gives 8" needs SAT. The witness's own homes have a bound of
+  // 9: proving the witness alone would need no formula and would say nothing about
+  // other placements.
+  const OptimalResult solved = MustSolve(MakeProblem(Scheme::kCausal, 3, 1, 3));
   ASSERT_EQ(solved.proof, ProofKind::kUnsat);
   const std::string path = ::testing::TempDir() + "/sat_test_free.drat";
   ProveOptions options;

@@ -97,6 +97,12 @@ struct Instance {
   int32_t KvRow(int32_t c) const { return kv_row ? kv_row[c] : c; }
 };
 
+// True for the instances whose task graph is invariant under token permutations
+// (lib/schedule/relabel.h, lib/model/free_bound.h).
+inline bool TokensInterchangeable(const Instance& inst) {
+  return inst.mask.Full() && inst.mask.tile() == 1;  // tiles may differ in size
+}
+
 // The kind of the one segment of `scheme`'s mask: causal for causal, else bidirectional.
 SegmentKind SchemeSegmentKind(Scheme scheme);
 

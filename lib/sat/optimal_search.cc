@@ -6,6 +6,7 @@
 #include "lib/algorithms/generator.h"
 #include "lib/algorithms/plan_search.h"
 #include "lib/model/bounds.h"
+#include "lib/model/free_bound.h"
 #include "lib/model/heads.h"
 #include "lib/sat/portfolio.h"
 #include "lib/schedule/check.h"
@@ -63,13 +64,10 @@ absl::Time HalfTimeLeft(absl::Time deadline) {
 }
 
 int64_t SearchLowerBound(const Problem& problem, const std::optional<Placement>& placement) {
-  const LowerBounds lb = ComputeLowerBounds(
-      problem,
-      placement ? *placement
-                : LayerPlacement(problem.instance,
-                                 CyclicPlacement(problem.instance.rows_per_head(), problem.pes())));
-  // LB_home, LB_load, LB_release, LB_link and LB_traffic hold for their homes only.
-  return placement ? lb.Max() : std::max(lb.work, lb.path);
+  // LB_home, LB_load, LB_release, LB_link and LB_traffic hold for their homes only: a
+  // free placement has the least of them over the placements it may choose.
+  return placement ? ComputeLowerBounds(problem, *placement).Max()
+                   : FreePlacementBound(problem).cycles;
 }
 
 namespace {

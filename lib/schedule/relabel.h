@@ -18,11 +18,6 @@
 
 namespace attnsched {
 
-// True for the instances whose task graph is invariant under token permutations.
-inline bool TokensInterchangeable(const Instance& inst) {
-  return inst.mask.Full() && inst.mask.tile() == 1;  // tiles may differ in size
-}
-
 // The stable sort of the tokens by home PE: canonical token c is the c-th token in
 // (home, index) order, so the canonical placement is non-decreasing.
 class TokenRelabeling {
