@@ -1,5 +1,7 @@
 // Storage (SPEC section 10.6): FREE events, peak words per PE over time, the storage
 // limit in the validator and the generators, and FREE events in both file formats.
+#include "lib/schedule/storage.h"
+
 #include <algorithm>
 #include <sstream>
 
@@ -8,9 +10,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lib/export/schedule_json.h"
+#include "lib/model/heads.h"
 #include "lib/sat/optimal_search.h"
 #include "lib/sat/prove.h"
-#include "lib/schedule/storage.h"
 #include "lib/schedule/validator.h"
 #include "tests/test_util.h"
 
@@ -200,8 +202,12 @@ TEST(StorageTest, GeneratorsMeetALimitOrSayWhatItTakes) {
   p.machine.max_words_per_pe = paced_peak;  // exactly enough
   EXPECT_TRUE(Generate(p).ok());
   p.machine.max_words_per_pe = paced_peak - 1;
-  EXPECT_THAT(std::string(Generate(p).status().message()),
-              HasSubstr(absl::StrCat("needs ", paced_peak, " words on PE")));
+  const std::string refused(Generate(p).status().message());
+  EXPECT_THAT(refused, HasSubstr(absl::StrCat("the ring-rotation schedule needs ", fast_peak,
+                                              " words on PE")));
+  EXPECT_THAT(refused,
+              HasSubstr(absl::StrCat("the ring-rotation schedule ", paced_peak, " words on PE")));
+  EXPECT_THAT(refused, HasSubstr(absl::StrCat("raise the limit to at least ", paced_peak)));
   // 16 tokens per PE x 3 vectors x 4 words = 192 words of inputs at cycle 0.
   p.machine.max_words_per_pe = 191;
   const absl::Status below = Generate(p).status();
@@ -209,6 +215,19 @@ TEST(StorageTest, GeneratorsMeetALimitOrSayWhatItTakes) {
   EXPECT_THAT(std::string(below.message()),
               HasSubstr("max_words_per_pe = 191: below the 192 words that the PE with the most "
                         "tokens holds from cycle 0"));
+}
+
+// The two attempts may come from different generators: a refusal names each with
+// what it needs (it once named the first attempt's for the second's figure).
+TEST(StorageTest, ARefusalNamesTheGeneratorOfEachAttempt) {
+  Problem p = MakeProblem(Scheme::kCausal, 8, 4, 8);
+  p.instance = *WithHeads(p.instance, 8, 8, "");
+  GenerateOptions block;
+  block.placement = PlacementSpec{PlacementKind::kBlock, {}};
+  p.machine.max_words_per_pe = 240;
+  const std::string refused(Generate(p, block).status().message());
+  EXPECT_THAT(refused, HasSubstr("the list-scheduling schedule needs "));
+  EXPECT_THAT(refused, HasSubstr("freed after its last use, and the zigzag-ring schedule "));
 }
 
 TEST(StorageTest, FlowControlCompilesEveryGeneratorsPlans) {

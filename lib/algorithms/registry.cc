@@ -471,12 +471,12 @@ absl::StatusOr<Generated> Generate(const Problem& problem, const GenerateOptions
                                  "makespan %d cycles against %d",
                                  paced_peak.first, fast_peak.first, t, t0));
   }
-  const auto least = std::min(fast_peak, paced_peak);
   return absl::InvalidArgumentError(absl::StrFormat(
-      "max_words_per_pe = %d: the %s schedule needs %d words on PE %d even with every item a "
-      "PE receives freed after its last use and forwarded only after it; raise the limit to "
-      "at least %d, or use more PEs",
-      limit, fast.info.generator, least.first, least.second, least.first));
+      "max_words_per_pe = %d: the %s schedule needs %d words on PE %d with every item a PE "
+      "receives freed after its last use, and the %s schedule %d words on PE %d with vectors "
+      "also forwarded only after it; raise the limit to at least %d, or use more PEs",
+      limit, fast.info.generator, fast_peak.first, fast_peak.second, paced.info.generator,
+      paced_peak.first, paced_peak.second, std::min(fast_peak.first, paced_peak.first)));
 }
 
 absl::StatusOr<Schedule> GenerateSchedule(const Problem& problem, const GenerateOptions& options) {
