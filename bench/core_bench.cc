@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
+#include "lib/algorithms/dot_split.h"
 #include "lib/algorithms/generator.h"
 #include "lib/algorithms/list_scheduler.h"
 #include "lib/algorithms/plan_search.h"
@@ -310,6 +311,25 @@ BENCHMARK(BM_ListSchedule)
     ->Args({8, 8, 2})
     ->Args({16, 8, 2})
     ->Args({32, 8, 2})
+    ->ArgNames({"n", "heads", "kv"})
+    ->Unit(benchmark::kMillisecond);
+
+// The dot split (dot_split.h) of a causal layer with one token per PE, d = 4, block
+// homes: its simulated annealing over the rows' thresholds. Args: n = m, heads, kv_heads.
+void BM_DotSplit(benchmark::State& state) {
+  Problem p = MakeProblem(Scheme::kCausal, state.range(0), 4, state.range(0));
+  p.instance = *WithHeads(p.instance, state.range(1), state.range(2), "");
+  const Placement homes =
+      *MakeLayerPlacement(PlacementSpec{PlacementKind::kBlock, {}}, p.instance, p.pes());
+  DotSplit split;
+  for (auto _ : state) split = SplitDots(p, homes);
+  state.counters["all_at_home"] = static_cast<double>(split.all_at_home_load);
+  state.counters["split"] = static_cast<double>(split.load);
+}
+BENCHMARK(BM_DotSplit)
+    ->Args({8, 8, 8})
+    ->Args({16, 8, 8})
+    ->Args({16, 8, 2})
     ->ArgNames({"n", "heads", "kv"})
     ->Unit(benchmark::kMillisecond);
 

@@ -11,11 +11,44 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "lib/export/schedule_json.h"
+#include "lib/model/heads.h"
+#include "lib/model/mask_spec.h"
 #include "lib/schedule/simulator.h"
 #include "lib/schedule/validator.h"
-#include "gtest/gtest.h"
 
 namespace attnsched::testing {
+
+Problem Layer(Scheme scheme, int64_t n, int64_t d, int64_t pes, int64_t heads, int64_t kv_heads) {
+  Problem p = MakeProblem(scheme, n, d, pes);
+  absl::StatusOr<Instance> layer = WithHeads(p.instance, heads, kv_heads, "");
+  EXPECT_TRUE(layer.ok()) << layer.status();
+  if (layer.ok()) p.instance = *std::move(layer);
+  return p;
+}
+
+std::vector<std::pair<std::string, Problem>> EveryKindOfInstance() {
+  std::vector<std::pair<std::string, Problem>> cases = {
+      {"general n=5 m=2", MakeProblem(Scheme::kGeneral, 5, 2, 2)},
+      {"causal n=12 m=4", MakeProblem(Scheme::kCausal, 12, 2, 4)},
+      {"causal n=3 m=5 (empty PEs)", MakeProblem(Scheme::kCausal, 3, 2, 5)},
+      {"causal n=4 m=1", MakeProblem(Scheme::kCausal, 4, 2, 1)},
+      {"causal 8 heads / 2, n=m=8", Layer(Scheme::kCausal, 8, 4, 8, 8, 2)},
+      {"general 2 heads / 1, n=4 m=2", Layer(Scheme::kGeneral, 4, 2, 2, 2, 1)},
+  };
+  Problem latency = MakeProblem(Scheme::kCausal, 8, 4, 4);
+  latency.machine.link_words = 2;
+  latency.machine.link_latency = 3;
+  cases.push_back({"causal with latency and rate", latency});
+  MaskSpec documents;
+  documents.segments = *ParseSegments("10c,6b,6c,2p");
+  Problem masked = MakeProblem(Scheme::kCausal, 24, 2, 4);
+  masked.instance = *MakeMaskedInstance(documents, 2, "");
+  cases.push_back({"documents and padding", masked});
+  Problem tiled = MakeProblem(Scheme::kCausal, 32, 2, 4);
+  tiled.instance = *WithTile(tiled.instance, 4, "");
+  cases.push_back({"tiles of 4", tiled});
+  return cases;
+}
 
 namespace {
 

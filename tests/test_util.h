@@ -5,16 +5,26 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lib/algorithms/generator.h"
-#include "lib/model/bounds.h"
 #include "lib/base/cancellation.h"
+#include "lib/model/bounds.h"
 #include "lib/schedule/schedule.h"
 #include "lib/schedule/simulator.h"
 #include "lib/schedule/validator.h"
 
 namespace attnsched::testing {
+
+// `scheme`'s problem as a layer of `heads` query heads over `kv_heads` key/value
+// heads (lib/model/heads.h); fails the test on error.
+Problem Layer(Scheme scheme, int64_t n, int64_t d, int64_t pes, int64_t heads, int64_t kv_heads);
+
+// One instance of each kind a scheduler of single operations must take (the list
+// scheduler, the dot split): every scheme, PEs with no token, one PE, heads with and
+// without grouping, a link rate and latency, packed documents with padding, tiles.
+std::vector<std::pair<std::string, Problem>> EveryKindOfInstance();
 
 // The generator's schedule with default costs, without the local search; fails the
 // test on error.

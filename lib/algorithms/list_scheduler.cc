@@ -46,8 +46,10 @@ struct Task {
 
 class ListScheduler {
  public:
-  ListScheduler(const Problem& problem, const Placement& homes, int64_t target, bool time_values)
+  ListScheduler(const Problem& problem, const Placement& homes, int64_t target, bool time_values,
+                const DotPlacement& dot_pe)
       : problem_(problem),
+        dot_pe_(dot_pe),
         inst_(problem.instance),
         homes_(homes),
         m_(static_cast<int32_t>(problem.pes())),
@@ -230,7 +232,10 @@ class ListScheduler {
     // (late, cycles above target_, link cycles added, score arrival); a late dot is
     // placed where its score arrives first.
     std::tuple<bool, int64_t, int64_t, int64_t> best_key;
-    for (int32_t r = 0; r < m_; ++r) {
+    // Every PE, or the one dot_pe_ gives.
+    const int32_t fixed = dot_pe_ ? dot_pe_(op) : -1;
+    const int32_t first = fixed < 0 ? 0 : fixed, last = fixed < 0 ? m_ : fixed + 1;
+    for (int32_t r = first; r < last; ++r) {
       const Trip tq = VectorTrip(q, r, false), tk = VectorTrip(k, r, false);
       const int64_t start = units_[r].EarliestStart(std::max(tq.arrival, tk.arrival), c);
       const Trip ts = ScoreTrip(s, r, home, start + c, false);
@@ -239,7 +244,7 @@ class ListScheduler {
       const std::tuple<bool, int64_t, int64_t, int64_t> key =
           late ? std::tuple(true, over, int64_t{0}, ts.arrival)
                : std::tuple(false, over, tq.cycles + tk.cycles + ts.cycles, ts.arrival);
-      if (r == 0 || key < best_key) {
+      if (r == first || key < best_key) {
         best_key = key;
         best = r;
       }
@@ -255,6 +260,7 @@ class ListScheduler {
   }
 
   const Problem& problem_;
+  const DotPlacement& dot_pe_;
   const Instance& inst_;
   const Placement& homes_;
   const int32_t m_;
@@ -278,8 +284,8 @@ class ListScheduler {
 }  // namespace
 
 OperationOrders LinkTimedOrders(const Problem& problem, const Placement& homes, int64_t target,
-                                bool time_values) {
-  return ListScheduler(problem, homes, target, time_values).Run();
+                                bool time_values, const DotPlacement& dot_pe) {
+  return ListScheduler(problem, homes, target, time_values, dot_pe).Run();
 }
 
 }  // namespace attnsched

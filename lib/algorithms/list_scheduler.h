@@ -28,10 +28,14 @@
 #define ATTNSCHED_LIB_ALGORITHMS_LIST_SCHEDULER_H_
 
 #include <cstdint>
+#include <functional>
 
 #include "lib/algorithms/derived_routes.h"
 
 namespace attnsched {
+
+// The PE that runs a dot (a valid dot of the task graph), in [0, m).
+using DotPlacement = std::function<int32_t(const Operation& dot)>;
 
 // The orders for `problem` (distinct inputs) over `homes` (a valid placement), with
 // `target` the makespan aimed at in cycles (e.g. the largest lower bound). With
@@ -39,9 +43,11 @@ namespace attnsched {
 // they count only in the links' loads, so the estimates see the links free where
 // values pass (the better choice where values alone nearly fill the links into the
 // busiest PEs: docs/generators.md measures both).
+// With `dot_pe` (dot_split.h) each dot runs on the PE it gives, timed as above;
+// without, on the PE chosen as above.
 // O(dots m (m + hops)) time, O(operations + n m) memory.
 OperationOrders LinkTimedOrders(const Problem& problem, const Placement& homes, int64_t target,
-                                bool time_values);
+                                bool time_values, const DotPlacement& dot_pe = {});
 
 }  // namespace attnsched
 

@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "lib/algorithms/balance.h"
 #include "lib/algorithms/derived_routes.h"
+#include "lib/algorithms/dot_split.h"
 #include "lib/algorithms/generator.h"
 #include "lib/algorithms/list_scheduler.h"
 #include "lib/algorithms/plan_search.h"
@@ -211,21 +212,28 @@ absl::Status TryListScheduling(const Problem& problem, const GenerateOptions& op
     return absl::OkStatus();
   }
   const int64_t before = Makespan(best);
-  for (int k = 0; k < 2 * kListTargets && Makespan(best) > bound; ++k) {
+  const DotPlacement split = SplitPlacement(SplitDots(problem, best.placement), best.placement, m);
+  bool split_best = false;
+  for (int k = 0; k < 4 * kListTargets && Makespan(best) > bound; ++k) {
     if (IsCancelled(options.cancelled)) return StoppedError("generation");
-    const int64_t target = bound + bound * (k / 2) / 20;
+    const int64_t target = bound + bound * (k / 4) / 20;
+    const bool split_dots = k % 4 >= 2;
     Plan plan = DerivedPlan(problem, best.placement,
-                            LinkTimedOrders(problem, best.placement, target, k % 2 == 1));
+                            LinkTimedOrders(problem, best.placement, target, k % 2 == 1,
+                                            split_dots ? split : DotPlacement{}));
     const int64_t events = CountPlanEvents(problem, plan);
     if (events > options.max_events) return absl::OkStatus();  // the ring's schedule fits
     if (options.admit) RETURN_IF_ERROR(options.admit(events, true));
     ASSIGN_OR_RETURN(Schedule s, CompilePlan(problem, std::move(plan)));
-    if (Makespan(s) < Makespan(best)) best = std::move(s);
+    if (Makespan(s) < Makespan(best)) {
+      best = std::move(s);
+      split_best = split_dots;
+    }
   }
   if (Makespan(best) == before) return absl::OkStatus();
-  absl::StrAppend(
-      &info.note, info.note.empty() ? "" : "; ",
-      absl::StrFormat("link-timed list scheduling: %d -> %d cycles", before, Makespan(best)));
+  absl::StrAppend(&info.note, info.note.empty() ? "" : "; ",
+                  absl::StrFormat("link-timed list scheduling%s: %d -> %d cycles",
+                                  split_best ? " over a dot split" : "", before, Makespan(best)));
   info.generator = "list-scheduling";
   return absl::OkStatus();
 }
