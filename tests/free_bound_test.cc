@@ -70,16 +70,36 @@ TEST(FreeBoundTest, TheSymmetriesLoseNoPlacement) {
   EXPECT_EQ(FreePlacementBound(MakeProblem(Scheme::kCausal, 6, 1, 4)).candidates, 1024);
 }
 
+// Long sequences on few PEs (a candidate per token count, or one placement) are
+// enumerated without recursion, or not at all, in well under a second.
+TEST(FreeBoundTest, LongSequencesStayCheap) {
+  for (const Problem& p :
+       {MakeProblem(Scheme::kGeneral, 100'000, 1, 1), MakeProblem(Scheme::kCausal, 100'000, 1, 1),
+        MakeProblem(Scheme::kGeneral, 100'000, 1, 2), MakeProblem(Scheme::kShared, 1'000, 1, 2)}) {
+    const absl::Time start = absl::Now();
+    const FreeBound bound = FreePlacementBound(p);
+    EXPECT_LT(absl::Now() - start, absl::Seconds(1)) << Describe(p);
+    EXPECT_GE(bound.cycles, WorkBound(p)) << Describe(p);
+  }
+  // One PE: one placement, all its bounds.
+  const Problem one = MakeProblem(Scheme::kCausal, 100'000, 1, 1);
+  EXPECT_EQ(FreePlacementBound(one).candidates, 1);
+  EXPECT_EQ(FreePlacementBound(one).cycles,
+            ComputeLowerBounds(one, std::vector<int32_t>(100'000, 0)).Max());
+  // Shared n = 1,000 on 2 PEs: the 1,001 ways to share the tokens.
+  EXPECT_EQ(FreePlacementBound(MakeProblem(Scheme::kShared, 1'000, 1, 2)).candidates, 1'001);
+}
+
 TEST(FreeBoundTest, TooManyPlacementsLeaveWorkAndPath) {
-  // Shared n = 9 on 4 PEs: C(12, 3) = 220 candidates.
+  // Shared n = 9 on 4 PEs: C(12, 3) = 220 candidates of 9 tokens.
   const Problem p = MakeProblem(Scheme::kShared, 9, 1, 4);
-  const FreeBound bound = FreePlacementBound(p, 219);
+  const FreeBound bound = FreePlacementBound(p, 220 * 9 - 1);
   EXPECT_EQ(bound.candidates, 0);
   EXPECT_TRUE(bound.placement.empty());
   const LowerBounds any = ComputeLowerBounds(p, BlockPlacement(9, 4));
   EXPECT_EQ(bound.cycles, std::max(any.work, any.path));
   EXPECT_EQ(bound.cycles, 52);
-  const FreeBound all = FreePlacementBound(p, 220);
+  const FreeBound all = FreePlacementBound(p, 220 * 9);
   EXPECT_EQ(all.candidates, 220);
   EXPECT_EQ(all.cycles, 58);  // the pinned bounds add 6 cycles here
 }

@@ -13,7 +13,8 @@
 //   - otherwise (causal, masks, several heads: a layer's homes are one head's homes
 //     repeated, lib/model/heads.h) every placement of one head's n tokens with token 0
 //     on PE 0: m^(n-1).
-// Above `max_placements` candidates the bound is max(LB_work, LB_path) alone.
+// Each candidate costs ComputeLowerBounds, O(n log m): above `max_work` candidates x n
+// (one head's tokens) the bound is max(LB_work, LB_path) alone.
 #ifndef ATTNSCHED_LIB_MODEL_FREE_BOUND_H_
 #define ATTNSCHED_LIB_MODEL_FREE_BOUND_H_
 
@@ -24,9 +25,10 @@
 
 namespace attnsched {
 
-// Candidates tried at most by default: about 1 microsecond each at n = 9
-// (bench/core_bench BM_FreeBound: 0.24 ms for the 220 of shared n = 9 on 4 PEs).
-inline constexpr int64_t kFreeBoundPlacements = int64_t{1} << 15;
+// Candidates x tokens at most by default: a candidate takes about 1 microsecond at
+// n = 9 (bench/core_bench BM_FreeBound: 0.24 ms for the 220 of shared n = 9 on 4 PEs),
+// so at most about 0.1 s.
+inline constexpr int64_t kFreeBoundWork = int64_t{1} << 20;
 
 struct FreeBound {
   int64_t cycles = 0;      // the bound
@@ -34,8 +36,9 @@ struct FreeBound {
   Placement placement;     // one head's homes reaching `cycles`; empty with 0
 };
 
-// Cost: up to `max_placements` times ComputeLowerBounds (O(n log m + m log(n c_dot))).
-FreeBound FreePlacementBound(const Problem& problem, int64_t max_placements = kFreeBoundPlacements);
+// Cost: at most max_work / n times ComputeLowerBounds (O(n log m + m log(n c_dot))),
+// O(n) memory.
+FreeBound FreePlacementBound(const Problem& problem, int64_t max_work = kFreeBoundWork);
 
 }  // namespace attnsched
 
