@@ -13,8 +13,8 @@
 //   - otherwise (causal, masks, several heads: a layer's homes are one head's homes
 //     repeated, lib/model/heads.h) every placement of one head's n tokens with token 0
 //     on PE 0: m^(n-1).
-// Each candidate costs ComputeLowerBounds, O(n log m): above `max_work` candidates x n
-// (one head's tokens) the bound is max(LB_work, LB_path) alone.
+// Each candidate costs ComputeLowerBounds, O(n log m + m): above `max_work`
+// candidates x (n + m) (n: one head's tokens) the bound is max(LB_work, LB_path) alone.
 #ifndef ATTNSCHED_LIB_MODEL_FREE_BOUND_H_
 #define ATTNSCHED_LIB_MODEL_FREE_BOUND_H_
 
@@ -25,10 +25,11 @@
 
 namespace attnsched {
 
-// Candidates x tokens at most by default: a candidate takes about 1 microsecond at
-// n = 9 (bench/core_bench BM_FreeBound: 0.24 ms for the 220 of shared n = 9 on 4 PEs),
-// so at most about 0.1 s.
-inline constexpr int64_t kFreeBoundWork = int64_t{1} << 20;
+// Candidates x (n + m) at most by default: a candidate takes about 2 microseconds at
+// n = 9, m = 4 (bench/core_bench BM_FreeBound: 0.4 ms for the 220 of shared n = 9 on
+// 4 PEs), so at most about 40 ms; the request fuzzer (tests/fuzz) holds every
+// request's checks, this bound included, to 1 s under the sanitizers.
+inline constexpr int64_t kFreeBoundWork = int64_t{1} << 18;
 
 struct FreeBound {
   int64_t cycles = 0;      // the bound
@@ -36,8 +37,8 @@ struct FreeBound {
   Placement placement;     // one head's homes reaching `cycles`; empty with 0
 };
 
-// Cost: at most max_work / n times ComputeLowerBounds (O(n log m + m log(n c_dot))),
-// O(n) memory.
+// Cost: at most max_work / (n + m) times ComputeLowerBounds (O(n log m + m log(n
+// c_dot))), O(n + m) memory.
 FreeBound FreePlacementBound(const Problem& problem, int64_t max_work = kFreeBoundWork);
 
 }  // namespace attnsched
