@@ -100,6 +100,10 @@ TEST(FreeBoundTest, TooManyPlacementsLeaveWorkAndPath) {
   const LowerBounds any = ComputeLowerBounds(p, BlockPlacement(9, 4));
   EXPECT_EQ(bound.cycles, std::max(any.work, any.path));
   EXPECT_EQ(bound.cycles, 52);
+  // The work counts a layer's rows: causal n = 4 on 16 PEs has 16^3 candidates, tried
+  // with one head (4 + 16 units each), not with 40 (160 + 16: 720,896 > 2^18).
+  EXPECT_EQ(FreePlacementBound(MakeProblem(Scheme::kCausal, 4, 2, 16)).candidates, 4096);
+  EXPECT_EQ(FreePlacementBound(testing::Layer(Scheme::kCausal, 4, 2, 16, 40, 1)).candidates, 0);
   const FreeBound all = FreePlacementBound(p, 220 * 13);
   EXPECT_EQ(all.candidates, 220);
   EXPECT_EQ(all.cycles, 58);  // the pinned bounds add 6 cycles here

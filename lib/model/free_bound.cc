@@ -70,7 +70,8 @@ FreeBound FreePlacementBound(const Problem& problem, int64_t max_work) {
   const LowerBounds any = ComputeLowerBounds(problem, LayerPlacement(inst, CyclicPlacement(n, m)));
   const int64_t floor = std::max(any.work, any.path);
   const bool interchangeable = TokensInterchangeable(inst);
-  const int64_t cap = max_work / (n + m);  // a candidate's bounds take O(n log m + m)
+  // A candidate's bounds take O(N log m + m), N the layer's rows (all heads).
+  const int64_t cap = max_work / (problem.n() + m);
   const int64_t candidates = interchangeable ? Compositions(n, m, cap) : Ways(m, n - 1, cap);
   if (candidates > cap) return FreeBound{floor, 0, {}};
   FreeBound best{std::numeric_limits<int64_t>::max(), candidates, {}};

@@ -13,8 +13,9 @@
 //   - otherwise (causal, masks, several heads: a layer's homes are one head's homes
 //     repeated, lib/model/heads.h) every placement of one head's n tokens with token 0
 //     on PE 0: m^(n-1).
-// Each candidate costs ComputeLowerBounds, O(n log m + m): above `max_work`
-// candidates x (n + m) (n: one head's tokens) the bound is max(LB_work, LB_path) alone.
+// Each candidate costs ComputeLowerBounds, O(N log m + m) with N the layer's rows (n
+// times the heads): above `max_work` candidates x (N + m) the bound is max(LB_work,
+// LB_path) alone.
 #ifndef ATTNSCHED_LIB_MODEL_FREE_BOUND_H_
 #define ATTNSCHED_LIB_MODEL_FREE_BOUND_H_
 
@@ -25,7 +26,7 @@
 
 namespace attnsched {
 
-// Candidates x (n + m) at most by default: a candidate takes about 2 microseconds at
+// Candidates x (N + m) at most by default: a candidate takes about 2 microseconds at
 // n = 9, m = 4 (bench/core_bench BM_FreeBound: 0.4 ms for the 220 of shared n = 9 on
 // 4 PEs), so at most about 40 ms; the request fuzzer (tests/fuzz) holds every
 // request's checks, this bound included, to 1 s under the sanitizers.
@@ -37,8 +38,8 @@ struct FreeBound {
   Placement placement;     // one head's homes reaching `cycles`; empty with 0
 };
 
-// Cost: at most max_work / (n + m) times ComputeLowerBounds (O(n log m + m log(n
-// c_dot))), O(n + m) memory.
+// Cost: at most max_work / (N + m) times ComputeLowerBounds (O(N log m + m log(N
+// c_dot))), O(N + m) memory.
 FreeBound FreePlacementBound(const Problem& problem, int64_t max_work = kFreeBoundWork);
 
 }  // namespace attnsched
