@@ -1,6 +1,6 @@
 // Links with a rate and a latency (SPEC section 10.5) through the validator, the plan
 // compiler and the simulator, and the bounds that come from links: LB_link (SPEC
-// section 10.7), LB_traffic and RowReady, each against values derived by hand or a
+// section 10.7), LB_cut, LB_traffic and RowReady, each against values derived by hand or a
 // brute-force oracle.
 #include <algorithm>
 #include <limits>
@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "lib/algorithms/generator.h"
 #include "lib/model/bounds.h"
+#include "lib/model/heads.h"
 #include "lib/model/link_bounds.h"
 #include "lib/schedule/simulator.h"
 #include "lib/schedule/validator.h"
@@ -157,6 +158,113 @@ TEST(LinkBoundTest, TrafficBoundMatchesADirectCount) {
         total == 0 ? 0 : (total + m - 1) / m + p.machine.link_latency + std::min(p.d(), n);
     EXPECT_EQ(TrafficBound(p, h), expected) << "trial " << trial;
   }
+}
+
+// LB_cut's arcs: the causal layers of issue 14, by hand. One token per PE, block homes,
+// d = 4 (v and k 4 cycles, a score 1), 8 heads.
+TEST(CutBoundTest, HandDerivedValues) {
+  Placement one_each(16);
+  for (int32_t i = 0; i < 16; ++i) one_each[i] = i;
+  // 8 key/value heads on 16 PEs. PE 15 alone needs the 15 x 8 items behind it: v 4 +
+  // one score 1: 600 + c_axpy 4 = 604 (LB_link). PEs 12..15 need the 12 x 8 items
+  // homed on 0..11: v 4 + min(k 4, 4 scores) = 8 each, 768 + 4 = 772.
+  const Problem mha = testing::Layer(Scheme::kCausal, 16, 4, 16, 8, 8);
+  const Placement homes = LayerPlacement(mha.instance, one_each);
+  const LowerBounds lb = ComputeLowerBounds(mha, homes);
+  EXPECT_EQ(lb.link, 604);
+  EXPECT_EQ(lb.cut, 772);
+  EXPECT_EQ(lb.Max(), 772);  // LB_release is 680
+  // One-PE arcs only: LB_link.
+  EXPECT_EQ(LinkAndCutBounds(mha, homes, 1).cut, 604);
+  // Arcs of up to 3 PEs: PEs 13..15 need 13 x 8 items, v 4 + 3 scores: 728 + 4.
+  EXPECT_EQ(LinkAndCutBounds(mha, homes, 3).cut, 732);
+  // 2 key/value heads: a key serves 4 query heads, so a key costs PE 15 what its
+  // scores would, and one PE's arc is the worst: 15 x 2 x 8 + 4 = 244.
+  const Problem gqa = testing::Layer(Scheme::kCausal, 16, 4, 16, 8, 2);
+  const LowerBounds lb_gqa = ComputeLowerBounds(gqa, LayerPlacement(gqa.instance, one_each));
+  EXPECT_EQ(lb_gqa.link, 244);
+  EXPECT_EQ(lb_gqa.cut, 244);
+  // n = m = 8: PEs 6 and 7 need 6 x 8 items, v 4 + 2 scores: 288 + 4 = 292.
+  const Problem eight = testing::Layer(Scheme::kCausal, 8, 4, 8, 8, 8);
+  Placement first_eight(one_each.begin(), one_each.begin() + 8);
+  EXPECT_EQ(ComputeLowerBounds(eight, LayerPlacement(eight.instance, first_eight)).cut, 292);
+}
+
+// LB_cut against a direct count over every arc, every row and every key, on random
+// masks, heads, placements and links; and LB_link as its one-PE arcs.
+TEST(CutBoundTest, MatchesADirectCountOverEveryArc) {
+  std::mt19937 rng(17);
+  const std::vector<Mask> masks = testing::RandomMasks(40, 23, 9);
+  for (int trial = 0; trial < 160; ++trial) {
+    const Mask& mask = masks[trial % masks.size()];
+    const int64_t m = 2 + trial % 6, heads = 1 + trial % 4, kv = trial % 8 < 4 ? heads : 1;
+    Problem head = WithLinks(MakeProblem(Scheme::kGeneral, mask.n(), 1 + trial % 4, m),
+                             1 + trial % 2, 1 + trial % 3, trial % 3);
+    head.instance.mask = mask;
+    head.instance.shared = trial % 5 == 0;
+    if (head.instance.shared && heads != kv) continue;
+    absl::StatusOr<Instance> layer = WithHeads(head.instance, heads, kv, "");
+    ASSERT_TRUE(layer.ok()) << layer.status();
+    Problem p = head;
+    p.instance = *std::move(layer);
+    Placement one(mask.n());
+    for (int32_t& x : one) x = static_cast<int32_t>(rng() % m);
+    const Placement h = LayerPlacement(p.instance, one);
+    const int64_t n = p.n(), after = p.machine.link_latency + p.costs.c_axpy;
+    int64_t link = 0, cut = 0;
+    for (int64_t first = 0; first < m; ++first) {
+      for (int64_t length = 1; length < m; ++length) {
+        auto inside = [&](int64_t pe) { return Ahead(first, pe, m) < length; };
+        std::vector<int64_t> readers(n, 0);  // per key/value item
+        for (int64_t i = 0; i < n; ++i) {
+          if (!inside(h[i])) continue;
+          const int64_t begin = p.mask().KeyBegin(i);
+          for (int64_t j = begin; j < begin + p.mask().RowLength(i); ++j) {
+            if (!inside(h[j])) ++readers[p.instance.KvRow(static_cast<int32_t>(j))];
+          }
+        }
+        int64_t sum = 0;
+        for (int32_t c = 0; c < n; ++c) {
+          if (readers[c] == 0) continue;
+          const Item v{p.instance.shared ? ItemKind::kX : ItemKind::kV, c, 0};
+          sum += TransferDuration(p, v);
+          if (!p.instance.shared) {
+            sum += std::min(TransferDuration(p, Item{ItemKind::kK, c, 0}),
+                            readers[c] * p.LinkCycles(1));
+          }
+        }
+        if (sum == 0) continue;
+        if (length == 1) link = std::max(link, sum + after);
+        cut = std::max(cut, sum + after);
+      }
+    }
+    const LinkBounds bounds = LinkAndCutBounds(p, h, m);
+    EXPECT_EQ(bounds.link, link) << "trial " << trial;
+    EXPECT_EQ(bounds.cut, cut) << "trial " << trial;
+    EXPECT_EQ(LinkBound(p, h), link) << "trial " << trial;
+  }
+}
+
+// No schedule of any generator beats LB_cut, on every kind of instance.
+TEST(CutBoundTest, EveryGeneratedScheduleMeetsIt) {
+  for (const auto& [name, p] : testing::EveryKindOfInstance()) {
+    const Schedule s = testing::MustGenerate(p, {kDefaultMaxEvents, std::nullopt, 0});
+    const LowerBounds lb = ComputeLowerBounds(p, s.placement);
+    EXPECT_GE(lb.cut, lb.link) << name;
+    EXPECT_GE(Makespan(s), lb.cut) << name;
+  }
+}
+
+// The longest arcs tried shrink with the instance, never below one PE.
+TEST(CutBoundTest, ArcsShrinkWithTheWork) {
+  EXPECT_EQ(CutArcPes(MakeProblem(Scheme::kCausal, 16, 4, 16)), 15);
+  EXPECT_EQ(CutArcPes(MakeProblem(Scheme::kCausal, 64, 4, 1)), 1);  // m = 1: no arc needs one
+  // m (n + m) = 64 (65536 + 64): 4194304 / 4198400 < 1.
+  EXPECT_EQ(CutArcPes(MakeProblem(Scheme::kCausal, 65536, 1, 64)), 1);
+  // 8 (4096 + 8) = 32832: 127 > m - 1.
+  EXPECT_EQ(CutArcPes(MakeProblem(Scheme::kCausal, 4096, 1, 8)), 7);
+  // 64 (16384 + 64) = 1052672: 3 PEs.
+  EXPECT_EQ(CutArcPes(MakeProblem(Scheme::kCausal, 16384, 1, 64)), 3);
 }
 
 // RowReady's closed form against the minimum over every PE r that could run the dot.

@@ -111,6 +111,8 @@ class PythonClientTest(unittest.TestCase):
         self.assertTrue(summary.placement_pinned)
         self.assertEqual(summary.makespan_cycles, cli["makespan_cycles"])
         self.assertEqual(summary.bounds.link_cycles, cli["lb_link_cycles"])
+        self.assertEqual(summary.bounds.cut_cycles, cli["lb_cut_cycles"])
+        self.assertGreaterEqual(summary.bounds.cut_cycles, summary.bounds.link_cycles)
         self.assertGreater(summary.bounds.link_cycles, 0)
         self.assertEqual(summary.problem.machine.link_latency, 4)
 
@@ -160,7 +162,9 @@ class PythonClientTest(unittest.TestCase):
         for upload, message in (
                 ([head.SerializeToString(), broken], "a chunk was lost or could not be decoded"),
                 ([head.SerializeToString()], f"with {len(events) // 2} of {len(events)} events"),
-                ([whole[:len(whole) // 2]], "problem: missing")):
+                # Without its last byte the chunk ends in the tag of `last` (its last
+                # field): it cannot be decoded, wherever the field sizes put the bytes.
+                ([whole[:-1]], "problem: missing")):
             with self.assertRaises(grpc.RpcError) as caught:
                 verify(iter(upload), timeout=30)
             self.assertEqual(caught.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)

@@ -31,7 +31,7 @@ std::string Percent(const Spread& s) {
 
 // " (links bind)" when a link bound is the largest bound and above LB_work.
 std::string LinkBoundNote(const Summary& s) {
-  const int64_t links = std::max(s.bounds.link, s.bounds.traffic);
+  const int64_t links = std::max({s.bounds.link, s.bounds.cut, s.bounds.traffic});
   return links > s.bounds.work && links == s.bounds.Max() ? " (the links bind)" : "";
 }
 
@@ -138,8 +138,9 @@ std::string FormatSummaryTable(const Summary& s) {
   row("makespan", timed(absl::StrFormat("%d cycles", s.makespan)));
   row("LB_work / LB_home / LB_path",
       absl::StrFormat("%d / %d / %d cycles", s.bounds.work, s.bounds.home, s.bounds.path));
-  row("LB_link / LB_traffic", absl::StrFormat("%d / %d cycles%s", s.bounds.link,
-                                              s.bounds.traffic, LinkBoundNote(s)));
+  row("LB_link / LB_cut / LB_traffic",
+      absl::StrFormat("%d / %d / %d cycles%s", s.bounds.link, s.bounds.cut, s.bounds.traffic,
+                      LinkBoundNote(s)));
   row("makespan / LB_work", timed(absl::StrFormat("%.4f", s.makespan_over_lb_work)));
   row("work W", absl::StrFormat("%d cycles", s.work));
   row("speed-up vs 1 PE",
@@ -199,6 +200,7 @@ nlohmann::json SummaryToJson(const Summary& s) {
       {"lb_load_cycles", s.bounds.load},
       {"lb_release_cycles", s.bounds.release},
       {"lb_link_cycles", s.bounds.link},
+      {"lb_cut_cycles", s.bounds.cut},
       {"lb_traffic_cycles", s.bounds.traffic},
       {"work_cycles", s.work},
       {"makespan_over_lb_work", s.makespan_over_lb_work},

@@ -15,7 +15,7 @@
 namespace attnsched {
 
 int64_t LowerBounds::Max() const {
-  return std::max({work, home, path, load, release, link, traffic});
+  return std::max({work, home, path, load, release, link, cut, traffic});
 }
 
 namespace {
@@ -145,7 +145,8 @@ int64_t WorkBound(const Problem& problem) {
   return g * ((TotalWork(problem) + unit - 1) / unit);
 }
 
-LowerBounds ComputeLowerBounds(const Problem& problem, const Placement& placement) {
+LowerBounds ComputeLowerBounds(const Problem& problem, const Placement& placement,
+                               int64_t max_arc_pes) {
   const Costs& c = problem.costs;
   LowerBounds lb;
   lb.work = WorkBound(problem);
@@ -166,7 +167,10 @@ LowerBounds ComputeLowerBounds(const Problem& problem, const Placement& placemen
     rows[placement[i]].push_back({ready[i], (c.c_softmax + c.c_axpy) * mask.RowPairs(i)});
   }
   for (auto& pe_rows : rows) lb.release = std::max(lb.release, ReleaseBound(std::move(pe_rows)));
-  lb.link = LinkBound(problem, placement);
+  const LinkBounds links =
+      LinkAndCutBounds(problem, placement, max_arc_pes > 0 ? max_arc_pes : CutArcPes(problem));
+  lb.link = links.link;
+  lb.cut = links.cut;
   lb.traffic = TrafficBound(problem, placement);
   return lb;
 }

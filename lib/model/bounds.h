@@ -50,6 +50,18 @@ struct LowerBounds {
   // over p of that sum + link_latency + c_axpy. (Tiles: the scores of a
   // key tile count one word per reader tile, a weaker but sound term.)
   int64_t link = 0;
+  // LB_cut (beyond SPEC; m >= 2, else 0): LB_link for an arc of consecutive PEs
+  // instead of one PE. The one-way ring enters the arc S = {p, p+1, ..., p+L-1}
+  // (mod m, 1 <= L < m) through one link, p-1 -> p, so everything S's rows need from
+  // the keys homed outside S crosses it: for each such key token j that a row of S
+  // attends, v(j) (x(j)), and without shared inputs k(j) or a score per attending
+  // (row, head) of S, at least min(dur(k), r dur(s)) link cycles for r of them. The
+  // last of those first crossings is followed by its arrival and by an axpy in S, so
+  // LB_cut = max over arcs of that sum + link_latency + c_axpy. L = 1 is LB_link, so
+  // LB_cut >= LB_link; a long arc wins where keys read by many of its rows cost less
+  // than their scores (causal n = m = 16, d = 4, 8 heads: 772 at PEs 12..15 against
+  // LB_link 604). Arcs of up to CutArcPes(problem) PEs are tried.
+  int64_t cut = 0;
   // LB_traffic (beyond SPEC; m >= 2, else 0): the link cycles that must cross some
   // link, spread over the m links. v(j) (x(j)) crosses every link from h(j) to the
   // farthest PE with a row attending j; with shared inputs, a score s(i,j) of tokens
@@ -83,8 +95,11 @@ int64_t DurationGcd(const Problem& problem);
 int64_t WorkBound(const Problem& problem);
 
 // Bounds for `problem` with homes `placement` (size n, entries in [0, m); the caller
-// validates). Cost O(n log m + m log(n c_dot)).
-LowerBounds ComputeLowerBounds(const Problem& problem, const Placement& placement);
+// validates), LB_cut over arcs of up to `max_arc_pes` PEs (0: CutArcPes(problem); 1:
+// LB_cut = LB_link, the cost of the others). Cost O(n log m + m log(n c_dot) + m L
+// (n + m)), L the arcs' length.
+LowerBounds ComputeLowerBounds(const Problem& problem, const Placement& placement,
+                               int64_t max_arc_pes = 0);
 
 }  // namespace attnsched
 

@@ -67,7 +67,8 @@ void ForEachShare(int64_t n, int64_t m, const std::function<bool(const Placement
 FreeBound FreePlacementBound(const Problem& problem, int64_t max_work) {
   const Instance& inst = problem.instance;
   const int64_t n = inst.rows_per_head(), m = problem.pes();
-  const LowerBounds any = ComputeLowerBounds(problem, LayerPlacement(inst, CyclicPlacement(n, m)));
+  const LowerBounds any =
+      ComputeLowerBounds(problem, LayerPlacement(inst, CyclicPlacement(n, m)), 1);
   const int64_t floor = std::max(any.work, any.path);
   const bool interchangeable = TokensInterchangeable(inst);
   // A candidate's bounds take O(N log m + m), N the layer's rows (all heads).
@@ -76,7 +77,8 @@ FreeBound FreePlacementBound(const Problem& problem, int64_t max_work) {
   if (candidates > cap) return FreeBound{floor, 0, {}};
   FreeBound best{std::numeric_limits<int64_t>::max(), candidates, {}};
   const auto visit = [&](const Placement& homes) {
-    const int64_t cycles = ComputeLowerBounds(problem, LayerPlacement(inst, homes)).Max();
+    // LB_cut over one-PE arcs only (it equals LB_link): longer arcs cost m times more.
+    const int64_t cycles = ComputeLowerBounds(problem, LayerPlacement(inst, homes), 1).Max();
     if (cycles < best.cycles) {
       best.cycles = cycles;
       best.placement = homes;

@@ -14,36 +14,55 @@ namespace {
 
 constexpr int64_t kSaturated = std::numeric_limits<int64_t>::max() / 4;
 
-// Link cycles PE p's incoming link must carry for the foreign keys its rows attend
-// (LB_link's sum for one PE). `rows`: p's tokens, ascending. The readers R(j) of key j
-// are a run that moves forward with j (mask.h), so two pointers into `rows` count
-// p's readers of each key: O(n + |rows|). With grouped heads one k and one v serve the
-// rows of every head of the group (heads.h): readers are counted per key/value item
-// (Instance::KvRow) in `readers` (size n, zero on entry and on return).
-int64_t IncomingCycles(const Problem& problem, const Placement& placement, int32_t p,
-                       const std::vector<int32_t>& rows, std::vector<int64_t>& readers) {
-  const Instance& inst = problem.instance;
-  const bool shared = inst.shared;
+// Link cycles a key (tile) or key/value item c homed outside an arc costs its
+// incoming link when r rows (row tiles, over the heads of its group) of the arc
+// attend it: v(c) (shared: x(c)), and without shared inputs k(c) or r scores.
+int64_t KeyCycles(const Problem& problem, int32_t c, int64_t r) {
+  const bool shared = problem.instance.shared;
+  const int64_t v = TransferDuration(problem, Item{shared ? ItemKind::kX : ItemKind::kV, c, 0});
+  if (shared) return v;
   // A score has at least one word (exactly one without tiles).
-  const int64_t s = problem.LinkCycles(1);
-  // Cycles per foreign key (tile) j attended by r rows (row tiles) of p.
-  auto per_key = [&](int32_t j, int64_t r) {
-    const int64_t v = TransferDuration(problem, Item{shared ? ItemKind::kX : ItemKind::kV, j, 0});
-    if (shared) return v;
-    return v + std::min(TransferDuration(problem, Item{ItemKind::kK, j, 0}), r * s);
-  };
+  return v +
+         std::min(TransferDuration(problem, Item{ItemKind::kK, c, 0}), r * problem.LinkCycles(1));
+}
+
+// Adds to `readers` (per key/value item, Instance::KvRow) the rows of `rows` (one
+// PE's, ascending) that attend each key. The readers R(j) of key j are a run that
+// moves forward with j (mask.h), so two pointers count them: O(n + |rows|).
+void AddReaders(const Instance& inst, const std::vector<int32_t>& rows,
+                std::vector<int64_t>& readers) {
   const int64_t count = static_cast<int64_t>(rows.size());
   int64_t lo = 0, hi = 0;
   for (int64_t j = 0; j < inst.n(); ++j) {
     while (lo < count && rows[lo] < inst.mask.ReaderBegin(j)) ++lo;
     while (hi < count && rows[hi] < inst.mask.ReaderEnd(j)) ++hi;
-    if (placement[j] != p) readers[inst.KvRow(static_cast<int32_t>(j))] += hi - lo;
+    readers[inst.KvRow(static_cast<int32_t>(j))] += hi - lo;
   }
-  int64_t sum = 0;
-  for (int32_t j = 0; j < static_cast<int32_t>(inst.n()); ++j) {
-    if (readers[j] > 0) sum += per_key(j, std::exchange(readers[j], 0));
+}
+
+// The link cycles of the arcs from PE `first` of 1 .. max_pes PEs: the first arc's
+// (one PE's, LB_link's sum) and the most of any. The arc grows one PE at a time;
+// `readers` (size n) and `inside` (size m) are zero on entry and on return.
+LinkBounds ArcsFrom(const Problem& problem, const Placement& placement,
+                    const std::vector<std::vector<int32_t>>& tokens, int32_t first, int64_t max_pes,
+                    std::vector<int64_t>& readers, std::vector<char>& inside) {
+  const int32_t m = static_cast<int32_t>(problem.pes());
+  const int32_t n = static_cast<int32_t>(problem.n());
+  LinkBounds cycles;
+  for (int64_t length = 1; length <= max_pes; ++length) {
+    const int32_t pe = static_cast<int32_t>((first + length - 1) % m);
+    inside[pe] = 1;
+    AddReaders(problem.instance, tokens[pe], readers);
+    int64_t sum = 0;
+    for (int32_t c = 0; c < n; ++c) {
+      if (readers[c] > 0 && !inside[placement[c]]) sum += KeyCycles(problem, c, readers[c]);
+    }
+    if (length == 1) cycles.link = sum;
+    cycles.cut = std::max(cycles.cut, sum);
   }
-  return sum;
+  std::fill(readers.begin(), readers.end(), 0);
+  std::fill(inside.begin(), inside.end(), 0);
+  return cycles;
 }
 
 // Links v(j) (x(j)) must cross: the farthest forward PE from h(j) with a row that
@@ -123,19 +142,32 @@ int64_t Saturate(absl::int128 value) {
 }  // namespace
 
 int64_t LinkBound(const Problem& problem, const Placement& placement) {
-  if (problem.pes() < 2) return 0;
-  int64_t bound = 0;
-  const std::vector<std::vector<int32_t>> tokens = TokensByPe(placement, problem.pes());
+  return LinkAndCutBounds(problem, placement, 1).link;
+}
+
+LinkBounds LinkAndCutBounds(const Problem& problem, const Placement& placement,
+                            int64_t max_arc_pes) {
+  const int64_t m = problem.pes();
+  if (m < 2) return {};
+  const int64_t max_pes = std::clamp<int64_t>(max_arc_pes, 1, m - 1);
+  const std::vector<std::vector<int32_t>> tokens = TokensByPe(placement, m);
   std::vector<int64_t> readers(problem.n(), 0);
-  for (int32_t p = 0; p < problem.pes(); ++p) {
-    const std::vector<int32_t>& rows = tokens[p];
-    if (rows.empty()) continue;
-    const int64_t cycles = IncomingCycles(problem, placement, p, rows, readers);
-    if (cycles == 0) continue;
-    bound = std::max(bound, cycles + problem.machine.link_latency +
-                                ShortestDuration(problem, OpKind::kAxpy));
+  std::vector<char> inside(m, 0);
+  // The last arrival is followed by an axpy in the arc.
+  const int64_t after = problem.machine.link_latency + ShortestDuration(problem, OpKind::kAxpy);
+  LinkBounds bounds;
+  for (int32_t first = 0; first < m; ++first) {
+    const LinkBounds cycles = ArcsFrom(problem, placement, tokens, first, max_pes, readers, inside);
+    if (cycles.link > 0) bounds.link = std::max(bounds.link, cycles.link + after);
+    if (cycles.cut > 0) bounds.cut = std::max(bounds.cut, cycles.cut + after);
   }
-  return bound;
+  return bounds;
+}
+
+int64_t CutArcPes(const Problem& problem) {
+  const int64_t m = problem.pes();
+  const int64_t per_pe = m * (problem.n() + m);  // one more PE in every arc
+  return std::max<int64_t>(1, std::min(m - 1, kCutBoundWork / std::max<int64_t>(1, per_pe)));
 }
 
 int64_t TrafficBound(const Problem& problem, const Placement& placement) {

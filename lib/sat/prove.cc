@@ -16,12 +16,17 @@
 namespace attnsched::sat {
 namespace {
 
-// The bounds of `lb` equal to t, e.g. "LB_work" or "LB_link and LB_release".
+// The bounds of `lb` equal to t, e.g. "LB_work" or "LB_link and LB_release". LB_cut
+// is named only above LB_link (else its arc is one PE: LB_link itself).
 std::string BoundName(const LowerBounds& lb, int64_t t) {
-  const std::pair<const char*, int64_t> bounds[] = {
-      {"LB_work", lb.work}, {"LB_home", lb.home},       {"LB_path", lb.path},
-      {"LB_load", lb.load}, {"LB_release", lb.release}, {"LB_link", lb.link},
-      {"LB_traffic", lb.traffic}};
+  const std::pair<const char*, int64_t> bounds[] = {{"LB_work", lb.work},
+                                                    {"LB_home", lb.home},
+                                                    {"LB_path", lb.path},
+                                                    {"LB_load", lb.load},
+                                                    {"LB_release", lb.release},
+                                                    {"LB_link", lb.link},
+                                                    {"LB_cut", lb.cut > lb.link ? lb.cut : -1},
+                                                    {"LB_traffic", lb.traffic}};
   std::vector<std::string> names;
   for (const auto& [name, value] : bounds) {
     if (value == t) names.push_back(name);

@@ -40,12 +40,20 @@ void BoundsToProto(const LowerBounds& lb, v1::LowerBounds* proto) {
   proto->set_release_cycles(lb.release);
   proto->set_link_cycles(lb.link);
   proto->set_traffic_cycles(lb.traffic);
+  proto->set_cut_cycles(lb.cut);
 }
 
 LowerBounds BoundsFromProto(const v1::LowerBounds& proto) {
-  return LowerBounds{proto.work_cycles(),    proto.home_cycles(),    proto.path_cycles(),
-                     proto.load_cycles(),    proto.release_cycles(), proto.link_cycles(),
-                     proto.traffic_cycles()};
+  LowerBounds lb;
+  lb.work = proto.work_cycles();
+  lb.home = proto.home_cycles();
+  lb.path = proto.path_cycles();
+  lb.load = proto.load_cycles();
+  lb.release = proto.release_cycles();
+  lb.link = proto.link_cycles();
+  lb.cut = proto.cut_cycles();
+  lb.traffic = proto.traffic_cycles();
+  return lb;
 }
 
 constexpr struct {
