@@ -14,6 +14,7 @@
 #include "lib/model/bounds.h"
 #include "lib/model/free_bound.h"
 #include "lib/model/heads.h"
+#include "lib/model/link_bounds.h"
 #include "lib/schedule/event_runs.h"
 #include "lib/schedule/simulator.h"
 #include "lib/schedule/validator.h"
@@ -348,6 +349,29 @@ BENCHMARK(BM_FreeBound)
     ->Args({static_cast<int>(Scheme::kCausal), 9, 2, 3})
     ->Args({static_cast<int>(Scheme::kCausal), 16, 2, 2})
     ->ArgNames({"scheme", "n", "d", "m"})
+    ->Unit(benchmark::kMillisecond);
+
+// Every lower bound of a placement (bounds.h), LB_cut's arcs the costliest: causal
+// layers of one token per PE (d = 4, 8 heads, block homes: LB_cut over every arc)
+// and causal n = 4096 or 16384 on 64 PEs (one head: arcs of 15 and 3 PEs at most).
+// Args: n, m, heads.
+void BM_LowerBounds(benchmark::State& state) {
+  Problem p = MakeProblem(Scheme::kCausal, state.range(0), 4, state.range(1));
+  p.instance = *WithHeads(p.instance, state.range(2), state.range(2), "");
+  const Placement homes =
+      *MakeLayerPlacement(PlacementSpec{PlacementKind::kBlock, {}}, p.instance, p.pes());
+  LowerBounds lb;
+  for (auto _ : state) lb = ComputeLowerBounds(p, homes);
+  state.counters["arc_pes"] = static_cast<double>(CutArcPes(p));
+  state.counters["LB_cut"] = static_cast<double>(lb.cut);
+  state.counters["LB_link"] = static_cast<double>(lb.link);
+}
+BENCHMARK(BM_LowerBounds)
+    ->Args({16, 16, 8})
+    ->Args({64, 64, 16})
+    ->Args({4096, 64, 1})
+    ->Args({16384, 64, 1})
+    ->ArgNames({"n", "m", "heads"})
     ->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -14,48 +14,68 @@ namespace {
 
 constexpr int64_t kSaturated = std::numeric_limits<int64_t>::max() / 4;
 
-// Link cycles a key (tile) or key/value item c homed outside an arc costs its
-// incoming link when r rows (row tiles, over the heads of its group) of the arc
-// attend it: v(c) (shared: x(c)), and without shared inputs k(c) or r scores.
-int64_t KeyCycles(const Problem& problem, int32_t c, int64_t r) {
-  const bool shared = problem.instance.shared;
-  const int64_t v = TransferDuration(problem, Item{shared ? ItemKind::kX : ItemKind::kV, c, 0});
-  if (shared) return v;
-  // A score has at least one word (exactly one without tiles).
-  return v +
-         std::min(TransferDuration(problem, Item{ItemKind::kK, c, 0}), r * problem.LinkCycles(1));
-}
+// What LB_link's and LB_cut's sums read, per key (tile) j, once: its readers' rows
+// [reader_begin, reader_end) (they move forward with j, mask.h), its key/value item
+// (Instance::KvRow), and per item the link cycles of v(c) (shared: x(c)) and of k(c)
+// (0 with shared inputs: x(c) serves the dots).
+struct KeyTable {
+  explicit KeyTable(const Problem& problem) {
+    const Instance& inst = problem.instance;
+    const int64_t n = inst.n();
+    const bool shared = inst.shared;
+    reader_begin.resize(n);
+    reader_end.resize(n);
+    item.resize(n);
+    value.resize(n);
+    key.resize(n);
+    for (int32_t j = 0; j < n; ++j) {
+      reader_begin[j] = static_cast<int32_t>(inst.mask.ReaderBegin(j));
+      reader_end[j] = static_cast<int32_t>(inst.mask.ReaderEnd(j));
+      item[j] = inst.KvRow(j);
+      value[j] = TransferDuration(problem, Item{shared ? ItemKind::kX : ItemKind::kV, j, 0});
+      key[j] = shared ? 0 : TransferDuration(problem, Item{ItemKind::kK, j, 0});
+    }
+  }
+  std::vector<int32_t> reader_begin, reader_end, item;
+  std::vector<int64_t> value, key;
+};
 
-// Adds to `readers` (per key/value item, Instance::KvRow) the rows of `rows` (one
-// PE's, ascending) that attend each key. The readers R(j) of key j are a run that
-// moves forward with j (mask.h), so two pointers count them: O(n + |rows|).
-void AddReaders(const Instance& inst, const std::vector<int32_t>& rows,
+// Adds to `readers` (per key/value item) the rows of `rows` (one PE's, ascending)
+// that attend each key, with two pointers: O(n + |rows|).
+void AddReaders(const KeyTable& keys, const std::vector<int32_t>& rows,
                 std::vector<int64_t>& readers) {
+  if (rows.empty()) return;
   const int64_t count = static_cast<int64_t>(rows.size());
+  const int64_t n = static_cast<int64_t>(keys.item.size());
   int64_t lo = 0, hi = 0;
-  for (int64_t j = 0; j < inst.n(); ++j) {
-    while (lo < count && rows[lo] < inst.mask.ReaderBegin(j)) ++lo;
-    while (hi < count && rows[hi] < inst.mask.ReaderEnd(j)) ++hi;
-    readers[inst.KvRow(static_cast<int32_t>(j))] += hi - lo;
+  for (int64_t j = 0; j < n; ++j) {
+    while (lo < count && rows[lo] < keys.reader_begin[j]) ++lo;
+    while (hi < count && rows[hi] < keys.reader_end[j]) ++hi;
+    readers[keys.item[j]] += hi - lo;
   }
 }
 
 // The link cycles of the arcs from PE `first` of 1 .. max_pes PEs: the first arc's
-// (one PE's, LB_link's sum) and the most of any. The arc grows one PE at a time;
+// (one PE's, LB_link's sum) and the most of any. The arc grows one PE at a time; per
+// key/value item c homed outside the arc and attended by r of its (row, head) pairs:
+// v(c) + min(k(c), r scores) (a score has at least one word, one without tiles).
 // `readers` (size n) and `inside` (size m) are zero on entry and on return.
-LinkBounds ArcsFrom(const Problem& problem, const Placement& placement,
+LinkBounds ArcsFrom(const Problem& problem, const Placement& placement, const KeyTable& keys,
                     const std::vector<std::vector<int32_t>>& tokens, int32_t first, int64_t max_pes,
                     std::vector<int64_t>& readers, std::vector<char>& inside) {
   const int32_t m = static_cast<int32_t>(problem.pes());
   const int32_t n = static_cast<int32_t>(problem.n());
+  const int64_t score = problem.LinkCycles(1);
   LinkBounds cycles;
   for (int64_t length = 1; length <= max_pes; ++length) {
     const int32_t pe = static_cast<int32_t>((first + length - 1) % m);
     inside[pe] = 1;
-    AddReaders(problem.instance, tokens[pe], readers);
+    AddReaders(keys, tokens[pe], readers);
     int64_t sum = 0;
     for (int32_t c = 0; c < n; ++c) {
-      if (readers[c] > 0 && !inside[placement[c]]) sum += KeyCycles(problem, c, readers[c]);
+      if (readers[c] > 0 && !inside[placement[c]]) {
+        sum += keys.value[c] + std::min(keys.key[c], readers[c] * score);
+      }
     }
     if (length == 1) cycles.link = sum;
     cycles.cut = std::max(cycles.cut, sum);
@@ -151,13 +171,15 @@ LinkBounds LinkAndCutBounds(const Problem& problem, const Placement& placement,
   if (m < 2) return {};
   const int64_t max_pes = std::clamp<int64_t>(max_arc_pes, 1, m - 1);
   const std::vector<std::vector<int32_t>> tokens = TokensByPe(placement, m);
+  const KeyTable keys(problem);
   std::vector<int64_t> readers(problem.n(), 0);
   std::vector<char> inside(m, 0);
   // The last arrival is followed by an axpy in the arc.
   const int64_t after = problem.machine.link_latency + ShortestDuration(problem, OpKind::kAxpy);
   LinkBounds bounds;
   for (int32_t first = 0; first < m; ++first) {
-    const LinkBounds cycles = ArcsFrom(problem, placement, tokens, first, max_pes, readers, inside);
+    const LinkBounds cycles =
+        ArcsFrom(problem, placement, keys, tokens, first, max_pes, readers, inside);
     if (cycles.link > 0) bounds.link = std::max(bounds.link, cycles.link + after);
     if (cycles.cut > 0) bounds.cut = std::max(bounds.cut, cycles.cut + after);
   }
