@@ -1,5 +1,6 @@
 #include "client/report.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -130,7 +131,8 @@ int PrintSummary(Summary summary, const ReportLabels& labels) {
     summary.note = labels.origin->note;
   }
   summary.model = labels.model;
-  summary.heads = labels.heads;
+  // A model's heads, or (no model) the layer's own.
+  summary.heads = std::max(labels.heads, summary.problem.instance.heads());
   summary.wall_seconds = absl::ToDoubleSeconds(absl::Now() - labels.started);
   const bool numerically_ok = !summary.max_rel_error || *summary.max_rel_error <= kMaxRelError;
   if (absl::GetFlag(FLAGS_json)) {

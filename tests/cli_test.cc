@@ -52,6 +52,19 @@ TEST(CliTest, GenerateJsonHasTheDocumentedKeys) {
   EXPECT_EQ(j["makespan_cycles"], j["lb_work_cycles"]);
 }
 
+// Without --model the layer is the model: `heads` counts its heads, as
+// `scheduled_heads` does, and the "all heads" figures are the layer's own.
+TEST(CliTest, GenerateJsonOfALayerCountsItsHeads) {
+  CliRun r = Cli("generate --scheme causal --n 8 --d 2 --pes 4 --heads 4 --kv-heads 2 --json");
+  ASSERT_EQ(r.exit, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["heads"], 4);
+  EXPECT_EQ(j["scheduled_heads"], 4);
+  EXPECT_EQ(j["kv_heads"], 2);
+  EXPECT_EQ(j["makespan_all_heads_cycles"], j["makespan_cycles"]);
+  EXPECT_GE(j["lb_cut_cycles"], j["lb_link_cycles"]);
+}
+
 TEST(CliTest, GenerateTableForAModel) {
   CliRun r = Cli("generate --model gpt2 --pes 16");
   ASSERT_EQ(r.exit, 0) << r.err;
