@@ -64,7 +64,7 @@ absl::Time HalfTimeLeft(absl::Time deadline) {
 }
 
 int64_t SearchLowerBound(const Problem& problem, const std::optional<Placement>& placement) {
-  // LB_home, LB_load, LB_release, LB_link and LB_traffic hold for their homes only: a
+  // LB_home, LB_load, LB_release, LB_link, LB_cut and LB_traffic hold for their homes only: a
   // free placement has the least of them over the placements it may choose.
   return placement ? ComputeLowerBounds(problem, *placement).Max()
                    : FreePlacementBound(problem).cycles;

@@ -1,6 +1,6 @@
 // Optimal schedules by SAT (SPEC section 6): the lower bound is, for a pinned
 // placement, the largest of its bounds (LB_work, LB_path, LB_home, LB_load,
-// LB_release, LB_link and LB_traffic; lib/model/bounds.h), and for a free one the
+// LB_release, LB_link, LB_cut and LB_traffic; lib/model/bounds.h), and for a free one the
 // least of those over the placements (lib/model/free_bound.h); the upper bound is the makespan of
 // the generator's schedule for that placement (free: the generator's choice) improved by local
 // search over plans (lib/algorithms/plan_search.h; when it reaches the lower bound no SAT is
