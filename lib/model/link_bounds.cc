@@ -59,7 +59,8 @@ void AddReaders(const KeyTable& keys, const std::vector<int32_t>& rows,
 // (one PE's, LB_link's sum) and the most of any. The arc grows one PE at a time; per
 // key/value item c homed outside the arc and attended by r of its (row, head) pairs:
 // v(c) + min(k(c), r scores) (a score has at least one word, one without tiles).
-// `readers` (size n) and `inside` (size m) are zero on entry and on return.
+// `readers` (size n) and `inside` (size m) are zero on entry and on return. O(max_pes +
+// n + the arc's PEs with rows x (n + their rows)).
 LinkBounds ArcsFrom(const Problem& problem, const Placement& placement, const KeyTable& keys,
                     const std::vector<std::vector<int32_t>>& tokens, int32_t first, int64_t max_pes,
                     std::vector<int64_t>& readers, std::vector<char>& inside) {
@@ -70,6 +71,8 @@ LinkBounds ArcsFrom(const Problem& problem, const Placement& placement, const Ke
   for (int64_t length = 1; length <= max_pes; ++length) {
     const int32_t pe = static_cast<int32_t>((first + length - 1) % m);
     inside[pe] = 1;
+    // A PE without rows adds no readers and homes no key: the sum stays.
+    if (tokens[pe].empty()) continue;
     AddReaders(keys, tokens[pe], readers);
     int64_t sum = 0;
     for (int32_t c = 0; c < n; ++c) {
@@ -81,7 +84,7 @@ LinkBounds ArcsFrom(const Problem& problem, const Placement& placement, const Ke
     cycles.cut = std::max(cycles.cut, sum);
   }
   std::fill(readers.begin(), readers.end(), 0);
-  std::fill(inside.begin(), inside.end(), 0);
+  for (int64_t length = 1; length <= max_pes; ++length) inside[(first + length - 1) % m] = 0;
   return cycles;
 }
 
@@ -178,6 +181,8 @@ LinkBounds LinkAndCutBounds(const Problem& problem, const Placement& placement,
   const int64_t after = problem.machine.link_latency + ShortestDuration(problem, OpKind::kAxpy);
   LinkBounds bounds;
   for (int32_t first = 0; first < m; ++first) {
+    // An arc from a PE without rows sums what the arc from the next PE does.
+    if (tokens[first].empty()) continue;
     const LinkBounds cycles =
         ArcsFrom(problem, placement, keys, tokens, first, max_pes, readers, inside);
     if (cycles.link > 0) bounds.link = std::max(bounds.link, cycles.link + after);
