@@ -25,10 +25,11 @@ int64_t LinkBound(const Problem& problem, const Placement& placement);
 // m = 1 or no arc needs a key homed outside it. For each first PE the arc grows one
 // PE at a time, adding that PE's readers of every key; arcs from PEs without rows are
 // skipped (they sum what the arc from the next PE does): O(m + p L n) for arcs of up
-// to L PEs, p the PEs that hold rows; O(n + m) memory. Example: causal n = m = 16,
-// d = 4, 8 heads, block homes: the arc of PEs 12..15 needs v and k of the 12 x 8 key/value items
-// homed before it (4 scores cost as much as a key), 768 link cycles, then an axpy: LB_cut = 772; PE
-// 15 alone needs 120 values and 120 scores, 600 cycles: LB_link = 604.
+// to L PEs, p the PEs that hold rows; O(n + m) memory.
+// Example: causal n = m = 16, d = 4, 8 heads, block homes: the arc of PEs 12..15
+// needs v and k of the 12 x 8 key/value items homed before it (4 scores cost as much
+// as a key), 768 link cycles, then an axpy: LB_cut = 772. PE 15 alone needs 120
+// values and 120 scores, 600 cycles: LB_link = 604.
 struct LinkBounds {
   int64_t link = 0;
   int64_t cut = 0;
