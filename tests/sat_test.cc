@@ -445,6 +445,14 @@ TEST(LimitsTest, LargeSearchesAreRefusedBeforeAnyWork) {
       SolveOptimal(MakeProblem(Scheme::kCausal, 4096, 128, 64), SearchOptions{});
   EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_LT(absl::Now() - start, absl::Seconds(1));
+  // One token on each of 65,536 PEs, pinned: refused before the placement's bounds
+  // (LB_link alone visits every PE's keys, 2 billion steps: 6 s when it came first).
+  SearchOptions pinned;
+  pinned.placement = BlockPlacement(65536, 65536);
+  const absl::Time pinned_start = absl::Now();
+  r = SolveOptimal(MakeProblem(Scheme::kCausal, 65536, 1, 65536), pinned);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_LT(absl::Now() - pinned_start, absl::Seconds(1));
   // Sizes whose products overflow 64 bits are refused too, not wrapped around: this
   // one's work alone is 2^61 cycles (ValidateProblem's horizon).
   absl::StatusOr<Encoding> e =

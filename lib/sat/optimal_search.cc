@@ -92,11 +92,11 @@ int64_t LaterPlans(const SearchOptions& options) {
   return std::max<int64_t>(options.plan_evaluations - kQuickPlanEvaluations, 0);
 }
 
-// Refuses at once what would be too large even with the horizon at the lower bound,
-// before any schedule is generated.
+// Refuses at once what would be too large even with the horizon at LB_work, before
+// any schedule is generated and before the other bounds, which cost up to the
+// number of dots (LB_link on one token per PE: 6 s for causal n = m = 65,536).
 absl::Status CheckSize(const Problem& problem, const SearchOptions& options) {
-  return CheckEstimate(problem, {SearchLowerBound(problem, options.placement), options.placement},
-                       options.limits);
+  return CheckEstimate(problem, {WorkBound(problem), options.placement}, options.limits);
 }
 
 absl::StatusOr<OptimalResult> Descend(const Problem& problem, const SearchOptions& options,
