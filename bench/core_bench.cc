@@ -3,6 +3,7 @@
 // Figures are recorded in docs/performance.md.
 #include <cstring>
 #include <sstream>
+#include <utility>
 #include <vector>
 
 #include "benchmark/benchmark.h"
@@ -290,14 +291,27 @@ BENCHMARK(BM_PlanSearch)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
 
+// A causal layer, d = 4, of `heads` query heads over `kv_heads` on m PEs, with block
+// homes: the one-token-per-PE layers of the list scheduler, the dot split and the
+// bounds below.
+struct BlockLayer {
+  Problem problem;
+  Placement homes;
+};
+BlockLayer CausalBlockLayer(int64_t n, int64_t m, int64_t heads, int64_t kv_heads) {
+  Problem p = MakeProblem(Scheme::kCausal, n, 4, m);
+  p.instance = *WithHeads(p.instance, heads, kv_heads, "");
+  Placement homes =
+      *MakeLayerPlacement(PlacementSpec{PlacementKind::kBlock, {}}, p.instance, p.pes());
+  return {std::move(p), std::move(homes)};
+}
+
 // Link-timed list scheduling (list_scheduler.h) of a causal layer with one token per
 // PE, d = 4, block homes, aiming at the largest lower bound: the orders, and their
 // compilation (derived_routes.h, plan.h). Args: n = m, heads, kv_heads.
 void BM_ListSchedule(benchmark::State& state) {
-  Problem p = MakeProblem(Scheme::kCausal, state.range(0), 4, state.range(0));
-  p.instance = *WithHeads(p.instance, state.range(1), state.range(2), "");
-  const Placement homes =
-      *MakeLayerPlacement(PlacementSpec{PlacementKind::kBlock, {}}, p.instance, p.pes());
+  const auto [p, homes] =
+      CausalBlockLayer(state.range(0), state.range(0), state.range(1), state.range(2));
   const int64_t bound = ComputeLowerBounds(p, homes).Max();
   int64_t makespan = 0;
   for (auto _ : state) {
@@ -318,10 +332,8 @@ BENCHMARK(BM_ListSchedule)
 // The dot split (dot_split.h) of a causal layer with one token per PE, d = 4, block
 // homes: its simulated annealing over the rows' thresholds. Args: n = m, heads, kv_heads.
 void BM_DotSplit(benchmark::State& state) {
-  Problem p = MakeProblem(Scheme::kCausal, state.range(0), 4, state.range(0));
-  p.instance = *WithHeads(p.instance, state.range(1), state.range(2), "");
-  const Placement homes =
-      *MakeLayerPlacement(PlacementSpec{PlacementKind::kBlock, {}}, p.instance, p.pes());
+  const auto [p, homes] =
+      CausalBlockLayer(state.range(0), state.range(0), state.range(1), state.range(2));
   DotSplit split;
   for (auto _ : state) split = SplitDots(p, homes);
   state.counters["all_at_home"] = static_cast<double>(split.all_at_home_load);
@@ -356,10 +368,8 @@ BENCHMARK(BM_FreeBound)
 // and causal n = 4096 or 16384 on 64 PEs (one head: arcs of 15 and 3 PEs at most).
 // Args: n, m, heads.
 void BM_LowerBounds(benchmark::State& state) {
-  Problem p = MakeProblem(Scheme::kCausal, state.range(0), 4, state.range(1));
-  p.instance = *WithHeads(p.instance, state.range(2), state.range(2), "");
-  const Placement homes =
-      *MakeLayerPlacement(PlacementSpec{PlacementKind::kBlock, {}}, p.instance, p.pes());
+  const auto [p, homes] =
+      CausalBlockLayer(state.range(0), state.range(1), state.range(2), state.range(2));
   LowerBounds lb;
   for (auto _ : state) lb = ComputeLowerBounds(p, homes);
   state.counters["arc_pes"] = static_cast<double>(CutArcPes(p));
