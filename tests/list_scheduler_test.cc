@@ -46,7 +46,11 @@ TEST(ListSchedulerTest, OrdersCompileToValidExactSchedules) {
     const Placement homes =
         *MakeLayerPlacement(PlacementSpec{PlacementKind::kBlock, {}}, p.instance, p.pes());
     const int64_t bound = ComputeLowerBounds(p, homes).Max();
-    const DotPlacement split = SplitPlacement(SplitDots(p, homes), homes, p.pes());
+    // The dot split takes distinct inputs only; with shared inputs a fixed placement
+    // of the dots is tried instead, each at its first row's home.
+    const DotPlacement split =
+        p.instance.shared ? DotPlacement([&homes](const Operation& dot) { return homes[dot.i]; })
+                          : SplitPlacement(SplitDots(p, homes), homes, p.pes());
     for (auto [target, time_values, dot_pe] :
          {std::tuple{bound, false, DotPlacement{}},
           std::tuple{bound * 13 / 10, true, DotPlacement{}}, std::tuple{bound, true, split}}) {
@@ -106,6 +110,32 @@ TEST(ListSchedulerTest, CausalLayersWithOneTokenPerPeLeaveTheRingBehind) {
         p, FinishRingPlan(p, s.placement, GeneratorFor(p.instance).dots(p, s.placement, false)));
     ASSERT_TRUE(ring.ok()) << ring.status();
     EXPECT_LT(c->makespan, Makespan(*ring));
+  }
+}
+
+// Shared inputs (issue 16): a dot serves two rows, so its score goes on to both homes
+// and its deadline is the earlier softmax's. On the SAT search's instances with few
+// tokens per PE the half ring is 12-19% above the list scheduler; the limits are the
+// figures measured when shared inputs were added (docs/optimality.md), against the
+// ring's 107 and 95 and the bounds 88 and 77.
+TEST(ListSchedulerTest, SharedInputsLeaveTheHalfRingBehind) {
+  struct Case {
+    int64_t n, d, pes, most;
+  };
+  for (const Case& k : {Case{9, 2, 4, 95}, Case{11, 1, 4, 80}}) {
+    SCOPED_TRACE(absl::StrCat("shared n = ", k.n, ", d = ", k.d, ", m = ", k.pes));
+    const Problem p = MakeProblem(Scheme::kShared, k.n, k.d, k.pes);
+    GenerateOptions options;
+    options.hold = true;
+    options.search_events = 0;  // list scheduling alone, without the local search
+    options.placement = PlacementSpec{PlacementKind::kBlock, {}};
+    absl::StatusOr<Generated> g = Generate(p, options);
+    ASSERT_TRUE(g.ok()) << g.status();
+    EXPECT_EQ(g->generator, "list-scheduling");
+    const Schedule s = ReadWhole(*g->events, g->event_count).value();
+    const std::optional<testing::Checked> c = testing::CheckGenerated(s, true, 7);
+    ASSERT_TRUE(c.has_value());
+    EXPECT_LE(c->makespan, k.most);
   }
 }
 

@@ -135,7 +135,7 @@ TEST(OptimalTest, SymmetryBreakingKeepsTheOptimumWhereSatSearches) {
                         {Scheme::kShared, 4, 4, std::nullopt},
                         {Scheme::kCausal, 4, 4, std::nullopt},
                         {Scheme::kGeneral, 4, 3, BlockPlacement(4, 3)},
-                        {Scheme::kShared, 6, 3, CyclicPlacement(6, 3)}};
+                        {Scheme::kShared, 5, 3, CyclicPlacement(5, 3)}};
   for (const Case& c : cases) {
     const Problem p = MakeProblem(c.scheme, c.n, 1, c.m);
     SearchOptions with, without;
@@ -153,27 +153,24 @@ TEST(OptimalTest, SymmetryBreakingKeepsTheOptimumWhereSatSearches) {
 }
 
 TEST(OptimalTest, TheLocalSearchResumesWhenSatStalls) {
-  // Causal n=8, d=2 with shared inputs on 2 PEs, block homes: the zigzag ring 130,
-  // LB_work 90 (list scheduling, which reaches 90 with distinct inputs, takes only
-  // those). The quick part of the local search stops at 102; SAT does not reach 90
-  // within its first slice; the rest of the local search does, so the answer needs
-  // no UNSAT proof.
-  Problem p = MakeProblem(Scheme::kCausal, 8, 2, 2);
-  p.instance.shared = true;
+  // Shared n=8, d=1 on 4 PEs, block homes: LB_work 41. The quick part of the local
+  // search stops at 42; SAT does not reach 41 within its first slice; the rest of the
+  // local search does, so the answer needs no UNSAT proof.
+  const Problem p = MakeProblem(Scheme::kShared, 8, 1, 4);
   SearchOptions options;
-  options.placement = BlockPlacement(8, 2);
+  options.placement = BlockPlacement(8, 4);
   std::vector<int64_t> witnesses;
   options.on_witness = [&witnesses](const Schedule& w) { witnesses.push_back(Makespan(w)); };
   const OptimalResult r = MustSolve(p, options);
-  EXPECT_GT(r.upper_bound, 90);
+  EXPECT_GT(r.upper_bound, 41);
   EXPECT_TRUE(r.optimal);
   EXPECT_EQ(r.proof, ProofKind::kLowerBound);
-  EXPECT_EQ(r.makespan, 90);
+  EXPECT_EQ(r.makespan, 41);
   ASSERT_FALSE(witnesses.empty());
   EXPECT_EQ(witnesses.front(), r.upper_bound);
-  EXPECT_EQ(witnesses.back(), 90);
+  EXPECT_EQ(witnesses.back(), 41);
   EXPECT_TRUE(CheckWitness(r.witness).ok());
-  // Without the local search SAT is left far from 90 in the same time.
+  // Without the local search SAT does not reach 41 in the same time.
   options.plan_evaluations = 0;
   options.time_limit = absl::Seconds(3);
   options.on_witness = nullptr;
@@ -195,9 +192,9 @@ TEST(OptimalTest, SharedCyclicPlacementIsSolvedAsBlock) {
 }
 
 TEST(OptimalTest, FreeSearchReportsOnlyAnswersAboutTheFreePlacement) {
-  // Shared n=4, d=2 on 4 PEs: the generator gives 23, the optimum is 21. The first,
-  // pinned phase finds 21 and proves 20 UNSAT for its homes only: that answer must not
-  // be reported; the free search then proves 20 UNSAT for every placement.
+  // Shared n=4, d=2 on 4 PEs: the generator gives the optimum, 21, above the least
+  // bound, 19. The first, pinned phase proves 20 UNSAT for its homes only: that answer
+  // must not be reported; the free search then proves 20 UNSAT for every placement.
   std::vector<BoundAttempt> reported;
   SearchOptions options;
   options.plan_evaluations = 0;  // the local search would find 21 without SAT
@@ -205,7 +202,7 @@ TEST(OptimalTest, FreeSearchReportsOnlyAnswersAboutTheFreePlacement) {
   const OptimalResult r = MustSolve(MakeProblem(Scheme::kShared, 4, 2, 4), options);
   EXPECT_TRUE(r.optimal);
   EXPECT_EQ(r.makespan, 21);
-  EXPECT_EQ(r.upper_bound, 23);
+  EXPECT_EQ(r.upper_bound, 21);
   EXPECT_EQ(r.proof, ProofKind::kUnsat);
   ASSERT_FALSE(reported.empty());
   for (size_t k = 0; k + 1 < reported.size(); ++k) {

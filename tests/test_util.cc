@@ -47,6 +47,14 @@ std::vector<std::pair<std::string, Problem>> EveryKindOfInstance() {
   Problem tiled = MakeProblem(Scheme::kCausal, 32, 2, 4);
   tiled.instance = *WithTile(tiled.instance, 4, "");
   cases.push_back({"tiles of 4", tiled});
+  cases.push_back({"shared n=9 m=4", MakeProblem(Scheme::kShared, 9, 1, 4)});
+  MaskSpec shared_documents = documents;
+  shared_documents.shared = true;
+  shared_documents.window = 5;
+  Problem shared_masked = MakeProblem(Scheme::kCausal, 24, 2, 4);
+  shared_masked.instance = *MakeMaskedInstance(shared_documents, 2, "");
+  shared_masked.machine.link_latency = 2;
+  cases.push_back({"shared inputs, documents, a window and latency", shared_masked});
   return cases;
 }
 

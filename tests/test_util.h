@@ -23,7 +23,9 @@ Problem Layer(Scheme scheme, int64_t n, int64_t d, int64_t pes, int64_t heads, i
 
 // One instance of each kind a scheduler of single operations must take (the list
 // scheduler, the dot split): every scheme, PEs with no token, one PE, heads with and
-// without grouping, a link rate and latency, packed documents with padding, tiles.
+// without grouping, a link rate and latency, packed documents with padding, tiles,
+// shared inputs with and without a mask (the last two cases; the dot split takes
+// distinct inputs only).
 std::vector<std::pair<std::string, Problem>> EveryKindOfInstance();
 
 // The generator's schedule with default costs, without the local search; fails the

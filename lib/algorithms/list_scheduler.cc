@@ -63,15 +63,16 @@ class ListScheduler {
         chains_(m_),
         routes_(4 * problem.n()),
         counted_hops_(4 * problem.n(), 0),
-        row_ready_(problem.n(), 0) {}
+        row_ready_(problem.n(), 0),
+        softmax_start_(problem.n(), 0) {}
 
   OperationOrders Run() {
     CountValueTrips();
     for (const Task& t : PlaceChains()) {
       if (t.op.kind == OpKind::kDot) {
-        PlaceDot(t.op, t.deadline);
+        PlaceDot(t.op);
       } else {
-        VectorTrip(Item{ItemKind::kV, inst_.KvRow(t.op.j), 0}, homes_[t.op.i], true);
+        VectorTrip(Operand(inst_, t.op, 1), homes_[t.op.i], true);
       }
     }
     OrderChainsAfterInputs();
@@ -90,13 +91,14 @@ class ListScheduler {
     for (int32_t i = 0; i < problem_.n(); ++i) {
       const int64_t begin = inst_.mask.KeyBegin(i);
       for (int64_t j = begin; j < begin + inst_.mask.RowLength(i); ++j) {
-        const Item v{ItemKind::kV, inst_.KvRow(static_cast<int32_t>(j)), 0};
+        const Item v = Operand(inst_, Operation{OpKind::kAxpy, i, static_cast<int32_t>(j)}, 1);
         int32_t& hops = counted_hops_[TravellingItemIndex(v, problem_.n())];
         hops = std::max(hops, Ahead(homes_[j], homes_[i], m_));
       }
     }
+    const ItemKind value = inst_.shared ? ItemKind::kX : ItemKind::kV;
     for (int32_t c = 0; c < problem_.n(); ++c) {
-      const Item v{ItemKind::kV, c, 0};
+      const Item v{value, c, 0};
       for (int32_t h = 0; h < counted_hops_[TravellingItemIndex(v, problem_.n())]; ++h) {
         link_load_[(homes_[c] + h) % m_] += TransferDuration(problem_, v);
       }
@@ -113,8 +115,7 @@ class ListScheduler {
       for (auto& [start, op] : chains_[p]) {
         int64_t ready = row_ready_[op.i];
         if (op.kind == OpKind::kAxpy) {
-          const Item v{ItemKind::kV, inst_.KvRow(op.j), 0};
-          ready = VectorTrip(v, p, false).arrival;
+          ready = VectorTrip(Operand(inst_, op, 1), p, false).arrival;
         }
         start = std::max({start, end, ready});
         end = start + Duration(problem_, op);
@@ -155,18 +156,44 @@ class ListScheduler {
           t += Duration(problem_, op);
           continue;
         }
+        softmax_start_[op.i] = t;
         const int64_t begin = inst_.mask.KeyBegin(op.i);
         for (int64_t j = begin; j < begin + inst_.mask.RowLength(op.i); ++j) {
-          out.push_back({t, Operation{OpKind::kDot, op.i, static_cast<int32_t>(j)}});
+          out.push_back({t, DotOf(op.i, static_cast<int32_t>(j))});
         }
         t += Duration(problem_, op);
       }
     }
+    // A shared dot serves two rows: it keeps the earlier of their deadlines.
+    const auto by_op = [](const Task& a, const Task& b) {
+      return std::tuple(a.op.kind, a.op.i, a.op.j, a.deadline) <
+             std::tuple(b.op.kind, b.op.i, b.op.j, b.deadline);
+    };
+    std::sort(out.begin(), out.end(), by_op);
+    out.erase(std::unique(out.begin(), out.end(),
+                          [](const Task& a, const Task& b) { return a.op == b.op; }),
+              out.end());
     std::sort(out.begin(), out.end(), [](const Task& a, const Task& b) {
       return std::tuple(a.deadline, a.op.kind, a.op.i, a.op.j) <
              std::tuple(b.deadline, b.op.kind, b.op.i, b.op.j);
     });
     return out;
+  }
+
+  // The dot whose score row i reads for key j: dot(i,j), or with shared inputs
+  // dot(min, max).
+  Operation DotOf(int32_t i, int32_t j) const {
+    if (inst_.shared && i > j) std::swap(i, j);
+    return Operation{OpKind::kDot, i, j};
+  }
+
+  // The rows whose softmax reads the score of `dot`: i, and with shared inputs j too
+  // where row j attends i (j != i). Returns their number; rows in `rows`.
+  int Readers(const Operation& dot, int32_t rows[2]) const {
+    int count = 0;
+    if (!inst_.shared || inst_.mask.Attends(dot.i, dot.j)) rows[count++] = dot.i;
+    if (inst_.shared && dot.j != dot.i && inst_.mask.Attends(dot.j, dot.i)) rows[count++] = dot.j;
+    return count;
   }
 
   // Cycles above target_ that `extra` more cycles of work add to `load`.
@@ -213,22 +240,36 @@ class ListScheduler {
     return trip;
   }
 
-  // Score `item`, made on `from` at `ready`, sent to `to`.
-  Trip ScoreTrip(const Item& item, int32_t from, int32_t to, int64_t ready, bool commit) {
-    Trip trip{ready, 0};
-    for (int32_t link = from; link != to; link = (link + 1) % m_) {
-      Hop(item, link, false, commit, trip);
+  // The score of `dot`, made on `from` at `ready`, sent on to its readers' homes (the
+  // farthest last); `late` when it reaches a reader's home after that row's softmax
+  // starts. With `commit` the readers' row_ready_ take its arrivals.
+  struct ScoreTrip : Trip {
+    bool late = false;
+  };
+  ScoreTrip SendScore(const Operation& dot, int32_t from, int64_t ready, bool commit) {
+    const Item item = ScoreItem(inst_, dot.i, dot.j);
+    int32_t rows[2];
+    const int readers = Readers(dot, rows);
+    int32_t hops = 0;
+    for (int r = 0; r < readers; ++r) hops = std::max(hops, Ahead(from, homes_[rows[r]], m_));
+    ScoreTrip trip;
+    trip.arrival = ready;
+    for (int32_t h = 0;; ++h) {
+      const int32_t pe = (from + h) % m_;
+      for (int r = 0; r < readers; ++r) {
+        if (homes_[rows[r]] != pe) continue;
+        trip.late = trip.late || trip.arrival > softmax_start_[rows[r]];
+        if (commit) row_ready_[rows[r]] = std::max(row_ready_[rows[r]], trip.arrival);
+      }
+      if (h == hops) return trip;
+      Hop(item, pe, false, commit, trip);
     }
-    return trip;
   }
 
-  void PlaceDot(const Operation& op, int64_t deadline) {
-    const Item q{ItemKind::kQ, op.i, 0};
-    const Item k{ItemKind::kK, inst_.KvRow(op.j), 0};
-    const Item s = ScoreItem(inst_, op.i, op.j);
-    const int32_t home = homes_[op.i];
+  void PlaceDot(const Operation& op) {
+    const Item q = Operand(inst_, op, 0), k = Operand(inst_, op, 1);
     const int64_t c = Duration(problem_, op);
-    int32_t best = home;
+    int32_t best = homes_[op.i];
     // (late, cycles above target_, link cycles added, score arrival); a late dot is
     // placed where its score arrives first.
     std::tuple<bool, int64_t, int64_t, int64_t> best_key;
@@ -238,12 +279,11 @@ class ListScheduler {
     for (int32_t r = first; r < last; ++r) {
       const Trip tq = VectorTrip(q, r, false), tk = VectorTrip(k, r, false);
       const int64_t start = units_[r].EarliestStart(std::max(tq.arrival, tk.arrival), c);
-      const Trip ts = ScoreTrip(s, r, home, start + c, false);
-      const bool late = ts.arrival > deadline;
+      const ScoreTrip ts = SendScore(op, r, start + c, false);
       const int64_t over = Over(load_[r], c) + tq.over + tk.over + ts.over;
       const std::tuple<bool, int64_t, int64_t, int64_t> key =
-          late ? std::tuple(true, over, int64_t{0}, ts.arrival)
-               : std::tuple(false, over, tq.cycles + tk.cycles + ts.cycles, ts.arrival);
+          ts.late ? std::tuple(true, over, int64_t{0}, ts.arrival)
+                  : std::tuple(false, over, tq.cycles + tk.cycles + ts.cycles, ts.arrival);
       if (r == first || key < best_key) {
         best_key = key;
         best = r;
@@ -255,8 +295,7 @@ class ListScheduler {
     units_[best].Reserve(start, c);
     placed_[best].emplace_back(start, op);
     load_[best] += c;
-    row_ready_[op.i] =
-        std::max(row_ready_[op.i], ScoreTrip(s, best, home, start + c, true).arrival);
+    SendScore(op, best, start + c, true);
   }
 
   const Problem& problem_;
@@ -279,6 +318,7 @@ class ListScheduler {
   std::vector<std::vector<int64_t>> routes_;
   std::vector<int32_t> counted_hops_;  // per vector: links whose link_load_ counts it
   std::vector<int64_t> row_ready_;     // the last score of the row reaches its home
+  std::vector<int64_t> softmax_start_;  // per row: its softmax's reserved start
 };
 
 }  // namespace

@@ -194,11 +194,12 @@ absl::Status Improve(const GenerateOptions& options, Schedule& schedule, Generat
 // the lower bound and at steps of 5% above it up to 30% (aims close to the bound miss
 // deadlines where links and units are both tight, and a missed deadline delays the
 // rest of its chain), each with the values' link time estimated and not, the
-// shortest kept when shorter than `best`: for a schedule above its lower bound,
-// with distinct inputs, without a storage limit (its plans have no flow control,
-// Plan::forward_after_last_use; Generate list-schedules the attempt without the
-// limit), and with at most kListWork dots x m^2 (the list scheduler's time, about
-// 0.1 s per aim; causal n = m = 16 with 8 heads is 0.28 million).
+// shortest kept when shorter than `best` (with shared inputs without the dot split,
+// which takes distinct inputs only): for a schedule above its lower bound, without a
+// storage limit (its plans have no flow control, Plan::forward_after_last_use;
+// Generate list-schedules the attempt without the limit), and with at most kListWork
+// dots x m^2 (the list scheduler's time, about 0.1 s per aim; causal n = m = 16 with
+// 8 heads is 0.28 million).
 constexpr int kListTargets = 7;
 constexpr int64_t kListWork = int64_t{1} << 22;
 
@@ -207,17 +208,20 @@ absl::Status TryListScheduling(const Problem& problem, const GenerateOptions& op
   const int64_t bound = ComputeLowerBounds(problem, best.placement).Max();
   const int64_t m = problem.pes();
   const int64_t work = CountOperations(problem.instance).dots * m * m;
-  if (problem.instance.shared || problem.machine.max_words_per_pe > 0 || Makespan(best) <= bound ||
-      work > kListWork) {
+  if (problem.machine.max_words_per_pe > 0 || Makespan(best) <= bound || work > kListWork) {
     return absl::OkStatus();
   }
   const int64_t before = Makespan(best);
-  const DotPlacement split = SplitPlacement(SplitDots(problem, best.placement), best.placement, m);
+  const bool shared = problem.instance.shared;  // the split is for distinct inputs
+  const DotPlacement split =
+      shared ? DotPlacement{}
+             : SplitPlacement(SplitDots(problem, best.placement), best.placement, m);
   bool split_best = false;
   for (int k = 0; k < 4 * kListTargets && Makespan(best) > bound; ++k) {
     if (IsCancelled(options.cancelled)) return StoppedError("generation");
     const int64_t target = bound + bound * (k / 4) / 20;
     const bool split_dots = k % 4 >= 2;
+    if (split_dots && shared) continue;
     Plan plan = DerivedPlan(problem, best.placement,
                             LinkTimedOrders(problem, best.placement, target, k % 2 == 1,
                                             split_dots ? split : DotPlacement{}));
