@@ -306,12 +306,9 @@ BlockLayer CausalBlockLayer(int64_t n, int64_t m, int64_t heads, int64_t kv_head
   return {std::move(p), std::move(homes)};
 }
 
-// Link-timed list scheduling (list_scheduler.h) of a causal layer with one token per
-// PE, d = 4, block homes, aiming at the largest lower bound: the orders, and their
-// compilation (derived_routes.h, plan.h). Args: n = m, heads, kv_heads.
-void BM_ListSchedule(benchmark::State& state) {
-  const auto [p, homes] =
-      CausalBlockLayer(state.range(0), state.range(0), state.range(1), state.range(2));
+// Link-timed list scheduling (list_scheduler.h) of `p` over `homes`, aiming at the
+// largest lower bound: the orders, and their compilation (derived_routes.h, plan.h).
+void ListScheduleLoop(benchmark::State& state, const Problem& p, const Placement& homes) {
   const int64_t bound = ComputeLowerBounds(p, homes).Max();
   int64_t makespan = 0;
   for (auto _ : state) {
@@ -321,12 +318,35 @@ void BM_ListSchedule(benchmark::State& state) {
   state.counters["bound"] = static_cast<double>(bound);
   state.counters["makespan"] = static_cast<double>(makespan);
 }
+
+// A causal layer with one token per PE, d = 4, block homes. Args: n = m, heads,
+// kv_heads.
+void BM_ListSchedule(benchmark::State& state) {
+  const auto [p, homes] =
+      CausalBlockLayer(state.range(0), state.range(0), state.range(1), state.range(2));
+  ListScheduleLoop(state, p, homes);
+}
 BENCHMARK(BM_ListSchedule)
     ->Args({8, 8, 8})
     ->Args({8, 8, 2})
     ->Args({16, 8, 2})
     ->Args({32, 8, 2})
     ->ArgNames({"n", "heads", "kv"})
+    ->Unit(benchmark::kMillisecond);
+
+// Shared inputs, d = 1, block homes: one dot per pair, its score sent to two homes,
+// many one-cycle transfers on every link. Args: n, m.
+void BM_ListScheduleShared(benchmark::State& state) {
+  const Problem p = MakeProblem(Scheme::kShared, state.range(0), 1, state.range(1));
+  const Placement homes =
+      *MakeLayerPlacement(PlacementSpec{PlacementKind::kBlock, {}}, p.instance, p.pes());
+  ListScheduleLoop(state, p, homes);
+}
+BENCHMARK(BM_ListScheduleShared)
+    ->Args({11, 4})
+    ->Args({135, 8})
+    ->Args({211, 12})
+    ->ArgNames({"n", "m"})
     ->Unit(benchmark::kMillisecond);
 
 // The dot split (dot_split.h) of a causal layer with one token per PE, d = 4, block

@@ -1,6 +1,7 @@
 #include "lib/algorithms/list_scheduler.h"
 
 #include <algorithm>
+#include <iterator>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -10,8 +11,10 @@
 namespace attnsched {
 namespace {
 
-// The busy intervals [start, end) of a compute unit or a link, disjoint and by start,
-// for inserting an operation or a transfer in the earliest idle gap that holds it.
+// The busy intervals [start, end) of a compute unit or a link, disjoint, by start and
+// merged where they touch (so a run of back-to-back reservations is one interval to
+// skip), for inserting an operation or a transfer in the earliest idle gap that holds
+// it.
 class Timeline {
  public:
   int64_t EarliestStart(int64_t ready, int64_t length) const {
@@ -23,10 +26,22 @@ class Timeline {
     return t;
   }
 
+  // Requires [start, start + length) to be idle.
   void Reserve(int64_t start, int64_t length) {
     auto it = std::lower_bound(busy_.begin(), busy_.end(), start,
                                [](const Interval& b, int64_t t) { return b.start < t; });
-    busy_.insert(it, Interval{start, start + length});
+    const bool joins_previous = it != busy_.begin() && std::prev(it)->end == start;
+    const bool joins_next = it != busy_.end() && it->start == start + length;
+    if (joins_previous && joins_next) {
+      std::prev(it)->end = it->end;
+      busy_.erase(it);
+    } else if (joins_previous) {
+      std::prev(it)->end = start + length;
+    } else if (joins_next) {
+      it->start = start;
+    } else {
+      busy_.insert(it, Interval{start, start + length});
+    }
   }
 
  private:
