@@ -191,7 +191,7 @@ absl::Status Improve(const GenerateOptions& options, Schedule& schedule, Generat
 }
 
 // Link-timed list scheduling (list_scheduler.h) over the homes of `best`, aiming at
-// the lower bound and at steps of 5% above it up to 30% (aims close to the bound miss
+// the lower bound and at steps above it up to 30% (aims close to the bound miss
 // deadlines where links and units are both tight, and a missed deadline delays the
 // rest of its chain), each with the values' link time estimated and not, the
 // shortest kept when shorter than `best` (with shared inputs without the dot split,
@@ -200,8 +200,20 @@ absl::Status Improve(const GenerateOptions& options, Schedule& schedule, Generat
 // Generate list-schedules the attempt without the limit), and with at most kListWork
 // dots x m^2 (the list scheduler's time, about 0.1 s per aim; causal n = m = 16 with
 // 8 heads is 0.28 million).
-constexpr int kListTargets = 7;
 constexpr int64_t kListWork = int64_t{1} << 22;
+
+// The aims, in cycles: the bound plus 0%, 5%, ..., 30% of it; or, where 31 aims cost
+// no more than 7 at kListWork, plus 0%, 1%, ..., 30%, each distinct aim once (small
+// instances, where a cycle is a few percent: docs/generators.md, "Few tokens per PE").
+std::vector<int64_t> ListAims(int64_t bound, int64_t work) {
+  const int64_t percent = 31 * work <= 7 * kListWork ? 1 : 5;
+  std::vector<int64_t> aims;
+  for (int64_t k = 0; k * percent <= 30; ++k) {
+    const int64_t aim = bound + bound * k * percent / 100;
+    if (aims.empty() || aim > aims.back()) aims.push_back(aim);
+  }
+  return aims;
+}
 
 absl::Status TryListScheduling(const Problem& problem, const GenerateOptions& options,
                                Schedule& best, Generated& info) {
@@ -216,10 +228,11 @@ absl::Status TryListScheduling(const Problem& problem, const GenerateOptions& op
   const DotPlacement split =
       shared ? DotPlacement{}
              : SplitPlacement(SplitDots(problem, best.placement), best.placement, m);
+  const std::vector<int64_t> aims = ListAims(bound, work);
   bool split_best = false;
-  for (int k = 0; k < 4 * kListTargets && Makespan(best) > bound; ++k) {
+  for (size_t k = 0; k < 4 * aims.size() && Makespan(best) > bound; ++k) {
     if (IsCancelled(options.cancelled)) return StoppedError("generation");
-    const int64_t target = bound + bound * (k / 4) / 20;
+    const int64_t target = aims[k / 4];
     const bool split_dots = k % 4 >= 2;
     if (split_dots && shared) continue;
     Plan plan = DerivedPlan(problem, best.placement,
