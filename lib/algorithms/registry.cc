@@ -202,11 +202,14 @@ absl::Status Improve(const GenerateOptions& options, Schedule& schedule, Generat
 // 8 heads is 0.28 million).
 constexpr int64_t kListWork = int64_t{1} << 22;
 
-// The aims, in cycles: the bound plus 0%, 5%, ..., 30% of it; or, where 31 aims cost
-// no more than 7 at kListWork, plus 0%, 1%, ..., 30%, each distinct aim once (small
-// instances, where a cycle is a few percent: docs/generators.md, "Few tokens per PE").
+// The aims, in cycles: the bound plus 0%, 5%, ..., 30% of it; or, up to kFineAimWork
+// dots x m^2, plus 0%, 1%, ..., 30%, each distinct aim once (small instances, where a
+// cycle is a few percent and an aim costs at most a few milliseconds: causal
+// n = m = 8 with 8 heads is 18,432; docs/generators.md, "Few tokens per PE").
+constexpr int64_t kFineAimWork = int64_t{1} << 16;
+
 std::vector<int64_t> ListAims(int64_t bound, int64_t work) {
-  const int64_t percent = 31 * work <= 7 * kListWork ? 1 : 5;
+  const int64_t percent = work <= kFineAimWork ? 1 : 5;
   std::vector<int64_t> aims;
   for (int64_t k = 0; k * percent <= 30; ++k) {
     const int64_t aim = bound + bound * k * percent / 100;
