@@ -179,15 +179,15 @@ class ListScheduler {
         t += Duration(problem_, op);
       }
     }
-    // A shared dot serves two rows: it keeps the earlier of their deadlines.
-    const auto by_op = [](const Task& a, const Task& b) {
-      return std::tuple(a.op.kind, a.op.i, a.op.j, a.deadline) <
-             std::tuple(b.op.kind, b.op.i, b.op.j, b.deadline);
-    };
-    std::sort(out.begin(), out.end(), by_op);
-    out.erase(std::unique(out.begin(), out.end(),
-                          [](const Task& a, const Task& b) { return a.op == b.op; }),
-              out.end());
+    if (inst_.shared) {  // a shared dot serves two rows: it keeps the earlier deadline
+      std::sort(out.begin(), out.end(), [](const Task& a, const Task& b) {
+        return std::tuple(a.op.kind, a.op.i, a.op.j, a.deadline) <
+               std::tuple(b.op.kind, b.op.i, b.op.j, b.deadline);
+      });
+      out.erase(std::unique(out.begin(), out.end(),
+                            [](const Task& a, const Task& b) { return a.op == b.op; }),
+                out.end());
+    }
     std::sort(out.begin(), out.end(), [](const Task& a, const Task& b) {
       return std::tuple(a.deadline, a.op.kind, a.op.i, a.op.j) <
              std::tuple(b.deadline, b.op.kind, b.op.i, b.op.j);
@@ -195,11 +195,11 @@ class ListScheduler {
     return out;
   }
 
-  // The dot whose score row i reads for key j: dot(i,j), or with shared inputs
-  // dot(min, max).
+  // The dot that makes the score row i reads for key j (ScoreItem: s(min, max) with
+  // shared inputs).
   Operation DotOf(int32_t i, int32_t j) const {
-    if (inst_.shared && i > j) std::swap(i, j);
-    return Operation{OpKind::kDot, i, j};
+    const Item s = ScoreItem(inst_, i, j);
+    return Operation{OpKind::kDot, s.i, s.j};
   }
 
   // The rows whose softmax reads the score of `dot`: i, and with shared inputs j too
