@@ -85,6 +85,25 @@ TEST(SatSolverTest, EachEarlyStopSaysWhy) {
   EXPECT_EQ(StopReasonName(StopReason::kConflictLimit), "conflict limit");
 }
 
+// CaDiCaL's reserve() cannot be stopped (about 1 s for 2 million variables here), so
+// a Solve() whose deadline is nearer than kSatVariablesReservedPerSecond says stops
+// before it, on time; the next Solve() reserves and answers.
+TEST(SatSolverTest, VariablesAreReservedOnlyWhenTheDeadlineLeavesTimeForThem) {
+  constexpr int kVars = 2'000'000;
+  Cnf cnf;
+  for (int v = 0; v < kVars; ++v) cnf.NewVar();
+  cnf.AddClause({1, kVars});
+  cnf.AddClause({-1});
+  SatSolver solver(cnf);
+  const absl::Time deadline = absl::Now() + absl::Milliseconds(300);
+  EXPECT_EQ(solver.Solve({}, {deadline, -1, nullptr}), SatResult::kUnknown);
+  EXPECT_LT(absl::Now(), deadline);
+  EXPECT_EQ(solver.stop_reason(), StopReason::kTimeLimit);
+  ASSERT_EQ(solver.Solve({}), SatResult::kSat);
+  EXPECT_FALSE(solver.Value(1));
+  EXPECT_TRUE(solver.Value(kVars));
+}
+
 TEST(SatSolverTest, ADratProofAppearsOnlyWhenClosed) {
   const std::string dir = ::testing::TempDir() + "/solver_test_" + std::to_string(getpid());
   std::filesystem::create_directories(dir);

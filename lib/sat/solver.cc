@@ -94,7 +94,6 @@ SatSolver::SatSolver(const Cnf& cnf, const std::string& drat_path)
     solver_->set("checkproof", 1);
     solver_->trace_proof(proof_file_, drat_path.c_str());
   }
-  solver_->reserve(cnf.num_vars());
   solver_->connect_learner(counter_.get());
   stats_.variables = cnf.num_vars();
   stats_.clauses = cnf.num_clauses();
@@ -105,14 +104,25 @@ SatSolver::~SatSolver() {
   if (proof_file_ != nullptr) std::fclose(proof_file_);
 }
 
+StopReason SatSolver::Load(const SolveLimits& limits) {
+  if (!reserved_) {
+    const absl::Duration reserve_time =
+        absl::Seconds(static_cast<double>(cnf_.num_vars()) / kSatVariablesReservedPerSecond);
+    if (const StopReason why = Expired(limits, reserve_time); why != StopReason::kNone) {
+      return why;
+    }
+    solver_->reserve(cnf_.num_vars());
+    reserved_ = true;
+  }
+  return LoadClauses(cnf_, limits, loaded_, [this](std::span<const int> clause) {
+    for (int lit : clause) solver_->add(lit);
+    solver_->add(0);
+  });
+}
+
 SatResult SatSolver::Solve(std::span<const int> assumptions, const SolveLimits& limits) {
   stop_reason_ = Expired(limits);
-  if (stop_reason_ == StopReason::kNone) {
-    stop_reason_ = LoadClauses(cnf_, limits, loaded_, [this](std::span<const int> clause) {
-      for (int lit : clause) solver_->add(lit);
-      solver_->add(0);
-    });
-  }
+  if (stop_reason_ == StopReason::kNone) stop_reason_ = Load(limits);
   if (stop_reason_ != StopReason::kNone) return SatResult::kUnknown;
   Limiter limiter(limits, longest_poll_gap_);
   solver_->connect_terminator(&limiter);
