@@ -536,7 +536,7 @@ TEST(LimitsTest, EncodingStopsWhenAsked) {
 // and 1.5 s to load on this machine, where EstimatedLoadTime says 0.7 s in all: the
 // search builds it, and the time limit holds because building (Encode) and loading
 // (SatSolver::Solve, LoadClauses) stop at the deadline and the reservation, which
-// cannot be stopped, starts only when kSatVariablesReservedPerSecond says it ends
+// cannot be stopped, starts only when kCadicalVariablesPerSecond says it ends
 // before the deadline. Target: limit + 5% + 100 ms (docs/sat-encoding.md, "Keeping
 // the time limit"); 3.4 s before building and loading stopped, and 2.2-2.8 s with
 // both cores busy before the reservation did (0.8-0.9 s now).

@@ -35,6 +35,9 @@ absl::StatusOr<SatResult> CmsSolver::Solve(std::span<const int> assumptions,
         "a conflict limit is CaDiCaL's only: CryptoMiniSat runs to its deadline");
   }
   stop_reason_ = Expired(limits, longest_stop_delay_);
+  if (stop_reason_ == StopReason::kNone && loaded_ == 0) {  // the first clause sets up
+    stop_reason_ = ExpiredBeforeSetup(limits, cnf_.num_vars(), kCmsVariablesPerSecond);
+  }
   if (stop_reason_ == StopReason::kNone) {
     std::vector<CMSat::Lit> lits;
     stop_reason_ = LoadClauses(cnf_, limits, loaded_, [&](std::span<const int> clause) {

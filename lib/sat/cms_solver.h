@@ -1,7 +1,8 @@
 // CryptoMiniSat 5 (Debian libcryptominisat5-dev, through its C++ API,
 // cryptominisat5/cryptominisat.h; Soos, Nohl and Castelluccia, SAT 2009) behind the
 // same interface as SatSolver (lib/sat/solver.h): the first Solve() loads the Cnf
-// under its limits (LoadClauses); Solve() runs under assumptions any number of times
+// under its limits (LoadClauses), once kCmsVariablesPerSecond says the variables' setup
+// ends before the deadline; Solve() runs under assumptions any number of times
 // (learned clauses are kept between calls); Value() after a kSat answer. Used as the
 // second member of the portfolio (lib/sat/portfolio.h) and as the confirming solver
 // (lib/sat/confirm.h).

@@ -59,6 +59,10 @@ StopReason Expired(const SolveLimits& limits, absl::Duration early) {
   return StopReason::kNone;
 }
 
+StopReason ExpiredBeforeSetup(const SolveLimits& limits, int num_vars, int64_t vars_per_second) {
+  return Expired(limits, absl::Seconds(num_vars) / vars_per_second);
+}
+
 absl::string_view SatResultName(SatResult r) {
   switch (r) {
     case SatResult::kSat: return "SAT";
@@ -106,11 +110,8 @@ SatSolver::~SatSolver() {
 
 StopReason SatSolver::Load(const SolveLimits& limits) {
   if (!reserved_) {
-    const absl::Duration reserve_time =
-        absl::Seconds(static_cast<double>(cnf_.num_vars()) / kSatVariablesReservedPerSecond);
-    if (const StopReason why = Expired(limits, reserve_time); why != StopReason::kNone) {
-      return why;
-    }
+    const StopReason why = ExpiredBeforeSetup(limits, cnf_.num_vars(), kCadicalVariablesPerSecond);
+    if (why != StopReason::kNone) return why;
     solver_->reserve(cnf_.num_vars());
     reserved_ = true;
   }

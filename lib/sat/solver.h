@@ -75,12 +75,20 @@ StopReason Expired(const SolveLimits& limits, absl::Duration early = absl::ZeroD
 // loading solver keeps a deadline as closely as a solving one.
 inline constexpr int64_t kLoadPollClauses = 4096;
 
-// CaDiCaL's reserve() sets up its per-variable tables in one call that polls nothing:
-// 0.73-0.80 s for the 1.69 million variables of causal n = 12, d = 4 on 4 PEs on this
-// machine when idle, 1.0-1.1 s with both cores busy. SatSolver reserves in its first
-// Solve() only when this rate (variables per second, a low estimate) says it ends
-// before the deadline; otherwise that Solve() stops at once with kTimeLimit.
-inline constexpr int64_t kSatVariablesReservedPerSecond = 1'000'000;
+// Each solver sets up its per-variable tables in one call that polls nothing:
+// CaDiCaL in reserve(), CryptoMiniSat in the first add_clause(). For the 1.66-1.69
+// million variables of causal n = 12, d = 4 on 4 PEs this machine takes 0.73-0.80 s
+// for CaDiCaL (1.5 s with both cores busy) and 1.06-1.38 s for CryptoMiniSat
+// (1.67-1.98 s busy). A solver's first Solve() sets its variables up only when its
+// rate below (variables per second, a low estimate) says the setup ends before the
+// deadline; otherwise that Solve() stops at once with kTimeLimit, and a later one
+// sets them up.
+inline constexpr int64_t kCadicalVariablesPerSecond = 800'000;
+inline constexpr int64_t kCmsVariablesPerSecond = 600'000;
+
+// Why setting up `num_vars` variables at `vars_per_second` must not start under
+// `limits`: Expired(limits, the setup's estimated time), kNone when it may.
+StopReason ExpiredBeforeSetup(const SolveLimits& limits, int num_vars, int64_t vars_per_second);
 
 // Adds the clauses of `cnf` from literal index `cursor` (the start of a clause) on,
 // each as add_clause(span of its literals, without the ending 0), and polls `limits`
