@@ -121,21 +121,16 @@ int RunSolve(const Invocation& call) {
   if (!flags.ok()) {
     return ReportError("solve", flags);
   }
-  absl::StatusOr<sat::OptimalResult> r =
-      Remote() ? RemoteSolve(p, *placement, absl::GetFlag(FLAGS_time_limit),
-                             absl::GetFlag(FLAGS_confirm), options.on_progress)
-               : sat::SolveOptimal(p, options);
-  if (!r.ok()) return ReportError("solve", r.status());
   sat::ProveOptions prove;
   prove.drat_path = absl::GetFlag(FLAGS_proof);
   prove.confirm = absl::GetFlag(FLAGS_confirm);
-  prove.time_limit = options.time_limit;
   prove.limits = options.limits;
   // The server confirms in its SAT worker (SolveRequest.confirm); --proof is local only.
-  if (absl::Status s = Remote() ? absl::OkStatus() : sat::BackUnsat(*r, *placement, prove);
-      !s.ok()) {
-    return ReportError("solve", s);
-  }
+  absl::StatusOr<sat::OptimalResult> r =
+      Remote() ? RemoteSolve(p, *placement, absl::GetFlag(FLAGS_time_limit),
+                             absl::GetFlag(FLAGS_confirm), options.on_progress)
+               : sat::SolveOptimalBacked(p, options, prove);
+  if (!r.ok()) return ReportError("solve", r.status());
   if (const std::string path = absl::GetFlag(FLAGS_dimacs); !path.empty()) {
     if (absl::Status s = WriteDimacs(p, *placement, r->makespan, path); !s.ok()) {
       return ReportError("solve", s);

@@ -58,15 +58,11 @@ absl::Status Solve(const SatJob& job, const Emit& emit) {
   options.race = job.race();
   options.time_limit = absl::Seconds(job.time_limit_seconds());
   ReportProgress(problem, emit, options);
-  ASSIGN_OR_RETURN(sat::OptimalResult r, sat::SolveOptimal(problem, options));
-  if (request.drat_proof() || request.confirm()) {
-    sat::ProveOptions prove;
-    if (request.drat_proof()) prove.drat_path = job.drat_path();
-    prove.confirm = request.confirm();
-    prove.limits = options.limits;
-    prove.time_limit = options.time_limit;
-    RETURN_IF_ERROR(sat::BackUnsat(r, options.placement, prove));
-  }
+  sat::ProveOptions prove;
+  if (request.drat_proof()) prove.drat_path = job.drat_path();
+  prove.confirm = request.confirm();
+  prove.limits = options.limits;
+  ASSIGN_OR_RETURN(sat::OptimalResult r, sat::SolveOptimalBacked(problem, options, prove));
   SatJobOutput output;
   rpc::SolveResultToProto(r, output.mutable_solve_result());
   emit(output);

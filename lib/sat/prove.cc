@@ -47,7 +47,7 @@ absl::Status SolveBelow(const Problem& problem, const std::optional<Placement>& 
                        o.symmetry_breaking, false, o.counting_stride};
   const SizeEstimate size = EstimateSize(problem, encode);
   const bool race = o.race && !o.confirm && !drat && FitsTwice(size, o.limits);
-  const int copies = race ? 2 : 1;
+  const int copies = race || o.confirm ? 2 : 1;  // CryptoMiniSat confirms on a copy
   // The answer comes after the formulas are freed.
   const absl::Time deadline = absl::Now() + o.time_limit - EstimatedFreeTime(size) * copies;
   SolveLimits limits{deadline, -1, o.cancel};
@@ -92,7 +92,7 @@ absl::Status SolveBelow(const Problem& problem, const std::optional<Placement>& 
     if (o.confirm) {
       const std::string claim = absl::StrCat("makespan <= ", bound, " for ", Describe(problem));
       ASSIGN_OR_RETURN(const Confirmation c,
-                       ConfirmUnsat(encoding.cnf(), assumptions, claim, o.time_limit));
+                       ConfirmUnsat(encoding.cnf(), assumptions, claim, deadline - absl::Now()));
       result.confirm_seconds = c.seconds;
       if (c.answer != SatResult::kUnsat) {
         result.status = ProofStatus::kUnknown;
@@ -263,9 +263,20 @@ absl::Status BackUnsat(OptimalResult& result, const std::optional<Placement>& pl
   if (options.confirm && proof.confirmed_by.empty()) {
     result.optimal = false;  // not confirmed in time: only confirmed claims count
     result.proof = ProofKind::kNone;
+    result.unsat_by.clear();
     result.stopped = StopReason::kTimeLimit;
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<OptimalResult> SolveOptimalBacked(const Problem& problem,
+                                                 const SearchOptions& options, ProveOptions prove) {
+  const absl::Time began = absl::Now();
+  ASSIGN_OR_RETURN(OptimalResult result, SolveOptimal(problem, options));
+  prove.time_limit = options.time_limit - (absl::Now() - began);
+  prove.cancel = options.cancel;
+  RETURN_IF_ERROR(BackUnsat(result, options.placement, prove));
+  return result;
 }
 
 }  // namespace attnsched::sat

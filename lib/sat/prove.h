@@ -25,8 +25,9 @@ absl::string_view ProofStatusName(ProofStatus s);  // "OPTIMAL", "IMPROVABLE", "
 
 struct ProveOptions {
   std::string drat_path;  // empty: no DRAT proof
-  // Solve the UNSAT formula again with CryptoMiniSat (confirm.h), within time_limit;
-  // an answer it does not confirm in time is UNKNOWN, a disagreement an InternalError.
+  // Solve the UNSAT formula again with CryptoMiniSat (confirm.h), within what is left
+  // of time_limit after CaDiCaL's answer; an answer it does not confirm in time is
+  // UNKNOWN, a disagreement an InternalError.
   bool confirm = false;
   // Race CryptoMiniSat against CaDiCaL (lib/sat/portfolio.h); off when a DRAT proof
   // or a confirmation is asked for, since both need CaDiCaL's own UNSAT answer, and
@@ -78,6 +79,13 @@ absl::Status CheckProvable(const Schedule& schedule);
 // as it is. Errors as Prove, and InternalError when the two solvers disagree.
 absl::Status BackUnsat(OptimalResult& result, const std::optional<Placement>& placement,
                        const ProveOptions& options);
+
+// SolveOptimal(problem, options), then BackUnsat with `prove` (its drat_path and
+// confirm; its time_limit and cancel are replaced): one time limit,
+// options.time_limit, covers the search, the fresh formula's proof and the
+// confirmation, which gets what the search left. Errors as SolveOptimal and BackUnsat.
+absl::StatusOr<OptimalResult> SolveOptimalBacked(const Problem& problem,
+                                                 const SearchOptions& options, ProveOptions prove);
 
 }  // namespace attnsched::sat
 
