@@ -90,12 +90,19 @@ absl::StatusOr<sat::EncodeLimits> SatLimitsFlags();
 // solve and prove, before any work: in remote mode, refuses the flags only local mode
 // honours (--proof, --plan-evaluations, --max-sat-variables, --max-sat-clauses,
 // --max-sat-memory; the server has its own); and refuses output files (`outputs`,
-// e.g. {"out", "proof"}) that could not be written, so a long search's answer is not
-// lost at the end.
+// e.g. {"out", "proof"}) that could not be written, or two of which name one file, so
+// a long search's answer is not lost at the end.
 // `outputs`: (flag, path) pairs; an empty path is not written and passes.
 absl::Status CheckSatFlags(
     absl::string_view command, const Invocation& call,
     std::initializer_list<std::pair<absl::string_view, std::string>> outputs);
+
+// For an output flag this answer writes nothing to (--proof without a DRAT proof,
+// prove's --out without a better schedule): removes a regular file an earlier run left
+// at `path`, so that it is never taken for this answer's (devices such as /dev/null
+// stay). An empty path passes.
+// DataLossError naming `flag` when the file exists and cannot be removed.
+absl::Status RemoveStaleOutput(absl::string_view flag, const std::string& path);
 
 // Prints "attnsched COMMAND: message" to stderr (with --json also
 // {"error": {"code", "message", "field", "exit_status"}} on stdout; "field" is the

@@ -36,6 +36,19 @@ absl::Status CheckFlagsApply(absl::string_view command, const std::vector<std::s
     return absl::InvalidArgumentError(absl::StrCat(
         "--", name, " does not apply to ", command, " (attnsched --help says which flags do)"));
   }
+  // The RPC's flags would be ignored in local mode: refused, as local-only flags are
+  // with --server (RefuseLocalOnlyFlags).
+  struct RpcFlag {
+    absl::string_view flag, name, what;
+  };
+  for (const auto& [flag, name, what] :
+       {RpcFlag{"deadline", "--deadline",
+                "the RPC's deadline; --time-limit bounds solve and prove"},
+        RpcFlag{"tls_ca", "--tls-ca", "the certificate authority of the server's TLS"}}) {
+    if (Remote() || std::find(given.begin(), given.end(), flag) == given.end()) continue;
+    return absl::InvalidArgumentError(absl::StrCat(name, " applies with --server only (", what,
+                                                   "); drop it, or give --server HOST:PORT"));
+  }
   // Durations, whichever subcommand takes them: a positive, finite number of seconds.
   for (const auto& [flag, value] : {std::pair{"--time-limit", absl::GetFlag(FLAGS_time_limit)},
                                     std::pair{"--deadline", absl::GetFlag(FLAGS_deadline)}}) {
@@ -100,10 +113,33 @@ absl::Status CheckSatFlags(
   RETURN_IF_ERROR(RefuseLocalOnlyFlags(command, call,
                                        {"proof", "plan_evaluations", "race", "max_sat_variables",
                                         "max_sat_clauses", "max_sat_memory"}));
+  std::vector<std::pair<absl::string_view, std::filesystem::path>> seen;
   for (const auto& [flag, path] : outputs) {
-    if (!path.empty()) RETURN_IF_ERROR(OutputFile::Create(absl::StrCat("--", flag), path).status());
+    if (path.empty()) continue;
+    RETURN_IF_ERROR(OutputFile::Create(absl::StrCat("--", flag), path).status());
+    std::error_code ec;
+    const std::filesystem::path resolved = std::filesystem::weakly_canonical(path, ec);
+    for (const auto& [other, other_path] : seen) {
+      if (ec || resolved != other_path) continue;
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", flag, " = ", path, ": the same file as --", other,
+                       " (one would overwrite the other); give each output its own path"));
+    }
+    seen.emplace_back(flag, resolved);
   }
   return absl::OkStatus();
+}
+
+absl::Status RemoveStaleOutput(absl::string_view flag, const std::string& path) {
+  std::error_code ec;
+  // Regular files only: --proof /dev/null must stay a device.
+  if (path.empty() || !std::filesystem::is_regular_file(path, ec)) return absl::OkStatus();
+  if (std::filesystem::remove(path, ec)) return absl::OkStatus();
+  return absl::DataLossError(
+      absl::StrCat("--", flag, " = ", path,
+                   ": this answer writes nothing there, and the file an earlier "
+                   "run left cannot be removed (",
+                   ec.message(), "); remove it or give another path"));
 }
 
 absl::StatusOr<sat::EncodeLimits> SatLimitsFlags() {

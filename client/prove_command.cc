@@ -39,11 +39,13 @@ int RunProve(const Invocation& call) {
       Remote() ? RemoteProve(*schedule, absl::GetFlag(FLAGS_time_limit), options.confirm)
                : sat::Prove(*schedule, options);
   if (!r.ok()) return ReportError("prove", r.status());
-  if (const std::string path = absl::GetFlag(FLAGS_out); !path.empty() && r->better) {
-    if (absl::Status s = WriteScheduleTo(*r->better, "--out", path); !s.ok()) {
-      return ReportError("prove", s);
-    }
+  const std::string out = absl::GetFlag(FLAGS_out);
+  absl::Status written = r->better && !out.empty() ? WriteScheduleTo(*r->better, "--out", out)
+                                                   : RemoveStaleOutput("out", out);
+  if (written.ok() && r->proof != sat::ProofKind::kDratChecked) {
+    written = RemoveStaleOutput("proof", options.drat_path);
   }
+  if (!written.ok()) return ReportError("prove", written);
   const std::string status(sat::ProofStatusName(r->status));
   if (absl::GetFlag(FLAGS_json)) {
     std::cout << nlohmann::json{{"status", status},

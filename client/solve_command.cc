@@ -131,6 +131,11 @@ int RunSolve(const Invocation& call) {
                              absl::GetFlag(FLAGS_confirm), options.on_progress)
                : sat::SolveOptimalBacked(p, options, prove);
   if (!r.ok()) return ReportError("solve", r.status());
+  if (r->proof != sat::ProofKind::kDratChecked) {
+    if (absl::Status s = RemoveStaleOutput("proof", prove.drat_path); !s.ok()) {
+      return ReportError("solve", s);
+    }
+  }
   if (const std::string path = absl::GetFlag(FLAGS_dimacs); !path.empty()) {
     if (absl::Status s = WriteDimacs(p, *placement, r->makespan, path); !s.ok()) {
       return ReportError("solve", s);

@@ -138,6 +138,11 @@ TEST(CliTest, BadRequestsExitTwoWithTheRule) {
        "--max-sat-clauses = -5: must be >= 1"},
       {"solve --scheme causal --n 12 --d 4 --pes 4 --placement block --max-sat-memory 1000000",
        "raise the limit (attnsched --max-sat-memory"},
+      // The RPC's flags mean nothing locally: refused, not ignored.
+      {"solve --scheme causal --n 4 --d 2 --pes 2 --deadline 1",
+       "--deadline applies with --server only (the RPC's deadline; --time-limit bounds"},
+      {"generate --scheme causal --n 4 --d 2 --pes 2 --tls-ca /tmp/ca.pem",
+       "--tls-ca applies with --server only"},
   };
   for (const auto& c : cases) {
     CliRun r = Cli(c.args);
@@ -494,10 +499,14 @@ TEST(CliTest, SolveAndProveWithProofAndDimacs) {
   // written are refused before the search, not after it.
   const std::pair<std::string, std::string> refused[] = {
       {"solve --scheme causal --n 4 --d 2 --pes 2 --placement 0,0,7", "--placement: 3 homes given"},
-      {"solve --scheme causal --n 2 --d 1 --pes 2 --proof /nonexistent/p.drat", "cannot be written"},
+      {"solve --scheme causal --n 2 --d 1 --pes 2 --proof /nonexistent/p.drat",
+       "cannot be written"},
       {"solve --scheme causal --n 2 --d 1 --pes 2 --out /nonexistent/w.json", "cannot be written"},
       {"solve --scheme causal --n 2 --d 1 --pes 2 --dimacs /tmp", "cannot be written"},
       {"prove " + dir + "/cli_test_g.json --proof /nonexistent/p.drat", "cannot be written"},
+      {"solve --scheme causal --n 2 --d 1 --pes 2 --proof " + dir + "/cli_test_same --out " + dir +
+           "/./cli_test_same",
+       "/cli_test_same: the same file as --out (one would overwrite the other)"},
       {"solve --scheme causal --n 4 --d 2 --pes 2 --plan-evaluations -1",
        "--plan-evaluations = -1: must be >= 0"}};
   for (const auto& [args, message] : refused) {
@@ -528,6 +537,27 @@ TEST(CliTest, ConfirmNamesTheSecondSolver) {
           "--max-sat-clauses 100");
   EXPECT_EQ(big.exit, 2);
   EXPECT_THAT(big.err, HasSubstr("--max-sat-clauses"));
+}
+
+// An output this answer has nothing for (no DRAT proof for a lower-bound optimum, no
+// better schedule for prove's --out) leaves no file from an earlier run behind; a
+// device named as the output stays.
+TEST(CliTest, StaleOutputsAreRemovedWhenThisAnswerHasNone) {
+  const std::string proof = TempFile("stale.drat", "an earlier instance's proof\n");
+  CliRun solve = Cli("solve --scheme general --n 4 --d 1 --pes 2 --json --proof " + proof);
+  ASSERT_EQ(solve.exit, 0) << solve.err;
+  EXPECT_EQ(nlohmann::json::parse(solve.out)["proof"], "lower_bound");
+  EXPECT_FALSE(std::filesystem::exists(proof));
+  const std::string witness = ::testing::TempDir() + "/cli_test_stale_witness.json";
+  ASSERT_EQ(
+      Cli("solve --scheme causal --n 4 --d 2 --pes 2 --placement block --out " + witness).exit, 0);
+  const std::string out = TempFile("stale_better.json", "an earlier better schedule\n");
+  CliRun prove = Cli("prove " + witness + " --out " + out + " --proof " + proof);
+  ASSERT_EQ(prove.exit, 0) << prove.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_THAT(Slurp(proof), HasSubstr("\n0\n")) << "an UNSAT proof's DRAT ends in the empty clause";
+  ASSERT_EQ(Cli("solve --scheme general --n 4 --d 1 --pes 2 --proof /dev/null").exit, 0);
+  EXPECT_TRUE(std::filesystem::is_character_file("/dev/null"));
 }
 
 TEST(CliTest, LostOutputIsAnErrorNotSuccess) {
