@@ -461,6 +461,24 @@ TEST(LimitsTest, LargeSearchesAreRefusedBeforeAnyWork) {
   EXPECT_EQ(e.status().code(), absl::StatusCode::kResourceExhausted);
 }
 
+// Up to kGeneratedBeyondTheLimits operations, an instance whose formula is over the
+// limits is generated first: at the lower bound it is optimal with no formula; above
+// it, refused, naming the generated makespan and the bound.
+TEST(LimitsTest, AnInstanceOverTheLimitsIsOptimalWhenTheGeneratorMeetsTheBound) {
+  absl::StatusOr<OptimalResult> r =
+      SolveOptimal(MakeProblem(Scheme::kCausal, 200, 1, 1), SearchOptions{});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->optimal);
+  EXPECT_EQ(r->proof, ProofKind::kLowerBound);
+  EXPECT_EQ(r->stats.variables, 0);
+  SearchOptions block;
+  block.placement = BlockPlacement(40, 4);
+  block.plan_evaluations = 0;
+  r = SolveOptimal(MakeProblem(Scheme::kCausal, 40, 2, 4), block);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("is above the lower bound, 1072"));
+}
+
 TEST(LimitsTest, FormulasAboveTheMemoryLimitAreRefusedNamingTheFlags) {
   const Problem p = MakeProblem(Scheme::kCausal, 8, 2, 4);
   const EncodeOptions options{60, BlockPlacement(8, 4)};

@@ -94,9 +94,32 @@ int64_t LaterPlans(const SearchOptions& options) {
 
 // Refuses at once what would be too large even with the horizon at LB_work, before
 // any schedule is generated and before the other bounds, which cost up to the
-// number of dots (LB_link on one token per PE: 6 s for causal n = m = 65,536).
+// number of dots (LB_link on one token per PE: 6 s for causal n = m = 65,536),
+// unless the instance has at most kGeneratedBeyondTheLimits operations: the generator
+// may reach the lower bound, which needs no formula, so its refusal waits for
+// RefuseAboveTheBound.
 absl::Status CheckSize(const Problem& problem, const SearchOptions& options) {
-  return CheckEstimate(problem, {WorkBound(problem), options.placement}, options.limits);
+  absl::Status size =
+      CheckEstimate(problem, {WorkBound(problem), options.placement}, options.limits);
+  if (!size.ok() && CountOperations(problem.instance).total() <= kGeneratedBeyondTheLimits) {
+    return absl::OkStatus();
+  }
+  return size;
+}
+
+// After generating `start`: the refusal CheckSize put off, when a formula is needed
+// (start is above the lower bound) and over the limits.
+absl::Status RefuseAboveTheBound(const Problem& problem, const SearchOptions& options,
+                                 const Schedule& start) {
+  const int64_t bound = SearchLowerBound(problem, options.placement);
+  if (Makespan(start) <= bound) return absl::OkStatus();
+  const absl::Status size =
+      CheckEstimate(problem, {WorkBound(problem), options.placement}, options.limits);
+  if (size.ok()) return size;
+  return absl::Status(
+      size.code(),
+      absl::StrCat(size.message(), " (the generated schedule, ", Makespan(start),
+                   " cycles, is above the lower bound, ", bound, ", so SAT would be needed)"));
 }
 
 absl::StatusOr<OptimalResult> Descend(const Problem& problem, const SearchOptions& options,
@@ -246,6 +269,7 @@ absl::StatusOr<OptimalResult> SolveFree(const Problem& problem, const SearchOpti
   const absl::Time start = absl::Now();
   ASSIGN_OR_RETURN(Schedule generated,
                    SearchUpperBound(problem, std::nullopt, QuickEffort(options)));
+  RETURN_IF_ERROR(RefuseAboveTheBound(problem, options, generated));
   // Causal: which rows share a PE matters, and pinning the generator's homes was
   // measured to cost more than it gains (causal n=6, d=2, m=2: decided in 22 s free,
   // open after 60 s pinned first).
@@ -299,6 +323,7 @@ absl::StatusOr<OptimalResult> SolveOptimal(const Problem& problem, const SearchO
   const absl::Time began = absl::Now();
   ASSIGN_OR_RETURN(Schedule start,
                    SearchUpperBound(problem, options.placement, QuickEffort(options)));
+  RETURN_IF_ERROR(RefuseAboveTheBound(problem, options, start));
   SearchOptions rest = options;
   rest.time_limit -= absl::Now() - began;
   return SolvePinned(problem, rest, std::move(start), LaterPlans(options));
