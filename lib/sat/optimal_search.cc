@@ -92,30 +92,25 @@ int64_t LaterPlans(const SearchOptions& options) {
   return std::max<int64_t>(options.plan_evaluations - kQuickPlanEvaluations, 0);
 }
 
-// Refuses at once what would be too large even with the horizon at LB_work, before
-// any schedule is generated and before the other bounds, which cost up to the
-// number of dots (LB_link on one token per PE: 6 s for causal n = m = 65,536),
-// unless the instance has at most kGeneratedBeyondTheLimits operations: the generator
-// may reach the lower bound, which needs no formula, so its refusal waits for
-// RefuseAboveTheBound.
-absl::Status CheckSize(const Problem& problem, const SearchOptions& options) {
-  absl::Status size =
-      CheckEstimate(problem, {WorkBound(problem), options.placement}, options.limits);
-  if (!size.ok() && CountOperations(problem.instance).total() <= kGeneratedBeyondTheLimits) {
-    return absl::OkStatus();
-  }
-  return size;
-}
-
-// After generating `start`: the refusal CheckSize put off, when a formula is needed
-// (start is above the lower bound) and over the limits.
-absl::Status RefuseAboveTheBound(const Problem& problem, const SearchOptions& options,
-                                 const Schedule& start) {
-  const int64_t bound = SearchLowerBound(problem, options.placement);
-  if (Makespan(start) <= bound) return absl::OkStatus();
+// The search's first witness for options.placement: the generator's schedule,
+// improved by the quick local search. What would be too large even with the horizon
+// at LB_work is refused at once, before any schedule is generated and before the
+// other bounds, which cost up to the number of dots (LB_link on one token per PE: 6 s
+// for causal n = m = 65,536); except that an instance of at most
+// kGeneratedBeyondTheLimits operations is generated first (without the local search)
+// and refused only when its schedule is above the lower bound: at the bound no
+// formula is needed.
+absl::StatusOr<Schedule> FirstWitness(const Problem& problem, const SearchOptions& options) {
   const absl::Status size =
       CheckEstimate(problem, {WorkBound(problem), options.placement}, options.limits);
-  if (size.ok()) return size;
+  if (!size.ok() && CountOperations(problem.instance).total() > kGeneratedBeyondTheLimits) {
+    return size;
+  }
+  UpperBoundEffort effort = QuickEffort(options);
+  if (!size.ok()) effort.plan_evaluations = 0;
+  ASSIGN_OR_RETURN(Schedule start, SearchUpperBound(problem, options.placement, effort));
+  const int64_t bound = SearchLowerBound(problem, options.placement);
+  if (size.ok() || Makespan(start) <= bound) return start;
   return absl::Status(
       size.code(),
       absl::StrCat(size.message(), " (the generated schedule, ", Makespan(start),
@@ -265,11 +260,8 @@ absl::StatusOr<OptimalResult> SolvePinned(const Problem& problem, const SearchOp
 }
 
 absl::StatusOr<OptimalResult> SolveFree(const Problem& problem, const SearchOptions& options) {
-  RETURN_IF_ERROR(CheckSize(problem, options));
   const absl::Time start = absl::Now();
-  ASSIGN_OR_RETURN(Schedule generated,
-                   SearchUpperBound(problem, std::nullopt, QuickEffort(options)));
-  RETURN_IF_ERROR(RefuseAboveTheBound(problem, options, generated));
+  ASSIGN_OR_RETURN(Schedule generated, FirstWitness(problem, options));
   // Causal: which rows share a PE matters, and pinning the generator's homes was
   // measured to cost more than it gains (causal n=6, d=2, m=2: decided in 22 s free,
   // open after 60 s pinned first).
@@ -319,11 +311,8 @@ absl::StatusOr<OptimalResult> SolveOptimal(const Problem& problem, const SearchO
   RETURN_IF_ERROR(CheckEncodable(problem));
   if (!options.placement) return SolveFree(problem, options);
   RETURN_IF_ERROR(ValidatePlacement(*options.placement, problem.n(), problem.pes()));
-  RETURN_IF_ERROR(CheckSize(problem, options));
   const absl::Time began = absl::Now();
-  ASSIGN_OR_RETURN(Schedule start,
-                   SearchUpperBound(problem, options.placement, QuickEffort(options)));
-  RETURN_IF_ERROR(RefuseAboveTheBound(problem, options, start));
+  ASSIGN_OR_RETURN(Schedule start, FirstWitness(problem, options));
   SearchOptions rest = options;
   rest.time_limit -= absl::Now() - began;
   return SolvePinned(problem, rest, std::move(start), LaterPlans(options));

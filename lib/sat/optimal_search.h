@@ -87,10 +87,10 @@ struct OptimalResult {
 // bound), InternalError (a witness rejected by the validator or simulator).
 absl::StatusOr<OptimalResult> SolveOptimal(const Problem& problem, const SearchOptions& options);
 
-// Instances of at most this many operations are generated even when their formula is
-// over the limits: the generator may reach the lower bound, and then no formula is
-// needed (causal n = 200 on 1 PE, 40,300 operations: OPTIMAL by the lower bound,
-// where the formula would have 7.4 billion variables).
+// Instances of at most this many operations are generated (without the local search)
+// even when their formula is over the limits: the generator may reach the lower bound, and then no
+// formula is needed (causal n = 200 on 1 PE, 40,300 operations: OPTIMAL by the lower bound, where
+// the formula would have 7.4 billion variables).
 inline constexpr int64_t kGeneratedBeyondTheLimits = 1'000'000;
 
 // The generator's schedule for the placement (nullopt: free; the generator chooses,
