@@ -109,8 +109,9 @@ absl::StatusOr<Schedule> FirstWitness(const Problem& problem, const SearchOption
   UpperBoundEffort effort = QuickEffort(options);
   if (!size.ok()) effort.plan_evaluations = 0;
   ASSIGN_OR_RETURN(Schedule start, SearchUpperBound(problem, options.placement, effort));
+  if (size.ok()) return start;
   const int64_t bound = SearchLowerBound(problem, options.placement);
-  if (size.ok() || Makespan(start) <= bound) return start;
+  if (Makespan(start) <= bound) return start;
   return absl::Status(
       size.code(),
       absl::StrCat(size.message(), " (the generated schedule, ", Makespan(start),
